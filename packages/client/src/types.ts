@@ -1,0 +1,165 @@
+/**
+ * The JSON the REST API (/api/v1) answers with. The API builds these, the
+ * CLI and the web UI read them; dates are ISO strings, durations milliseconds.
+ * Kept free of imports so the browser bundle stays small.
+ */
+
+export type TaskState =
+  | 'none'
+  | 'scheduled'
+  | 'queued'
+  | 'running'
+  | 'success'
+  | 'failed'
+  | 'up_for_retry'
+  | 'upstream_failed'
+  | 'skipped'
+  | 'deferred';
+export type RunState = 'queued' | 'running' | 'success' | 'failed';
+export type RunType = 'manual' | 'scheduled' | 'backfill';
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+export interface RunSummary {
+  runId: string;
+  state: RunState;
+  runType: RunType;
+  logicalDate: string;
+  dataIntervalStart: string;
+  dataIntervalEnd: string;
+  startedAt: string | null;
+  endedAt: string | null;
+}
+
+export interface DagSummary {
+  dagId: string;
+  description: string | null;
+  schedule: string | null;
+  timezone: string;
+  owner: string | null;
+  tags: string[];
+  isPaused: boolean;
+  /** The file the DAG was last loaded from, relative to the DAGs folder. */
+  fileLoc: string;
+  /** Hash of the current version. */
+  versionHash: string;
+  /** Logical date of the next scheduled run, or null when none will come. */
+  nextRunAt: string | null;
+  /** Newest first, at most 10. */
+  recentRuns: RunSummary[];
+  taskCount: number;
+}
+
+export interface TaskNode {
+  taskId: string;
+  operator: string;
+  upstream: string[];
+  triggerRule: string;
+  retries: number;
+}
+
+export interface DagDetail extends DagSummary {
+  tasks: TaskNode[];
+}
+
+export interface TaskInstance {
+  taskId: string;
+  state: TaskState;
+  tryNumber: number;
+  maxTries: number;
+  operator: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  /** Why the task is not running yet, when it is waiting. */
+  waitingReason: string | null;
+  /** Operator-specific facts, e.g. an EMR step id and its console link. */
+  external: Record<string, unknown> | null;
+}
+
+export interface RunDetail extends RunSummary {
+  dagId: string;
+  conf: Record<string, unknown>;
+  versionHash: string;
+  taskInstances: TaskInstance[];
+}
+
+export interface ErrorInfo {
+  name: string;
+  message: string;
+  stack?: string;
+}
+
+export interface TaskTry {
+  tryNumber: number;
+  state: TaskState;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+  hostname: string | null;
+  error: ErrorInfo | null;
+}
+
+export interface TaskInstanceDetail extends TaskInstance {
+  dagId: string;
+  runId: string;
+  tries: TaskTry[];
+  output: unknown;
+}
+
+export interface LogLine {
+  seq: number;
+  stream: 'stdout' | 'stderr' | 'system';
+  at: string;
+  text: string;
+}
+
+export interface TaskLog {
+  tryNumber: number;
+  lines: LogLine[];
+  /** Pass as `after` to read on from where this page ended. */
+  nextSeq: number;
+  /** True when the try has ended and nothing more will be written. */
+  complete: boolean;
+}
+
+/** The runs × tasks grid of a DAG page: runs oldest → newest, tasks in topological order. */
+export interface Grid {
+  dagId: string;
+  tasks: TaskNode[];
+  runs: Array<RunSummary & { states: Record<string, TaskState> }>;
+}
+
+export interface ImportError {
+  fileLoc: string;
+  line: number | null;
+  column: number | null;
+  message: string;
+  createdAt: string;
+}
+
+export interface ClearResult {
+  cleared: string[];
+}
+
+export interface Health {
+  status: 'ok' | 'degraded';
+  database: 'ok' | 'down';
+  redis: 'ok' | 'down';
+  scheduler: { lastHeartbeatAt: string | null };
+}
+
+/** Every 4xx/5xx body. */
+export interface ApiErrorBody {
+  error: {
+    code: 'bad_request' | 'not_found' | 'conflict' | 'internal';
+    message: string;
+    /** For validation errors: the field path and what is wrong with it. */
+    issues?: Array<{ path: string; message: string }>;
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * The serialized shape of a DAG: what the loader produces from a DAG file,
+ * what is hashed and stored as a DAG version, and what the scheduler reads.
+ * It is plain JSON — no functions; a `fn` task's code stays in the DAG
+ * file's bundle and is looked up by task id in the worker.
+ */
+import { z } from 'zod';
+
+export const TriggerRule = z.enum([
+  'all_success',
+  'all_failed',
+  'all_done',
+  'one_success',
+  'one_failed',
+  'none_failed',
+  'none_failed_min_one_success',
+  'always',
+]);
+export type TriggerRule = z.infer<typeof TriggerRule>;
+
+/** Retry behaviour of one task; delays in milliseconds. */
+export const RetrySpec = z.object({
+  /** Extra tries after the first; 0 means one try in all. */
+  retries: z.number().int().min(0).max(100),
+  retryDelayMs: z.number().int().min(0),
+  exponentialBackoff: z.boolean(),
+  /** Cap on any single delay when backing off. */
+  maxRetryDelayMs: z.number().int().min(0).nullable(),
+});
+export type RetrySpec = z.infer<typeof RetrySpec>;
+
+/**
+ * What an operator needs, as JSON. `kind` picks the operator in the worker;
+ * `options` is validated by that operator's own schema.
+ */
+export const OperatorSpec = z.object({
+  kind: z.string().min(1),
+  options: z.record(z.string(), z.unknown()),
+});
+export type OperatorSpec = z.infer<typeof OperatorSpec>;
+
+export const TaskSpec = z.object({
+  taskId: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, _, . or -').max(250),
+  operator: OperatorSpec,
+  upstream: z.array(z.string()),
+  triggerRule: TriggerRule,
+  retry: RetrySpec,
+  executionTimeoutMs: z.number().int().positive().nullable(),
+  pool: z.string().min(1),
+  priorityWeight: z.number().int(),
+  /** How many slots of the pool one try takes. */
+  poolSlots: z.number().int().positive(),
+  owner: z.string().nullable(),
+  doc: z.string().nullable(),
+});
+export type TaskSpec = z.infer<typeof TaskSpec>;
+
+export const DagSpec = z.object({
+  dagId: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, _, . or -').max(250),
+  description: z.string().nullable(),
+  /** A cron expression, a preset (`@daily`…), or null for manual-only DAGs. */
+  schedule: z.string().nullable(),
+  /** IANA zone the schedule is read in, e.g. `Europe/Copenhagen`. */
+  timezone: z.string(),
+  /** ISO instants. */
+  startDate: z.string().nullable(),
+  endDate: z.string().nullable(),
+  catchup: z.boolean(),
+  tags: z.array(z.string()),
+  owner: z.string().nullable(),
+  maxActiveRuns: z.number().int().positive(),
+  maxActiveTasks: z.number().int().positive(),
+  dagrunTimeoutMs: z.number().int().positive().nullable(),
+  pausedOnCreation: z.boolean(),
+  /** JSON Schema of the run conf a manual trigger may pass, or null for any object. */
+  confSchema: z.record(z.string(), z.unknown()).nullable(),
+  tasks: z.array(TaskSpec),
+});
+export type DagSpec = z.infer<typeof DagSpec>;
+
+/** Data interval and logical date of one run. */
+export interface DataInterval {
+  start: Date;
+  end: Date;
+}
+
+/** What a task is told about the run it belongs to. */
+export interface RunContext {
+  dagId: string;
+  runId: string;
+  taskId: string;
+  logicalDate: Date;
+  dataInterval: DataInterval;
+  conf: Record<string, unknown>;
+  /** 1 on the first try. */
+  tryNumber: number;
+  maxTries: number;
+}

@@ -1,0 +1,50 @@
+/**
+ * @sluice/core — the pure domain of Sluice. No I/O: no Prisma, BullMQ, AWS
+ * SDK, filesystem or process.env in this package.
+ *
+ * Glossary
+ * - DAG: a named set of tasks and the dependencies between them, with a schedule.
+ * - DAG version: one immutable snapshot of a DAG file (structure + code, hashed).
+ * - Run (DAG run): one execution of a DAG for a logical date, pinned to a DAG version.
+ * - Task: a node of a DAG; runs an operator with options.
+ * - Task instance: one task in one run; moves through TaskInstanceState.
+ * - Try: one attempt at a task instance; a task instance has 1 + retries tries at most.
+ * - Operator: what a task does when it runs (shell, fn, emr.addSteps, glue.startJobRun…).
+ * - Pool: a named number of slots that limits how many tasks run at once across DAGs.
+ */
+export {
+  TaskInstanceState,
+  DagRunState,
+  taskInstanceStates,
+  dagRunStates,
+  terminalTaskStates,
+  activeTaskStates,
+  failedTaskStates,
+  terminalRunStates,
+  isTerminalTaskState,
+  isActiveTaskState,
+  isTerminalRunState,
+  canTransitionTask,
+  canTransitionRun,
+  taskStatesAllowedBefore,
+  runStatesAllowedBefore,
+  transitionTask,
+  transitionRun,
+  describeTaskState,
+  describeRunState,
+} from './states';
+export { assertNever } from './assert-never';
+export {
+  IllegalTransitionError,
+  NonRetryableError,
+  RetryAfterError,
+  SkipTaskError,
+  TaskTimeoutError,
+  InvalidOptionsError,
+  DagValidationError,
+  toError,
+  serializeError,
+} from './errors';
+export type { DagIssue, SerializedError } from './errors';
+export { TriggerRule, RetrySpec, OperatorSpec, TaskSpec, DagSpec } from './dag-spec';
+export type { DataInterval, RunContext } from './dag-spec';

@@ -1,0 +1,167 @@
+/**
+ * Every state of every entity, the legal moves between them, and the named
+ * sets the rest of the code asks about. Nothing else in Sluice spells a state
+ * as a string literal it invents; it imports it from here.
+ */
+import { assertNever } from './assert-never';
+import { IllegalTransitionError } from './errors';
+
+export const TaskInstanceState = {
+  /** Created with its run (or reset by a clear); nobody has looked at it yet. */
+  none: 'none',
+  /** Set by the scheduler when every dependency passed; waits for a slot. */
+  scheduled: 'scheduled',
+  /** Set by the scheduler (or the worker's fast path) when the BullMQ job is added. */
+  queued: 'queued',
+  /** Set by the worker when it claims the try and starts executing it. */
+  running: 'running',
+  /** Set by the worker when the try returned; or by a user marking it. */
+  success: 'success',
+  /** Set by the worker (or the timeout/zombie check) when the last try failed; or by a user. */
+  failed: 'failed',
+  /** Set by the worker (or the timeout/zombie check) when a try failed and tries remain. */
+  up_for_retry: 'up_for_retry',
+  /** Set by the scheduler when an upstream failed and the trigger rule cannot pass any more. */
+  upstream_failed: 'upstream_failed',
+  /** Set by the scheduler (trigger rule, branch) or by a task asking to be skipped. */
+  skipped: 'skipped',
+  /** Set by the worker while an external job (EMR step, Glue run) runs without holding a slot. */
+  deferred: 'deferred',
+} as const;
+export type TaskInstanceState = (typeof TaskInstanceState)[keyof typeof TaskInstanceState];
+export const taskInstanceStates = Object.values(TaskInstanceState) as readonly TaskInstanceState[];
+
+export const DagRunState = {
+  /** Created by the scheduler or a trigger; waiting for maxActiveRuns to let it start. */
+  queued: 'queued',
+  /** Set by the scheduler when the run may start its tasks. */
+  running: 'running',
+  /** Set by the scheduler when every task is terminal and none failed; or by a user. */
+  success: 'success',
+  /** Set by the scheduler when a leaf task failed or dagrunTimeout passed; or by a user. */
+  failed: 'failed',
+} as const;
+export type DagRunState = (typeof DagRunState)[keyof typeof DagRunState];
+export const dagRunStates = Object.values(DagRunState) as readonly DagRunState[];
+
+/** Nothing will happen to these without a user clearing them. */
+export const terminalTaskStates: ReadonlySet<TaskInstanceState> = new Set<TaskInstanceState>([
+  'success',
+  'failed',
+  'upstream_failed',
+  'skipped',
+]);
+/** States a worker holds or is about to hold: they count against concurrency limits. */
+export const activeTaskStates: ReadonlySet<TaskInstanceState> = new Set<TaskInstanceState>([
+  'queued',
+  'running',
+  'deferred',
+]);
+/** Outcomes that make a run fail when a task ends in them. */
+export const failedTaskStates: ReadonlySet<TaskInstanceState> = new Set<TaskInstanceState>([
+  'failed',
+  'upstream_failed',
+]);
+export const terminalRunStates: ReadonlySet<DagRunState> = new Set<DagRunState>(['success', 'failed']);
+
+export const isTerminalTaskState = (s: TaskInstanceState): boolean => terminalTaskStates.has(s);
+export const isActiveTaskState = (s: TaskInstanceState): boolean => activeTaskStates.has(s);
+export const isTerminalRunState = (s: DagRunState): boolean => terminalRunStates.has(s);
+
+const T = TaskInstanceState;
+/**
+ * from → the states it may move to. A user's "mark success/failed" and
+ * "clear" are legal from every state they are offered on; everything else is
+ * the lifecycle of one try.
+ */
+const taskTransitions: Record<TaskInstanceState, readonly TaskInstanceState[]> = {
+  none: [T.scheduled, T.skipped, T.upstream_failed, T.success, T.failed],
+  scheduled: [T.queued, T.none, T.skipped, T.upstream_failed, T.success, T.failed],
+  queued: [T.running, T.scheduled, T.up_for_retry, T.none, T.success, T.failed],
+  running: [T.success, T.failed, T.up_for_retry, T.skipped, T.deferred, T.none],
+  deferred: [T.queued, T.running, T.success, T.failed, T.up_for_retry, T.none],
+  up_for_retry: [T.scheduled, T.none, T.success, T.failed],
+  success: [T.none, T.failed],
+  failed: [T.none, T.success],
+  upstream_failed: [T.none, T.success, T.failed],
+  skipped: [T.none, T.success, T.failed],
+};
+
+const runTransitions: Record<DagRunState, readonly DagRunState[]> = {
+  queued: ['running', 'failed', 'success'],
+  running: ['success', 'failed', 'queued'],
+  success: ['queued', 'running', 'failed'],
+  failed: ['queued', 'running', 'success'],
+};
+
+export function canTransitionTask(from: TaskInstanceState, to: TaskInstanceState): boolean {
+  return taskTransitions[from].includes(to);
+}
+
+/** The states a task instance may be in for a move to `to` to be legal. */
+export function taskStatesAllowedBefore(to: TaskInstanceState): TaskInstanceState[] {
+  return taskInstanceStates.filter((from) => canTransitionTask(from, to));
+}
+
+/** Throws IllegalTransitionError unless `from → to` is in the table. */
+export function transitionTask(from: TaskInstanceState, to: TaskInstanceState): TaskInstanceState {
+  if (!canTransitionTask(from, to)) throw new IllegalTransitionError('task instance', from, to);
+  return to;
+}
+
+export function canTransitionRun(from: DagRunState, to: DagRunState): boolean {
+  return runTransitions[from].includes(to);
+}
+
+export function runStatesAllowedBefore(to: DagRunState): DagRunState[] {
+  return dagRunStates.filter((from) => canTransitionRun(from, to));
+}
+
+/** Throws IllegalTransitionError unless `from → to` is in the table. */
+export function transitionRun(from: DagRunState, to: DagRunState): DagRunState {
+  if (!canTransitionRun(from, to)) throw new IllegalTransitionError('dag run', from, to);
+  return to;
+}
+
+/** How the UI and CLI name and colour a task state. */
+export function describeTaskState(s: TaskInstanceState): { label: string; colour: string } {
+  switch (s) {
+    case 'none':
+      return { label: 'no status', colour: '#d1d5db' };
+    case 'scheduled':
+      return { label: 'scheduled', colour: '#d2b48c' };
+    case 'queued':
+      return { label: 'queued', colour: '#808080' };
+    case 'running':
+      return { label: 'running', colour: '#38bdf8' };
+    case 'success':
+      return { label: 'success', colour: '#16a34a' };
+    case 'failed':
+      return { label: 'failed', colour: '#dc2626' };
+    case 'up_for_retry':
+      return { label: 'up for retry', colour: '#f59e0b' };
+    case 'upstream_failed':
+      return { label: 'upstream failed', colour: '#f97316' };
+    case 'skipped':
+      return { label: 'skipped', colour: '#f472b6' };
+    case 'deferred':
+      return { label: 'deferred', colour: '#8b5cf6' };
+    default:
+      return assertNever(s);
+  }
+}
+
+export function describeRunState(s: DagRunState): { label: string; colour: string } {
+  switch (s) {
+    case 'queued':
+      return { label: 'queued', colour: '#808080' };
+    case 'running':
+      return { label: 'running', colour: '#38bdf8' };
+    case 'success':
+      return { label: 'success', colour: '#16a34a' };
+    case 'failed':
+      return { label: 'failed', colour: '#dc2626' };
+    default:
+      return assertNever(s);
+  }
+}
