@@ -1,0 +1,202 @@
+/**
+ * The typed client of the Sluice REST API (/api/v1), shared by the CLI and the
+ * web UI. Browser-safe: it only uses the global `fetch` (or the one passed in).
+ */
+import type {
+  ApiErrorBody,
+  ClearResult,
+  DagDetail,
+  DagSummary,
+  Grid,
+  Health,
+  ImportError,
+  Page,
+  RunDetail,
+  RunState,
+  RunSummary,
+  TaskInstance,
+  TaskInstanceDetail,
+  TaskLog,
+} from './types';
+
+export type ApiIssue = { path: string; message: string };
+
+/** Thrown for every non-2xx answer; `message` is the API's `error.message`. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  status: number;
+  code: string;
+  issues?: ApiIssue[];
+
+  constructor(status: number, code: string, message: string, issues?: ApiIssue[]) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    if (issues !== undefined) this.issues = issues;
+  }
+}
+
+/** Thrown when the API cannot be reached at all (nothing listening, DNS, reset). */
+export class ApiUnreachableError extends Error {
+  override name = 'ApiUnreachableError';
+  baseUrl: string;
+
+  constructor(baseUrl: string, reason: string, options?: { cause?: unknown }) {
+    super(
+      `cannot reach the Sluice API at ${baseUrl || '(same origin)'}: ${reason} — is \`npm start\` running? set SLUICE_API_URL`,
+      options,
+    );
+    this.baseUrl = baseUrl;
+  }
+}
+
+export type TriggerRunBody = { conf?: Record<string, unknown>; logicalDate?: string; runId?: string };
+export type ListDagsQuery = { tag?: string; paused?: boolean };
+export type ListRunsQuery = { limit?: number; offset?: number; state?: RunState };
+export type LogsQuery = { try?: number; after?: number; limit?: number };
+export type SettableState = 'success' | 'failed';
+
+export interface SluiceClient {
+  health(): Promise<Health>;
+  listDags(q?: ListDagsQuery): Promise<Page<DagSummary>>;
+  getDag(dagId: string): Promise<DagDetail>;
+  setPaused(dagId: string, isPaused: boolean): Promise<DagSummary>;
+  listRuns(dagId: string, q?: ListRunsQuery): Promise<Page<RunSummary>>;
+  triggerRun(dagId: string, body?: TriggerRunBody): Promise<RunDetail>;
+  getRun(dagId: string, runId: string): Promise<RunDetail>;
+  setRunState(dagId: string, runId: string, state: SettableState): Promise<RunDetail>;
+  getGrid(dagId: string, q?: { limit?: number }): Promise<Grid>;
+  getTaskInstance(dagId: string, runId: string, taskId: string): Promise<TaskInstanceDetail>;
+  getLogs(dagId: string, runId: string, taskId: string, q?: LogsQuery): Promise<TaskLog>;
+  clearTask(dagId: string, runId: string, taskId: string, opts?: { downstream?: boolean }): Promise<ClearResult>;
+  setTaskState(dagId: string, runId: string, taskId: string, state: SettableState): Promise<TaskInstance>;
+  listImportErrors(): Promise<{ items: ImportError[] }>;
+}
+
+export type ClientOptions = {
+  /** e.g. `http://127.0.0.1:8080`, or `''` in the browser for the same origin. */
+  baseUrl: string;
+  fetch?: typeof fetch;
+};
+
+type QueryValue = string | number | boolean | undefined;
+
+/** Builds `/api/v1/<encoded parts>?<defined query values>`. */
+export function apiPath(parts: string[], query?: Record<string, QueryValue>): string {
+  const path = `/api/v1/${parts.map((p) => encodeURIComponent(p)).join('/')}`;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value !== undefined) params.set(key, String(value));
+  }
+  const qs = params.toString();
+  return qs === '' ? path : `${path}?${qs}`;
+}
+
+export function createClient(opts: ClientOptions): SluiceClient {
+  const baseUrl = opts.baseUrl.replace(/\/+$/, '');
+  const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+
+  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const init: RequestInit = { method, headers: { accept: 'application/json' } };
+    if (body !== undefined) {
+      init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+      init.body = JSON.stringify(body);
+    }
+    let res: Response;
+    try {
+      res = await doFetch(`${baseUrl}${path}`, init);
+    } catch (raw) {
+      throw new ApiUnreachableError(baseUrl, describeNetworkError(raw), { cause: raw });
+    }
+    const text = await res.text();
+    if (!res.ok) throw toApiError(res.status, res.statusText, text);
+    if (text === '') return undefined as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      throw new ApiError(res.status, 'bad_response', `the API answered ${method} ${path} with invalid JSON`);
+    }
+  }
+
+  const runPath = (dagId: string, runId: string) => ['dags', dagId, 'runs', runId];
+  const taskPath = (dagId: string, runId: string, taskId: string) => [...runPath(dagId, runId), 'tasks', taskId];
+
+  return {
+    health: () => request('GET', apiPath(['health'])),
+    listDags: (q = {}) => request('GET', apiPath(['dags'], { tag: q.tag, paused: q.paused })),
+    getDag: (dagId) => request('GET', apiPath(['dags', dagId])),
+    setPaused: (dagId, isPaused) => request('PATCH', apiPath(['dags', dagId]), { isPaused }),
+    listRuns: (dagId, q = {}) =>
+      request('GET', apiPath(['dags', dagId, 'runs'], { limit: q.limit, offset: q.offset, state: q.state })),
+    triggerRun: (dagId, body = {}) => request('POST', apiPath(['dags', dagId, 'runs']), body),
+    getRun: (dagId, runId) => request('GET', apiPath(runPath(dagId, runId))),
+    setRunState: (dagId, runId, state) => request('PATCH', apiPath(runPath(dagId, runId)), { state }),
+    getGrid: (dagId, q = {}) => request('GET', apiPath(['dags', dagId, 'grid'], { limit: q.limit })),
+    getTaskInstance: (dagId, runId, taskId) => request('GET', apiPath(taskPath(dagId, runId, taskId))),
+    getLogs: (dagId, runId, taskId, q = {}) =>
+      request('GET', apiPath([...taskPath(dagId, runId, taskId), 'logs'], { try: q.try, after: q.after, limit: q.limit })),
+    clearTask: (dagId, runId, taskId, o = {}) =>
+      request('POST', apiPath([...taskPath(dagId, runId, taskId), 'clear']), o.downstream === undefined ? {} : { downstream: o.downstream }),
+    setTaskState: (dagId, runId, taskId, state) => request('PATCH', apiPath(taskPath(dagId, runId, taskId)), { state }),
+    listImportErrors: () => request('GET', apiPath(['import-errors'])),
+  };
+}
+
+function toApiError(status: number, statusText: string, text: string): ApiError {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (isApiErrorBody(parsed)) {
+    const { code, message, issues } = parsed.error;
+    return new ApiError(status, code, message, issues);
+  }
+  const code = status >= 500 ? 'internal' : status === 404 ? 'not_found' : status === 409 ? 'conflict' : 'bad_request';
+  const detail = text.trim().slice(0, 200);
+  return new ApiError(status, code, `HTTP ${status}${statusText ? ` ${statusText}` : ''}${detail ? `: ${detail}` : ''}`);
+}
+
+function isApiErrorBody(value: unknown): value is ApiErrorBody {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error: unknown = value.error;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'message' in error &&
+    typeof error.message === 'string' &&
+    'code' in error &&
+    typeof error.code === 'string'
+  );
+}
+
+/** Turns fetch's opaque "fetch failed" into the reason underneath (ECONNREFUSED → "connection refused"). */
+function describeNetworkError(raw: unknown): string {
+  const codes: string[] = [];
+  let current: unknown = raw;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    if ('code' in current && typeof current.code === 'string') codes.push(current.code);
+    if ('errors' in current && Array.isArray(current.errors)) {
+      for (const inner of current.errors) {
+        if (typeof inner === 'object' && inner !== null && 'code' in inner && typeof inner.code === 'string') codes.push(inner.code);
+      }
+    }
+    current = 'cause' in current ? current.cause : undefined;
+  }
+  const known: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ENOTFOUND: 'host not found',
+    EAI_AGAIN: 'host not found',
+    ECONNRESET: 'connection reset',
+    ETIMEDOUT: 'connection timed out',
+    UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+    EHOSTUNREACH: 'host unreachable',
+  };
+  for (const code of codes) {
+    const reason = known[code];
+    if (reason !== undefined) return reason;
+  }
+  if (codes[0] !== undefined) return codes[0];
+  return raw instanceof Error ? raw.message : String(raw);
+}

@@ -1,0 +1,33 @@
+export { ApiError, ApiUnreachableError, apiPath, createClient } from './client';
+export type {
+  ApiIssue,
+  ClientOptions,
+  ListDagsQuery,
+  ListRunsQuery,
+  LogsQuery,
+  SettableState,
+  SluiceClient,
+  TriggerRunBody,
+} from './client';
+export type {
+  ApiErrorBody,
+  ClearResult,
+  DagDetail,
+  DagSummary,
+  ErrorInfo,
+  Grid,
+  Health,
+  ImportError,
+  LogLine,
+  Page,
+  RunDetail,
+  RunState,
+  RunSummary,
+  RunType,
+  TaskInstance,
+  TaskInstanceDetail,
+  TaskLog,
+  TaskNode,
+  TaskState,
+  TaskTry,
+} from './types';
