@@ -94,7 +94,8 @@ export function apiPath(parts: string[], query?: Record<string, QueryValue>): st
 
 export function createClient(opts: ClientOptions): SluiceClient {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
-  const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init));
+  // Looked up per call so a fetch installed or mocked after createClient() is used.
+  const doFetch: typeof fetch = opts.fetch ?? ((...args) => globalThis.fetch(...args));
 
   async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
     const init: RequestInit = { method, headers: { accept: 'application/json' } };
