@@ -1,0 +1,68 @@
+/**
+ * The REST API (JSON under /api/v1) and the built web UI, as an Express app
+ * built from its dependencies; `main.ts` listens, tests drive it with
+ * supertest.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { Db } from '@sluice/db';
+import { lastSchedulerHeartbeat } from '@sluice/db';
+import type { EngineResources } from '@sluice/engine';
+import type { Health } from '@sluice/client';
+import { errorHandler } from './http-errors';
+import { dagRoutes } from './routes/dags';
+import { runRoutes } from './routes/runs';
+import { taskRoutes } from './routes/tasks';
+
+export interface ApiDeps {
+  db: Db;
+  engine: EngineResources;
+  logger: Logger;
+  /** Resolves true when Redis answers. */
+  pingRedis: () => Promise<boolean>;
+  /** Folder of the built web UI, served at / when present. */
+  webDist?: string;
+}
+
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use('/api', express.json({ limit: '1mb' }));
+
+  const api = express.Router();
+  api.get('/health', async (_req, res) => {
+    const [database, redis, heartbeat] = await Promise.all([
+      deps.db.pool.query('SELECT 1').then(() => 'ok' as const, () => 'down' as const),
+      deps.pingRedis().then((ok) => (ok ? ('ok' as const) : ('down' as const)), () => 'down' as const),
+      lastSchedulerHeartbeat(deps.db.prisma).catch(() => null),
+    ]);
+    const body: Health = {
+      status: database === 'ok' && redis === 'ok' ? 'ok' : 'degraded',
+      database,
+      redis,
+      scheduler: { lastHeartbeatAt: heartbeat ? heartbeat.toISOString() : null },
+    };
+    res.status(body.status === 'ok' ? 200 : 503).json(body);
+  });
+  api.use(dagRoutes(deps));
+  api.use(runRoutes(deps));
+  api.use(taskRoutes(deps));
+  api.use((req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: `No API route ${req.method} ${req.originalUrl}` } });
+  });
+  app.use('/api/v1', api);
+  app.use('/api', (req, res) => {
+    res.status(404).json({ error: { code: 'not_found', message: `No API route ${req.method} ${req.originalUrl}` } });
+  });
+
+  const dist = deps.webDist;
+  if (dist && fs.existsSync(path.join(dist, 'index.html'))) {
+    app.use(express.static(dist, { index: false, maxAge: '1h' }));
+    // The UI routes in the browser: every other GET gets its page.
+    app.get(/^(?!\/api\/).*/, (_req, res) => res.sendFile(path.join(dist, 'index.html')));
+  }
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export const ApiConfig = z.object({
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/sluice'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  SLUICE_QUEUE_PREFIX: z.string().min(1).default('sluice'),
+  SLUICE_API_HOST: z.string().min(1).default('127.0.0.1'),
+  SLUICE_API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** The built web UI; served at / when the folder exists. */
+  SLUICE_WEB_DIST: z.string().min(1).default(path.join(repoRoot, 'apps/web/dist')),
+  SLUICE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+});
+export type ApiConfig = z.infer<typeof ApiConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
+  const parsed = ApiConfig.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid API configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,41 @@
+import pino from 'pino';
+import { toError } from '@sluice/core';
+import { createDb } from '@sluice/db';
+import { DagVersionCache, defaultEngineSettings, preflight } from '@sluice/engine';
+import { TaskQueue, createRedis } from '@sluice/queue';
+import { createApp } from './app';
+import { loadConfig } from './config';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.SLUICE_LOG_LEVEL });
+  await preflight({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
+  const db = createDb({ databaseUrl: config.DATABASE_URL });
+  const redis = createRedis({ url: config.REDIS_URL, name: 'sluice-api' });
+  const queue = new TaskQueue({ connection: redis, prefix: config.SLUICE_QUEUE_PREFIX });
+  const engine = { pool: db.pool, queue, dags: new DagVersionCache(db.pool), logger, now: () => new Date(), settings: defaultEngineSettings };
+  const app = createApp({
+    db,
+    engine,
+    logger,
+    pingRedis: () => redis.ping().then((r) => r === 'PONG'),
+    webDist: config.SLUICE_WEB_DIST,
+  });
+  const server = app.listen(config.SLUICE_API_PORT, config.SLUICE_API_HOST, () => {
+    logger.info(`Sluice API and UI on http://${config.SLUICE_API_HOST}:${config.SLUICE_API_PORT}`);
+  });
+  const stop = () => {
+    server.close();
+    void queue.close().then(() => {
+      redis.disconnect();
+      return db.close();
+    }).then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((raw: unknown) => {
+  process.stderr.write(`sluice api: ${toError(raw).message}\n`);
+  process.exit(1);
+});

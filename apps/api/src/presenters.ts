@@ -1,0 +1,124 @@
+/** Database rows → the API's JSON (packages/client types). */
+import {
+  DagSpec,
+  evaluateTriggerRule,
+  topologicalOrder,
+  type TaskInstanceState,
+} from '@sluice/core';
+import type { DagRow, RunRow, TaskInstanceRowView } from '@sluice/db';
+import type {
+  DagDetail,
+  DagSummary,
+  RunState,
+  RunSummary,
+  RunType,
+  TaskInstance,
+  TaskNode,
+  TaskState,
+} from '@sluice/client';
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export function presentRun(r: RunRow): RunSummary {
+  return {
+    runId: r.runId,
+    state: r.state as RunState,
+    runType: r.runType as RunType,
+    logicalDate: r.logicalDate.toISOString(),
+    dataIntervalStart: r.dataIntervalStart.toISOString(),
+    dataIntervalEnd: r.dataIntervalEnd.toISOString(),
+    startedAt: iso(r.startedAt),
+    endedAt: iso(r.endedAt),
+  };
+}
+
+export function parseSpec(structure: unknown): DagSpec {
+  return DagSpec.parse(structure);
+}
+
+export function taskNodes(spec: DagSpec): TaskNode[] {
+  const byId = new Map(spec.tasks.map((t) => [t.taskId, t]));
+  return topologicalOrder(spec).flatMap((id) => {
+    const t = byId.get(id);
+    return t
+      ? [{ taskId: t.taskId, operator: t.operator.kind, upstream: t.upstream, triggerRule: t.triggerRule, retries: t.retry.retries }]
+      : [];
+  });
+}
+
+export function presentDag(row: DagRow): DagSummary {
+  const spec = parseSpec(row.structure);
+  return {
+    dagId: row.dagId,
+    description: spec.description,
+    schedule: spec.schedule,
+    timezone: spec.timezone,
+    owner: spec.owner,
+    tags: spec.tags,
+    isPaused: row.isPaused,
+    fileLoc: row.fileLoc,
+    versionHash: row.versionHash,
+    nextRunAt: iso(row.nextRunAt),
+    recentRuns: row.recentRuns.map(presentRun),
+    taskCount: spec.tasks.length,
+  };
+}
+
+export function presentDagDetail(row: DagRow): DagDetail {
+  return { ...presentDag(row), tasks: taskNodes(parseSpec(row.structure)) };
+}
+
+/** Why a task instance is not moving, in words — Airflow's "task instance details: dependencies". */
+export function waitingReason(spec: DagSpec, ti: TaskInstanceRowView, states: ReadonlyMap<string, TaskInstanceState>): string | null {
+  const state = ti.state as TaskInstanceState;
+  switch (state) {
+    case 'none': {
+      const task = spec.tasks.find((t) => t.taskId === ti.taskId);
+      if (!task) return null;
+      const upstream = task.upstream.map((u) => states.get(u) ?? 'none');
+      const verdict = evaluateTriggerRule(task.triggerRule, upstream);
+      return verdict.outcome === 'wait' ? verdict.reason : null;
+    }
+    case 'scheduled':
+      return 'waiting for a free slot (maxActiveTasks or pool)';
+    case 'queued':
+      return 'queued for a worker';
+    case 'up_for_retry':
+      return ti.nextRetryAt ? `retry ${ti.tryNumber + 1} of ${ti.maxTries} at ${ti.nextRetryAt.toISOString()}` : 'waiting to retry';
+    case 'deferred':
+      return 'waiting for an external job';
+    case 'running':
+    case 'success':
+    case 'failed':
+    case 'upstream_failed':
+    case 'skipped':
+      return null;
+  }
+}
+
+export function presentTaskInstances(spec: DagSpec, rows: TaskInstanceRowView[]): TaskInstance[] {
+  const states = new Map(rows.map((r) => [r.taskId, r.state as TaskInstanceState]));
+  const order = new Map(topologicalOrder(spec).map((id, i) => [id, i]));
+  return [...rows]
+    .sort((a, b) => (order.get(a.taskId) ?? 0) - (order.get(b.taskId) ?? 0))
+    .map((r) => presentTaskInstance(spec, r, states));
+}
+
+export function presentTaskInstance(
+  spec: DagSpec,
+  r: TaskInstanceRowView,
+  states: ReadonlyMap<string, TaskInstanceState>,
+): TaskInstance {
+  return {
+    taskId: r.taskId,
+    state: r.state as TaskState,
+    tryNumber: r.tryNumber,
+    maxTries: r.maxTries,
+    operator: r.operator,
+    startedAt: iso(r.startedAt),
+    endedAt: iso(r.endedAt),
+    durationMs: r.durationMs,
+    waitingReason: waitingReason(spec, r, states),
+    external: (r.external as Record<string, unknown> | null) ?? null,
+  };
+}

@@ -1,0 +1,58 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { listDagRows, listImportErrorRows } from '@sluice/db';
+import { NotFoundError, setPaused } from '@sluice/engine';
+import type { ImportError, Page, DagSummary } from '@sluice/client';
+import type { ApiDeps } from '../app';
+import { presentDag, presentDagDetail } from '../presenters';
+import { parse } from '../validate';
+import { actorOf } from '../actor';
+
+const DagParams = z.object({ dagId: z.string().min(1) });
+const ListDagsQuery = z.object({
+  tag: z.string().min(1).optional(),
+  paused: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+});
+const PatchDagBody = z.object({ isPaused: z.boolean() }).strict();
+
+export function dagRoutes(deps: ApiDeps): Router {
+  const r = Router();
+
+  r.get('/dags', async (req, res) => {
+    const q = parse(ListDagsQuery, req, 'query');
+    const rows = await listDagRows(deps.db.prisma, q.paused === undefined ? {} : { paused: q.paused });
+    const items = rows.map(presentDag).filter((d) => !q.tag || d.tags.includes(q.tag));
+    const page: Page<DagSummary> = { items, total: items.length, limit: items.length, offset: 0 };
+    res.json(page);
+  });
+
+  r.get('/dags/:dagId', async (req, res) => {
+    const { dagId } = parse(DagParams, req, 'params');
+    const [row] = await listDagRows(deps.db.prisma, { dagId });
+    if (!row) throw new NotFoundError(`DAG "${dagId}" does not exist`);
+    res.json(presentDagDetail(row));
+  });
+
+  r.patch('/dags/:dagId', async (req, res) => {
+    const { dagId } = parse(DagParams, req, 'params');
+    const body = parse(PatchDagBody, req, 'body');
+    await setPaused(deps.engine, { dagId, isPaused: body.isPaused, actor: actorOf(req) });
+    const [row] = await listDagRows(deps.db.prisma, { dagId });
+    if (!row) throw new NotFoundError(`DAG "${dagId}" does not exist`);
+    res.json(presentDag(row));
+  });
+
+  r.get('/import-errors', async (_req, res) => {
+    const rows = await listImportErrorRows(deps.db.prisma);
+    const items: ImportError[] = rows.map((e) => ({
+      fileLoc: e.fileLoc,
+      line: e.line,
+      column: e.column,
+      message: e.message,
+      createdAt: e.createdAt.toISOString(),
+    }));
+    res.json({ items });
+  });
+
+  return r;
+}

@@ -1,0 +1,105 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { findRunRow, listRunRows, listTaskInstanceRows, readGridCells, readVersionStructure, listDagRows } from '@sluice/db';
+import { NotFoundError, markRun, triggerRun } from '@sluice/engine';
+import type { Grid, Page, RunDetail, RunSummary, TaskState } from '@sluice/client';
+import type { ApiDeps } from '../app';
+import { parseSpec, presentRun, presentTaskInstances, taskNodes } from '../presenters';
+import { parse } from '../validate';
+import { actorOf } from '../actor';
+
+const DagParams = z.object({ dagId: z.string().min(1) });
+const RunParams = DagParams.extend({ runId: z.string().min(1) });
+const RunState = z.enum(['queued', 'running', 'success', 'failed']);
+const ListRunsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(1000).default(25),
+  offset: z.coerce.number().int().min(0).default(0),
+  state: RunState.optional(),
+});
+const TriggerBody = z
+  .object({
+    conf: z.record(z.string(), z.unknown()).optional(),
+    logicalDate: z.iso.datetime({ offset: true }).optional(),
+    runId: z.string().min(1).max(250).regex(/^[A-Za-z0-9_.:+-]+$/, 'use letters, digits and _ . : + -').optional(),
+  })
+  .strict();
+const PatchRunBody = z.object({ state: z.enum(['success', 'failed']) }).strict();
+const GridQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(25) });
+
+export function runRoutes(deps: ApiDeps): Router {
+  const r = Router();
+
+  const runDetail = async (dagId: string, runId: string): Promise<RunDetail> => {
+    const run = await findRunRow(deps.db.prisma, dagId, runId);
+    if (!run) throw new NotFoundError(`DAG "${dagId}" has no run "${runId}"`);
+    const version = await readVersionStructure(deps.db.prisma, run.dagVersionId);
+    if (!version) throw new NotFoundError(`DAG version of run "${runId}" is missing`);
+    const spec = parseSpec(version.structure);
+    const tis = await listTaskInstanceRows(deps.db.prisma, run.id);
+    return {
+      ...presentRun(run),
+      dagId,
+      conf: (run.conf as Record<string, unknown> | null) ?? {},
+      versionHash: version.hash,
+      taskInstances: presentTaskInstances(spec, tis),
+    };
+  };
+
+  r.get('/dags/:dagId/runs', async (req, res) => {
+    const { dagId } = parse(DagParams, req, 'params');
+    const q = parse(ListRunsQuery, req, 'query');
+    const { items, total } = await listRunRows(deps.db.prisma, { dagId, limit: q.limit, offset: q.offset, ...(q.state ? { state: q.state } : {}) });
+    if (total === 0 && (await listDagRows(deps.db.prisma, { dagId })).length === 0) {
+      throw new NotFoundError(`DAG "${dagId}" does not exist`);
+    }
+    const page: Page<RunSummary> = { items: items.map(presentRun), total, limit: q.limit, offset: q.offset };
+    res.json(page);
+  });
+
+  r.post('/dags/:dagId/runs', async (req, res) => {
+    const { dagId } = parse(DagParams, req, 'params');
+    const body = parse(TriggerBody, req, 'body');
+    const run = await triggerRun(deps.engine, {
+      dagId,
+      conf: body.conf,
+      logicalDate: body.logicalDate ? new Date(body.logicalDate) : undefined,
+      runId: body.runId,
+      actor: actorOf(req),
+    });
+    res.status(201).json(await runDetail(dagId, run.runId));
+  });
+
+  r.get('/dags/:dagId/runs/:runId', async (req, res) => {
+    const { dagId, runId } = parse(RunParams, req, 'params');
+    res.json(await runDetail(dagId, runId));
+  });
+
+  r.patch('/dags/:dagId/runs/:runId', async (req, res) => {
+    const { dagId, runId } = parse(RunParams, req, 'params');
+    const body = parse(PatchRunBody, req, 'body');
+    await markRun(deps.engine, { dagId, runId, to: body.state, actor: actorOf(req) });
+    res.json(await runDetail(dagId, runId));
+  });
+
+  r.get('/dags/:dagId/grid', async (req, res) => {
+    const { dagId } = parse(DagParams, req, 'params');
+    const q = parse(GridQuery, req, 'query');
+    const [dag] = await listDagRows(deps.db.prisma, { dagId });
+    if (!dag) throw new NotFoundError(`DAG "${dagId}" does not exist`);
+    const { runs, cells } = await readGridCells(deps.db.pool, dagId, q.limit);
+    const states = new Map<string, Record<string, TaskState>>();
+    for (const c of cells) {
+      const row = states.get(c.dagRunId) ?? {};
+      row[c.taskId] = c.state as TaskState;
+      states.set(c.dagRunId, row);
+    }
+    const grid: Grid = {
+      dagId,
+      tasks: taskNodes(parseSpec(dag.structure)),
+      runs: runs.map((run) => ({ ...presentRun(run), states: states.get(run.id) ?? {} })),
+    };
+    res.json(grid);
+  });
+
+  return r;
+}

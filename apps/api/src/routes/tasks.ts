@@ -1,0 +1,100 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { findRunRow, findTaskInstanceDetail, listTaskInstanceRows, readTaskLogs, readVersionStructure } from '@sluice/db';
+import { NotFoundError, clearTask, markTask } from '@sluice/engine';
+import type { ClearResult, ErrorInfo, TaskInstanceDetail, TaskLog, TaskState } from '@sluice/client';
+import type { TaskInstanceState } from '@sluice/core';
+import type { ApiDeps } from '../app';
+import { parseSpec, presentTaskInstance } from '../presenters';
+import { parse } from '../validate';
+import { actorOf } from '../actor';
+
+const TaskParams = z.object({ dagId: z.string().min(1), runId: z.string().min(1), taskId: z.string().min(1) });
+const LogsQuery = z.object({
+  try: z.coerce.number().int().min(1).optional(),
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+});
+const ClearBody = z.object({ downstream: z.boolean().default(false) }).strict();
+const PatchTaskBody = z.object({ state: z.enum(['success', 'failed']) }).strict();
+
+const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+export function taskRoutes(deps: ApiDeps): Router {
+  const r = Router();
+  const base = '/dags/:dagId/runs/:runId/tasks/:taskId';
+
+  const load = async (dagId: string, runId: string, taskId: string) => {
+    const run = await findRunRow(deps.db.prisma, dagId, runId);
+    if (!run) throw new NotFoundError(`DAG "${dagId}" has no run "${runId}"`);
+    const ti = await findTaskInstanceDetail(deps.db.prisma, run.id, taskId);
+    if (!ti) throw new NotFoundError(`Run "${runId}" of DAG "${dagId}" has no task "${taskId}"`);
+    return { run, ti };
+  };
+
+  const detail = async (dagId: string, runId: string, taskId: string): Promise<TaskInstanceDetail> => {
+    const { run, ti } = await load(dagId, runId, taskId);
+    const version = await readVersionStructure(deps.db.prisma, run.dagVersionId);
+    if (!version) throw new NotFoundError(`DAG version of run "${runId}" is missing`);
+    const all = await listTaskInstanceRows(deps.db.prisma, run.id);
+    const states = new Map(all.map((t) => [t.taskId, t.state as TaskInstanceState]));
+    return {
+      ...presentTaskInstance(parseSpec(version.structure), ti, states),
+      dagId,
+      runId,
+      tries: ti.tries.map((t) => ({
+        tryNumber: t.tryNumber,
+        state: t.state as TaskState,
+        startedAt: iso(t.startedAt),
+        endedAt: iso(t.endedAt),
+        durationMs: t.durationMs,
+        hostname: t.hostname,
+        error: (t.error as ErrorInfo | null) ?? null,
+      })),
+      output: ti.output?.value ?? null,
+    };
+  };
+
+  r.get(base, async (req, res) => {
+    const { dagId, runId, taskId } = parse(TaskParams, req, 'params');
+    res.json(await detail(dagId, runId, taskId));
+  });
+
+  r.get(`${base}/logs`, async (req, res) => {
+    const { dagId, runId, taskId } = parse(TaskParams, req, 'params');
+    const q = parse(LogsQuery, req, 'query');
+    const { ti } = await load(dagId, runId, taskId);
+    const tryNumber = q.try ?? Math.max(1, ti.tryNumber);
+    if (tryNumber > Math.max(1, ti.tryNumber)) {
+      throw new NotFoundError(`Task "${taskId}" has no try ${tryNumber} yet (latest is ${ti.tryNumber})`);
+    }
+    const lines = await readTaskLogs(deps.db.pool, { taskInstanceId: ti.id, tryNumber, afterSeq: q.after, limit: q.limit });
+    const tryRow = ti.tries.find((t) => t.tryNumber === tryNumber);
+    const ended = tryRow !== undefined && tryRow.endedAt !== null;
+    const log: TaskLog = {
+      tryNumber,
+      lines: lines.map((l) => ({ seq: l.seq, stream: l.stream, at: l.at.toISOString(), text: l.text })),
+      nextSeq: lines.at(-1)?.seq ?? q.after,
+      complete: ended && lines.length < q.limit,
+    };
+    res.json(log);
+  });
+
+  r.post(`${base}/clear`, async (req, res) => {
+    const { dagId, runId, taskId } = parse(TaskParams, req, 'params');
+    const body = parse(ClearBody, req, 'body');
+    const cleared = await clearTask(deps.engine, { dagId, runId, taskId, downstream: body.downstream, actor: actorOf(req) });
+    const result: ClearResult = { cleared };
+    res.json(result);
+  });
+
+  r.patch(base, async (req, res) => {
+    const { dagId, runId, taskId } = parse(TaskParams, req, 'params');
+    const body = parse(PatchTaskBody, req, 'body');
+    await markTask(deps.engine, { dagId, runId, taskId, to: body.state, actor: actorOf(req) });
+    const d = await detail(dagId, runId, taskId);
+    res.json(d);
+  });
+
+  return r;
+}

@@ -1,0 +1,32 @@
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+export const SchedulerConfig = z.object({
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/sluice'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  SLUICE_QUEUE_PREFIX: z.string().min(1).default('sluice'),
+  SLUICE_DAGS_FOLDER: z.string().min(1).default(path.join(repoRoot, 'dags')),
+  /** How often the safety-net pass runs. */
+  SLUICE_SCHEDULER_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
+  /** How often the DAGs folder is parsed again. */
+  SLUICE_DAG_PARSE_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
+  SLUICE_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+  SLUICE_TIMEOUT_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
+  SLUICE_RECONCILE_AFTER_MS: z.coerce.number().int().positive().default(15_000),
+  SLUICE_HOSTNAME: z.string().min(1).default(os.hostname()),
+  SLUICE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+});
+export type SchedulerConfig = z.infer<typeof SchedulerConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedulerConfig {
+  const parsed = SchedulerConfig.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid scheduler configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { toError } from '@sluice/core';
+import { migrate } from '@sluice/db';
+import { preflight } from '@sluice/engine';
+import { loadConfig } from './config';
+import { startScheduler } from './scheduler';
+
+const migrationsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../prisma/migrations');
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await preflight({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
+  await migrate({ databaseUrl: config.DATABASE_URL, migrationsDir });
+  const scheduler = await startScheduler(config);
+  const stop = () => {
+    void scheduler.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((raw: unknown) => {
+  process.stderr.write(`sluice scheduler: ${toError(raw).message}\n`);
+  process.exit(1);
+});

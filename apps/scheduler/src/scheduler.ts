@@ -1,0 +1,87 @@
+/**
+ * The scheduler process: parses the DAGs folder now and then, and runs the
+ * safety-net pass every interval. Several can run at once against one
+ * database (every write they make is conditional).
+ */
+import { randomUUID } from 'node:crypto';
+import pino, { type Logger } from 'pino';
+import { toError } from '@sluice/core';
+import { createDb } from '@sluice/db';
+import { DagVersionCache, schedulerPass, type EngineResources } from '@sluice/engine';
+import { TaskQueue, createRedis } from '@sluice/queue';
+import type { SchedulerConfig } from './config';
+import { processDagFolder } from './dag-processing';
+
+export interface RunningScheduler {
+  /** Parses the DAGs folder now. */
+  parse(): Promise<{ dags: number; errors: number }>;
+  /** Runs one safety-net pass now. */
+  pass(): ReturnType<typeof schedulerPass>;
+  close(): Promise<void>;
+}
+
+export async function startScheduler(
+  config: SchedulerConfig,
+  logger: Logger = pino({ level: config.SLUICE_LOG_LEVEL }),
+  opts: { loops?: boolean } = {},
+): Promise<RunningScheduler> {
+  const db = createDb({ databaseUrl: config.DATABASE_URL, max: 5 });
+  const redis = createRedis({ url: config.REDIS_URL, name: 'sluice-scheduler' });
+  const queue = new TaskQueue({ connection: redis, prefix: config.SLUICE_QUEUE_PREFIX });
+  const res: EngineResources = {
+    pool: db.pool,
+    queue,
+    dags: new DagVersionCache(db.pool),
+    logger,
+    now: () => new Date(),
+    settings: {
+      heartbeatTimeoutMs: config.SLUICE_HEARTBEAT_TIMEOUT_MS,
+      timeoutGraceMs: config.SLUICE_TIMEOUT_GRACE_MS,
+      reconcileAfterMs: config.SLUICE_RECONCILE_AFTER_MS,
+    },
+  };
+  const schedulerId = `${config.SLUICE_HOSTNAME}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const parse = () => processDagFolder(db.pool, config.SLUICE_DAGS_FOLDER, logger);
+  const pass = () => schedulerPass(res, schedulerId, config.SLUICE_HOSTNAME);
+
+  let stopped = false;
+  const timers = new Set<NodeJS.Timeout>();
+  /** Runs `fn` every `ms` after the previous run ended, so passes never overlap. */
+  const every = (ms: number, what: string, fn: () => Promise<unknown>) => {
+    const tick = async () => {
+      try {
+        await fn();
+      } catch (raw) {
+        logger.error({ err: toError(raw) }, `${what} failed`);
+      }
+      if (stopped) return;
+      const t = setTimeout(() => {
+        timers.delete(t);
+        void tick();
+      }, ms);
+      timers.add(t);
+    };
+    void tick();
+  };
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const serial = (fn: () => Promise<unknown>) => () => (inFlight = inFlight.then(fn, fn));
+
+  if (opts.loops !== false) {
+    await parse().catch((raw: unknown) => logger.error({ err: toError(raw) }, 'first DAG parse failed'));
+    every(config.SLUICE_DAG_PARSE_INTERVAL_MS, 'DAG parse', serial(parse));
+    every(config.SLUICE_SCHEDULER_INTERVAL_MS, 'scheduler pass', serial(pass));
+    logger.info({ dagsFolder: config.SLUICE_DAGS_FOLDER, id: schedulerId }, 'scheduler started');
+  }
+  return {
+    parse,
+    pass,
+    async close() {
+      stopped = true;
+      for (const t of timers) clearTimeout(t);
+      await inFlight.catch(() => undefined);
+      await queue.close();
+      redis.disconnect();
+      await db.close();
+    },
+  };
+}

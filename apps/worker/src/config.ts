@@ -1,0 +1,22 @@
+import os from 'node:os';
+import { z } from 'zod';
+
+export const WorkerConfig = z.object({
+  DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/sluice'),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  SLUICE_QUEUE_PREFIX: z.string().min(1).default('sluice'),
+  SLUICE_WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
+  SLUICE_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
+  SLUICE_HOSTNAME: z.string().min(1).default(os.hostname()),
+  SLUICE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+});
+export type WorkerConfig = z.infer<typeof WorkerConfig>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const parsed = WorkerConfig.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid worker configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

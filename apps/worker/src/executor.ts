@@ -1,0 +1,52 @@
+/**
+ * Picks the operator for a task and runs it. The only place that knows the
+ * full list of operators; an unknown one fails the try without retries.
+ */
+import { NonRetryableError, SkipTaskError } from '@sluice/core';
+import type { ExecutionRequest, ExecutionResult, TaskExecutor } from '@sluice/engine';
+import { ShellCommandError, compileShellOptions, runShell } from '@sluice/operators';
+
+export interface ExecutorDeps {
+  /** Runs a `fn` task's function from its DAG version's bundle. */
+  runFunction(req: ExecutionRequest): Promise<unknown>;
+}
+
+/** Environment every shell task gets, so scripts know which run they serve. */
+export function contextEnv(req: ExecutionRequest): Record<string, string> {
+  const c = req.claim;
+  return {
+    SLUICE_DAG_ID: c.dagId,
+    SLUICE_RUN_ID: c.runId,
+    SLUICE_TASK_ID: c.taskId,
+    SLUICE_TRY_NUMBER: String(c.tryNumber),
+    SLUICE_LOGICAL_DATE: c.logicalDate.toISOString(),
+    SLUICE_DATA_INTERVAL_START: c.dataIntervalStart.toISOString(),
+    SLUICE_DATA_INTERVAL_END: c.dataIntervalEnd.toISOString(),
+    SLUICE_DS: c.logicalDate.toISOString().slice(0, 10),
+    SLUICE_CONF: JSON.stringify(c.conf),
+  };
+}
+
+export function createExecutor(deps: ExecutorDeps): TaskExecutor {
+  return async (req: ExecutionRequest): Promise<ExecutionResult> => {
+    const kind = req.task.operator.kind;
+    switch (kind) {
+      case 'shell': {
+        const options = compileShellOptions(req.task.operator.options);
+        try {
+          await runShell({ options, contextEnv: contextEnv(req), signal: req.signal, log: req.log });
+        } catch (raw) {
+          if (raw instanceof ShellCommandError && raw.exitCode !== null && options.skipOnExitCode.includes(raw.exitCode)) {
+            throw new SkipTaskError(`Command exited with code ${raw.exitCode}, which skips the task`);
+          }
+          throw raw;
+        }
+        return {};
+      }
+      case 'fn':
+        return { output: await deps.runFunction(req) };
+      default:
+        throw new NonRetryableError(`Unknown operator "${kind}" for task "${req.task.taskId}"`);
+    }
+  };
+}

@@ -1,0 +1,20 @@
+import { toError } from '@sluice/core';
+import { loadConfig } from './config';
+import { startWorker } from './worker';
+import { preflight } from '@sluice/engine';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  await preflight({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
+  const worker = await startWorker(config);
+  const stop = () => {
+    void worker.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((raw: unknown) => {
+  process.stderr.write(`sluice worker: ${toError(raw).message}\n`);
+  process.exit(1);
+});

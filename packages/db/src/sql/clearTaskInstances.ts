@@ -1,0 +1,36 @@
+/**
+ * Clears task instances so they run again: back to `none` with their tries
+ * topped up (Airflow: max_tries = try_number + retries + 1), and the run
+ * reopened when it had ended. A running try is not killed here: its worker
+ * sees at its next heartbeat that the try is no longer its own, and stops.
+ */
+import type { Pool } from 'pg';
+import { withTransaction } from './queryable';
+
+export interface ClearArgs {
+  dagRunId: string;
+  /** task id → tries one clear allows (retries + 1). */
+  tasks: ReadonlyMap<string, number>;
+}
+
+export async function clearTaskInstances(pool: Pool, args: ClearArgs): Promise<string[]> {
+  const taskIds = [...args.tasks.keys()];
+  return withTransaction(pool, async (client) => {
+    const res = await client.query<{ task_id: string }>(
+      `UPDATE task_instance ti SET state = 'none', next_retry_at = NULL, queued_at = NULL,
+         max_tries = ti.try_number + c.tries, updated_at = now()
+       FROM unnest($2::text[], $3::int[]) AS c(task_id, tries)
+       WHERE ti.dag_run_id = $1 AND ti.task_id = c.task_id AND ti.state <> 'none'
+       RETURNING ti.task_id`,
+      [args.dagRunId, taskIds, taskIds.map((t) => args.tasks.get(t) ?? 1)],
+    );
+    if (res.rows.length > 0) {
+      await client.query(
+        `UPDATE dag_run SET state = 'queued', ended_at = NULL, updated_at = now()
+         WHERE id = $1 AND state IN ('success', 'failed')`,
+        [args.dagRunId],
+      );
+    }
+    return res.rows.map((r) => r.task_id).sort();
+  });
+}

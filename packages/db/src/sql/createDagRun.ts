@@ -1,0 +1,70 @@
+/**
+ * Creates a run and one task instance per task in a single transaction. The
+ * unique (dag_id, run_id) makes two schedulers creating the same scheduled
+ * run safe: the second gets `null`.
+ */
+import type { Pool } from 'pg';
+import { withTransaction } from './queryable';
+
+export interface NewTaskInstance {
+  taskId: string;
+  maxTries: number;
+  operator: string;
+  pool: string;
+  poolSlots: number;
+  priorityWeight: number;
+}
+
+export interface NewDagRun {
+  dagId: string;
+  runId: string;
+  runType: 'manual' | 'scheduled' | 'backfill';
+  logicalDate: Date;
+  dataIntervalStart: Date;
+  dataIntervalEnd: Date;
+  conf: Record<string, unknown>;
+  dagVersionId: string;
+  tasks: readonly NewTaskInstance[];
+}
+
+export async function createDagRun(pool: Pool, run: NewDagRun): Promise<{ id: string } | null> {
+  return withTransaction(pool, async (client) => {
+    const inserted = await client.query<{ id: string }>(
+      `INSERT INTO dag_run (dag_id, run_id, run_type, logical_date, data_interval_start, data_interval_end,
+                            conf, state, dag_version_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 'queued', $8)
+       ON CONFLICT (dag_id, run_id) DO NOTHING
+       RETURNING id`,
+      [
+        run.dagId,
+        run.runId,
+        run.runType,
+        run.logicalDate,
+        run.dataIntervalStart,
+        run.dataIntervalEnd,
+        JSON.stringify(run.conf),
+        run.dagVersionId,
+      ],
+    );
+    const row = inserted.rows[0];
+    if (!row) return null;
+    await client.query(
+      `INSERT INTO task_instance (dag_run_id, dag_id, task_id, state, try_number, max_tries, operator,
+                                  pool, pool_slots, priority_weight)
+       SELECT $1, $2, t.task_id, 'none', 0, t.max_tries, t.operator, t.pool, t.pool_slots, t.priority_weight
+       FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::int[])
+         AS t(task_id, max_tries, operator, pool, pool_slots, priority_weight)`,
+      [
+        row.id,
+        run.dagId,
+        run.tasks.map((t) => t.taskId),
+        run.tasks.map((t) => t.maxTries),
+        run.tasks.map((t) => t.operator),
+        run.tasks.map((t) => t.pool),
+        run.tasks.map((t) => t.poolSlots),
+        run.tasks.map((t) => t.priorityWeight),
+      ],
+    );
+    return { id: row.id };
+  });
+}

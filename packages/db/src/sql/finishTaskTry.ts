@@ -1,0 +1,71 @@
+/**
+ * A worker records how a try ended: `running → success | failed |
+ * up_for_retry | skipped | deferred`, conditional on the try still being the
+ * running one (a clear or a timeout in between wins). The try row and the
+ * output are written in the same statement.
+ */
+import type { Queryable } from './queryable';
+import type { SerializedError } from '@sluice/core';
+
+export type TryOutcome = 'success' | 'failed' | 'up_for_retry' | 'skipped';
+
+export interface FinishTryArgs {
+  taskInstanceId: string;
+  tryNumber: number;
+  to: TryOutcome;
+  nextRetryAt?: Date | null;
+  error?: SerializedError | null;
+  /** JSON text of the task's return value; undefined when it returned nothing. */
+  outputJson?: string | undefined;
+  external?: Record<string, unknown> | null;
+}
+
+export async function finishTaskTry(db: Queryable, args: FinishTryArgs): Promise<{ dagRunId: string; taskId: string } | null> {
+  const res = await db.query<{ dagRunId: string; taskId: string }>(
+    `WITH fin AS (
+       UPDATE task_instance SET state = $3, ended_at = now(), next_retry_at = $4, updated_at = now(),
+         duration_ms = (extract(epoch FROM now() - started_at) * 1000)::int,
+         external = COALESCE($7::jsonb, external)
+       WHERE id = $1 AND state = 'running' AND try_number = $2
+       RETURNING id, dag_run_id, task_id, ended_at, duration_ms
+     ), t AS (
+       UPDATE task_try SET state = $3, ended_at = fin.ended_at, duration_ms = fin.duration_ms, error = $5::jsonb,
+         external = COALESCE($7::jsonb, task_try.external)
+       FROM fin WHERE task_try.task_instance_id = fin.id AND task_try.try_number = $2
+     ), o AS (
+       INSERT INTO task_output (task_instance_id, try_number, value)
+       SELECT fin.id, $2, $6::jsonb FROM fin WHERE $6::text IS NOT NULL
+       ON CONFLICT (task_instance_id) DO UPDATE SET try_number = EXCLUDED.try_number, value = EXCLUDED.value, created_at = now()
+     )
+     SELECT dag_run_id AS "dagRunId", task_id AS "taskId" FROM fin`,
+    [
+      args.taskInstanceId,
+      args.tryNumber,
+      args.to,
+      args.nextRetryAt ?? null,
+      args.error ? JSON.stringify(args.error) : null,
+      args.outputJson ?? null,
+      args.external ? JSON.stringify(args.external) : null,
+    ],
+  );
+  return res.rows[0] ?? null;
+}
+
+/**
+ * Ends a run whose task instances are all terminal. Runs after the task's own
+ * transaction committed, so of two tasks finishing together at least the
+ * later one sees both.
+ */
+export async function finishRunIfDone(db: Queryable, dagRunId: string): Promise<'success' | 'failed' | null> {
+  const res = await db.query<{ state: 'success' | 'failed' }>(
+    `UPDATE dag_run SET updated_at = now(), ended_at = now(),
+       state = CASE WHEN EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = $1 AND state IN ('failed', 'upstream_failed'))
+                    THEN 'failed' ELSE 'success' END
+     WHERE id = $1 AND state = 'running'
+       AND NOT EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = $1
+                       AND state NOT IN ('success', 'failed', 'skipped', 'upstream_failed'))
+     RETURNING state`,
+    [dagRunId],
+  );
+  return res.rows[0]?.state ?? null;
+}

@@ -1,0 +1,114 @@
+/** The reads the scheduler's periodic loop makes. */
+import type { Queryable } from './queryable';
+
+export interface SchedulableDag {
+  dagId: string;
+  isPaused: boolean;
+  versionId: string;
+}
+
+export async function listActiveDags(db: Queryable): Promise<SchedulableDag[]> {
+  const res = await db.query<SchedulableDag>(
+    `SELECT dag_id AS "dagId", is_paused AS "isPaused", current_version_id AS "versionId"
+     FROM dag WHERE is_active AND current_version_id IS NOT NULL ORDER BY dag_id`,
+  );
+  return res.rows;
+}
+
+export async function readDagVersion(
+  db: Queryable,
+  versionId: string,
+): Promise<{ id: string; dagId: string; hash: string; structure: unknown; bundle: string } | null> {
+  const res = await db.query<{ id: string; dagId: string; hash: string; structure: unknown; bundle: string }>(
+    `SELECT id, dag_id AS "dagId", hash, structure, bundle FROM dag_version WHERE id = $1`,
+    [versionId],
+  );
+  return res.rows[0] ?? null;
+}
+
+/** The newest scheduled run's data interval end: where the timetable goes on from. */
+export async function lastScheduledInterval(db: Queryable, dagId: string): Promise<{ dataIntervalEnd: Date } | null> {
+  const res = await db.query<{ dataIntervalEnd: Date }>(
+    `SELECT data_interval_end AS "dataIntervalEnd" FROM dag_run
+     WHERE dag_id = $1 AND run_type = 'scheduled' ORDER BY data_interval_end DESC LIMIT 1`,
+    [dagId],
+  );
+  return res.rows[0] ?? null;
+}
+
+export async function setNextRunAt(db: Queryable, dagId: string, nextRunAt: Date | null): Promise<void> {
+  await db.query(`UPDATE dag SET next_run_at = $2 WHERE dag_id = $1 AND next_run_at IS DISTINCT FROM $2`, [dagId, nextRunAt]);
+}
+
+export async function listRunsInState(
+  db: Queryable,
+  state: 'queued' | 'running',
+): Promise<Array<{ id: string; dagId: string; dagVersionId: string }>> {
+  const res = await db.query<{ id: string; dagId: string; dagVersionId: string }>(
+    `SELECT id, dag_id AS "dagId", dag_version_id AS "dagVersionId" FROM dag_run WHERE state = $1 ORDER BY queued_at, id`,
+    [state],
+  );
+  return res.rows;
+}
+
+/** Tries the database says are queued but which may have no job in Redis any more. */
+export async function listQueuedTries(
+  db: Queryable,
+  queuedBefore: Date,
+): Promise<Array<{ taskInstanceId: string; tryNumber: number }>> {
+  const res = await db.query<{ taskInstanceId: string; tryNumber: number }>(
+    `SELECT id AS "taskInstanceId", try_number AS "tryNumber" FROM task_instance
+     WHERE state = 'queued' AND queued_at < $1 ORDER BY queued_at LIMIT 5000`,
+    [queuedBefore],
+  );
+  return res.rows;
+}
+
+export async function recordSchedulerHeartbeat(db: Queryable, id: string, hostname: string): Promise<void> {
+  await db.query(
+    `INSERT INTO scheduler_heartbeat (id, hostname) VALUES ($1, $2)
+     ON CONFLICT (id) DO UPDATE SET last_heartbeat_at = now()`,
+    [id, hostname],
+  );
+}
+
+export async function countActiveRuns(db: Queryable, dagId: string): Promise<number> {
+  const res = await db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM dag_run WHERE dag_id = $1 AND state IN ('queued', 'running')`,
+    [dagId],
+  );
+  return Number(res.rows[0]?.n ?? 0);
+}
+
+export async function readDagForTrigger(
+  db: Queryable,
+  dagId: string,
+): Promise<{ dagId: string; isPaused: boolean; versionId: string | null } | null> {
+  const res = await db.query<{ dagId: string; isPaused: boolean; versionId: string | null }>(
+    `SELECT dag_id AS "dagId", is_paused AS "isPaused", current_version_id AS "versionId" FROM dag WHERE dag_id = $1`,
+    [dagId],
+  );
+  return res.rows[0] ?? null;
+}
+
+export interface RunRef {
+  id: string;
+  dagId: string;
+  runId: string;
+  state: 'queued' | 'running' | 'success' | 'failed';
+  dagVersionId: string;
+}
+
+export async function findRun(db: Queryable, dagId: string, runId: string): Promise<RunRef | null> {
+  const res = await db.query<RunRef>(
+    `SELECT id, dag_id AS "dagId", run_id AS "runId", state, dag_version_id AS "dagVersionId"
+     FROM dag_run WHERE dag_id = $1 AND run_id = $2`,
+    [dagId, runId],
+  );
+  return res.rows[0] ?? null;
+}
+
+export async function setDagPaused(db: Queryable, dagId: string, isPaused: boolean): Promise<boolean> {
+  const res = await db.query(`UPDATE dag SET is_paused = $2, updated_at = now() WHERE dag_id = $1`, [dagId, isPaused]);
+  return res.rowCount === 1;
+}

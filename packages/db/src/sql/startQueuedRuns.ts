@@ -1,0 +1,26 @@
+/**
+ * Moves queued runs of one DAG to running while it has fewer than
+ * `maxActiveRuns` running, oldest logical date first. The DAG row is locked
+ * so the count and the update are one decision, whichever scheduler makes it.
+ * A paused DAG starts nothing; its running runs go on to the end.
+ */
+import type { Pool } from 'pg';
+import { withTransaction } from './queryable';
+
+export async function startQueuedRuns(pool: Pool, dagId: string, maxActiveRuns: number): Promise<Array<{ id: string; dagVersionId: string }>> {
+  return withTransaction(pool, async (client) => {
+    const dag = await client.query<{ is_paused: boolean }>(`SELECT is_paused FROM dag WHERE dag_id = $1 FOR UPDATE`, [dagId]);
+    const row = dag.rows[0];
+    if (!row || row.is_paused) return [];
+    const started = await client.query<{ id: string; dagVersionId: string }>(
+      `UPDATE dag_run SET state = 'running', started_at = COALESCE(started_at, now()), ended_at = NULL, updated_at = now()
+       WHERE id IN (
+         SELECT id FROM dag_run WHERE dag_id = $1 AND state = 'queued'
+         ORDER BY logical_date, queued_at, id
+         LIMIT GREATEST(0, $2 - (SELECT count(*) FROM dag_run WHERE dag_id = $1 AND state = 'running')))
+       RETURNING id, dag_version_id AS "dagVersionId"`,
+      [dagId, maxActiveRuns],
+    );
+    return started.rows;
+  });
+}

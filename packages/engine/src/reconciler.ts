@@ -1,0 +1,20 @@
+/**
+ * Redis is transport only (DESIGN invariant 1): when it lost jobs — a
+ * restart without persistence, a flush — the database still says which
+ * tries are queued. Those without a job are enqueued again under the same
+ * id, so a job that does exist is never doubled.
+ */
+import { listQueuedTries } from '@sluice/db';
+import type { EngineResources } from './resources';
+
+export async function reconcileQueuedTries(res: EngineResources): Promise<number> {
+  const cutoff = new Date(res.now().getTime() - res.settings.reconcileAfterMs);
+  const queued = await listQueuedTries(res.pool, cutoff);
+  const missing = [];
+  for (const t of queued) if (!(await res.queue.hasRunJob(t))) missing.push(t);
+  if (missing.length > 0) {
+    res.logger.warn({ count: missing.length }, 'queued tries had no job in Redis; enqueuing them again');
+    await res.queue.enqueueRuns(missing);
+  }
+  return missing.length;
+}

@@ -1,0 +1,33 @@
+/**
+ * What every engine system shares: the database pool, the task queue, the
+ * DAG version cache, a logger and a clock. The scheduler and the worker each
+ * build one of these and pass it to the systems they use.
+ */
+import type { Pool } from 'pg';
+import type { Logger } from 'pino';
+import type { TaskQueue } from '@sluice/queue';
+import type { DagVersionCache } from './dag-cache';
+
+export interface EngineResources {
+  pool: Pool;
+  queue: TaskQueue;
+  dags: DagVersionCache;
+  logger: Logger;
+  now: () => Date;
+  settings: EngineSettings;
+}
+
+export interface EngineSettings {
+  /** A running try whose heartbeat is older than this is failed as a zombie. */
+  heartbeatTimeoutMs: number;
+  /** Grace past a task's executionTimeout before the scheduler fails it itself. */
+  timeoutGraceMs: number;
+  /** A queued try with no job in Redis for this long is enqueued again. */
+  reconcileAfterMs: number;
+}
+
+export const defaultEngineSettings: EngineSettings = {
+  heartbeatTimeoutMs: 60_000,
+  timeoutGraceMs: 10_000,
+  reconcileAfterMs: 15_000,
+};

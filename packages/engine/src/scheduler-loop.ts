@@ -1,0 +1,42 @@
+/**
+ * The safety net (DESIGN invariant 5): one pass creates due runs, starts
+ * queued runs, evaluates every running run (retries that became due,
+ * timeouts, zombies, anything the fast path missed) and reconciles Redis.
+ */
+import { listActiveDags, listRunsInState, recordSchedulerHeartbeat } from '@sluice/db';
+import { toError } from '@sluice/core';
+import type { EngineResources } from './resources';
+import { createDueRuns, startRuns } from './run-creation';
+import { scheduleWholeRun } from './task-scheduling';
+import { reconcileQueuedTries } from './reconciler';
+
+export interface PassStats {
+  runsCreated: number;
+  runsStarted: number;
+  runsEvaluated: number;
+  requeued: number;
+}
+
+export async function schedulerPass(res: EngineResources, schedulerId: string, hostname: string): Promise<PassStats> {
+  await recordSchedulerHeartbeat(res.pool, schedulerId, hostname);
+  const stats: PassStats = { runsCreated: 0, runsStarted: 0, runsEvaluated: 0, requeued: 0 };
+  for (const dag of await listActiveDags(res.pool)) {
+    try {
+      const version = await res.dags.get(dag.versionId);
+      stats.runsCreated += (await createDueRuns(res, { dagId: dag.dagId, isPaused: dag.isPaused, version })).length;
+      if (!dag.isPaused) stats.runsStarted += (await startRuns(res, dag.dagId, version)).length;
+    } catch (raw) {
+      res.logger.error({ err: toError(raw), dagId: dag.dagId }, 'could not create or start runs');
+    }
+  }
+  for (const run of await listRunsInState(res.pool, 'running')) {
+    try {
+      await scheduleWholeRun(res, run.id, run.dagVersionId);
+      stats.runsEvaluated++;
+    } catch (raw) {
+      res.logger.error({ err: toError(raw), dagRunId: run.id }, 'could not evaluate run');
+    }
+  }
+  stats.requeued = await reconcileQueuedTries(res);
+  return stats;
+}

@@ -1,0 +1,78 @@
+/**
+ * Task promotion: evaluate a run's task instances with the pure `decide`
+ * and apply the result. The periodic loop evaluates whole runs; the fast
+ * path evaluates only the direct downstream of a task that just ended, so
+ * the next task starts within milliseconds.
+ */
+import { decide, type TaskInstanceView } from '@sluice/core';
+import { finishRunIfDone, scheduleRun, type RunSnapshot, type ScheduleRunResult } from '@sluice/db';
+import type { CachedDagVersion } from './dag-cache';
+import type { EngineResources } from './resources';
+
+function toDecisionInput(res: EngineResources, version: CachedDagVersion, snap: RunSnapshot, only: ReadonlySet<string> | undefined) {
+  const tasks = new Map<string, TaskInstanceView>();
+  for (const ti of snap.taskInstances) {
+    tasks.set(ti.taskId, {
+      taskId: ti.taskId,
+      state: ti.state,
+      tryNumber: ti.tryNumber,
+      maxTries: ti.maxTries,
+      nextRetryAt: ti.nextRetryAt,
+      startedAt: ti.startedAt,
+      heartbeatAt: ti.heartbeatAt,
+    });
+  }
+  const freePoolSlots = new Map<string, number>();
+  for (const [name, p] of snap.pools) freePoolSlots.set(name, Math.max(0, p.slots - p.used));
+  return {
+    dag: version.spec,
+    run: { state: snap.run.state, startedAt: snap.run.startedAt },
+    tasks,
+    now: snap.now,
+    freeTaskSlots: Math.max(0, version.spec.maxActiveTasks - snap.activeInDag),
+    freePoolSlots,
+    ...(only ? { only } : {}),
+    heartbeatTimeoutMs: res.settings.heartbeatTimeoutMs,
+    timeoutGraceMs: res.settings.timeoutGraceMs,
+  };
+}
+
+/** Evaluates every task instance of a running run (the safety-net pass). */
+export async function scheduleWholeRun(res: EngineResources, dagRunId: string, dagVersionId: string): Promise<ScheduleRunResult> {
+  const version = await res.dags.get(dagVersionId);
+  const result = await scheduleRun(res.pool, dagRunId, null, (snap) => decide(toDecisionInput(res, version, snap, undefined)));
+  await res.queue.enqueueRuns(result.enqueued);
+  return result;
+}
+
+/**
+ * The fast path: evaluates the direct downstream of `finishedTaskIds`, and
+ * on through tasks that this pass itself ends (skips, upstream_failed), then
+ * ends the run if nothing is left to do.
+ */
+export async function scheduleDownstream(
+  res: EngineResources,
+  dagRunId: string,
+  dagVersionId: string,
+  finishedTaskIds: readonly string[],
+): Promise<void> {
+  const version = await res.dags.get(dagVersionId);
+  let frontier = [...finishedTaskIds];
+  const seen = new Set<string>();
+  while (frontier.length > 0) {
+    const only = new Set<string>();
+    for (const id of frontier) for (const d of version.downstream.get(id) ?? []) if (!seen.has(d)) only.add(d);
+    if (only.size === 0) break;
+    for (const id of only) seen.add(id);
+    const withUpstream = new Set(only);
+    for (const id of only) for (const up of version.tasks.get(id)?.upstream ?? []) withUpstream.add(up);
+    const result = await scheduleRun(res.pool, dagRunId, [...withUpstream], (snap) => {
+      const decisions = decide(toDecisionInput(res, version, snap, only));
+      // Whether the run is over is not for a partial view to say.
+      return { tasks: decisions.tasks, run: null };
+    });
+    await res.queue.enqueueRuns(result.enqueued);
+    frontier = result.finished;
+  }
+  await finishRunIfDone(res.pool, dagRunId);
+}

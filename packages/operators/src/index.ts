@@ -1,0 +1,2 @@
+export { ShellOptions, ShellCommandError, compileShellOptions, runShell } from './shell';
+export type { ShellRun } from './shell';

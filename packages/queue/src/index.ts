@@ -1,0 +1,6 @@
+export { TaskRunJob, jobCatalog, parseJob, isJobName, taskRunJobId } from './jobs';
+export type { JobName, JobPayload, JobHandlers } from './jobs';
+export { createRedis, checkRedis, redactUrl } from './connection';
+export type { RedisConnectionOptions } from './connection';
+export { TaskQueue, createTaskWorker, TASK_QUEUE_NAME } from './task-queue';
+export type { TaskQueueOptions, TaskWorkerOptions } from './task-queue';

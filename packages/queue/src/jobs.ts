@@ -1,0 +1,36 @@
+/**
+ * The job catalog: every BullMQ job Sluice sends, by name, with its payload
+ * schema. Redis carries only these ids; everything else is read from Postgres.
+ */
+import { z } from 'zod';
+
+export const TaskRunJob = z.object({
+  taskInstanceId: z.string().uuid(),
+  tryNumber: z.number().int().positive(),
+});
+export type TaskRunJob = z.infer<typeof TaskRunJob>;
+
+export const jobCatalog = {
+  'task.run': TaskRunJob,
+} as const;
+export type JobName = keyof typeof jobCatalog;
+export type JobPayload<N extends JobName> = z.infer<(typeof jobCatalog)[N]>;
+
+/** A handler for every job name: a missing one fails to compile. */
+export type JobHandlers = { [N in JobName]: (payload: JobPayload<N>) => Promise<void> };
+
+export function parseJob<N extends JobName>(name: N, data: unknown): JobPayload<N> {
+  return jobCatalog[name].parse(data) as JobPayload<N>;
+}
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(jobCatalog, name);
+}
+
+/**
+ * Deterministic job ids make a double enqueue a no-op. BullMQ rejects `:` in
+ * custom ids, so the parts are joined with `_`.
+ */
+export function taskRunJobId(job: TaskRunJob): string {
+  return `run_${job.taskInstanceId}_${job.tryNumber}`;
+}

@@ -1,0 +1,91 @@
+/**
+ * The task queue: one BullMQ queue that carries `task.run` and `task.check`
+ * jobs to workers. Adding is idempotent by job id.
+ */
+import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { isJobName, parseJob, taskRunJobId, type JobHandlers, type TaskRunJob } from './jobs';
+
+export const TASK_QUEUE_NAME = 'sluice-tasks';
+
+export interface TaskQueueOptions {
+  connection: Redis;
+  /** Redis key prefix; tests use a random one to stay apart. */
+  prefix?: string;
+}
+
+const baseJobOptions: JobsOptions = {
+  // The database records outcomes; Redis keeps nothing it would need again.
+  removeOnComplete: true,
+  removeOnFail: { count: 1000 },
+  attempts: 1,
+};
+
+export class TaskQueue {
+  readonly queue: Queue;
+
+  constructor(private readonly opts: TaskQueueOptions) {
+    this.queue = new Queue(TASK_QUEUE_NAME, {
+      connection: opts.connection,
+      prefix: opts.prefix ?? 'sluice',
+      defaultJobOptions: baseJobOptions,
+    });
+  }
+
+  /** Adds one `task.run` job per try; a try already on the queue is not added twice. */
+  async enqueueRuns(jobs: readonly TaskRunJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue.addBulk(
+      jobs.map((data) => ({ name: 'task.run', data, opts: { jobId: taskRunJobId(data) } })),
+    );
+  }
+
+  /** True when the job for this try is still waiting, delayed or active in Redis. */
+  async hasRunJob(job: TaskRunJob): Promise<boolean> {
+    return this.hasJob(taskRunJobId(job));
+  }
+
+  private async hasJob(id: string): Promise<boolean> {
+    const state = await this.queue.getJobState(id);
+    return state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children';
+  }
+
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+}
+
+export interface TaskWorkerOptions extends TaskQueueOptions {
+  concurrency: number;
+  handlers: JobHandlers;
+  /** How long a job may go without BullMQ's lock renewal before it counts as stalled. */
+  lockDurationMs?: number;
+  onError?: (err: Error, job?: Job) => void;
+}
+
+/** A BullMQ Worker that dispatches each job to its typed handler. */
+export function createTaskWorker(opts: TaskWorkerOptions): Worker {
+  const worker = new Worker(
+    TASK_QUEUE_NAME,
+    async (job: Job) => {
+      const name = job.name;
+      if (!isJobName(name)) throw new Error(`Unknown job name "${name}"`);
+      switch (name) {
+        case 'task.run':
+          return opts.handlers['task.run'](parseJob('task.run', job.data));
+      }
+    },
+    {
+      connection: opts.connection,
+      prefix: opts.prefix ?? 'sluice',
+      concurrency: opts.concurrency,
+      lockDuration: opts.lockDurationMs ?? 30_000,
+      // A job whose worker died is not re-run by BullMQ: the database's
+      // heartbeat check decides what happens to its try.
+      maxStalledCount: 0,
+    },
+  );
+  worker.on('error', (err) => opts.onError?.(err));
+  worker.on('failed', (job, err) => opts.onError?.(err, job));
+  return worker;
+}
