@@ -1,0 +1,43 @@
+import { Link, NavLink, Route, Routes } from 'react-router-dom';
+import { HealthIndicator } from './components/HealthIndicator';
+import { DagListPage } from './dags/DagListPage';
+import { DagPage } from './dags/DagPage';
+import { RunPage } from './runs/RunPage';
+
+export function App() {
+  return (
+    <div className="app">
+      <header className="topbar">
+        <Link to="/" className="brand">
+          <img src="/favicon.svg" alt="" width={22} height={22} />
+          Sluice
+        </Link>
+        <nav className="topnav">
+          <NavLink to="/" end>
+            DAGs
+          </NavLink>
+        </nav>
+        <HealthIndicator />
+      </header>
+      <main className="main">
+        <Routes>
+          <Route path="/" element={<DagListPage />} />
+          <Route path="/dags/:dagId" element={<DagPage />} />
+          <Route path="/dags/:dagId/runs/:runId" element={<RunPage />} />
+          <Route path="*" element={<NotFound />} />
+        </Routes>
+      </main>
+    </div>
+  );
+}
+
+function NotFound() {
+  return (
+    <div className="page">
+      <h1>Page not found</h1>
+      <p>
+        <Link to="/">Back to the DAG list</Link>
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import { ApiError, createClient } from '@sluice/client';
+import type { SluiceClient } from '@sluice/client';
+
+/** Same origin: the API serves this bundle, and Vite proxies /api in dev. */
+export const api: SluiceClient = createClient({ baseUrl: '' });
+
+/**
+ * Query keys, nested so that invalidating `dag(dagId)` refreshes everything
+ * shown for that DAG (its grid, runs and task instances).
+ */
+export const queryKeys = {
+  dagList: (filters: { tag?: string; paused?: boolean }) => ['dag-list', filters] as const,
+  allDagLists: () => ['dag-list'] as const,
+  importErrors: () => ['import-errors'] as const,
+  health: () => ['health'] as const,
+  dag: (dagId: string) => ['dag', dagId] as const,
+  grid: (dagId: string, limit: number) => ['dag', dagId, 'grid', limit] as const,
+  run: (dagId: string, runId: string) => ['dag', dagId, 'run', runId] as const,
+  taskInstance: (dagId: string, runId: string, taskId: string) =>
+    ['dag', dagId, 'run', runId, 'ti', taskId] as const,
+};
+
+/** A message fit for a person: the API's own message, plus the field issues of a 4xx. */
+export function errorMessage(raw: unknown): string {
+  if (raw instanceof ApiError) {
+    const issues = raw.issues?.map((issue) => `${issue.path || '(body)'}: ${issue.message}`) ?? [];
+    return issues.length > 0 ? `${raw.message} (${issues.join('; ')})` : raw.message;
+  }
+  if (raw instanceof Error) return raw.message;
+  return String(raw);
+}
+
+export function isNotFound(raw: unknown): boolean {
+  return raw instanceof ApiError && raw.status === 404;
+}

@@ -1,0 +1,117 @@
+import { useState } from 'react';
+import { Link } from 'react-router-dom';
+import type { Grid, TaskState } from '@sluice/client';
+import { formatDateTime } from '../format';
+import { runPath } from '../paths';
+import { runStateStyle, taskStateStyle } from '../states';
+
+interface Tip {
+  lines: string[];
+  x: number;
+  y: number;
+}
+
+/** Props that show the floating tooltip for an element while it is hovered or focused. */
+function tipHandlers(setTip: (tip: Tip | null) => void, lines: string[]) {
+  const show = (target: Element) => {
+    const rect = target.getBoundingClientRect();
+    setTip({ lines, x: rect.left + rect.width / 2, y: rect.top });
+  };
+  return {
+    onMouseEnter: (event: { currentTarget: Element }) => show(event.currentTarget),
+    onFocus: (event: { currentTarget: Element }) => show(event.currentTarget),
+    onMouseLeave: () => setTip(null),
+    onBlur: () => setTip(null),
+  };
+}
+
+/**
+ * Airflow's grid: one row per task (topological order), one column per run
+ * (oldest left). A cell links to that task instance on the run page.
+ */
+export function DagGrid({ grid }: { grid: Grid }) {
+  const [tip, setTip] = useState<Tip | null>(null);
+
+  if (grid.runs.length === 0) {
+    return <p className="empty-note">No runs yet. Trigger one to see it here.</p>;
+  }
+
+  return (
+    <div className="grid-wrap">
+      <table className="dag-grid">
+        <thead>
+          <tr>
+            <th className="grid-task-col">
+              <span className="muted small">
+                {grid.runs.length} run{grid.runs.length === 1 ? '' : 's'}, oldest → newest
+              </span>
+            </th>
+            {grid.runs.map((run) => {
+              const style = runStateStyle(run.state);
+              return (
+                <th key={run.runId} className="grid-run-col">
+                  <Link
+                    to={runPath(grid.dagId, run.runId)}
+                    className={`grid-run${run.state === 'running' ? ' is-live' : ''}`}
+                    style={{ background: style.color }}
+                    data-testid={`grid-run-${run.runId}`}
+                    data-state={run.state}
+                    aria-label={`Run ${run.runId}: ${style.label}`}
+                    {...tipHandlers(setTip, [
+                      run.runId,
+                      `${run.runType} run · ${style.label}`,
+                      `logical date ${formatDateTime(run.logicalDate)}`,
+                    ])}
+                  />
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody>
+          {grid.tasks.map((task) => (
+            <tr key={task.taskId}>
+              <th scope="row" className="grid-task-col">
+                <span className="grid-task-name">{task.taskId}</span>
+                <span className="grid-task-operator">{task.operator}</span>
+              </th>
+              {grid.runs.map((run) => {
+                const state: TaskState | undefined = run.states[task.taskId];
+                if (state === undefined) {
+                  return (
+                    <td key={run.runId} className="grid-run-col">
+                      <span className="grid-cell is-absent" title="not part of this run's DAG version" />
+                    </td>
+                  );
+                }
+                const style = taskStateStyle(state);
+                return (
+                  <td key={run.runId} className="grid-run-col">
+                    <Link
+                      to={runPath(grid.dagId, run.runId, task.taskId)}
+                      className={`grid-cell${state === 'running' ? ' is-live' : ''}${state === 'none' ? ' is-none' : ''}`}
+                      style={{ background: style.color }}
+                      data-testid={`grid-cell-${task.taskId}-${run.runId}`}
+                      data-state={state}
+                      aria-label={`${task.taskId} in ${run.runId}: ${style.label}`}
+                      {...tipHandlers(setTip, [task.taskId, run.runId, style.label])}
+                    />
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {tip && (
+        <div className="tooltip" role="tooltip" style={{ left: tip.x, top: tip.y }}>
+          {tip.lines.map((line, index) => (
+            <div key={index} className={index === 0 ? 'tooltip-title' : undefined}>
+              {line}
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

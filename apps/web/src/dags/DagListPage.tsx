@@ -1,0 +1,160 @@
+import { Link, useSearchParams } from 'react-router-dom';
+import type { DagSummary } from '@sluice/client';
+import { LoadError, Spinner } from '../components/Loading';
+import { Table } from '../components/Table';
+import type { Column } from '../components/Table';
+import { Tag } from '../components/Tag';
+import { formatDateTime, formatRelative } from '../format';
+import { dagPath } from '../paths';
+import { ImportErrors } from './ImportErrors';
+import { PausedToggle } from './PausedToggle';
+import { RecentRuns } from './RecentRuns';
+import { TriggerButton } from './TriggerButton';
+import { useDagList, useImportErrors } from './queries';
+import type { DagListFilters } from './queries';
+
+type StatusFilter = 'all' | 'active' | 'paused';
+
+const STATUS_FILTERS: ReadonlyArray<{ value: StatusFilter; label: string }> = [
+  { value: 'all', label: 'All' },
+  { value: 'active', label: 'Active' },
+  { value: 'paused', label: 'Paused' },
+];
+
+function toFilters(status: StatusFilter, tag: string | null): DagListFilters {
+  const filters: DagListFilters = {};
+  if (tag) filters.tag = tag;
+  if (status !== 'all') filters.paused = status === 'paused';
+  return filters;
+}
+
+function readStatus(value: string | null): StatusFilter {
+  return value === 'active' || value === 'paused' ? value : 'all';
+}
+
+const columns: Array<Column<DagSummary>> = [
+  {
+    key: 'paused',
+    header: <span className="visually-hidden">Active</span>,
+    className: 'col-toggle',
+    render: (dag) => <PausedToggle dagId={dag.dagId} isPaused={dag.isPaused} />,
+  },
+  {
+    key: 'dag',
+    header: 'DAG',
+    render: (dag) => (
+      <div className="dag-cell">
+        <Link to={dagPath(dag.dagId)} className="dag-link">
+          {dag.dagId}
+        </Link>
+        {dag.description && <div className="dag-description">{dag.description}</div>}
+      </div>
+    ),
+  },
+  { key: 'owner', header: 'Owner', render: (dag) => dag.owner ?? <span className="muted">—</span> },
+  {
+    key: 'schedule',
+    header: 'Schedule',
+    className: 'nowrap',
+    render: (dag) =>
+      dag.schedule ? <code className="schedule">{dag.schedule}</code> : <span className="muted">manual only</span>,
+  },
+  {
+    key: 'tags',
+    header: 'Tags',
+    render: (dag) => (
+      <span className="tags">
+        {dag.tags.map((tag) => (
+          <Tag key={tag} name={tag} />
+        ))}
+      </span>
+    ),
+  },
+  {
+    key: 'runs',
+    header: 'Recent runs',
+    render: (dag) => <RecentRuns dagId={dag.dagId} runs={dag.recentRuns} />,
+  },
+  {
+    key: 'next',
+    header: 'Next run',
+    className: 'nowrap',
+    render: (dag) =>
+      dag.nextRunAt ? (
+        <span title={`logical date ${formatDateTime(dag.nextRunAt)} UTC`}>
+          {formatDateTime(dag.nextRunAt)}
+          <div className="muted small">{formatRelative(dag.nextRunAt)}</div>
+        </span>
+      ) : (
+        <span className="muted">—</span>
+      ),
+  },
+  {
+    key: 'actions',
+    header: <span className="visually-hidden">Actions</span>,
+    className: 'col-actions',
+    render: (dag) => <TriggerButton dagId={dag.dagId} compact />,
+  },
+];
+
+export function DagListPage() {
+  const [params, setParams] = useSearchParams();
+  const status = readStatus(params.get('status'));
+  const tag = params.get('tag');
+  const dags = useDagList(toFilters(status, tag));
+  const importErrors = useImportErrors();
+
+  function setFilter(key: 'status' | 'tag', value: string | null) {
+    const next = new URLSearchParams(params);
+    if (value === null || value === 'all') next.delete(key);
+    else next.set(key, value);
+    setParams(next);
+  }
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <h1>DAGs</h1>
+        <div className="filters">
+          <div className="segmented" role="group" aria-label="Filter by status">
+            {STATUS_FILTERS.map((filter) => (
+              <button
+                key={filter.value}
+                type="button"
+                className={status === filter.value ? 'is-selected' : ''}
+                onClick={() => setFilter('status', filter.value)}
+              >
+                {filter.label}
+              </button>
+            ))}
+          </div>
+          {tag && (
+            <button type="button" className="filter-chip" onClick={() => setFilter('tag', null)}>
+              tag: {tag} <span aria-hidden="true">×</span>
+            </button>
+          )}
+        </div>
+      </header>
+
+      {importErrors.data && <ImportErrors errors={importErrors.data.items} />}
+
+      {dags.error ? (
+        <LoadError what="DAGs" error={dags.error} />
+      ) : !dags.data ? (
+        <Spinner />
+      ) : (
+        <Table
+          columns={columns}
+          rows={dags.data.items}
+          rowKey={(dag) => dag.dagId}
+          rowProps={(dag) => ({
+            'data-testid': `dag-row-${dag.dagId}`,
+            'data-paused': String(dag.isPaused),
+            className: dag.isPaused ? 'is-paused' : undefined,
+          })}
+          empty={tag || status !== 'all' ? 'No DAG matches these filters.' : 'No DAGs loaded. Put DAG files in dags/.'}
+        />
+      )}
+    </div>
+  );
+}

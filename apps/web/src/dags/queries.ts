@@ -1,0 +1,72 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { DagSummary, Grid } from '@sluice/client';
+import { api, queryKeys } from '../api';
+import { LIVE_POLL_MS, isRunTerminal, isTaskActive } from '../states';
+
+export interface DagListFilters {
+  tag?: string;
+  paused?: boolean;
+}
+
+function anyRunLive(dags: DagSummary[]): boolean {
+  return dags.some((dag) => dag.recentRuns.some((run) => !isRunTerminal(run.state)));
+}
+
+/** True while any run, or any task in a run, shown on the grid can still change. */
+export function isGridLive(grid: Grid): boolean {
+  return grid.runs.some(
+    (run) => !isRunTerminal(run.state) || Object.values(run.states).some((state) => isTaskActive(state)),
+  );
+}
+
+export function useDagList(filters: DagListFilters) {
+  return useQuery({
+    queryKey: queryKeys.dagList(filters),
+    queryFn: () => api.listDags(filters),
+    refetchInterval: (query) => (query.state.data && anyRunLive(query.state.data.items) ? LIVE_POLL_MS : false),
+  });
+}
+
+export function useImportErrors() {
+  return useQuery({ queryKey: queryKeys.importErrors(), queryFn: () => api.listImportErrors() });
+}
+
+export function useDag(dagId: string) {
+  return useQuery({ queryKey: queryKeys.dag(dagId), queryFn: () => api.getDag(dagId) });
+}
+
+export const GRID_RUNS = 25;
+
+export function useGrid(dagId: string) {
+  return useQuery({
+    queryKey: queryKeys.grid(dagId, GRID_RUNS),
+    queryFn: () => api.getGrid(dagId, { limit: GRID_RUNS }),
+    refetchInterval: (query) => (query.state.data && isGridLive(query.state.data) ? LIVE_POLL_MS : false),
+  });
+}
+
+/** Refreshes everything that shows this DAG: the list, its page, its runs. */
+function useInvalidateDag() {
+  const queryClient = useQueryClient();
+  return (dagId: string) =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: queryKeys.allDagLists() }),
+      queryClient.invalidateQueries({ queryKey: queryKeys.dag(dagId) }),
+    ]);
+}
+
+export function useSetPaused(dagId: string) {
+  const invalidate = useInvalidateDag();
+  return useMutation({
+    mutationFn: (isPaused: boolean) => api.setPaused(dagId, isPaused),
+    onSettled: () => invalidate(dagId),
+  });
+}
+
+export function useTriggerRun(dagId: string) {
+  const invalidate = useInvalidateDag();
+  return useMutation({
+    mutationFn: (conf: Record<string, unknown>) => api.triggerRun(dagId, { conf }),
+    onSuccess: () => invalidate(dagId),
+  });
+}

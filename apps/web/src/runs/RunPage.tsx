@@ -1,0 +1,83 @@
+import { Link, useParams, useSearchParams } from 'react-router-dom';
+import { isNotFound } from '../api';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { LoadError, Spinner } from '../components/Loading';
+import { dagPath } from '../paths';
+import { TaskInstancePanel } from '../task-instances/TaskInstancePanel';
+import { RunSummaryCard } from './RunSummaryCard';
+import { TaskInstanceTable } from './TaskInstanceTable';
+import { isRunLive, useRun } from './queries';
+
+/** A run: its facts, its task instances, and the selected one's tries and log (?task=…&try=…). */
+export function RunPage() {
+  const { dagId = '', runId = '' } = useParams();
+  const [params, setParams] = useSearchParams();
+  const run = useRun(dagId, runId);
+  const selectedTaskId = params.get('task');
+  const tryParam = params.get('try');
+  const selectedTry = tryParam !== null && /^\d+$/.test(tryParam) ? Number(tryParam) : null;
+
+  function select(taskId: string, tryNumber: number | null = null) {
+    const next = new URLSearchParams({ task: taskId });
+    if (tryNumber !== null) next.set('try', String(tryNumber));
+    setParams(next, { replace: taskId === selectedTaskId });
+  }
+
+  const breadcrumbs = (
+    <nav className="breadcrumbs">
+      <Link to="/">DAGs</Link>
+      <span>/</span>
+      <Link to={dagPath(dagId)}>{dagId}</Link>
+      <span>/</span>
+      <span>{runId}</span>
+    </nav>
+  );
+
+  if (run.error) {
+    return (
+      <div className="page">
+        {breadcrumbs}
+        {isNotFound(run.error) ? (
+          <ErrorBanner title={`No run "${runId}" in DAG "${dagId}"`} />
+        ) : (
+          <LoadError what="this run" error={run.error} />
+        )}
+      </div>
+    );
+  }
+  if (!run.data) return <Spinner />;
+
+  const selectedExists = run.data.taskInstances.some((ti) => ti.taskId === selectedTaskId);
+  return (
+    <div className="page">
+      {breadcrumbs}
+      <RunSummaryCard run={run.data} />
+
+      <section className="card">
+        <h2 className="card-title">Task instances</h2>
+        <TaskInstanceTable
+          dagId={dagId}
+          runId={runId}
+          taskInstances={run.data.taskInstances}
+          selectedTaskId={selectedTaskId}
+          onSelect={(taskId) => select(taskId)}
+        />
+      </section>
+
+      {selectedTaskId && selectedExists && (
+        <TaskInstancePanel
+          key={selectedTaskId}
+          dagId={dagId}
+          runId={runId}
+          taskId={selectedTaskId}
+          runLive={isRunLive(run.data)}
+          selectedTry={selectedTry}
+          onSelectTry={(tryNumber) => select(selectedTaskId, tryNumber)}
+        />
+      )}
+      {selectedTaskId && !selectedExists && (
+        <ErrorBanner tone="warning" title={`No task "${selectedTaskId}" in this run`} />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,144 @@
+import { useState } from 'react';
+import type { TaskInstanceDetail } from '@sluice/client';
+import { LoadError, Spinner } from '../components/Loading';
+import { StateBadge } from '../components/StateBadge';
+import { elapsedMs, formatDuration } from '../format';
+import { LogView } from './LogView';
+import { TaskActions } from './TaskActions';
+import { TriesTable } from './TriesTable';
+import { useTaskInstance } from './queries';
+import { useLogTail } from './useLogTail';
+
+interface TaskInstancePanelProps {
+  dagId: string;
+  runId: string;
+  taskId: string;
+  runLive: boolean;
+  /** The try whose log to show; null follows the latest. */
+  selectedTry: number | null;
+  onSelectTry: (tryNumber: number | null) => void;
+}
+
+export function TaskInstancePanel(props: TaskInstancePanelProps) {
+  const query = useTaskInstance(props.dagId, props.runId, props.taskId, props.runLive);
+  return (
+    <section className="card ti-panel" data-testid="ti-panel" aria-label={`Task ${props.taskId}`}>
+      {query.error ? (
+        <LoadError what={`task ${props.taskId}`} error={query.error} />
+      ) : !query.data ? (
+        <Spinner />
+      ) : (
+        <TaskInstanceDetails {...props} ti={query.data} />
+      )}
+    </section>
+  );
+}
+
+function latestTry(ti: TaskInstanceDetail): number {
+  return ti.tries.reduce((max, t) => Math.max(max, t.tryNumber), 0);
+}
+
+function TaskInstanceDetails({ ti, selectedTry, onSelectTry, dagId, runId }: TaskInstancePanelProps & { ti: TaskInstanceDetail }) {
+  const [cleared, setCleared] = useState<string[] | null>(null);
+  const latest = latestTry(ti);
+  const shownTry = selectedTry !== null && ti.tries.some((t) => t.tryNumber === selectedTry) ? selectedTry : latest;
+  const tail = useLogTail({ dagId, runId, taskId: ti.taskId, tryNumber: shownTry, enabled: shownTry > 0 });
+  const failure = ti.tries.find((t) => t.tryNumber === latest)?.error ?? null;
+
+  return (
+    <>
+      <header className="card-header">
+        <div className="title-row">
+          <h2>{ti.taskId}</h2>
+          <StateBadge kind="task" state={ti.state} testId="ti-state" />
+          <span className="muted">
+            {ti.operator} · try {ti.tryNumber}/{ti.maxTries} ·{' '}
+            {formatDuration(elapsedMs(ti.startedAt, ti.endedAt, ti.durationMs))}
+          </span>
+        </div>
+        <TaskActions dagId={dagId} runId={runId} taskInstance={ti} onCleared={setCleared} />
+      </header>
+
+      {cleared && (
+        <p className="notice" data-testid="clear-result">
+          Cleared {cleared.length === 0 ? 'nothing' : cleared.join(', ')}.
+        </p>
+      )}
+      {ti.waitingReason && (
+        <p className="notice" data-testid="waiting-reason">
+          Waiting: {ti.waitingReason}
+        </p>
+      )}
+      {failure && ti.state === 'failed' && (
+        <div className="failure">
+          <strong>{failure.name}</strong>: {failure.message}
+        </div>
+      )}
+
+      {ti.external && Object.keys(ti.external).length > 0 && <ExternalFacts facts={ti.external} />}
+
+      <h3>Tries</h3>
+      <TriesTable tries={ti.tries} selectedTry={shownTry} onSelect={(n) => onSelectTry(n === latest ? null : n)} />
+
+      <div className="log-header">
+        <h3>
+          Log{shownTry > 0 ? ` · try ${shownTry}` : ''}
+          {tail.tryNumber !== null && !tail.complete && <span className="live-pill">live</span>}
+        </h3>
+        {ti.tries.length > 1 && (
+          <label className="inline-field">
+            Try
+            <select
+              data-testid="log-try-select"
+              value={shownTry}
+              onChange={(event) => {
+                const n = Number(event.target.value);
+                onSelectTry(n === latest ? null : n);
+              }}
+            >
+              {ti.tries.map((t) => (
+                <option key={t.tryNumber} value={t.tryNumber}>
+                  {t.tryNumber}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
+      <LogView tail={tail} emptyText={shownTry > 0 ? 'No output.' : 'This task has not run yet.'} />
+
+      {ti.output !== null && ti.output !== undefined && (
+        <>
+          <h3>Output</h3>
+          <pre className="json">{JSON.stringify(ti.output, null, 2)}</pre>
+        </>
+      )}
+    </>
+  );
+}
+
+function isLink(value: unknown): value is string {
+  return typeof value === 'string' && /^https?:\/\//.test(value);
+}
+
+/** Operator facts such as an EMR step id or a Glue job run id, with links where given. */
+function ExternalFacts({ facts }: { facts: Record<string, unknown> }) {
+  return (
+    <dl className="facts compact" data-testid="ti-external">
+      {Object.entries(facts).map(([key, value]) => (
+        <div key={key}>
+          <dt>{key}</dt>
+          <dd>
+            {isLink(value) ? (
+              <a href={value} target="_blank" rel="noreferrer">
+                {value}
+              </a>
+            ) : (
+              <code>{typeof value === 'string' ? value : JSON.stringify(value)}</code>
+            )}
+          </dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
