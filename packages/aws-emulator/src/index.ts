@@ -1,0 +1,14 @@
+export { startAwsEmulator } from './server';
+export type { AwsEmulator, AwsEmulatorOptions } from './server';
+export type { EmulatorControl, EmulatorState } from './control';
+export type { ApiCall } from './emulator';
+export { defaultDurations, ManualClock } from './clock';
+export type { Durations, Now } from './clock';
+export type { FaultSpec, ActiveFault } from './faults';
+export type { Pattern, RuleMatch } from './rules';
+export type { StepRule } from './emr/service';
+export type { EmrCluster, EmrStep, ClusterState, StepState } from './emr/model';
+export type { JobRunRule } from './glue/jobs';
+export type { GlueJob, JobRun, JobRunState } from './glue/job-runs';
+export type { CrawlRule, Crawler, CrawlerState } from './glue/crawlers';
+export type { SeedJob, SeedCrawler, DurationsPatch } from './control-schemas';
