@@ -48,3 +48,14 @@ export {
 export type { DagIssue, SerializedError } from './errors';
 export { TriggerRule, RetrySpec, OperatorSpec, TaskSpec, DagSpec } from './dag-spec';
 export type { DataInterval, RunContext } from './dag-spec';
+export {
+  compileSchedule,
+  nextDagRunInfo,
+  nextRunAfter,
+  intervalsBetween,
+  manualDataInterval,
+  parseDagDate,
+  schedulePresets,
+} from './timetable';
+export type { CompiledSchedule, CronSchedule, DagRunInfo } from './timetable';
+export { isValidTimezone, assertTimezone } from './timezone';
