@@ -1,0 +1,65 @@
+/** What the `sluice` commands are given: their dependencies, errors and argument parsers. */
+import type { SluiceClient } from '@sluice/client';
+import { InvalidArgumentError } from 'commander';
+
+export type Output = { write(chunk: string): unknown };
+
+export type ValidationResult = {
+  errors: Array<{ fileLoc: string; line: number | null; column: number | null; message: string }>;
+  dags: Array<{ dagId: string; fileLoc: string; taskCount: number }>;
+};
+
+export interface CliDeps {
+  client: SluiceClient;
+  stdout: Output;
+  stderr: Output;
+  env: Record<string, string | undefined>;
+  /** Loads and validates every DAG file under `path` without touching the database. */
+  validateDags(path: string): Promise<ValidationResult>;
+  /** Applies pending database migrations. */
+  migrateDb(): Promise<{ applied: string[] }>;
+  /** Starts the API, scheduler and workers in this process; resolves when they stop. */
+  start(): Promise<void>;
+  /** Waits between polls of `--wait` and `--follow`; tests pass one that returns at once. */
+  sleep?(ms: number): Promise<void>;
+  pollIntervalMs?: number;
+}
+
+/** What every command module receives: the deps plus the helpers built from them. */
+export type CommandContext = CliDeps & {
+  out(text: string): void;
+  sleep(ms: number): Promise<void>;
+  pollIntervalMs: number;
+};
+
+/** Thrown by a command for bad usage or a bad argument the parser could not catch; exits 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Thrown by a command whose work ran but did not succeed (a failed run, invalid DAGs); carries the exit code. */
+export class CommandFailed extends Error {
+  override name = 'CommandFailed';
+  exitCode: number;
+
+  constructor(message: string, exitCode = 1) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** Argument parsers for commander: they throw InvalidArgumentError, which exits 2. */
+export function positiveInt(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError('expected a positive integer');
+  return Number(value);
+}
+
+export function isoDate(value: string): string {
+  const ms = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms)) {
+    throw new InvalidArgumentError('expected an ISO date, e.g. 2026-11-22T03:00:00Z');
+  }
+  return new Date(ms).toISOString();
+}
