@@ -1,0 +1,189 @@
+/** `sluice dags …`: list, show, trigger, pause/unpause, import errors and local validation. */
+import type { DagDetail, DagSummary, ImportError, RunDetail } from '@sluice/client';
+import { Option, type Command } from 'commander';
+import { loadConfig } from './config';
+import { CommandFailed, EXIT, UsageError, isoDate, type CommandContext } from './context';
+import { dash, duration, fields, json, plural, table, time } from './format';
+
+type JsonOpt = { json?: boolean };
+type TriggerOpts = JsonOpt & { conf?: string; logicalDate?: string; runId?: string; wait?: boolean };
+
+export function registerDagCommands(program: Command, ctx: CommandContext): void {
+  const dags = program.command('dags').description('list, inspect, trigger and pause DAGs');
+
+  dags
+    .command('list')
+    .description('list DAGs with their schedule and latest run')
+    .option('--json', 'print the API JSON')
+    .action(async (opts: JsonOpt) => {
+      const page = await ctx.client.listDags();
+      ctx.out(opts.json ? json(page) : dagsTable(page.items));
+    });
+
+  dags
+    .command('show')
+    .description('show a DAG: schedule, tasks and recent runs')
+    .argument('<dag>', 'DAG id')
+    .option('--json', 'print the API JSON')
+    .action(async (dagId: string, opts: JsonOpt) => {
+      const dag = await ctx.client.getDag(dagId);
+      ctx.out(opts.json ? json(dag) : dagDetail(dag));
+    });
+
+  dags
+    .command('trigger')
+    .description('start a manual run of a DAG')
+    .argument('<dag>', 'DAG id')
+    .option('--conf <json>', 'run configuration, a JSON object')
+    .addOption(new Option('--logical-date <iso>', 'logical date of the run (ISO 8601)').argParser(isoDate))
+    .option('--run-id <id>', 'run id (default: chosen by the server)')
+    .option('--wait', 'wait until the run ends; exit 1 if it failed')
+    .option('--json', 'print the API JSON')
+    .action(async (dagId: string, opts: TriggerOpts) => {
+      const conf = opts.conf === undefined ? undefined : parseConf(opts.conf);
+      const body: { conf?: Record<string, unknown>; logicalDate?: string; runId?: string } = {};
+      if (conf !== undefined) body.conf = conf;
+      if (opts.logicalDate !== undefined) body.logicalDate = opts.logicalDate;
+      if (opts.runId !== undefined) body.runId = opts.runId;
+      const run = await ctx.client.triggerRun(dagId, body);
+      if (!opts.wait) {
+        ctx.out(opts.json ? json(run) : `triggered ${dagId} run ${run.runId} (${run.state})`);
+        return;
+      }
+      if (!opts.json) ctx.out(`triggered ${dagId} run ${run.runId}; waiting for it to end…`);
+      const final = await waitForRun(ctx, run);
+      ctx.out(opts.json ? json(final) : runOutcome(final));
+      if (final.state === 'failed') throw new CommandFailed(`run ${final.runId} failed`, EXIT.failed);
+    });
+
+  dags
+    .command('pause')
+    .description('stop scheduling new runs of a DAG')
+    .argument('<dag>', 'DAG id')
+    .action(async (dagId: string) => {
+      await ctx.client.setPaused(dagId, true);
+      ctx.out(`paused ${dagId}`);
+    });
+
+  dags
+    .command('unpause')
+    .description('resume scheduling runs of a DAG')
+    .argument('<dag>', 'DAG id')
+    .action(async (dagId: string) => {
+      await ctx.client.setPaused(dagId, false);
+      ctx.out(`unpaused ${dagId}`);
+    });
+
+  dags
+    .command('import-errors')
+    .description('list DAG files the server could not load')
+    .option('--json', 'print the API JSON')
+    .action(async (opts: JsonOpt) => {
+      const result = await ctx.client.listImportErrors();
+      ctx.out(opts.json ? json(result) : importErrorsText(result.items));
+    });
+
+  dags
+    .command('validate')
+    .description('load and validate DAG files locally, without the API (exit 1 on any error)')
+    .argument('[path]', 'DAG folder (default: $SLUICE_DAGS_FOLDER or ./dags)')
+    .action(async (path: string | undefined) => {
+      const folder = path ?? loadConfig(ctx.env).dagsFolder;
+      const result = await ctx.validateDags(folder);
+      for (const e of result.errors) {
+        ctx.out(`${e.fileLoc}:${e.line ?? 0}:${e.column ?? 0}: ${e.message}`);
+      }
+      if (result.errors.length > 0) {
+        throw new CommandFailed(`${plural(result.errors.length, 'error')} in ${folder}`, EXIT.failed);
+      }
+      if (result.dags.length === 0) {
+        ctx.out(`no DAGs found in ${folder}`);
+        return;
+      }
+      ctx.out(table(['DAG ID', 'FILE', 'TASKS'], result.dags.map((d) => [d.dagId, d.fileLoc, String(d.taskCount)])));
+      ctx.out(`${plural(result.dags.length, 'DAG')} OK`);
+    });
+}
+
+/** `--conf` must be a JSON object; anything else is a usage error raised before any request. */
+export function parseConf(raw: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch (err) {
+    throw new UsageError(`--conf is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new UsageError('--conf must be a JSON object, e.g. --conf \'{"day":"2026-11-21"}\'');
+  }
+  return { ...value };
+}
+
+/** Polls the run until it reaches a terminal state. */
+export async function waitForRun(ctx: CommandContext, run: RunDetail): Promise<RunDetail> {
+  let current = run;
+  while (current.state === 'queued' || current.state === 'running') {
+    await ctx.sleep(ctx.pollIntervalMs);
+    current = await ctx.client.getRun(current.dagId, current.runId);
+  }
+  return current;
+}
+
+function runOutcome(run: RunDetail): string {
+  const took = duration(run.startedAt !== null && run.endedAt !== null ? Date.parse(run.endedAt) - Date.parse(run.startedAt) : null);
+  const failed = run.taskInstances.filter((t) => t.state === 'failed' || t.state === 'upstream_failed');
+  const lines = [`run ${run.runId} ${run.state} after ${took}`];
+  if (failed.length > 0) lines.push(`failed tasks: ${failed.map((t) => `${t.taskId} (${t.state})`).join(', ')}`);
+  return lines.join('\n');
+}
+
+function dagsTable(items: DagSummary[]): string {
+  if (items.length === 0) return 'no DAGs';
+  return table(
+    ['DAG ID', 'PAUSED', 'SCHEDULE', 'LAST RUN', 'LAST STATE', 'NEXT RUN', 'TASKS', 'TAGS'],
+    items.map((d) => {
+      const last = d.recentRuns[0];
+      return [
+        d.dagId,
+        d.isPaused ? 'yes' : 'no',
+        dash(d.schedule),
+        last ? time(last.logicalDate) : '-',
+        last ? last.state : '-',
+        time(d.nextRunAt),
+        String(d.taskCount),
+        d.tags.join(',') || '-',
+      ];
+    }),
+  );
+}
+
+function dagDetail(dag: DagDetail): string {
+  const head = fields([
+    ['dag', dag.dagId],
+    ['description', dash(dag.description)],
+    ['schedule', `${dash(dag.schedule)} (${dag.timezone})`],
+    ['paused', dag.isPaused ? 'yes' : 'no'],
+    ['owner', dash(dag.owner)],
+    ['tags', dag.tags.join(', ') || '-'],
+    ['file', dag.fileLoc],
+    ['version', dag.versionHash],
+    ['next run', time(dag.nextRunAt)],
+  ]);
+  const tasks = table(
+    ['TASK ID', 'OPERATOR', 'UPSTREAM', 'TRIGGER RULE', 'RETRIES'],
+    dag.tasks.map((t) => [t.taskId, t.operator, t.upstream.join(',') || '-', t.triggerRule, String(t.retries)]),
+  );
+  const runs =
+    dag.recentRuns.length === 0
+      ? 'no runs yet\n'
+      : table(
+          ['RUN ID', 'STATE', 'TYPE', 'LOGICAL DATE', 'STARTED', 'ENDED'],
+          dag.recentRuns.map((r) => [r.runId, r.state, r.runType, time(r.logicalDate), time(r.startedAt), time(r.endedAt)]),
+        );
+  return `${head}\ntasks:\n${tasks}\nrecent runs:\n${runs}`;
+}
+
+function importErrorsText(items: ImportError[]): string {
+  if (items.length === 0) return 'no import errors';
+  return items.map((e) => `${e.fileLoc}:${e.line ?? 0}:${e.column ?? 0}: ${e.message}`).join('\n');
+}

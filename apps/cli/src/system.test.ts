@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import type { ValidationResult } from './context';
+import { fakeClient, runWith } from './testing';
+
+function validator(result: ValidationResult) {
+  const paths: string[] = [];
+  return {
+    paths,
+    validateDags: async (path: string) => {
+      paths.push(path);
+      return result;
+    },
+  };
+}
+
+describe('sluice dags validate', () => {
+  it('prints file:line:column: message for each error and exits 1, without the API', async () => {
+    const { client, calls } = fakeClient();
+    const v = validator({
+      errors: [
+        { fileLoc: 'dags/broken.ts', line: 12, column: 5, message: 'task "load" depends on unknown task "extrct"' },
+        { fileLoc: 'dags/cycle.ts', line: null, column: null, message: 'cycle: a -> b -> a' },
+      ],
+      dags: [{ dagId: 'etl', fileLoc: 'dags/etl.ts', taskCount: 3 }],
+    });
+    const r = await runWith(['dags', 'validate', 'dags'], { client, validateDags: v.validateDags });
+    expect(r.code).toBe(1);
+    expect(v.paths).toEqual(['dags']);
+    expect(r.stdout).toBe(
+      'dags/broken.ts:12:5: task "load" depends on unknown task "extrct"\ndags/cycle.ts:0:0: cycle: a -> b -> a\n',
+    );
+    expect(r.stderr).toBe('error: 2 errors in dags\n');
+    expect(calls).toEqual([]);
+  });
+
+  it('lists the DAGs found and exits 0 when every file is valid', async () => {
+    const v = validator({
+      errors: [],
+      dags: [
+        { dagId: 'etl', fileLoc: 'etl.ts', taskCount: 3 },
+        { dagId: 'glue_hourly', fileLoc: 'glue/hourly.ts', taskCount: 12 },
+      ],
+    });
+    const r = await runWith(['dags', 'validate', '/srv/dags'], { validateDags: v.validateDags });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^DAG ID\s+FILE\s+TASKS\netl\s+etl\.ts\s+3\nglue_hourly\s+glue\/hourly\.ts\s+12\n2 DAGs OK\n$/);
+  });
+
+  it('defaults the folder to $SLUICE_DAGS_FOLDER, then ./dags', async () => {
+    const v = validator({ errors: [], dags: [] });
+    await runWith(['dags', 'validate'], { validateDags: v.validateDags, env: { SLUICE_DAGS_FOLDER: '/opt/dags' } });
+    const empty = await runWith(['dags', 'validate'], { validateDags: v.validateDags, env: {} });
+    expect(v.paths).toEqual(['/opt/dags', 'dags']);
+    expect(empty.stdout).toBe('no DAGs found in dags\n');
+  });
+});
+
+describe('sluice db migrate / start', () => {
+  it('db migrate prints each applied migration', async () => {
+    const r = await runWith(['db', 'migrate'], { migrateDb: async () => ({ applied: ['20261122_init', '20261123_pools'] }) });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('applied 20261122_init\napplied 20261123_pools\napplied 2 migrations\n');
+  });
+
+  it('db migrate says when the database is up to date', async () => {
+    const r = await runWith(['db', 'migrate'], { migrateDb: async () => ({ applied: [] }) });
+    expect(r.stdout).toBe('database is up to date\n');
+  });
+
+  it('a migration failure exits 1 with its message', async () => {
+    const r = await runWith(['db', 'migrate'], {
+      migrateDb: async () => {
+        throw new Error('cannot connect to postgres://postgres@127.0.0.1:5432/sluice: connection refused');
+      },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('error: cannot connect to postgres://postgres@127.0.0.1:5432/sluice: connection refused\n');
+  });
+
+  it('start runs the injected starter', async () => {
+    let started = 0;
+    const r = await runWith(['start'], {
+      start: async () => {
+        started++;
+      },
+    });
+    expect(r.code).toBe(0);
+    expect(started).toBe(1);
+  });
+});

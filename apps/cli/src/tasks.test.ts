@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { RUN_ID, fakeClient, logPage, runWith, taskDetail } from './testing';
+
+describe('sluice tasks clear / rerun', () => {
+  it('clear passes downstream=false by default and lists what was cleared', async () => {
+    const { client, calls } = fakeClient();
+    const r = await runWith(['tasks', 'clear', 'etl', RUN_ID, 'load'], { client });
+    expect(r.code).toBe(0);
+    expect(calls).toEqual([{ method: 'clearTask', args: ['etl', RUN_ID, 'load', { downstream: false }] }]);
+    expect(r.stdout).toBe('cleared 1 task instance: load\n');
+  });
+
+  it('--downstream passes downstream=true', async () => {
+    const { client, calls } = fakeClient();
+    const r = await runWith(['tasks', 'clear', 'etl', RUN_ID, 'load', '--downstream'], { client });
+    expect(calls).toEqual([{ method: 'clearTask', args: ['etl', RUN_ID, 'load', { downstream: true }] }]);
+    expect(r.stdout).toBe('cleared 2 task instances: load, report\n');
+  });
+
+  it('rerun is the same command as clear', async () => {
+    const viaClear = fakeClient();
+    const viaRerun = fakeClient();
+    const a = await runWith(['tasks', 'clear', 'etl', RUN_ID, 'load', '--downstream'], { client: viaClear.client });
+    const b = await runWith(['tasks', 'rerun', 'etl', RUN_ID, 'load', '--downstream'], { client: viaRerun.client });
+    expect(viaRerun.calls).toEqual(viaClear.calls);
+    expect(b).toEqual(a);
+  });
+});
+
+describe('sluice tasks logs', () => {
+  it('prints the lines of the latest try when --try is not given', async () => {
+    const { client, calls } = fakeClient();
+    const r = await runWith(['tasks', 'logs', 'etl', RUN_ID, 'load'], { client });
+    expect(calls).toEqual([{ method: 'getLogs', args: ['etl', RUN_ID, 'load', { limit: 1000 }] }]);
+    expect(r.stdout).toBe('2026-11-22 03:00:01Z [stderr] line 1\n2026-11-22 03:00:01Z line 2\n');
+  });
+
+  it('--try asks for that try', async () => {
+    const { client, calls } = fakeClient();
+    await runWith(['tasks', 'logs', 'etl', RUN_ID, 'load', '--try', '2'], { client });
+    expect(calls[0]?.args[3]).toEqual({ limit: 1000, try: 2 });
+  });
+
+  it('--follow keeps reading after the last seq until the try is complete', async () => {
+    const pages = [logPage(3, [1, 2], false), logPage(3, [], false, 2), logPage(3, [3], true)];
+    let i = 0;
+    const { client, calls } = fakeClient({ getLogs: async () => pages[i++] ?? logPage(3, [], true) });
+    const r = await runWith(['tasks', 'logs', 'etl', RUN_ID, 'load', '--follow'], { client, pollIntervalMs: 500 });
+    expect(r.code).toBe(0);
+    expect(calls.map((c) => c.args[3])).toEqual([
+      { limit: 1000 },
+      { limit: 1000, try: 3, after: 2 },
+      { limit: 1000, try: 3, after: 2 },
+    ]);
+    expect(r.sleeps).toEqual([500, 500]);
+    expect(r.stdout.trimEnd().split('\n').map((l) => l.slice(-6))).toEqual(['line 1', 'line 2', 'line 3']);
+  });
+
+  it('without --follow stops after one short page even if the try is still running', async () => {
+    const { client, calls } = fakeClient({ getLogs: async () => logPage(1, [1], false) });
+    const r = await runWith(['tasks', 'logs', 'etl', RUN_ID, 'load'], { client });
+    expect(calls).toHaveLength(1);
+    expect(r.sleeps).toEqual([]);
+  });
+});
+
+describe('sluice tasks show', () => {
+  it('prints the task instance and each try with its error', async () => {
+    const { client, calls } = fakeClient();
+    const r = await runWith(['tasks', 'show', 'etl', RUN_ID, 'load'], { client });
+    expect(calls).toEqual([{ method: 'getTaskInstance', args: ['etl', RUN_ID, 'load'] }]);
+    expect(r.stdout).toContain('state:       up_for_retry');
+    expect(r.stdout).toMatch(/1\s+failed\s+2026-11-22 03:00:01Z\s+2026-11-22 03:00:02Z\s+1\.0s\s+worker-1\s+ShellError: exit code 3$/m);
+    expect(r.stdout).toMatch(/2\s+running\s+2026-11-22 03:05:00Z\s+-\s+-\s+worker-2\s+-$/m);
+    expect(r.stdout).toContain('try 1:\n  ShellError: exit code 3\n  second line');
+  });
+
+  it('--json prints exactly the API TaskInstanceDetail', async () => {
+    const r = await runWith(['tasks', 'show', 'etl', RUN_ID, 'load', '--json']);
+    expect(JSON.parse(r.stdout)).toEqual(taskDetail());
+  });
+});
+
+describe('sluice tasks mark-success / mark-failed', () => {
+  it('calls setTaskState with the state named by the command', async () => {
+    const { client, calls } = fakeClient();
+    const success = await runWith(['tasks', 'mark-success', 'etl', RUN_ID, 'load'], { client });
+    await runWith(['tasks', 'mark-failed', 'etl', RUN_ID, 'load'], { client });
+    expect(calls).toEqual([
+      { method: 'setTaskState', args: ['etl', RUN_ID, 'load', 'success'] },
+      { method: 'setTaskState', args: ['etl', RUN_ID, 'load', 'failed'] },
+    ]);
+    expect(success.stdout).toBe(`marked load in etl run ${RUN_ID} as success\n`);
+  });
+});

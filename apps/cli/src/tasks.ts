@@ -1,0 +1,129 @@
+/** `sluice tasks …`: clear (rerun), read logs, show tries, mark a task instance. */
+import type { LogLine, TaskInstanceDetail } from '@sluice/client';
+import { Option, type Command } from 'commander';
+import { positiveInt, type CommandContext } from './context';
+import { dash, duration, fields, json, plural, table, time } from './format';
+
+/** Log lines asked for per request; a shorter page means we have caught up. */
+const LOG_PAGE = 1000;
+
+type JsonOpt = { json?: boolean };
+type LogsOpts = { try?: number; follow?: boolean };
+
+export function registerTaskCommands(program: Command, ctx: CommandContext): void {
+  const tasks = program.command('tasks').description('clear, rerun, inspect and mark task instances');
+
+  tasks
+    .command('clear')
+    .alias('rerun')
+    .description('clear a task instance so the scheduler runs it again')
+    .argument('<dag>', 'DAG id')
+    .argument('<run>', 'run id')
+    .argument('<task>', 'task id')
+    .option('--downstream', 'also clear every task downstream of it')
+    .action(async (dagId: string, runId: string, taskId: string, opts: { downstream?: boolean }) => {
+      const result = await ctx.client.clearTask(dagId, runId, taskId, { downstream: opts.downstream === true });
+      const names = result.cleared.length > 0 ? `: ${result.cleared.join(', ')}` : '';
+      ctx.out(`cleared ${plural(result.cleared.length, 'task instance')}${names}`);
+    });
+
+  tasks
+    .command('logs')
+    .description('print the log of a task try')
+    .argument('<dag>', 'DAG id')
+    .argument('<run>', 'run id')
+    .argument('<task>', 'task id')
+    .addOption(new Option('--try <n>', 'try number (default: the latest)').argParser(positiveInt))
+    .option('-f, --follow', 'keep printing new lines until the try ends')
+    .action(async (dagId: string, runId: string, taskId: string, opts: LogsOpts) => {
+      let tryNumber = opts.try;
+      let after: number | undefined;
+      for (;;) {
+        const q: { try?: number; after?: number; limit: number } = { limit: LOG_PAGE };
+        if (tryNumber !== undefined) q.try = tryNumber;
+        if (after !== undefined) q.after = after;
+        const page = await ctx.client.getLogs(dagId, runId, taskId, q);
+        // Stay on the try we started with, even if a retry begins while following.
+        tryNumber = page.tryNumber;
+        after = page.nextSeq;
+        for (const line of page.lines) ctx.out(logLine(line));
+        if (page.lines.length >= LOG_PAGE) continue;
+        if (!opts.follow || page.complete) return;
+        await ctx.sleep(ctx.pollIntervalMs);
+      }
+    });
+
+  tasks
+    .command('show')
+    .description('show a task instance with each try and its error')
+    .argument('<dag>', 'DAG id')
+    .argument('<run>', 'run id')
+    .argument('<task>', 'task id')
+    .option('--json', 'print the API JSON')
+    .action(async (dagId: string, runId: string, taskId: string, opts: JsonOpt) => {
+      const ti = await ctx.client.getTaskInstance(dagId, runId, taskId);
+      ctx.out(opts.json ? json(ti) : taskDetail(ti));
+    });
+
+  for (const state of ['success', 'failed'] as const) {
+    tasks
+      .command(`mark-${state}`)
+      .description(`set a task instance's state to ${state}`)
+      .argument('<dag>', 'DAG id')
+      .argument('<run>', 'run id')
+      .argument('<task>', 'task id')
+      .action(async (dagId: string, runId: string, taskId: string) => {
+        const ti = await ctx.client.setTaskState(dagId, runId, taskId, state);
+        ctx.out(`marked ${taskId} in ${dagId} run ${runId} as ${ti.state}`);
+      });
+  }
+}
+
+function logLine(line: LogLine): string {
+  const stream = line.stream === 'stdout' ? '' : `[${line.stream}] `;
+  return `${time(line.at)} ${stream}${line.text}`;
+}
+
+function taskDetail(ti: TaskInstanceDetail): string {
+  const head = fields([
+    ['dag', ti.dagId],
+    ['run', ti.runId],
+    ['task', ti.taskId],
+    ['state', ti.state],
+    ['try', `${ti.tryNumber}/${ti.maxTries}`],
+    ['operator', ti.operator],
+    ['started', time(ti.startedAt)],
+    ['ended', time(ti.endedAt)],
+    ['duration', duration(ti.durationMs)],
+    ['waiting for', dash(ti.waitingReason)],
+    ...Object.entries(ti.external ?? {}).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  ]);
+  if (ti.tries.length === 0) return `${head}\nno tries yet\n`;
+  const tries = table(
+    ['TRY', 'STATE', 'STARTED', 'ENDED', 'DURATION', 'HOST', 'ERROR'],
+    ti.tries.map((t) => [
+      String(t.tryNumber),
+      t.state,
+      time(t.startedAt),
+      time(t.endedAt),
+      duration(t.durationMs),
+      dash(t.hostname),
+      t.error ? `${t.error.name}: ${firstLine(t.error.message)}` : '-',
+    ]),
+  );
+  const errors = ti.tries.flatMap((t) =>
+    t.error === null ? [] : [`try ${t.tryNumber}:\n${indent(t.error.stack ?? `${t.error.name}: ${t.error.message}`)}`],
+  );
+  return `${head}\ntries:\n${tries}${errors.length > 0 ? `\nerrors:\n${errors.join('\n\n')}\n` : ''}`;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n', 1)[0] ?? '';
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+}
