@@ -59,3 +59,5 @@ export {
 } from './timetable';
 export type { CompiledSchedule, CronSchedule, DagRunInfo } from './timetable';
 export { isValidTimezone, assertTimezone } from './timezone';
+export { evaluateTriggerRule } from './trigger-rules';
+export type { TriggerOutcome, TriggerEvaluation, UpstreamTask } from './trigger-rules';

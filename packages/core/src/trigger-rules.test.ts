@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { TriggerRule } from './dag-spec';
+import { taskInstanceStates, isTerminalTaskState, type TaskInstanceState } from './states';
+import { evaluateTriggerRule, type TriggerOutcome } from './trigger-rules';
+
+type Case = [rule: TriggerRule, upstream: TaskInstanceState[], outcome: TriggerOutcome];
+
+const cases: Case[] = [
+  // all_success: runs when every upstream succeeded; a failure fails it and a skip skips it at once.
+  ['all_success', ['success', 'success'], 'run'],
+  ['all_success', ['success', 'running'], 'wait'],
+  ['all_success', ['success', 'up_for_retry'], 'wait'],
+  ['all_success', ['success', 'failed'], 'upstream_failed'],
+  ['all_success', ['running', 'failed'], 'upstream_failed'],
+  ['all_success', ['success', 'upstream_failed'], 'upstream_failed'],
+  ['all_success', ['success', 'skipped'], 'skip'],
+  ['all_success', ['running', 'skipped'], 'skip'],
+  ['all_success', ['skipped', 'failed'], 'upstream_failed'],
+
+  // all_failed: runs when every upstream failed (upstream_failed counts); any success or skip skips it.
+  ['all_failed', ['failed', 'failed'], 'run'],
+  ['all_failed', ['failed', 'upstream_failed'], 'run'],
+  ['all_failed', ['failed', 'running'], 'wait'],
+  ['all_failed', ['failed', 'success'], 'skip'],
+  ['all_failed', ['running', 'success'], 'skip'],
+  ['all_failed', ['failed', 'skipped'], 'skip'],
+
+  // all_done: runs when every upstream is terminal, whatever the outcome.
+  ['all_done', ['success', 'failed', 'skipped', 'upstream_failed'], 'run'],
+  ['all_done', ['success', 'queued'], 'wait'],
+  ['all_done', ['failed', 'up_for_retry'], 'wait'],
+  ['all_done', ['success', 'deferred'], 'wait'],
+
+  // one_success: runs on the first success; when all are done without one, fails or skips.
+  ['one_success', ['success', 'running'], 'run'],
+  ['one_success', ['success', 'failed'], 'run'],
+  ['one_success', ['none', 'scheduled'], 'wait'],
+  ['one_success', ['failed', 'running'], 'wait'],
+  ['one_success', ['failed', 'skipped'], 'upstream_failed'],
+  ['one_success', ['upstream_failed', 'upstream_failed'], 'upstream_failed'],
+  ['one_success', ['skipped', 'skipped'], 'skip'],
+
+  // one_failed: runs on the first failure; when all are done without one, skips.
+  ['one_failed', ['failed', 'running'], 'run'],
+  ['one_failed', ['upstream_failed', 'none'], 'run'],
+  ['one_failed', ['success', 'running'], 'wait'],
+  ['one_failed', ['success', 'success'], 'skip'],
+  ['one_failed', ['success', 'skipped'], 'skip'],
+
+  // none_failed: runs when all are done and none failed; skips count as fine.
+  ['none_failed', ['success', 'skipped'], 'run'],
+  ['none_failed', ['skipped', 'skipped'], 'run'],
+  ['none_failed', ['success', 'running'], 'wait'],
+  ['none_failed', ['failed', 'running'], 'upstream_failed'],
+  ['none_failed', ['upstream_failed', 'success'], 'upstream_failed'],
+
+  // none_failed_min_one_success: as none_failed, but needs a success; all skipped → skipped.
+  ['none_failed_min_one_success', ['success', 'skipped'], 'run'],
+  ['none_failed_min_one_success', ['success', 'success'], 'run'],
+  ['none_failed_min_one_success', ['skipped', 'skipped'], 'skip'],
+  ['none_failed_min_one_success', ['skipped', 'running'], 'wait'],
+  ['none_failed_min_one_success', ['success', 'queued'], 'wait'],
+  ['none_failed_min_one_success', ['failed', 'success'], 'upstream_failed'],
+  ['none_failed_min_one_success', ['upstream_failed', 'running'], 'upstream_failed'],
+
+  // always: runs at once, even with upstream tasks still going.
+  ['always', ['running', 'none'], 'run'],
+  ['always', ['failed', 'upstream_failed'], 'run'],
+];
+
+describe('evaluateTriggerRule', () => {
+  it.each(cases)('%s with upstream [%s] → %s', (rule, upstream, outcome) => {
+    expect(evaluateTriggerRule(rule, upstream).outcome).toBe(outcome);
+  });
+
+  it('the table covers every rule', () => {
+    for (const rule of TriggerRule.options) {
+      expect(cases.some(([r]) => r === rule), rule).toBe(true);
+    }
+  });
+
+  it.each(TriggerRule.options)('%s runs a task that has no upstream tasks', (rule) => {
+    expect(evaluateTriggerRule(rule, [])).toEqual({ outcome: 'run', reason: 'the task has no upstream tasks' });
+  });
+
+  it('waits only while some upstream task is not terminal, for every rule and every pair of states', () => {
+    for (const rule of TriggerRule.options) {
+      for (const a of taskInstanceStates) {
+        for (const b of taskInstanceStates) {
+          const { outcome } = evaluateTriggerRule(rule, [a, b]);
+          if (isTerminalTaskState(a) && isTerminalTaskState(b)) expect(outcome, `${rule} [${a}, ${b}]`).not.toBe('wait');
+        }
+      }
+    }
+  });
+
+  it('treats none, scheduled, queued, running, deferred and up_for_retry all as not done yet', () => {
+    for (const state of ['none', 'scheduled', 'queued', 'running', 'deferred', 'up_for_retry'] as const) {
+      expect(evaluateTriggerRule('all_done', ['success', state]).outcome, state).toBe('wait');
+    }
+  });
+});
+
+describe('trigger rule reasons', () => {
+  const up = (taskId: string, state: TaskInstanceState) => ({ taskId, state });
+
+  it('names the upstream tasks still running', () => {
+    const result = evaluateTriggerRule('all_success', [up('extract', 'running'), up('clean', 'queued'), up('a', 'success')]);
+    expect(result).toEqual({ outcome: 'wait', reason: 'waiting for 2 upstream tasks: extract, clean' });
+  });
+
+  it('counts instead of naming when given bare states', () => {
+    expect(evaluateTriggerRule('all_done', ['running', 'success']).reason).toBe('waiting for 1 upstream task');
+  });
+
+  it('names failed upstream tasks and the rule that made the task fail', () => {
+    expect(evaluateTriggerRule('all_success', [up('load', 'failed'), up('copy', 'upstream_failed')]).reason).toBe(
+      '2 upstream tasks failed: load, copy (all_success)',
+    );
+  });
+
+  it('says which upstream task was skipped', () => {
+    expect(evaluateTriggerRule('all_success', [up('branch_a', 'skipped'), up('b', 'success')]).reason).toBe(
+      '1 upstream task skipped: branch_a (all_success)',
+    );
+  });
+
+  it('says all were skipped for one_success', () => {
+    expect(evaluateTriggerRule('one_success', [up('a', 'skipped'), up('b', 'skipped')]).reason).toBe(
+      'all 2 upstream tasks were skipped (one_success)',
+    );
+  });
+
+  it('says when a single upstream task succeeded', () => {
+    expect(evaluateTriggerRule('all_success', [up('a', 'success')]).reason).toBe('the upstream task succeeded');
+  });
+
+  it('names at most five tasks', () => {
+    const many = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((id) => up(id, 'running'));
+    expect(evaluateTriggerRule('all_done', many).reason).toBe('waiting for 7 upstream tasks: a, b, c, d, e and 2 more');
+  });
+});
