@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import type { QueryResultRow } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Prisma } from './generated/prisma/client';
@@ -127,9 +128,9 @@ const DELETE_ACTIONS: Record<string, string> = {
 let dmmf: Dmmf;
 let testDb: TestDatabase;
 
-async function sql<R>(text: string, values: unknown[] = []): Promise<R[]> {
-  const result = await testDb.db.pool.query(text, values);
-  return result.rows as R[];
+async function sql<R extends QueryResultRow>(text: string, values: unknown[] = []): Promise<R[]> {
+  const result = await testDb.db.pool.query<R>(text, values);
+  return result.rows;
 }
 
 beforeAll(async () => {
