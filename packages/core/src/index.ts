@@ -61,3 +61,16 @@ export type { CompiledSchedule, CronSchedule, DagRunInfo } from './timetable';
 export { isValidTimezone, assertTimezone } from './timezone';
 export { evaluateTriggerRule } from './trigger-rules';
 export type { TriggerOutcome, TriggerEvaluation, UpstreamTask } from './trigger-rules';
+export {
+  compileRetryPolicy,
+  retryDelayMs,
+  nextTryAt,
+  hasTriesLeft,
+  maxTriesOf,
+  stableRandom,
+  DEFAULT_MAX_RETRY_DELAY_MS,
+  MAX_CONFIGURABLE_DELAY_MS,
+  MAX_RETRIES,
+  RETRY_JITTER,
+} from './retry-policy';
+export type { RetryPolicy } from './retry-policy';
