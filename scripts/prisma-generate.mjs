@@ -12,7 +12,13 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(path.join(root, 'package.json'));
-const cli = path.join(path.dirname(require.resolve('prisma/package.json')), 'build', 'index.js');
+let cli;
+try {
+  cli = path.join(path.dirname(require.resolve('prisma/package.json')), 'build', 'index.js');
+} catch {
+  console.error('prisma generate: the `prisma` package is not installed; run `npm install` first');
+  process.exit(1);
+}
 
 const env = {
   ...process.env,
