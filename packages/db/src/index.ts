@@ -22,3 +22,56 @@ export type {
   Pool,
   SchedulerHeartbeat,
 } from './generated/prisma/client';
+
+// Transitions and queries the engine makes: one file each under sql/.
+export { withTransaction } from './sql/queryable';
+export type { Queryable } from './sql/queryable';
+export { syncDags } from './sql/syncDags';
+export type { ParsedDag, ParsedImportError, SyncDagsInput } from './sql/syncDags';
+export { createDagRun } from './sql/createDagRun';
+export type { NewDagRun, NewTaskInstance } from './sql/createDagRun';
+export { startQueuedRuns } from './sql/startQueuedRuns';
+export { scheduleRun } from './sql/scheduleRun';
+export type { RunSnapshot, TaskInstanceRow, Decisions, ScheduleRunResult } from './sql/scheduleRun';
+export { failTaskTries } from './sql/failTaskTries';
+export type { TryFailure } from './sql/failTaskTries';
+export { claimTaskTry } from './sql/claimTaskTry';
+export type { ClaimedTry } from './sql/claimTaskTry';
+export { finishTaskTry, finishRunIfDone } from './sql/finishTaskTry';
+export type { FinishTryArgs, TryOutcome } from './sql/finishTaskTry';
+export { heartbeatTaskTries } from './sql/heartbeatTaskTries';
+export { appendTaskLogs, readTaskLogs, readTaskOutputs } from './sql/taskLogs';
+export type { LogChunk, LogRow } from './sql/taskLogs';
+export { clearTaskInstances } from './sql/clearTaskInstances';
+export type { ClearArgs } from './sql/clearTaskInstances';
+export { markTaskInstance, markDagRun } from './sql/markStates';
+export { recordAuditEvent } from './sql/audit';
+export type { AuditAction, AuditEventInput } from './sql/audit';
+export {
+  listActiveDags,
+  readDagVersion,
+  lastScheduledInterval,
+  setNextRunAt,
+  listRunsInState,
+  listQueuedTries,
+  recordSchedulerHeartbeat,
+  countActiveRuns,
+  readDagForTrigger,
+  findRun,
+  setDagPaused,
+} from './sql/schedulerQueries';
+export type { SchedulableDag, RunRef } from './sql/schedulerQueries';
+export { ensureDatabaseExists } from './ensure-database';
+// Reads behind the REST API.
+export {
+  listDagRows,
+  listRunRows,
+  findRunRow,
+  readVersionStructure,
+  listTaskInstanceRows,
+  findTaskInstanceDetail,
+  readGridCells,
+  listImportErrorRows,
+  lastSchedulerHeartbeat,
+} from './read/views';
+export type { DagRow, RunRow, TaskInstanceRowView } from './read/views';

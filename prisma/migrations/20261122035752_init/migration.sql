@@ -176,6 +176,12 @@ CREATE INDEX "task_instance_state_idx" ON "task_instance"("state");
 CREATE INDEX "task_instance_dag_id_task_id_idx" ON "task_instance"("dag_id", "task_id");
 
 -- CreateIndex
+CREATE INDEX "task_instance_dag_id_state_idx" ON "task_instance"("dag_id", "state");
+
+-- CreateIndex
+CREATE INDEX "task_instance_dag_run_id_state_idx" ON "task_instance"("dag_run_id", "state");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "task_instance_dag_run_id_task_id_key" ON "task_instance"("dag_run_id", "task_id");
 
 -- CreateIndex
