@@ -74,3 +74,12 @@ export {
   RETRY_JITTER,
 } from './retry-policy';
 export type { RetryPolicy } from './retry-policy';
+export {
+  topologicalOrder,
+  directDownstream,
+  downstreamOf,
+  upstreamOf,
+  findCycles,
+  formatCycle,
+} from './dag-graph';
+export { validateDag } from './validate-dag';
