@@ -1,0 +1,96 @@
+/**
+ * Task references and the context a task function receives. A TaskRef
+ * carries its task's output type as a phantom type, so `ctx.output(ref)` is
+ * typed, and a ref that is not among the task's upstream does not compile.
+ */
+import type { RunContext } from '@sluice/core';
+
+declare const outputType: unique symbol;
+
+/** What `dag.task()` returns: names a task and, at the type level only, the type of its output. */
+export interface TaskRef<TOutput = unknown, TId extends string = string> {
+  readonly dagId: string;
+  readonly taskId: TId;
+  /** Phantom: never set at runtime. */
+  readonly [outputType]?: TOutput;
+}
+
+export type AnyTaskRef = TaskRef<unknown, string>;
+
+/** The output type a TaskRef carries. */
+export type OutputOf<R> = R extends TaskRef<infer T, string> ? T : never;
+
+/** What a `fn` task (or any operator's `run`) receives; `TUpstream` is the union of its upstream refs. */
+export interface TaskContext<TUpstream extends AnyTaskRef = never> extends RunContext {
+  /**
+   * The output an upstream task returned. Only refs listed in `upstream`
+   * compile; at runtime any other ref throws, and so does an upstream that
+   * recorded no output (it was skipped or failed under a lenient trigger rule).
+   */
+  output<R extends TUpstream>(ref: R): OutputOf<R>;
+  /** Whether the upstream task recorded an output (false when it was skipped or failed). */
+  hasOutput(ref: TUpstream): boolean;
+  /** Writes one line to this try's task log; non-strings are JSON-encoded. */
+  log(...args: unknown[]): void;
+  /** Aborted when the try times out or is cleared; pass it to fetch(), child processes, AWS calls. */
+  signal: AbortSignal;
+}
+
+/** What the worker hands to `createTaskContext` for one try. */
+export interface TaskContextInput {
+  run: RunContext;
+  /** Task ids of the task's upstream, from its TaskSpec. */
+  upstream: readonly string[];
+  /** Outputs recorded by upstream tasks, by task id; an absent id recorded none. */
+  outputs: ReadonlyMap<string, unknown>;
+  /** Appends one line to the try's log. */
+  writeLog(line: string): void;
+  signal: AbortSignal;
+}
+
+/** Formats `ctx.log` arguments as one line: strings as-is, errors by stack, the rest as JSON. */
+export function formatLogArgs(args: readonly unknown[]): string {
+  return args
+    .map((arg) => {
+      if (typeof arg === 'string') return arg;
+      if (arg instanceof Error) return arg.stack ?? `${arg.name}: ${arg.message}`;
+      if (arg === undefined) return 'undefined';
+      try {
+        return JSON.stringify(arg) ?? String(arg);
+      } catch {
+        return String(arg);
+      }
+    })
+    .join(' ');
+}
+
+/** Builds the context the worker passes to a task function. */
+export function createTaskContext(input: TaskContextInput): TaskContext<AnyTaskRef> {
+  const { run, upstream, outputs, writeLog, signal } = input;
+  const checkRef = (ref: AnyTaskRef): string => {
+    if (ref.dagId !== run.dagId || !upstream.includes(ref.taskId)) {
+      const listed = upstream.length === 0 ? 'it has no upstream' : `its upstream is ${upstream.join(', ')}`;
+      throw new Error(
+        `task "${run.taskId}" read the output of "${ref.dagId}.${ref.taskId}", which is not one of its upstream tasks (${listed})`,
+      );
+    }
+    return ref.taskId;
+  };
+  return {
+    ...run,
+    output<R extends AnyTaskRef>(ref: R): OutputOf<R> {
+      const taskId = checkRef(ref);
+      if (!outputs.has(taskId)) {
+        throw new Error(`upstream task "${taskId}" recorded no output (it did not succeed in this run)`);
+      }
+      return outputs.get(taskId) as OutputOf<R>;
+    },
+    hasOutput(ref: AnyTaskRef): boolean {
+      return outputs.has(checkRef(ref));
+    },
+    log(...args: unknown[]): void {
+      writeLog(formatLogArgs(args));
+    },
+    signal,
+  };
+}

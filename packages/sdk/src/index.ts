@@ -1,0 +1,20 @@
+/**
+ * @sluice/sdk — what a DAG file imports. Pure: no Node built-ins, no zod; it
+ * is bundled into every DAG file's bundle.
+ *
+ *   import { dag, fn, shell } from '@sluice/sdk';
+ *   export const etl = dag({ id: 'daily_etl', schedule: '@daily', start: '2026-01-01' });
+ *   const extract = etl.task('extract', fn(async (ctx) => ({ rows: 42 })));
+ *   etl.task('report', { upstream: [extract] }, fn((ctx) => ctx.output(extract).rows));
+ */
+export { dag, Dag, registeredDags } from './dag';
+export type { DagOptions } from './dag';
+export { fn, shell, defineOperator } from './operator';
+export type { OperatorDescriptor, OperatorDefinition, TaskFunction, ShellInput } from './operator';
+export { createTaskContext, formatLogArgs } from './context';
+export type { TaskRef, AnyTaskRef, OutputOf, TaskContext, TaskContextInput } from './context';
+export { taskDefaults } from './task-options';
+export type { DefaultArgs, TaskOptions } from './task-options';
+export { parseDuration } from './duration';
+export type { Duration, DurationUnit } from './duration';
+export { NonRetryableError, RetryAfterError, SkipTaskError } from '@sluice/core';

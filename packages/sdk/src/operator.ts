@@ -1,0 +1,99 @@
+/**
+ * Operators: what a task does when it runs. A descriptor is plain JSON
+ * (`kind` + `options`, stored in the DagSpec) plus, for code that runs in the
+ * DAG's own bundle, a `run` function the worker looks up by task id.
+ * `defineOperator` is how operator option builders (shell, emr.addSteps,
+ * glue.startJobRun…) are declared.
+ */
+import { InvalidOptionsError } from '@sluice/core';
+import { checkJson, checkKnownKeys, checkObject, checkString, isPlainObject } from './check';
+import { describe } from './duration';
+import type { AnyTaskRef, TaskContext } from './context';
+
+/** A task's code; `TUpstream` is the union of its upstream refs. */
+export type TaskFunction<TOutput = unknown, TUpstream extends AnyTaskRef = never> = (
+  ctx: TaskContext<TUpstream>,
+) => Promise<TOutput> | TOutput;
+
+/**
+ * What `dag.task()` takes as the task's work. `options` must be JSON; the
+ * worker picks the operator by `kind` and validates `options` with that
+ * operator's own schema. `run`, when present, is called in the DAG bundle.
+ */
+export interface OperatorDescriptor<TOutput = unknown, TUpstream extends AnyTaskRef = never> {
+  readonly kind: string;
+  readonly options: Record<string, unknown>;
+  // Method syntax on purpose: an operator without upstream (shell) fits any task's upstream.
+  run?(ctx: TaskContext<TUpstream>): Promise<TOutput> | TOutput;
+}
+
+/** How an operator turns what the author wrote into the JSON options it stores. */
+export interface OperatorDefinition<TInput> {
+  /** e.g. `shell`, `emr.addSteps`. */
+  kind: string;
+  /** Validates and normalises the input; throws InvalidOptionsError naming the option. */
+  compile(input: TInput): Record<string, unknown>;
+}
+
+/**
+ * Declares an operator option builder. `TOutput` is what the operator records
+ * as the task's output (what downstream `ctx.output(ref)` returns).
+ *
+ *   export const addSteps = defineOperator<AddStepsInput, { stepIds: string[] }>({ kind: 'emr.addSteps', compile });
+ */
+export function defineOperator<TInput, TOutput = void>(
+  definition: OperatorDefinition<TInput>,
+): (input: TInput) => OperatorDescriptor<TOutput> {
+  const kind = checkString(definition.kind, 'defineOperator kind');
+  return (input: TInput) => {
+    const options = definition.compile(input);
+    checkJson(options, `${kind} options`);
+    return { kind, options };
+  };
+}
+
+/** Runs `run` in the worker, in the DAG's bundle; its return value (JSON) is the task's output. */
+export function fn<TOutput, TUpstream extends AnyTaskRef = never>(
+  run: TaskFunction<TOutput, TUpstream>,
+): OperatorDescriptor<Awaited<TOutput>, TUpstream> {
+  if (typeof run !== 'function') throw new InvalidOptionsError(`fn() takes a function, got ${describe(run)}`);
+  return { kind: 'fn', options: {}, run: run as TaskFunction<Awaited<TOutput>, TUpstream> };
+}
+
+export interface ShellInput {
+  /** Run with `bash -c`; a non-zero exit fails the try. */
+  command: string;
+  /** Added to the worker's environment and the SLUICE_* run variables. */
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Exit codes that end the task as skipped instead of failed (default [99]). */
+  skipOnExitCode?: number[];
+}
+
+const shellKeys = ['command', 'env', 'cwd', 'skipOnExitCode'] as const;
+
+/** Runs a shell command; it records no output. */
+export const shell = defineOperator<ShellInput, void>({
+  kind: 'shell',
+  compile(input) {
+    const raw = checkObject(input, 'shell() options');
+    checkKnownKeys(raw, shellKeys, (key) => `shell() option ${key}`);
+    const options: Record<string, unknown> = { command: checkString(raw['command'], 'shell() option command') };
+    if (raw['env'] !== undefined) {
+      const env = raw['env'];
+      if (!isPlainObject(env) || !Object.values(env).every((v) => typeof v === 'string')) {
+        throw new InvalidOptionsError(`shell() option env must be an object of strings, got ${describe(env)}`);
+      }
+      options['env'] = { ...env };
+    }
+    if (raw['cwd'] !== undefined) options['cwd'] = checkString(raw['cwd'], 'shell() option cwd');
+    if (raw['skipOnExitCode'] !== undefined) {
+      const codes = raw['skipOnExitCode'];
+      if (!Array.isArray(codes) || !codes.every((c) => Number.isInteger(c))) {
+        throw new InvalidOptionsError(`shell() option skipOnExitCode must be an array of integers, got ${describe(codes)}`);
+      }
+      options['skipOnExitCode'] = [...codes];
+    }
+    return options;
+  },
+});

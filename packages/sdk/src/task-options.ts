@@ -1,0 +1,120 @@
+/** The options a task takes, per task or as a DAG's defaultArgs, and their compilation into a TaskSpec. */
+import { InvalidOptionsError } from '@sluice/core';
+import type { TaskSpec, TriggerRule } from '@sluice/core';
+import { checkBoolean, checkInt, checkKnownKeys, checkString } from './check';
+import { type Duration, describe, parseDuration } from './duration';
+import type { AnyTaskRef } from './context';
+
+/** Defaults, as in Airflow's BaseOperator. */
+export const taskDefaults = {
+  retries: 0,
+  retryDelayMs: 5 * 60_000,
+  retryExponentialBackoff: false,
+  pool: 'default_pool',
+  poolSlots: 1,
+  priorityWeight: 1,
+  triggerRule: 'all_success',
+} as const;
+
+const triggerRuleSet = {
+  all_success: true,
+  all_failed: true,
+  all_done: true,
+  one_success: true,
+  one_failed: true,
+  none_failed: true,
+  none_failed_min_one_success: true,
+  always: true,
+} satisfies Record<TriggerRule, true>;
+const triggerRules = Object.keys(triggerRuleSet) as TriggerRule[];
+
+/** Options a DAG's `defaultArgs` may set for all its tasks. */
+export interface DefaultArgs {
+  triggerRule?: TriggerRule;
+  /** Extra tries after the first (default 0). */
+  retries?: number;
+  /** Wait before a retry (default 5 minutes). */
+  retryDelay?: Duration;
+  /** Double the delay on each retry (default false). */
+  retryExponentialBackoff?: boolean;
+  /** Cap on one delay when backing off. */
+  maxRetryDelay?: Duration;
+  /** A try running longer fails (and is retried if tries remain). */
+  executionTimeout?: Duration;
+  /** default 'default_pool' */
+  pool?: string;
+  /** Slots of the pool one try takes (default 1). */
+  poolSlots?: number;
+  /** Higher runs first when slots are short (default 1). */
+  priorityWeight?: number;
+  owner?: string;
+}
+
+export interface TaskOptions<TUpstream extends readonly AnyTaskRef[] = readonly AnyTaskRef[]> extends DefaultArgs {
+  /** Tasks that must finish (per triggerRule) before this one runs; their outputs are readable with ctx.output. */
+  upstream?: TUpstream;
+  /** Markdown shown in the UI. */
+  doc?: string;
+}
+
+export const defaultArgKeys = [
+  'triggerRule',
+  'retries',
+  'retryDelay',
+  'retryExponentialBackoff',
+  'maxRetryDelay',
+  'executionTimeout',
+  'pool',
+  'poolSlots',
+  'priorityWeight',
+  'owner',
+] as const;
+export const taskOptionKeys = [...defaultArgKeys, 'upstream', 'doc'] as const;
+
+/** Checks a defaultArgs / task options object; `label` prefixes every message. */
+export function checkTaskOptionValues(options: Record<string, unknown>, label: (key: string) => string, keys: readonly string[]): void {
+  checkKnownKeys(options, keys, label);
+  const o = options;
+  if (o['triggerRule'] !== undefined && !triggerRules.includes(o['triggerRule'] as TriggerRule)) {
+    throw new InvalidOptionsError(`${label('triggerRule')} must be one of ${triggerRules.join(', ')}, got ${describe(o['triggerRule'])}`);
+  }
+  if (o['retries'] !== undefined) checkInt(o['retries'], label('retries'), 0, 100);
+  for (const key of ['retryDelay', 'maxRetryDelay'] as const) {
+    if (o[key] !== undefined) parseDuration(o[key], label(key));
+  }
+  if (o['executionTimeout'] !== undefined && parseDuration(o['executionTimeout'], label('executionTimeout')) <= 0) {
+    throw new InvalidOptionsError(`${label('executionTimeout')} must be longer than 0`);
+  }
+  if (o['retryExponentialBackoff'] !== undefined) checkBoolean(o['retryExponentialBackoff'], label('retryExponentialBackoff'));
+  if (o['pool'] !== undefined) checkString(o['pool'], label('pool'));
+  if (o['poolSlots'] !== undefined) checkInt(o['poolSlots'], label('poolSlots'), 1);
+  if (o['priorityWeight'] !== undefined) checkInt(o['priorityWeight'], label('priorityWeight'), Number.MIN_SAFE_INTEGER);
+  if (o['owner'] !== undefined) checkString(o['owner'], label('owner'));
+  if (o['doc'] !== undefined && typeof o['doc'] !== 'string') {
+    throw new InvalidOptionsError(`${label('doc')} must be a string, got ${describe(o['doc'])}`);
+  }
+}
+
+/** The TaskSpec fields that come from options (all but taskId, operator and upstream). */
+export function compileTaskOptions(
+  merged: DefaultArgs & { doc?: string },
+  label: (key: string) => string,
+): Omit<TaskSpec, 'taskId' | 'operator' | 'upstream'> {
+  const duration = (key: 'retryDelay' | 'maxRetryDelay' | 'executionTimeout'): number | null =>
+    merged[key] === undefined ? null : parseDuration(merged[key], label(key));
+  return {
+    triggerRule: merged.triggerRule ?? taskDefaults.triggerRule,
+    retry: {
+      retries: merged.retries ?? taskDefaults.retries,
+      retryDelayMs: duration('retryDelay') ?? taskDefaults.retryDelayMs,
+      exponentialBackoff: merged.retryExponentialBackoff ?? taskDefaults.retryExponentialBackoff,
+      maxRetryDelayMs: duration('maxRetryDelay'),
+    },
+    executionTimeoutMs: duration('executionTimeout'),
+    pool: merged.pool ?? taskDefaults.pool,
+    priorityWeight: merged.priorityWeight ?? taskDefaults.priorityWeight,
+    poolSlots: merged.poolSlots ?? taskDefaults.poolSlots,
+    owner: merged.owner ?? null,
+    doc: merged.doc ?? null,
+  };
+}
