@@ -72,15 +72,17 @@ const T = TaskInstanceState;
 /**
  * from → the states it may move to. A user's "mark success/failed" and
  * "clear" are legal from every state they are offered on; everything else is
- * the lifecycle of one try.
+ * the lifecycle of one try. Every unfinished state may also become `skipped`:
+ * a run that hits its dagrunTimeout skips what has not finished (Airflow does
+ * the same).
  */
 const taskTransitions: Record<TaskInstanceState, readonly TaskInstanceState[]> = {
   none: [T.scheduled, T.skipped, T.upstream_failed, T.success, T.failed],
   scheduled: [T.queued, T.none, T.skipped, T.upstream_failed, T.success, T.failed],
-  queued: [T.running, T.scheduled, T.up_for_retry, T.none, T.success, T.failed],
+  queued: [T.running, T.scheduled, T.up_for_retry, T.skipped, T.none, T.success, T.failed],
   running: [T.success, T.failed, T.up_for_retry, T.skipped, T.deferred, T.none],
-  deferred: [T.queued, T.running, T.success, T.failed, T.up_for_retry, T.none],
-  up_for_retry: [T.scheduled, T.none, T.success, T.failed],
+  deferred: [T.queued, T.running, T.success, T.failed, T.up_for_retry, T.skipped, T.none],
+  up_for_retry: [T.scheduled, T.skipped, T.none, T.success, T.failed],
   success: [T.none, T.failed],
   failed: [T.none, T.success],
   upstream_failed: [T.none, T.success, T.failed],
