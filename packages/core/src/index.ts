@@ -44,6 +44,9 @@ export {
   DagValidationError,
   toError,
   serializeError,
+  isNonRetryable,
+  isSkip,
+  retryAfterMs,
 } from './errors';
 export type { DagIssue, SerializedError } from './errors';
 export { TriggerRule, RetrySpec, OperatorSpec, TaskSpec, DagSpec } from './dag-spec';
@@ -83,3 +86,11 @@ export {
   formatCycle,
 } from './dag-graph';
 export { validateDag } from './validate-dag';
+export { decide, formatDuration } from './scheduling';
+export type {
+  TaskInstanceView,
+  SchedulingInput,
+  SchedulingResult,
+  TaskDecision,
+  RunDecision,
+} from './scheduling';
