@@ -13,9 +13,7 @@ export function App() {
           Sluice
         </Link>
         <nav className="topnav">
-          <NavLink to="/" end>
-            DAGs
-          </NavLink>
+          <NavLink to="/">DAGs</NavLink>
         </nav>
         <HealthIndicator />
       </header>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
 import type { Grid, TaskState } from '@sluice/client';
-import { formatDateTime } from '../format';
+import { elapsedMs, formatDateTime, formatDuration } from '../format';
 import { runPath } from '../paths';
 import { runStateStyle, taskStateStyle } from '../states';
 
@@ -36,6 +36,10 @@ export function DagGrid({ grid }: { grid: Grid }) {
     return <p className="empty-note">No runs yet. Trigger one to see it here.</p>;
   }
 
+  // As in Airflow, a run's header bar is as tall as the run was long, relative to the longest shown.
+  const durations = grid.runs.map((run) => elapsedMs(run.startedAt, run.endedAt, null));
+  const longest = Math.max(1, ...durations.map((ms) => ms ?? 0));
+
   return (
     <div className="grid-wrap">
       <table className="dag-grid">
@@ -46,14 +50,15 @@ export function DagGrid({ grid }: { grid: Grid }) {
                 {grid.runs.length} run{grid.runs.length === 1 ? '' : 's'}, oldest → newest
               </span>
             </th>
-            {grid.runs.map((run) => {
+            {grid.runs.map((run, index) => {
               const style = runStateStyle(run.state);
+              const duration = durations[index] ?? null;
               return (
-                <th key={run.runId} className="grid-run-col">
+                <th key={run.runId} className="grid-run-col grid-run-bars">
                   <Link
                     to={runPath(grid.dagId, run.runId)}
                     className={`grid-run${run.state === 'running' ? ' is-live' : ''}`}
-                    style={{ background: style.color }}
+                    style={{ background: style.color, height: `${6 + Math.round((30 * (duration ?? 0)) / longest)}px` }}
                     data-testid={`grid-run-${run.runId}`}
                     data-state={run.state}
                     aria-label={`Run ${run.runId}: ${style.label}`}
@@ -61,6 +66,7 @@ export function DagGrid({ grid }: { grid: Grid }) {
                       run.runId,
                       `${run.runType} run · ${style.label}`,
                       `logical date ${formatDateTime(run.logicalDate)}`,
+                      `duration ${formatDuration(duration)}`,
                     ])}
                   />
                 </th>
@@ -85,11 +91,12 @@ export function DagGrid({ grid }: { grid: Grid }) {
                   );
                 }
                 const style = taskStateStyle(state);
+                const modifiers = `${state === 'running' ? ' is-live' : ''}${state === 'none' ? ' is-none' : ''}`;
                 return (
                   <td key={run.runId} className="grid-run-col">
                     <Link
                       to={runPath(grid.dagId, run.runId, task.taskId)}
-                      className={`grid-cell${state === 'running' ? ' is-live' : ''}${state === 'none' ? ' is-none' : ''}`}
+                      className={`grid-cell${modifiers}`}
                       style={{ background: style.color }}
                       data-testid={`grid-cell-${task.taskId}-${run.runId}`}
                       data-state={state}

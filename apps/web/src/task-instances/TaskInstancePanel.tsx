@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { TaskInstanceDetail } from '@sluice/client';
 import { LoadError, Spinner } from '../components/Loading';
 import { StateBadge } from '../components/StateBadge';
@@ -21,8 +21,19 @@ interface TaskInstancePanelProps {
 
 export function TaskInstancePanel(props: TaskInstancePanelProps) {
   const query = useTaskInstance(props.dagId, props.runId, props.taskId, props.runLive);
+  const ref = useRef<HTMLElement>(null);
+  const loaded = query.data !== undefined;
+
+  // Bring the panel into view when it opens below the fold (e.g. arriving from a grid cell).
+  useEffect(() => {
+    const element = ref.current;
+    if (loaded && element && element.getBoundingClientRect().top > window.innerHeight - 120) {
+      element.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    }
+  }, [loaded]);
+
   return (
-    <section className="card ti-panel" data-testid="ti-panel" aria-label={`Task ${props.taskId}`}>
+    <section ref={ref} className="card ti-panel" data-testid="ti-panel" aria-label={`Task ${props.taskId}`}>
       {query.error ? (
         <LoadError what={`task ${props.taskId}`} error={query.error} />
       ) : !query.data ? (
@@ -38,7 +49,8 @@ function latestTry(ti: TaskInstanceDetail): number {
   return ti.tries.reduce((max, t) => Math.max(max, t.tryNumber), 0);
 }
 
-function TaskInstanceDetails({ ti, selectedTry, onSelectTry, dagId, runId }: TaskInstancePanelProps & { ti: TaskInstanceDetail }) {
+function TaskInstanceDetails(props: TaskInstancePanelProps & { ti: TaskInstanceDetail }) {
+  const { ti, selectedTry, onSelectTry, dagId, runId } = props;
   const [cleared, setCleared] = useState<string[] | null>(null);
   const latest = latestTry(ti);
   const shownTry = selectedTry !== null && ti.tries.some((t) => t.tryNumber === selectedTry) ? selectedTry : latest;
