@@ -17,12 +17,14 @@ export class IllegalTransitionError extends Error {
 
 /** Thrown by task code (or an operator) when retrying cannot help: the try fails for good. */
 export class NonRetryableError extends Error {
-  override readonly name = 'NonRetryableError';
+  override readonly name: string = 'NonRetryableError';
+  /** Read by `isNonRetryable`: a DAG bundle carries its own copy of this class. */
+  readonly nonRetryable = true;
 }
 
 /** Thrown by task code (or an operator) to retry after a specific delay instead of the policy's. */
 export class RetryAfterError extends Error {
-  override readonly name = 'RetryAfterError';
+  override readonly name: string = 'RetryAfterError';
   constructor(
     message: string,
     readonly retryAfterMs: number,
@@ -33,7 +35,9 @@ export class RetryAfterError extends Error {
 
 /** Thrown by task code to end the task as `skipped` (Airflow's AirflowSkipException). */
 export class SkipTaskError extends Error {
-  override readonly name = 'SkipTaskError';
+  override readonly name: string = 'SkipTaskError';
+  /** Read by `isSkip`: a DAG bundle carries its own copy of this class. */
+  readonly skipTask = true;
 }
 
 /** Thrown by a try whose executionTimeout passed. */
@@ -95,4 +99,23 @@ export function serializeError(raw: unknown): SerializedError {
     stack: err.stack,
     code: typeof code === 'string' || typeof code === 'number' ? String(code) : undefined,
   };
+}
+
+/*
+ * Task code runs from its DAG's bundle, which carries its own copy of the
+ * classes above, so the worker recognises them by shape, not by instanceof.
+ */
+
+export function isNonRetryable(err: Error): boolean {
+  return err instanceof NonRetryableError || (err as { nonRetryable?: unknown }).nonRetryable === true;
+}
+
+export function isSkip(err: Error): boolean {
+  return err instanceof SkipTaskError || (err as { skipTask?: unknown }).skipTask === true;
+}
+
+/** The delay a RetryAfterError asks for, or null. */
+export function retryAfterMs(err: Error): number | null {
+  const ms = (err as { retryAfterMs?: unknown }).retryAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : null;
 }

@@ -6,10 +6,11 @@
  */
 import {
   NonRetryableError,
-  RetryAfterError,
-  SkipTaskError,
   TaskTimeoutError,
+  isNonRetryable,
+  isSkip,
   nextTryAt,
+  retryAfterMs,
   serializeError,
   toError,
   type TaskSpec,
@@ -86,7 +87,7 @@ export async function runTaskTry(res: EngineResources, wc: WorkerContext, job: T
   } catch (raw) {
     const err = toError(controller.signal.aborted && controller.signal.reason instanceof Error ? controller.signal.reason : raw);
     outcome = failureOutcome(err, claim, version?.tasks.get(claim.taskId) ?? null, res.now());
-    log.write(err instanceof SkipTaskError ? 'system' : 'stderr', `${err.stack ?? `${err.name}: ${err.message}`}\n`);
+    log.write(isSkip(err) ? 'system' : 'stderr', `${err.stack ?? `${err.name}: ${err.message}`}\n`);
   } finally {
     if (timeout) clearTimeout(timeout);
     wc.heartbeater.remove(claim.taskInstanceId, claim.tryNumber);
@@ -103,11 +104,11 @@ export async function runTaskTry(res: EngineResources, wc: WorkerContext, job: T
 
 function failureOutcome(err: Error, claim: ClaimedTry, task: TaskSpec | null, now: Date) {
   const error = serializeError(err);
-  if (err instanceof SkipTaskError) return { to: 'skipped' as const, nextRetryAt: null, error: null };
+  if (isSkip(err)) return { to: 'skipped' as const, nextRetryAt: null, error: null };
   const triesLeft = claim.tryNumber < claim.maxTries;
-  if (!triesLeft || err instanceof NonRetryableError || !task) return { to: 'failed' as const, nextRetryAt: null, error };
-  const nextRetryAt =
-    err instanceof RetryAfterError ? new Date(now.getTime() + err.retryAfterMs) : nextTryAt(task.retry, claim.tryNumber, now);
+  if (!triesLeft || isNonRetryable(err) || !task) return { to: 'failed' as const, nextRetryAt: null, error };
+  const asked = retryAfterMs(err);
+  const nextRetryAt = asked !== null ? new Date(now.getTime() + asked) : nextTryAt(task.retry, claim.tryNumber, now);
   return { to: 'up_for_retry' as const, nextRetryAt, error };
 }
 

@@ -26,7 +26,7 @@ function toDecisionInput(res: EngineResources, version: CachedDagVersion, snap: 
   for (const [name, p] of snap.pools) freePoolSlots.set(name, Math.max(0, p.slots - p.used));
   return {
     dag: version.spec,
-    run: { state: snap.run.state, startedAt: snap.run.startedAt },
+    run: { state: snap.run.state, startedAt: snap.run.startedAt, runId: snap.run.id },
     tasks,
     now: snap.now,
     freeTaskSlots: Math.max(0, version.spec.maxActiveTasks - snap.activeInDag),

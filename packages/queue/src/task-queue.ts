@@ -50,6 +50,11 @@ export class TaskQueue {
     return state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children';
   }
 
+  /** Deletes the queue and every job in it from Redis (tests; `sluice` never needs it). */
+  async obliterate(): Promise<void> {
+    await this.queue.obliterate({ force: true });
+  }
+
   async close(): Promise<void> {
     await this.queue.close();
   }

@@ -6,9 +6,9 @@
  * there; every write is still conditional on the state it was decided from.
  */
 import type { Pool, PoolClient } from 'pg';
-import type { DagRunState, RunDecision, TaskDecision, TaskInstanceState } from '@sluice/core';
+import { assertNever, isTerminalTaskState, type DagRunState, type RunDecision, type TaskDecision, type TaskInstanceState } from '@sluice/core';
 import { withTransaction } from './queryable';
-import { failTaskTries, type TryFailure } from './failTaskTries';
+import { failTaskTries } from './failTaskTries';
 
 export interface TaskInstanceRow {
   id: string;
@@ -114,14 +114,16 @@ async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisio
   const byTask = new Map(snapshot.taskInstances.map((t) => [t.taskId, t]));
   const finished: string[] = [];
   const enqueued: ScheduleRunResult['enqueued'] = [];
-  const failures: TryFailure[] = [];
+  // A write that finds its task moved by someone else makes the rest of this
+  // view stale for that task; its later decisions and the run's are dropped.
+  const stale = new Set<string>();
 
   for (const d of decisions.tasks) {
     const ti = byTask.get(d.taskId);
-    if (!ti) continue;
+    if (!ti || stale.has(d.taskId)) continue;
     switch (d.type) {
       case 'set_state': {
-        const terminal = d.to === 'skipped' || d.to === 'upstream_failed' || d.to === 'success' || d.to === 'failed';
+        const terminal = isTerminalTaskState(d.to);
         const res = await client.query(
           `UPDATE task_instance SET state = $3, updated_at = now(),
              ended_at = CASE WHEN $4 THEN now() ELSE ended_at END,
@@ -129,41 +131,63 @@ async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisio
            WHERE id = $1 AND state = $2`,
           [ti.id, d.from, d.to, terminal],
         );
-        if (res.rowCount === 1 && terminal) finished.push(d.taskId);
+        if (res.rowCount !== 1) stale.add(d.taskId);
+        else if (terminal) finished.push(d.taskId);
         break;
       }
       case 'enqueue': {
         const res = await client.query<{ try_number: number }>(
-          `UPDATE task_instance SET state = 'queued', try_number = try_number + 1, queued_at = now(),
+          `UPDATE task_instance SET state = 'queued', try_number = $2, queued_at = now(),
              started_at = NULL, ended_at = NULL, duration_ms = NULL, hostname = NULL, heartbeat_at = NULL, updated_at = now()
-           WHERE id = $1 AND state = 'scheduled'
+           WHERE id = $1 AND state = 'scheduled' AND try_number = $2 - 1
            RETURNING try_number`,
-          [ti.id],
+          [ti.id, d.tryNumber],
         );
         const row = res.rows[0];
         if (row) enqueued.push({ taskInstanceId: ti.id, tryNumber: row.try_number });
+        else stale.add(d.taskId);
         break;
       }
-      case 'fail_try':
-        failures.push({
-          taskInstanceId: ti.id,
-          taskId: d.taskId,
-          from: d.from,
-          tryNumber: d.tryNumber,
-          to: d.to,
-          nextRetryAt: d.nextRetryAt,
-          error: { name: 'TaskTimeoutError', message: d.reason },
-        });
+      case 'fail_try': {
+        const zombie = d.reason.includes('heartbeat');
+        const [applied] = await failTaskTries(client, [
+          {
+            taskInstanceId: ti.id,
+            taskId: d.taskId,
+            from: d.from,
+            tryNumber: d.tryNumber,
+            to: d.to,
+            nextRetryAt: d.nextRetryAt,
+            error: { name: zombie ? 'ZombieTaskError' : 'TaskTimeoutError', message: d.reason },
+          },
+        ]);
+        if (!applied) stale.add(d.taskId);
+        else if (d.to === 'failed') finished.push(d.taskId);
         break;
+      }
       case 'waiting':
         break;
+      default:
+        assertNever(d);
     }
   }
-  for (const f of await failTaskTries(client, failures)) if (f.to === 'failed') finished.push(f.taskId);
 
   let runState: DagRunState | null = snapshot.run.state;
-  if (decisions.run) {
-    const to = decisions.run.type === 'finish_run' ? decisions.run.to : 'failed';
+  const run = stale.size > 0 ? null : decisions.run;
+  if (run) {
+    if (run.type === 'fail_run_timeout') {
+      // Airflow skips what a timed-out run left unfinished; a worker running
+      // one of them sees at its next heartbeat that the try is no longer its.
+      const skipped = await client.query<{ task_id: string }>(
+        `UPDATE task_instance SET state = 'skipped', ended_at = now(), next_retry_at = NULL, updated_at = now()
+         WHERE dag_run_id = $1 AND task_id = ANY($2::text[])
+           AND state NOT IN ('success', 'failed', 'skipped', 'upstream_failed')
+         RETURNING task_id`,
+        [snapshot.run.id, run.unfinishedTaskIds],
+      );
+      finished.push(...skipped.rows.map((r) => r.task_id));
+    }
+    const to = run.type === 'finish_run' ? run.to : 'failed';
     const res = await client.query(
       `UPDATE dag_run SET state = $2, ended_at = now(), updated_at = now() WHERE id = $1 AND state = 'running'`,
       [snapshot.run.id, to],

@@ -1,0 +1,3 @@
+export { createApp } from './app';
+export type { ApiDeps } from './app';
+export { ApiConfig, loadConfig } from './config';

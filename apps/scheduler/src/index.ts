@@ -1,0 +1,3 @@
+export { startScheduler } from './scheduler';
+export type { RunningScheduler } from './scheduler';
+export { SchedulerConfig, loadConfig } from './config';
