@@ -91,7 +91,7 @@ export function registerDagCommands(program: Command, ctx: CommandContext): void
       const folder = path ?? loadConfig(ctx.env).dagsFolder;
       const result = await ctx.validateDags(folder);
       for (const e of result.errors) {
-        ctx.out(`${e.fileLoc}:${e.line ?? 0}:${e.column ?? 0}: ${e.message}`);
+        ctx.out(diagnostic(e));
       }
       if (result.errors.length > 0) {
         throw new CommandFailed(`${plural(result.errors.length, 'error')} in ${folder}`, EXIT.failed);
@@ -185,5 +185,13 @@ function dagDetail(dag: DagDetail): string {
 
 function importErrorsText(items: ImportError[]): string {
   if (items.length === 0) return 'no import errors';
-  return items.map((e) => `${e.fileLoc}:${e.line ?? 0}:${e.column ?? 0}: ${e.message}`).join('\n');
+  return items.map(diagnostic).join('\n');
+}
+
+/** `file:line:column: message` as compilers print it, dropping the parts that are unknown. */
+export function diagnostic(e: { fileLoc: string; line: number | null; column: number | null; message: string }): string {
+  const where = [e.fileLoc, e.line ?? undefined, e.line === null ? undefined : (e.column ?? undefined)]
+    .filter((part) => part !== undefined && part !== '')
+    .join(':');
+  return where === '' ? e.message : `${where}: ${e.message}`;
 }

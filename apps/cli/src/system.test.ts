@@ -20,6 +20,7 @@ describe('sluice dags validate', () => {
       errors: [
         { fileLoc: 'dags/broken.ts', line: 12, column: 5, message: 'task "load" depends on unknown task "extrct"' },
         { fileLoc: 'dags/cycle.ts', line: null, column: null, message: 'cycle: a -> b -> a' },
+        { fileLoc: '', line: null, column: null, message: "TS5023: Unknown compiler option 'foo'." },
       ],
       dags: [{ dagId: 'etl', fileLoc: 'dags/etl.ts', taskCount: 3 }],
     });
@@ -27,9 +28,11 @@ describe('sluice dags validate', () => {
     expect(r.code).toBe(1);
     expect(v.paths).toEqual(['dags']);
     expect(r.stdout).toBe(
-      'dags/broken.ts:12:5: task "load" depends on unknown task "extrct"\ndags/cycle.ts:0:0: cycle: a -> b -> a\n',
+      'dags/broken.ts:12:5: task "load" depends on unknown task "extrct"\n' +
+        'dags/cycle.ts: cycle: a -> b -> a\n' +
+        "TS5023: Unknown compiler option 'foo'.\n",
     );
-    expect(r.stderr).toBe('error: 2 errors in dags\n');
+    expect(r.stderr).toBe('error: 3 errors in dags\n');
     expect(calls).toEqual([]);
   });
 
