@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseConfig } from '@sluice/core';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -17,10 +18,5 @@ export const ApiConfig = z.object({
 export type ApiConfig = z.infer<typeof ApiConfig>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ApiConfig {
-  const parsed = ApiConfig.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid API configuration:\n${lines.join('\n')}`);
-  }
-  return parsed.data;
+  return parseConfig(ApiConfig, env, 'API');
 }

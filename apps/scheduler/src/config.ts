@@ -2,6 +2,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseConfig } from '@sluice/core';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -23,10 +24,5 @@ export const SchedulerConfig = z.object({
 export type SchedulerConfig = z.infer<typeof SchedulerConfig>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedulerConfig {
-  const parsed = SchedulerConfig.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid scheduler configuration:\n${lines.join('\n')}`);
-  }
-  return parsed.data;
+  return parseConfig(SchedulerConfig, env, 'scheduler');
 }

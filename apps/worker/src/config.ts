@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
+import { parseConfig } from '@sluice/core';
 
 export const WorkerConfig = z.object({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/sluice'),
@@ -13,10 +14,5 @@ export const WorkerConfig = z.object({
 export type WorkerConfig = z.infer<typeof WorkerConfig>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const parsed = WorkerConfig.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new Error(`Invalid worker configuration:\n${lines.join('\n')}`);
-  }
-  return parsed.data;
+  return parseConfig(WorkerConfig, env, 'worker');
 }

@@ -94,3 +94,4 @@ export type {
   TaskDecision,
   RunDecision,
 } from './scheduling';
+export { parseConfig, ConfigError } from './config';
