@@ -1,0 +1,80 @@
+/**
+ * External operators: tasks whose work runs elsewhere (an EMR step, a Glue
+ * job run, a crawl). The worker calls `start` once per try, then — while
+ * the task instance is `deferred` and holds no worker slot — `poll` from
+ * delayed re-check jobs, and `cancel` when the try is cleared, timed out or
+ * marked failed. Each call is short: no operator waits in-process.
+ */
+import { createHash } from 'node:crypto';
+import type { RunContext } from '@sluice/core';
+
+/** JSON only: stored on the task try and shown by the API/UI. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/**
+ * What identifies the external job. Stored on the try as soon as it is
+ * known (before the submit call, as an intent with just the marker), so a
+ * later try or another worker can find and adopt it.
+ */
+export interface ExternalRef {
+  /** e.g. `emr.step`, `emr.cluster`, `glue.jobRun`, `glue.crawl`. */
+  type: string;
+  /** Deterministic per (DAG, run, task, try): see `markerFor`. */
+  marker: string;
+  /** The AWS state last seen, e.g. `RUNNING`. */
+  awsState?: string;
+  /** AWS console page for the job. */
+  consoleUrl?: string;
+  /** Service ids: clusterId, stepId, jobName, jobRunId, crawlerName, region… */
+  [key: string]: Json | undefined;
+}
+
+export type ExternalStatus =
+  | { state: 'waiting'; ref: ExternalRef }
+  | { state: 'succeeded'; ref: ExternalRef; output?: Json }
+  /** `retryable: false` fails the try at once (ValidationException, AccessDenied, missing resource). */
+  | { state: 'failed'; ref: ExternalRef; error: { name: string; message: string }; retryable: boolean };
+
+/** AWS settings for one call: from the task's options, a named connection, or the SDK's default chain. */
+export interface AwsSettings {
+  region?: string;
+  endpoint?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Role to assume (STS AssumeRole) before calling. */
+  roleArn?: string;
+}
+
+export interface ExternalContext {
+  run: RunContext;
+  /** Marker of this try; put it on what you submit (step name suffix, job argument). */
+  marker: string;
+  /** Markers of every try of this task in this run (1..tryNumber), oldest first: adopt a job carrying any of them that is still running. */
+  taskMarkers: readonly string[];
+  /** What this try (or an earlier try of this task) recorded, newest first. */
+  previousRefs: readonly ExternalRef[];
+  /** Persists `ref` on the try. Call before the submit call (intent) and after it (ids). */
+  record(ref: ExternalRef): Promise<void>;
+  /** Outputs of the task's upstream tasks, by task id (e.g. a cluster id from create_cluster). */
+  upstreamOutputs: ReadonlyMap<string, unknown>;
+  aws: AwsSettings;
+  log(line: string): void;
+  signal: AbortSignal;
+}
+
+export interface ExternalOperator<O = unknown> {
+  kind: string;
+  /** Validates the options stored in the DagSpec; throws InvalidOptionsError naming the option. */
+  compile(options: unknown): O;
+  /** Submits the job, or adopts one an earlier try or a crashed worker submitted. */
+  start(options: O, ctx: ExternalContext): Promise<ExternalStatus>;
+  /** Looks at the job again. */
+  poll(options: O, ref: ExternalRef, ctx: ExternalContext): Promise<ExternalStatus>;
+  /** Stops what `ref` started (CancelSteps, BatchStopJobRun…). Idempotent; a job already ended is fine. */
+  cancel(options: O, ref: ExternalRef, ctx: Pick<ExternalContext, 'aws' | 'log'>): Promise<void>;
+}
+
+/** The marker of one try: the same on every worker and after any crash. */
+export function markerFor(run: { dagId: string; runId: string; taskId: string }, tryNumber: number): string {
+  const digest = createHash('sha256').update(`${run.dagId}\n${run.runId}\n${run.taskId}\n${tryNumber}`).digest('hex');
+  return `sluice-${digest.slice(0, 20)}`;
+}
