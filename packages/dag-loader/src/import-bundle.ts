@@ -1,0 +1,79 @@
+/**
+ * What the worker uses to run `fn` tasks: imports a DAG version's bundle
+ * (written once per hash to os.tmpdir()/sluice-bundles/<hash>.mjs) and looks
+ * task functions up by DAG and task id. Modules are cached per hash.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { DagSpec } from '@sluice/core';
+import type { AnyTaskRef, TaskFunction } from '@sluice/sdk';
+import { registryExport } from './bundle';
+
+/** The part of an SDK Dag a bundle exposes to the worker. */
+interface BundledDag {
+  dagId: string;
+  toSpec(): DagSpec;
+  getTaskFunction(taskId: string): TaskFunction<unknown, AnyTaskRef> | undefined;
+}
+
+export interface DagModule {
+  hash: string;
+  dagIds: string[];
+  getSpec(dagId: string): DagSpec | undefined;
+  /** The function of a task that runs in the bundle; undefined for unknown DAGs, tasks, or non-function operators. */
+  getTaskFunction(dagId: string, taskId: string): TaskFunction<unknown, AnyTaskRef> | undefined;
+}
+
+const cache = new Map<string, Promise<DagModule>>();
+
+/** Directory bundles are written to. */
+export const bundleCacheDir = (): string => join(tmpdir(), 'sluice-bundles');
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function load(bundle: string, hash: string): Promise<DagModule> {
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(hash)) throw new Error(`invalid bundle hash ${JSON.stringify(hash)}`);
+  const dir = bundleCacheDir();
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, `${hash}.mjs`);
+  if (!(await exists(path))) {
+    // Written under a unique name and renamed, so a reader never sees half a file.
+    const temp = join(dir, `${hash}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    await writeFile(temp, bundle);
+    await rename(temp, path);
+  }
+  // Stack traces from task code then point at the DAG file, not the bundle.
+  process.setSourceMapsEnabled(true);
+  const mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  const registered = mod[registryExport];
+  if (typeof registered !== 'function') throw new Error(`bundle ${hash} does not export the DAG registry; was it built by bundleDagFile?`);
+  const dags = new Map<string, BundledDag>();
+  for (const d of (registered as () => readonly BundledDag[])()) dags.set(d.dagId, d);
+  return {
+    hash,
+    dagIds: [...dags.keys()],
+    getSpec: (dagId) => dags.get(dagId)?.toSpec(),
+    getTaskFunction: (dagId, taskId) => dags.get(dagId)?.getTaskFunction(taskId),
+  };
+}
+
+/** Imports a bundle once per hash (concurrent callers share the import). */
+export function importDagBundle(bundle: string, hash: string): Promise<DagModule> {
+  let loaded = cache.get(hash);
+  if (!loaded) {
+    loaded = load(bundle, hash);
+    cache.set(hash, loaded);
+    loaded.catch(() => cache.delete(hash));
+  }
+  return loaded;
+}

@@ -1,0 +1,174 @@
+/**
+ * Loads a DAG folder: bundles every DAG file in parallel, imports the
+ * bundles in child processes, validates each DAG and hashes it. A broken
+ * file becomes an import error; the other files keep loading.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
+import { DagValidationError, type DagSpec, toError, validateDag } from '@sluice/core';
+import { bundleDagFile } from './bundle';
+import { createEvaluatorPool } from './evaluate-pool';
+import { dagVersionHash } from './hash';
+import { locateInStack, locateQuoted } from './stack';
+
+export interface LoadedDag {
+  dagId: string;
+  /** Path of the DAG file relative to the folder, with `/` separators. */
+  fileLoc: string;
+  spec: DagSpec;
+  /** The file's bundle: what the worker imports to run `fn` tasks. */
+  bundle: string;
+  /** sha256 of the canonical spec JSON and the bundle; identifies the DAG version. */
+  hash: string;
+}
+
+export interface ImportErrorInfo {
+  fileLoc: string;
+  line: number | null;
+  column: number | null;
+  message: string;
+}
+
+export interface LoadResult {
+  dags: LoadedDag[];
+  errors: ImportErrorInfo[];
+}
+
+export interface LoadOptions {
+  /** Longest one file may take to import (default 30 s). */
+  timeoutMs?: number;
+  /** Child processes importing files (default: up to 2, fewer on one core). */
+  concurrency?: number;
+}
+
+const bundleConcurrency = 8;
+
+/** Every `*.ts` file under `dir` that is not a test or declaration file, outside node_modules and dot-folders; sorted. */
+export async function listDagFiles(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (current: string): Promise<void> => {
+    const entries = await readdir(current, { withFileTypes: true });
+    for (const entry of entries) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) await walk(path);
+      } else if (entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts')) {
+        found.push(path);
+      }
+    }
+  };
+  await walk(dir);
+  return found.sort();
+}
+
+export function toFileLoc(dir: string, absPath: string): string {
+  return relative(dir, absPath).split(sep).join('/');
+}
+
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await fn(items[index] as T);
+    }
+  });
+  await Promise.all(runners);
+  return results;
+}
+
+interface FileOutcome {
+  fileLoc: string;
+  absPath: string;
+  bundle: string | null;
+  specs: unknown[];
+  error: ImportErrorInfo | null;
+}
+
+export async function loadDagFolder(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const files = await listDagFiles(dir);
+  if (files.length === 0) return { dags: [], errors: [] };
+
+  const workDir = await mkdtemp(join(tmpdir(), 'sluice-load-'));
+  const pool = createEvaluatorPool(options.concurrency ?? Math.min(2, availableParallelism(), files.length), timeoutMs);
+  try {
+    const outcomes = await mapLimit(files, bundleConcurrency, async (absPath): Promise<FileOutcome> => {
+      const fileLoc = toFileLoc(dir, absPath);
+      const bundled = await bundleDagFile(absPath, { rootDir: dir });
+      if ('error' in bundled) return { fileLoc, absPath, bundle: null, specs: [], error: { fileLoc, ...bundled.error } };
+      // The source map resolves the DAG file next to the bundle: <bundleDir>/<fileLoc>.
+      const bundleDir = join(workDir, createHash('sha256').update(fileLoc).digest('hex').slice(0, 16));
+      await mkdir(bundleDir, { recursive: true });
+      const bundlePath = join(bundleDir, '__sluice_bundle__.mjs');
+      await writeFile(bundlePath, bundled.code);
+      const evaluated = await pool.evaluate(fileLoc, bundlePath);
+      if ('specs' in evaluated) return { fileLoc, absPath, bundle: bundled.code, specs: evaluated.specs, error: null };
+      const where = locateInStack(evaluated.error.stack, join(bundleDir, ...fileLoc.split('/')));
+      return {
+        fileLoc,
+        absPath,
+        bundle: null,
+        specs: [],
+        error: { fileLoc, line: where?.line ?? null, column: where?.column ?? null, message: evaluated.error.message },
+      };
+    });
+    return await collect(outcomes);
+  } finally {
+    pool.close();
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Validates and hashes what each file defined, in file order, so "the second file" is well defined. */
+async function collect(outcomes: FileOutcome[]): Promise<LoadResult> {
+  const dags: LoadedDag[] = [];
+  const errors: ImportErrorInfo[] = [];
+  const definedIn = new Map<string, string>();
+  for (const outcome of outcomes) {
+    if (outcome.error) {
+      errors.push(outcome.error);
+      continue;
+    }
+    if (outcome.specs.length === 0 || outcome.bundle === null) continue;
+    const source = await readFile(outcome.absPath, 'utf8');
+    const problems: Array<{ message: string; at: { line: number; column: number } | null }> = [];
+    for (const raw of outcome.specs) {
+      let spec: DagSpec;
+      try {
+        spec = validateDag(raw);
+      } catch (thrown) {
+        const err = toError(thrown);
+        const dagId = err instanceof DagValidationError ? err.dagId : describeId(raw);
+        problems.push({ message: err.message, at: locateQuoted(source, dagId) });
+        continue;
+      }
+      const earlier = definedIn.get(spec.dagId);
+      if (earlier !== undefined) {
+        const where = earlier === outcome.fileLoc ? 'earlier in this file' : `in ${earlier}`;
+        problems.push({ message: `DAG "${spec.dagId}" is already defined ${where}; DAG ids must be unique`, at: locateQuoted(source, spec.dagId) });
+        continue;
+      }
+      definedIn.set(spec.dagId, outcome.fileLoc);
+      dags.push({ dagId: spec.dagId, fileLoc: outcome.fileLoc, spec, bundle: outcome.bundle, hash: dagVersionHash(spec, outcome.bundle) });
+    }
+    const first = problems[0];
+    if (first) {
+      errors.push({
+        fileLoc: outcome.fileLoc,
+        line: first.at?.line ?? null,
+        column: first.at?.column ?? null,
+        message: problems.map((p) => p.message).join('\n'),
+      });
+    }
+  }
+  return { dags, errors };
+}
+
+function describeId(raw: unknown): string {
+  const id = typeof raw === 'object' && raw !== null ? (raw as { dagId?: unknown }).dagId : undefined;
+  return typeof id === 'string' ? id : '(unknown)';
+}
