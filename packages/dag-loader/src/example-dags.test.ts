@@ -1,0 +1,80 @@
+/** The example DAGs in /dags load, type-check and behave as their README says. */
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTaskContext, type AnyTaskRef, type TaskFunction } from '@sluice/sdk';
+import { importDagBundle } from './import-bundle';
+import { type LoadedDag, loadDagFolder } from './load-folder';
+import { validateDagFolder } from './validate-folder';
+
+const dagsDir = fileURLToPath(new URL('../../../dags', import.meta.url));
+
+describe('example DAGs', () => {
+  let dags: LoadedDag[];
+  beforeAll(async () => {
+    const loaded = await loadDagFolder(dagsDir);
+    expect(loaded.errors).toEqual([]);
+    dags = loaded.dags;
+  });
+
+  async function taskFn(dagId: string, taskId: string): Promise<TaskFunction<unknown, AnyTaskRef>> {
+    const loaded = dags.find((d) => d.dagId === dagId);
+    if (!loaded) throw new Error(`${dagId} not loaded`);
+    const run = (await importDagBundle(loaded.bundle, loaded.hash)).getTaskFunction(dagId, taskId);
+    if (!run) throw new Error(`${dagId}.${taskId} has no function`);
+    return run;
+  }
+
+  function ctx(dagId: string, taskId: string, outputs: Record<string, unknown>, tryNumber = 1) {
+    const start = new Date('2026-02-03T00:00:00Z');
+    return createTaskContext({
+      run: { dagId, runId: 'r', taskId, logicalDate: start, dataInterval: { start, end: new Date('2026-02-04T00:00:00Z') }, conf: {}, tryNumber, maxTries: 3 },
+      upstream: Object.keys(outputs),
+      outputs: new Map(Object.entries(outputs)),
+      writeLog: () => undefined,
+      signal: new AbortController().signal,
+    });
+  }
+
+  it('validate without import or type errors', async () => {
+    const result = await validateDagFolder(dagsDir);
+    expect(result.errors).toEqual([]);
+    expect(result.dags.map((d) => d.dagId)).toEqual(['daily_batch_etl', 'failing_delivery', 'flaky_ingest', 'hourly_stats']);
+  }, 60_000);
+
+  it('daily_batch_etl passes typed outputs from extract to report', async () => {
+    const extracted = await (await taskFn('daily_batch_etl', 'extract'))(ctx('daily_batch_etl', 'extract', {}));
+    expect(extracted).toMatchObject({ day: '2026-02-03', files: 24 });
+    const transformed = await (await taskFn('daily_batch_etl', 'transform'))(ctx('daily_batch_etl', 'transform', { extract: extracted }));
+    const report = await (await taskFn('daily_batch_etl', 'report'))(ctx('daily_batch_etl', 'report', { transform: transformed, load: undefined }));
+    expect(report).toMatchObject({ table: 'batch_views.user_activities_20260203', total: (extracted as { rows: number }).rows });
+  });
+
+  it('flaky_ingest fails its first try and succeeds on the second', async () => {
+    const ingest = await taskFn('flaky_ingest', 'ingest');
+    await expect((async () => ingest(ctx('flaky_ingest', 'ingest', {}, 1)))()).rejects.toThrow('throttled');
+    expect(await ingest(ctx('flaky_ingest', 'ingest', {}, 2))).toEqual({ batches: 12, lateBatches: 1 });
+    const spec = dags.find((d) => d.dagId === 'flaky_ingest')?.spec.tasks.find((t) => t.taskId === 'ingest');
+    expect(spec?.retry).toMatchObject({ retries: 2, retryDelayMs: 3000 });
+  });
+
+  it('failing_delivery fails its load on every try and cleans up with all_done', async () => {
+    const load = await taskFn('failing_delivery', 'load_to_redshift');
+    const outputs = { wait_for_manifest: { manifest: 's3://m', files: 6 }, stage_batch: undefined };
+    for (const tryNumber of [1, 2, 3]) {
+      await expect((async () => load(ctx('failing_delivery', 'load_to_redshift', outputs, tryNumber)))()).rejects.toThrow('Redshift COPY failed');
+    }
+    const tasks = dags.find((d) => d.dagId === 'failing_delivery')?.spec.tasks ?? [];
+    expect(tasks.find((t) => t.taskId === 'cleanup_staging')).toMatchObject({ triggerRule: 'all_done', upstream: ['load_to_redshift'] });
+    expect(tasks.find((t) => t.taskId === 'mark_delivered')).toMatchObject({ triggerRule: 'all_success', upstream: ['load_to_redshift'] });
+  });
+
+  it('hourly_stats fans out from one task and back into one', () => {
+    const tasks = dags.find((d) => d.dagId === 'hourly_stats')?.spec.tasks ?? [];
+    expect(tasks.filter((t) => t.upstream.includes('find_partition')).map((t) => t.taskId)).toEqual([
+      'engagement_stats',
+      'ad_view_stats',
+      'compact_partition',
+    ]);
+    expect(tasks.find((t) => t.taskId === 'publish_stats')?.upstream).toEqual(['engagement_stats', 'ad_view_stats', 'compact_partition']);
+  });
+});
