@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { toError } from '@sluice/core';
 import { createDb } from '@sluice/db';
-import { DagVersionCache, schedulerPass, type EngineResources } from '@sluice/engine';
+import { DagVersionCache, defaultEngineSettings, schedulerPass, type EngineResources } from '@sluice/engine';
 import { TaskQueue, createRedis } from '@sluice/queue';
 import type { SchedulerConfig } from './config';
 import { processDagFolder } from './dag-processing';
@@ -35,6 +35,7 @@ export async function startScheduler(
     logger,
     now: () => new Date(),
     settings: {
+      ...defaultEngineSettings,
       heartbeatTimeoutMs: config.SLUICE_HEARTBEAT_TIMEOUT_MS,
       timeoutGraceMs: config.SLUICE_TIMEOUT_GRACE_MS,
       reconcileAfterMs: config.SLUICE_RECONCILE_AFTER_MS,

@@ -40,6 +40,8 @@ export type { ClaimedTry } from './sql/claimTaskTry';
 export { finishTaskTry, finishRunIfDone } from './sql/finishTaskTry';
 export type { FinishTryArgs, TryOutcome } from './sql/finishTaskTry';
 export { heartbeatTaskTries } from './sql/heartbeatTaskTries';
+export { deferTaskTry, recordTryExternal, readTryExternals, listOverdueDeferredTries, readTryForCancel } from './sql/deferTaskTry';
+export type { InterruptedTry } from './sql/interrupted';
 export { appendTaskLogs, readTaskLogs, readTaskOutputs } from './sql/taskLogs';
 export type { LogChunk, LogRow } from './sql/taskLogs';
 export { clearTaskInstances } from './sql/clearTaskInstances';

@@ -33,7 +33,8 @@ export async function clearTask(
   if (!task) throw new NotFoundError(`Run "${args.runId}" of DAG "${args.dagId}" has no task "${args.taskId}"`);
   const ids = args.downstream ? withDownstream(version, args.taskId) : [args.taskId];
   const tries = new Map(ids.map((id) => [id, (version.tasks.get(id)?.retry.retries ?? 0) + 1]));
-  const cleared = await clearTaskInstances(res.pool, { dagRunId: run.id, tasks: tries });
+  const { cleared, interrupted } = await clearTaskInstances(res.pool, { dagRunId: run.id, tasks: tries });
+  await res.queue.enqueueCancels(interrupted);
   await recordAuditEvent(res.pool, {
     actor: args.actor,
     action: 'clear',
@@ -60,6 +61,7 @@ export async function markTask(
     throw new NotFoundError(`Run "${args.runId}" of DAG "${args.dagId}" has no task "${args.taskId}"`);
   }
   const marked = await markTaskInstance(res.pool, { dagRunId: run.id, taskId: args.taskId, to: args.to });
+  if (marked) await res.queue.enqueueCancels(marked.interrupted);
   await recordAuditEvent(res.pool, {
     actor: args.actor,
     action: args.to === 'success' ? 'mark_success' : 'mark_failed',
@@ -78,6 +80,7 @@ export async function markRun(
 ): Promise<void> {
   const run = await requireRun(res, args.dagId, args.runId);
   const result = await markDagRun(res.pool, { dagRunId: run.id, to: args.to });
+  await res.queue.enqueueCancels(result.interrupted);
   await recordAuditEvent(res.pool, {
     actor: args.actor,
     action: args.to === 'success' ? 'mark_run_success' : 'mark_run_failed',

@@ -4,7 +4,7 @@
  * tries are queued. Those without a job are enqueued again under the same
  * id, so a job that does exist is never doubled.
  */
-import { listQueuedTries } from '@sluice/db';
+import { listOverdueDeferredTries, listQueuedTries } from '@sluice/db';
 import type { EngineResources } from './resources';
 
 export async function reconcileQueuedTries(res: EngineResources): Promise<number> {
@@ -17,4 +17,22 @@ export async function reconcileQueuedTries(res: EngineResources): Promise<number
     await res.queue.enqueueRuns(missing);
   }
   return missing.length;
+}
+
+/**
+ * A deferred try whose check is long overdue lost its check job (Redis
+ * restarted, or the job was never added because its worker died between
+ * the commit and the add): plan the same check again.
+ */
+export async function reconcileDeferredTries(res: EngineResources): Promise<number> {
+  const cutoff = new Date(res.now().getTime() - res.settings.reconcileAfterMs);
+  let requeued = 0;
+  for (const t of await listOverdueDeferredTries(res.pool, cutoff)) {
+    const job = { taskInstanceId: t.taskInstanceId, tryNumber: t.tryNumber, dueAt: t.dueAt.getTime() };
+    if (await res.queue.hasCheckJob(job)) continue;
+    await res.queue.enqueueCheck(job);
+    requeued++;
+  }
+  if (requeued > 0) res.logger.warn({ count: requeued }, 'deferred tries had no check job in Redis; planned their checks again');
+  return requeued;
 }

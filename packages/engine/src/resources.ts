@@ -24,10 +24,15 @@ export interface EngineSettings {
   timeoutGraceMs: number;
   /** A queued try with no job in Redis for this long is enqueued again. */
   reconcileAfterMs: number;
+  /** Shortest and longest wait between two checks of a deferred try's external job. */
+  deferCheckMinMs: number;
+  deferCheckMaxMs: number;
 }
 
 export const defaultEngineSettings: EngineSettings = {
   heartbeatTimeoutMs: 60_000,
   timeoutGraceMs: 10_000,
   reconcileAfterMs: 15_000,
+  deferCheckMinMs: 5_000,
+  deferCheckMaxMs: 120_000,
 };

@@ -8,7 +8,7 @@ import { toError } from '@sluice/core';
 import type { EngineResources } from './resources';
 import { createDueRuns, startRuns } from './run-creation';
 import { scheduleWholeRun } from './task-scheduling';
-import { reconcileQueuedTries } from './reconciler';
+import { reconcileDeferredTries, reconcileQueuedTries } from './reconciler';
 
 export interface PassStats {
   runsCreated: number;
@@ -37,6 +37,6 @@ export async function schedulerPass(res: EngineResources, schedulerId: string, h
       res.logger.error({ err: toError(raw), dagRunId: run.id }, 'could not evaluate run');
     }
   }
-  stats.requeued = await reconcileQueuedTries(res);
+  stats.requeued = (await reconcileQueuedTries(res)) + (await reconcileDeferredTries(res));
   return stats;
 }

@@ -15,8 +15,18 @@ import {
   toError,
   type TaskSpec,
 } from '@sluice/core';
-import { claimTaskTry, finishTaskTry, readTaskOutputs, type ClaimedTry, type TryOutcome } from '@sluice/db';
-import type { TaskRunJob } from '@sluice/queue';
+import {
+  claimTaskTry,
+  deferTaskTry,
+  finishTaskTry,
+  readTaskOutputs,
+  readTryExternals,
+  readTryForCancel,
+  recordTryExternal,
+  type ClaimedTry,
+  type TryOutcome,
+} from '@sluice/db';
+import type { TaskCheckJob, TaskRunJob } from '@sluice/queue';
 import type { CachedDagVersion } from './dag-cache';
 import type { Heartbeater } from './heartbeater';
 import { TaskLogWriter, type LogStream } from './log-writer';
@@ -31,15 +41,40 @@ export interface ExecutionRequest {
   log: (stream: LogStream, text: string) => void;
   /** Outputs of the task's direct upstream tasks, by task id. */
   upstreamOutputs: ReadonlyMap<string, unknown>;
+  /** On a re-check of a deferred try: what the try recorded about its external job. */
+  external: unknown;
+  /** What every try of this task instance recorded, newest first (for adopting a job after a crash). */
+  previousExternals: readonly unknown[];
+  /** Persists what the try started (or is about to start) on the try, before and after a submit call. */
+  recordExternal(external: unknown): Promise<void>;
 }
 
 export interface ExecutionResult {
   /** The task's return value; stored as JSON and readable by downstream tasks. */
   output?: unknown;
+  /** What the try's external job is (ids, AWS state, console link), shown by the API. */
+  external?: unknown;
+  /** The external job is still going: park the try as `deferred` and check again later. */
+  defer?: boolean;
 }
 
-/** Runs one operator. Throws to fail the try (SkipTaskError to skip it). */
-export type TaskExecutor = (req: ExecutionRequest) => Promise<ExecutionResult>;
+export interface CancelRequest {
+  taskInstanceId: string;
+  tryNumber: number;
+  task: TaskSpec;
+  version: CachedDagVersion;
+  external: unknown;
+}
+
+/** Runs operators for the worker. Throws to fail the try (SkipTaskError to skip it). */
+export interface TaskExecutor {
+  /** The first call of a try. */
+  execute(req: ExecutionRequest): Promise<ExecutionResult>;
+  /** A re-check of a deferred try's external job. */
+  check(req: ExecutionRequest): Promise<ExecutionResult>;
+  /** Stops the external job a try started; a no-op for operators without one. */
+  cancel(req: CancelRequest): Promise<void>;
+}
 
 export interface WorkerContext {
   hostname: string;
@@ -56,34 +91,102 @@ export class OutputNotStorableError extends NonRetryableError {
   override readonly name = 'OutputNotStorableError';
 }
 
-export async function runTaskTry(res: EngineResources, wc: WorkerContext, job: TaskRunJob): Promise<void> {
-  const claim = await claimTaskTry(res.pool, { ...job, hostname: wc.hostname });
+/** A `task.run` job: the first call of a try. */
+export function runTaskTry(res: EngineResources, wc: WorkerContext, job: TaskRunJob): Promise<void> {
+  return executeTry(res, wc, job, 'queued');
+}
+
+/** A `task.check` job: look again at the external job a deferred try waits on. */
+export function checkDeferredTry(res: EngineResources, wc: WorkerContext, job: TaskCheckJob): Promise<void> {
+  return executeTry(res, wc, job, 'deferred');
+}
+
+/**
+ * When to look again at an external job: a tenth of how long the try has
+ * run, within [min, max], with ±20% jitter so many waits spread out.
+ */
+export function nextCheckDelayMs(elapsedMs: number, settings: { deferCheckMinMs: number; deferCheckMaxMs: number }, random = Math.random): number {
+  const base = Math.min(settings.deferCheckMaxMs, Math.max(settings.deferCheckMinMs, elapsedMs / 10));
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+async function executeTry(
+  res: EngineResources,
+  wc: WorkerContext,
+  job: { taskInstanceId: string; tryNumber: number },
+  from: 'queued' | 'deferred',
+): Promise<void> {
+  const claim = await claimTaskTry(res.pool, { taskInstanceId: job.taskInstanceId, tryNumber: job.tryNumber, hostname: wc.hostname, from });
   if (!claim) {
-    res.logger.debug(job, 'try is not queued any more; nothing to run');
+    res.logger.debug(job, `try is not ${from} any more; nothing to do`);
     return;
   }
   const log = new TaskLogWriter(res.pool, claim.taskInstanceId, claim.tryNumber);
   const controller = new AbortController();
   wc.heartbeater.add({ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, abort: (e) => controller.abort(e) });
   let timeout: NodeJS.Timeout | null = null;
-  let outcome: { to: TryOutcome; nextRetryAt: Date | null; error: ReturnType<typeof serializeError> | null; outputJson?: string };
+  let outcome: {
+    to: TryOutcome;
+    nextRetryAt: Date | null;
+    error: ReturnType<typeof serializeError> | null;
+    outputJson?: string;
+    external?: Record<string, unknown> | null;
+  };
   let version: CachedDagVersion | null = null;
+  let recorded = false;
   try {
     version = await res.dags.get(claim.dagVersionId);
     const task = version.tasks.get(claim.taskId);
     if (!task) throw new NonRetryableError(`Task "${claim.taskId}" is not in DAG version ${version.hash}`);
     if (task.executionTimeoutMs !== null) {
       const ms = task.executionTimeoutMs;
-      timeout = setTimeout(() => controller.abort(new TaskTimeoutError(ms)), ms);
+      // Measured from the try's start: a deferred try's waits count too.
+      const left = ms - (res.now().getTime() - claim.startedAt.getTime());
+      timeout = setTimeout(() => controller.abort(new TaskTimeoutError(ms)), Math.max(0, left));
     }
-    log.write('system', `try ${claim.tryNumber} of ${claim.maxTries} on ${wc.hostname}\n`);
-    const upstreamOutputs = await readTaskOutputs(res.pool, claim.dagRunId, task.upstream);
-    const result = await abortable(
-      wc.execute({ claim, task, version, signal: controller.signal, log: (s, t) => log.write(s, t), upstreamOutputs }),
-      controller.signal,
-    );
+    if (from === 'queued') log.write('system', `try ${claim.tryNumber} of ${claim.maxTries} on ${wc.hostname}\n`);
+    const [upstreamOutputs, externals] = await Promise.all([
+      readTaskOutputs(res.pool, claim.dagRunId, task.upstream),
+      readTryExternals(res.pool, claim.taskInstanceId),
+    ]);
+    const req: ExecutionRequest = {
+      claim,
+      task,
+      version,
+      signal: controller.signal,
+      log: (s, t) => log.write(s, t),
+      upstreamOutputs,
+      external: externals.find((e) => e.tryNumber === claim.tryNumber)?.external ?? null,
+      previousExternals: externals.map((e) => e.external),
+      recordExternal: async (external) => {
+        recorded = true;
+        await recordTryExternal(res.pool, { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, external });
+      },
+    };
+    const result = await abortable(from === 'queued' ? wc.execute.execute(req) : wc.execute.check(req), controller.signal);
+    if (result.defer) {
+      if (timeout) clearTimeout(timeout);
+      wc.heartbeater.remove(claim.taskInstanceId, claim.tryNumber);
+      await log.flush().catch((raw: unknown) => res.logger.error({ err: toError(raw) }, 'could not write task log'));
+      const delay = nextCheckDelayMs(res.now().getTime() - claim.startedAt.getTime(), res.settings);
+      const dueAt = res.now().getTime() + delay;
+      const parked = await deferTaskTry(res.pool, {
+        taskInstanceId: claim.taskInstanceId,
+        tryNumber: claim.tryNumber,
+        external: result.external ?? null,
+        nextCheckAt: new Date(dueAt),
+      });
+      if (parked) await res.queue.enqueueCheck({ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, dueAt });
+      return;
+    }
     const outputJson = encodeOutput(result.output, wc.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
-    outcome = { to: 'success', nextRetryAt: null, error: null, ...(outputJson === undefined ? {} : { outputJson }) };
+    outcome = {
+      to: 'success',
+      nextRetryAt: null,
+      error: null,
+      ...(outputJson === undefined ? {} : { outputJson }),
+      ...(result.external === undefined ? {} : { external: result.external as Record<string, unknown> }),
+    };
   } catch (raw) {
     const err = toError(controller.signal.aborted && controller.signal.reason instanceof Error ? controller.signal.reason : raw);
     outcome = failureOutcome(err, claim, version?.tasks.get(claim.taskId) ?? null, res.now());
@@ -95,6 +198,10 @@ export async function runTaskTry(res: EngineResources, wc: WorkerContext, job: T
   log.write('system', `try ${claim.tryNumber} ended: ${outcome.to}\n`);
   await log.flush().catch((raw: unknown) => res.logger.error({ err: toError(raw) }, 'could not write task log'));
   const finished = await finishTaskTry(res.pool, { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, ...outcome });
+  // A try stopped from outside (timeout, clear) may leave its external job going.
+  if (controller.signal.aborted && (recorded || from === 'deferred')) {
+    await res.queue.enqueueCancels([{ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber }]);
+  }
   if (!finished) {
     res.logger.info({ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber }, 'try was taken away while it ran; outcome dropped');
     return;
@@ -144,4 +251,15 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+/** A `task.cancel` job: stop the external job of a try that was taken away. */
+export async function cancelExternalJob(res: EngineResources, wc: WorkerContext, job: { taskInstanceId: string; tryNumber: number }): Promise<void> {
+  const row = await readTryForCancel(res.pool, job.taskInstanceId, job.tryNumber);
+  if (!row || row.external === null) return;
+  const version = await res.dags.get(row.dagVersionId);
+  const task = version.tasks.get(row.taskId);
+  if (!task) return;
+  res.logger.info({ dagId: row.dagId, runId: row.runId, taskId: row.taskId, tryNumber: job.tryNumber }, 'cancelling external job');
+  await wc.execute.cancel({ taskInstanceId: job.taskInstanceId, tryNumber: job.tryNumber, task, version, external: row.external });
 }

@@ -42,6 +42,7 @@ export async function scheduleWholeRun(res: EngineResources, dagRunId: string, d
   const version = await res.dags.get(dagVersionId);
   const result = await scheduleRun(res.pool, dagRunId, null, (snap) => decide(toDecisionInput(res, version, snap, undefined)));
   await res.queue.enqueueRuns(result.enqueued);
+  await res.queue.enqueueCancels(result.interrupted);
   return result;
 }
 
@@ -72,6 +73,7 @@ export async function scheduleDownstream(
       return { tasks: decisions.tasks, run: null };
     });
     await res.queue.enqueueRuns(result.enqueued);
+    await res.queue.enqueueCancels(result.interrupted);
     frontier = result.finished;
   }
   await finishRunIfDone(res.pool, dagRunId);

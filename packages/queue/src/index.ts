@@ -1,4 +1,4 @@
-export { TaskRunJob, jobCatalog, parseJob, isJobName, taskRunJobId } from './jobs';
+export { TaskRunJob, TaskCheckJob, TaskCancelJob, jobCatalog, parseJob, isJobName, taskRunJobId, taskCheckJobId, taskCancelJobId } from './jobs';
 export type { JobName, JobPayload, JobHandlers } from './jobs';
 export { createRedis, checkRedis, redactUrl } from './connection';
 export type { RedisConnectionOptions } from './connection';

@@ -10,8 +10,29 @@ export const TaskRunJob = z.object({
 });
 export type TaskRunJob = z.infer<typeof TaskRunJob>;
 
+/**
+ * Re-check the external job a deferred try waits on. `dueAt` (epoch ms) is
+ * when the check was planned: it makes the id unique per check and the same
+ * when the reconciler re-adds a check Redis lost.
+ */
+export const TaskCheckJob = z.object({
+  taskInstanceId: z.string().uuid(),
+  tryNumber: z.number().int().positive(),
+  dueAt: z.number().int().nonnegative(),
+});
+export type TaskCheckJob = z.infer<typeof TaskCheckJob>;
+
+/** Stop the external job a try started (cleared, timed out, marked failed). */
+export const TaskCancelJob = z.object({
+  taskInstanceId: z.string().uuid(),
+  tryNumber: z.number().int().positive(),
+});
+export type TaskCancelJob = z.infer<typeof TaskCancelJob>;
+
 export const jobCatalog = {
   'task.run': TaskRunJob,
+  'task.check': TaskCheckJob,
+  'task.cancel': TaskCancelJob,
 } as const;
 export type JobName = keyof typeof jobCatalog;
 export type JobPayload<N extends JobName> = z.infer<(typeof jobCatalog)[N]>;
@@ -33,4 +54,12 @@ export function isJobName(name: string): name is JobName {
  */
 export function taskRunJobId(job: TaskRunJob): string {
   return `run_${job.taskInstanceId}_${job.tryNumber}`;
+}
+
+export function taskCheckJobId(job: TaskCheckJob): string {
+  return `check_${job.taskInstanceId}_${job.tryNumber}_${job.dueAt}`;
+}
+
+export function taskCancelJobId(job: TaskCancelJob): string {
+  return `cancel_${job.taskInstanceId}_${job.tryNumber}`;
 }

@@ -4,7 +4,17 @@
  */
 import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { isJobName, parseJob, taskRunJobId, type JobHandlers, type TaskRunJob } from './jobs';
+import {
+  isJobName,
+  parseJob,
+  taskCancelJobId,
+  taskCheckJobId,
+  taskRunJobId,
+  type JobHandlers,
+  type TaskCancelJob,
+  type TaskCheckJob,
+  type TaskRunJob,
+} from './jobs';
 
 export const TASK_QUEUE_NAME = 'sluice-tasks';
 
@@ -38,6 +48,20 @@ export class TaskQueue {
     await this.queue.addBulk(
       jobs.map((data) => ({ name: 'task.run', data, opts: { jobId: taskRunJobId(data) } })),
     );
+  }
+
+  /** Plans a re-check of a deferred try at `job.dueAt`. */
+  async enqueueCheck(job: TaskCheckJob): Promise<void> {
+    await this.queue.add('task.check', job, { jobId: taskCheckJobId(job), delay: Math.max(0, job.dueAt - Date.now()) });
+  }
+
+  async enqueueCancels(jobs: readonly TaskCancelJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue.addBulk(jobs.map((data) => ({ name: 'task.cancel', data, opts: { jobId: taskCancelJobId(data) } })));
+  }
+
+  async hasCheckJob(job: TaskCheckJob): Promise<boolean> {
+    return this.hasJob(taskCheckJobId(job));
   }
 
   /** True when the job for this try is still waiting, delayed or active in Redis. */
@@ -78,6 +102,10 @@ export function createTaskWorker(opts: TaskWorkerOptions): Worker {
       switch (name) {
         case 'task.run':
           return opts.handlers['task.run'](parseJob('task.run', job.data));
+        case 'task.check':
+          return opts.handlers['task.check'](parseJob('task.check', job.data));
+        case 'task.cancel':
+          return opts.handlers['task.cancel'](parseJob('task.cancel', job.data));
       }
     },
     {

@@ -6,6 +6,7 @@
  */
 import type { Pool } from 'pg';
 import { withTransaction } from './queryable';
+import { INTERRUPTED_COLUMNS, interruptedTries, type InterruptedRow, type InterruptedTry } from './interrupted';
 
 export interface ClearArgs {
   dagRunId: string;
@@ -13,15 +14,16 @@ export interface ClearArgs {
   tasks: ReadonlyMap<string, number>;
 }
 
-export async function clearTaskInstances(pool: Pool, args: ClearArgs): Promise<string[]> {
+export async function clearTaskInstances(pool: Pool, args: ClearArgs): Promise<{ cleared: string[]; interrupted: InterruptedTry[] }> {
   const taskIds = [...args.tasks.keys()];
   return withTransaction(pool, async (client) => {
-    const res = await client.query<{ task_id: string }>(
+    const res = await client.query<{ task_id: string } & InterruptedRow>(
       `UPDATE task_instance ti SET state = 'none', next_retry_at = NULL, queued_at = NULL,
          max_tries = ti.try_number + c.tries, updated_at = now()
-       FROM unnest($2::text[], $3::int[]) AS c(task_id, tries)
-       WHERE ti.dag_run_id = $1 AND ti.task_id = c.task_id AND ti.state <> 'none'
-       RETURNING ti.task_id`,
+       FROM unnest($2::text[], $3::int[]) AS c(task_id, tries),
+            (SELECT id, state, external FROM task_instance WHERE dag_run_id = $1 FOR UPDATE) prev
+       WHERE ti.dag_run_id = $1 AND ti.task_id = c.task_id AND ti.state <> 'none' AND prev.id = ti.id
+       RETURNING ti.task_id, ${INTERRUPTED_COLUMNS}`,
       [args.dagRunId, taskIds, taskIds.map((t) => args.tasks.get(t) ?? 1)],
     );
     if (res.rows.length > 0) {
@@ -31,6 +33,6 @@ export async function clearTaskInstances(pool: Pool, args: ClearArgs): Promise<s
         [args.dagRunId],
       );
     }
-    return res.rows.map((r) => r.task_id).sort();
+    return { cleared: res.rows.map((r) => r.task_id).sort(), interrupted: interruptedTries(res.rows) };
   });
 }

@@ -9,6 +9,7 @@ import type { Pool, PoolClient } from 'pg';
 import { assertNever, isTerminalTaskState, type DagRunState, type RunDecision, type TaskDecision, type TaskInstanceState } from '@sluice/core';
 import { withTransaction } from './queryable';
 import { failTaskTries } from './failTaskTries';
+import { INTERRUPTED_COLUMNS, interruptedTries, type InterruptedRow, type InterruptedTry } from './interrupted';
 
 export interface TaskInstanceRow {
   id: string;
@@ -21,6 +22,8 @@ export interface TaskInstanceRow {
   heartbeatAt: Date | null;
   pool: string;
   poolSlots: number;
+  /** Whether the try recorded an external job (EMR step, Glue run). */
+  hasExternal: boolean;
 }
 
 export interface RunSnapshot {
@@ -49,12 +52,14 @@ export interface ScheduleRunResult {
   enqueued: Array<{ taskInstanceId: string; tryNumber: number }>;
   /** Task ids that moved to a terminal state in this pass. */
   finished: string[];
+  /** Tries ended under a running external job (timeouts): their jobs are to be cancelled. */
+  interrupted: InterruptedTry[];
   runState: DagRunState | null;
 }
 
 const TI_COLUMNS = `id, task_id AS "taskId", state, try_number AS "tryNumber", max_tries AS "maxTries",
   next_retry_at AS "nextRetryAt", started_at AS "startedAt", heartbeat_at AS "heartbeatAt",
-  pool, pool_slots AS "poolSlots"`;
+  pool, pool_slots AS "poolSlots", (external IS NOT NULL) AS "hasExternal"`;
 
 export async function scheduleRun(
   pool: Pool,
@@ -69,7 +74,7 @@ export async function scheduleRun(
       [runId],
     );
     const run = runRes.rows[0];
-    if (!run || run.state !== 'running') return { enqueued: [], finished: [], runState: run?.state ?? null };
+    if (!run || run.state !== 'running') return { enqueued: [], finished: [], interrupted: [], runState: run?.state ?? null };
     await client.query(`SELECT 1 FROM dag WHERE dag_id = $1 FOR UPDATE`, [run.dagId]);
     const snapshot = await readSnapshot(client, run, onlyTaskIds);
     const decisions = decide(snapshot);
@@ -114,6 +119,7 @@ async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisio
   const byTask = new Map(snapshot.taskInstances.map((t) => [t.taskId, t]));
   const finished: string[] = [];
   const enqueued: ScheduleRunResult['enqueued'] = [];
+  const interrupted: InterruptedTry[] = [];
   // A write that finds its task moved by someone else makes the rest of this
   // view stale for that task; its later decisions and the run's are dropped.
   const stale = new Set<string>();
@@ -162,7 +168,10 @@ async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisio
           },
         ]);
         if (!applied) stale.add(d.taskId);
-        else if (d.to === 'failed') finished.push(d.taskId);
+        else {
+          if (d.to === 'failed') finished.push(d.taskId);
+          if (ti.hasExternal) interrupted.push({ taskInstanceId: ti.id, tryNumber: d.tryNumber });
+        }
         break;
       }
       case 'waiting':
@@ -178,14 +187,16 @@ async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisio
     if (run.type === 'fail_run_timeout') {
       // Airflow skips what a timed-out run left unfinished; a worker running
       // one of them sees at its next heartbeat that the try is no longer its.
-      const skipped = await client.query<{ task_id: string }>(
-        `UPDATE task_instance SET state = 'skipped', ended_at = now(), next_retry_at = NULL, updated_at = now()
-         WHERE dag_run_id = $1 AND task_id = ANY($2::text[])
-           AND state NOT IN ('success', 'failed', 'skipped', 'upstream_failed')
-         RETURNING task_id`,
+      const skipped = await client.query<{ task_id: string } & InterruptedRow>(
+        `UPDATE task_instance ti SET state = 'skipped', ended_at = now(), next_retry_at = NULL, updated_at = now()
+         FROM (SELECT id, state, external FROM task_instance WHERE dag_run_id = $1 FOR UPDATE) prev
+         WHERE ti.id = prev.id AND ti.task_id = ANY($2::text[])
+           AND ti.state NOT IN ('success', 'failed', 'skipped', 'upstream_failed')
+         RETURNING ti.task_id, ${INTERRUPTED_COLUMNS}`,
         [snapshot.run.id, run.unfinishedTaskIds],
       );
       finished.push(...skipped.rows.map((r) => r.task_id));
+      interrupted.push(...interruptedTries(skipped.rows));
     }
     const to = run.type === 'finish_run' ? run.to : 'failed';
     const res = await client.query(
@@ -194,5 +205,5 @@ async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisio
     );
     if (res.rowCount === 1) runState = to;
   }
-  return { enqueued, finished, runState };
+  return { enqueued, finished, interrupted, runState };
 }

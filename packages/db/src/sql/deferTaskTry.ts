@@ -1,0 +1,86 @@
+/**
+ * External jobs: a try parks as `deferred` while its EMR step or Glue run
+ * works, holding no worker slot; what identifies the job is kept on the try
+ * (and mirrored on the task instance for the API) from before the submit
+ * call on, so a later try or another worker can adopt it.
+ */
+import type { Queryable } from './queryable';
+
+/** `running → deferred` until `nextCheckAt`, conditional on the try still being this one. */
+export async function deferTaskTry(
+  db: Queryable,
+  args: { taskInstanceId: string; tryNumber: number; external: unknown; nextCheckAt: Date },
+): Promise<boolean> {
+  const res = await db.query(
+    `WITH d AS (
+       UPDATE task_instance SET state = 'deferred', next_retry_at = $4, heartbeat_at = NULL, hostname = NULL,
+         external = $3::jsonb, updated_at = now()
+       WHERE id = $1 AND state = 'running' AND try_number = $2
+       RETURNING id
+     )
+     UPDATE task_try SET state = 'deferred', external = $3::jsonb
+     FROM d WHERE task_try.task_instance_id = d.id AND task_try.try_number = $2
+     RETURNING task_try.id`,
+    [args.taskInstanceId, args.tryNumber, JSON.stringify(args.external), args.nextCheckAt],
+  );
+  return res.rowCount === 1;
+}
+
+/** Records what the try started (or is about to start) without changing its state. */
+export async function recordTryExternal(
+  db: Queryable,
+  args: { taskInstanceId: string; tryNumber: number; external: unknown },
+): Promise<boolean> {
+  const res = await db.query(
+    `WITH ti AS (
+       UPDATE task_instance SET external = $3::jsonb, updated_at = now()
+       WHERE id = $1 AND try_number = $2 AND state IN ('running', 'deferred')
+       RETURNING id
+     )
+     UPDATE task_try SET external = $3::jsonb
+     FROM ti WHERE task_try.task_instance_id = ti.id AND task_try.try_number = $2
+     RETURNING task_try.id`,
+    [args.taskInstanceId, args.tryNumber, JSON.stringify(args.external)],
+  );
+  return res.rowCount === 1;
+}
+
+/** What every try of a task instance recorded, newest try first. */
+export async function readTryExternals(db: Queryable, taskInstanceId: string): Promise<Array<{ tryNumber: number; external: unknown }>> {
+  const res = await db.query<{ tryNumber: number; external: unknown }>(
+    `SELECT try_number AS "tryNumber", external FROM task_try
+     WHERE task_instance_id = $1 AND external IS NOT NULL ORDER BY try_number DESC`,
+    [taskInstanceId],
+  );
+  return res.rows;
+}
+
+/** Deferred tries whose check is overdue: their check job may be lost with Redis. */
+export async function listOverdueDeferredTries(
+  db: Queryable,
+  dueBefore: Date,
+): Promise<Array<{ taskInstanceId: string; tryNumber: number; dueAt: Date }>> {
+  const res = await db.query<{ taskInstanceId: string; tryNumber: number; dueAt: Date }>(
+    `SELECT id AS "taskInstanceId", try_number AS "tryNumber", next_retry_at AS "dueAt" FROM task_instance
+     WHERE state = 'deferred' AND next_retry_at < $1 ORDER BY next_retry_at LIMIT 5000`,
+    [dueBefore],
+  );
+  return res.rows;
+}
+
+/** What a cancel needs: the try's operator, its DAG version and what it recorded. */
+export async function readTryForCancel(
+  db: Queryable,
+  taskInstanceId: string,
+  tryNumber: number,
+): Promise<{ dagId: string; runId: string; taskId: string; dagVersionId: string; external: unknown } | null> {
+  const res = await db.query<{ dagId: string; runId: string; taskId: string; dagVersionId: string; external: unknown }>(
+    `SELECT ti.dag_id AS "dagId", r.run_id AS "runId", ti.task_id AS "taskId", r.dag_version_id AS "dagVersionId",
+            tt.external
+     FROM task_instance ti JOIN dag_run r ON r.id = ti.dag_run_id
+     JOIN task_try tt ON tt.task_instance_id = ti.id AND tt.try_number = $2
+     WHERE ti.id = $1`,
+    [taskInstanceId, tryNumber],
+  );
+  return res.rows[0] ?? null;
+}
