@@ -25,12 +25,25 @@ const coreEntry = require.resolve('@sluice/core');
 const pureDirs = [dirname(sdkEntry) + sep, dirname(coreEntry) + sep];
 const skipResolve = Symbol('sluice-skip');
 
+const coreSrc = dirname(coreEntry);
+/**
+ * What the SDK needs from core at runtime. The SDK reaches core through this
+ * slim module rather than core's index, which would make esbuild parse zod
+ * and cron-parser for every build only to drop them again.
+ */
+const slimCore = ['errors.ts', 'timezone.ts'].map((f) => `export * from ${JSON.stringify(join(coreSrc, f))};`).join('\n');
+
 const sluicePackages: esbuild.Plugin = {
   name: 'sluice-packages',
   setup(build) {
     // Every DAG bundle uses the SDK this loader ships with, wherever the DAG folder is.
     build.onResolve({ filter: /^@sluice\/sdk$/ }, () => ({ path: sdkEntry, sideEffects: false }));
-    build.onResolve({ filter: /^@sluice\/core$/ }, () => ({ path: coreEntry, sideEffects: false }));
+    build.onResolve({ filter: /^@sluice\/core$/ }, (args) =>
+      args.importer.startsWith(pureDirs[0] ?? sdkEntry)
+        ? { path: 'slim-core', namespace: 'sluice-slim-core', sideEffects: false }
+        : { path: coreEntry, sideEffects: false },
+    );
+    build.onLoad({ filter: /.*/, namespace: 'sluice-slim-core' }, () => ({ contents: slimCore, resolveDir: coreSrc, loader: 'ts' }));
     build.onResolve({ filter: /^\.\.?\// }, async (args) => {
       if (args.pluginData === skipResolve || !pureDirs.some((d) => args.importer.startsWith(d))) return undefined;
       const resolved = await build.resolve(args.path, {
@@ -53,44 +66,102 @@ export interface BundleOptions {
   rootDir?: string;
 }
 
+const entryNamespace = 'sluice-entry';
+
+/** The synthetic entry of one DAG file's bundle: the file, then its SDK copy's registry. */
+function entryContents(rootDir: string, absPath: string): string {
+  const entryImport = './' + relative(rootDir, absPath).split(sep).join('/');
+  return `import ${JSON.stringify(entryImport)};\nexport { registeredDags as ${registryExport} } from '@sluice/sdk';\n`;
+}
+
+const entries: esbuild.Plugin = {
+  name: 'sluice-entries',
+  setup(build) {
+    build.onResolve({ filter: /^sluice-entry:/ }, (args) => ({ path: args.path.slice('sluice-entry:'.length), namespace: entryNamespace }));
+    build.onLoad({ filter: /.*/, namespace: entryNamespace }, (args) => {
+      const rootDir = build.initialOptions.absWorkingDir ?? dirname(args.path);
+      return { contents: entryContents(rootDir, args.path), resolveDir: rootDir, loader: 'ts' };
+    });
+  },
+};
+
+function commonOptions(rootDir: string): esbuild.BuildOptions {
+  return {
+    absWorkingDir: rootDir,
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'inline',
+    sourcesContent: false,
+    banner: { js: banner },
+    legalComments: 'none',
+    logLevel: 'silent',
+    plugins: [entries, sluicePackages],
+  };
+}
+
+function toBundleError(raw: unknown, rootDir: string, absPath: string): BundleError {
+  const failure = raw as Partial<esbuild.BuildFailure>;
+  const first = failure.errors?.[0];
+  if (!first) return { line: null, column: null, message: raw instanceof Error ? raw.message : String(raw) };
+  const loc = first.location;
+  const inOtherFile = loc && join(rootDir, loc.file) !== absPath ? `${loc.file}:${loc.line}:${loc.column + 1}: ` : '';
+  const others = (failure.errors?.length ?? 1) - 1;
+  const message = `${inOtherFile}${first.text}${others > 0 ? ` (and ${others} more error${others > 1 ? 's' : ''})` : ''}`;
+  if (!loc || inOtherFile) return { line: null, column: null, message };
+  return { line: loc.line, column: loc.column + 1, message };
+}
+
 /** Bundles a DAG file; a syntax or resolution error comes back with its line and column (1-based). */
 export async function bundleDagFile(absPath: string, options: BundleOptions = {}): Promise<BundleResult> {
   const rootDir = options.rootDir ?? dirname(absPath);
-  const entryImport = './' + relative(rootDir, absPath).split(sep).join('/');
   try {
     const result = await esbuild.build({
-      stdin: {
-        contents: `import ${JSON.stringify(entryImport)};\nexport { registeredDags as ${registryExport} } from '@sluice/sdk';\n`,
-        resolveDir: rootDir,
-        sourcefile: '<sluice-entry>',
-        loader: 'ts',
-      },
-      absWorkingDir: rootDir,
-      outfile: join(rootDir, '__sluice_bundle__.mjs'),
-      bundle: true,
-      write: false,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      sourcemap: 'inline',
-      sourcesContent: false,
-      banner: { js: banner },
-      legalComments: 'none',
-      logLevel: 'silent',
-      plugins: [sluicePackages],
+      ...commonOptions(rootDir),
+      entryPoints: [{ in: `sluice-entry:${absPath}`, out: '__sluice_bundle__' }],
+      outdir: rootDir,
     });
-    const output = result.outputFiles[0];
+    const output = result.outputFiles?.[0];
     if (!output) return { error: { line: null, column: null, message: `esbuild produced no output for ${basename(absPath)}` } };
     return { code: output.text };
   } catch (raw) {
-    const failure = raw as Partial<esbuild.BuildFailure>;
-    const first = failure.errors?.[0];
-    if (!first) return { error: { line: null, column: null, message: raw instanceof Error ? raw.message : String(raw) } };
-    const loc = first.location;
-    const inOtherFile = loc && join(rootDir, loc.file) !== absPath ? `${loc.file}:${loc.line}:${loc.column + 1}: ` : '';
-    const others = (failure.errors?.length ?? 1) - 1;
-    const message = `${inOtherFile}${first.text}${others > 0 ? ` (and ${others} more error${others > 1 ? 's' : ''})` : ''}`;
-    if (!loc || inOtherFile) return { error: { line: null, column: null, message } };
-    return { error: { line: loc.line, column: loc.column + 1, message } };
+    return { error: toBundleError(raw, rootDir, absPath) };
   }
+}
+
+/**
+ * Bundles many DAG files in one esbuild build, so the SDK and everything the
+ * files share is parsed once. Files with errors are found from the error
+ * locations and bundled alone to report them; the rest are rebuilt together.
+ */
+export async function bundleDagFiles(absPaths: readonly string[], rootDir: string): Promise<Map<string, BundleResult>> {
+  const results = new Map<string, BundleResult>();
+  let pending = [...absPaths];
+  while (pending.length > 0) {
+    try {
+      const result = await esbuild.build({
+        ...commonOptions(rootDir),
+        entryPoints: pending.map((path, i) => ({ in: `sluice-entry:${path}`, out: `__sluice_entry_${i}` })),
+        outdir: rootDir,
+      });
+      const outputs = new Map((result.outputFiles ?? []).map((o) => [basename(o.path), o.text]));
+      pending.forEach((path, i) => {
+        const code = outputs.get(`__sluice_entry_${i}.js`);
+        results.set(path, code === undefined ? { error: { line: null, column: null, message: 'esbuild produced no output' } } : { code });
+      });
+      return results;
+    } catch (raw) {
+      const failure = raw as Partial<esbuild.BuildFailure>;
+      const failed = new Set((failure.errors ?? []).flatMap((e) => (e.location ? [join(rootDir, e.location.file)] : [])));
+      const broken = pending.filter((p) => failed.has(p));
+      // An error outside the DAG files themselves (a shared helper): bundle every file alone.
+      const alone = broken.length > 0 ? broken : pending;
+      const single = await Promise.all(alone.map((path) => bundleDagFile(path, { rootDir })));
+      alone.forEach((path, i) => results.set(path, single[i] ?? { error: { line: null, column: null, message: 'not bundled' } }));
+      pending = broken.length > 0 ? pending.filter((p) => !failed.has(p)) : [];
+    }
+  }
+  return results;
 }

@@ -1,5 +1,5 @@
 /**
- * Loads a DAG folder: bundles every DAG file in parallel, imports the
+ * Loads a DAG folder: bundles every DAG file in one esbuild build, imports the
  * bundles in child processes, validates each DAG and hashes it. A broken
  * file becomes an import error; the other files keep loading.
  */
@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promis
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { DagValidationError, type DagSpec, toError, validateDag } from '@sluice/core';
-import { bundleDagFile } from './bundle';
+import { bundleDagFiles } from './bundle';
 import { createEvaluatorPool } from './evaluate-pool';
 import { dagVersionHash } from './hash';
 import { locateInStack, locateQuoted } from './stack';
@@ -43,7 +43,8 @@ export interface LoadOptions {
   concurrency?: number;
 }
 
-const bundleConcurrency = 8;
+/** Files written and queued for import at once; the pool bounds the imports themselves. */
+const writeConcurrency = 64;
 
 /** Every `*.ts` file under `dir` that is not a test or declaration file, outside node_modules and dot-folders; sorted. */
 export async function listDagFiles(dir: string): Promise<string[]> {
@@ -96,9 +97,10 @@ export async function loadDagFolder(dir: string, options: LoadOptions = {}): Pro
   const workDir = await mkdtemp(join(tmpdir(), 'sluice-load-'));
   const pool = createEvaluatorPool(options.concurrency ?? Math.min(2, availableParallelism(), files.length), timeoutMs);
   try {
-    const outcomes = await mapLimit(files, bundleConcurrency, async (absPath): Promise<FileOutcome> => {
+    const bundles = await bundleDagFiles(files, dir);
+    const outcomes = await mapLimit(files, writeConcurrency, async (absPath): Promise<FileOutcome> => {
       const fileLoc = toFileLoc(dir, absPath);
-      const bundled = await bundleDagFile(absPath, { rootDir: dir });
+      const bundled = bundles.get(absPath) ?? { error: { line: null, column: null, message: 'not bundled' } };
       if ('error' in bundled) return { fileLoc, absPath, bundle: null, specs: [], error: { fileLoc, ...bundled.error } };
       // The source map resolves the DAG file next to the bundle: <bundleDir>/<fileLoc>.
       const bundleDir = join(workDir, createHash('sha256').update(fileLoc).digest('hex').slice(0, 16));
