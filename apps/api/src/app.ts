@@ -15,6 +15,7 @@ import { errorHandler } from './http-errors';
 import { dagRoutes } from './routes/dags';
 import { runRoutes } from './routes/runs';
 import { taskRoutes } from './routes/tasks';
+import { connectionRoutes } from './routes/connections';
 
 export interface ApiDeps {
   db: Db;
@@ -24,6 +25,8 @@ export interface ApiDeps {
   pingRedis: () => Promise<boolean>;
   /** Folder of the built web UI, served at / when present. */
   webDist?: string;
+  /** Key connection credentials are encrypted with (SLUICE_SECRET_KEY). */
+  secretKey?: string;
 }
 
 export function createApp(deps: ApiDeps): Express {
@@ -49,6 +52,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(dagRoutes(deps));
   api.use(runRoutes(deps));
   api.use(taskRoutes(deps));
+  api.use(connectionRoutes(deps));
   api.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `No API route ${req.method} ${req.originalUrl}` } });
   });

@@ -13,6 +13,8 @@ export const ApiConfig = z.object({
   SLUICE_API_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** The built web UI; served at / when the folder exists. */
   SLUICE_WEB_DIST: z.string().min(1).default(path.join(repoRoot, 'apps/web/dist')),
+  /** Encrypts connection credentials at rest; workers need the same value. */
+  SLUICE_SECRET_KEY: z.string().min(16, 'use at least 16 characters').optional(),
   SLUICE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 export type ApiConfig = z.infer<typeof ApiConfig>;

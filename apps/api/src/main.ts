@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     logger,
     pingRedis: () => redis.ping().then((r) => r === 'PONG'),
     webDist: config.SLUICE_WEB_DIST,
+    ...(config.SLUICE_SECRET_KEY ? { secretKey: config.SLUICE_SECRET_KEY } : {}),
   });
   const server = app.listen(config.SLUICE_API_PORT, config.SLUICE_API_HOST, () => {
     logger.info(`Sluice API and UI on http://${config.SLUICE_API_HOST}:${config.SLUICE_API_PORT}`);

@@ -11,6 +11,7 @@ import { registerDagCommands } from './dags';
 import { registerRunCommands } from './runs';
 import { registerSystemCommands } from './system';
 import { registerTaskCommands } from './tasks';
+import { registerConnectionCommands } from './connections';
 
 const HELP_FOOTER = `
 Environment:
@@ -43,6 +44,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerDagCommands(program, ctx);
   registerRunCommands(program, ctx);
   registerTaskCommands(program, ctx);
+  registerConnectionCommands(program, ctx);
   registerSystemCommands(program, ctx);
   return program;
 }

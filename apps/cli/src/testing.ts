@@ -3,6 +3,7 @@
  * fixtures, and `runWith` to drive the CLI with captured output.
  */
 import type {
+  Connection,
   DagDetail,
   RunDetail,
   SluiceClient,
@@ -146,6 +147,9 @@ export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: Slu
     listImportErrors: async () => ({
       items: [{ fileLoc: 'broken.ts', line: 4, column: 7, message: 'cycle: a -> b -> a', createdAt: '2026-11-22T03:00:00.000Z' }],
     }),
+    listConnections: async () => ({ items: [connection('prod', true)] }),
+    putConnection: async (name, body) => connection(name, body.accessKeyId !== undefined),
+    deleteConnection: async () => undefined,
   };
   const impl: SluiceClient = { ...base, ...overrides };
   const rec = <T>(method: keyof SluiceClient, args: unknown[], result: Promise<T>): Promise<T> => {
@@ -167,6 +171,9 @@ export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: Slu
     clearTask: (...a) => rec('clearTask', a, impl.clearTask(...a)),
     setTaskState: (...a) => rec('setTaskState', a, impl.setTaskState(...a)),
     listImportErrors: (...a) => rec('listImportErrors', a, impl.listImportErrors(...a)),
+    listConnections: (...a) => rec('listConnections', a, impl.listConnections(...a)),
+    putConnection: (...a) => rec('putConnection', a, impl.putConnection(...a)),
+    deleteConnection: (...a) => rec('deleteConnection', a, impl.deleteConnection(...a)),
   };
   return { client, calls };
 }
@@ -195,4 +202,17 @@ export async function runWith(argv: string[], deps: Partial<CliDeps> = {}): Prom
     stderr: { write: (s: string) => (stderr += s) },
   });
   return { code, stdout, stderr, sleeps };
+}
+
+function connection(name: string, hasCredentials: boolean): Connection {
+  return {
+    name,
+    kind: 'aws',
+    region: 'eu-west-1',
+    roleArn: null,
+    endpoint: null,
+    description: null,
+    hasCredentials,
+    updatedAt: '2026-11-22T03:00:00.000Z',
+  };
 }

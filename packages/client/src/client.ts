@@ -5,6 +5,8 @@
 import type {
   ApiErrorBody,
   ClearResult,
+  Connection,
+  ConnectionBody,
   DagDetail,
   DagSummary,
   Grid,
@@ -71,6 +73,9 @@ export interface SluiceClient {
   clearTask(dagId: string, runId: string, taskId: string, opts?: { downstream?: boolean }): Promise<ClearResult>;
   setTaskState(dagId: string, runId: string, taskId: string, state: SettableState): Promise<TaskInstance>;
   listImportErrors(): Promise<{ items: ImportError[] }>;
+  listConnections(): Promise<{ items: Connection[] }>;
+  putConnection(name: string, body: ConnectionBody): Promise<Connection>;
+  deleteConnection(name: string): Promise<void>;
 }
 
 export type ClientOptions = {
@@ -140,6 +145,9 @@ export function createClient(opts: ClientOptions): SluiceClient {
       request('POST', apiPath([...taskPath(dagId, runId, taskId), 'clear']), o.downstream === undefined ? {} : { downstream: o.downstream }),
     setTaskState: (dagId, runId, taskId, state) => request('PATCH', apiPath(taskPath(dagId, runId, taskId)), { state }),
     listImportErrors: () => request('GET', apiPath(['import-errors'])),
+    listConnections: () => request('GET', apiPath(['connections'])),
+    putConnection: (name, body) => request('PUT', apiPath(['connections', name]), body),
+    deleteConnection: (name) => request('DELETE', apiPath(['connections', name])),
   };
 }
 

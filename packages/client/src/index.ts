@@ -18,6 +18,8 @@ export type {
   Grid,
   Health,
   ImportError,
+  Connection,
+  ConnectionBody,
   LogLine,
   Page,
   RunDetail,

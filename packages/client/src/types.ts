@@ -163,3 +163,26 @@ export interface ApiErrorBody {
     issues?: Array<{ path: string; message: string }>;
   };
 }
+
+/** A named set of AWS settings; credentials are write-only and never returned. */
+export interface Connection {
+  name: string;
+  kind: 'aws';
+  region: string | null;
+  roleArn: string | null;
+  endpoint: string | null;
+  description: string | null;
+  hasCredentials: boolean;
+  updatedAt: string;
+}
+
+export interface ConnectionBody {
+  kind?: 'aws';
+  region?: string;
+  roleArn?: string;
+  endpoint?: string;
+  description?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+}

@@ -77,3 +77,13 @@ export {
   lastSchedulerHeartbeat,
 } from './read/views';
 export type { DagRow, RunRow, TaskInstanceRowView } from './read/views';
+export {
+  upsertConnection,
+  listConnections,
+  deleteConnection,
+  readConnectionSettings,
+  encryptSecret,
+  decryptSecret,
+  SecretKeyError,
+} from './connections';
+export type { ConnectionInput, ConnectionView, ConnectionCredentials } from './connections';

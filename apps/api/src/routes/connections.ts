@@ -1,0 +1,75 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { deleteConnection, listConnections, upsertConnection, SecretKeyError, type ConnectionView } from '@sluice/db';
+import { InvalidRequestError, NotFoundError } from '@sluice/engine';
+import type { Connection } from '@sluice/client';
+import type { ApiDeps } from '../app';
+import { parse } from '../validate';
+
+const NameParams = z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'use 1-100 letters, digits, _, . or -') });
+const ConnectionBody = z
+  .object({
+    kind: z.literal('aws').default('aws'),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1').optional(),
+    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN').optional(),
+    endpoint: z.url().optional(),
+    description: z.string().max(500).optional(),
+    accessKeyId: z.string().min(1).optional(),
+    secretAccessKey: z.string().min(1).optional(),
+    sessionToken: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((b) => (b.accessKeyId === undefined) === (b.secretAccessKey === undefined), {
+    message: 'accessKeyId and secretAccessKey go together',
+    path: ['secretAccessKey'],
+  });
+
+function present(c: ConnectionView): Connection {
+  return {
+    name: c.name,
+    kind: 'aws',
+    region: c.region,
+    roleArn: c.roleArn,
+    endpoint: c.endpoint,
+    description: c.description,
+    hasCredentials: c.hasCredentials,
+    updatedAt: c.updatedAt.toISOString(),
+  };
+}
+
+/** Connections: credentials go in, never come out. */
+export function connectionRoutes(deps: ApiDeps): Router {
+  const r = Router();
+
+  r.get('/connections', async (_req, res) => {
+    res.json({ items: (await listConnections(deps.db.prisma)).map(present) });
+  });
+
+  r.put('/connections/:name', async (req, res) => {
+    const { name } = parse(NameParams, req, 'params');
+    const b = parse(ConnectionBody, req, 'body');
+    const credentials =
+      b.accessKeyId && b.secretAccessKey
+        ? { accessKeyId: b.accessKeyId, secretAccessKey: b.secretAccessKey, sessionToken: b.sessionToken }
+        : undefined;
+    try {
+      const saved = await upsertConnection(
+        deps.db.prisma,
+        { name, kind: b.kind, region: b.region, roleArn: b.roleArn, endpoint: b.endpoint, description: b.description, credentials },
+        deps.secretKey,
+      );
+      res.json(present(saved));
+    } catch (raw) {
+      if (raw instanceof SecretKeyError) throw new InvalidRequestError(raw.message, [{ path: 'body.secretAccessKey', message: raw.message }]);
+      throw raw;
+    }
+  });
+
+  r.delete('/connections/:name', async (req, res) => {
+    const { name } = parse(NameParams, req, 'params');
+    if (!(await deleteConnection(deps.db.prisma, name))) throw new NotFoundError(`Connection "${name}" does not exist`);
+    res.status(204).end();
+  });
+
+  return r;
+}
