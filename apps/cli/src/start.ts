@@ -3,6 +3,10 @@
  * migrations, builds the web UI if it was never built, then runs the API,
  * the scheduler and a worker as child processes with their output
  * prefixed. Ctrl-C stops all three; if one dies, the others are stopped too.
+ *
+ * Unless AWS is configured (credentials, a profile, an endpoint), it also
+ * runs the local EMR/Glue emulator and points the worker at it, so the AWS
+ * example DAGs run with no AWS account. SLUICE_AWS_EMULATOR=on|off forces it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +28,16 @@ const services: Service[] = [
   { name: 'scheduler', entry: 'apps/scheduler/src/main.ts', colour: 35 },
   { name: 'worker', entry: 'apps/worker/src/main.ts', colour: 33 },
 ];
+const emulator: Service = { name: 'aws', entry: 'packages/aws-emulator/src/main.ts', colour: 32 };
+
+/** True when the environment says where real AWS is: then the emulator stays off. */
+export function wantsEmulator(env: NodeJS.ProcessEnv): boolean {
+  if (env.SLUICE_AWS_EMULATOR === 'on') return true;
+  if (env.SLUICE_AWS_EMULATOR === 'off') return false;
+  return !['AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'AWS_ENDPOINT_URL', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'].some(
+    (k) => (env[k] ?? '') !== '',
+  );
+}
 
 function prefixLines(name: string, colour: number, out: NodeJS.WritableStream) {
   let partial = '';
@@ -53,6 +67,20 @@ export async function startAll(env: NodeJS.ProcessEnv = process.env): Promise<vo
   const { applied } = await migrate({ databaseUrl, migrationsDir: path.join(repoRoot, 'prisma/migrations') });
   if (applied.length > 0) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
   await buildWebIfMissing(env);
+  const toStart = [...services];
+  if (wantsEmulator(env)) {
+    const port = env.AWS_EMULATOR_PORT ?? '4566';
+    env = {
+      ...env,
+      AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`,
+      AWS_REGION: env.AWS_REGION ?? 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'emulator',
+      AWS_SECRET_ACCESS_KEY: 'emulator',
+      AWS_EMULATOR_SEED: env.AWS_EMULATOR_SEED ?? path.join(repoRoot, 'dags/aws-emulator.json'),
+    };
+    toStart.unshift(emulator);
+    process.stdout.write(`No AWS configuration found: EMR and Glue tasks go to the local emulator on port ${port}.\n`);
+  }
 
   const children = new Map<string, ChildProcess>();
   let stopping = false;
@@ -77,7 +105,7 @@ export async function startAll(env: NodeJS.ProcessEnv = process.env): Promise<vo
     process.once('SIGINT', () => stopAll(0));
     process.once('SIGTERM', () => stopAll(0));
 
-    for (const s of services) {
+    for (const s of toStart) {
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, s.entry)], {
         cwd: repoRoot,
         env,

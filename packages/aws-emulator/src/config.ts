@@ -7,6 +7,8 @@ export const DEFAULT_PORT = 4566;
 export const EmulatorConfig = z.object({
   port: z.coerce.number().int().min(0).max(65535),
   host: z.string().min(1),
+  /** A JSON file of Glue jobs and crawlers (and durations) to create at start. */
+  seed: z.string().min(1).optional(),
 });
 export type EmulatorConfig = z.infer<typeof EmulatorConfig>;
 
@@ -14,12 +16,13 @@ export type EmulatorConfig = z.infer<typeof EmulatorConfig>;
 export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): EmulatorConfig {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: 'string' }, host: { type: 'string' } },
+    options: { port: { type: 'string' }, host: { type: 'string' }, seed: { type: 'string' } },
     strict: true,
   });
   const result = EmulatorConfig.safeParse({
     port: values.port ?? env.AWS_EMULATOR_PORT ?? DEFAULT_PORT,
     host: values.host ?? env.AWS_EMULATOR_HOST ?? '127.0.0.1',
+    seed: values.seed ?? env.AWS_EMULATOR_SEED,
   });
   if (!result.success) {
     const issue = result.error.issues[0];
