@@ -1,0 +1,93 @@
+/**
+ * `glue.startJobRun`: StartJobRun once per try with the argument
+ * `--sluice-marker=<marker>`, waits from `poll`, and outputs
+ * `{ jobRunId, executionTimeSeconds, dpuSeconds }` (also kept on the ref for
+ * the UI). Before starting, `start` adopts this try's run (a crashed worker
+ * started it) or an earlier try's run that is still going, found by
+ * GetJobRuns; other runs of earlier tries still going are stopped. `cancel`
+ * stops the run (BatchStopJobRun).
+ */
+import { type GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
+import { glueClientFor } from '../aws/clients';
+import { rethrowForCancel, settle } from '../aws/errors';
+import { clientRegion, earliestIntent, glueJobRunConsoleUrl, recordedRef, stringField } from '../aws/refs';
+import { compileOptions, resolveAwsSettings } from '../aws/settings';
+import type { ExternalContext, ExternalOperator, ExternalRef, ExternalStatus } from '../external';
+import { activeRunStates, chooseRun, findMarkedRuns, getJobRun, statusOfRun, stopRuns } from './job-runs';
+import { MARKER_ARGUMENT, StartJobRunOptions } from './options';
+
+const TYPE = 'glue.jobRun';
+
+async function check(glue: GlueClient, ref: ExternalRef, signal?: AbortSignal): Promise<ExternalStatus> {
+  return statusOfRun(ref, await getJobRun(glue, stringField(ref, 'jobName') ?? '', stringField(ref, 'jobRunId') ?? '', signal));
+}
+
+async function start(options: StartJobRunOptions, ctx: ExternalContext): Promise<ExternalStatus> {
+  const { jobName } = options;
+  let ref: ExternalRef = { type: TYPE, marker: ctx.marker, jobName };
+  const glue = glueClientFor(resolveAwsSettings(ctx.aws, options.aws));
+  return settle(() => ref, ctx.signal, async () => {
+    const region = await clientRegion(glue);
+    ref = { ...ref, region };
+    const known = recordedRef(ctx, TYPE, ctx.marker);
+    if (known !== undefined && stringField(known, 'jobRunId') !== undefined) return check(glue, { ...known }, ctx.signal);
+
+    const runs = await findMarkedRuns(glue, jobName, ctx.taskMarkers, earliestIntent(ctx, Date.now()), ctx.signal);
+    const adopted = chooseRun(runs, ctx.marker, ctx.taskMarkers);
+    const leftovers = runs.filter((r) => r !== adopted && r.Id !== undefined && activeRunStates.has(r.JobRunState ?? '') && r.JobRunState !== 'STOPPING');
+    const stopped = await stopRuns(glue, jobName, leftovers.flatMap((r) => (r.Id === undefined ? [] : [r.Id])));
+    if (stopped.length > 0) ctx.log(`stopped runs ${stopped.join(', ')} left over from earlier tries`);
+    if (adopted?.Id !== undefined) {
+      const from = adopted.Arguments?.[MARKER_ARGUMENT] ?? ctx.marker;
+      ref = { ...ref, jobRunId: adopted.Id, consoleUrl: glueJobRunConsoleUrl(region, jobName, adopted.Id), phase: 'submitted', ...(from !== ctx.marker && { adoptedFrom: from }) };
+      await ctx.record(ref);
+      ctx.log(`adopting Glue run ${adopted.Id} of ${jobName} (started by try marker ${from})`);
+      return statusOfRun(ref, adopted);
+    }
+
+    ref = { ...ref, phase: 'submitting', intentAt: new Date().toISOString() };
+    await ctx.record(ref);
+    const out = await glue.send(
+      new StartJobRunCommand({
+        JobName: jobName,
+        Arguments: { ...options.arguments, [MARKER_ARGUMENT]: ctx.marker },
+        ...(options.workerType !== undefined && { WorkerType: options.workerType, NumberOfWorkers: options.numberOfWorkers }),
+        ...(options.timeoutMinutes !== undefined && { Timeout: options.timeoutMinutes }),
+      }),
+      { abortSignal: ctx.signal },
+    );
+    if (out.JobRunId === undefined) throw new Error('StartJobRun returned no JobRunId');
+    ref = { ...ref, phase: 'submitted', jobRunId: out.JobRunId, consoleUrl: glueJobRunConsoleUrl(region, jobName, out.JobRunId), awsState: 'STARTING' };
+    await ctx.record(ref);
+    ctx.log(`started Glue run ${out.JobRunId} of ${jobName}: ${String(ref.consoleUrl)}`);
+    return { state: 'waiting', ref };
+  });
+}
+
+export const startJobRunOperator: ExternalOperator<StartJobRunOptions> = {
+  kind: 'glue.startJobRun',
+  compile: (options) => compileOptions('glue.startJobRun', StartJobRunOptions, options),
+  start,
+
+  async poll(options, ref, ctx) {
+    if (stringField(ref, 'jobRunId') === undefined) return start(options, ctx);
+    const glue = glueClientFor(resolveAwsSettings(ctx.aws, options.aws));
+    return settle(() => ref, ctx.signal, () => check(glue, ref, ctx.signal));
+  },
+
+  async cancel(options, ref, ctx) {
+    const glue = glueClientFor(resolveAwsSettings(ctx.aws, options.aws));
+    try {
+      let runIds = [stringField(ref, 'jobRunId')].filter((id): id is string => id !== undefined);
+      if (runIds.length === 0) {
+        // Only the intent was recorded: find the run by the marker.
+        const runs = await findMarkedRuns(glue, options.jobName, [ref.marker], earliestIntent({ previousRefs: [ref] }, Date.now()));
+        runIds = runs.flatMap((r) => (r.Id !== undefined && activeRunStates.has(r.JobRunState ?? '') ? [r.Id] : []));
+      }
+      const stopped = await stopRuns(glue, options.jobName, runIds);
+      ctx.log(stopped.length > 0 ? `requested stop of Glue runs ${stopped.join(', ')}` : `no Glue run of ${ref.marker} is still going`);
+    } catch (raw) {
+      rethrowForCancel(raw);
+    }
+  },
+};
