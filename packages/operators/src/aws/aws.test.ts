@@ -67,6 +67,23 @@ describe('externalOperators', () => {
   });
 });
 
+describe('options stored by the @sluice/sdk builders', () => {
+  // The JSON that packages/sdk/src/aws.test.ts shows emr.* and glue.* storing.
+  it.each([
+    ['emr.createCluster', { name: 'daily', releaseLabel: 'emr-7.2.0', instances: { masterInstanceType: 'm5.xlarge', instanceCount: 3 }, applications: ['Hive', 'Spark'] }],
+    ['emr.addSteps', { clusterFrom: 'create_cluster', steps: [{ name: 'hive', args: ['hive-script', '--run-hive-script', '--args', '-f', 's3://b/q.hql'] }] }],
+    ['emr.terminateCluster', { clusterFrom: 'aggregate' }],
+    ['emr.stepSensor', { stepId: 's-XYZ', clusterId: 'j-ABC', aws: { region: 'ap-northeast-1', maxAttempts: 10 } }],
+    ['emr.clusterSensor', { clusterId: 'j-ABC', targetStates: ['WAITING'], connection: 'prod' }],
+    ['glue.startJobRun', { jobName: 'hourly-stats', arguments: { '--hour': '2026-01-01T06' }, workerType: 'G.1X', numberOfWorkers: 10, timeoutMinutes: 60 }],
+    ['glue.crawler', { crawlerName: 'stats-tables' }],
+    ['glue.jobRunSensor', { jobName: 'hourly-stats', runFrom: 'stats' }],
+  ])('%s compiles them', (kind, options) => {
+    expect(() => externalOperators.get(kind)?.compile(options)).not.toThrow();
+    expect(externalOperators.get(kind)?.compile(options)).toMatchObject(options);
+  });
+});
+
 describe('roleArn', () => {
   let sts: Server | undefined;
   afterEach(() => new Promise<void>((resolve) => (sts ? sts.close(() => resolve()) : resolve())));
