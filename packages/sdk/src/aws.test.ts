@@ -20,7 +20,7 @@ describe('emr builders', () => {
       { upstream: [cluster] },
       emr.addSteps({ cluster, steps: [{ name: 'hive', args: ['hive-script', '--run-hive-script', '--args', '-f', 's3://b/q.hql'] }] }),
     );
-    d.task('terminate', { upstream: [steps], triggerRule: 'all_done' }, emr.terminateCluster({ cluster: steps }));
+    d.task('terminate', { upstream: [cluster, steps], triggerRule: 'all_done' }, emr.terminateCluster({ cluster }));
     d.task(
       'report',
       { upstream: [steps] },
@@ -41,7 +41,7 @@ describe('emr builders', () => {
         options: { name: 'daily', releaseLabel: 'emr-7.2.0', instances: { masterInstanceType: 'm5.xlarge', instanceCount: 3 }, applications: ['Hive', 'Spark'] },
       },
       { kind: 'emr.addSteps', options: { clusterFrom: 'create_cluster', steps: [{ name: 'hive', args: ['hive-script', '--run-hive-script', '--args', '-f', 's3://b/q.hql'] }] } },
-      { kind: 'emr.terminateCluster', options: { clusterFrom: 'aggregate' } },
+      { kind: 'emr.terminateCluster', options: { clusterFrom: 'create_cluster' } },
       { kind: 'fn', options: {} },
       { kind: 'fn', options: {} },
     ]);

@@ -6,7 +6,7 @@
  *   const cluster = etl.task('create_cluster', emr.createCluster({ name: 'daily', releaseLabel: 'emr-7.2.0',
  *     instances: { masterInstanceType: 'm5.xlarge', instanceCount: 3 } }));
  *   const steps = etl.task('aggregate', { upstream: [cluster] }, emr.addSteps({ cluster, steps: [...] }));
- *   etl.task('terminate', { upstream: [steps], triggerRule: 'all_done' }, emr.terminateCluster({ cluster }));
+ *   etl.task('terminate', { upstream: [cluster, steps], triggerRule: 'all_done' }, emr.terminateCluster({ cluster }));
  *
  * A ref passed as `cluster`, `steps` or `run` is stored as the task id whose
  * output is read at run time (`clusterFrom`, `stepFrom`, `runFrom`): list
@@ -230,7 +230,9 @@ const addSteps = defineOperator<AddStepsInput, EmrStepsOutput>({
 /**
  * Terminates a cluster and waits until it is TERMINATED. Give this task
  * `triggerRule: 'all_done'` so the cluster is ended whether the steps
- * succeeded or failed; an upstream create_cluster that made no cluster is a no-op.
+ * succeeded or failed, and name the create_cluster task (listed in upstream),
+ * not the steps task, which records no output when it fails. An upstream
+ * that made no cluster is a no-op.
  */
 const terminateCluster = defineOperator<TerminateClusterInput, { clusterId: string | null; finalState: string | null }>({
   kind: 'emr.terminateCluster',

@@ -72,7 +72,7 @@ describe('options stored by the @sluice/sdk builders', () => {
   it.each([
     ['emr.createCluster', { name: 'daily', releaseLabel: 'emr-7.2.0', instances: { masterInstanceType: 'm5.xlarge', instanceCount: 3 }, applications: ['Hive', 'Spark'] }],
     ['emr.addSteps', { clusterFrom: 'create_cluster', steps: [{ name: 'hive', args: ['hive-script', '--run-hive-script', '--args', '-f', 's3://b/q.hql'] }] }],
-    ['emr.terminateCluster', { clusterFrom: 'aggregate' }],
+    ['emr.terminateCluster', { clusterFrom: 'create_cluster' }],
     ['emr.stepSensor', { stepId: 's-XYZ', clusterId: 'j-ABC', aws: { region: 'ap-northeast-1', maxAttempts: 10 } }],
     ['emr.clusterSensor', { clusterId: 'j-ABC', targetStates: ['WAITING'], connection: 'prod' }],
     ['glue.startJobRun', { jobName: 'hourly-stats', arguments: { '--hour': '2026-01-01T06' }, workerType: 'G.1X', numberOfWorkers: 10, timeoutMinutes: 60 }],
