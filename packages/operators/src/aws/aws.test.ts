@@ -80,7 +80,10 @@ describe('options stored by the @sluice/sdk builders', () => {
     ['glue.jobRunSensor', { jobName: 'hourly-stats', runFrom: 'stats' }],
   ])('%s compiles them', (kind, options) => {
     expect(() => externalOperators.get(kind)?.compile(options)).not.toThrow();
-    expect(externalOperators.get(kind)?.compile(options)).toMatchObject(options);
+    const compiled = externalOperators.get(kind)?.compile(options);
+    expect(compiled).toMatchObject(options);
+    // The registry re-validates what the worker already compiled: compiling must be idempotent.
+    expect(externalOperators.get(kind)?.compile(compiled)).toEqual(compiled);
   });
 });
 

@@ -102,6 +102,15 @@ describe('emr.addSteps', () => {
     await op.cancel(options(), started.ref, h.ctx()); // idempotent
   });
 
+  it('cancel finds the steps by marker when only the intent was recorded', async () => {
+    await op.start(options(), h.ctx());
+    const intent = h.records.find((r) => r['phase'] === 'submitting');
+    if (intent === undefined) throw new Error('no intent recorded');
+    await op.cancel(options(), intent, h.ctx());
+    h.clock.advance(50);
+    expect(stepsOnCluster().map((s) => s.state)).toEqual(['CANCELLED', 'CANCELLED']);
+  });
+
   it('rides out three throttled AddJobFlowSteps calls inside one start', async () => {
     h.emulator.control.injectFault({ operation: 'AddJobFlowSteps', kind: 'throttle', count: 3 });
     const started = await op.start(options({ aws: { maxAttempts: 6 } }), h.ctx());

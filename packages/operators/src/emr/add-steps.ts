@@ -91,8 +91,12 @@ export const addStepsOperator: ExternalOperator<AddStepsOptions> = {
   },
 
   async cancel(options, ref, ctx) {
-    const clusterId = stringField(ref, 'clusterId');
-    if (clusterId === undefined) return;
+    // A try that never reached AWS has a ref without clusterId; options.clusterId still finds its steps.
+    const clusterId = stringField(ref, 'clusterId') ?? options.clusterId;
+    if (clusterId === undefined) {
+      ctx.log(`no cluster recorded for ${ref.marker}: nothing to cancel`);
+      return;
+    }
     const emr = emrClientFor(resolveAwsSettings(ctx.aws, options.aws));
     await cancelSteps(emr, clusterId, ref, ctx.log);
   },

@@ -109,6 +109,12 @@ export function stepFailureMessage(step: Step): string {
   return `Step "${step.Name ?? '?'}" (${step.Id ?? '?'}) ${state}: ${why}${log}`;
 }
 
+/** One state for the UI: RUNNING while any step runs, COMPLETED when all did, else the first unfinished step's. */
+function overallState(states: readonly string[]): string {
+  if (states.includes('RUNNING')) return 'RUNNING';
+  return states.find((s) => s !== 'COMPLETED') ?? 'COMPLETED';
+}
+
 /**
  * All COMPLETED → succeeded with `{ clusterId, stepIds }`; any FAILED,
  * CANCELLED or INTERRUPTED → failed (retryable); else waiting.
@@ -117,8 +123,7 @@ export function statusOfSteps(ref: ExternalRef, clusterId: string, steps: readon
   const states = steps.map((s) => s.Status?.State ?? 'UNKNOWN');
   const summary: Json = steps.map((s) => ({ stepId: s.Id ?? null, name: s.Name ?? null, state: s.Status?.State ?? null }));
   const failed = steps.find((s) => failedStepStates.has(s.Status?.State ?? ''));
-  const awsState = failed?.Status?.State ?? (states.includes('RUNNING') ? 'RUNNING' : states.every((s) => s === 'COMPLETED') ? 'COMPLETED' : (states.find((s) => s !== 'COMPLETED') ?? 'UNKNOWN'));
-  const next: ExternalRef = { ...ref, awsState, steps: summary };
+  const next: ExternalRef = { ...ref, awsState: failed?.Status?.State ?? overallState(states), steps: summary };
   if (failed !== undefined) {
     return { state: 'failed', ref: next, retryable: true, error: { name: 'EmrStepFailed', message: stepFailureMessage(failed) } };
   }
