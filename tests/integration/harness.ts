@@ -32,6 +32,8 @@ export interface HarnessOptions {
   heartbeatIntervalMs?: number;
   heartbeatTimeoutMs?: number;
   reconcileAfterMs?: number;
+  /** More environment for the scheduler and worker (e.g. defer check intervals). */
+  env?: Record<string, string>;
 }
 
 export interface Harness {
@@ -43,6 +45,8 @@ export interface Harness {
   scheduler: RunningScheduler;
   worker: RunningWorker | null;
   databaseUrl: string;
+  /** The environment the scheduler and workers were started with. */
+  env: Record<string, string>;
   startWorker(): Promise<RunningWorker>;
   trigger(dagId: string, body?: Record<string, unknown>): Promise<RunDetail>;
   getRun(dagId: string, runId: string): Promise<RunDetail>;
@@ -96,6 +100,9 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     SLUICE_WORKER_CONCURRENCY: String(opts.workerConcurrency ?? 4),
     SLUICE_HEARTBEAT_INTERVAL_MS: String(opts.heartbeatIntervalMs ?? 500),
     SLUICE_HOSTNAME: 'test-host',
+    SLUICE_DEFER_CHECK_MIN_MS: '100',
+    SLUICE_DEFER_CHECK_MAX_MS: '400',
+    ...opts.env,
   };
   const scheduler = await startScheduler(SchedulerConfig.parse(env), logger);
   const workers: RunningWorker[] = [];
@@ -137,6 +144,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     scheduler,
     worker,
     databaseUrl,
+    env,
     startWorker: launchWorker,
     async trigger(dagId, body = {}) {
       const res = await request(app).post(`/api/v1/dags/${encodeURIComponent(dagId)}/runs`).send(body);

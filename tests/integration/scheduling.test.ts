@@ -29,8 +29,9 @@ d.task('count', fn(async (ctx) => ctx.dataInterval.end.getTime() - ctx.dataInter
 `,
       },
     });
+    const app = h.app;
     const runs = await waitFor('three scheduled runs to succeed', async () => {
-      const res = await request(h?.app).get('/api/v1/dags/hourly/runs');
+      const res = await request(app).get('/api/v1/dags/hourly/runs');
       const items = res.body.items as Array<{ state: string; runType: string; dataIntervalStart: string; dataIntervalEnd: string; logicalDate: string }>;
       return items.length === 3 && items.every((r) => r.state === 'success') ? items : undefined;
     });
@@ -59,8 +60,9 @@ d.task('t', fn(async () => 1));
 `,
       },
     });
+    const app = h.app;
     const runs = await waitFor('the latest interval to run', async () => {
-      const res = await request(h?.app).get('/api/v1/dags/nocatchup/runs');
+      const res = await request(app).get('/api/v1/dags/nocatchup/runs');
       const items = res.body.items as Array<{ state: string; logicalDate: string }>;
       return items.length >= 1 && items[0]?.state === 'success' ? items : undefined;
     });

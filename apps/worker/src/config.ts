@@ -8,6 +8,11 @@ export const WorkerConfig = z.object({
   SLUICE_QUEUE_PREFIX: z.string().min(1).default('sluice'),
   SLUICE_WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   SLUICE_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
+  /** Shortest and longest wait between two checks of an EMR step / Glue run a task waits on. */
+  SLUICE_DEFER_CHECK_MIN_MS: z.coerce.number().int().positive().default(5_000),
+  SLUICE_DEFER_CHECK_MAX_MS: z.coerce.number().int().positive().default(120_000),
+  /** Decrypts connection credentials; the same value the API encrypted them with. */
+  SLUICE_SECRET_KEY: z.string().min(16, 'use at least 16 characters').optional(),
   SLUICE_HOSTNAME: z.string().min(1).default(os.hostname()),
   SLUICE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });

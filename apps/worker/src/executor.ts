@@ -5,8 +5,9 @@
 import { NonRetryableError, SkipTaskError } from '@sluice/core';
 import type { ExecutionRequest, ExecutionResult, TaskExecutor } from '@sluice/engine';
 import { ShellCommandError, compileShellOptions, runShell } from '@sluice/operators';
+import { createExternalRunner, type ExternalDeps } from './external';
 
-export interface ExecutorDeps {
+export interface ExecutorDeps extends ExternalDeps {
   /** Runs a `fn` task's function from its DAG version's bundle. */
   runFunction(req: ExecutionRequest): Promise<unknown>;
 }
@@ -28,8 +29,10 @@ export function contextEnv(req: ExecutionRequest): Record<string, string> {
 }
 
 export function createExecutor(deps: ExecutorDeps): TaskExecutor {
-  return async (req: ExecutionRequest): Promise<ExecutionResult> => {
+  const external = createExternalRunner(deps);
+  const execute = async (req: ExecutionRequest): Promise<ExecutionResult> => {
     const kind = req.task.operator.kind;
+    if (external.handles(kind)) return external.execute(req);
     switch (kind) {
       case 'shell': {
         const options = compileShellOptions(req.task.operator.options);
@@ -48,5 +51,10 @@ export function createExecutor(deps: ExecutorDeps): TaskExecutor {
       default:
         throw new NonRetryableError(`Unknown operator "${kind}" for task "${req.task.taskId}"`);
     }
+  };
+  return {
+    execute,
+    check: (req) => external.check(req),
+    cancel: (req) => external.cancel(req),
   };
 }

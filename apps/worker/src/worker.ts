@@ -4,11 +4,21 @@
  */
 import pino, { type Logger } from 'pino';
 import { createDb } from '@sluice/db';
-import { DagVersionCache, Heartbeater, defaultEngineSettings, runTaskTry, type EngineResources } from '@sluice/engine';
+import {
+  DagVersionCache,
+  Heartbeater,
+  cancelExternalJob,
+  checkDeferredTry,
+  defaultEngineSettings,
+  runTaskTry,
+  type EngineResources,
+} from '@sluice/engine';
 import { TaskQueue, createRedis, createTaskWorker } from '@sluice/queue';
 import type { WorkerConfig } from './config';
 import { createExecutor } from './executor';
 import { runFunction } from './run-function';
+import { awsSettingsResolver } from './aws-settings';
+import { externalOperators } from '@sluice/operators';
 
 export interface RunningWorker {
   close(): Promise<void>;
@@ -25,16 +35,25 @@ export async function startWorker(config: WorkerConfig, logger: Logger = pino({ 
     dags: new DagVersionCache(db.pool),
     logger,
     now: () => new Date(),
-    settings: defaultEngineSettings,
+    settings: {
+      ...defaultEngineSettings,
+      deferCheckMinMs: config.SLUICE_DEFER_CHECK_MIN_MS,
+      deferCheckMaxMs: config.SLUICE_DEFER_CHECK_MAX_MS,
+    },
   };
   const heartbeater = new Heartbeater(db.pool, logger, config.SLUICE_HEARTBEAT_INTERVAL_MS);
   heartbeater.start();
-  const wc = { hostname: config.SLUICE_HOSTNAME, execute: createExecutor({ runFunction }), heartbeater };
+  const execute = createExecutor({ runFunction, operators: externalOperators, resolveAws: awsSettingsResolver(db, config.SLUICE_SECRET_KEY) });
+  const wc = { hostname: config.SLUICE_HOSTNAME, execute, heartbeater };
   const worker = createTaskWorker({
     connection: workerConnection,
     prefix: config.SLUICE_QUEUE_PREFIX,
     concurrency: config.SLUICE_WORKER_CONCURRENCY,
-    handlers: { 'task.run': (job) => runTaskTry(res, wc, job) },
+    handlers: {
+      'task.run': (job) => runTaskTry(res, wc, job),
+      'task.check': (job) => checkDeferredTry(res, wc, job),
+      'task.cancel': (job) => cancelExternalJob(res, wc, job),
+    },
     onError: (err) => logger.error({ err }, 'worker job error'),
   });
   await worker.waitUntilReady();

@@ -18,3 +18,22 @@ export type { DefaultArgs, TaskOptions } from './task-options';
 export { parseDuration } from './duration';
 export type { Duration, DurationUnit } from './duration';
 export { NonRetryableError, RetryAfterError, SkipTaskError } from '@sluice/core';
+export { emr, glue } from './aws';
+export type {
+  AwsTaskSettings,
+  ClusterSource,
+  ClusterTarget,
+  EmrClusterOutput,
+  EmrStepsOutput,
+  GlueJobRunOutput,
+  EmrStepInput,
+  CreateClusterInput,
+  AddStepsInput,
+  TerminateClusterInput,
+  StepSensorInput,
+  ClusterSensorInput,
+  ClusterState,
+  StartJobRunInput,
+  CrawlerInput,
+  JobRunSensorInput,
+} from './aws';

@@ -1,0 +1,42 @@
+/**
+ * Where a task's AWS settings come from: its own `aws` options (region,
+ * endpoint, roleArn) first, then its named `connection`, then the SDK's
+ * default chain (environment, profile, instance role) for whatever is unset.
+ */
+import { z } from 'zod';
+import { NonRetryableError } from '@sluice/core';
+import { readConnectionSettings, SecretKeyError, type Db } from '@sluice/db';
+import type { AwsSettings } from '@sluice/operators';
+
+const TaskAws = z.looseObject({
+  aws: z.object({ region: z.string().optional(), endpoint: z.string().optional(), roleArn: z.string().optional() }).optional(),
+  connection: z.string().optional(),
+});
+
+export function awsSettingsResolver(db: Db, secretKey: string | undefined) {
+  return async (options: Record<string, unknown>): Promise<AwsSettings> => {
+    const parsed = TaskAws.safeParse(options);
+    if (!parsed.success) throw new NonRetryableError(`Invalid aws options: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+    const settings: AwsSettings = {};
+    const name = parsed.data.connection;
+    if (name) {
+      let conn;
+      try {
+        conn = await readConnectionSettings(db.prisma, name, secretKey);
+      } catch (raw) {
+        if (raw instanceof SecretKeyError) throw new NonRetryableError(raw.message);
+        throw raw;
+      }
+      if (!conn) throw new NonRetryableError(`Connection "${name}" does not exist (sluice connections set ${name} …)`);
+      if (conn.region) settings.region = conn.region;
+      if (conn.endpoint) settings.endpoint = conn.endpoint;
+      if (conn.roleArn) settings.roleArn = conn.roleArn;
+      if (conn.credentials) settings.credentials = conn.credentials;
+    }
+    const own = parsed.data.aws ?? {};
+    if (own.region) settings.region = own.region;
+    if (own.endpoint) settings.endpoint = own.endpoint;
+    if (own.roleArn) settings.roleArn = own.roleArn;
+    return settings;
+  };
+}
