@@ -6,6 +6,7 @@
  */
 import { NonRetryableError, toError } from '@sluice/core';
 import type { CancelRequest, ExecutionRequest, ExecutionResult } from '@sluice/engine';
+import { renderOptions } from './templates';
 import { markerFor, type AwsSettings, type ExternalContext, type ExternalOperator, type ExternalRef, type ExternalStatus } from '@sluice/operators';
 
 /** Thrown to fail a try when the external job itself failed; retried if the task has tries left. */
@@ -80,7 +81,7 @@ export function createExternalRunner(deps: ExternalDeps) {
 
     async execute(req: ExecutionRequest): Promise<ExecutionResult> {
       const op = operatorFor(req.task.operator.kind);
-      const options = op.compile(req.task.operator.options);
+      const options = op.compile(renderOptions(req.task.operator.options, req.claim));
       const ctx = await contextFor(req, deps);
       try {
         return await toResult(req, await op.start(options, ctx));
@@ -94,7 +95,7 @@ export function createExternalRunner(deps: ExternalDeps) {
 
     async check(req: ExecutionRequest): Promise<ExecutionResult> {
       const op = operatorFor(req.task.operator.kind);
-      const options = op.compile(req.task.operator.options);
+      const options = op.compile(renderOptions(req.task.operator.options, req.claim));
       const ctx = await contextFor(req, deps);
       const ref = req.external;
       try {

@@ -37,12 +37,21 @@ function toDecisionInput(res: EngineResources, version: CachedDagVersion, snap: 
   };
 }
 
+/** Puts on the queue what a scheduling pass decided, after its transaction committed. */
+async function dispatch(res: EngineResources, result: ScheduleRunResult): Promise<void> {
+  await res.queue.enqueueRuns(result.enqueued);
+  await res.queue.enqueueCancels(result.interrupted);
+  for (const r of result.resumed) {
+    res.logger.warn(r, 'the worker waiting on an external job is gone; another worker resumes the wait');
+    await res.queue.enqueueCheck(r);
+  }
+}
+
 /** Evaluates every task instance of a running run (the safety-net pass). */
 export async function scheduleWholeRun(res: EngineResources, dagRunId: string, dagVersionId: string): Promise<ScheduleRunResult> {
   const version = await res.dags.get(dagVersionId);
   const result = await scheduleRun(res.pool, dagRunId, null, (snap) => decide(toDecisionInput(res, version, snap, undefined)));
-  await res.queue.enqueueRuns(result.enqueued);
-  await res.queue.enqueueCancels(result.interrupted);
+  await dispatch(res, result);
   return result;
 }
 
@@ -72,8 +81,7 @@ export async function scheduleDownstream(
       // Whether the run is over is not for a partial view to say.
       return { tasks: decisions.tasks, run: null };
     });
-    await res.queue.enqueueRuns(result.enqueued);
-    await res.queue.enqueueCancels(result.interrupted);
+    await dispatch(res, result);
     frontier = result.finished;
   }
   await finishRunIfDone(res.pool, dagRunId);

@@ -54,6 +54,12 @@ export interface ScheduleRunResult {
   finished: string[];
   /** Tries ended under a running external job (timeouts): their jobs are to be cancelled. */
   interrupted: InterruptedTry[];
+  /**
+   * Tries whose worker vanished while they had an external job going: not
+   * failed but parked as deferred, so another worker resumes the wait (and
+   * adopts the job by its marker). Their checks are due now.
+   */
+  resumed: Array<{ taskInstanceId: string; tryNumber: number; dueAt: number }>;
   runState: DagRunState | null;
 }
 
@@ -74,7 +80,7 @@ export async function scheduleRun(
       [runId],
     );
     const run = runRes.rows[0];
-    if (!run || run.state !== 'running') return { enqueued: [], finished: [], interrupted: [], runState: run?.state ?? null };
+    if (!run || run.state !== 'running') return { enqueued: [], finished: [], interrupted: [], resumed: [], runState: run?.state ?? null };
     await client.query(`SELECT 1 FROM dag WHERE dag_id = $1 FOR UPDATE`, [run.dagId]);
     const snapshot = await readSnapshot(client, run, onlyTaskIds);
     const decisions = decide(snapshot);
@@ -120,6 +126,7 @@ async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisio
   const finished: string[] = [];
   const enqueued: ScheduleRunResult['enqueued'] = [];
   const interrupted: InterruptedTry[] = [];
+  const resumed: ScheduleRunResult['resumed'] = [];
   // A write that finds its task moved by someone else makes the rest of this
   // view stale for that task; its later decisions and the run's are dropped.
   const stale = new Set<string>();
@@ -156,6 +163,18 @@ async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisio
       }
       case 'fail_try': {
         const zombie = d.reason.includes('heartbeat');
+        if (zombie && d.from === 'running' && ti.hasExternal) {
+          const res = await client.query<{ due: Date }>(
+            `UPDATE task_instance SET state = 'deferred', next_retry_at = now(), heartbeat_at = NULL, hostname = NULL, updated_at = now()
+             WHERE id = $1 AND state = 'running' AND try_number = $2
+             RETURNING next_retry_at AS due`,
+            [ti.id, d.tryNumber],
+          );
+          const row = res.rows[0];
+          if (row) resumed.push({ taskInstanceId: ti.id, tryNumber: d.tryNumber, dueAt: row.due.getTime() });
+          else stale.add(d.taskId);
+          break;
+        }
         const [applied] = await failTaskTries(client, [
           {
             taskInstanceId: ti.id,
@@ -205,5 +224,5 @@ async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisio
     );
     if (res.rowCount === 1) runState = to;
   }
-  return { enqueued, finished, interrupted, runState };
+  return { enqueued, finished, interrupted, resumed, runState };
 }

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import type { ClaimedTry } from '@sluice/db';
+import { renderOptions } from './templates';
+
+const claim: ClaimedTry = {
+  taskInstanceId: '00000000-0000-0000-0000-000000000001',
+  dagRunId: '00000000-0000-0000-0000-000000000002',
+  dagId: 'etl',
+  taskId: 'hive',
+  tryNumber: 2,
+  maxTries: 3,
+  operator: 'emr.addSteps',
+  startedAt: new Date('2026-11-22T03:00:00Z'),
+  runId: 'scheduled__2026-11-21T00:00:00.000Z',
+  logicalDate: new Date('2026-11-21T00:00:00Z'),
+  dataIntervalStart: new Date('2026-11-21T00:00:00Z'),
+  dataIntervalEnd: new Date('2026-11-22T00:00:00Z'),
+  conf: { day: '2026-11-20', n: 3 },
+  dagVersionId: '00000000-0000-0000-0000-000000000003',
+};
+
+describe('operator option templates', () => {
+  it('renders run values and conf keys in every string, leaving the rest alone', () => {
+    const out = renderOptions(
+      { steps: [{ name: 'x', args: ['-d', 'DT={{ ds }}', '{{ds_nodash}}', '{{ conf.day }}', 'n={{ conf.n }}'] }], count: 3, keep: null },
+      claim,
+    );
+    expect(out).toEqual({ steps: [{ name: 'x', args: ['-d', 'DT=2026-11-21', '20261121', '2026-11-20', 'n=3'] }], count: 3, keep: null });
+  });
+
+  it('names an unknown template value or missing conf key, with where it was', () => {
+    expect(() => renderOptions({ a: ['{{ dss }}'] }, claim)).toThrow('options.a[0]: unknown template value {{ dss }}');
+    expect(() => renderOptions({ b: '{{ conf.region }}' }, claim)).toThrow(`options.b: {{ conf.region }} — the run's conf has no "region"`);
+  });
+});

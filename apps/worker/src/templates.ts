@@ -1,0 +1,54 @@
+/**
+ * Run values in operator options, as Airflow's `{{ ds }}`: every string in
+ * an EMR/Glue task's options may use `{{ ds }}`, `{{ ds_nodash }}`,
+ * `{{ logical_date }}`, `{{ data_interval_start }}`, `{{ data_interval_end }}`,
+ * `{{ run_id }}`, `{{ dag_id }}`, `{{ task_id }}`, `{{ try_number }}` and
+ * `{{ conf.<key> }}`. An unknown name is an error naming it, not an empty string.
+ */
+import { NonRetryableError } from '@sluice/core';
+import type { ClaimedTry } from '@sluice/db';
+
+const PATTERN = /\{\{\s*([a-z_]+(?:\.[A-Za-z0-9_-]+)?)\s*\}\}/g;
+
+export function templateValues(c: ClaimedTry): Record<string, string> {
+  const ds = c.logicalDate.toISOString().slice(0, 10);
+  return {
+    ds,
+    ds_nodash: ds.replaceAll('-', ''),
+    logical_date: c.logicalDate.toISOString(),
+    data_interval_start: c.dataIntervalStart.toISOString(),
+    data_interval_end: c.dataIntervalEnd.toISOString(),
+    run_id: c.runId,
+    dag_id: c.dagId,
+    task_id: c.taskId,
+    try_number: String(c.tryNumber),
+  };
+}
+
+function renderString(text: string, values: Record<string, string>, conf: Record<string, unknown>, where: string): string {
+  return text.replace(PATTERN, (_match, name: string) => {
+    if (name.startsWith('conf.')) {
+      const key = name.slice('conf.'.length);
+      const v = conf[key];
+      if (v === undefined) throw new NonRetryableError(`${where}: {{ ${name} }} — the run's conf has no "${key}"`);
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    }
+    const v = values[name];
+    if (v === undefined) throw new NonRetryableError(`${where}: unknown template value {{ ${name} }}`);
+    return v;
+  });
+}
+
+/** A copy of `options` with every template in every string rendered. */
+export function renderOptions(options: unknown, claim: ClaimedTry, path = 'options'): unknown {
+  const values = templateValues(claim);
+  const walk = (v: unknown, at: string): unknown => {
+    if (typeof v === 'string') return renderString(v, values, claim.conf, at);
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, `${at}[${i}]`));
+    if (v !== null && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, `${at}.${k}`)]));
+    }
+    return v;
+  };
+  return walk(options, path);
+}
