@@ -1,0 +1,10 @@
+/**
+ * @sluice/bench — benchmarks of Sluice against bare BullMQ. The CLI is
+ * `src/main.ts`; these are its pure parts.
+ */
+export { percentile, median, spread, latencySummary, ratio, chainGaps } from './stats';
+export type { Spread, LatencySummary } from './stats';
+export { targets, decideGuard } from './guard';
+export type { GuardInput, GuardCheck, GuardResult } from './guard';
+export { chainDag, independentDag, layeredDag, layeredTaskCount, loadingDagFiles, brokenKinds, taskId } from './dag-files';
+export type { DagFile, GeneratedDagFile, BrokenKind } from './dag-files';

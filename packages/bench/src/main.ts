@@ -1,0 +1,228 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=handoff,throughput,bullmq,scale,api,loading] [-- --profile]`
+ *
+ * Starts a whole Sluice (scheduler, API and worker processes, a fresh
+ * Postgres schema, a random Redis prefix), measures handoff, throughput,
+ * scale, DAG loading and the grid API, runs bare BullMQ on the same Redis
+ * as the peer, prints a table and writes bench/results.json. `--quick`
+ * runs small versions of handoff, throughput and BullMQ and fails when a
+ * Sluice ÷ BullMQ ratio is worse than half its target.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Cleanup } from './cleanup';
+import { chainDag, independentDag, layeredDag, layeredTaskCount, type DagFile } from './dag-files';
+import { decideGuard } from './guard';
+import { machineFacts } from './machine';
+import { repoRoot } from './processes';
+import { formatReport, headline, targetChecks, type BenchResults } from './report';
+import { measureGrid, seedGridRuns } from './sections/api';
+import { measureHandoff } from './sections/handoff';
+import { measureLoading } from './sections/loading';
+import { bullmqFlowChain, bullmqThroughput } from './sections/peer';
+import { measureScaleRun } from './sections/scale';
+import { measureThroughput } from './sections/throughput';
+import { DATABASE_URL, REDIS_URL, startStack } from './stack';
+
+const sectionNames = ['handoff', 'throughput', 'bullmq', 'scale', 'api', 'loading'] as const;
+type Section = (typeof sectionNames)[number];
+
+interface Args {
+  quick: boolean;
+  only: Set<Section> | null;
+  profile: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { quick: false, only: null, profile: false };
+  for (const a of argv) {
+    if (a === '--quick') args.quick = true;
+    else if (a === '--profile') args.profile = true;
+    else if (a.startsWith('--only=')) {
+      const names = a.slice('--only='.length).split(',');
+      for (const n of names) if (!(sectionNames as readonly string[]).includes(n)) usage(`unknown section "${n}"`);
+      args.only = new Set(names as Section[]);
+    } else if (a === '--help' || a === '-h') usage();
+    else usage(`unknown argument "${a}"`);
+  }
+  return args;
+}
+
+function usage(problem?: string): never {
+  if (problem) process.stderr.write(`bench: ${problem}\n`);
+  process.stderr.write(`usage: npm run bench -- [--quick] [--only=${sectionNames.join(',')}] [--profile]\n`);
+  process.exit(problem ? 2 : 0);
+}
+
+const sizes = {
+  quick: {
+    chain: 30, reps: 3, runs: 10, tasksPerRun: 30, workerCounts: [2], flowChain: 30,
+    scale: [] as Array<{ blocks: number; width: number }>, gridRuns: 0, loadFiles: 0,
+  },
+  full: {
+    chain: 200, reps: 3, runs: 50, tasksPerRun: 100, workerCounts: [2, 1, 4], flowChain: 200,
+    scale: [{ blocks: 10, width: 99 }, { blocks: 10, width: 999 }], gridRuns: 365, loadFiles: 1000,
+  },
+};
+const WORKER_CONCURRENCY = 10;
+const GRID_TASKS = { blocks: 5, width: 9 }; // 50 tasks
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const want = (s: Section) => (args.only ? args.only.has(s) : args.quick ? s === 'handoff' || s === 'throughput' || s === 'bullmq' : true);
+  const size = args.quick ? sizes.quick : sizes.full;
+  const cleanup = new Cleanup();
+  cleanup.onSignals();
+  const started = Date.now();
+  const log = (msg: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${msg}\n`);
+
+  const partial: Omit<BenchResults, 'checks' | 'guard' | 'durationS' | 'headline'> = {
+    mode: args.quick ? 'quick' : 'full',
+    startedAt: new Date(started).toISOString(),
+    machine: await machineFacts(REDIS_URL, DATABASE_URL),
+    setup: {
+      scheduler: 'process (apps/scheduler/src/main.ts)',
+      api: 'process (apps/api/src/main.ts)',
+      workers: 'processes (apps/worker/src/main.ts)',
+      workerConcurrency: WORKER_CONCURRENCY,
+      bullmq: 'in the bench process, same Redis',
+      reps: size.reps,
+    },
+    throughput: [],
+    bullmq: {},
+    scale: [],
+    grid: [],
+    errors: {},
+  };
+  const section = async (name: string, fn: () => Promise<void>) => {
+    log(`${name}…`);
+    try {
+      await fn();
+    } catch (raw) {
+      const message = raw instanceof Error ? raw.message : String(raw);
+      partial.errors[name] = message;
+      log(`${name} failed: ${message}`);
+    }
+  };
+
+  try {
+    const dags: DagFile[] = [];
+    const ids = { chain: `bench_chain_${size.chain}`, indep: `bench_independent_${size.tasksPerRun}`, grid: 'bench_grid_50' };
+    if (want('handoff')) dags.push(chainDag(ids.chain, size.chain));
+    if (want('throughput')) dags.push(independentDag(ids.indep, size.tasksPerRun));
+    const scaleDags = want('scale') || want('api') ? size.scale.map((s) => ({ ...s, id: `bench_layered_${layeredTaskCount(s.blocks, s.width)}` })) : [];
+    for (const s of scaleDags) dags.push(layeredDag(s.id, s.blocks, s.width));
+    if (want('api') && size.gridRuns > 0) dags.push(layeredDag(ids.grid, GRID_TASKS.blocks, GRID_TASKS.width));
+
+    const needsStack = dags.length > 0 || want('bullmq');
+    if (needsStack) {
+      log(`starting Sluice: scheduler, API, 2 workers (${dags.length} DAG files)…`);
+      const profDir = path.join(repoRoot, 'bench', 'profiles');
+      if (args.profile) await mkdir(profDir, { recursive: true });
+      const prof = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [];
+      const stack = await startStack(cleanup, {
+        dags,
+        dagIds: dags.map((d) => d.file.replace(/\.ts$/, '')),
+        workers: 2,
+        workerConcurrency: WORKER_CONCURRENCY,
+        schedulerNodeArgs: prof,
+        workerNodeArgs: prof,
+      });
+      log(`up: schema ${stack.schema}, prefix ${stack.prefix}, API ${stack.apiUrl}`);
+
+      if (want('handoff')) {
+        await section('handoff', async () => {
+          partial.handoff = await measureHandoff(stack, { dagId: ids.chain, chainLength: size.chain, reps: size.reps, timeoutMs: 120_000 });
+        });
+      }
+      if (want('throughput')) {
+        const first = size.workerCounts[0] ?? 2;
+        await section(`throughput (${first} workers)`, async () => {
+          partial.throughput.push(
+            await measureThroughput(stack, { dagId: ids.indep, workers: first, runs: size.runs, tasksPerRun: size.tasksPerRun, reps: size.reps, timeoutMs: 180_000 }),
+          );
+        });
+      }
+      if (want('bullmq')) {
+        const peerPrefix = `${stack.prefix}-peer`;
+        await section('BullMQ throughput', async () => {
+          partial.bullmq.throughput = await bullmqThroughput(REDIS_URL, peerPrefix, {
+            jobs: size.runs * size.tasksPerRun,
+            reps: size.reps,
+            concurrency: WORKER_CONCURRENCY,
+            timeoutMs: 120_000,
+          });
+        });
+        await section('BullMQ flow chain', async () => {
+          partial.bullmq.flow = await bullmqFlowChain(REDIS_URL, peerPrefix, { chainLength: size.flowChain, reps: size.reps, concurrency: WORKER_CONCURRENCY, timeoutMs: 60_000 });
+        });
+      }
+      if (want('throughput')) {
+        for (const n of size.workerCounts.slice(1)) {
+          await section(`throughput (${n} workers)`, async () => {
+            partial.throughput.push(
+              await measureThroughput(stack, { dagId: ids.indep, workers: n, runs: size.runs, tasksPerRun: size.tasksPerRun, reps: size.reps, timeoutMs: 180_000 }),
+            );
+          });
+        }
+      }
+      if (scaleDags.length > 0) {
+        if (stack.workers.length !== 2) await stack.setWorkers(2);
+        for (const s of scaleDags) {
+          const tasks = layeredTaskCount(s.blocks, s.width);
+          await section(`scale (${tasks} tasks)`, async () => {
+            partial.scale.push(await measureScaleRun(stack, { dagId: s.id, tasks, timeoutMs: tasks >= 5_000 ? 600_000 : 180_000 }));
+          });
+        }
+      }
+      if (want('api')) {
+        if (size.gridRuns > 0) {
+          await section('grid (365 runs × 50 tasks)', async () => {
+            await seedGridRuns(stack, ids.grid, size.gridRuns, layeredTaskCount(GRID_TASKS.blocks, GRID_TASKS.width));
+            partial.grid.push(await measureGrid(stack, { dagId: ids.grid, limit: size.gridRuns, requests: 30, reps: size.reps }));
+          });
+        }
+        const large = scaleDags.at(-1);
+        if (large) {
+          await section('grid (the 10k-task run)', async () => {
+            partial.grid.push(await measureGrid(stack, { dagId: large.id, limit: 25, requests: 15, reps: size.reps }));
+          });
+        }
+      }
+      log('stopping Sluice…');
+      await cleanup.run();
+    }
+    if (want('loading') && size.loadFiles > 0) {
+      await section('DAG loading', async () => {
+        partial.loading = await measureLoading(cleanup, randomBytes(5).toString('hex'), { files: size.loadFiles, broken: 20, reps: size.reps });
+      });
+    }
+  } finally {
+    await cleanup.run();
+  }
+
+  const head = headline(partial);
+  const withHead = { ...partial, headline: head };
+  const results: BenchResults = {
+    ...withHead,
+    durationS: (Date.now() - started) / 1000,
+    checks: targetChecks(withHead),
+    ...(args.quick ? { guard: decideGuard({ throughputRatio: head.throughputRatio, hopRatio: head.hopRatio }) } : {}),
+  };
+  const outDir = path.join(repoRoot, 'bench');
+  await mkdir(outDir, { recursive: true });
+  const file = args.quick ? 'results-quick.json' : args.only ? 'results-partial.json' : 'results.json';
+  await writeFile(path.join(outDir, file), `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${formatReport(results)}\n\nwritten to bench/${file}\n`);
+  if (results.guard && !results.guard.passed) return 1;
+  return Object.keys(results.errors).length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (raw: unknown) => {
+    process.stderr.write(`bench: ${raw instanceof Error ? (raw.stack ?? raw.message) : String(raw)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,53 @@
+/** 2. Throughput: many runs of a DAG of independent no-op tasks at once. */
+import { spread, type Spread } from '../stats';
+import { markFailed, runsWindow, trigger, waitForRuns } from '../sluice-runs';
+import type { Stack } from '../stack';
+
+export interface ThroughputRep {
+  ms: number;
+  taskInstances: number;
+  tiPerSec: number;
+}
+
+export interface ThroughputResult {
+  workers: number;
+  workerConcurrency: number;
+  runs: number;
+  tasksPerRun: number;
+  reps: ThroughputRep[];
+  tiPerSec: Spread;
+}
+
+export async function measureThroughput(
+  stack: Stack,
+  opts: { dagId: string; workers: number; runs: number; tasksPerRun: number; reps: number; timeoutMs: number },
+): Promise<ThroughputResult> {
+  if (stack.workers.length !== opts.workers) await stack.setWorkers(opts.workers);
+  const tag = `w${opts.workers}`;
+  await trigger(stack, opts.dagId, `tp-${tag}-warmup`);
+  await waitForRuns(stack, opts.dagId, [`tp-${tag}-warmup`], opts.timeoutMs);
+
+  const reps: ThroughputRep[] = [];
+  for (let i = 0; i < opts.reps; i++) {
+    const runIds = Array.from({ length: opts.runs }, (_, k) => `tp-${tag}-r${i + 1}-${String(k).padStart(3, '0')}`);
+    // All at once, as a burst of API calls: creating the runs is part of the work measured.
+    await Promise.all(runIds.map((id) => trigger(stack, opts.dagId, id)));
+    const outcome = await waitForRuns(stack, opts.dagId, runIds, opts.timeoutMs);
+    if (!outcome.finished) {
+      await Promise.all(runIds.map((id) => markFailed(stack, opts.dagId, id)));
+      throw new Error(`${opts.runs} runs with ${opts.workers} workers did not end within ${opts.timeoutMs} ms: ${JSON.stringify(outcome)}`);
+    }
+    const expected = opts.runs * opts.tasksPerRun;
+    if (outcome.succeeded !== expected) throw new Error(`expected ${expected} task instances to succeed, ${outcome.succeeded} did`);
+    const w = await runsWindow(stack, opts.dagId, runIds);
+    reps.push({ ms: w.ms, taskInstances: w.taskInstances, tiPerSec: (w.taskInstances / w.ms) * 1000 });
+  }
+  return {
+    workers: opts.workers,
+    workerConcurrency: stack.workerConcurrency,
+    runs: opts.runs,
+    tasksPerRun: opts.tasksPerRun,
+    reps,
+    tiPerSec: spread(reps.map((r) => r.tiPerSec)),
+  };
+}
