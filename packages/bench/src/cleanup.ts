@@ -10,7 +10,6 @@ export class Cleanup {
   #steps: Undo[] = [];
   #running: Promise<void> | null = null;
 
-
   /** Registers `fn` to run at cleanup; later steps run first. */
   add(what: string, fn: () => Promise<void>): void {
     this.#steps.push({ what, fn });
@@ -30,14 +29,28 @@ export class Cleanup {
     return this.#running;
   }
 
-  /** Cleans up and exits on SIGINT/SIGTERM (a second signal exits at once). */
-  onSignals(): void {
-    let signalled = false;
+  /** True once SIGINT/SIGTERM arrived: start nothing new. */
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  #aborted = false;
+
+  /**
+   * On SIGINT/SIGTERM: marks the run aborted and cleans up at once (which
+   * makes whatever is in flight fail fast), gives the main flow a few
+   * seconds to reach its own cleanup, cleans up what it added meanwhile,
+   * and exits 130. A second signal exits at once.
+   */
+  onSignals(graceMs = 5_000): void {
     const handler = (signal: NodeJS.Signals) => {
-      if (signalled) process.exit(130);
-      signalled = true;
+      if (this.#aborted) process.exit(130);
+      this.#aborted = true;
       process.stderr.write(`\n${signal}: cleaning up…\n`);
-      void this.run().finally(() => process.exit(130));
+      void this.run()
+        .then(() => new Promise((r) => setTimeout(r, graceMs).unref()))
+        .then(() => this.run())
+        .finally(() => process.exit(130));
     };
     process.on('SIGINT', handler);
     process.on('SIGTERM', handler);

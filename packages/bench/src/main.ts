@@ -1,5 +1,8 @@
 /**
- * `npm run bench [-- --quick] [-- --only=handoff,throughput,bullmq,scale,api,loading] [-- --profile]`
+ * `npm run bench [-- --quick] [-- --only=handoff,throughput,bullmq,scale,api,loading] [-- --profile] [-- --keep]`
+ *
+ * --profile writes V8 CPU profiles of the scheduler and workers to bench/profiles/;
+ * --keep leaves the Sluice schema in Postgres for EXPLAIN ANALYZE.
  *
  * Starts a whole Sluice (scheduler, API and worker processes, a fresh
  * Postgres schema, a random Redis prefix), measures handoff, throughput,
@@ -20,7 +23,7 @@ import { formatReport, headline, targetChecks, type BenchResults } from './repor
 import { measureGrid, seedGridRuns } from './sections/api';
 import { measureHandoff } from './sections/handoff';
 import { measureLoading } from './sections/loading';
-import { bullmqFlowChain, bullmqThroughput } from './sections/peer';
+import { bullmqFlowChain, bullmqThroughput, cleanPrefix } from './sections/peer';
 import { measureScaleRun } from './sections/scale';
 import { measureThroughput } from './sections/throughput';
 import { DATABASE_URL, REDIS_URL, startStack } from './stack';
@@ -32,13 +35,15 @@ interface Args {
   quick: boolean;
   only: Set<Section> | null;
   profile: boolean;
+  keep: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, only: null, profile: false };
+  const args: Args = { quick: false, only: null, profile: false, keep: false };
   for (const a of argv) {
     if (a === '--quick') args.quick = true;
     else if (a === '--profile') args.profile = true;
+    else if (a === '--keep') args.keep = true;
     else if (a.startsWith('--only=')) {
       const names = a.slice('--only='.length).split(',');
       for (const n of names) if (!(sectionNames as readonly string[]).includes(n)) usage(`unknown section "${n}"`);
@@ -51,7 +56,7 @@ function parseArgs(argv: string[]): Args {
 
 function usage(problem?: string): never {
   if (problem) process.stderr.write(`bench: ${problem}\n`);
-  process.stderr.write(`usage: npm run bench -- [--quick] [--only=${sectionNames.join(',')}] [--profile]\n`);
+  process.stderr.write(`usage: npm run bench -- [--quick] [--only=${sectionNames.join(',')}] [--profile] [--keep]\n`);
   process.exit(problem ? 2 : 0);
 }
 
@@ -66,13 +71,13 @@ const sizes = {
   },
 };
 const WORKER_CONCURRENCY = 10;
+const cleanup = new Cleanup();
 const GRID_TASKS = { blocks: 5, width: 9 }; // 50 tasks
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const want = (s: Section) => (args.only ? args.only.has(s) : args.quick ? s === 'handoff' || s === 'throughput' || s === 'bullmq' : true);
   const size = args.quick ? sizes.quick : sizes.full;
-  const cleanup = new Cleanup();
   cleanup.onSignals();
   const started = Date.now();
   const log = (msg: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1)} s] ${msg}\n`);
@@ -96,6 +101,7 @@ async function main(): Promise<number> {
     errors: {},
   };
   const section = async (name: string, fn: () => Promise<void>) => {
+    if (cleanup.aborted) return;
     log(`${name}…`);
     try {
       await fn();
@@ -128,6 +134,7 @@ async function main(): Promise<number> {
         workerConcurrency: WORKER_CONCURRENCY,
         schedulerNodeArgs: prof,
         workerNodeArgs: prof,
+        keepSchema: args.keep,
       });
       log(`up: schema ${stack.schema}, prefix ${stack.prefix}, API ${stack.apiUrl}`);
 
@@ -146,6 +153,7 @@ async function main(): Promise<number> {
       }
       if (want('bullmq')) {
         const peerPrefix = `${stack.prefix}-peer`;
+        cleanup.add(`delete Redis keys ${peerPrefix}:*`, () => cleanPrefix(REDIS_URL, peerPrefix));
         await section('BullMQ throughput', async () => {
           partial.bullmq.throughput = await bullmqThroughput(REDIS_URL, peerPrefix, {
             jobs: size.runs * size.tasksPerRun,
@@ -201,6 +209,7 @@ async function main(): Promise<number> {
   } finally {
     await cleanup.run();
   }
+  if (cleanup.aborted) return new Promise<number>(() => undefined); // the signal handler exits
 
   const head = headline(partial);
   const withHead = { ...partial, headline: head };
@@ -222,6 +231,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (raw: unknown) => {
+    // After Ctrl-C the signal handler finishes the cleanup and exits 130.
+    if (cleanup.aborted) return;
     process.stderr.write(`bench: ${raw instanceof Error ? (raw.stack ?? raw.message) : String(raw)}\n`);
     process.exit(1);
   },

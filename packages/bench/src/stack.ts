@@ -42,10 +42,11 @@ export function withSchema(url: string, schema: string): string {
 }
 
 /** A fresh migrated schema `bench_<hex>`, dropped at cleanup. */
-export async function createBenchSchema(cleanup: Cleanup, tag: string): Promise<{ schema: string; db: Db }> {
+export async function createBenchSchema(cleanup: Cleanup, tag: string, keep = false): Promise<{ schema: string; db: Db }> {
   await checkDatabase(DATABASE_URL);
   const schema = `bench_${tag}`;
-  cleanup.add(`drop schema ${schema}`, () => dropSchema(DATABASE_URL, schema));
+  if (keep) process.stderr.write(`keeping schema ${schema}: drop it with DROP SCHEMA ${schema} CASCADE\n`);
+  else cleanup.add(`drop schema ${schema}`, () => dropSchema(DATABASE_URL, schema));
   await migrate({ databaseUrl: DATABASE_URL, schema });
   const db = createDb({ databaseUrl: DATABASE_URL, schema, max: 4 });
   cleanup.add(`close pool of ${schema}`, () => db.close());
@@ -95,6 +96,8 @@ export interface StackOptions {
   /** Extra node arguments for the scheduler (e.g. --cpu-prof). */
   schedulerNodeArgs?: string[];
   workerNodeArgs?: string[];
+  /** Leave the Postgres schema behind for EXPLAIN ANALYZE and timing queries. */
+  keepSchema?: boolean;
 }
 
 export async function startStack(cleanup: Cleanup, opts: StackOptions): Promise<Stack> {
@@ -109,7 +112,7 @@ export async function startStack(cleanup: Cleanup, opts: StackOptions): Promise<
   });
   cleanup.add(`delete Redis keys ${prefix}:*`, () => deletePrefix(redis, prefix));
 
-  const { schema, db } = await createBenchSchema(cleanup, tag);
+  const { schema, db } = await createBenchSchema(cleanup, tag, opts.keepSchema);
   const appDatabaseUrl = withSchema(DATABASE_URL, schema);
   const dagsDir = await benchFolder(cleanup, prefix);
   await writeDagFiles(dagsDir, opts.dags);

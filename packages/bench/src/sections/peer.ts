@@ -140,7 +140,8 @@ export async function bullmqFlowChain(
   };
 }
 
-async function cleanPrefix(redisUrl: string, prefix: string): Promise<void> {
+/** Deletes every key under `prefix:` over a connection of its own. */
+export async function cleanPrefix(redisUrl: string, prefix: string): Promise<void> {
   const redis = connect(redisUrl);
   try {
     await deletePrefix(redis, prefix);
