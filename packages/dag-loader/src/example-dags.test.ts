@@ -38,7 +38,15 @@ describe('example DAGs', () => {
   it('validate without import or type errors', async () => {
     const result = await validateDagFolder(dagsDir);
     expect(result.errors).toEqual([]);
-    expect(result.dags.map((d) => d.dagId)).toEqual(['daily_batch_etl', 'failing_delivery', 'flaky_ingest', 'hourly_stats']);
+    expect(result.dags.map((d) => d.dagId)).toEqual([
+      'daily_batch_etl',
+      'emr_daily_batch',
+      'failing_delivery',
+      'flaky_ingest',
+      'glue_hourly_stats',
+      'hourly_stats',
+      'late_data_correction',
+    ]);
   }, 60_000);
 
   it('daily_batch_etl passes typed outputs from extract to report', async () => {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -73,6 +74,11 @@ async function tableNames(schema: string): Promise<string[]> {
 }
 
 const initName = '20261122035752_init';
+/** Every migration the project ships, in the order they apply. */
+const shipped = readdirSync(defaultMigrationsDir, { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
 
 describe('migrate', () => {
   it('applies the migrations into the schema and records each as prisma migrate does', async () => {
@@ -80,10 +86,12 @@ describe('migrate', () => {
 
     const result = await migrate({ databaseUrl, schema });
 
-    expect(result.applied).toEqual([initName]);
+    expect(result.applied).toEqual(shipped);
+    expect(shipped[0]).toBe(initName);
     expect(await tableNames(schema)).toEqual([
       '_prisma_migrations',
       'audit_event',
+      'connection',
       'dag',
       'dag_run',
       'dag_version',
@@ -96,8 +104,9 @@ describe('migrate', () => {
       'task_try',
     ]);
     const sqlBytes = await readFile(path.join(defaultMigrationsDir, initName, 'migration.sql'));
-    const [row, ...others] = await migrationRows(schema);
-    expect(others).toEqual([]);
+    const rows = await migrationRows(schema);
+    expect(rows.map((r) => r.migration_name)).toEqual(shipped);
+    const row = rows[0];
     expect(row).toMatchObject({
       migration_name: initName,
       checksum: createHash('sha256').update(sqlBytes).digest('hex'),
@@ -200,7 +209,7 @@ describe('migrate', () => {
 
     await expect(attempt).rejects.toThrow('Migration "20261201000000_broken" failed and was rolled back');
     expect(await tableNames(schema)).not.toContain('half');
-    expect((await migrationRows(schema)).map((row) => row.migration_name)).toEqual([initName]);
+    expect((await migrationRows(schema)).map((row) => row.migration_name)).toEqual(shipped);
   });
 
   it('applies each migration once when several processes migrate at the same moment', async () => {
@@ -208,8 +217,8 @@ describe('migrate', () => {
 
     const results = await Promise.all([1, 2, 3].map(() => migrate({ databaseUrl, schema })));
 
-    expect(results.flatMap((result) => result.applied)).toEqual([initName]);
-    expect((await migrationRows(schema)).map((row) => row.migration_name)).toEqual([initName]);
+    expect(results.flatMap((result) => result.applied)).toEqual(shipped);
+    expect((await migrationRows(schema)).map((row) => row.migration_name)).toEqual(shipped);
   });
 
   it('names the migration folder that has no migration.sql', async () => {
