@@ -5,6 +5,11 @@
  * is assumed through STS; its credentials are cached until shortly before
  * they expire. Clients are reused per settings, so the adaptive rate limiter
  * sees every call a worker makes with them.
+ *
+ * Calls are not given the try's AbortSignal: the SDK's retry middleware
+ * leaves an AbortError unhandled when a signal fires during a retry, which
+ * would take a Node worker down. Each call is short, and the engine stops
+ * waiting for an aborted try at once anyway.
  */
 import { EMRClient } from '@aws-sdk/client-emr';
 import { GlueClient } from '@aws-sdk/client-glue';

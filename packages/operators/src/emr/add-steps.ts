@@ -69,7 +69,6 @@ async function start(options: AddStepsOptions, ctx: ExternalContext): Promise<Ex
           HadoopJarStep: { Jar: step.jar, Args: step.args, ...(step.mainClass !== undefined && { MainClass: step.mainClass }) },
         })),
       }),
-      { abortSignal: ctx.signal },
     );
     ref = { ...ref, phase: 'submitted', stepIds: out.StepIds ?? [], awsState: 'PENDING' };
     await ctx.record(ref);

@@ -16,7 +16,7 @@ export function resolveClusterId(
 }
 
 export async function describeCluster(emr: EMRClient, clusterId: string, signal?: AbortSignal): Promise<Cluster> {
-  const out = await emr.send(new DescribeClusterCommand({ ClusterId: clusterId }), { abortSignal: signal });
+  const out = await emr.send(new DescribeClusterCommand({ ClusterId: clusterId }));
   if (out.Cluster === undefined) throw new Error(`DescribeCluster ${clusterId} returned no cluster`);
   return out.Cluster;
 }

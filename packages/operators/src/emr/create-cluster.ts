@@ -26,7 +26,7 @@ async function findTaskClusters(emr: EMRClient, markers: readonly string[], sign
   const candidates: ClusterSummary[] = [];
   let marker: string | undefined;
   for (let page = 0; page < MAX_LIST_PAGES; page += 1) {
-    const out = await emr.send(new ListClustersCommand({ ClusterStates: [...activeStates], Marker: marker }), { abortSignal: signal });
+    const out = await emr.send(new ListClustersCommand({ ClusterStates: [...activeStates], Marker: marker }));
     candidates.push(...(out.Clusters ?? []).filter((c) => markers.includes(markerOfName(c.Name) ?? '')));
     marker = out.Marker;
     if (marker === undefined) break;
@@ -94,7 +94,6 @@ async function start(options: CreateClusterOptions, ctx: ExternalContext): Promi
         Tags: [...Object.entries(options.tags).map(([Key, Value]) => ({ Key, Value })), { Key: MARKER_TAG, Value: ctx.marker }],
         VisibleToAllUsers: true,
       }),
-      { abortSignal: ctx.signal },
     );
     if (out.JobFlowId === undefined) throw new Error('RunJobFlow returned no JobFlowId');
     ref = { ...ref, phase: 'submitted', clusterId: out.JobFlowId, consoleUrl: emrClusterConsoleUrl(region, out.JobFlowId), awsState: 'STARTING' };

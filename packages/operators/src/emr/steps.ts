@@ -36,7 +36,7 @@ export async function findMarkedSteps(
   const found: StepSummary[] = [];
   let marker: string | undefined;
   for (let page = 0; page < MAX_SCAN_PAGES; page += 1) {
-    const out = await emr.send(new ListStepsCommand({ ClusterId: clusterId, Marker: marker }), { abortSignal: signal });
+    const out = await emr.send(new ListStepsCommand({ ClusterId: clusterId, Marker: marker }));
     const steps = out.Steps ?? [];
     for (const step of steps) {
       const m = markerOfName(step.Name);
@@ -92,7 +92,7 @@ export async function cancelActiveSteps(emr: EMRClient, clusterId: string, steps
 export async function describeSteps(emr: EMRClient, clusterId: string, stepIds: readonly string[], signal?: AbortSignal): Promise<Step[]> {
   const steps: Step[] = [];
   for (const stepId of stepIds) {
-    const out = await emr.send(new DescribeStepCommand({ ClusterId: clusterId, StepId: stepId }), { abortSignal: signal });
+    const out = await emr.send(new DescribeStepCommand({ ClusterId: clusterId, StepId: stepId }));
     if (out.Step === undefined) throw new Error(`DescribeStep ${stepId} returned no step`);
     steps.push(out.Step);
   }

@@ -18,7 +18,7 @@ import { CrawlerOptions } from './options';
 const TYPE = 'glue.crawl';
 
 async function getCrawler(glue: GlueClient, name: string, signal?: AbortSignal): Promise<Crawler> {
-  const out = await glue.send(new GetCrawlerCommand({ Name: name }), { abortSignal: signal });
+  const out = await glue.send(new GetCrawlerCommand({ Name: name }));
   if (out.Crawler === undefined) throw new Error(`GetCrawler ${name} returned no crawler`);
   return out.Crawler;
 }
@@ -60,7 +60,7 @@ async function start(options: CrawlerOptions, ctx: ExternalContext): Promise<Ext
     ref = { ...ref, phase: 'submitting', previousCrawlStart: lastStart(crawler) };
     await ctx.record(ref);
     try {
-      await glue.send(new StartCrawlerCommand({ Name: crawlerName }), { abortSignal: ctx.signal });
+      await glue.send(new StartCrawlerCommand({ Name: crawlerName }));
     } catch (raw) {
       if (!isAwsError(raw) || classifyAwsError(raw).name !== 'CrawlerRunningException') throw raw;
       return started('adopted the crawl already running on');

@@ -10,7 +10,7 @@ const SCAN_MARGIN_MS = 60 * 60_000;
 const MAX_SCAN_PAGES = 5;
 
 export async function getJobRun(glue: GlueClient, jobName: string, runId: string, signal?: AbortSignal): Promise<JobRun> {
-  const out = await glue.send(new GetJobRunCommand({ JobName: jobName, RunId: runId }), { abortSignal: signal });
+  const out = await glue.send(new GetJobRunCommand({ JobName: jobName, RunId: runId }));
   if (out.JobRun === undefined) throw new Error(`GetJobRun ${runId} returned no run`);
   return out.JobRun;
 }
@@ -20,7 +20,7 @@ export async function findMarkedRuns(glue: GlueClient, jobName: string, markers:
   const found: JobRun[] = [];
   let token: string | undefined;
   for (let page = 0; page < MAX_SCAN_PAGES; page += 1) {
-    const out = await glue.send(new GetJobRunsCommand({ JobName: jobName, MaxResults: 200, NextToken: token }), { abortSignal: signal });
+    const out = await glue.send(new GetJobRunsCommand({ JobName: jobName, MaxResults: 200, NextToken: token }));
     const runs = out.JobRuns ?? [];
     found.push(...runs.filter((r) => markers.includes(r.Arguments?.[MARKER_ARGUMENT] ?? '')));
     const oldest = runs.at(-1)?.StartedOn;

@@ -54,7 +54,6 @@ async function start(options: StartJobRunOptions, ctx: ExternalContext): Promise
         ...(options.workerType !== undefined && { WorkerType: options.workerType, NumberOfWorkers: options.numberOfWorkers }),
         ...(options.timeoutMinutes !== undefined && { Timeout: options.timeoutMinutes }),
       }),
-      { abortSignal: ctx.signal },
     );
     if (out.JobRunId === undefined) throw new Error('StartJobRun returned no JobRunId');
     ref = { ...ref, phase: 'submitted', jobRunId: out.JobRunId, consoleUrl: glueJobRunConsoleUrl(region, jobName, out.JobRunId), awsState: 'STARTING' };
