@@ -48,7 +48,7 @@ export interface DagSummary {
   fileLoc: string;
   /** Hash of the current version. */
   versionHash: string;
-  /** Logical date of the next scheduled run, or null when none will come. */
+  /** When the next scheduled run will be created (the end of its data interval), or null when none will come. */
   nextRunAt: string | null;
   /** Newest first, at most 10. */
   recentRuns: RunSummary[];

@@ -67,7 +67,7 @@ export async function createDueRuns(
       last = { dataIntervalEnd: info.dataInterval.end };
     }
   }
-  await setNextRunAt(res.pool, dag.dagId, spec.schedule === null ? null : (nextRunAfter(spec, last, now)?.logicalDate ?? null));
+  await setNextRunAt(res.pool, dag.dagId, spec.schedule === null ? null : (nextRunAfter(spec, last, now)?.runAfter ?? null));
   return created;
 }
 
