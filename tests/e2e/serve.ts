@@ -9,8 +9,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { createApp } from '@sluice/api';
 import { createTestDatabase } from '@sluice/db';
-import { DagVersionCache, defaultEngineSettings } from '@sluice/engine';
-import { TaskQueue, createRedis } from '@sluice/queue';
+import { openEngine } from '@sluice/engine';
 import { SchedulerConfig, startScheduler } from '@sluice/scheduler';
 import { WorkerConfig, startWorker } from '@sluice/worker';
 
@@ -30,11 +29,11 @@ const env = {
 };
 const scheduler = await startScheduler(SchedulerConfig.parse(env), logger);
 const worker = await startWorker(WorkerConfig.parse(env), logger);
-const redis = createRedis({ url: redisUrl, name: 'sluice-e2e' });
-const queue = new TaskQueue({ connection: redis, prefix });
+const opened = openEngine({ databaseUrl: env.DATABASE_URL, redisUrl, queuePrefix: prefix, logger, name: 'sluice-e2e', db: db.db });
+const { redis } = opened;
 const app = createApp({
   db: db.db,
-  engine: { pool: db.db.pool, queue, dags: new DagVersionCache(db.db.pool), logger, now: () => new Date(), settings: defaultEngineSettings },
+  engine: opened.res,
   logger,
   pingRedis: () => redis.ping().then((r) => r === 'PONG'),
   webDist: path.resolve(here, '../../apps/web/dist'),
@@ -45,9 +44,8 @@ const stop = async () => {
   server.close();
   await worker.close();
   await scheduler.close();
-  await queue.obliterate().catch(() => undefined);
-  await queue.close();
-  redis.disconnect();
+  await opened.res.queue.obliterate().catch(() => undefined);
+  await opened.close();
   await db.drop();
   process.exit(0);
 };

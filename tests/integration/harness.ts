@@ -13,8 +13,8 @@ import request from 'supertest';
 import { createApp } from '@sluice/api';
 import type { RunDetail, TaskState } from '@sluice/client';
 import { createTestDatabase, type TestDatabase } from '@sluice/db';
-import { DagVersionCache, defaultEngineSettings, type EngineResources } from '@sluice/engine';
-import { TaskQueue, checkRedis, createRedis } from '@sluice/queue';
+import { openEngine } from '@sluice/engine';
+import { checkRedis } from '@sluice/queue';
 import { SchedulerConfig, startScheduler, type RunningScheduler } from '@sluice/scheduler';
 import { WorkerConfig, startWorker, type RunningWorker } from '@sluice/worker';
 import type { Redis } from 'ioredis';
@@ -113,17 +113,9 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   };
   const worker = opts.worker === false ? null : await launchWorker();
 
-  const redis = createRedis({ url: REDIS_URL, name: 'sluice-test' });
-  const queue = new TaskQueue({ connection: redis, prefix });
-  const engine: EngineResources = {
-    pool: db.db.pool,
-    queue,
-    dags: new DagVersionCache(db.db.pool),
-    logger,
-    now: () => new Date(),
-    settings: defaultEngineSettings,
-  };
-  const app = createApp({ db: db.db, engine, logger, pingRedis: () => redis.ping().then((r) => r === 'PONG') });
+  const opened = openEngine({ databaseUrl, redisUrl: REDIS_URL, queuePrefix: prefix, logger, name: 'sluice-test', db: db.db });
+  const { redis } = opened;
+  const app = createApp({ db: db.db, engine: opened.res, logger, pingRedis: () => redis.ping().then((r) => r === 'PONG') });
 
   const getRun = async (dagId: string, runId: string): Promise<RunDetail> => {
     const res = await request(app).get(`/api/v1/dags/${encodeURIComponent(dagId)}/runs/${encodeURIComponent(runId)}`);
@@ -181,9 +173,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     async close() {
       for (const w of workers) await w.close();
       await scheduler.close();
-      await queue.obliterate();
-      await queue.close();
-      redis.disconnect();
+      await opened.res.queue.obliterate();
+      await opened.close();
       await db.drop();
       await fs.rm(dagsDir, { recursive: true, force: true });
     },

@@ -1,8 +1,6 @@
 import pino from 'pino';
 import { toError } from '@sluice/core';
-import { createDb } from '@sluice/db';
-import { DagVersionCache, defaultEngineSettings, preflight } from '@sluice/engine';
-import { TaskQueue, createRedis } from '@sluice/queue';
+import { openEngine, preflight } from '@sluice/engine';
 import { createApp } from './app';
 import { loadConfig } from './config';
 
@@ -10,13 +8,17 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.SLUICE_LOG_LEVEL });
   await preflight({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
-  const db = createDb({ databaseUrl: config.DATABASE_URL });
-  const redis = createRedis({ url: config.REDIS_URL, name: 'sluice-api' });
-  const queue = new TaskQueue({ connection: redis, prefix: config.SLUICE_QUEUE_PREFIX });
-  const engine = { pool: db.pool, queue, dags: new DagVersionCache(db.pool), logger, now: () => new Date(), settings: defaultEngineSettings };
+  const engine = openEngine({
+    databaseUrl: config.DATABASE_URL,
+    redisUrl: config.REDIS_URL,
+    queuePrefix: config.SLUICE_QUEUE_PREFIX,
+    logger,
+    name: 'sluice-api',
+  });
+  const { db, redis } = engine;
   const app = createApp({
     db,
-    engine,
+    engine: engine.res,
     logger,
     pingRedis: () => redis.ping().then((r) => r === 'PONG'),
     webDist: config.SLUICE_WEB_DIST,
@@ -27,10 +29,7 @@ async function main(): Promise<void> {
   });
   const stop = () => {
     server.close();
-    void queue.close().then(() => {
-      redis.disconnect();
-      return db.close();
-    }).then(() => process.exit(0));
+    void engine.close().then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -6,9 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import { toError } from '@sluice/core';
-import { createDb } from '@sluice/db';
-import { DagVersionCache, defaultEngineSettings, schedulerPass, type EngineResources } from '@sluice/engine';
-import { TaskQueue, createRedis } from '@sluice/queue';
+import { openEngine, schedulerPass } from '@sluice/engine';
 import type { SchedulerConfig } from './config';
 import { processDagFolder } from './dag-processing';
 
@@ -25,22 +23,20 @@ export async function startScheduler(
   logger: Logger = pino({ level: config.SLUICE_LOG_LEVEL }),
   opts: { loops?: boolean } = {},
 ): Promise<RunningScheduler> {
-  const db = createDb({ databaseUrl: config.DATABASE_URL, max: 5 });
-  const redis = createRedis({ url: config.REDIS_URL, name: 'sluice-scheduler' });
-  const queue = new TaskQueue({ connection: redis, prefix: config.SLUICE_QUEUE_PREFIX });
-  const res: EngineResources = {
-    pool: db.pool,
-    queue,
-    dags: new DagVersionCache(db.pool),
+  const engine = openEngine({
+    databaseUrl: config.DATABASE_URL,
+    redisUrl: config.REDIS_URL,
+    queuePrefix: config.SLUICE_QUEUE_PREFIX,
     logger,
-    now: () => new Date(),
+    name: 'sluice-scheduler',
+    dbMax: 5,
     settings: {
-      ...defaultEngineSettings,
       heartbeatTimeoutMs: config.SLUICE_HEARTBEAT_TIMEOUT_MS,
       timeoutGraceMs: config.SLUICE_TIMEOUT_GRACE_MS,
       reconcileAfterMs: config.SLUICE_RECONCILE_AFTER_MS,
     },
-  };
+  });
+  const { res, db } = engine;
   const schedulerId = `${config.SLUICE_HOSTNAME}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const parse = () => processDagFolder(db.pool, config.SLUICE_DAGS_FOLDER, logger);
   const pass = () => schedulerPass(res, schedulerId, config.SLUICE_HOSTNAME);
@@ -80,9 +76,7 @@ export async function startScheduler(
       stopped = true;
       for (const t of timers) clearTimeout(t);
       await inFlight.catch(() => undefined);
-      await queue.close();
-      redis.disconnect();
-      await db.close();
+      await engine.close();
     },
   };
 }

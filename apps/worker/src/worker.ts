@@ -3,17 +3,8 @@
  * through the engine, a heartbeat for the tries it holds, and nothing else.
  */
 import pino, { type Logger } from 'pino';
-import { createDb } from '@sluice/db';
-import {
-  DagVersionCache,
-  Heartbeater,
-  cancelExternalJob,
-  checkDeferredTry,
-  defaultEngineSettings,
-  runTaskTry,
-  type EngineResources,
-} from '@sluice/engine';
-import { TaskQueue, createRedis, createTaskWorker } from '@sluice/queue';
+import { Heartbeater, cancelExternalJob, checkDeferredTry, openEngine, runTaskTry } from '@sluice/engine';
+import { createRedis, createTaskWorker } from '@sluice/queue';
 import type { WorkerConfig } from './config';
 import { createExecutor } from './executor';
 import { runFunction } from './run-function';
@@ -25,22 +16,18 @@ export interface RunningWorker {
 }
 
 export async function startWorker(config: WorkerConfig, logger: Logger = pino({ level: config.SLUICE_LOG_LEVEL })): Promise<RunningWorker> {
-  const db = createDb({ databaseUrl: config.DATABASE_URL, max: config.SLUICE_WORKER_CONCURRENCY + 4 });
-  const queueConnection = createRedis({ url: config.REDIS_URL, name: 'sluice-worker-queue' });
-  const workerConnection = createRedis({ url: config.REDIS_URL, name: 'sluice-worker' });
-  const queue = new TaskQueue({ connection: queueConnection, prefix: config.SLUICE_QUEUE_PREFIX });
-  const res: EngineResources = {
-    pool: db.pool,
-    queue,
-    dags: new DagVersionCache(db.pool),
+  const engine = openEngine({
+    databaseUrl: config.DATABASE_URL,
+    redisUrl: config.REDIS_URL,
+    queuePrefix: config.SLUICE_QUEUE_PREFIX,
     logger,
-    now: () => new Date(),
-    settings: {
-      ...defaultEngineSettings,
-      deferCheckMinMs: config.SLUICE_DEFER_CHECK_MIN_MS,
-      deferCheckMaxMs: config.SLUICE_DEFER_CHECK_MAX_MS,
-    },
-  };
+    name: 'sluice-worker-queue',
+    dbMax: config.SLUICE_WORKER_CONCURRENCY + 4,
+    settings: { deferCheckMinMs: config.SLUICE_DEFER_CHECK_MIN_MS, deferCheckMaxMs: config.SLUICE_DEFER_CHECK_MAX_MS },
+  });
+  const { res, db } = engine;
+  // BullMQ's Worker blocks on its own connection.
+  const workerConnection = createRedis({ url: config.REDIS_URL, name: 'sluice-worker' });
   const heartbeater = new Heartbeater(db.pool, logger, config.SLUICE_HEARTBEAT_INTERVAL_MS);
   heartbeater.start();
   const execute = createExecutor({ runFunction, operators: externalOperators, resolveAws: awsSettingsResolver(db, config.SLUICE_SECRET_KEY) });
@@ -62,10 +49,8 @@ export async function startWorker(config: WorkerConfig, logger: Logger = pino({ 
     async close() {
       await worker.close();
       heartbeater.stop();
-      await queue.close();
-      queueConnection.disconnect();
       workerConnection.disconnect();
-      await db.close();
+      await engine.close();
     },
   };
 }

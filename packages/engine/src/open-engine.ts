@@ -1,0 +1,55 @@
+/**
+ * The wiring every process does the same way: a database pool, a Redis
+ * connection with the task queue on it, and the EngineResources over them.
+ */
+import type { Logger } from 'pino';
+import { createDb, type Db } from '@sluice/db';
+import { TaskQueue, createRedis } from '@sluice/queue';
+import type { Redis } from 'ioredis';
+import { DagVersionCache } from './dag-cache';
+import { defaultEngineSettings, type EngineResources, type EngineSettings } from './resources';
+
+export interface OpenEngineOptions {
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  logger: Logger;
+  /** Name of the process, shown in Redis CLIENT LIST. */
+  name: string;
+  /** Pool size. */
+  dbMax?: number;
+  settings?: Partial<EngineSettings>;
+  /** Use this database handle instead of opening one (tests); it is not closed by `close`. */
+  db?: Db;
+}
+
+export interface OpenEngine {
+  res: EngineResources;
+  db: Db;
+  redis: Redis;
+  close(): Promise<void>;
+}
+
+export function openEngine(opts: OpenEngineOptions): OpenEngine {
+  const db = opts.db ?? createDb({ databaseUrl: opts.databaseUrl, ...(opts.dbMax ? { max: opts.dbMax } : {}) });
+  const redis = createRedis({ url: opts.redisUrl, name: opts.name });
+  const queue = new TaskQueue({ connection: redis, prefix: opts.queuePrefix });
+  const res: EngineResources = {
+    pool: db.pool,
+    queue,
+    dags: new DagVersionCache(db.pool),
+    logger: opts.logger,
+    now: () => new Date(),
+    settings: { ...defaultEngineSettings, ...opts.settings },
+  };
+  return {
+    res,
+    db,
+    redis,
+    async close() {
+      await queue.close();
+      redis.disconnect();
+      if (!opts.db) await db.close();
+    },
+  };
+}
