@@ -10,18 +10,7 @@ import type { CachedDagVersion } from './dag-cache';
 import type { EngineResources } from './resources';
 
 function toDecisionInput(res: EngineResources, version: CachedDagVersion, snap: RunSnapshot, only: ReadonlySet<string> | undefined) {
-  const tasks = new Map<string, TaskInstanceView>();
-  for (const ti of snap.taskInstances) {
-    tasks.set(ti.taskId, {
-      taskId: ti.taskId,
-      state: ti.state,
-      tryNumber: ti.tryNumber,
-      maxTries: ti.maxTries,
-      nextRetryAt: ti.nextRetryAt,
-      startedAt: ti.startedAt,
-      heartbeatAt: ti.heartbeatAt,
-    });
-  }
+  const tasks = new Map<string, TaskInstanceView>(snap.taskInstances.map((ti) => [ti.taskId, ti]));
   const freePoolSlots = new Map<string, number>();
   for (const [name, p] of snap.pools) freePoolSlots.set(name, Math.max(0, p.slots - p.used));
   return {

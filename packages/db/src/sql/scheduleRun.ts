@@ -6,20 +6,21 @@
  * there; every write is still conditional on the state it was decided from.
  */
 import type { Pool, PoolClient } from 'pg';
-import { assertNever, isTerminalTaskState, type DagRunState, type RunDecision, type TaskDecision, type TaskInstanceState } from '@sluice/core';
+import {
+  assertNever,
+  isTerminalTaskState,
+  type DagRunState,
+  type RunDecision,
+  type TaskDecision,
+  type TaskInstanceView,
+} from '@sluice/core';
 import { withTransaction } from './queryable';
 import { failTaskTries } from './failTaskTries';
 import { INTERRUPTED_COLUMNS, interruptedTries, type InterruptedRow, type InterruptedTry } from './interrupted';
 
-export interface TaskInstanceRow {
+/** A task instance as the scheduling decision reads it, plus what applying it needs. */
+export interface TaskInstanceRow extends TaskInstanceView {
   id: string;
-  taskId: string;
-  state: TaskInstanceState;
-  tryNumber: number;
-  maxTries: number;
-  nextRetryAt: Date | null;
-  startedAt: Date | null;
-  heartbeatAt: Date | null;
   pool: string;
   poolSlots: number;
   /** Whether the try recorded an external job (EMR step, Glue run). */
