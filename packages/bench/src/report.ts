@@ -35,6 +35,8 @@ export interface Headline {
   hopRatio: number | null;
   /** Time per task at 10,000 tasks ÷ at 1,000. */
   scalePerTaskGrowth: number | null;
+  /** When the large run did not finish: time per task that did succeed ÷ time per task at 1,000, a lower bound. */
+  scalePerTaskGrowthAtLeast: number | null;
 }
 
 export interface TargetCheck {
@@ -48,10 +50,12 @@ export function headline(r: Pick<BenchResults, 'handoff' | 'throughput' | 'bullm
   const tp2 = r.throughput.find((t) => t.workers === 2);
   const small = r.scale.find((s) => s.tasks < 5_000 && s.finished);
   const large = r.scale.find((s) => s.tasks >= 5_000 && s.finished);
+  const unfinished = r.scale.find((s) => s.tasks >= 5_000 && !s.finished && s.succeeded > 0);
   return {
     throughputRatio: ratio(tp2?.tiPerSec.median, r.bullmq.throughput?.jobsPerSec.median),
     hopRatio: ratio(r.handoff?.p50.median, r.bullmq.flow?.p50.median),
     scalePerTaskGrowth: ratio(large?.perTaskMs, small?.perTaskMs),
+    scalePerTaskGrowthAtLeast: ratio(unfinished?.perSucceededTaskMs, small?.perTaskMs),
   };
 }
 
@@ -114,7 +118,7 @@ export function formatReport(r: BenchResults): string {
   if (b) rows.push([`BullMQ jobs/s, 1 worker × ${b.concurrency}, ${b.jobs} jobs`, ...sp(b.jobsPerSec)]);
   for (const s of r.scale) {
     rows.push([`${s.tasks.toLocaleString('en-US')}-task run: total (s)${s.finished ? '' : ' — NOT FINISHED'}`, num(s.totalMs / 1000, 2), '', '']);
-    rows.push([`  time per task (ms)`, num(s.perTaskMs, 2), '', '']);
+    rows.push([s.finished ? `  time per task (ms)` : `  time per succeeded task (${s.succeeded}) (ms)`, num(s.finished ? s.perTaskMs : s.perSucceededTaskMs, 2), '', '']);
     rows.push([`  scheduler / worker peak RSS (MB)`, `${num(s.schedulerPeakRssMb, 0)} / ${num(s.workerPeakRssMb, 0)}`, '', '']);
   }
   if (r.loading) {
@@ -131,6 +135,7 @@ export function formatReport(r: BenchResults): string {
   out.push('');
   const hl = r.headline;
   out.push(`HEADLINE  Sluice ÷ BullMQ throughput: ${num(hl.throughputRatio, 3)}   Sluice ÷ BullMQ hop latency: ${num(hl.hopRatio, 2)}×`);
+  if (hl.scalePerTaskGrowthAtLeast !== null) out.push(`10k-task run did not finish: time per task grew at least ${num(hl.scalePerTaskGrowthAtLeast, 2)}× from 1k`);
   out.push('');
   out.push(
     table(

@@ -10,7 +10,10 @@ export interface ScaleRun {
   succeeded: number;
   /** From the run being queued to it ending (or to the deadline). */
   totalMs: number;
+  /** totalMs ÷ tasks in the DAG. */
   perTaskMs: number;
+  /** totalMs ÷ tasks that succeeded: for an unfinished run, a lower bound of the time per task. */
+  perSucceededTaskMs: number;
   schedulerPeakRssMb: number | null;
   workerPeakRssMb: number | null;
   /** VmHWM of the scheduler over its whole life, including parsing every DAG. */
@@ -38,6 +41,7 @@ export async function measureScaleRun(stack: Stack, opts: { dagId: string; tasks
     succeeded: outcome.succeeded,
     totalMs,
     perTaskMs: totalMs / opts.tasks,
+    perSucceededTaskMs: totalMs / Math.max(1, outcome.succeeded),
     schedulerPeakRssMb: peaks['scheduler'] ?? null,
     workerPeakRssMb: workerPeaks.length > 0 ? Math.max(...workerPeaks) : null,
     schedulerLifetimePeakRssMb: (await readMemory(stack.scheduler.pid))?.peakRssMb ?? null,

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { headline } from './report';
+import { spread } from './stats';
+import type { ScaleRun } from './sections/scale';
+
+const scaleRun = (tasks: number, finished: boolean, succeeded: number, totalMs: number): ScaleRun => ({
+  tasks,
+  finished,
+  succeeded,
+  totalMs,
+  perTaskMs: totalMs / tasks,
+  perSucceededTaskMs: totalMs / succeeded,
+  schedulerPeakRssMb: null,
+  workerPeakRssMb: null,
+  schedulerLifetimePeakRssMb: null,
+});
+
+const throughput = (workers: number, median: number) => ({
+  workers,
+  workerConcurrency: 10,
+  runs: 1,
+  tasksPerRun: 1,
+  reps: [],
+  tiPerSec: spread([median]),
+});
+
+describe('headline', () => {
+  it('divides Sluice with 2 workers by BullMQ, and Sluice hop p50 by the BullMQ hop p50', () => {
+    const h = headline({
+      handoff: { chainLength: 200, workers: 2, reps: [], p50: spread([14]), p95: spread([23]), p99: spread([34]) },
+      throughput: [throughput(1, 400), throughput(2, 300)],
+      bullmq: {
+        throughput: { jobs: 5000, concurrency: 10, reps: [], jobsPerSec: spread([3000]) },
+        flow: { chainLength: 200, reps: [], p50: spread([0.7]), p95: spread([2]), p99: spread([4]) },
+      },
+      scale: [],
+    });
+    expect(h.throughputRatio).toBe(0.1);
+    expect(h.hopRatio).toBeCloseTo(20);
+  });
+
+  it('states the scale growth when both runs finished, and only a lower bound when the large one did not', () => {
+    const base = { throughput: [], bullmq: {} };
+    const both = headline({ ...base, scale: [scaleRun(1000, true, 1000, 10_000), scaleRun(10_000, true, 10_000, 120_000)] });
+    expect(both.scalePerTaskGrowth).toBeCloseTo(1.2);
+    expect(both.scalePerTaskGrowthAtLeast).toBeNull();
+
+    const cut = headline({ ...base, scale: [scaleRun(1000, true, 1000, 18_762), scaleRun(10_000, false, 3217, 602_366)] });
+    expect(cut.scalePerTaskGrowth).toBeNull();
+    expect(cut.scalePerTaskGrowthAtLeast).toBeCloseTo(602_366 / 3217 / 18.762);
+  });
+});
