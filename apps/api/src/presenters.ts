@@ -1,6 +1,7 @@
 /** Database rows → the API's JSON (packages/client types). */
 import {
   DagSpec,
+  assertNever,
   evaluateTriggerRule,
   topologicalOrder,
   type TaskInstanceState,
@@ -93,6 +94,8 @@ export function waitingReason(spec: DagSpec, ti: TaskInstanceRowView, states: Re
     case 'upstream_failed':
     case 'skipped':
       return null;
+    default:
+      return assertNever(state);
   }
 }
 

@@ -18,7 +18,7 @@ export interface CliDeps {
   validateDags(path: string): Promise<ValidationResult>;
   /** Applies pending database migrations. */
   migrateDb(): Promise<{ applied: string[] }>;
-  /** Starts the API, scheduler and workers in this process; resolves when they stop. */
+  /** Starts the API, scheduler and a worker (and the AWS emulator when no AWS is configured) as child processes; resolves when they stop. */
   start(): Promise<void>;
   /** Waits between polls of `--wait` and `--follow`; tests pass one that returns at once. */
   sleep?(ms: number): Promise<void>;

@@ -18,7 +18,7 @@ export function registerSystemCommands(program: Command, ctx: CommandContext): v
 
   program
     .command('start')
-    .description('run the API, scheduler and workers in this process')
+    .description('migrate, then run the API, scheduler and a worker (and the local AWS emulator when no AWS is configured) until Ctrl-C')
     .action(async () => {
       await ctx.start();
     });
