@@ -47,19 +47,9 @@ export function taskStateStyle(state: TaskState): StateStyle {
   }
 }
 
+/** Runs are coloured as the task states of the same name. */
 export function runStateStyle(state: RunState): StateStyle {
-  switch (state) {
-    case 'queued':
-      return { label: 'queued', color: '#8592a3', text: LIGHT_TEXT };
-    case 'running':
-      return { label: 'running', color: '#2f8ee5', text: LIGHT_TEXT };
-    case 'success':
-      return { label: 'success', color: '#2f9e44', text: LIGHT_TEXT };
-    case 'failed':
-      return { label: 'failed', color: '#e03131', text: LIGHT_TEXT };
-    default:
-      return assertNever(state);
-  }
+  return taskStateStyle(state);
 }
 
 /** A run in one of these states will not change unless someone clears or marks it. */

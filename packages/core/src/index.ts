@@ -30,8 +30,6 @@ export {
   runStatesAllowedBefore,
   transitionTask,
   transitionRun,
-  describeTaskState,
-  describeRunState,
 } from './states';
 export { assertNever } from './assert-never';
 export {

@@ -3,7 +3,6 @@
  * sets the rest of the code asks about. Nothing else in Sluice spells a state
  * as a string literal it invents; it imports it from here.
  */
-import { assertNever } from './assert-never';
 import { IllegalTransitionError } from './errors';
 
 export const TaskInstanceState = {
@@ -123,47 +122,4 @@ export function runStatesAllowedBefore(to: DagRunState): DagRunState[] {
 export function transitionRun(from: DagRunState, to: DagRunState): DagRunState {
   if (!canTransitionRun(from, to)) throw new IllegalTransitionError('dag run', from, to);
   return to;
-}
-
-/** How the UI and CLI name and colour a task state. */
-export function describeTaskState(s: TaskInstanceState): { label: string; colour: string } {
-  switch (s) {
-    case 'none':
-      return { label: 'no status', colour: '#d1d5db' };
-    case 'scheduled':
-      return { label: 'scheduled', colour: '#d2b48c' };
-    case 'queued':
-      return { label: 'queued', colour: '#808080' };
-    case 'running':
-      return { label: 'running', colour: '#38bdf8' };
-    case 'success':
-      return { label: 'success', colour: '#16a34a' };
-    case 'failed':
-      return { label: 'failed', colour: '#dc2626' };
-    case 'up_for_retry':
-      return { label: 'up for retry', colour: '#f59e0b' };
-    case 'upstream_failed':
-      return { label: 'upstream failed', colour: '#f97316' };
-    case 'skipped':
-      return { label: 'skipped', colour: '#f472b6' };
-    case 'deferred':
-      return { label: 'deferred', colour: '#8b5cf6' };
-    default:
-      return assertNever(s);
-  }
-}
-
-export function describeRunState(s: DagRunState): { label: string; colour: string } {
-  switch (s) {
-    case 'queued':
-      return { label: 'queued', colour: '#808080' };
-    case 'running':
-      return { label: 'running', colour: '#38bdf8' };
-    case 'success':
-      return { label: 'success', colour: '#16a34a' };
-    case 'failed':
-      return { label: 'failed', colour: '#dc2626' };
-    default:
-      return assertNever(s);
-  }
 }
