@@ -65,6 +65,31 @@ describe('a DAG run', () => {
     expect(done.state).toBe('success');
   });
 
+  it('runs a join of 40 parallel upstreams exactly once from the fast path alone', async () => {
+    const upstream = Array.from({ length: 40 }, (_, i) => `const t${i} = d.task('t${i}', fn(async () => ${i}));`).join('\n');
+    const refs = Array.from({ length: 40 }, (_, i) => `t${i}`).join(', ');
+    h = await startHarness({
+      workerConcurrency: 8,
+      dags: {
+        'fanin.ts': `
+import { dag, fn } from '@sluice/sdk';
+export const d = dag({ id: 'fanin', schedule: null, start: '2026-01-01', maxActiveTasks: 64 });
+${upstream}
+d.task('join', { upstream: [${refs}] }, fn(async (ctx) => [${refs}].reduce((sum, ref) => sum + ctx.output(ref), 0)));
+`,
+      },
+    });
+    // Only the workers' fast path moves tasks on: two upstreams finishing at
+    // the same moment must not both leave the join for the other.
+    await h.scheduler.close();
+    const run = await h.trigger('fanin');
+    const done = await h.waitForRun('fanin', run.runId, ['success', 'failed'], 30_000);
+    expect(done.state).toBe('success');
+    const join = await request(h.app).get(`/api/v1/dags/fanin/runs/${encodeURIComponent(run.runId)}/tasks/join`);
+    expect(join.body.tries).toHaveLength(1);
+    expect(join.body.output).toBe((39 * 40) / 2);
+  });
+
   it('retries a failing task, then fails it and marks its downstream upstream_failed', async () => {
     h = await startHarness({
       dags: {

@@ -37,7 +37,7 @@ export { failTaskTries } from './sql/failTaskTries';
 export type { TryFailure } from './sql/failTaskTries';
 export { claimTaskTry } from './sql/claimTaskTry';
 export type { ClaimedTry } from './sql/claimTaskTry';
-export { finishTaskTry, finishRunIfDone } from './sql/finishTaskTry';
+export { finishTaskTry, finishRunIfDone, anyUnfinished } from './sql/finishTaskTry';
 export type { FinishTryArgs, TryOutcome } from './sql/finishTaskTry';
 export { heartbeatTaskTries } from './sql/heartbeatTaskTries';
 export { deferTaskTry, recordTryExternal, readTryExternals, listOverdueDeferredTries, readTryForCancel } from './sql/deferTaskTry';

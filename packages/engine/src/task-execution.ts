@@ -206,7 +206,9 @@ async function executeTry(
     res.logger.info({ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber }, 'try was taken away while it ran; outcome dropped');
     return;
   }
-  if (outcome.to !== 'up_for_retry') await scheduleDownstream(res, claim.dagRunId, claim.dagVersionId, [claim.taskId]);
+  if (outcome.to !== 'up_for_retry') {
+    await scheduleDownstream(res, claim.dagRunId, claim.dagVersionId, [claim.taskId], { succeeded: outcome.to === 'success' });
+  }
 }
 
 function failureOutcome(err: Error, claim: ClaimedTry, task: TaskSpec | null, now: Date) {

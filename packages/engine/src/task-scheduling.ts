@@ -5,7 +5,7 @@
  * the next task starts within milliseconds.
  */
 import { decide, type TaskInstanceView } from '@sluice/core';
-import { finishRunIfDone, scheduleRun, type RunSnapshot, type ScheduleRunResult } from '@sluice/db';
+import { anyUnfinished, finishRunIfDone, scheduleRun, type RunSnapshot, type ScheduleRunResult } from '@sluice/db';
 import type { CachedDagVersion } from './dag-cache';
 import type { EngineResources } from './resources';
 
@@ -44,23 +44,58 @@ export async function scheduleWholeRun(res: EngineResources, dagRunId: string, d
   return result;
 }
 
+/** Rules under which one more successful upstream cannot decide a task while another upstream is unfinished. */
+const waitsForAllUpstream: ReadonlySet<string> = new Set(['all_success', 'all_done', 'none_failed', 'none_failed_min_one_success']);
+
+/**
+ * Downstream tasks a success cannot have made decidable: their rule waits
+ * for every upstream and another upstream is still going. Checked before
+ * taking the DAG lock, so a join of a thousand upstreams is evaluated once,
+ * by the last of them, instead of a thousand times. Safe without the lock:
+ * each finishing task asks after its own commit, so the last of two
+ * finishing together sees the other finished.
+ */
+async function stillWaiting(
+  res: EngineResources,
+  version: CachedDagVersion,
+  dagRunId: string,
+  candidates: ReadonlySet<string>,
+  succeeded: ReadonlySet<string>,
+): Promise<Set<string>> {
+  const waiting = new Set<string>();
+  for (const id of candidates) {
+    const task = version.tasks.get(id);
+    if (!task || !waitsForAllUpstream.has(task.triggerRule)) continue;
+    const others = task.upstream.filter((u) => !succeeded.has(u));
+    if (others.length > 0 && (await anyUnfinished(res.pool, dagRunId, others))) waiting.add(id);
+  }
+  return waiting;
+}
+
 /**
  * The fast path: evaluates the direct downstream of `finishedTaskIds`, and
  * on through tasks that this pass itself ends (skips, upstream_failed), then
- * ends the run if nothing is left to do.
+ * ends the run if nothing is left to do. `succeeded` says the finished
+ * tasks ended in success, which lets joins still waiting on others be passed over.
  */
 export async function scheduleDownstream(
   res: EngineResources,
   dagRunId: string,
   dagVersionId: string,
   finishedTaskIds: readonly string[],
+  opts: { succeeded?: boolean } = {},
 ): Promise<void> {
   const version = await res.dags.get(dagVersionId);
   let frontier = [...finishedTaskIds];
   const seen = new Set<string>();
+  let first = true;
   while (frontier.length > 0) {
     const only = new Set<string>();
     for (const id of frontier) for (const d of version.downstream.get(id) ?? []) if (!seen.has(d)) only.add(d);
+    if (first && opts.succeeded) {
+      for (const id of await stillWaiting(res, version, dagRunId, only, new Set(frontier))) only.delete(id);
+    }
+    first = false;
     if (only.size === 0) break;
     for (const id of only) seen.add(id);
     const withUpstream = new Set(only);

@@ -69,3 +69,20 @@ export async function finishRunIfDone(db: Queryable, dagRunId: string): Promise<
   );
   return res.rows[0]?.state ?? null;
 }
+
+/**
+ * Whether any of these task instances of a run has not finished yet. The
+ * fast path asks it before evaluating a join: while another upstream is
+ * still going, a success cannot decide an all_success-style join.
+ */
+export async function anyUnfinished(db: Queryable, dagRunId: string, taskIds: readonly string[]): Promise<boolean> {
+  if (taskIds.length === 0) return false;
+  const res = await db.query(
+    `SELECT 1 FROM task_instance
+     WHERE dag_run_id = $1 AND task_id = ANY($2::text[])
+       AND state NOT IN ('success', 'failed', 'skipped', 'upstream_failed')
+     LIMIT 1`,
+    [dagRunId, taskIds],
+  );
+  return res.rows.length > 0;
+}
