@@ -33,6 +33,7 @@ function transient(err: Error): boolean {
 
 async function contextFor(req: ExecutionRequest, deps: ExternalDeps): Promise<ExternalContext> {
   const c = req.claim;
+  const recorded = await req.externals();
   const run = { dagId: c.dagId, runId: c.runId, taskId: c.taskId };
   const taskMarkers = Array.from({ length: c.tryNumber }, (_, i) => markerFor(run, i + 1));
   return {
@@ -46,7 +47,7 @@ async function contextFor(req: ExecutionRequest, deps: ExternalDeps): Promise<Ex
     },
     marker: markerFor(run, c.tryNumber),
     taskMarkers,
-    previousRefs: req.previousExternals.filter(isRef),
+    previousRefs: recorded.map((r) => r.external).filter(isRef),
     record: (ref) => req.recordExternal(ref),
     upstreamOutputs: req.upstreamOutputs,
     aws: await deps.resolveAws(req.task.operator.options),
@@ -97,7 +98,7 @@ export function createExternalRunner(deps: ExternalDeps) {
       const op = operatorFor(req.task.operator.kind);
       const options = op.compile(renderOptions(req.task.operator.options, req.claim));
       const ctx = await contextFor(req, deps);
-      const ref = req.external;
+      const ref = (await req.externals()).find((r) => r.tryNumber === req.claim.tryNumber)?.external ?? null;
       try {
         // A try that could not reach AWS at start begins again from `start`, which adopts by marker.
         if (!isRef(ref) || (ref as { start?: unknown }).start === true) return await toResult(req, await op.start(options, ctx));

@@ -61,6 +61,23 @@ export class TaskLogWriter {
     else if (!this.timer) this.timer = setTimeout(() => void this.flush(), this.flushMs);
   }
 
+  /**
+   * Hands over what is still buffered instead of writing it, once earlier
+   * writes are done: the try's last lines go into the statement that ends
+   * the try, saving a round trip per task.
+   */
+  async takePending(): Promise<LogChunk[]> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
+    await this.writing;
+    const chunks = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    return chunks;
+  }
+
   /** Writes what is buffered; resolves when everything written so far is in Postgres. */
   flush(): Promise<void> {
     if (this.timer) {

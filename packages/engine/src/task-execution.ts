@@ -16,6 +16,7 @@ import {
   type TaskSpec,
 } from '@sluice/core';
 import {
+  appendTaskLogs,
   claimTaskTry,
   deferTaskTry,
   finishTaskTry,
@@ -41,10 +42,12 @@ export interface ExecutionRequest {
   log: (stream: LogStream, text: string) => void;
   /** Outputs of the task's direct upstream tasks, by task id. */
   upstreamOutputs: ReadonlyMap<string, unknown>;
-  /** On a re-check of a deferred try: what the try recorded about its external job. */
-  external: unknown;
-  /** What every try of this task instance recorded, newest first (for adopting a job after a crash). */
-  previousExternals: readonly unknown[];
+  /**
+   * What every try of this task instance recorded about its external job,
+   * newest first (`tryNumber` says whose). Read on demand: shell and fn
+   * tasks never ask, and spare the query.
+   */
+  externals(): Promise<ReadonlyArray<{ tryNumber: number; external: unknown }>>;
   /** Persists what the try started (or is about to start) on the try, before and after a submit call. */
   recordExternal(external: unknown): Promise<void>;
 }
@@ -145,10 +148,8 @@ async function executeTry(
       timeout = setTimeout(() => controller.abort(new TaskTimeoutError(ms)), Math.max(0, left));
     }
     if (from === 'queued') log.write('system', `try ${claim.tryNumber} of ${claim.maxTries} on ${wc.hostname}\n`);
-    const [upstreamOutputs, externals] = await Promise.all([
-      readTaskOutputs(res.pool, claim.dagRunId, task.upstream),
-      readTryExternals(res.pool, claim.taskInstanceId),
-    ]);
+    const upstreamOutputs = await readTaskOutputs(res.pool, claim.dagRunId, task.upstream);
+    let externals: ReturnType<ExecutionRequest['externals']> | null = null;
     const req: ExecutionRequest = {
       claim,
       task,
@@ -156,8 +157,7 @@ async function executeTry(
       signal: controller.signal,
       log: (s, t) => log.write(s, t),
       upstreamOutputs,
-      external: externals.find((e) => e.tryNumber === claim.tryNumber)?.external ?? null,
-      previousExternals: externals.map((e) => e.external),
+      externals: () => (externals ??= readTryExternals(res.pool, claim.taskInstanceId)),
       recordExternal: async (external) => {
         recorded = true;
         await recordTryExternal(res.pool, { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, external });
@@ -196,8 +196,13 @@ async function executeTry(
     wc.heartbeater.remove(claim.taskInstanceId, claim.tryNumber);
   }
   log.write('system', `try ${claim.tryNumber} ended: ${outcome.to}\n`);
-  await log.flush().catch((raw: unknown) => res.logger.error({ err: toError(raw) }, 'could not write task log'));
-  const finished = await finishTaskTry(res.pool, { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, ...outcome });
+  const tail = await log.takePending().catch((raw: unknown) => {
+    res.logger.error({ err: toError(raw) }, 'could not write task log');
+    return [];
+  });
+  const finished = await finishTaskTry(res.pool, { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, ...outcome, logs: tail });
+  // A try taken away keeps its log all the same.
+  if (!finished) await appendTaskLogs(res.pool, claim.taskInstanceId, claim.tryNumber, tail);
   // A try stopped from outside (timeout, clear) may leave its external job going.
   if (controller.signal.aborted && (recorded || from === 'deferred')) {
     await res.queue.enqueueCancels([{ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber }]);

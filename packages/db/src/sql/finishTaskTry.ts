@@ -5,6 +5,7 @@
  * output are written in the same statement.
  */
 import type { Queryable } from './queryable';
+import type { LogChunk } from './taskLogs';
 import type { SerializedError } from '@sluice/core';
 
 export type TryOutcome = 'success' | 'failed' | 'up_for_retry' | 'skipped';
@@ -18,6 +19,8 @@ export interface FinishTryArgs {
   /** JSON text of the task's return value; undefined when it returned nothing. */
   outputJson?: string | undefined;
   external?: Record<string, unknown> | null;
+  /** The try's last log lines, written in the same statement. */
+  logs?: readonly LogChunk[];
 }
 
 export async function finishTaskTry(db: Queryable, args: FinishTryArgs): Promise<{ dagRunId: string; taskId: string } | null> {
@@ -36,6 +39,10 @@ export async function finishTaskTry(db: Queryable, args: FinishTryArgs): Promise
        INSERT INTO task_output (task_instance_id, try_number, value)
        SELECT fin.id, $2, $6::jsonb FROM fin WHERE $6::text IS NOT NULL
        ON CONFLICT (task_instance_id) DO UPDATE SET try_number = EXCLUDED.try_number, value = EXCLUDED.value, created_at = now()
+     ), l AS (
+       INSERT INTO task_log (task_instance_id, try_number, seq, stream, text)
+       SELECT fin.id, $2, c.seq, c.stream, c.text FROM fin, unnest($8::int[], $9::text[], $10::text[]) AS c(seq, stream, text)
+       ON CONFLICT (task_instance_id, try_number, seq) DO NOTHING
      )
      SELECT dag_run_id AS "dagRunId", task_id AS "taskId" FROM fin`,
     [
@@ -46,6 +53,9 @@ export async function finishTaskTry(db: Queryable, args: FinishTryArgs): Promise
       args.error ? JSON.stringify(args.error) : null,
       args.outputJson ?? null,
       args.external ? JSON.stringify(args.external) : null,
+      (args.logs ?? []).map((c) => c.seq),
+      (args.logs ?? []).map((c) => c.stream),
+      (args.logs ?? []).map((c) => c.text),
     ],
   );
   return res.rows[0] ?? null;
