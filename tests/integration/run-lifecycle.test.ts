@@ -151,6 +151,39 @@ d.task('sleepy', { executionTimeout: 1500 }, shell({ command: 'sleep 300 & echo 
     await fs.rm(pidFile, { force: true });
   });
 
+  it('keeps a task that prints megabytes, and survives a command that kills itself', async () => {
+    h = await startHarness({
+      dags: {
+        'noisy.ts': `
+import { dag, fn, shell } from '@sluice/sdk';
+export const d = dag({ id: 'noisy', schedule: null, start: '2026-01-01' });
+const loud = d.task('loud', shell({ command: 'head -c 6000000 /dev/zero | tr "\\\\0" x | fold -w 99; echo done' }));
+const crash = d.task('crash', shell({ command: 'echo about to die; kill -9 $$' }));
+d.task('after', { upstream: [loud, crash], triggerRule: 'all_done' }, fn(async () => 'still working'));
+`,
+      },
+    });
+    const run = await h.trigger('noisy');
+    const done = await h.waitForRun('noisy', run.runId, ['success', 'failed'], 30_000);
+    expect(Object.fromEntries(done.taskInstances.map((t) => [t.taskId, t.state]))).toEqual({ loud: 'success', crash: 'failed', after: 'success' });
+
+    const base = `/api/v1/dags/noisy/runs/${encodeURIComponent(run.runId)}/tasks`;
+    let after = 0;
+    let bytes = 0;
+    let text = '';
+    for (;;) {
+      const page = await request(h.app).get(`${base}/loud/logs?after=${after}&limit=5000`);
+      for (const l of page.body.lines as Array<{ text: string }>) bytes += l.text.length;
+      text = (page.body.lines as Array<{ text: string }>).map((l) => l.text).join('').slice(-200) || text;
+      if (page.body.complete) break;
+      after = page.body.nextSeq;
+    }
+    expect(bytes).toBeGreaterThan(6_000_000);
+    expect(text).toContain('done');
+    const crash = await request(h.app).get(`${base}/crash`);
+    expect(crash.body.tries[0].error.message).toBe('Command was killed by SIGKILL');
+  });
+
   it('reruns a cleared failed task and its downstream, and the run turns success', async () => {
     const marker = path.join(os.tmpdir(), `sluice-clear-${process.pid}-${Date.now()}`);
     h = await startHarness({
