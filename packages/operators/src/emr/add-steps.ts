@@ -20,7 +20,7 @@ import { cancelActiveSteps, chooseAdoption, describeSteps, failedStepStates, fin
 const TYPE = 'emr.step';
 
 async function check(emr: EMRClient, ref: ExternalRef, clusterId: string, ctx: Pick<ExternalContext, 'log' | 'signal'>): Promise<ExternalStatus> {
-  const steps = await describeSteps(emr, clusterId, stringArrayField(ref, 'stepIds'), ctx.signal);
+  const steps = await describeSteps(emr, clusterId, stringArrayField(ref, 'stepIds'));
   const status = statusOfSteps(ref, clusterId, steps);
   if (status.state === 'failed') {
     // Clean up after ourselves: the rest of this submission must not run on.
@@ -46,7 +46,7 @@ async function start(options: AddStepsOptions, ctx: ExternalContext): Promise<Ex
       return check(emr, { ...known }, stringField(known, 'clusterId') ?? clusterId, ctx);
     }
 
-    const existing = await findMarkedSteps(emr, clusterId, ctx.taskMarkers, earliestIntent(ctx, Date.now()), ctx.signal);
+    const existing = await findMarkedSteps(emr, clusterId, ctx.taskMarkers, earliestIntent(ctx, Date.now()));
     const adoption = chooseAdoption(existing, ctx.marker, ctx.taskMarkers, options.steps.length);
     if (adoption !== undefined) {
       ref = { ...ref, phase: 'submitted', stepIds: adoption.stepIds, ...(adoption.marker !== ctx.marker && { adoptedFrom: adoption.marker }) };

@@ -12,7 +12,7 @@ import { classifyAwsError, rethrowForCancel, settle } from '../aws/errors';
 import { clientRegion, emrClusterConsoleUrl, recordedRef, stringField } from '../aws/refs';
 import { compileOptions, resolveAwsSettings } from '../aws/settings';
 import type { ExternalContext, ExternalOperator, ExternalRef, ExternalStatus } from '../external';
-import { clusterReason, describeCluster, endedClusterStates } from './cluster-target';
+import { clusterReason, describeCluster, endedClusterStates, pollCluster } from './cluster-target';
 import { CreateClusterOptions } from './options';
 import { markedName, markerOfName } from './steps';
 
@@ -22,7 +22,7 @@ const activeStates = ['STARTING', 'BOOTSTRAPPING', 'RUNNING', 'WAITING'] as cons
 const MAX_LIST_PAGES = 20;
 
 /** Active clusters whose name and `sluice:marker` tag carry one of `markers`, newest first. */
-async function findTaskClusters(emr: EMRClient, markers: readonly string[], signal: AbortSignal): Promise<Array<{ id: string; marker: string }>> {
+async function findTaskClusters(emr: EMRClient, markers: readonly string[]): Promise<Array<{ id: string; marker: string }>> {
   const candidates: ClusterSummary[] = [];
   let marker: string | undefined;
   for (let page = 0; page < MAX_LIST_PAGES; page += 1) {
@@ -34,15 +34,15 @@ async function findTaskClusters(emr: EMRClient, markers: readonly string[], sign
   const found: Array<{ id: string; marker: string }> = [];
   for (const candidate of candidates) {
     if (candidate.Id === undefined) continue;
-    const cluster = await describeCluster(emr, candidate.Id, signal);
+    const cluster = await describeCluster(emr, candidate.Id);
     const tag = cluster.Tags?.find((t) => t.Key === MARKER_TAG)?.Value;
     if (tag !== undefined && markers.includes(tag)) found.push({ id: candidate.Id, marker: tag });
   }
   return found;
 }
 
-async function check(emr: EMRClient, ref: ExternalRef, clusterId: string, signal?: AbortSignal): Promise<ExternalStatus> {
-  const cluster = await describeCluster(emr, clusterId, signal);
+async function check(emr: EMRClient, ref: ExternalRef, clusterId: string): Promise<ExternalStatus> {
+  const cluster = await describeCluster(emr, clusterId);
   const state = cluster.Status?.State ?? 'UNKNOWN';
   const next = { ...ref, awsState: state };
   if (state === 'WAITING' || state === 'RUNNING') return { state: 'succeeded', ref: next, output: { clusterId } };
@@ -60,15 +60,15 @@ async function start(options: CreateClusterOptions, ctx: ExternalContext): Promi
     ref = { ...ref, region };
     const known = recordedRef(ctx, TYPE, ctx.marker);
     const knownId = known === undefined ? undefined : stringField(known, 'clusterId');
-    if (known !== undefined && knownId !== undefined) return check(emr, { ...known }, knownId, ctx.signal);
+    if (known !== undefined && knownId !== undefined) return check(emr, { ...known }, knownId);
 
-    const found = await findTaskClusters(emr, ctx.taskMarkers, ctx.signal);
+    const found = await findTaskClusters(emr, ctx.taskMarkers);
     const adopted = found.find((c) => c.marker === ctx.marker) ?? found.find((c) => c.marker !== ctx.marker);
     if (adopted !== undefined) {
       ref = { ...ref, clusterId: adopted.id, consoleUrl: emrClusterConsoleUrl(region, adopted.id), phase: 'submitted', ...(adopted.marker !== ctx.marker && { adoptedFrom: adopted.marker }) };
       await ctx.record(ref);
       ctx.log(`adopting cluster ${adopted.id} (created by try marker ${adopted.marker})`);
-      return check(emr, ref, adopted.id, ctx.signal);
+      return check(emr, ref, adopted.id);
     }
 
     ref = { ...ref, phase: 'submitting', intentAt: new Date().toISOString() };
@@ -121,12 +121,7 @@ export const createClusterOperator: ExternalOperator<CreateClusterOptions> = {
   compile: (options) => compileOptions('emr.createCluster', CreateClusterOptions, options),
   start,
 
-  async poll(options, ref, ctx) {
-    const clusterId = stringField(ref, 'clusterId');
-    if (clusterId === undefined) return start(options, ctx);
-    const emr = emrClientFor(resolveAwsSettings(ctx.aws, options.aws));
-    return settle(() => ref, ctx.signal, () => check(emr, ref, clusterId, ctx.signal));
-  },
+  poll: pollCluster(start, check),
 
   async cancel(options, ref, ctx) {
     const emr = emrClientFor(resolveAwsSettings(ctx.aws, options.aws));
@@ -134,7 +129,7 @@ export const createClusterOperator: ExternalOperator<CreateClusterOptions> = {
     if (clusterId === undefined) {
       // Only the intent was recorded: find the cluster by the marker.
       try {
-        clusterId = (await findTaskClusters(emr, [ref.marker], new AbortController().signal))[0]?.id;
+        clusterId = (await findTaskClusters(emr, [ref.marker]))[0]?.id;
       } catch (raw) {
         rethrowForCancel(raw);
       }

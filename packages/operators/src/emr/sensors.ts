@@ -30,9 +30,9 @@ function stepTarget(options: StepSensorOptions, upstream: ReadonlyMap<string, un
   return 'error' in cluster ? cluster : { clusterId: cluster.value, stepIds };
 }
 
-async function checkSteps(emr: EMRClient, ref: ExternalRef, signal: AbortSignal): Promise<ExternalStatus> {
+async function checkSteps(emr: EMRClient, ref: ExternalRef): Promise<ExternalStatus> {
   const clusterId = stringField(ref, 'clusterId') ?? '';
-  const status = statusOfSteps(ref, clusterId, await describeSteps(emr, clusterId, stringArrayField(ref, 'stepIds'), signal));
+  const status = statusOfSteps(ref, clusterId, await describeSteps(emr, clusterId, stringArrayField(ref, 'stepIds')));
   // Retrying a sensor would only see the same failed step again.
   return status.state === 'failed' ? { ...status, retryable: false } : status;
 }
@@ -45,7 +45,7 @@ async function startStepSensor(options: StepSensorOptions, ctx: ExternalContext)
   return settle(() => ref, ctx.signal, async () => {
     const region = await clientRegion(emr);
     ref = { ...ref, ...target, region, consoleUrl: emrClusterConsoleUrl(region, target.clusterId) };
-    return checkSteps(emr, ref, ctx.signal);
+    return checkSteps(emr, ref);
   });
 }
 
@@ -56,16 +56,16 @@ export const stepSensorOperator: ExternalOperator<StepSensorOptions> = {
   async poll(options, ref, ctx) {
     if (stringField(ref, 'clusterId') === undefined) return startStepSensor(options, ctx);
     const emr = emrClientFor(resolveAwsSettings(ctx.aws, options.aws));
-    return settle(() => ref, ctx.signal, () => checkSteps(emr, ref, ctx.signal));
+    return settle(() => ref, ctx.signal, () => checkSteps(emr, ref));
   },
   async cancel() {
     // A sensor submitted nothing.
   },
 };
 
-async function checkCluster(emr: EMRClient, ref: ExternalRef, targets: readonly string[], signal: AbortSignal): Promise<ExternalStatus> {
+async function checkCluster(emr: EMRClient, ref: ExternalRef, targets: readonly string[]): Promise<ExternalStatus> {
   const clusterId = stringField(ref, 'clusterId') ?? '';
-  const cluster = await describeCluster(emr, clusterId, signal);
+  const cluster = await describeCluster(emr, clusterId);
   const state = cluster.Status?.State ?? 'UNKNOWN';
   const next = { ...ref, awsState: state };
   if (targets.includes(state)) return { state: 'succeeded', ref: next, output: { clusterId, state } };
@@ -84,7 +84,7 @@ async function startClusterSensor(options: ClusterSensorOptions, ctx: ExternalCo
   return settle(() => ref, ctx.signal, async () => {
     const region = await clientRegion(emr);
     ref = { ...ref, clusterId: cluster.value, region, consoleUrl: emrClusterConsoleUrl(region, cluster.value) };
-    return checkCluster(emr, ref, options.targetStates, ctx.signal);
+    return checkCluster(emr, ref, options.targetStates);
   });
 }
 
@@ -95,7 +95,7 @@ export const clusterSensorOperator: ExternalOperator<ClusterSensorOptions> = {
   async poll(options, ref, ctx) {
     if (stringField(ref, 'clusterId') === undefined) return startClusterSensor(options, ctx);
     const emr = emrClientFor(resolveAwsSettings(ctx.aws, options.aws));
-    return settle(() => ref, ctx.signal, () => checkCluster(emr, ref, options.targetStates, ctx.signal));
+    return settle(() => ref, ctx.signal, () => checkCluster(emr, ref, options.targetStates));
   },
   async cancel() {
     // A sensor submitted nothing.

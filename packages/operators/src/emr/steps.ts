@@ -31,7 +31,6 @@ export async function findMarkedSteps(
   clusterId: string,
   markers: readonly string[],
   since: number,
-  signal?: AbortSignal,
 ): Promise<StepSummary[]> {
   const found: StepSummary[] = [];
   let marker: string | undefined;
@@ -89,7 +88,7 @@ export async function cancelActiveSteps(emr: EMRClient, clusterId: string, steps
   return ids;
 }
 
-export async function describeSteps(emr: EMRClient, clusterId: string, stepIds: readonly string[], signal?: AbortSignal): Promise<Step[]> {
+export async function describeSteps(emr: EMRClient, clusterId: string, stepIds: readonly string[]): Promise<Step[]> {
   const steps: Step[] = [];
   for (const stepId of stepIds) {
     const out = await emr.send(new DescribeStepCommand({ ClusterId: clusterId, StepId: stepId }));

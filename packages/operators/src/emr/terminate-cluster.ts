@@ -10,17 +10,17 @@
 import type { EMRClient } from '@aws-sdk/client-emr';
 import { emrClientFor } from '../aws/clients';
 import { settle } from '../aws/errors';
-import { clientRegion, emrClusterConsoleUrl, invalidInput, stringField } from '../aws/refs';
+import { clientRegion, emrClusterConsoleUrl, invalidInput } from '../aws/refs';
 import { compileOptions, resolveAwsSettings } from '../aws/settings';
 import type { ExternalContext, ExternalOperator, ExternalRef, ExternalStatus } from '../external';
-import { describeCluster, endedClusterStates, resolveClusterId } from './cluster-target';
+import { describeCluster, endedClusterStates, pollCluster, resolveClusterId } from './cluster-target';
 import { terminate } from './create-cluster';
 import { TerminateClusterOptions } from './options';
 
 const TYPE = 'emr.terminate';
 
-async function check(emr: EMRClient, ref: ExternalRef, clusterId: string, signal?: AbortSignal): Promise<ExternalStatus> {
-  const cluster = await describeCluster(emr, clusterId, signal);
+async function check(emr: EMRClient, ref: ExternalRef, clusterId: string): Promise<ExternalStatus> {
+  const cluster = await describeCluster(emr, clusterId);
   const state = cluster.Status?.State ?? 'UNKNOWN';
   const next = { ...ref, awsState: state };
   if (endedClusterStates.has(state)) return { state: 'succeeded', ref: next, output: { clusterId, finalState: state } };
@@ -40,12 +40,12 @@ async function start(options: TerminateClusterOptions, ctx: ExternalContext): Pr
   return settle(() => ref, ctx.signal, async () => {
     const region = await clientRegion(emr);
     ref = { ...ref, clusterId, region, consoleUrl: emrClusterConsoleUrl(region, clusterId) };
-    const before = await check(emr, ref, clusterId, ctx.signal);
+    const before = await check(emr, ref, clusterId);
     if (before.state === 'succeeded') return before;
     await terminate(emr, clusterId, ctx.log);
     ref = { ...before.ref, phase: 'submitted' };
     await ctx.record(ref);
-    return check(emr, ref, clusterId, ctx.signal);
+    return check(emr, ref, clusterId);
   });
 }
 
@@ -54,12 +54,7 @@ export const terminateClusterOperator: ExternalOperator<TerminateClusterOptions>
   compile: (options) => compileOptions('emr.terminateCluster', TerminateClusterOptions, options),
   start,
 
-  async poll(options, ref, ctx) {
-    const clusterId = stringField(ref, 'clusterId');
-    if (clusterId === undefined) return start(options, ctx);
-    const emr = emrClientFor(resolveAwsSettings(ctx.aws, options.aws));
-    return settle(() => ref, ctx.signal, () => check(emr, ref, clusterId, ctx.signal));
-  },
+  poll: pollCluster(start, check),
 
   async cancel(_options, ref, ctx) {
     ctx.log(`terminating ${String(ref['clusterId'] ?? 'a cluster')} cannot be undone; leaving it to finish`);

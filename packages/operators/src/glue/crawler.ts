@@ -10,14 +10,14 @@
 import { type Crawler, GetCrawlerCommand, type GlueClient, StartCrawlerCommand, StopCrawlerCommand } from '@aws-sdk/client-glue';
 import { glueClientFor } from '../aws/clients';
 import { classifyAwsError, isAwsError, rethrowForCancel, settle } from '../aws/errors';
-import { clientRegion, glueCrawlerConsoleUrl, recordedRef, stringField } from '../aws/refs';
+import { clientRegion, glueCrawlerConsoleUrl, recordedRef } from '../aws/refs';
 import { compileOptions, resolveAwsSettings } from '../aws/settings';
 import type { ExternalContext, ExternalOperator, ExternalRef, ExternalStatus } from '../external';
 import { CrawlerOptions } from './options';
 
 const TYPE = 'glue.crawl';
 
-async function getCrawler(glue: GlueClient, name: string, signal?: AbortSignal): Promise<Crawler> {
+async function getCrawler(glue: GlueClient, name: string): Promise<Crawler> {
   const out = await glue.send(new GetCrawlerCommand({ Name: name }));
   if (out.Crawler === undefined) throw new Error(`GetCrawler ${name} returned no crawler`);
   return out.Crawler;
@@ -44,15 +44,15 @@ async function start(options: CrawlerOptions, ctx: ExternalContext): Promise<Ext
     ref = { ...ref, phase: 'started' };
     await ctx.record(ref);
     ctx.log(`${how} crawler ${crawlerName}: ${String(ref.consoleUrl)}`);
-    return statusOfCrawler(ref, await getCrawler(glue, crawlerName, ctx.signal));
+    return statusOfCrawler(ref, await getCrawler(glue, crawlerName));
   };
   return settle(() => ref, ctx.signal, async () => {
     const region = await clientRegion(glue);
     ref = { ...ref, region, consoleUrl: glueCrawlerConsoleUrl(region, crawlerName) };
     const known = recordedRef(ctx, TYPE, ctx.marker);
-    if (known?.['phase'] === 'started') return statusOfCrawler({ ...known }, await getCrawler(glue, crawlerName, ctx.signal));
+    if (known?.['phase'] === 'started') return statusOfCrawler({ ...known }, await getCrawler(glue, crawlerName));
 
-    const crawler = await getCrawler(glue, crawlerName, ctx.signal);
+    const crawler = await getCrawler(glue, crawlerName);
     if (crawler.State !== 'READY') return started('adopted the crawl already running on');
     if (known !== undefined && 'previousCrawlStart' in known && lastStart(crawler) !== known['previousCrawlStart']) {
       return started('found the finished crawl this try started on');
@@ -77,7 +77,7 @@ export const crawlerOperator: ExternalOperator<CrawlerOptions> = {
   async poll(options, ref, ctx) {
     if (ref['phase'] !== 'started') return start(options, ctx);
     const glue = glueClientFor(resolveAwsSettings(ctx.aws, options.aws));
-    return settle(() => ref, ctx.signal, async () => statusOfCrawler(ref, await getCrawler(glue, options.crawlerName, ctx.signal)));
+    return settle(() => ref, ctx.signal, async () => statusOfCrawler(ref, await getCrawler(glue, options.crawlerName)));
   },
 
   async cancel(options, _ref, ctx) {

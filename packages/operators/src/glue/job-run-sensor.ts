@@ -19,7 +19,7 @@ async function look(options: JobRunSensorOptions, ref: ExternalRef, ctx: Externa
       const region = await clientRegion(glue);
       current = { ...current, jobRunId: runId, region, consoleUrl: glueJobRunConsoleUrl(region, options.jobName, runId) };
     }
-    const status = statusOfRun(current, await getJobRun(glue, options.jobName, runId, ctx.signal));
+    const status = statusOfRun(current, await getJobRun(glue, options.jobName, runId));
     // Retrying a sensor would only see the same ended run again.
     return status.state === 'failed' ? { ...status, retryable: false } : status;
   });

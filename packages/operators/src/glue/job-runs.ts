@@ -9,14 +9,14 @@ export const failedRunStates: ReadonlySet<string> = new Set(['FAILED', 'TIMEOUT'
 const SCAN_MARGIN_MS = 60 * 60_000;
 const MAX_SCAN_PAGES = 5;
 
-export async function getJobRun(glue: GlueClient, jobName: string, runId: string, signal?: AbortSignal): Promise<JobRun> {
+export async function getJobRun(glue: GlueClient, jobName: string, runId: string): Promise<JobRun> {
   const out = await glue.send(new GetJobRunCommand({ JobName: jobName, RunId: runId }));
   if (out.JobRun === undefined) throw new Error(`GetJobRun ${runId} returned no run`);
   return out.JobRun;
 }
 
 /** Runs of `jobName` whose `--sluice-marker` argument is one of `markers`, newest first; stops paging at runs started well before `since`. */
-export async function findMarkedRuns(glue: GlueClient, jobName: string, markers: readonly string[], since: number, signal?: AbortSignal): Promise<JobRun[]> {
+export async function findMarkedRuns(glue: GlueClient, jobName: string, markers: readonly string[], since: number): Promise<JobRun[]> {
   const found: JobRun[] = [];
   let token: string | undefined;
   for (let page = 0; page < MAX_SCAN_PAGES; page += 1) {

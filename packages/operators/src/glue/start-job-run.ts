@@ -18,8 +18,8 @@ import { MARKER_ARGUMENT, StartJobRunOptions } from './options';
 
 const TYPE = 'glue.jobRun';
 
-async function check(glue: GlueClient, ref: ExternalRef, signal?: AbortSignal): Promise<ExternalStatus> {
-  return statusOfRun(ref, await getJobRun(glue, stringField(ref, 'jobName') ?? '', stringField(ref, 'jobRunId') ?? '', signal));
+async function check(glue: GlueClient, ref: ExternalRef): Promise<ExternalStatus> {
+  return statusOfRun(ref, await getJobRun(glue, stringField(ref, 'jobName') ?? '', stringField(ref, 'jobRunId') ?? ''));
 }
 
 async function start(options: StartJobRunOptions, ctx: ExternalContext): Promise<ExternalStatus> {
@@ -30,9 +30,9 @@ async function start(options: StartJobRunOptions, ctx: ExternalContext): Promise
     const region = await clientRegion(glue);
     ref = { ...ref, region };
     const known = recordedRef(ctx, TYPE, ctx.marker);
-    if (known !== undefined && stringField(known, 'jobRunId') !== undefined) return check(glue, { ...known }, ctx.signal);
+    if (known !== undefined && stringField(known, 'jobRunId') !== undefined) return check(glue, { ...known });
 
-    const runs = await findMarkedRuns(glue, jobName, ctx.taskMarkers, earliestIntent(ctx, Date.now()), ctx.signal);
+    const runs = await findMarkedRuns(glue, jobName, ctx.taskMarkers, earliestIntent(ctx, Date.now()));
     const adopted = chooseRun(runs, ctx.marker, ctx.taskMarkers);
     const leftovers = runs.filter((r) => r !== adopted && r.Id !== undefined && activeRunStates.has(r.JobRunState ?? '') && r.JobRunState !== 'STOPPING');
     const stopped = await stopRuns(glue, jobName, leftovers.flatMap((r) => (r.Id === undefined ? [] : [r.Id])));
@@ -71,7 +71,7 @@ export const startJobRunOperator: ExternalOperator<StartJobRunOptions> = {
   async poll(options, ref, ctx) {
     if (stringField(ref, 'jobRunId') === undefined) return start(options, ctx);
     const glue = glueClientFor(resolveAwsSettings(ctx.aws, options.aws));
-    return settle(() => ref, ctx.signal, () => check(glue, ref, ctx.signal));
+    return settle(() => ref, ctx.signal, () => check(glue, ref));
   },
 
   async cancel(options, ref, ctx) {
