@@ -4,7 +4,7 @@
  * all claim nothing. One round trip: the claim, the try row and the run
  * context come back together.
  */
-import type { Queryable } from './queryable';
+import { prepared, type Queryable } from './queryable';
 
 export interface ClaimedTry {
   taskInstanceId: string;
@@ -23,12 +23,9 @@ export interface ClaimedTry {
   dagVersionId: string;
 }
 
-export async function claimTaskTry(
-  db: Queryable,
-  args: { taskInstanceId: string; tryNumber: number; hostname: string; from?: 'queued' | 'deferred' },
-): Promise<ClaimedTry | null> {
-  const res = await db.query<ClaimedTry>(
-    `WITH claimed AS (
+const claimStatement = prepared(
+  'claimTaskTry',
+  `WITH claimed AS (
        UPDATE task_instance SET state = 'running', started_at = COALESCE(CASE WHEN $4 = 'deferred' THEN started_at END, now()),
          hostname = $3, heartbeat_at = now(), updated_at = now()
        WHERE id = $1 AND state = $4 AND try_number = $2
@@ -44,7 +41,12 @@ export async function claimTaskTry(
             r.run_id AS "runId", r.logical_date AS "logicalDate", r.data_interval_start AS "dataIntervalStart",
             r.data_interval_end AS "dataIntervalEnd", r.conf, r.dag_version_id AS "dagVersionId"
      FROM claimed c JOIN dag_run r ON r.id = c.dag_run_id`,
-    [args.taskInstanceId, args.tryNumber, args.hostname, args.from ?? 'queued'],
-  );
+);
+
+export async function claimTaskTry(
+  db: Queryable,
+  args: { taskInstanceId: string; tryNumber: number; hostname: string; from?: 'queued' | 'deferred' },
+): Promise<ClaimedTry | null> {
+  const res = await db.query<ClaimedTry>(claimStatement([args.taskInstanceId, args.tryNumber, args.hostname, args.from ?? 'queued']));
   return res.rows[0] ?? null;
 }

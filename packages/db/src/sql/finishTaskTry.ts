@@ -4,7 +4,7 @@
  * running one (a clear or a timeout in between wins). The try row and the
  * output are written in the same statement.
  */
-import type { Queryable } from './queryable';
+import { prepared, type Queryable } from './queryable';
 import type { LogChunk } from './taskLogs';
 import type { SerializedError } from '@sluice/core';
 
@@ -23,9 +23,9 @@ export interface FinishTryArgs {
   logs?: readonly LogChunk[];
 }
 
-export async function finishTaskTry(db: Queryable, args: FinishTryArgs): Promise<{ dagRunId: string; taskId: string } | null> {
-  const res = await db.query<{ dagRunId: string; taskId: string }>(
-    `WITH fin AS (
+const finishStatement = prepared(
+  'finishTaskTry',
+  `WITH fin AS (
        UPDATE task_instance SET state = $3, ended_at = now(), next_retry_at = $4, updated_at = now(),
          duration_ms = (extract(epoch FROM now() - started_at) * 1000)::int,
          external = COALESCE($7::jsonb, external)
@@ -45,7 +45,10 @@ export async function finishTaskTry(db: Queryable, args: FinishTryArgs): Promise
        ON CONFLICT (task_instance_id, try_number, seq) DO NOTHING
      )
      SELECT dag_run_id AS "dagRunId", task_id AS "taskId" FROM fin`,
-    [
+);
+
+export async function finishTaskTry(db: Queryable, args: FinishTryArgs): Promise<{ dagRunId: string; taskId: string } | null> {
+  const res = await db.query<{ dagRunId: string; taskId: string }>(finishStatement([
       args.taskInstanceId,
       args.tryNumber,
       args.to,
@@ -56,10 +59,20 @@ export async function finishTaskTry(db: Queryable, args: FinishTryArgs): Promise
       (args.logs ?? []).map((c) => c.seq),
       (args.logs ?? []).map((c) => c.stream),
       (args.logs ?? []).map((c) => c.text),
-    ],
-  );
+    ]));
   return res.rows[0] ?? null;
 }
+
+const finishRunStatement = prepared(
+  'finishRunIfDone',
+  `UPDATE dag_run SET updated_at = now(), ended_at = now(),
+       state = CASE WHEN EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = $1 AND state IN ('failed', 'upstream_failed'))
+                    THEN 'failed' ELSE 'success' END
+     WHERE id = $1 AND state = 'running'
+       AND NOT EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = $1
+                       AND state NOT IN ('success', 'failed', 'skipped', 'upstream_failed'))
+     RETURNING state`,
+);
 
 /**
  * Ends a run whose task instances are all terminal. Runs after the task's own
@@ -67,18 +80,17 @@ export async function finishTaskTry(db: Queryable, args: FinishTryArgs): Promise
  * later one sees both.
  */
 export async function finishRunIfDone(db: Queryable, dagRunId: string): Promise<'success' | 'failed' | null> {
-  const res = await db.query<{ state: 'success' | 'failed' }>(
-    `UPDATE dag_run SET updated_at = now(), ended_at = now(),
-       state = CASE WHEN EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = $1 AND state IN ('failed', 'upstream_failed'))
-                    THEN 'failed' ELSE 'success' END
-     WHERE id = $1 AND state = 'running'
-       AND NOT EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = $1
-                       AND state NOT IN ('success', 'failed', 'skipped', 'upstream_failed'))
-     RETURNING state`,
-    [dagRunId],
-  );
+  const res = await db.query<{ state: 'success' | 'failed' }>(finishRunStatement([dagRunId]));
   return res.rows[0]?.state ?? null;
 }
+
+const anyUnfinishedStatement = prepared(
+  'anyUnfinished',
+  `SELECT 1 FROM task_instance
+     WHERE dag_run_id = $1 AND task_id = ANY($2::text[])
+       AND state NOT IN ('success', 'failed', 'skipped', 'upstream_failed')
+     LIMIT 1`,
+);
 
 /**
  * Whether any of these task instances of a run has not finished yet. The
@@ -87,12 +99,6 @@ export async function finishRunIfDone(db: Queryable, dagRunId: string): Promise<
  */
 export async function anyUnfinished(db: Queryable, dagRunId: string, taskIds: readonly string[]): Promise<boolean> {
   if (taskIds.length === 0) return false;
-  const res = await db.query(
-    `SELECT 1 FROM task_instance
-     WHERE dag_run_id = $1 AND task_id = ANY($2::text[])
-       AND state NOT IN ('success', 'failed', 'skipped', 'upstream_failed')
-     LIMIT 1`,
-    [dagRunId, taskIds],
-  );
+  const res = await db.query(anyUnfinishedStatement([dagRunId, taskIds]));
   return res.rows.length > 0;
 }

@@ -1,4 +1,4 @@
-import type { Pool, PoolClient, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryConfig, QueryResultRow } from 'pg';
 
 /** A pool or a client inside a transaction: SQL functions accept either. */
 export type Queryable = Pool | PoolClient;
@@ -22,4 +22,14 @@ export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) =>
   } finally {
     client.release();
   }
+}
+
+/**
+ * A statement the hot path runs for every task: named, so each pooled
+ * connection parses and plans it once and then only binds and executes.
+ * Planning one of the CTE transitions costs Postgres several times what
+ * running it does. Names are unique per text: one name, one statement.
+ */
+export function prepared(name: string, text: string): (values: unknown[]) => QueryConfig {
+  return (values) => ({ name: `sluice.${name}`, text, values });
 }

@@ -7,14 +7,13 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import {
-  assertNever,
   isTerminalTaskState,
   type DagRunState,
   type RunDecision,
   type TaskDecision,
   type TaskInstanceView,
 } from '@sluice/core';
-import { withTransaction } from './queryable';
+import { prepared, withTransaction } from './queryable';
 import { failTaskTries } from './failTaskTries';
 import { INTERRUPTED_COLUMNS, interruptedTries, type InterruptedRow, type InterruptedTry } from './interrupted';
 
@@ -68,6 +67,39 @@ const TI_COLUMNS = `id, task_id AS "taskId", state, try_number AS "tryNumber", m
   next_retry_at AS "nextRetryAt", started_at AS "startedAt", heartbeat_at AS "heartbeatAt",
   pool, pool_slots AS "poolSlots", (external IS NOT NULL) AS "hasExternal"`;
 
+const lockDagOfRun = prepared('scheduleRun.lock', `SELECT 1 FROM dag WHERE dag_id = (SELECT dag_id FROM dag_run WHERE id = $1) FOR UPDATE`);
+const readRunHead = prepared(
+  'scheduleRun.head',
+  `SELECT r.id, r.dag_id AS "dagId", r.state, r.started_at AS "startedAt", r.dag_version_id AS "dagVersionId",
+       (SELECT count(*) FROM task_instance WHERE dag_id = r.dag_id AND state IN ('queued', 'running', 'deferred')) AS active,
+       ARRAY(SELECT name FROM pool) AS pools,
+       now() AS now
+     FROM dag_run r WHERE r.id = $1`,
+);
+const readAllTaskInstances = prepared('scheduleRun.all', `SELECT ${TI_COLUMNS} FROM task_instance WHERE dag_run_id = $1`);
+const readSomeTaskInstances = prepared('scheduleRun.some', `SELECT ${TI_COLUMNS} FROM task_instance WHERE dag_run_id = $1 AND task_id = ANY($2::text[])`);
+const setStates = prepared(
+  'scheduleRun.setStates',
+  `UPDATE task_instance ti SET state = d.to_state, updated_at = now(),
+           ended_at = CASE WHEN d.terminal THEN now() ELSE ti.ended_at END,
+           next_retry_at = CASE WHEN d.to_state = 'scheduled' THEN NULL ELSE ti.next_retry_at END
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bool[]) AS d(id, from_state, to_state, terminal)
+         WHERE ti.id = d.id AND ti.state = d.from_state
+         RETURNING ti.id`,
+);
+const enqueueTasks = prepared(
+  'scheduleRun.enqueue',
+  `UPDATE task_instance ti SET state = 'queued', try_number = d.try, queued_at = now(),
+           started_at = NULL, ended_at = NULL, duration_ms = NULL, hostname = NULL, heartbeat_at = NULL, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[]) AS d(id, try)
+         WHERE ti.id = d.id AND ti.state = 'scheduled' AND ti.try_number = d.try - 1
+         RETURNING ti.id, ti.try_number`,
+);
+
+function nothingDone(runState: DagRunState | null): ScheduleRunResult {
+  return { enqueued: [], finished: [], interrupted: [], resumed: [], runState };
+}
+
 export async function scheduleRun(
   pool: Pool,
   runId: string,
@@ -75,51 +107,43 @@ export async function scheduleRun(
   decide: (snapshot: RunSnapshot) => Decisions,
 ): Promise<ScheduleRunResult> {
   return withTransaction(pool, async (client) => {
-    const runRes = await client.query<RunSnapshot['run']>(
-      `SELECT id, dag_id AS "dagId", state, started_at AS "startedAt", dag_version_id AS "dagVersionId"
-       FROM dag_run WHERE id = $1`,
-      [runId],
-    );
-    const run = runRes.rows[0];
-    if (!run || run.state !== 'running') return { enqueued: [], finished: [], interrupted: [], resumed: [], runState: run?.state ?? null };
-    await client.query(`SELECT 1 FROM dag WHERE dag_id = $1 FOR UPDATE`, [run.dagId]);
-    const snapshot = await readSnapshot(client, run, onlyTaskIds);
+    // The lock comes first: everything the decision reads is read after it,
+    // so nothing committed by the previous holder is missed.
+    const locked = await client.query(lockDagOfRun([runId]));
+    if (locked.rowCount === 0) return nothingDone(null);
+    const snapshot = await readSnapshot(client, runId, onlyTaskIds);
+    if (!snapshot || snapshot.run.state !== 'running') return nothingDone(snapshot?.run.state ?? null);
     const decisions = decide(snapshot);
     return applyDecisions(client, snapshot, decisions);
   });
 }
 
-async function readSnapshot(
-  client: PoolClient,
-  run: RunSnapshot['run'],
-  onlyTaskIds: readonly string[] | null,
-): Promise<RunSnapshot> {
-  const tis = await client.query<TaskInstanceRow>(
-    onlyTaskIds
-      ? `SELECT ${TI_COLUMNS} FROM task_instance WHERE dag_run_id = $1 AND task_id = ANY($2::text[])`
-      : `SELECT ${TI_COLUMNS} FROM task_instance WHERE dag_run_id = $1`,
-    onlyTaskIds ? [run.id, onlyTaskIds] : [run.id],
-  );
-  const active = await client.query<{ n: string }>(
-    `SELECT count(*) AS n FROM task_instance WHERE dag_id = $1 AND state IN ('queued', 'running', 'deferred')`,
-    [run.dagId],
-  );
-  const poolNames = [...new Set(tis.rows.map((t) => t.pool))];
-  const poolRows = await client.query<{ name: string; slots: number; used: string }>(
-    `SELECT p.name, p.slots,
-       (SELECT COALESCE(sum(pool_slots), 0) FROM task_instance
-        WHERE pool = p.name AND state IN ('queued', 'running', 'deferred')) AS used
-     FROM pool p WHERE p.name = ANY($1::text[]) ORDER BY p.name FOR UPDATE OF p`,
-    [poolNames],
-  );
-  const now = await client.query<{ now: Date }>(`SELECT now() AS now`);
-  return {
-    run,
-    taskInstances: tis.rows,
-    activeInDag: Number(active.rows[0]?.n ?? 0),
-    pools: new Map(poolRows.rows.map((p) => [p.name, { slots: p.slots, used: Number(p.used) }])),
-    now: now.rows[0]?.now ?? new Date(),
-  };
+/**
+ * Two statements: the run with the DAG's active count, the clock and the
+ * names of the pools that exist (a handful); then the task instances. Pools
+ * are locked in a third only when one of these task instances uses one.
+ */
+async function readSnapshot(client: PoolClient, runId: string, onlyTaskIds: readonly string[] | null): Promise<RunSnapshot | null> {
+  const head = await client.query<RunSnapshot['run'] & { active: string; now: Date; pools: string[] }>(readRunHead([runId]));
+  const row = head.rows[0];
+  if (!row) return null;
+  const { active, now, pools: existingPools, ...run } = row;
+  if (run.state !== 'running') return { run, taskInstances: [], activeInDag: 0, pools: new Map(), now };
+  const tis = await client.query<TaskInstanceRow>(onlyTaskIds ? readSomeTaskInstances([run.id, onlyTaskIds]) : readAllTaskInstances([run.id]));
+  const pools = new Map<string, { slots: number; used: number }>();
+  const existing = new Set(existingPools);
+  const poolNames = [...new Set(tis.rows.map((t) => t.pool))].filter((p) => existing.has(p));
+  if (poolNames.length > 0) {
+    const poolRows = await client.query<{ name: string; slots: number; used: string }>(
+      `SELECT p.name, p.slots,
+         (SELECT COALESCE(sum(pool_slots), 0) FROM task_instance
+          WHERE pool = p.name AND state IN ('queued', 'running', 'deferred')) AS used
+       FROM pool p WHERE p.name = ANY($1::text[]) ORDER BY p.name FOR UPDATE OF p`,
+      [poolNames],
+    );
+    for (const p of poolRows.rows) pools.set(p.name, { slots: p.slots, used: Number(p.used) });
+  }
+  return { run, taskInstances: tis.rows, activeInDag: Number(active), pools, now };
 }
 
 async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisions: Decisions): Promise<ScheduleRunResult> {
@@ -132,72 +156,73 @@ async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisio
   // view stale for that task; its later decisions and the run's are dropped.
   const stale = new Set<string>();
 
+  // A task's decisions apply in their order (none → scheduled, then
+  // enqueue); across tasks, the writes of one kind go in one statement.
+  const rounds: TaskDecision[][] = [];
+  const depth = new Map<string, number>();
   for (const d of decisions.tasks) {
-    const ti = byTask.get(d.taskId);
-    if (!ti || stale.has(d.taskId)) continue;
-    switch (d.type) {
-      case 'set_state': {
-        const terminal = isTerminalTaskState(d.to);
-        const res = await client.query(
-          `UPDATE task_instance SET state = $3, updated_at = now(),
-             ended_at = CASE WHEN $4 THEN now() ELSE ended_at END,
-             next_retry_at = CASE WHEN $3 = 'scheduled' THEN NULL ELSE next_retry_at END
-           WHERE id = $1 AND state = $2`,
-          [ti.id, d.from, d.to, terminal],
-        );
-        if (res.rowCount !== 1) stale.add(d.taskId);
-        else if (terminal) finished.push(d.taskId);
-        break;
+    const k = depth.get(d.taskId) ?? 0;
+    depth.set(d.taskId, k + 1);
+    (rounds[k] ??= []).push(d);
+  }
+
+  for (const round of rounds) {
+    const live = round.filter((d) => byTask.has(d.taskId) && !stale.has(d.taskId));
+    const sets = live.filter((d): d is Extract<TaskDecision, { type: 'set_state' }> => d.type === 'set_state');
+    if (sets.length > 0) {
+      const res = await client.query<{ id: string }>(
+        setStates([sets.map((d) => byTask.get(d.taskId)?.id), sets.map((d) => d.from), sets.map((d) => d.to), sets.map((d) => isTerminalTaskState(d.to))]),
+      );
+      const applied = new Set(res.rows.map((r) => r.id));
+      for (const d of sets) {
+        if (!applied.has(byTask.get(d.taskId)?.id ?? '')) stale.add(d.taskId);
+        else if (isTerminalTaskState(d.to)) finished.push(d.taskId);
       }
-      case 'enqueue': {
-        const res = await client.query<{ try_number: number }>(
-          `UPDATE task_instance SET state = 'queued', try_number = $2, queued_at = now(),
-             started_at = NULL, ended_at = NULL, duration_ms = NULL, hostname = NULL, heartbeat_at = NULL, updated_at = now()
-           WHERE id = $1 AND state = 'scheduled' AND try_number = $2 - 1
-           RETURNING try_number`,
+    }
+    const enqueues = live.filter((d): d is Extract<TaskDecision, { type: 'enqueue' }> => d.type === 'enqueue');
+    if (enqueues.length > 0) {
+      const res = await client.query<{ id: string; try_number: number }>(enqueueTasks([enqueues.map((d) => byTask.get(d.taskId)?.id), enqueues.map((d) => d.tryNumber)]));
+      const applied = new Map(res.rows.map((r) => [r.id, r.try_number]));
+      // In decision order: the queue serves jobs in the order they are added.
+      for (const d of enqueues) {
+        const id = byTask.get(d.taskId)?.id ?? '';
+        const tryNumber = applied.get(id);
+        if (tryNumber === undefined) stale.add(d.taskId);
+        else enqueued.push({ taskInstanceId: id, tryNumber });
+      }
+    }
+    for (const d of live) {
+      const ti = byTask.get(d.taskId);
+      if (!ti || d.type !== 'fail_try') continue;
+      const zombie = d.reason.includes('heartbeat');
+      if (zombie && d.from === 'running' && ti.hasExternal) {
+        const res = await client.query<{ due: Date }>(
+          `UPDATE task_instance SET state = 'deferred', next_retry_at = now(), heartbeat_at = NULL, hostname = NULL, updated_at = now()
+           WHERE id = $1 AND state = 'running' AND try_number = $2
+           RETURNING next_retry_at AS due`,
           [ti.id, d.tryNumber],
         );
         const row = res.rows[0];
-        if (row) enqueued.push({ taskInstanceId: ti.id, tryNumber: row.try_number });
+        if (row) resumed.push({ taskInstanceId: ti.id, tryNumber: d.tryNumber, dueAt: row.due.getTime() });
         else stale.add(d.taskId);
-        break;
+        continue;
       }
-      case 'fail_try': {
-        const zombie = d.reason.includes('heartbeat');
-        if (zombie && d.from === 'running' && ti.hasExternal) {
-          const res = await client.query<{ due: Date }>(
-            `UPDATE task_instance SET state = 'deferred', next_retry_at = now(), heartbeat_at = NULL, hostname = NULL, updated_at = now()
-             WHERE id = $1 AND state = 'running' AND try_number = $2
-             RETURNING next_retry_at AS due`,
-            [ti.id, d.tryNumber],
-          );
-          const row = res.rows[0];
-          if (row) resumed.push({ taskInstanceId: ti.id, tryNumber: d.tryNumber, dueAt: row.due.getTime() });
-          else stale.add(d.taskId);
-          break;
-        }
-        const [applied] = await failTaskTries(client, [
-          {
-            taskInstanceId: ti.id,
-            taskId: d.taskId,
-            from: d.from,
-            tryNumber: d.tryNumber,
-            to: d.to,
-            nextRetryAt: d.nextRetryAt,
-            error: { name: zombie ? 'ZombieTaskError' : 'TaskTimeoutError', message: d.reason },
-          },
-        ]);
-        if (!applied) stale.add(d.taskId);
-        else {
-          if (d.to === 'failed') finished.push(d.taskId);
-          if (ti.hasExternal) interrupted.push({ taskInstanceId: ti.id, tryNumber: d.tryNumber });
-        }
-        break;
+      const [applied] = await failTaskTries(client, [
+        {
+          taskInstanceId: ti.id,
+          taskId: d.taskId,
+          from: d.from,
+          tryNumber: d.tryNumber,
+          to: d.to,
+          nextRetryAt: d.nextRetryAt,
+          error: { name: zombie ? 'ZombieTaskError' : 'TaskTimeoutError', message: d.reason },
+        },
+      ]);
+      if (!applied) stale.add(d.taskId);
+      else {
+        if (d.to === 'failed') finished.push(d.taskId);
+        if (ti.hasExternal) interrupted.push({ taskInstanceId: ti.id, tryNumber: d.tryNumber });
       }
-      case 'waiting':
-        break;
-      default:
-        assertNever(d);
     }
   }
 

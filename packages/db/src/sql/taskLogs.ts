@@ -1,11 +1,18 @@
 /** Task logs live in Postgres so the API serves them whichever machine ran the try. */
-import type { Queryable } from './queryable';
+import { prepared, type Queryable } from './queryable';
 
 export interface LogChunk {
   seq: number;
   stream: 'stdout' | 'stderr' | 'system';
   text: string;
 }
+
+const appendLogsStatement = prepared(
+  'appendTaskLogs',
+  `INSERT INTO task_log (task_instance_id, try_number, seq, stream, text)
+     SELECT $1, $2, c.seq, c.stream, c.text FROM unnest($3::int[], $4::text[], $5::text[]) AS c(seq, stream, text)
+     ON CONFLICT (task_instance_id, try_number, seq) DO NOTHING`,
+);
 
 export async function appendTaskLogs(
   db: Queryable,
@@ -14,12 +21,7 @@ export async function appendTaskLogs(
   chunks: readonly LogChunk[],
 ): Promise<void> {
   if (chunks.length === 0) return;
-  await db.query(
-    `INSERT INTO task_log (task_instance_id, try_number, seq, stream, text)
-     SELECT $1, $2, c.seq, c.stream, c.text FROM unnest($3::int[], $4::text[], $5::text[]) AS c(seq, stream, text)
-     ON CONFLICT (task_instance_id, try_number, seq) DO NOTHING`,
-    [taskInstanceId, tryNumber, chunks.map((c) => c.seq), chunks.map((c) => c.stream), chunks.map((c) => c.text)],
-  );
+  await db.query(appendLogsStatement([taskInstanceId, tryNumber, chunks.map((c) => c.seq), chunks.map((c) => c.stream), chunks.map((c) => c.text)]));
 }
 
 export interface LogRow {
@@ -42,6 +44,12 @@ export async function readTaskLogs(
   return res.rows;
 }
 
+const readOutputsStatement = prepared(
+  'readTaskOutputs',
+  `SELECT ti.task_id, o.value FROM task_instance ti JOIN task_output o ON o.task_instance_id = ti.id
+     WHERE ti.dag_run_id = $1 AND ti.task_id = ANY($2::text[])`,
+);
+
 /** Outputs of the named tasks in a run, for a task reading its upstreams. */
 export async function readTaskOutputs(
   db: Queryable,
@@ -49,10 +57,6 @@ export async function readTaskOutputs(
   taskIds: readonly string[],
 ): Promise<Map<string, unknown>> {
   if (taskIds.length === 0) return new Map();
-  const res = await db.query<{ task_id: string; value: unknown }>(
-    `SELECT ti.task_id, o.value FROM task_instance ti JOIN task_output o ON o.task_instance_id = ti.id
-     WHERE ti.dag_run_id = $1 AND ti.task_id = ANY($2::text[])`,
-    [dagRunId, taskIds],
-  );
+  const res = await db.query<{ task_id: string; value: unknown }>(readOutputsStatement([dagRunId, taskIds]));
   return new Map(res.rows.map((r) => [r.task_id, r.value]));
 }
