@@ -38,7 +38,7 @@ export type { TryFailure } from './sql/failTaskTries';
 export { claimTaskTry } from './sql/claimTaskTry';
 export type { ClaimedTry } from './sql/claimTaskTry';
 export { finishTaskTry, finishRunIfDone, anyUnfinished } from './sql/finishTaskTry';
-export type { FinishTryArgs, TryOutcome } from './sql/finishTaskTry';
+export type { FinishTryArgs, FinishedTry, TryOutcome } from './sql/finishTaskTry';
 export { heartbeatTaskTries } from './sql/heartbeatTaskTries';
 export { deferTaskTry, recordTryExternal, readTryExternals, listOverdueDeferredTries, readTryForCancel } from './sql/deferTaskTry';
 export type { InterruptedTry } from './sql/interrupted';

@@ -211,7 +211,8 @@ async function executeTry(
     res.logger.info({ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber }, 'try was taken away while it ran; outcome dropped');
     return;
   }
-  if (outcome.to !== 'up_for_retry') {
+  // Nothing is left to evaluate in a run this try ended.
+  if (outcome.to !== 'up_for_retry' && finished.runState === null) {
     await scheduleDownstream(res, claim.dagRunId, claim.dagVersionId, [claim.taskId], { succeeded: outcome.to === 'success' });
   }
 }

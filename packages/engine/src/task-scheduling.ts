@@ -75,8 +75,10 @@ async function stillWaiting(
 /**
  * The fast path: evaluates the direct downstream of `finishedTaskIds`, and
  * on through tasks that this pass itself ends (skips, upstream_failed), then
- * ends the run if nothing is left to do. `succeeded` says the finished
- * tasks ended in success, which lets joins still waiting on others be passed over.
+ * ends the run if that pass ended its last tasks. (A run whose last task is
+ * the one that just finished was ended by `finishTaskTry`.) `succeeded` says
+ * the finished tasks ended in success, which lets joins still waiting on
+ * others be passed over.
  */
 export async function scheduleDownstream(
   res: EngineResources,
@@ -89,6 +91,7 @@ export async function scheduleDownstream(
   let frontier = [...finishedTaskIds];
   const seen = new Set<string>();
   let first = true;
+  let endedAny = false;
   while (frontier.length > 0) {
     const only = new Set<string>();
     for (const id of frontier) for (const d of version.downstream.get(id) ?? []) if (!seen.has(d)) only.add(d);
@@ -107,6 +110,7 @@ export async function scheduleDownstream(
     });
     await dispatch(res, result);
     frontier = result.finished;
+    if (frontier.length > 0) endedAny = true;
   }
-  await finishRunIfDone(res.pool, dagRunId);
+  if (endedAny) await finishRunIfDone(res.pool, dagRunId);
 }

@@ -1,12 +1,25 @@
 /**
  * A worker records how a try ended: `running → success | failed |
  * up_for_retry | skipped | deferred`, conditional on the try still being the
- * running one (a clear or a timeout in between wins). The try row and the
- * output are written in the same statement.
+ * running one (a clear or a timeout in between wins). The try row, the
+ * output and the last log lines are written in the same statement; once it
+ * committed, the run is ended if that was its last unfinished task — both in
+ * one round trip.
  */
-import { prepared, type Queryable } from './queryable';
+import type { Pool } from 'pg';
+import { prepared, sendBatch, type Queryable } from './queryable';
 import type { LogChunk } from './taskLogs';
-import type { SerializedError } from '@sluice/core';
+import { taskInstanceStates, terminalTaskStates, type SerializedError } from '@sluice/core';
+
+/**
+ * States a task instance can still leave without a user clearing it, as a SQL
+ * list. Listed rather than negated, so `(dag_run_id, state)` answers "is
+ * anything left in this run" from the unfinished rows alone.
+ */
+const UNFINISHED = taskInstanceStates
+  .filter((s) => !terminalTaskStates.has(s))
+  .map((s) => `'${s}'`)
+  .join(', ');
 
 export type TryOutcome = 'success' | 'failed' | 'up_for_retry' | 'skipped';
 
@@ -47,32 +60,55 @@ const finishStatement = prepared(
      SELECT dag_run_id AS "dagRunId", task_id AS "taskId" FROM fin`,
 );
 
-export async function finishTaskTry(db: Queryable, args: FinishTryArgs): Promise<{ dagRunId: string; taskId: string } | null> {
-  const res = await db.query<{ dagRunId: string; taskId: string }>(finishStatement([
-      args.taskInstanceId,
-      args.tryNumber,
-      args.to,
-      args.nextRetryAt ?? null,
-      args.error ? JSON.stringify(args.error) : null,
-      args.outputJson ?? null,
-      args.external ? JSON.stringify(args.external) : null,
-      (args.logs ?? []).map((c) => c.seq),
-      (args.logs ?? []).map((c) => c.stream),
-      (args.logs ?? []).map((c) => c.text),
-    ]));
-  return res.rows[0] ?? null;
+export interface FinishedTry {
+  dagRunId: string;
+  taskId: string;
+  /** How the run ended, when this was its last unfinished task; else null. */
+  runState: 'success' | 'failed' | null;
 }
 
-const finishRunStatement = prepared(
-  'finishRunIfDone',
-  `UPDATE dag_run SET updated_at = now(), ended_at = now(),
-       state = CASE WHEN EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = $1 AND state IN ('failed', 'upstream_failed'))
+/** Null when the try was not the running one any more (nothing written). */
+export async function finishTaskTry(pool: Pool, args: FinishTryArgs): Promise<FinishedTry | null> {
+  const finish = finishStatement([
+    args.taskInstanceId,
+    args.tryNumber,
+    args.to,
+    args.nextRetryAt ?? null,
+    args.error ? JSON.stringify(args.error) : null,
+    args.outputJson ?? null,
+    args.external ? JSON.stringify(args.external) : null,
+    (args.logs ?? []).map((c) => c.seq),
+    (args.logs ?? []).map((c) => c.stream),
+    (args.logs ?? []).map((c) => c.text),
+  ]);
+  const client = await pool.connect();
+  try {
+    // The run's check runs after the finish committed, in its own snapshot:
+    // of two last tasks finishing together, the later check sees both.
+    const [, fin, , run] = await sendBatch(client, ['BEGIN', finish, 'COMMIT', finishRunOfTaskStatement([args.taskInstanceId])]);
+    const row = (fin?.rows[0] as { dagRunId: string; taskId: string } | undefined) ?? null;
+    if (!row) return null;
+    return { ...row, runState: (run?.rows[0] as { state: 'success' | 'failed' } | undefined)?.state ?? null };
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+/** Ends the run when none of its task instances is unfinished: failed if one failed, else success. */
+function finishRunSql(runId: string): string {
+  return `UPDATE dag_run SET updated_at = now(), ended_at = now(),
+       state = CASE WHEN EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = ${runId} AND state IN ('failed', 'upstream_failed'))
                     THEN 'failed' ELSE 'success' END
-     WHERE id = $1 AND state = 'running'
-       AND NOT EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = $1
-                       AND state NOT IN ('success', 'failed', 'skipped', 'upstream_failed'))
-     RETURNING state`,
-);
+     WHERE id = ${runId} AND state = 'running'
+       AND NOT EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = ${runId} AND state IN (${UNFINISHED}))
+     RETURNING state`;
+}
+
+const finishRunStatement = prepared('finishRunIfDone', finishRunSql('$1'));
+const finishRunOfTaskStatement = prepared('finishRunOfTaskIfDone', finishRunSql('(SELECT dag_run_id FROM task_instance WHERE id = $1)'));
 
 /**
  * Ends a run whose task instances are all terminal. Runs after the task's own
@@ -88,7 +124,7 @@ const anyUnfinishedStatement = prepared(
   'anyUnfinished',
   `SELECT 1 FROM task_instance
      WHERE dag_run_id = $1 AND task_id = ANY($2::text[])
-       AND state NOT IN ('success', 'failed', 'skipped', 'upstream_failed')
+       AND state IN (${UNFINISHED})
      LIMIT 1`,
 );
 

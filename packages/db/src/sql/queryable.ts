@@ -1,4 +1,4 @@
-import type { Pool, PoolClient, QueryConfig, QueryResultRow } from 'pg';
+import pg, { type Pool, type PoolClient, type QueryConfig, type QueryResult, type QueryResultRow } from 'pg';
 
 /** A pool or a client inside a transaction: SQL functions accept either. */
 export type Queryable = Pool | PoolClient;
@@ -32,4 +32,46 @@ export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) =>
  */
 export function prepared(name: string, text: string): (values: unknown[]) => QueryConfig {
   return (values) => ({ name: `sluice.${name}`, text, values });
+}
+
+/**
+ * Several statements in one round trip: their parameters inlined as quoted
+ * literals (pg's own escaping) and sent as one simple-protocol query, one
+ * result per statement. Where a round trip costs more than planning the
+ * statements again — the scheduling transaction on the path from one task
+ * to the next — this trades the plan cache for fewer trips. The statements
+ * run in order; each sees the ones before it, and with an explicit BEGIN
+ * they share one transaction.
+ */
+export async function sendBatch(client: PoolClient, statements: ReadonlyArray<QueryConfig | string>): Promise<QueryResult[]> {
+  const text = statements.map((s) => (typeof s === 'string' ? s : inlineParameters(s))).join(';\n');
+  const res = (await client.query(text)) as QueryResult | QueryResult[];
+  return Array.isArray(res) ? res : [res];
+}
+
+/** A statement's text with `$n` replaced by its value as a literal. */
+export function inlineParameters(statement: QueryConfig): string {
+  const values = statement.values ?? [];
+  return statement.text.replace(/\$(\d+)/g, (_, n: string) => {
+    const i = Number(n) - 1;
+    if (i >= values.length) throw new Error(`statement ${statement.name ?? statement.text.slice(0, 40)} has no value for $${n}`);
+    return toLiteral(values[i]);
+  });
+}
+
+function toLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (Array.isArray(value)) return pg.escapeLiteral(`{${value.map(arrayElement).join(',')}}`);
+  return pg.escapeLiteral(scalar(value));
+}
+
+function arrayElement(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  return `"${scalar(value).replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+function scalar(value: unknown): string {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value);
 }

@@ -5,7 +5,7 @@
  * at once) are taken one at a time by whichever scheduler or worker gets
  * there; every write is still conditional on the state it was decided from.
  */
-import type { Pool, PoolClient } from 'pg';
+import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
 import {
   isTerminalTaskState,
   type DagRunState,
@@ -13,7 +13,7 @@ import {
   type TaskDecision,
   type TaskInstanceView,
 } from '@sluice/core';
-import { prepared, withTransaction } from './queryable';
+import { prepared, sendBatch } from './queryable';
 import { failTaskTries } from './failTaskTries';
 import { INTERRUPTED_COLUMNS, interruptedTries, type InterruptedRow, type InterruptedTry } from './interrupted';
 
@@ -106,33 +106,44 @@ export async function scheduleRun(
   onlyTaskIds: readonly string[] | null,
   decide: (snapshot: RunSnapshot) => Decisions,
 ): Promise<ScheduleRunResult> {
-  return withTransaction(pool, async (client) => {
-    // The lock comes first: everything the decision reads is read after it,
-    // so nothing committed by the previous holder is missed.
-    const locked = await client.query(lockDagOfRun([runId]));
-    if (locked.rowCount === 0) return nothingDone(null);
-    const snapshot = await readSnapshot(client, runId, onlyTaskIds);
-    if (!snapshot || snapshot.run.state !== 'running') return nothingDone(snapshot?.run.state ?? null);
-    const decisions = decide(snapshot);
-    return applyDecisions(client, snapshot, decisions);
-  });
+  const client = await pool.connect();
+  try {
+    const snapshot = await lockAndRead(client, runId, onlyTaskIds);
+    if (!snapshot || snapshot.run.state !== 'running') {
+      await client.query('COMMIT');
+      return nothingDone(snapshot?.run.state ?? null);
+    }
+    // applyDecisions commits.
+    return await applyDecisions(client, snapshot, decide(snapshot));
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
 }
 
 /**
- * Two statements: the run with the DAG's active count, the clock and the
- * names of the pools that exist (a handful); then the task instances. Pools
- * are locked in a third only when one of these task instances uses one.
+ * One round trip: BEGIN, the DAG lock, then the run (with the DAG's active
+ * count, the clock and the names of the pools that exist) and its task
+ * instances. The reads come after the lock, each with its own snapshot, so
+ * nothing the previous holder committed is missed. Pools are locked and
+ * counted in a second trip only when one of these task instances uses one.
  */
-async function readSnapshot(client: PoolClient, runId: string, onlyTaskIds: readonly string[] | null): Promise<RunSnapshot | null> {
-  const head = await client.query<RunSnapshot['run'] & { active: string; now: Date; pools: string[] }>(readRunHead([runId]));
-  const row = head.rows[0];
-  if (!row) return null;
+async function lockAndRead(client: PoolClient, runId: string, onlyTaskIds: readonly string[] | null): Promise<RunSnapshot | null> {
+  const [, locked, head, tis] = await sendBatch(client, [
+    'BEGIN',
+    lockDagOfRun([runId]),
+    readRunHead([runId]),
+    onlyTaskIds ? readSomeTaskInstances([runId, onlyTaskIds]) : readAllTaskInstances([runId]),
+  ]);
+  const row = (head as QueryResult<RunSnapshot['run'] & { active: string; now: Date; pools: string[] }>).rows[0];
+  if (locked?.rowCount !== 1 || !row) return null;
   const { active, now, pools: existingPools, ...run } = row;
-  if (run.state !== 'running') return { run, taskInstances: [], activeInDag: 0, pools: new Map(), now };
-  const tis = await client.query<TaskInstanceRow>(onlyTaskIds ? readSomeTaskInstances([run.id, onlyTaskIds]) : readAllTaskInstances([run.id]));
+  const taskInstances = (tis as QueryResult<TaskInstanceRow>).rows;
   const pools = new Map<string, { slots: number; used: number }>();
   const existing = new Set(existingPools);
-  const poolNames = [...new Set(tis.rows.map((t) => t.pool))].filter((p) => existing.has(p));
+  const poolNames = [...new Set(taskInstances.map((t) => t.pool))].filter((p) => existing.has(p));
   if (poolNames.length > 0) {
     const poolRows = await client.query<{ name: string; slots: number; used: string }>(
       `SELECT p.name, p.slots,
@@ -143,7 +154,7 @@ async function readSnapshot(client: PoolClient, runId: string, onlyTaskIds: read
     );
     for (const p of poolRows.rows) pools.set(p.name, { slots: p.slots, used: Number(p.used) });
   }
-  return { run, taskInstances: tis.rows, activeInDag: Number(active), pools, now };
+  return { run, taskInstances, activeInDag: Number(active), pools, now };
 }
 
 async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisions: Decisions): Promise<ScheduleRunResult> {
@@ -166,31 +177,62 @@ async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisio
     (rounds[k] ??= []).push(d);
   }
 
+  const sets = (round: TaskDecision[]) =>
+    round.filter((d): d is Extract<TaskDecision, { type: 'set_state' }> => d.type === 'set_state' && byTask.has(d.taskId));
+  const enqueues = (round: TaskDecision[]) =>
+    round.filter((d): d is Extract<TaskDecision, { type: 'enqueue' }> => d.type === 'enqueue' && byTask.has(d.taskId));
+  const setStatement = (ds: Array<Extract<TaskDecision, { type: 'set_state' }>>) =>
+    setStates([ds.map((d) => byTask.get(d.taskId)?.id), ds.map((d) => d.from), ds.map((d) => d.to), ds.map((d) => isTerminalTaskState(d.to))]);
+  const enqueueStatement = (ds: Array<Extract<TaskDecision, { type: 'enqueue' }>>) =>
+    enqueueTasks([ds.map((d) => byTask.get(d.taskId)?.id), ds.map((d) => d.tryNumber)]);
+  const setsApplied = (ds: Array<Extract<TaskDecision, { type: 'set_state' }>>, res: QueryResult<{ id: string }>) => {
+    const applied = new Set(res.rows.map((r) => r.id));
+    for (const d of ds) {
+      if (!applied.has(byTask.get(d.taskId)?.id ?? '')) stale.add(d.taskId);
+      else if (isTerminalTaskState(d.to)) finished.push(d.taskId);
+    }
+  };
+  const enqueuesApplied = (ds: Array<Extract<TaskDecision, { type: 'enqueue' }>>, res: QueryResult<{ id: string; try_number: number }>) => {
+    const applied = new Map(res.rows.map((r) => [r.id, r.try_number]));
+    // In decision order: the queue serves jobs in the order they are added.
+    for (const d of ds) {
+      const id = byTask.get(d.taskId)?.id ?? '';
+      const tryNumber = applied.get(id);
+      if (tryNumber === undefined) stale.add(d.taskId);
+      else enqueued.push({ taskInstanceId: id, tryNumber });
+    }
+  };
+
+  if (decisions.run === null && decisions.tasks.every((d) => d.type !== 'fail_try')) {
+    // The common pass (promotions only): every write and the commit in one
+    // round trip. A later write of a task whose earlier one found it moved
+    // is still conditional on the state it needs, so it applies only if
+    // that state is there; what applied is what gets enqueued.
+    const statements: QueryConfig[] = [];
+    const onResult: Array<(res: QueryResult) => void> = [];
+    for (const round of rounds) {
+      const s = sets(round);
+      if (s.length > 0) {
+        statements.push(setStatement(s));
+        onResult.push((res) => setsApplied(s, res as QueryResult<{ id: string }>));
+      }
+      const e = enqueues(round);
+      if (e.length > 0) {
+        statements.push(enqueueStatement(e));
+        onResult.push((res) => enqueuesApplied(e, res as QueryResult<{ id: string; try_number: number }>));
+      }
+    }
+    const results = await sendBatch(client, [...statements, 'COMMIT']);
+    onResult.forEach((apply, i) => apply(results[i] as QueryResult));
+    return { enqueued, finished, interrupted, resumed, runState: snapshot.run.state };
+  }
+
   for (const round of rounds) {
-    const live = round.filter((d) => byTask.has(d.taskId) && !stale.has(d.taskId));
-    const sets = live.filter((d): d is Extract<TaskDecision, { type: 'set_state' }> => d.type === 'set_state');
-    if (sets.length > 0) {
-      const res = await client.query<{ id: string }>(
-        setStates([sets.map((d) => byTask.get(d.taskId)?.id), sets.map((d) => d.from), sets.map((d) => d.to), sets.map((d) => isTerminalTaskState(d.to))]),
-      );
-      const applied = new Set(res.rows.map((r) => r.id));
-      for (const d of sets) {
-        if (!applied.has(byTask.get(d.taskId)?.id ?? '')) stale.add(d.taskId);
-        else if (isTerminalTaskState(d.to)) finished.push(d.taskId);
-      }
-    }
-    const enqueues = live.filter((d): d is Extract<TaskDecision, { type: 'enqueue' }> => d.type === 'enqueue');
-    if (enqueues.length > 0) {
-      const res = await client.query<{ id: string; try_number: number }>(enqueueTasks([enqueues.map((d) => byTask.get(d.taskId)?.id), enqueues.map((d) => d.tryNumber)]));
-      const applied = new Map(res.rows.map((r) => [r.id, r.try_number]));
-      // In decision order: the queue serves jobs in the order they are added.
-      for (const d of enqueues) {
-        const id = byTask.get(d.taskId)?.id ?? '';
-        const tryNumber = applied.get(id);
-        if (tryNumber === undefined) stale.add(d.taskId);
-        else enqueued.push({ taskInstanceId: id, tryNumber });
-      }
-    }
+    const live = round.filter((d) => !stale.has(d.taskId));
+    const s = sets(live);
+    if (s.length > 0) setsApplied(s, await client.query<{ id: string }>(setStatement(s)));
+    const e = enqueues(live);
+    if (e.length > 0) enqueuesApplied(e, await client.query<{ id: string; try_number: number }>(enqueueStatement(e)));
     for (const d of live) {
       const ti = byTask.get(d.taskId);
       if (!ti || d.type !== 'fail_try') continue;
@@ -250,5 +292,6 @@ async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisio
     );
     if (res.rowCount === 1) runState = to;
   }
+  await client.query('COMMIT');
   return { enqueued, finished, interrupted, resumed, runState };
 }

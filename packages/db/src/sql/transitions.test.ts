@@ -1,0 +1,182 @@
+/**
+ * The transitions that batch several statements into one round trip:
+ * parameters inlined as literals must reach Postgres unchanged, the writes
+ * must stay conditional on the state they were decided from, and a run must
+ * end with its last task.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../testing';
+import { claimTaskTry } from './claimTaskTry';
+import { createDagRun } from './createDagRun';
+import { finishTaskTry } from './finishTaskTry';
+import { sendBatch } from './queryable';
+import { scheduleRun, type Decisions } from './scheduleRun';
+import { startQueuedRuns } from './startQueuedRuns';
+
+let t: TestDatabase;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const version = await t.db.pool.query<{ id: string }>(
+    `WITH d AS (INSERT INTO dag (dag_id, file_loc) VALUES ('tr', 'tr.ts'))
+     INSERT INTO dag_version (dag_id, hash, structure, bundle, file_loc) VALUES ('tr', 'h1', '{}', '', 'tr.ts') RETURNING id`,
+  );
+  versionId = version.rows[0]?.id ?? '';
+});
+
+afterAll(async () => {
+  await t?.drop();
+});
+
+let versionId = '';
+let runs = 0;
+
+/** A running run of tasks a, b, c with no dependencies between them. */
+async function startRun(): Promise<{ runId: string; ti: Record<string, string> }> {
+  const now = new Date();
+  const created = await createDagRun(t.db.pool, {
+    dagId: 'tr',
+    runId: `r${++runs}`,
+    runType: 'manual',
+    logicalDate: now,
+    dataIntervalStart: now,
+    dataIntervalEnd: now,
+    conf: {},
+    dagVersionId: versionId,
+    tasks: ['a', 'b', 'c'].map((taskId) => ({ taskId, maxTries: 1, operator: 'fn', pool: 'default_pool', poolSlots: 1, priorityWeight: 1 })),
+  });
+  const runId = created?.id ?? '';
+  await startQueuedRuns(t.db.pool, 'tr', 100);
+  const rows = await t.db.pool.query<{ id: string; task_id: string }>('SELECT id, task_id FROM task_instance WHERE dag_run_id = $1', [runId]);
+  return { runId, ti: Object.fromEntries(rows.rows.map((r) => [r.task_id, r.id])) };
+}
+
+const promote = (taskId: string): Decisions['tasks'] => [
+  { type: 'set_state', taskId, from: 'none', to: 'scheduled', reason: 'test' },
+  { type: 'enqueue', taskId, from: 'scheduled', tryNumber: 1, pool: 'default_pool', poolSlots: 1, priorityWeight: 1 },
+];
+
+async function states(runId: string): Promise<Record<string, string>> {
+  const rows = await t.db.pool.query<{ task_id: string; state: string }>('SELECT task_id, state FROM task_instance WHERE dag_run_id = $1', [runId]);
+  return Object.fromEntries(rows.rows.map((r) => [r.task_id, r.state]));
+}
+
+describe('sendBatch', () => {
+  it('inlines awkward values so that Postgres reads back exactly what was passed', async () => {
+    const values = [
+      `it's a \\ "quote" $1 ; DROP TABLE dag; --`,
+      ['a,b', '{x}', 'q"uote', 'back\\slash', null, '', 'NULL', "o'clock", 'ünï'],
+      [1, -2, 30],
+      new Date('2026-03-29T01:30:00.123Z'),
+      false,
+      null,
+      JSON.stringify({ k: "v'\"\\" }),
+    ];
+    const client = await t.db.pool.connect();
+    try {
+      const [res] = await sendBatch(client, [
+        {
+          text: 'SELECT $1::text AS s, $2::text[] AS arr, $3::int[] AS ints, $4::timestamptz AS at, $5::boolean AS b, $6::text AS n, $7::jsonb AS j',
+          values,
+        },
+      ]);
+      expect(res?.rows[0]).toEqual({ s: values[0], arr: values[1], ints: values[2], at: values[3], b: false, n: null, j: { k: "v'\"\\" } });
+    } finally {
+      client.release();
+    }
+  });
+
+  it('runs the statements in order in one round trip, one result each', async () => {
+    const client = await t.db.pool.connect();
+    try {
+      const results = await sendBatch(client, [
+        'BEGIN',
+        { text: 'CREATE TEMP TABLE batch_probe (v text) ON COMMIT DROP', values: [] },
+        { text: 'INSERT INTO batch_probe VALUES ($1), ($2)', values: ['x', 'y'] },
+        { text: 'SELECT count(*)::int AS n FROM batch_probe', values: [] },
+        'COMMIT',
+      ]);
+      expect(results).toHaveLength(5);
+      expect(results[3]?.rows[0]).toEqual({ n: 2 });
+    } finally {
+      client.release();
+    }
+  });
+});
+
+describe('scheduleRun', () => {
+  it('promotes several tasks with one statement per kind and returns them in decision order', async () => {
+    const { runId, ti } = await startRun();
+    const result = await scheduleRun(t.db.pool, runId, null, () => ({ tasks: [...promote('c'), ...promote('a')], run: null }));
+    expect(result.enqueued).toEqual([
+      { taskInstanceId: ti['c'], tryNumber: 1 },
+      { taskInstanceId: ti['a'], tryNumber: 1 },
+    ]);
+    expect(await states(runId)).toEqual({ a: 'queued', b: 'none', c: 'queued' });
+  });
+
+  it('writes nothing for a task that is not in the state it was decided from, and enqueues the rest', async () => {
+    const { runId, ti } = await startRun();
+    // As if a user marked b between the read and the writes: the decision still says none → scheduled → queued.
+    await t.db.pool.query(`UPDATE task_instance SET state = 'skipped' WHERE id = $1`, [ti['b']]);
+    const result = await scheduleRun(t.db.pool, runId, null, () => ({ tasks: [...promote('a'), ...promote('b')], run: null }));
+    expect(result.enqueued).toEqual([{ taskInstanceId: ti['a'], tryNumber: 1 }]);
+    expect(await states(runId)).toEqual({ a: 'queued', b: 'skipped', c: 'none' });
+  });
+
+  it('reads nothing and writes nothing for a run that is not running', async () => {
+    const { runId } = await startRun();
+    await t.db.pool.query(`UPDATE dag_run SET state = 'failed' WHERE id = $1`, [runId]);
+    let asked = false;
+    const result = await scheduleRun(t.db.pool, runId, null, () => {
+      asked = true;
+      return { tasks: promote('a'), run: null };
+    });
+    expect(asked).toBe(false);
+    expect(result).toMatchObject({ enqueued: [], runState: 'failed' });
+    expect(await states(runId)).toEqual({ a: 'none', b: 'none', c: 'none' });
+  });
+});
+
+describe('finishTaskTry', () => {
+  async function runningTries(): Promise<{ runId: string; ti: Record<string, string> }> {
+    const run = await startRun();
+    await scheduleRun(t.db.pool, run.runId, null, () => ({ tasks: ['a', 'b', 'c'].flatMap(promote), run: null }));
+    for (const id of Object.values(run.ti)) await claimTaskTry(t.db.pool, { taskInstanceId: id, tryNumber: 1, hostname: 'h' });
+    return run;
+  }
+  const runState = async (runId: string) =>
+    (await t.db.pool.query<{ state: string }>('SELECT state FROM dag_run WHERE id = $1', [runId])).rows[0]?.state;
+
+  it('ends the run with its last task, failed when a task failed', async () => {
+    const { runId, ti } = await runningTries();
+    expect(await finishTaskTry(t.db.pool, { taskInstanceId: ti['a'] ?? '', tryNumber: 1, to: 'success', outputJson: '{"rows":3}' })).toEqual({
+      dagRunId: runId,
+      taskId: 'a',
+      runState: null,
+    });
+    expect((await finishTaskTry(t.db.pool, { taskInstanceId: ti['b'] ?? '', tryNumber: 1, to: 'failed' }))?.runState).toBeNull();
+    expect(await runState(runId)).toBe('running');
+    expect((await finishTaskTry(t.db.pool, { taskInstanceId: ti['c'] ?? '', tryNumber: 1, to: 'skipped' }))?.runState).toBe('failed');
+    expect(await runState(runId)).toBe('failed');
+    const out = await t.db.pool.query('SELECT value FROM task_output WHERE task_instance_id = $1', [ti['a']]);
+    expect(out.rows[0]).toEqual({ value: { rows: 3 } });
+  });
+
+  it('ends the run as success when every task succeeded, even when they finish at once', async () => {
+    const { runId, ti } = await runningTries();
+    const ends = await Promise.all(
+      Object.values(ti).map((id) => finishTaskTry(t.db.pool, { taskInstanceId: id, tryNumber: 1, to: 'success', logs: [{ seq: 1, stream: 'stdout', text: "it's done\n" }] })),
+    );
+    expect(await runState(runId)).toBe('success');
+    expect(ends.filter((e) => e?.runState === 'success').length).toBeGreaterThanOrEqual(1);
+    const logs = await t.db.pool.query('SELECT text FROM task_log WHERE task_instance_id = $1', [ti['a']]);
+    expect(logs.rows).toEqual([{ text: "it's done\n" }]);
+  });
+
+  it('writes nothing for a try that is not the running one', async () => {
+    const { runId, ti } = await runningTries();
+    expect(await finishTaskTry(t.db.pool, { taskInstanceId: ti['a'] ?? '', tryNumber: 2, to: 'success' })).toBeNull();
+    expect(await states(runId)).toEqual({ a: 'running', b: 'running', c: 'running' });
+  });
+});
