@@ -2,8 +2,13 @@
  * Records one parse of the DAGs folder: a new version per changed DAG, the
  * current version and file of every DAG, and the import errors — all in one
  * transaction, so readers never see half a parse.
+ *
+ * A parse of a thousand DAGs is a handful of set-based statements, not a few
+ * per DAG, and a version's bundle is only sent when Postgres does not have
+ * that version yet: the scheduler re-parses the folder every few seconds,
+ * and most parses change nothing.
  */
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { withTransaction } from './queryable';
 
 export interface ParsedDag {
@@ -23,58 +28,108 @@ export interface ParsedImportError {
 }
 
 export interface SyncDagsInput {
+  /** A later entry for the same DAG id replaces an earlier one. */
   dags: readonly ParsedDag[];
+  /** A later error for the same file replaces an earlier one. */
   errors: readonly ParsedImportError[];
   parsedAt: Date;
 }
 
+/** Bundle and structure text sent in one INSERT, so a cold parse of many DAGs is not one huge message. */
+const versionBatchChars = 16 * 1024 * 1024;
+
 export async function syncDags(pool: Pool, input: SyncDagsInput): Promise<{ newVersions: string[] }> {
+  const dags = lastPerKey(input.dags, (d) => d.dagId);
+  const errors = lastPerKey(input.errors, (e) => e.fileLoc);
   return withTransaction(pool, async (client) => {
-    const newVersions: string[] = [];
-    for (const d of input.dags) {
-      await client.query(
-        `INSERT INTO dag (dag_id, is_paused, is_active, file_loc, last_parsed_at, updated_at)
-         VALUES ($1, $2, true, $3, $4, now())
-         ON CONFLICT (dag_id) DO UPDATE SET is_active = true, file_loc = EXCLUDED.file_loc,
-           last_parsed_at = EXCLUDED.last_parsed_at, updated_at = now()`,
-        [d.dagId, d.pausedOnCreation, d.fileLoc, input.parsedAt],
+    await client.query(
+      `INSERT INTO dag (dag_id, is_paused, is_active, file_loc, last_parsed_at, updated_at)
+       SELECT d.dag_id, d.is_paused, true, d.file_loc, $4, now()
+       FROM unnest($1::text[], $2::boolean[], $3::text[]) AS d(dag_id, is_paused, file_loc)
+       ON CONFLICT (dag_id) DO UPDATE SET is_active = true, file_loc = EXCLUDED.file_loc,
+         last_parsed_at = EXCLUDED.last_parsed_at, updated_at = now()`,
+      [dags.map((d) => d.dagId), dags.map((d) => d.pausedOnCreation), dags.map((d) => d.fileLoc), input.parsedAt],
+    );
+    const versionIds = await findVersions(client, dags);
+    const created = new Set<string>();
+    for (const batch of batchesOf(dags.filter((d) => !versionIds.has(d.dagId)), versionBatchChars)) {
+      const inserted = await client.query<{ dag_id: string; id: string }>(
+        `INSERT INTO dag_version (dag_id, hash, structure, bundle, file_loc)
+         SELECT v.dag_id, v.hash, v.structure::jsonb, v.bundle, v.file_loc
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(dag_id, hash, structure, bundle, file_loc)
+         ON CONFLICT (dag_id, hash) DO NOTHING
+         RETURNING dag_id, id`,
+        [batch.map((d) => d.dagId), batch.map((d) => d.hash), batch.map((d) => JSON.stringify(d.structure)), batch.map((d) => d.bundle), batch.map((d) => d.fileLoc)],
       );
-      const version = await client.query<{ id: string; created: boolean }>(
-        `WITH ins AS (
-           INSERT INTO dag_version (dag_id, hash, structure, bundle, file_loc)
-           VALUES ($1, $2, $3::jsonb, $4, $5)
-           ON CONFLICT (dag_id, hash) DO NOTHING
-           RETURNING id)
-         SELECT id, true AS created FROM ins
-         UNION ALL
-         SELECT id, false AS created FROM dag_version WHERE dag_id = $1 AND hash = $2
-         LIMIT 1`,
-        [d.dagId, d.hash, JSON.stringify(d.structure), d.bundle, d.fileLoc],
-      );
-      const row = version.rows[0];
-      if (!row) throw new Error(`Could not record version ${d.hash} of DAG ${d.dagId}`);
-      if (row.created) newVersions.push(d.dagId);
-      await client.query(`UPDATE dag SET current_version_id = $2 WHERE dag_id = $1`, [d.dagId, row.id]);
+      for (const row of inserted.rows) {
+        versionIds.set(row.dag_id, row.id);
+        created.add(row.dag_id);
+      }
     }
+    // Another parse committed the same version after we looked: use its row.
+    const raced = dags.filter((d) => !versionIds.has(d.dagId));
+    if (raced.length > 0) for (const [dagId, id] of await findVersions(client, raced)) versionIds.set(dagId, id);
+    const missing = dags.find((d) => !versionIds.has(d.dagId));
+    if (missing) throw new Error(`Could not record version ${missing.hash} of DAG ${missing.dagId}`);
+    await client.query(
+      `UPDATE dag SET current_version_id = v.id
+       FROM unnest($1::text[], $2::uuid[]) AS v(dag_id, id)
+       WHERE dag.dag_id = v.dag_id AND dag.current_version_id IS DISTINCT FROM v.id`,
+      [[...versionIds.keys()], [...versionIds.values()]],
+    );
     // A DAG whose file is gone stops being scheduled (its history stays). A
     // DAG whose file merely broke keeps running on its last good version.
-    const brokenFiles = input.errors.map((e) => e.fileLoc);
+    const brokenFiles = errors.map((e) => e.fileLoc);
     await client.query(
       `UPDATE dag SET is_active = false, updated_at = now()
        WHERE is_active AND NOT (dag_id = ANY($1::text[])) AND NOT (file_loc = ANY($2::text[]))`,
-      [input.dags.map((d) => d.dagId), brokenFiles],
+      [dags.map((d) => d.dagId), brokenFiles],
     );
     await client.query(`DELETE FROM import_error WHERE NOT (file_loc = ANY($1::text[]))`, [brokenFiles]);
-    for (const e of input.errors) {
+    if (errors.length > 0) {
       await client.query(
         `INSERT INTO import_error (file_loc, line, "column", message, created_at)
-         VALUES ($1, $2, $3, $4, $5)
+         SELECT e.file_loc, e.line, e.col, e.message, $5
+         FROM unnest($1::text[], $2::integer[], $3::integer[], $4::text[]) AS e(file_loc, line, col, message)
          ON CONFLICT (file_loc) DO UPDATE SET line = EXCLUDED.line, "column" = EXCLUDED."column",
            message = EXCLUDED.message, created_at = CASE WHEN import_error.message = EXCLUDED.message
              THEN import_error.created_at ELSE EXCLUDED.created_at END`,
-        [e.fileLoc, e.line, e.column, e.message, input.parsedAt],
+        [brokenFiles, errors.map((e) => e.line), errors.map((e) => e.column), errors.map((e) => e.message), input.parsedAt],
       );
     }
-    return { newVersions };
+    return { newVersions: dags.filter((d) => created.has(d.dagId)).map((d) => d.dagId) };
   });
+}
+
+/** Ids of the versions Postgres already has, by DAG id, for each DAG's (id, hash). */
+async function findVersions(client: PoolClient, dags: readonly ParsedDag[]): Promise<Map<string, string>> {
+  const found = await client.query<{ dag_id: string; id: string }>(
+    `SELECT v.dag_id, v.id FROM dag_version v
+     JOIN unnest($1::text[], $2::text[]) AS p(dag_id, hash) ON v.dag_id = p.dag_id AND v.hash = p.hash`,
+    [dags.map((d) => d.dagId), dags.map((d) => d.hash)],
+  );
+  return new Map(found.rows.map((r) => [r.dag_id, r.id]));
+}
+
+/** The items with the last one of each key kept, in order of first appearance. */
+function lastPerKey<T>(items: readonly T[], key: (item: T) => string): T[] {
+  return [...new Map(items.map((item) => [key(item), item])).values()];
+}
+
+/** Consecutive batches whose bundles add up to at most `maxChars` each (a larger bundle goes alone). */
+function batchesOf(dags: readonly ParsedDag[], maxChars: number): ParsedDag[][] {
+  const batches: ParsedDag[][] = [];
+  let current: ParsedDag[] = [];
+  let chars = 0;
+  for (const d of dags) {
+    if (current.length > 0 && chars + d.bundle.length > maxChars) {
+      batches.push(current);
+      current = [];
+      chars = 0;
+    }
+    current.push(d);
+    chars += d.bundle.length;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
