@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --only=handoff,throughput,bullmq,scale,api,loading] [-- --profile] [-- --keep]`
  *
- * --profile writes V8 CPU profiles of the scheduler and workers to bench/profiles/;
+ * --profile writes V8 CPU profiles of the scheduler, API and workers to bench/profiles/;
  * --keep leaves the Sluice schema in Postgres for EXPLAIN ANALYZE.
  *
  * Starts a whole Sluice (scheduler, API and worker processes, a fresh
@@ -133,6 +133,7 @@ async function main(): Promise<number> {
         workers: 2,
         workerConcurrency: WORKER_CONCURRENCY,
         schedulerNodeArgs: prof,
+        apiNodeArgs: prof,
         workerNodeArgs: prof,
         keepSchema: args.keep,
       });

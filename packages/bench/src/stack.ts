@@ -95,6 +95,7 @@ export interface StackOptions {
   workerConcurrency: number;
   /** Extra node arguments for the scheduler (e.g. --cpu-prof). */
   schedulerNodeArgs?: string[];
+  apiNodeArgs?: string[];
   workerNodeArgs?: string[];
   /** Leave the Postgres schema behind for EXPLAIN ANALYZE and timing queries. */
   keepSchema?: boolean;
@@ -142,7 +143,7 @@ export async function startStack(cleanup: Cleanup, opts: StackOptions): Promise<
   // The files do not change during the run: parse them once at start, not every 10 s.
   const scheduler = launch('scheduler', 'scheduler', { SLUICE_DAGS_FOLDER: dagsDir, SLUICE_DAG_PARSE_INTERVAL_MS: '3600000' }, opts.schedulerNodeArgs);
   const port = await freePort();
-  const api = launch('api', 'api', { SLUICE_API_PORT: String(port), SLUICE_API_HOST: '127.0.0.1', SLUICE_WEB_DIST: path.join(dagsDir, 'no-ui') });
+  const api = launch('api', 'api', { SLUICE_API_PORT: String(port), SLUICE_API_HOST: '127.0.0.1', SLUICE_WEB_DIST: path.join(dagsDir, 'no-ui') }, opts.apiNodeArgs);
   const apiUrl = `http://127.0.0.1:${port}`;
 
   const failIfExited = (p: AppProcess) => {

@@ -3,11 +3,9 @@
  * up_for_retry | skipped | deferred`, conditional on the try still being the
  * running one (a clear or a timeout in between wins). The try row, the
  * output and the last log lines are written in the same statement; once it
- * committed, the run is ended if that was its last unfinished task — both in
- * one round trip.
+ * committed, the run is ended if that was its last unfinished task.
  */
-import type { Pool } from 'pg';
-import { prepared, sendBatch, type Queryable } from './queryable';
+import { prepared, type Queryable } from './queryable';
 import type { LogChunk } from './taskLogs';
 import { taskInstanceStates, terminalTaskStates, type SerializedError } from '@sluice/core';
 
@@ -20,6 +18,14 @@ const UNFINISHED = taskInstanceStates
   .filter((s) => !terminalTaskStates.has(s))
   .map((s) => `'${s}'`)
   .join(', ');
+
+/**
+ * Unfinished states a task instance cannot leave for a terminal one without
+ * passing through `running` (or a scheduling pass or user action that checks
+ * the run's end itself after committing). While one of these is in the run,
+ * a finishing try leaves the run's end to whoever finishes that one.
+ */
+const NOT_STARTED = ['none', 'scheduled', 'queued', 'up_for_retry'].map((s) => `'${s}'`).join(', ');
 
 export type TryOutcome = 'success' | 'failed' | 'up_for_retry' | 'skipped';
 
@@ -57,7 +63,9 @@ const finishStatement = prepared(
        SELECT fin.id, $2, c.seq, c.stream, c.text FROM fin, unnest($8::int[], $9::text[], $10::text[]) AS c(seq, stream, text)
        ON CONFLICT (task_instance_id, try_number, seq) DO NOTHING
      )
-     SELECT dag_run_id AS "dagRunId", task_id AS "taskId" FROM fin`,
+     SELECT dag_run_id AS "dagRunId", task_id AS "taskId",
+       EXISTS (SELECT 1 FROM task_instance o WHERE o.dag_run_id = fin.dag_run_id AND o.state IN (${NOT_STARTED})) AS "othersPending"
+     FROM fin`,
 );
 
 export interface FinishedTry {
@@ -67,48 +75,45 @@ export interface FinishedTry {
   runState: 'success' | 'failed' | null;
 }
 
-/** Null when the try was not the running one any more (nothing written). */
-export async function finishTaskTry(pool: Pool, args: FinishTryArgs): Promise<FinishedTry | null> {
-  const finish = finishStatement([
-    args.taskInstanceId,
-    args.tryNumber,
-    args.to,
-    args.nextRetryAt ?? null,
-    args.error ? JSON.stringify(args.error) : null,
-    args.outputJson ?? null,
-    args.external ? JSON.stringify(args.external) : null,
-    (args.logs ?? []).map((c) => c.seq),
-    (args.logs ?? []).map((c) => c.stream),
-    (args.logs ?? []).map((c) => c.text),
-  ]);
-  const client = await pool.connect();
-  try {
-    // The run's check runs after the finish committed, in its own snapshot:
-    // of two last tasks finishing together, the later check sees both.
-    const [, fin, , run] = await sendBatch(client, ['BEGIN', finish, 'COMMIT', finishRunOfTaskStatement([args.taskInstanceId])]);
-    const row = (fin?.rows[0] as { dagRunId: string; taskId: string } | undefined) ?? null;
-    if (!row) return null;
-    return { ...row, runState: (run?.rows[0] as { state: 'success' | 'failed' } | undefined)?.state ?? null };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+/**
+ * Null when the try was not the running one any more (nothing written).
+ *
+ * The run's end is checked after the finish committed, in a new snapshot,
+ * so of two last tasks finishing together the later check sees both. It is
+ * skipped while the run still has a task that has not started: that task's
+ * own finish (or the pass that skips it) checks later.
+ */
+export async function finishTaskTry(db: Queryable, args: FinishTryArgs): Promise<FinishedTry | null> {
+  const res = await db.query<{ dagRunId: string; taskId: string; othersPending: boolean }>(
+    finishStatement([
+      args.taskInstanceId,
+      args.tryNumber,
+      args.to,
+      args.nextRetryAt ?? null,
+      args.error ? JSON.stringify(args.error) : null,
+      args.outputJson ?? null,
+      args.external ? JSON.stringify(args.external) : null,
+      (args.logs ?? []).map((c) => c.seq),
+      (args.logs ?? []).map((c) => c.stream),
+      (args.logs ?? []).map((c) => c.text),
+    ]),
+  );
+  const row = res.rows[0];
+  if (!row) return null;
+  const runState = row.othersPending ? null : await finishRunIfDone(db, row.dagRunId);
+  return { dagRunId: row.dagRunId, taskId: row.taskId, runState };
 }
 
 /** Ends the run when none of its task instances is unfinished: failed if one failed, else success. */
-function finishRunSql(runId: string): string {
-  return `UPDATE dag_run SET updated_at = now(), ended_at = now(),
-       state = CASE WHEN EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = ${runId} AND state IN ('failed', 'upstream_failed'))
+const finishRunStatement = prepared(
+  'finishRunIfDone',
+  `UPDATE dag_run SET updated_at = now(), ended_at = now(),
+       state = CASE WHEN EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = $1 AND state IN ('failed', 'upstream_failed'))
                     THEN 'failed' ELSE 'success' END
-     WHERE id = ${runId} AND state = 'running'
-       AND NOT EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = ${runId} AND state IN (${UNFINISHED}))
-     RETURNING state`;
-}
-
-const finishRunStatement = prepared('finishRunIfDone', finishRunSql('$1'));
-const finishRunOfTaskStatement = prepared('finishRunOfTaskIfDone', finishRunSql('(SELECT dag_run_id FROM task_instance WHERE id = $1)'));
+     WHERE id = $1 AND state = 'running'
+       AND NOT EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = $1 AND state IN (${UNFINISHED}))
+     RETURNING state`,
+);
 
 /**
  * Ends a run whose task instances are all terminal. Runs after the task's own
