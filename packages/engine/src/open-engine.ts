@@ -3,9 +3,10 @@
  * connection with the task queue on it, and the EngineResources over them.
  */
 import type { Logger } from 'pino';
-import { createDb, type Db } from '@sluice/db';
+import { claimTaskTries, createDb, finishTaskTries, type ClaimArgs, type ClaimedTry, type Db, type FinishTryArgs, type FinishedTry } from '@sluice/db';
 import { TaskQueue, createRedis } from '@sluice/queue';
 import type { Redis } from 'ioredis';
+import { Coalescer } from './coalescer';
 import { DagVersionCache } from './dag-cache';
 import { defaultEngineSettings, type EngineResources, type EngineSettings } from './resources';
 
@@ -34,6 +35,8 @@ export function openEngine(opts: OpenEngineOptions): OpenEngine {
   const db = opts.db ?? createDb({ databaseUrl: opts.databaseUrl, ...(opts.dbMax ? { max: opts.dbMax } : {}) });
   const redis = createRedis({ url: opts.redisUrl, name: opts.name });
   const queue = new TaskQueue({ connection: redis, prefix: opts.queuePrefix });
+  const claims = new Coalescer<ClaimArgs, ClaimedTry | null>((batch) => claimTaskTries(db.pool, batch));
+  const finishes = new Coalescer<FinishTryArgs, FinishedTry | null>((batch) => finishTaskTries(db.pool, batch));
   const res: EngineResources = {
     pool: db.pool,
     queue,
@@ -41,6 +44,7 @@ export function openEngine(opts: OpenEngineOptions): OpenEngine {
     logger: opts.logger,
     now: () => new Date(),
     settings: { ...defaultEngineSettings, ...opts.settings },
+    tries: { claim: (args) => claims.call(args), finish: (args) => finishes.call(args) },
   };
   return {
     res,

@@ -5,6 +5,7 @@
  */
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
+import type { ClaimArgs, ClaimedTry, FinishTryArgs, FinishedTry } from '@sluice/db';
 import type { TaskQueue } from '@sluice/queue';
 import type { DagVersionCache } from './dag-cache';
 
@@ -15,6 +16,13 @@ export interface EngineResources {
   logger: Logger;
   now: () => Date;
   settings: EngineSettings;
+  /** Claims and finishes of tries, batched across the tries of this process that end or start together. */
+  tries: TryWrites;
+}
+
+export interface TryWrites {
+  claim(args: ClaimArgs): Promise<ClaimedTry | null>;
+  finish(args: FinishTryArgs): Promise<FinishedTry | null>;
 }
 
 export interface EngineSettings {

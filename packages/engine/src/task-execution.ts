@@ -17,9 +17,7 @@ import {
 } from '@sluice/core';
 import {
   appendTaskLogs,
-  claimTaskTry,
   deferTaskTry,
-  finishTaskTry,
   readTaskOutputs,
   readTryExternals,
   readTryForCancel,
@@ -119,7 +117,7 @@ async function executeTry(
   job: { taskInstanceId: string; tryNumber: number },
   from: 'queued' | 'deferred',
 ): Promise<void> {
-  const claim = await claimTaskTry(res.pool, { taskInstanceId: job.taskInstanceId, tryNumber: job.tryNumber, hostname: wc.hostname, from });
+  const claim = await res.tries.claim({ taskInstanceId: job.taskInstanceId, tryNumber: job.tryNumber, hostname: wc.hostname, from });
   if (!claim) {
     res.logger.debug(job, `try is not ${from} any more; nothing to do`);
     return;
@@ -200,7 +198,7 @@ async function executeTry(
     res.logger.error({ err: toError(raw) }, 'could not write task log');
     return [];
   });
-  const finished = await finishTaskTry(res.pool, { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, ...outcome, logs: tail });
+  const finished = await res.tries.finish({ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, ...outcome, logs: tail });
   // A try taken away keeps its log all the same.
   if (!finished) await appendTaskLogs(res.pool, claim.taskInstanceId, claim.tryNumber, tail);
   // A try stopped from outside (timeout, clear) may leave its external job going.

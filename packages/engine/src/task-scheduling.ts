@@ -66,7 +66,8 @@ async function stillWaiting(
   for (const id of candidates) {
     const task = version.tasks.get(id);
     if (!task || !waitsForAllUpstream.has(task.triggerRule)) continue;
-    const others = task.upstream.filter((u) => !succeeded.has(u));
+    // Last declared first: tasks are queued in the order they are declared, so those end last.
+    const others = task.upstream.filter((u) => !succeeded.has(u)).reverse();
     if (others.length > 0 && (await anyUnfinished(res.pool, dagRunId, others))) waiting.add(id);
   }
   return waiting;

@@ -1,8 +1,9 @@
 /**
- * A worker claims a queued try: `queued → running`, conditional on the try
- * number in its job, so a duplicate job, a cleared task or a second worker
- * all claim nothing. One round trip: the claim, the try row and the run
- * context come back together.
+ * A worker claims queued tries: `queued → running` (or a deferred try's
+ * check: `deferred → running`), each conditional on the try number in its
+ * job, so a duplicate job, a cleared task or a second worker all claim
+ * nothing. One statement for any number of claims: the claim, the try row
+ * and the run context come back together.
  */
 import { prepared, type Queryable } from './queryable';
 
@@ -23,16 +24,26 @@ export interface ClaimedTry {
   dagVersionId: string;
 }
 
+export interface ClaimArgs {
+  taskInstanceId: string;
+  tryNumber: number;
+  hostname: string;
+  from?: 'queued' | 'deferred';
+}
+
 const claimStatement = prepared(
-  'claimTaskTry',
-  `WITH claimed AS (
-       UPDATE task_instance SET state = 'running', started_at = COALESCE(CASE WHEN $4 = 'deferred' THEN started_at END, now()),
-         hostname = $3, heartbeat_at = now(), updated_at = now()
-       WHERE id = $1 AND state = $4 AND try_number = $2
-       RETURNING id, dag_run_id, dag_id, task_id, try_number, max_tries, operator, started_at
+  'claimTaskTries',
+  `WITH c AS (
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS c(id, try, hostname, from_state)
+     ), claimed AS (
+       UPDATE task_instance ti SET state = 'running',
+         started_at = COALESCE(CASE WHEN c.from_state = 'deferred' THEN ti.started_at END, now()),
+         hostname = c.hostname, heartbeat_at = now(), updated_at = now()
+       FROM c WHERE ti.id = c.id AND ti.state = c.from_state AND ti.try_number = c.try
+       RETURNING ti.id, ti.dag_run_id, ti.dag_id, ti.task_id, ti.try_number, ti.max_tries, ti.operator, ti.started_at, ti.hostname
      ), tried AS (
        INSERT INTO task_try (task_instance_id, try_number, state, started_at, hostname)
-       SELECT id, try_number, 'running', started_at, $3 FROM claimed
+       SELECT id, try_number, 'running', started_at, hostname FROM claimed
        ON CONFLICT (task_instance_id, try_number) DO UPDATE
          SET state = 'running', hostname = EXCLUDED.hostname
      )
@@ -43,10 +54,22 @@ const claimStatement = prepared(
      FROM claimed c JOIN dag_run r ON r.id = c.dag_run_id`,
 );
 
-export async function claimTaskTry(
-  db: Queryable,
-  args: { taskInstanceId: string; tryNumber: number; hostname: string; from?: 'queued' | 'deferred' },
-): Promise<ClaimedTry | null> {
-  const res = await db.query<ClaimedTry>(claimStatement([args.taskInstanceId, args.tryNumber, args.hostname, args.from ?? 'queued']));
-  return res.rows[0] ?? null;
+/** The claimed tries, in the order asked; null where there was nothing to claim. */
+export async function claimTaskTries(db: Queryable, claims: readonly ClaimArgs[]): Promise<Array<ClaimedTry | null>> {
+  if (claims.length === 0) return [];
+  const res = await db.query<ClaimedTry>(
+    claimStatement([
+      claims.map((c) => c.taskInstanceId),
+      claims.map((c) => c.tryNumber),
+      claims.map((c) => c.hostname),
+      claims.map((c) => c.from ?? 'queued'),
+    ]),
+  );
+  const byKey = new Map(res.rows.map((r) => [`${r.taskInstanceId}/${r.tryNumber}`, r]));
+  return claims.map((c) => byKey.get(`${c.taskInstanceId}/${c.tryNumber}`) ?? null);
+}
+
+export async function claimTaskTry(db: Queryable, args: ClaimArgs): Promise<ClaimedTry | null> {
+  const [claimed] = await claimTaskTries(db, [args]);
+  return claimed ?? null;
 }

@@ -43,27 +43,31 @@ export interface FinishTryArgs {
 }
 
 const finishStatement = prepared(
-  'finishTaskTry',
-  `WITH fin AS (
-       UPDATE task_instance SET state = $3, ended_at = now(), next_retry_at = $4, updated_at = now(),
-         duration_ms = (extract(epoch FROM now() - started_at) * 1000)::int,
-         external = COALESCE($7::jsonb, external)
-       WHERE id = $1 AND state = 'running' AND try_number = $2
-       RETURNING id, dag_run_id, task_id, ended_at, duration_ms
+  'finishTaskTries',
+  `WITH f AS (
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::jsonb[], $7::jsonb[])
+         AS f(id, try, to_state, next_retry_at, error, output, external)
+     ), fin AS (
+       UPDATE task_instance ti SET state = f.to_state, ended_at = now(), next_retry_at = f.next_retry_at, updated_at = now(),
+         duration_ms = (extract(epoch FROM now() - ti.started_at) * 1000)::int,
+         external = COALESCE(f.external, ti.external)
+       FROM f WHERE ti.id = f.id AND ti.state = 'running' AND ti.try_number = f.try
+       RETURNING ti.id, ti.dag_run_id, ti.task_id, ti.ended_at, ti.duration_ms, f.try, f.to_state, f.error, f.output, f.external
      ), t AS (
-       UPDATE task_try SET state = $3, ended_at = fin.ended_at, duration_ms = fin.duration_ms, error = $5::jsonb,
-         external = COALESCE($7::jsonb, task_try.external)
-       FROM fin WHERE task_try.task_instance_id = fin.id AND task_try.try_number = $2
+       UPDATE task_try tt SET state = fin.to_state, ended_at = fin.ended_at, duration_ms = fin.duration_ms, error = fin.error,
+         external = COALESCE(fin.external, tt.external)
+       FROM fin WHERE tt.task_instance_id = fin.id AND tt.try_number = fin.try
      ), o AS (
        INSERT INTO task_output (task_instance_id, try_number, value)
-       SELECT fin.id, $2, $6::jsonb FROM fin WHERE $6::text IS NOT NULL
+       SELECT fin.id, fin.try, fin.output FROM fin WHERE fin.output IS NOT NULL
        ON CONFLICT (task_instance_id) DO UPDATE SET try_number = EXCLUDED.try_number, value = EXCLUDED.value, created_at = now()
      ), l AS (
        INSERT INTO task_log (task_instance_id, try_number, seq, stream, text)
-       SELECT fin.id, $2, c.seq, c.stream, c.text FROM fin, unnest($8::int[], $9::text[], $10::text[]) AS c(seq, stream, text)
+       SELECT fin.id, fin.try, c.seq, c.stream, c.text
+       FROM unnest($8::uuid[], $9::int[], $10::text[], $11::text[]) AS c(id, seq, stream, text) JOIN fin ON fin.id = c.id
        ON CONFLICT (task_instance_id, try_number, seq) DO NOTHING
      )
-     SELECT dag_run_id AS "dagRunId", task_id AS "taskId",
+     SELECT fin.id AS "taskInstanceId", fin.try AS "tryNumber", fin.dag_run_id AS "dagRunId", fin.task_id AS "taskId",
        EXISTS (SELECT 1 FROM task_instance o WHERE o.dag_run_id = fin.dag_run_id AND o.state IN (${NOT_STARTED})) AS "othersPending"
      FROM fin`,
 );
@@ -71,37 +75,56 @@ const finishStatement = prepared(
 export interface FinishedTry {
   dagRunId: string;
   taskId: string;
-  /** How the run ended, when this was its last unfinished task; else null. */
+  /** How the run ended, when it ended with this finish (this try or one finished with it was its last); else null. */
   runState: 'success' | 'failed' | null;
 }
 
 /**
- * Null when the try was not the running one any more (nothing written).
+ * Ends any number of tries in one statement; returns, in the order asked,
+ * what each finished, or null where the try was not the running one any
+ * more (nothing written for it).
  *
- * The run's end is checked after the finish committed, in a new snapshot,
- * so of two last tasks finishing together the later check sees both. It is
+ * A run's end is checked after the finish committed, in a new snapshot, so
+ * of two last tasks finishing together the later check sees both. It is
  * skipped while the run still has a task that has not started: that task's
  * own finish (or the pass that skips it) checks later.
  */
-export async function finishTaskTry(db: Queryable, args: FinishTryArgs): Promise<FinishedTry | null> {
-  const res = await db.query<{ dagRunId: string; taskId: string; othersPending: boolean }>(
+export async function finishTaskTries(db: Queryable, tries: readonly FinishTryArgs[]): Promise<Array<FinishedTry | null>> {
+  if (tries.length === 0) return [];
+  const logs = tries.flatMap((t) => (t.logs ?? []).map((c) => ({ id: t.taskInstanceId, ...c })));
+  const res = await db.query<{ taskInstanceId: string; tryNumber: number; dagRunId: string; taskId: string; othersPending: boolean }>(
     finishStatement([
-      args.taskInstanceId,
-      args.tryNumber,
-      args.to,
-      args.nextRetryAt ?? null,
-      args.error ? JSON.stringify(args.error) : null,
-      args.outputJson ?? null,
-      args.external ? JSON.stringify(args.external) : null,
-      (args.logs ?? []).map((c) => c.seq),
-      (args.logs ?? []).map((c) => c.stream),
-      (args.logs ?? []).map((c) => c.text),
+      tries.map((t) => t.taskInstanceId),
+      tries.map((t) => t.tryNumber),
+      tries.map((t) => t.to),
+      tries.map((t) => t.nextRetryAt ?? null),
+      tries.map((t) => (t.error ? JSON.stringify(t.error) : null)),
+      tries.map((t) => t.outputJson ?? null),
+      tries.map((t) => (t.external ? JSON.stringify(t.external) : null)),
+      logs.map((c) => c.id),
+      logs.map((c) => c.seq),
+      logs.map((c) => c.stream),
+      logs.map((c) => c.text),
     ]),
   );
-  const row = res.rows[0];
-  if (!row) return null;
-  const runState = row.othersPending ? null : await finishRunIfDone(db, row.dagRunId);
-  return { dagRunId: row.dagRunId, taskId: row.taskId, runState };
+  const runEnds = new Map<string, Promise<'success' | 'failed' | null>>();
+  for (const row of res.rows) {
+    if (!row.othersPending && !runEnds.has(row.dagRunId)) runEnds.set(row.dagRunId, finishRunIfDone(db, row.dagRunId));
+  }
+  const byKey = new Map(res.rows.map((r) => [`${r.taskInstanceId}/${r.tryNumber}`, r]));
+  return Promise.all(
+    tries.map(async (t) => {
+      const row = byKey.get(`${t.taskInstanceId}/${t.tryNumber}`);
+      if (!row) return null;
+      const end = runEnds.get(row.dagRunId);
+      return { dagRunId: row.dagRunId, taskId: row.taskId, runState: end ? await end : null };
+    }),
+  );
+}
+
+export async function finishTaskTry(db: Queryable, args: FinishTryArgs): Promise<FinishedTry | null> {
+  const [finished] = await finishTaskTries(db, [args]);
+  return finished ?? null;
 }
 
 /** Ends the run when none of its task instances is unfinished: failed if one failed, else success. */
@@ -127,9 +150,12 @@ export async function finishRunIfDone(db: Queryable, dagRunId: string): Promise<
 
 const anyUnfinishedStatement = prepared(
   'anyUnfinished',
-  `SELECT 1 FROM task_instance
-     WHERE dag_run_id = $1 AND task_id = ANY($2::text[])
-       AND state IN (${UNFINISHED})
+  `SELECT 1 FROM unnest($2::text[]) AS u(task_id)
+     CROSS JOIN LATERAL (
+       SELECT 1 FROM task_instance ti
+       WHERE ti.dag_run_id = $1 AND ti.task_id = u.task_id AND ti.state IN (${UNFINISHED})
+       LIMIT 1 -- keeps the subquery a probe per id: flattened, Postgres scans every unfinished row of the run
+     ) unfinished
      LIMIT 1`,
 );
 
@@ -137,6 +163,11 @@ const anyUnfinishedStatement = prepared(
  * Whether any of these task instances of a run has not finished yet. The
  * fast path asks it before evaluating a join: while another upstream is
  * still going, a success cannot decide an all_success-style join.
+ *
+ * One index probe per task id, in the order given, stopping at the first
+ * unfinished one: asked by each of a thousand upstreams of a join as they
+ * end, it must not cost a thousand rows each. Callers pass the tasks likely
+ * to end last first.
  */
 export async function anyUnfinished(db: Queryable, dagRunId: string, taskIds: readonly string[]): Promise<boolean> {
   if (taskIds.length === 0) return false;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing';
 import { claimTaskTry } from './claimTaskTry';
 import { createDagRun } from './createDagRun';
-import { finishTaskTry } from './finishTaskTry';
+import { anyUnfinished, finishTaskTry } from './finishTaskTry';
 import { sendBatch } from './queryable';
 import { scheduleRun, type Decisions } from './scheduleRun';
 import { startQueuedRuns } from './startQueuedRuns';
@@ -178,5 +178,17 @@ describe('finishTaskTry', () => {
     const { runId, ti } = await runningTries();
     expect(await finishTaskTry(t.db.pool, { taskInstanceId: ti['a'] ?? '', tryNumber: 2, to: 'success' })).toBeNull();
     expect(await states(runId)).toEqual({ a: 'running', b: 'running', c: 'running' });
+  });
+});
+
+describe('anyUnfinished', () => {
+  it('tells whether any of the named task instances is unfinished', async () => {
+    const { runId, ti } = await startRun();
+    await t.db.pool.query(`UPDATE task_instance SET state = 'success' WHERE id = ANY($1::uuid[])`, [[ti['a'], ti['b']]]);
+    expect(await anyUnfinished(t.db.pool, runId, ['a', 'b'])).toBe(false);
+    expect(await anyUnfinished(t.db.pool, runId, ['b', 'a', 'c'])).toBe(true);
+    expect(await anyUnfinished(t.db.pool, runId, ['c'])).toBe(true);
+    expect(await anyUnfinished(t.db.pool, runId, ['nope'])).toBe(false);
+    expect(await anyUnfinished(t.db.pool, runId, [])).toBe(false);
   });
 });
