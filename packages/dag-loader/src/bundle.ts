@@ -1,12 +1,21 @@
 /**
- * Bundles one DAG file with esbuild: ESM for Node 20, the SDK bundled in,
- * Node built-ins external, an inline source map (without sources content)
- * so stack traces point at the DAG file. The SDK and core are marked free of
- * side effects so only what a DAG uses ends up in its bundle.
+ * Bundles DAG files with esbuild: one ES module per file for Node 20, Node
+ * built-ins external, an inline source map (without sources content) so
+ * stack traces point at the DAG file.
+ *
+ * Every bundle starts with its own copy of the SDK this loader ships with,
+ * so each file's dag() calls land in a registry of its own. That copy is
+ * built once per call, as a script defining `__sluiceSdk`, and esbuild pastes
+ * it at the top of every bundle as its banner; a DAG file's `@sluice/sdk`
+ * imports read from it. Bundling a thousand files then links and prints only
+ * their own code, not the SDK a thousand times over (that was three quarters
+ * of esbuild's time). The source map covers the DAG code only: a frame inside
+ * the SDK shows its position in the bundle.
  */
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import * as esbuild from 'esbuild';
+import * as sdk from '@sluice/sdk';
 
 export interface BundleError {
   line: number | null;
@@ -29,15 +38,14 @@ const coreSrc = dirname(coreEntry);
 /**
  * What the SDK needs from core at runtime. The SDK reaches core through this
  * slim module rather than core's index, which would make esbuild parse zod
- * and cron-parser for every build only to drop them again.
+ * and cron-parser only to drop them again.
  */
 const slimCore = ['errors.ts', 'timezone.ts'].map((f) => `export * from ${JSON.stringify(join(coreSrc, f))};`).join('\n');
 
-const sluicePackages: esbuild.Plugin = {
-  name: 'sluice-packages',
+/** The SDK and core are free of side effects: only what is used ends up in a bundle. */
+const pureSluiceFiles: esbuild.Plugin = {
+  name: 'sluice-pure-files',
   setup(build) {
-    // Every DAG bundle uses the SDK this loader ships with, wherever the DAG folder is.
-    build.onResolve({ filter: /^@sluice\/sdk$/ }, () => ({ path: sdkEntry, sideEffects: false }));
     build.onResolve({ filter: /^@sluice\/core$/ }, (args) =>
       args.importer.startsWith(pureDirs[0] ?? sdkEntry)
         ? { path: 'slim-core', namespace: 'sluice-slim-core', sideEffects: false }
@@ -58,8 +66,46 @@ const sluicePackages: esbuild.Plugin = {
   },
 };
 
+/** The variable the SDK copy at the top of every bundle is assigned to. */
+const sdkGlobal = '__sluiceSdk';
+const sdkExports = Object.keys(sdk).join(', ');
+/** What a DAG file's `@sluice/sdk` resolves to: every SDK export, read from the bundle's copy. */
+const sdkLink = `export const { ${sdkExports} } = ${sdkGlobal};\n`;
+
+const sdkFromBanner: esbuild.Plugin = {
+  name: 'sluice-sdk-from-banner',
+  setup(build) {
+    build.onResolve({ filter: /^@sluice\/sdk$/ }, () => ({ path: 'sdk', namespace: 'sluice-sdk', sideEffects: false }));
+    build.onLoad({ filter: /.*/, namespace: 'sluice-sdk' }, () => ({ contents: sdkLink, loader: 'js' }));
+  },
+};
+
+/** The SDK as a script that puts its exports, as plain properties, in `__sluiceSdk`. */
+async function buildSdkScript(): Promise<string> {
+  const result = await esbuild.build({
+    stdin: {
+      contents: `import { ${sdkExports} } from ${JSON.stringify(sdkEntry)};\n${sdkGlobal} = { ${sdkExports} };\n`,
+      resolveDir: dirname(sdkEntry),
+      loader: 'ts',
+    },
+    // Paths in the script's comments are relative to the SDK, so the text is the same wherever the loader runs.
+    absWorkingDir: dirname(sdkEntry),
+    bundle: true,
+    write: false,
+    platform: 'node',
+    format: 'iife',
+    target: 'node20',
+    legalComments: 'none',
+    logLevel: 'silent',
+    plugins: [pureSluiceFiles],
+  });
+  const text = result.outputFiles?.[0]?.text;
+  if (text === undefined) throw new Error('esbuild produced no SDK script');
+  return `var ${sdkGlobal};\n${text}`;
+}
+
 // Lets bundled CommonJS dependencies call require() inside an ES module.
-const banner = "import { createRequire as __sluiceCreateRequire } from 'node:module';\nconst require = __sluiceCreateRequire(import.meta.url);";
+const requireShim = "import { createRequire as __sluiceCreateRequire } from 'node:module';\nconst require = __sluiceCreateRequire(import.meta.url);";
 
 export interface BundleOptions {
   /** Source map paths are relative to this folder (default: the file's folder), so bundles do not depend on where the checkout lives. */
@@ -85,7 +131,7 @@ const entries: esbuild.Plugin = {
   },
 };
 
-function commonOptions(rootDir: string): esbuild.BuildOptions {
+function commonOptions(rootDir: string, sdkScript: string): esbuild.BuildOptions {
   return {
     absWorkingDir: rootDir,
     bundle: true,
@@ -95,10 +141,10 @@ function commonOptions(rootDir: string): esbuild.BuildOptions {
     target: 'node20',
     sourcemap: 'inline',
     sourcesContent: false,
-    banner: { js: banner },
+    banner: { js: `${requireShim}\n${sdkScript}` },
     legalComments: 'none',
     logLevel: 'silent',
-    plugins: [entries, sluicePackages],
+    plugins: [entries, sdkFromBanner, pureSluiceFiles],
   };
 }
 
@@ -116,10 +162,13 @@ function toBundleError(raw: unknown, rootDir: string, absPath: string): BundleEr
 
 /** Bundles a DAG file; a syntax or resolution error comes back with its line and column (1-based). */
 export async function bundleDagFile(absPath: string, options: BundleOptions = {}): Promise<BundleResult> {
-  const rootDir = options.rootDir ?? dirname(absPath);
+  return bundleAlone(absPath, options.rootDir ?? dirname(absPath), await buildSdkScript());
+}
+
+async function bundleAlone(absPath: string, rootDir: string, sdkScript: string): Promise<BundleResult> {
   try {
     const result = await esbuild.build({
-      ...commonOptions(rootDir),
+      ...commonOptions(rootDir, sdkScript),
       entryPoints: [{ in: `sluice-entry:${absPath}`, out: '__sluice_bundle__' }],
       outdir: rootDir,
     });
@@ -132,17 +181,18 @@ export async function bundleDagFile(absPath: string, options: BundleOptions = {}
 }
 
 /**
- * Bundles many DAG files in one esbuild build, so the SDK and everything the
- * files share is parsed once. Files with errors are found from the error
- * locations and bundled alone to report them; the rest are rebuilt together.
+ * Bundles many DAG files in one esbuild build, so what the files share is
+ * parsed once. Files with errors are found from the error locations and
+ * bundled alone to report them; the rest are rebuilt together.
  */
 export async function bundleDagFiles(absPaths: readonly string[], rootDir: string): Promise<Map<string, BundleResult>> {
   const results = new Map<string, BundleResult>();
+  const sdkScript = await buildSdkScript();
   let pending = [...absPaths];
   while (pending.length > 0) {
     try {
       const result = await esbuild.build({
-        ...commonOptions(rootDir),
+        ...commonOptions(rootDir, sdkScript),
         entryPoints: pending.map((path, i) => ({ in: `sluice-entry:${path}`, out: `__sluice_entry_${i}` })),
         outdir: rootDir,
       });
@@ -158,7 +208,7 @@ export async function bundleDagFiles(absPaths: readonly string[], rootDir: strin
       const broken = pending.filter((p) => failed.has(p));
       // An error outside the DAG files themselves (a shared helper): bundle every file alone.
       const alone = broken.length > 0 ? broken : pending;
-      const single = await Promise.all(alone.map((path) => bundleDagFile(path, { rootDir })));
+      const single = await Promise.all(alone.map((path) => bundleAlone(path, rootDir, sdkScript)));
       alone.forEach((path, i) => results.set(path, single[i] ?? { error: { line: null, column: null, message: 'not bundled' } }));
       pending = broken.length > 0 ? pending.filter((p) => !failed.has(p)) : [];
     }
