@@ -31,7 +31,8 @@ export async function schedulerPass(res: EngineResources, schedulerId: string, h
   }
   for (const run of await listRunsInState(res.pool, 'running')) {
     try {
-      await scheduleWholeRun(res, run.id, run.dagVersionId);
+      // Most passes find nothing the fast path missed: no DAG lock for those.
+      await scheduleWholeRun(res, run.id, run.dagVersionId, { lockOnlyToWrite: true });
       stats.runsEvaluated++;
     } catch (raw) {
       res.logger.error({ err: toError(raw), dagRunId: run.id }, 'could not evaluate run');

@@ -5,7 +5,7 @@
  * the next task starts within milliseconds.
  */
 import { decide, type TaskInstanceView } from '@sluice/core';
-import { anyUnfinished, finishRunIfDone, scheduleRun, type RunSnapshot, type ScheduleRunResult } from '@sluice/db';
+import { anyUnfinished, finishRunIfDone, scheduleRun, type RunSnapshot, type ScheduleRunOptions, type ScheduleRunResult } from '@sluice/db';
 import type { CachedDagVersion } from './dag-cache';
 import type { EngineResources } from './resources';
 
@@ -36,10 +36,15 @@ async function dispatch(res: EngineResources, result: ScheduleRunResult): Promis
   }
 }
 
-/** Evaluates every task instance of a running run (the safety-net pass). */
-export async function scheduleWholeRun(res: EngineResources, dagRunId: string, dagVersionId: string): Promise<ScheduleRunResult> {
+/** Evaluates every task instance of a running run (a run's start, and the safety-net pass). */
+export async function scheduleWholeRun(
+  res: EngineResources,
+  dagRunId: string,
+  dagVersionId: string,
+  opts: ScheduleRunOptions = {},
+): Promise<ScheduleRunResult> {
   const version = await res.dags.get(dagVersionId);
-  const result = await scheduleRun(res.pool, dagRunId, null, (snap) => decide(toDecisionInput(res, version, snap, undefined)));
+  const result = await scheduleRun(res.pool, dagRunId, null, (snap) => decide(toDecisionInput(res, version, snap, undefined)), opts);
   await dispatch(res, result);
   return result;
 }

@@ -100,15 +100,32 @@ function nothingDone(runState: DagRunState | null): ScheduleRunResult {
   return { enqueued: [], finished: [], interrupted: [], resumed: [], runState };
 }
 
+export interface ScheduleRunOptions {
+  /**
+   * Decide first on a snapshot read without the DAG lock, and take the lock
+   * (reading and deciding again under it) only when that decision writes
+   * something. The safety-net pass over a large run mostly finds nothing to
+   * do; this keeps it from holding up the fast path of every worker.
+   */
+  lockOnlyToWrite?: boolean;
+}
+
 export async function scheduleRun(
   pool: Pool,
   runId: string,
   onlyTaskIds: readonly string[] | null,
   decide: (snapshot: RunSnapshot) => Decisions,
+  opts: ScheduleRunOptions = {},
 ): Promise<ScheduleRunResult> {
   const client = await pool.connect();
   try {
-    const snapshot = await lockAndRead(client, runId, onlyTaskIds);
+    if (opts.lockOnlyToWrite) {
+      const peek = await readSnapshot(client, runId, onlyTaskIds, { lock: false });
+      if (!peek || peek.run.state !== 'running') return nothingDone(peek?.run.state ?? null);
+      const d = decide(peek);
+      if (d.run === null && d.tasks.every((t) => t.type === 'waiting')) return nothingDone(peek.run.state);
+    }
+    const snapshot = await readSnapshot(client, runId, onlyTaskIds, { lock: true });
     if (!snapshot || snapshot.run.state !== 'running') {
       await client.query('COMMIT');
       return nothingDone(snapshot?.run.state ?? null);
@@ -124,27 +141,31 @@ export async function scheduleRun(
 }
 
 /**
- * One round trip: BEGIN, the DAG lock, then the run (with the DAG's active
- * count, the clock and the names of the pools that exist) and its task
- * instances. The reads come after the lock, each with its own snapshot, so
- * nothing the previous holder committed is missed. Pools are locked and
- * counted in a second trip only when one of these task instances uses one.
+ * One round trip: (BEGIN and the DAG lock, then) the run with the DAG's
+ * active count, the clock and the names of the pools that exist, and its
+ * task instances. Under the lock the reads come after it, each with its own
+ * snapshot, so nothing the previous holder committed is missed. Pools are
+ * locked and counted in a second trip only when one of these task instances
+ * uses one (and only under the lock).
  */
-async function lockAndRead(client: PoolClient, runId: string, onlyTaskIds: readonly string[] | null): Promise<RunSnapshot | null> {
-  const [, locked, head, tis] = await sendBatch(client, [
-    'BEGIN',
-    lockDagOfRun([runId]),
-    readRunHead([runId]),
-    onlyTaskIds ? readSomeTaskInstances([runId, onlyTaskIds]) : readAllTaskInstances([runId]),
-  ]);
+async function readSnapshot(
+  client: PoolClient,
+  runId: string,
+  onlyTaskIds: readonly string[] | null,
+  opts: { lock: boolean },
+): Promise<RunSnapshot | null> {
+  const reads = [readRunHead([runId]), onlyTaskIds ? readSomeTaskInstances([runId, onlyTaskIds]) : readAllTaskInstances([runId])];
+  const results = await sendBatch(client, opts.lock ? ['BEGIN', lockDagOfRun([runId]), ...reads] : reads);
+  const [head, tis] = results.slice(-2);
+  if (opts.lock && results[1]?.rowCount !== 1) return null;
   const row = (head as QueryResult<RunSnapshot['run'] & { active: string; now: Date; pools: string[] }>).rows[0];
-  if (locked?.rowCount !== 1 || !row) return null;
+  if (!row) return null;
   const { active, now, pools: existingPools, ...run } = row;
   const taskInstances = (tis as QueryResult<TaskInstanceRow>).rows;
   const pools = new Map<string, { slots: number; used: number }>();
   const existing = new Set(existingPools);
   const poolNames = [...new Set(taskInstances.map((t) => t.pool))].filter((p) => existing.has(p));
-  if (poolNames.length > 0) {
+  if (opts.lock && poolNames.length > 0) {
     const poolRows = await client.query<{ name: string; slots: number; used: string }>(
       `SELECT p.name, p.slots,
          (SELECT COALESCE(sum(pool_slots), 0) FROM task_instance

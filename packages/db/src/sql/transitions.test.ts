@@ -136,6 +136,29 @@ describe('scheduleRun', () => {
     expect(result).toMatchObject({ enqueued: [], runState: 'failed' });
     expect(await states(runId)).toEqual({ a: 'none', b: 'none', c: 'none' });
   });
+  it('with lockOnlyToWrite, decides without the DAG lock and takes it only to write', async () => {
+    const { runId, ti } = await startRun();
+    const holder = await t.db.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM dag WHERE dag_id = 'tr' FOR UPDATE`);
+      const idle = await scheduleRun(t.db.pool, runId, null, () => ({ tasks: [{ type: 'waiting', taskId: 'a', reason: 'test' }], run: null }), {
+        lockOnlyToWrite: true,
+      });
+      expect(idle).toMatchObject({ enqueued: [], runState: 'running' });
+      let done = false;
+      const writing = scheduleRun(t.db.pool, runId, null, () => ({ tasks: promote('a'), run: null }), { lockOnlyToWrite: true }).then((r) => {
+        done = true;
+        return r;
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(done).toBe(false);
+      await holder.query('COMMIT');
+      expect((await writing).enqueued).toEqual([{ taskInstanceId: ti['a'], tryNumber: 1 }]);
+    } finally {
+      holder.release();
+    }
+  });
 });
 
 describe('finishTaskTry', () => {
