@@ -4,7 +4,7 @@
  * `ctx.output` type fails a pull request before it reaches production.
  */
 import { resolve } from 'node:path';
-import ts from 'typescript';
+import type ts from 'typescript';
 import { type ImportErrorInfo, type LoadOptions, listDagFiles, loadDagFolder, toFileLoc } from './load-folder';
 
 export interface ValidatedDag {
@@ -19,7 +19,7 @@ export interface ValidateResult {
 }
 
 /** The compiler options of the nearest tsconfig.json above `dir`, or strict defaults. */
-function compilerOptionsFor(dir: string): ts.CompilerOptions {
+function compilerOptionsFor(ts: typeof import('typescript'), dir: string): ts.CompilerOptions {
   const defaults: ts.CompilerOptions = {
     strict: true,
     noUncheckedIndexedAccess: true,
@@ -40,9 +40,12 @@ function compilerOptionsFor(dir: string): ts.CompilerOptions {
 
 /** Type errors in the DAG files under `dir` (not in what they import from elsewhere). */
 export async function typeCheckDagFolder(dir: string): Promise<ImportErrorInfo[]> {
+  // Loaded here, not with the package: the compiler is ~100 MB of memory the
+  // scheduler and workers, which only load and run DAGs, never need.
+  const { default: ts } = await import('typescript');
   const files = await listDagFiles(dir);
   if (files.length === 0) return [];
-  const program = ts.createProgram(files, compilerOptionsFor(dir));
+  const program = ts.createProgram(files, compilerOptionsFor(ts, dir));
   const inFolder = new Set(files.map((f) => resolve(f)));
   const diagnostics = [...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()];
   for (const source of program.getSourceFiles()) {
