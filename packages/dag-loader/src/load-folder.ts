@@ -4,7 +4,7 @@
  * file becomes an import error; the other files keep loading.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { DagValidationError, type DagSpec, toError, validateDag } from '@sluice/core';
@@ -102,14 +102,12 @@ export async function loadDagFolder(dir: string, options: LoadOptions = {}): Pro
       const fileLoc = toFileLoc(dir, absPath);
       const bundled = bundles.get(absPath) ?? { error: { line: null, column: null, message: 'not bundled' } };
       if ('error' in bundled) return { fileLoc, absPath, bundle: null, specs: [], error: { fileLoc, ...bundled.error } };
-      // The source map resolves the DAG file next to the bundle: <bundleDir>/<fileLoc>.
-      const bundleDir = join(workDir, createHash('sha256').update(fileLoc).digest('hex').slice(0, 16));
-      await mkdir(bundleDir, { recursive: true });
-      const bundlePath = join(bundleDir, '__sluice_bundle__.mjs');
+      // Every bundle sits directly in workDir, so its source map resolves the DAG file to <workDir>/<fileLoc>.
+      const bundlePath = join(workDir, `${createHash('sha256').update(fileLoc).digest('hex').slice(0, 16)}.mjs`);
       await writeFile(bundlePath, bundled.code);
       const evaluated = await pool.evaluate(fileLoc, bundlePath);
       if ('specs' in evaluated) return { fileLoc, absPath, bundle: bundled.code, specs: evaluated.specs, error: null };
-      const where = locateInStack(evaluated.error.stack, join(bundleDir, ...fileLoc.split('/')));
+      const where = locateInStack(evaluated.error.stack, join(workDir, ...fileLoc.split('/')));
       return {
         fileLoc,
         absPath,
@@ -136,8 +134,8 @@ async function collect(outcomes: FileOutcome[]): Promise<LoadResult> {
       continue;
     }
     if (outcome.specs.length === 0 || outcome.bundle === null) continue;
-    const source = await readFile(outcome.absPath, 'utf8');
-    const problems: Array<{ message: string; at: { line: number; column: number } | null }> = [];
+    /** What went wrong, and the text (a DAG id) to point at in the file. */
+    const problems: Array<{ message: string; quoted: string }> = [];
     for (const raw of outcome.specs) {
       let spec: DagSpec;
       try {
@@ -145,13 +143,13 @@ async function collect(outcomes: FileOutcome[]): Promise<LoadResult> {
       } catch (thrown) {
         const err = toError(thrown);
         const dagId = err instanceof DagValidationError ? err.dagId : describeId(raw);
-        problems.push({ message: err.message, at: locateQuoted(source, dagId) });
+        problems.push({ message: err.message, quoted: dagId });
         continue;
       }
       const earlier = definedIn.get(spec.dagId);
       if (earlier !== undefined) {
         const where = earlier === outcome.fileLoc ? 'earlier in this file' : `in ${earlier}`;
-        problems.push({ message: `DAG "${spec.dagId}" is already defined ${where}; DAG ids must be unique`, at: locateQuoted(source, spec.dagId) });
+        problems.push({ message: `DAG "${spec.dagId}" is already defined ${where}; DAG ids must be unique`, quoted: spec.dagId });
         continue;
       }
       definedIn.set(spec.dagId, outcome.fileLoc);
@@ -159,10 +157,12 @@ async function collect(outcomes: FileOutcome[]): Promise<LoadResult> {
     }
     const first = problems[0];
     if (first) {
+      // The source is read only here: few files have a problem to point at.
+      const at = locateQuoted(await readFile(outcome.absPath, 'utf8'), first.quoted);
       errors.push({
         fileLoc: outcome.fileLoc,
-        line: first.at?.line ?? null,
-        column: first.at?.column ?? null,
+        line: at?.line ?? null,
+        column: at?.column ?? null,
         message: problems.map((p) => p.message).join('\n'),
       });
     }
