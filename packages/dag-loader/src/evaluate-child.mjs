@@ -1,8 +1,9 @@
 // @ts-check
 /**
- * Child process that imports DAG bundles one at a time for the loader and
- * reports the DAG specs each defines. Plain JavaScript on purpose: it only
- * imports bundles, and must start fast without a TypeScript loader.
+ * Child process that imports DAG bundles for the loader, one at a time in
+ * the order they arrive, and reports the DAG specs each defines. Plain
+ * JavaScript on purpose: it only imports bundles, and must start fast
+ * without a TypeScript loader.
  * Protocol (IPC): parent sends { id, fileLoc, bundlePath }; child answers
  * { id, specs } or { id, error: { message, stack } }. A crash outside an
  * import is reported as { crash: { message, stack } } before exiting.
@@ -36,7 +37,8 @@ function crash(raw) {
 process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
 
-process.on('message', async (/** @type {{ id: number; fileLoc: string; bundlePath: string }} */ msg) => {
+/** @param {{ id: number; fileLoc: string; bundlePath: string }} msg */
+async function evaluate(msg) {
   try {
     const mod = await import(pathToFileURL(msg.bundlePath).href);
     const registered = mod[registryExport];
@@ -46,5 +48,11 @@ process.on('message', async (/** @type {{ id: number; fileLoc: string; bundlePat
   } catch (raw) {
     process.send?.({ id: msg.id, error: plain(raw) });
   }
+}
+
+// Files arrive ahead of time; each is imported after the one before it has finished.
+let previous = Promise.resolve();
+process.on('message', (/** @type {{ id: number; fileLoc: string; bundlePath: string }} */ msg) => {
+  previous = previous.then(() => evaluate(msg));
 });
 process.send?.({ ready: true });

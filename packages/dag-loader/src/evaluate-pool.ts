@@ -1,16 +1,21 @@
 /**
  * Evaluates DAG bundles in a small pool of child processes, so user code can
  * neither crash nor hang the process that loads DAGs. Each child imports many
- * files, one at a time: a crash, exit or timeout is blamed on the file in
- * flight. When that file was not the first in its child, an earlier file may
- * have caused it (a stray timer), so it is retried once in a fresh child
- * before it is blamed.
+ * files, one at a time, in the order they were sent; a few are sent ahead so
+ * a child never waits on the parent between files. A crash, exit or timeout
+ * is blamed on the file being imported, and the files sent after it go to
+ * another child. When that file was not the first in its child, an earlier
+ * file may have caused it (a stray timer), so it is retried once in a fresh
+ * child before it is blamed.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { registryExport } from './bundle';
 
 const childScript = fileURLToPath(new URL('./evaluate-child.mjs', import.meta.url));
+
+/** Files a child holds at once: the one it imports and the ones queued behind it. */
+const sendAhead = 4;
 
 export interface EvalError {
   message: string;
@@ -32,57 +37,88 @@ type ChildMessage =
   | { id: number; error: EvalError }
   | { crash: EvalError };
 
+interface Sent {
+  id: number;
+  job: Job;
+}
+
 class Slot {
   #child: ChildProcess | null = null;
+  /** Files the current child has answered. */
   #evaluated = 0;
+  /** Sent to the current child and not answered yet, in order: the first is being imported. */
+  #sent: Sent[] = [];
+  #timer: NodeJS.Timeout | undefined;
   #stderrTail = '';
   #nextId = 0;
 
-  constructor(private readonly timeoutMs: number) {}
+  constructor(
+    private readonly timeoutMs: number,
+    /** Takes back jobs sent to a lost child that never started, to be sent again first. */
+    private readonly giveBack: (jobs: Job[]) => void,
+    /** Called whenever this slot can take more jobs. */
+    private readonly onFree: () => void,
+  ) {}
 
-  /** Runs one job; resolves with its outcome, or with null when the job should be retried in a fresh child. */
-  run(job: Job): Promise<EvalOutcome | null> {
+  get room(): number {
+    return sendAhead - this.#sent.length;
+  }
+
+  send(job: Job): void {
     const child = this.#ensureChild();
     const id = ++this.#nextId;
-    const firstInChild = this.#evaluated === 0;
-    this.#evaluated += 1;
-    return new Promise((resolve) => {
-      let settled = false;
-      const finish = (outcome: EvalOutcome | null, killChild: boolean): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-        if (killChild) this.#discard(child);
-        resolve(outcome);
-      };
-      const blame = (message: string): void => {
-        const retry = !firstInChild && !job.retried;
-        finish(retry ? null : { error: { message, stack: null } }, true);
-      };
-      const onMessage = (msg: ChildMessage): void => {
-        if ('crash' in msg) {
-          const retry = !firstInChild && !job.retried;
-          finish(retry ? null : { error: { message: `uncaught error while importing: ${msg.crash.message}`, stack: msg.crash.stack } }, true);
-        } else if ('id' in msg && msg.id === id) {
-          finish('error' in msg ? { error: msg.error } : { specs: msg.specs }, false);
-        }
-      };
-      const onExit = (code: number | null, signal: NodeJS.Signals | null): void => {
-        const how = signal ? `was killed by ${signal}` : `exited with code ${code ?? 'unknown'}`;
-        const tail = this.#stderrTail.trim();
-        blame(`the process importing this file ${how}${tail ? `: ${tail.slice(-500)}` : ''}`);
-      };
-      const timer = setTimeout(() => blame(`importing this file took longer than ${this.timeoutMs} ms (does it wait on something at import time?)`), this.timeoutMs);
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-      child.send({ id, fileLoc: job.fileLoc, bundlePath: job.bundlePath });
-    });
+    this.#sent.push({ id, job });
+    if (this.#sent.length === 1) this.#startTimer();
+    child.send({ id, fileLoc: job.fileLoc, bundlePath: job.bundlePath });
   }
 
   close(): void {
     if (this.#child) this.#discard(this.#child);
+  }
+
+  #startTimer(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#fail(`importing this file took longer than ${this.timeoutMs} ms (does it wait on something at import time?)`, null);
+    }, this.timeoutMs);
+  }
+
+  #onMessage(msg: ChildMessage): void {
+    if ('crash' in msg) {
+      this.#fail(`uncaught error while importing: ${msg.crash.message}`, msg.crash.stack);
+      return;
+    }
+    const head = this.#sent[0];
+    if (!('id' in msg) || !head || msg.id !== head.id) return;
+    this.#sent.shift();
+    this.#evaluated += 1;
+    clearTimeout(this.#timer);
+    if (this.#sent.length > 0) this.#startTimer();
+    head.job.resolve('error' in msg ? { error: msg.error } : { specs: msg.specs });
+    this.onFree();
+  }
+
+  #onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    const how = signal ? `was killed by ${signal}` : `exited with code ${code ?? 'unknown'}`;
+    const tail = this.#stderrTail.trim();
+    this.#fail(`the process importing this file ${how}${tail ? `: ${tail.slice(-500)}` : ''}`, null);
+  }
+
+  /**
+   * The child is lost while importing the oldest file it has not answered: blame that
+   * file, or, when an earlier file in this child may be the cause, import it
+   * again in a fresh child. The files sent behind it never started; they are
+   * given back to the pool as they were.
+   */
+  #fail(message: string, stack: string | null): void {
+    const [head, ...behind] = this.#sent;
+    this.#sent = [];
+    clearTimeout(this.#timer);
+    if (this.#child) this.#discard(this.#child);
+    if (behind.length > 0) this.giveBack(behind.map((s) => s.job));
+    if (head && this.#evaluated > 0 && !head.job.retried) this.send({ ...head.job, retried: true });
+    else head?.job.resolve({ error: { message, stack } });
+    this.onFree();
   }
 
   #ensureChild(): ChildProcess {
@@ -95,6 +131,14 @@ class Slot {
     child.stderr?.setEncoding('utf8').on('data', (d: string) => {
       this.#stderrTail = (this.#stderrTail + d).slice(-2000);
     });
+    child.on('message', (msg: ChildMessage) => {
+      if (this.#child === child) this.#onMessage(msg);
+    });
+    child.once('exit', (code, signal) => {
+      if (this.#child === child) this.#onExit(code, signal);
+    });
+    // A send to a child that just died fails here; its exit (or the timeout) settles the jobs.
+    child.on('error', () => undefined);
     // A child must never keep the loading process alive.
     child.unref();
     child.channel?.unref();
@@ -106,7 +150,6 @@ class Slot {
 
   #discard(child: ChildProcess): void {
     if (this.#child === child) this.#child = null;
-    child.removeAllListeners('message');
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
 }
@@ -118,23 +161,18 @@ export interface EvaluatorPool {
 
 /** A pool of `size` children; `timeoutMs` bounds one file's import. */
 export function createEvaluatorPool(size: number, timeoutMs: number): EvaluatorPool {
-  const slots = Array.from({ length: Math.max(1, size) }, () => new Slot(timeoutMs));
   const queue: Job[] = [];
-  const idle = [...slots];
-
   const pump = (): void => {
-    while (idle.length > 0 && queue.length > 0) {
-      const slot = idle.pop();
-      const job = queue.shift();
-      if (!slot || !job) return;
-      void slot.run(job).then((outcome) => {
-        idle.push(slot);
-        if (outcome === null) queue.unshift({ ...job, retried: true });
-        else job.resolve(outcome);
-        pump();
-      });
+    for (const slot of slots) {
+      while (slot.room > 0 && queue.length > 0) {
+        const job = queue.shift();
+        if (job) slot.send(job);
+      }
     }
   };
+  // A slot gives jobs back from its event handlers, then calls pump.
+  const giveBack = (jobs: Job[]): void => void queue.unshift(...jobs);
+  const slots = Array.from({ length: Math.max(1, size) }, () => new Slot(timeoutMs, giveBack, pump));
 
   return {
     evaluate(fileLoc, bundlePath) {
