@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
+import { TaskQueue } from '@sluice/queue';
 import { startHarness, waitFor, type Harness } from './harness';
 
 let h: Harness | null = null;
@@ -63,6 +64,39 @@ describe('a DAG run', () => {
     const run = await h.trigger('chain');
     const done = await h.waitForRun('chain', run.runId, ['success', 'failed'], 10_000);
     expect(done.state).toBe('success');
+  });
+
+  it('runs the next task of a chain in the slot the finished one held, without a trip through the queue', async () => {
+    const gateFile = path.join(os.tmpdir(), `sluice-handoff-${process.pid}-${Date.now()}`);
+    h = await startHarness({
+      dags: {
+        'handoff.ts': `
+import { dag, fn, shell } from '@sluice/sdk';
+export const d = dag({ id: 'handoff', schedule: null, start: '2026-01-01' });
+const gate = d.task('gate', shell({ command: 'while [ ! -f ${gateFile} ]; do sleep 0.05; done' }));
+const second = d.task('second', { upstream: [gate] }, fn(async () => 2));
+d.task('third', { upstream: [second] }, fn(async (ctx) => ctx.output(second) + 1));
+`,
+      },
+    });
+    await h.scheduler.close();
+    const run = await h.trigger('handoff');
+    await h.waitForTask('handoff', run.runId, 'gate', ['running']);
+    // No worker takes a job from a paused queue: what runs next must not need one.
+    const queue = new TaskQueue({ connection: h.redis, prefix: h.prefix });
+    try {
+      await queue.queue.pause();
+      await fs.writeFile(gateFile, 'go');
+      const done = await h.waitForRun('handoff', run.runId, ['success', 'failed']);
+      expect(done.state).toBe('success');
+      const third = await request(h.app).get(`/api/v1/dags/handoff/runs/${encodeURIComponent(run.runId)}/tasks/third`);
+      expect(third.body.output).toBe(3);
+      expect(await queue.queue.getWaitingCount()).toBe(0);
+    } finally {
+      await queue.queue.resume();
+      await queue.close();
+      await fs.rm(gateFile, { force: true });
+    }
   });
 
   it('runs a join of 40 parallel upstreams exactly once from the fast path alone', async () => {

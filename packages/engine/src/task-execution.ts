@@ -210,8 +210,22 @@ async function executeTry(
     return;
   }
   // Nothing is left to evaluate in a run this try ended.
-  if (outcome.to !== 'up_for_retry' && finished.runState === null) {
-    await scheduleDownstream(res, claim.dagRunId, claim.dagVersionId, [claim.taskId], { succeeded: outcome.to === 'success' });
+  if (outcome.to === 'up_for_retry' || finished.runState !== null) return;
+  const next = await scheduleDownstream(res, claim.dagRunId, claim.dagVersionId, [claim.taskId], {
+    succeeded: outcome.to === 'success',
+    keepOne: true,
+  });
+  // The next task runs here, in the slot this try held: no trip through Redis.
+  if (next) await runKeptTry(res, wc, next);
+}
+
+async function runKeptTry(res: EngineResources, wc: WorkerContext, next: { taskInstanceId: string; tryNumber: number }): Promise<void> {
+  try {
+    await executeTry(res, wc, next, 'queued');
+  } catch (raw) {
+    // Not claimed (or claimed and lost): a job lets any worker take it, or drop it if it ran.
+    res.logger.warn({ err: toError(raw), ...next }, 'could not run the next try here; putting it on the queue');
+    await res.queue.enqueueRuns([next]);
   }
 }
 

@@ -26,15 +26,20 @@ function toDecisionInput(res: EngineResources, version: CachedDagVersion, snap: 
   };
 }
 
-/** Puts on the queue what a scheduling pass decided, after its transaction committed. */
-async function dispatch(res: EngineResources, result: ScheduleRunResult): Promise<void> {
-  await res.queue.enqueueRuns(result.enqueued);
+/**
+ * Puts on the queue what a scheduling pass decided, after its transaction
+ * committed — all but `keep`, a try the caller runs itself.
+ */
+async function dispatch(res: EngineResources, result: ScheduleRunResult, keep: TryRef | null = null): Promise<void> {
+  await res.queue.enqueueRuns(keep ? result.enqueued.filter((e) => e !== keep) : result.enqueued);
   await res.queue.enqueueCancels(result.interrupted);
   for (const r of result.resumed) {
     res.logger.warn(r, 'the worker waiting on an external job is gone; another worker resumes the wait');
     await res.queue.enqueueCheck(r);
   }
 }
+
+type TryRef = ScheduleRunResult['enqueued'][number];
 
 /** Evaluates every task instance of a running run (a run's start, and the safety-net pass). */
 export async function scheduleWholeRun(
@@ -85,19 +90,25 @@ async function stillWaiting(
  * the one that just finished was ended by `finishTaskTry`.) `succeeded` says
  * the finished tasks ended in success, which lets joins still waiting on
  * others be passed over.
+ *
+ * With `keepOne`, the first try this queues is not put on the queue but
+ * returned: the worker whose try just ended runs it in the slot it holds,
+ * saving the trip through Redis. Should it fail to start it, it enqueues it
+ * (and the reconciler would, for a queued try with no job).
  */
 export async function scheduleDownstream(
   res: EngineResources,
   dagRunId: string,
   dagVersionId: string,
   finishedTaskIds: readonly string[],
-  opts: { succeeded?: boolean } = {},
-): Promise<void> {
+  opts: { succeeded?: boolean; keepOne?: boolean } = {},
+): Promise<TryRef | null> {
   const version = await res.dags.get(dagVersionId);
   let frontier = [...finishedTaskIds];
   const seen = new Set<string>();
   let first = true;
   let endedAny = false;
+  let kept: TryRef | null = null;
   while (frontier.length > 0) {
     const only = new Set<string>();
     for (const id of frontier) for (const d of version.downstream.get(id) ?? []) if (!seen.has(d)) only.add(d);
@@ -114,9 +125,12 @@ export async function scheduleDownstream(
       // Whether the run is over is not for a partial view to say.
       return { tasks: decisions.tasks, run: null };
     });
-    await dispatch(res, result);
+    const keep: TryRef | null = opts.keepOne && !kept ? (result.enqueued[0] ?? null) : null;
+    await dispatch(res, result, keep);
+    kept ??= keep;
     frontier = result.finished;
     if (frontier.length > 0) endedAny = true;
   }
   if (endedAny) await finishRunIfDone(res.pool, dagRunId);
+  return kept;
 }

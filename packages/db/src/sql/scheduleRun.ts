@@ -96,6 +96,17 @@ const enqueueTasks = prepared(
          RETURNING ti.id, ti.try_number`,
 );
 
+/**
+ * A scheduling pass commits without waiting for its WAL to reach the disk:
+ * what it writes is derived from task states already committed, so a
+ * Postgres crash that loses it loses nothing the next pass does not decide
+ * again (a job enqueued for it finds its try not queued and does nothing).
+ * Anything that builds on it — a claim, a finish — commits synchronously,
+ * and its flush carries this commit's WAL, which comes before it. Saves a
+ * WAL flush (~1.2 ms here) on the path from one task to the next. ADR 0006.
+ */
+const NO_FLUSH_WAIT = 'SET LOCAL synchronous_commit = off';
+
 function nothingDone(runState: DagRunState | null): ScheduleRunResult {
   return { enqueued: [], finished: [], interrupted: [], resumed: [], runState };
 }
@@ -243,7 +254,7 @@ async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisio
         onResult.push((res) => enqueuesApplied(e, res as QueryResult<{ id: string; try_number: number }>));
       }
     }
-    const results = await sendBatch(client, [...statements, 'COMMIT']);
+    const results = await sendBatch(client, [...statements, NO_FLUSH_WAIT, 'COMMIT']);
     onResult.forEach((apply, i) => apply(results[i] as QueryResult));
     return { enqueued, finished, interrupted, resumed, runState: snapshot.run.state };
   }
@@ -313,6 +324,6 @@ async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisio
     );
     if (res.rowCount === 1) runState = to;
   }
-  await client.query('COMMIT');
+  await sendBatch(client, [NO_FLUSH_WAIT, 'COMMIT']);
   return { enqueued, finished, interrupted, resumed, runState };
 }
