@@ -301,7 +301,8 @@ async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisio
   }
 
   let runState: DagRunState | null = snapshot.run.state;
-  const run = stale.size > 0 ? null : decisions.run;
+  // A try resumed instead of failed is not what the run's decision assumed either.
+  const run = stale.size > 0 || resumed.length > 0 ? null : decisions.run;
   if (run) {
     if (run.type === 'fail_run_timeout') {
       // Airflow skips what a timed-out run left unfinished; a worker running
