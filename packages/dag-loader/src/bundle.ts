@@ -4,16 +4,17 @@
  * stack traces point at the DAG file.
  *
  * Every bundle starts with its own copy of the SDK this loader ships with,
- * so each file's dag() calls land in a registry of its own. That copy is
- * built once per call, as a script defining `__sluiceSdk`, and esbuild pastes
- * it at the top of every bundle as its banner; a DAG file's `@sluice/sdk`
- * imports read from it. Bundling a thousand files then links and prints only
- * their own code, not the SDK a thousand times over (that was three quarters
- * of esbuild's time). The source map covers the DAG code only: a frame inside
- * the SDK shows its position in the bundle.
+ * so each file's dag() calls land in a registry of its own, which the bundle
+ * exports. That copy is built once per call, as a script defining
+ * `__sluiceSdk`, and esbuild pastes it at the top of every bundle as its
+ * banner; a DAG file's `@sluice/sdk` imports read from it, and the DAG file
+ * itself is the entry point. Bundling a thousand files then links and prints
+ * only their own code, not the SDK a thousand times over (that was three
+ * quarters of esbuild's time). The source map covers the DAG code only: a
+ * frame inside the SDK shows its position in the bundle.
  */
 import { createRequire } from 'node:module';
-import { basename, dirname, join, relative, sep } from 'node:path';
+import { basename, dirname, join, sep } from 'node:path';
 import * as esbuild from 'esbuild';
 import * as sdk from '@sluice/sdk';
 
@@ -72,16 +73,23 @@ const sdkExports = Object.keys(sdk).join(', ');
 /** What a DAG file's `@sluice/sdk` resolves to: every SDK export, read from the bundle's copy. */
 const sdkLink = `export const { ${sdkExports} } = ${sdkGlobal};\n`;
 
-const sdkFromBanner: esbuild.Plugin = {
-  name: 'sluice-sdk-from-banner',
+const sdkFromPrelude: esbuild.Plugin = {
+  name: 'sluice-sdk-from-prelude',
   setup(build) {
     build.onResolve({ filter: /^@sluice\/sdk$/ }, () => ({ path: 'sdk', namespace: 'sluice-sdk', sideEffects: false }));
     build.onLoad({ filter: /.*/, namespace: 'sluice-sdk' }, () => ({ contents: sdkLink, loader: 'js' }));
   },
 };
 
-/** The SDK as a script that puts its exports, as plain properties, in `__sluiceSdk`. */
-async function buildSdkScript(): Promise<string> {
+// Lets bundled CommonJS dependencies call require() inside an ES module.
+const requireShim = "import { createRequire as __sluiceCreateRequire } from 'node:module';\nconst require = __sluiceCreateRequire(import.meta.url);\n";
+
+/**
+ * What every bundle starts with: the require shim, the SDK as a script that
+ * puts its exports (as plain properties) in `__sluiceSdk`, and the export of
+ * that copy's registry.
+ */
+async function buildPrelude(): Promise<string> {
   const result = await esbuild.build({
     stdin: {
       contents: `import { ${sdkExports} } from ${JSON.stringify(sdkEntry)};\n${sdkGlobal} = { ${sdkExports} };\n`,
@@ -99,39 +107,17 @@ async function buildSdkScript(): Promise<string> {
     logLevel: 'silent',
     plugins: [pureSluiceFiles],
   });
-  const text = result.outputFiles?.[0]?.text;
-  if (text === undefined) throw new Error('esbuild produced no SDK script');
-  return `var ${sdkGlobal};\n${text}`;
+  const script = result.outputFiles?.[0]?.text;
+  if (script === undefined) throw new Error('esbuild produced no SDK script');
+  return `${requireShim}var ${sdkGlobal};\n${script}export const ${registryExport} = ${sdkGlobal}.registeredDags;\n`;
 }
-
-// Lets bundled CommonJS dependencies call require() inside an ES module.
-const requireShim = "import { createRequire as __sluiceCreateRequire } from 'node:module';\nconst require = __sluiceCreateRequire(import.meta.url);";
 
 export interface BundleOptions {
   /** Source map paths are relative to this folder (default: the file's folder), so bundles do not depend on where the checkout lives. */
   rootDir?: string;
 }
 
-const entryNamespace = 'sluice-entry';
-
-/** The synthetic entry of one DAG file's bundle: the file, then its SDK copy's registry. */
-function entryContents(rootDir: string, absPath: string): string {
-  const entryImport = './' + relative(rootDir, absPath).split(sep).join('/');
-  return `import ${JSON.stringify(entryImport)};\nexport { registeredDags as ${registryExport} } from '@sluice/sdk';\n`;
-}
-
-const entries: esbuild.Plugin = {
-  name: 'sluice-entries',
-  setup(build) {
-    build.onResolve({ filter: /^sluice-entry:/ }, (args) => ({ path: args.path.slice('sluice-entry:'.length), namespace: entryNamespace }));
-    build.onLoad({ filter: /.*/, namespace: entryNamespace }, (args) => {
-      const rootDir = build.initialOptions.absWorkingDir ?? dirname(args.path);
-      return { contents: entryContents(rootDir, args.path), resolveDir: rootDir, loader: 'ts' };
-    });
-  },
-};
-
-function commonOptions(rootDir: string, sdkScript: string): esbuild.BuildOptions {
+function commonOptions(rootDir: string, prelude: string): esbuild.BuildOptions {
   return {
     absWorkingDir: rootDir,
     bundle: true,
@@ -141,10 +127,10 @@ function commonOptions(rootDir: string, sdkScript: string): esbuild.BuildOptions
     target: 'node20',
     sourcemap: 'inline',
     sourcesContent: false,
-    banner: { js: `${requireShim}\n${sdkScript}` },
+    banner: { js: prelude },
     legalComments: 'none',
     logLevel: 'silent',
-    plugins: [entries, sdkFromBanner, pureSluiceFiles],
+    plugins: [sdkFromPrelude, pureSluiceFiles],
   };
 }
 
@@ -162,14 +148,14 @@ function toBundleError(raw: unknown, rootDir: string, absPath: string): BundleEr
 
 /** Bundles a DAG file; a syntax or resolution error comes back with its line and column (1-based). */
 export async function bundleDagFile(absPath: string, options: BundleOptions = {}): Promise<BundleResult> {
-  return bundleAlone(absPath, options.rootDir ?? dirname(absPath), await buildSdkScript());
+  return bundleAlone(absPath, options.rootDir ?? dirname(absPath), await buildPrelude());
 }
 
-async function bundleAlone(absPath: string, rootDir: string, sdkScript: string): Promise<BundleResult> {
+async function bundleAlone(absPath: string, rootDir: string, prelude: string): Promise<BundleResult> {
   try {
     const result = await esbuild.build({
-      ...commonOptions(rootDir, sdkScript),
-      entryPoints: [{ in: `sluice-entry:${absPath}`, out: '__sluice_bundle__' }],
+      ...commonOptions(rootDir, prelude),
+      entryPoints: [{ in: absPath, out: '__sluice_bundle__' }],
       outdir: rootDir,
     });
     const output = result.outputFiles?.[0];
@@ -187,13 +173,13 @@ async function bundleAlone(absPath: string, rootDir: string, sdkScript: string):
  */
 export async function bundleDagFiles(absPaths: readonly string[], rootDir: string): Promise<Map<string, BundleResult>> {
   const results = new Map<string, BundleResult>();
-  const sdkScript = await buildSdkScript();
+  const prelude = await buildPrelude();
   let pending = [...absPaths];
   while (pending.length > 0) {
     try {
       const result = await esbuild.build({
-        ...commonOptions(rootDir, sdkScript),
-        entryPoints: pending.map((path, i) => ({ in: `sluice-entry:${path}`, out: `__sluice_entry_${i}` })),
+        ...commonOptions(rootDir, prelude),
+        entryPoints: pending.map((path, i) => ({ in: path, out: `__sluice_entry_${i}` })),
         outdir: rootDir,
       });
       const outputs = new Map((result.outputFiles ?? []).map((o) => [basename(o.path), o.text]));
@@ -208,7 +194,7 @@ export async function bundleDagFiles(absPaths: readonly string[], rootDir: strin
       const broken = pending.filter((p) => failed.has(p));
       // An error outside the DAG files themselves (a shared helper): bundle every file alone.
       const alone = broken.length > 0 ? broken : pending;
-      const single = await Promise.all(alone.map((path) => bundleAlone(path, rootDir, sdkScript)));
+      const single = await Promise.all(alone.map((path) => bundleAlone(path, rootDir, prelude)));
       alone.forEach((path, i) => results.set(path, single[i] ?? { error: { line: null, column: null, message: 'not bundled' } }));
       pending = broken.length > 0 ? pending.filter((p) => !failed.has(p)) : [];
     }
