@@ -3,14 +3,14 @@
  * (written once per hash to os.tmpdir()/sluice-bundles/<hash>.mjs) and looks
  * task functions up by DAG and task id. Modules are cached per hash.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DagSpec } from '@sluice/core';
 import type { AnyTaskRef, TaskFunction } from '@sluice/sdk';
 import { registryExport } from './bundle';
+import { writeOnce } from './write-once';
 
 /** The part of an SDK Dag a bundle exposes to the worker. */
 interface BundledDag {
@@ -32,26 +32,12 @@ const cache = new Map<string, Promise<DagModule>>();
 /** Directory bundles are written to. */
 export const bundleCacheDir = (): string => join(tmpdir(), 'sluice-bundles');
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function load(bundle: string, hash: string): Promise<DagModule> {
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(hash)) throw new Error(`invalid bundle hash ${JSON.stringify(hash)}`);
   const dir = bundleCacheDir();
   await mkdir(dir, { recursive: true });
   const path = join(dir, `${hash}.mjs`);
-  if (!(await exists(path))) {
-    // Written under a unique name and renamed, so a reader never sees half a file.
-    const temp = join(dir, `${hash}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-    await writeFile(temp, bundle);
-    await rename(temp, path);
-  }
+  await writeOnce(path, bundle);
   // Stack traces from task code then point at the DAG file, not the bundle.
   process.setSourceMapsEnabled(true);
   const mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;

@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DagSpec } from '@sluice/core';
 import { bundleDagFile } from './bundle';
 import { dagVersionHash } from './hash';
-import { type ImportErrorInfo, type LoadResult, listDagFiles, loadDagFolder } from './load-folder';
+import { type ImportErrorInfo, type LoadResult, listDagFiles, loadCacheDir, loadDagFolder } from './load-folder';
 
 const fixtures = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
 
@@ -45,6 +46,16 @@ describe('loadDagFolder on a folder of good DAG files', () => {
   it('gives the same hash when nothing changed', async () => {
     const again = await loadDagFolder(fixtures('clean'));
     expect(again.dags.map((d) => d.hash)).toEqual(result.dags.map((d) => d.hash));
+  });
+
+  it('does not write a bundle again that an earlier load wrote', async () => {
+    const etl = result.dags.find((d) => d.dagId === 'fixture_etl');
+    const path = join(loadCacheDir(), `${createHash('sha256').update(etl?.bundle ?? '').digest('hex').slice(0, 32)}.mjs`);
+    expect(readFileSync(path, 'utf8')).toBe(etl?.bundle);
+    const before = statSync(path);
+    await loadDagFolder(fixtures('clean'));
+    const after = statSync(path);
+    expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
   });
 });
 
