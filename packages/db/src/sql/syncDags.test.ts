@@ -113,6 +113,13 @@ describe('syncDags', () => {
     ]);
   });
 
+  it('records more new versions than one INSERT can carry parameters for', async () => {
+    const dags = Array.from({ length: 13_200 }, (_, i) => parsed(`d${i}`, 'h1', { bundle: '', structure: {} }));
+    const result = await syncDags(t.db.pool, { parsedAt, dags, errors: [] });
+    expect(result.newVersions).toHaveLength(13_200);
+    expect(await versionCount()).toBe(13_200);
+  });
+
   it('keeps the last entry when a DAG or a file appears twice', async () => {
     const result = await syncDags(t.db.pool, {
       parsedAt,

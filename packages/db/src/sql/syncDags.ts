@@ -35,8 +35,8 @@ export interface SyncDagsInput {
   parsedAt: Date;
 }
 
-/** Bundle and structure text sent in one INSERT, so a cold parse of many DAGs is not one huge message. */
-const versionBatchChars = 16 * 1024 * 1024;
+/** Versions sent in one INSERT: a cold parse of many DAGs is not one huge message, nor over Postgres' 65,535 parameters. */
+const versionBatch = { maxChars: 16 * 1024 * 1024, maxRows: 1000 };
 
 export async function syncDags(pool: Pool, input: SyncDagsInput): Promise<{ newVersions: string[] }> {
   const dags = lastPerKey(input.dags, (d) => d.dagId);
@@ -52,14 +52,14 @@ export async function syncDags(pool: Pool, input: SyncDagsInput): Promise<{ newV
     );
     const versionIds = await findVersions(client, dags);
     const created = new Set<string>();
-    for (const batch of batchesOf(dags.filter((d) => !versionIds.has(d.dagId)), versionBatchChars)) {
+    for (const batch of batchesOf(dags.filter((d) => !versionIds.has(d.dagId)), versionBatch)) {
+      // One parameter per value, not arrays: a bundle goes over the wire as is, without array quoting on either side.
+      const rows = batch.map((_, i) => `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}::jsonb, $${i * 5 + 4}, $${i * 5 + 5})`);
       const inserted = await client.query<{ dag_id: string; id: string }>(
-        `INSERT INTO dag_version (dag_id, hash, structure, bundle, file_loc)
-         SELECT v.dag_id, v.hash, v.structure::jsonb, v.bundle, v.file_loc
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS v(dag_id, hash, structure, bundle, file_loc)
+        `INSERT INTO dag_version (dag_id, hash, structure, bundle, file_loc) VALUES ${rows.join(', ')}
          ON CONFLICT (dag_id, hash) DO NOTHING
          RETURNING dag_id, id`,
-        [batch.map((d) => d.dagId), batch.map((d) => d.hash), batch.map((d) => JSON.stringify(d.structure)), batch.map((d) => d.bundle), batch.map((d) => d.fileLoc)],
+        batch.flatMap((d) => [d.dagId, d.hash, JSON.stringify(d.structure), d.bundle, d.fileLoc]),
       );
       for (const row of inserted.rows) {
         versionIds.set(row.dag_id, row.id);
@@ -116,13 +116,13 @@ function lastPerKey<T>(items: readonly T[], key: (item: T) => string): T[] {
   return [...new Map(items.map((item) => [key(item), item])).values()];
 }
 
-/** Consecutive batches whose bundles add up to at most `maxChars` each (a larger bundle goes alone). */
-function batchesOf(dags: readonly ParsedDag[], maxChars: number): ParsedDag[][] {
+/** Consecutive batches of at most `maxRows` DAGs whose bundles add up to at most `maxChars` (a larger bundle goes alone). */
+function batchesOf(dags: readonly ParsedDag[], limits: { maxChars: number; maxRows: number }): ParsedDag[][] {
   const batches: ParsedDag[][] = [];
   let current: ParsedDag[] = [];
   let chars = 0;
   for (const d of dags) {
-    if (current.length > 0 && chars + d.bundle.length > maxChars) {
+    if (current.length > 0 && (chars + d.bundle.length > limits.maxChars || current.length >= limits.maxRows)) {
       batches.push(current);
       current = [];
       chars = 0;
