@@ -4,7 +4,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '@sluice/api';
 import { createTestDatabase, readConnectionSettings, type TestDatabase } from '@sluice/db';
-import { DagVersionCache, defaultEngineSettings } from '@sluice/engine';
+import { DagVersionCache, createTryWrites, defaultEngineSettings } from '@sluice/engine';
 import { TaskQueue, createRedis } from '@sluice/queue';
 import type { Redis } from 'ioredis';
 
@@ -28,7 +28,7 @@ function app(secretKey?: string) {
   const logger = pino({ level: 'silent' });
   return createApp({
     db: tdb.db,
-    engine: { pool: tdb.db.pool, queue, dags: new DagVersionCache(tdb.db.pool), logger, now: () => new Date(), settings: defaultEngineSettings },
+    engine: { pool: tdb.db.pool, queue, dags: new DagVersionCache(tdb.db.pool), logger, now: () => new Date(), settings: defaultEngineSettings, tries: createTryWrites(tdb.db.pool) },
     logger,
     pingRedis: async () => true,
     ...(secretKey ? { secretKey } : {}),

@@ -17,5 +17,5 @@ export { TaskLogWriter } from './log-writer';
 export type { LogStream, LogWriterOptions } from './log-writer';
 export { validateConf } from './conf';
 export { preflight } from './preflight';
-export { openEngine } from './open-engine';
+export { createTryWrites, openEngine } from './open-engine';
 export type { OpenEngine, OpenEngineOptions } from './open-engine';

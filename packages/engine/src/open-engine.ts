@@ -2,13 +2,14 @@
  * The wiring every process does the same way: a database pool, a Redis
  * connection with the task queue on it, and the EngineResources over them.
  */
+import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 import { claimTaskTries, createDb, finishTaskTries, type ClaimArgs, type ClaimedTry, type Db, type FinishTryArgs, type FinishedTry } from '@sluice/db';
 import { TaskQueue, createRedis } from '@sluice/queue';
 import type { Redis } from 'ioredis';
 import { Coalescer } from './coalescer';
 import { DagVersionCache } from './dag-cache';
-import { defaultEngineSettings, type EngineResources, type EngineSettings } from './resources';
+import { defaultEngineSettings, type EngineResources, type EngineSettings, type TryWrites } from './resources';
 
 export interface OpenEngineOptions {
   databaseUrl: string;
@@ -35,8 +36,6 @@ export function openEngine(opts: OpenEngineOptions): OpenEngine {
   const db = opts.db ?? createDb({ databaseUrl: opts.databaseUrl, ...(opts.dbMax ? { max: opts.dbMax } : {}) });
   const redis = createRedis({ url: opts.redisUrl, name: opts.name });
   const queue = new TaskQueue({ connection: redis, prefix: opts.queuePrefix });
-  const claims = new Coalescer<ClaimArgs, ClaimedTry | null>((batch) => claimTaskTries(db.pool, batch));
-  const finishes = new Coalescer<FinishTryArgs, FinishedTry | null>((batch) => finishTaskTries(db.pool, batch));
   const res: EngineResources = {
     pool: db.pool,
     queue,
@@ -44,7 +43,7 @@ export function openEngine(opts: OpenEngineOptions): OpenEngine {
     logger: opts.logger,
     now: () => new Date(),
     settings: { ...defaultEngineSettings, ...opts.settings },
-    tries: { claim: (args) => claims.call(args), finish: (args) => finishes.call(args) },
+    tries: createTryWrites(db.pool),
   };
   return {
     res,
@@ -56,4 +55,11 @@ export function openEngine(opts: OpenEngineOptions): OpenEngine {
       if (!opts.db) await db.close();
     },
   };
+}
+
+/** Claims and finishes of this process's tries, each batched with those made while one is in flight. */
+export function createTryWrites(pool: Pool): TryWrites {
+  const claims = new Coalescer<ClaimArgs, ClaimedTry | null>((batch) => claimTaskTries(pool, batch));
+  const finishes = new Coalescer<FinishTryArgs, FinishedTry | null>((batch) => finishTaskTries(pool, batch));
+  return { claim: (args) => claims.call(args), finish: (args) => finishes.call(args) };
 }

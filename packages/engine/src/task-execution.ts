@@ -116,8 +116,9 @@ async function executeTry(
   wc: WorkerContext,
   job: { taskInstanceId: string; tryNumber: number },
   from: 'queued' | 'deferred',
+  claimed?: ClaimedTry,
 ): Promise<void> {
-  const claim = await res.tries.claim({ taskInstanceId: job.taskInstanceId, tryNumber: job.tryNumber, hostname: wc.hostname, from });
+  const claim = claimed ?? (await res.tries.claim({ taskInstanceId: job.taskInstanceId, tryNumber: job.tryNumber, hostname: wc.hostname, from }));
   if (!claim) {
     res.logger.debug(job, `try is not ${from} any more; nothing to do`);
     return;
@@ -213,20 +214,11 @@ async function executeTry(
   if (outcome.to === 'up_for_retry' || finished.runState !== null) return;
   const next = await scheduleDownstream(res, claim.dagRunId, claim.dagVersionId, [claim.taskId], {
     succeeded: outcome.to === 'success',
-    keepOne: true,
+    claimFor: wc.hostname,
   });
-  // The next task runs here, in the slot this try held: no trip through Redis.
-  if (next) await runKeptTry(res, wc, next);
-}
-
-async function runKeptTry(res: EngineResources, wc: WorkerContext, next: { taskInstanceId: string; tryNumber: number }): Promise<void> {
-  try {
-    await executeTry(res, wc, next, 'queued');
-  } catch (raw) {
-    // Not claimed (or claimed and lost): a job lets any worker take it, or drop it if it ran.
-    res.logger.warn({ err: toError(raw), ...next }, 'could not run the next try here; putting it on the queue');
-    await res.queue.enqueueRuns([next]);
-  }
+  // The next task runs here, in the slot this try held: claimed with its
+  // promotion, it took no trip through Redis.
+  if (next) await executeTry(res, wc, next, 'queued', next);
 }
 
 function failureOutcome(err: Error, claim: ClaimedTry, task: TaskSpec | null, now: Date) {

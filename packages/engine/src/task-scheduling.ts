@@ -5,7 +5,15 @@
  * the next task starts within milliseconds.
  */
 import { decide, type TaskInstanceView } from '@sluice/core';
-import { anyUnfinished, finishRunIfDone, scheduleRun, type RunSnapshot, type ScheduleRunOptions, type ScheduleRunResult } from '@sluice/db';
+import {
+  anyUnfinished,
+  finishRunIfDone,
+  scheduleRun,
+  type ClaimedTry,
+  type RunSnapshot,
+  type ScheduleRunOptions,
+  type ScheduleRunResult,
+} from '@sluice/db';
 import type { CachedDagVersion } from './dag-cache';
 import type { EngineResources } from './resources';
 
@@ -26,20 +34,15 @@ function toDecisionInput(res: EngineResources, version: CachedDagVersion, snap: 
   };
 }
 
-/**
- * Puts on the queue what a scheduling pass decided, after its transaction
- * committed — all but `keep`, a try the caller runs itself.
- */
-async function dispatch(res: EngineResources, result: ScheduleRunResult, keep: TryRef | null = null): Promise<void> {
-  await res.queue.enqueueRuns(keep ? result.enqueued.filter((e) => e !== keep) : result.enqueued);
+/** Puts on the queue what a scheduling pass decided, after its transaction committed. */
+async function dispatch(res: EngineResources, result: ScheduleRunResult): Promise<void> {
+  await res.queue.enqueueRuns(result.enqueued);
   await res.queue.enqueueCancels(result.interrupted);
   for (const r of result.resumed) {
     res.logger.warn(r, 'the worker waiting on an external job is gone; another worker resumes the wait');
     await res.queue.enqueueCheck(r);
   }
 }
-
-type TryRef = ScheduleRunResult['enqueued'][number];
 
 /** Evaluates every task instance of a running run (a run's start, and the safety-net pass). */
 export async function scheduleWholeRun(
@@ -91,24 +94,24 @@ async function stillWaiting(
  * the finished tasks ended in success, which lets joins still waiting on
  * others be passed over.
  *
- * With `keepOne`, the first try this queues is not put on the queue but
- * returned: the worker whose try just ended runs it in the slot it holds,
- * saving the trip through Redis. Should it fail to start it, it enqueues it
- * (and the reconciler would, for a queued try with no job).
+ * With `claimFor` (the worker's host), the first try this queues is claimed
+ * for the caller in the same transaction and returned instead of being put
+ * on the queue: the worker whose try just ended runs it in the slot it
+ * holds, with no trip through Redis and no claim of its own.
  */
 export async function scheduleDownstream(
   res: EngineResources,
   dagRunId: string,
   dagVersionId: string,
   finishedTaskIds: readonly string[],
-  opts: { succeeded?: boolean; keepOne?: boolean } = {},
-): Promise<TryRef | null> {
+  opts: { succeeded?: boolean; claimFor?: string } = {},
+): Promise<ClaimedTry | null> {
   const version = await res.dags.get(dagVersionId);
   let frontier = [...finishedTaskIds];
   const seen = new Set<string>();
   let first = true;
   let endedAny = false;
-  let kept: TryRef | null = null;
+  let claimed: ClaimedTry | null = null;
   while (frontier.length > 0) {
     const only = new Set<string>();
     for (const id of frontier) for (const d of version.downstream.get(id) ?? []) if (!seen.has(d)) only.add(d);
@@ -120,17 +123,22 @@ export async function scheduleDownstream(
     for (const id of only) seen.add(id);
     const withUpstream = new Set(only);
     for (const id of only) for (const up of version.tasks.get(id)?.upstream ?? []) withUpstream.add(up);
-    const result = await scheduleRun(res.pool, dagRunId, [...withUpstream], (snap) => {
-      const decisions = decide(toDecisionInput(res, version, snap, only));
-      // Whether the run is over is not for a partial view to say.
-      return { tasks: decisions.tasks, run: null };
-    });
-    const keep: TryRef | null = opts.keepOne && !kept ? (result.enqueued[0] ?? null) : null;
-    await dispatch(res, result, keep);
-    kept ??= keep;
+    const result = await scheduleRun(
+      res.pool,
+      dagRunId,
+      [...withUpstream],
+      (snap) => {
+        const decisions = decide(toDecisionInput(res, version, snap, only));
+        // Whether the run is over is not for a partial view to say.
+        return { tasks: decisions.tasks, run: null };
+      },
+      opts.claimFor !== undefined && claimed === null ? { claimFirstFor: opts.claimFor } : {},
+    );
+    await dispatch(res, result);
+    claimed ??= result.claimed;
     frontier = result.finished;
     if (frontier.length > 0) endedAny = true;
   }
   if (endedAny) await finishRunIfDone(res.pool, dagRunId);
-  return kept;
+  return claimed;
 }

@@ -3,8 +3,10 @@
  * check: `deferred → running`), each conditional on the try number in its
  * job, so a duplicate job, a cleared task or a second worker all claim
  * nothing. One statement for any number of claims: the claim, the try row
- * and the run context come back together.
+ * and the run context come back together. `started_at` is the clock's time,
+ * not the transaction's: a claim sent with a scheduling pass starts when it runs.
  */
+import type { QueryConfig } from 'pg';
 import { prepared, type Queryable } from './queryable';
 
 export interface ClaimedTry {
@@ -37,7 +39,7 @@ const claimStatement = prepared(
        SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS c(id, try, hostname, from_state)
      ), claimed AS (
        UPDATE task_instance ti SET state = 'running',
-         started_at = COALESCE(CASE WHEN c.from_state = 'deferred' THEN ti.started_at END, now()),
+         started_at = COALESCE(CASE WHEN c.from_state = 'deferred' THEN ti.started_at END, clock_timestamp()),
          hostname = c.hostname, heartbeat_at = now(), updated_at = now()
        FROM c WHERE ti.id = c.id AND ti.state = c.from_state AND ti.try_number = c.try
        RETURNING ti.id, ti.dag_run_id, ti.dag_id, ti.task_id, ti.try_number, ti.max_tries, ti.operator, ti.started_at, ti.hostname
@@ -54,17 +56,20 @@ const claimStatement = prepared(
      FROM claimed c JOIN dag_run r ON r.id = c.dag_run_id`,
 );
 
+/** The claim statement for these tries; its rows are ClaimedTry. Also sent in a scheduling pass's batch. */
+export function claimTriesStatement(claims: readonly ClaimArgs[]): QueryConfig {
+  return claimStatement([
+    claims.map((c) => c.taskInstanceId),
+    claims.map((c) => c.tryNumber),
+    claims.map((c) => c.hostname),
+    claims.map((c) => c.from ?? 'queued'),
+  ]);
+}
+
 /** The claimed tries, in the order asked; null where there was nothing to claim. */
 export async function claimTaskTries(db: Queryable, claims: readonly ClaimArgs[]): Promise<Array<ClaimedTry | null>> {
   if (claims.length === 0) return [];
-  const res = await db.query<ClaimedTry>(
-    claimStatement([
-      claims.map((c) => c.taskInstanceId),
-      claims.map((c) => c.tryNumber),
-      claims.map((c) => c.hostname),
-      claims.map((c) => c.from ?? 'queued'),
-    ]),
-  );
+  const res = await db.query<ClaimedTry>(claimTriesStatement(claims));
   const byKey = new Map(res.rows.map((r) => [`${r.taskInstanceId}/${r.tryNumber}`, r]));
   return claims.map((c) => byKey.get(`${c.taskInstanceId}/${c.tryNumber}`) ?? null);
 }

@@ -1,3 +1,4 @@
+import { quoteIdent } from '../connection';
 import pg, { type Pool, type PoolClient, type QueryConfig, type QueryResult, type QueryResultRow } from 'pg';
 
 /** A pool or a client inside a transaction: SQL functions accept either. */
@@ -35,18 +36,62 @@ export function prepared(name: string, text: string): (values: unknown[]) => Que
 }
 
 /**
- * Several statements in one round trip: their parameters inlined as quoted
- * literals (pg's own escaping) and sent as one simple-protocol query, one
- * result per statement. Where a round trip costs more than planning the
- * statements again — the scheduling transaction on the path from one task
- * to the next — this trades the plan cache for fewer trips. The statements
- * run in order; each sees the ones before it, and with an explicit BEGIN
- * they share one transaction.
+ * Several statements in one round trip, one result per statement, sent as
+ * one simple-protocol query. The statements run in order; each sees the ones
+ * before it, and with an explicit BEGIN they share one transaction. This is
+ * for the path from one task to the next, where round trips are what it
+ * waits on.
+ *
+ * A named statement (from `prepared`) is PREPAREd on the connection the
+ * first time it is sent there and EXECUTEd with its parameters as quoted
+ * literals (pg's own escaping), so it is planned once per connection, as
+ * over the extended protocol; an unnamed one is sent with its parameters
+ * inlined.
  */
 export async function sendBatch(client: PoolClient, statements: ReadonlyArray<QueryConfig | string>): Promise<QueryResult[]> {
-  const text = statements.map((s) => (typeof s === 'string' ? s : inlineParameters(s))).join(';\n');
-  const res = (await client.query(text)) as QueryResult | QueryResult[];
-  return Array.isArray(res) ? res : [res];
+  let known = preparedHere.get(client);
+  if (known === null) known = await listPrepared(client);
+  known ??= new Set<string>();
+  const adding = new Set<string>();
+  const parts: string[] = [];
+  const resultIndex: number[] = [];
+  for (const s of statements) {
+    if (typeof s === 'string' || !s.name) {
+      resultIndex.push(parts.length);
+      parts.push(typeof s === 'string' ? s : inlineParameters(s));
+      continue;
+    }
+    const name = `${BATCH_PREFIX}${s.name}`;
+    if (!known.has(name) && !adding.has(name)) {
+      parts.push(`PREPARE ${quoteIdent(name)} AS ${s.text}`);
+      adding.add(name);
+    }
+    const values = s.values ?? [];
+    resultIndex.push(parts.length);
+    parts.push(`EXECUTE ${quoteIdent(name)}${values.length > 0 ? `(${values.map(toLiteral).join(', ')})` : ''}`);
+  }
+  try {
+    const res = (await client.query(parts.join(';\n'))) as QueryResult | QueryResult[];
+    const all = Array.isArray(res) ? res : [res];
+    for (const name of adding) known.add(name);
+    preparedHere.set(client, known);
+    return resultIndex.map((i) => all[i] as QueryResult);
+  } catch (err) {
+    // Which of this batch's PREPAREs took is not known: ask next time.
+    preparedHere.set(client, null);
+    throw err;
+  }
+}
+
+/** SQL-level prepared statements get their own names: pg's protocol-level ones share the namespace. */
+const BATCH_PREFIX = 'batch:';
+
+/** Per connection, the statements PREPAREd on it by `sendBatch`; null when that is to be asked. */
+const preparedHere = new WeakMap<PoolClient, Set<string> | null>();
+
+async function listPrepared(client: PoolClient): Promise<Set<string>> {
+  const res = await client.query<{ name: string }>(`SELECT name FROM pg_prepared_statements WHERE starts_with(name, $1)`, [BATCH_PREFIX]);
+  return new Set(res.rows.map((r) => r.name));
 }
 
 /** A statement's text with `$n` replaced by its value as a literal. */

@@ -13,6 +13,7 @@ import {
   type TaskDecision,
   type TaskInstanceView,
 } from '@sluice/core';
+import { claimTriesStatement, type ClaimedTry } from './claimTaskTry';
 import { prepared, sendBatch } from './queryable';
 import { failTaskTries } from './failTaskTries';
 import { INTERRUPTED_COLUMNS, interruptedTries, type InterruptedRow, type InterruptedTry } from './interrupted';
@@ -61,6 +62,8 @@ export interface ScheduleRunResult {
    */
   resumed: Array<{ taskInstanceId: string; tryNumber: number; dueAt: number }>;
   runState: DagRunState | null;
+  /** The try claimed for the caller (`claimFirstFor`); not in `enqueued`. */
+  claimed: ClaimedTry | null;
 }
 
 const TI_COLUMNS = `id, task_id AS "taskId", state, try_number AS "tryNumber", max_tries AS "maxTries",
@@ -108,10 +111,16 @@ const enqueueTasks = prepared(
 const NO_FLUSH_WAIT = 'SET LOCAL synchronous_commit = off';
 
 function nothingDone(runState: DagRunState | null): ScheduleRunResult {
-  return { enqueued: [], finished: [], interrupted: [], resumed: [], runState };
+  return { enqueued: [], finished: [], interrupted: [], resumed: [], runState, claimed: null };
 }
 
 export interface ScheduleRunOptions {
+  /**
+   * Claim the first try this pass queues for a worker on this host, in the
+   * pass's own transaction: the worker that asks runs it at once, and it is
+   * not put on the queue. Applies to a pass that only promotes tasks.
+   */
+  claimFirstFor?: string;
   /**
    * Decide first on a snapshot read without the DAG lock, and take the lock
    * (reading and deciding again under it) only when that decision writes
@@ -142,7 +151,7 @@ export async function scheduleRun(
       return nothingDone(snapshot?.run.state ?? null);
     }
     // applyDecisions commits.
-    return await applyDecisions(client, snapshot, decide(snapshot));
+    return await applyDecisions(client, snapshot, decide(snapshot), opts.claimFirstFor ?? null);
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;
@@ -189,7 +198,12 @@ async function readSnapshot(
   return { run, taskInstances, activeInDag: Number(active), pools, now };
 }
 
-async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisions: Decisions): Promise<ScheduleRunResult> {
+async function applyDecisions(
+  client: PoolClient,
+  snapshot: RunSnapshot,
+  decisions: Decisions,
+  claimFor: string | null,
+): Promise<ScheduleRunResult> {
   const byTask = new Map(snapshot.taskInstances.map((t) => [t.taskId, t]));
   const finished: string[] = [];
   const enqueued: ScheduleRunResult['enqueued'] = [];
@@ -254,9 +268,22 @@ async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisio
         onResult.push((res) => enqueuesApplied(e, res as QueryResult<{ id: string; try_number: number }>));
       }
     }
+    const first = claimFor === null ? undefined : decisions.tasks.find((d) => d.type === 'enqueue');
+    const firstTi = first ? byTask.get(first.taskId) : undefined;
+    if (first?.type === 'enqueue' && firstTi && claimFor !== null) {
+      statements.push(claimTriesStatement([{ taskInstanceId: firstTi.id, tryNumber: first.tryNumber, hostname: claimFor }]));
+    }
     const results = await sendBatch(client, [...statements, NO_FLUSH_WAIT, 'COMMIT']);
     onResult.forEach((apply, i) => apply(results[i] as QueryResult));
-    return { enqueued, finished, interrupted, resumed, runState: snapshot.run.state };
+    const claimed = firstTi ? ((results[onResult.length]?.rows[0] as ClaimedTry | undefined) ?? null) : null;
+    return {
+      enqueued: claimed ? enqueued.filter((e) => e.taskInstanceId !== claimed.taskInstanceId) : enqueued,
+      finished,
+      interrupted,
+      resumed,
+      runState: snapshot.run.state,
+      claimed,
+    };
   }
 
   for (const round of rounds) {
@@ -326,5 +353,5 @@ async function applyDecisions(client: PoolClient, snapshot: RunSnapshot, decisio
     if (res.rowCount === 1) runState = to;
   }
   await sendBatch(client, [NO_FLUSH_WAIT, 'COMMIT']);
-  return { enqueued, finished, interrupted, resumed, runState };
+  return { enqueued, finished, interrupted, resumed, runState, claimed: null };
 }

@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../testing';
 import { claimTaskTry } from './claimTaskTry';
 import { createDagRun } from './createDagRun';
 import { anyUnfinished, finishTaskTry } from './finishTaskTry';
-import { sendBatch } from './queryable';
+import { prepared, sendBatch } from './queryable';
 import { scheduleRun, type Decisions } from './scheduleRun';
 import { startQueuedRuns } from './startQueuedRuns';
 
@@ -104,6 +104,38 @@ describe('sendBatch', () => {
   });
 });
 
+describe('sendBatch with prepared statements', () => {
+  const echo = prepared('test.echo', 'SELECT $1::text AS s, $2::text[] AS arr, $3::int AS n');
+
+  it('prepares a named statement once per connection and executes it with its values', async () => {
+    const client = await t.db.pool.connect();
+    try {
+      const first = await sendBatch(client, ['BEGIN', echo([`it's`, ['a"b', null], 7]), echo(['x', [], null]), 'COMMIT']);
+      expect(first[1]?.rows).toEqual([{ s: `it's`, arr: ['a"b', null], n: 7 }]);
+      expect(first[2]?.rows).toEqual([{ s: 'x', arr: [], n: null }]);
+      const again = await sendBatch(client, [echo(['y', ['z'], 1])]);
+      expect(again[0]?.rows).toEqual([{ s: 'y', arr: ['z'], n: 1 }]);
+      const names = await client.query(`SELECT name FROM pg_prepared_statements WHERE name LIKE 'batch:%'`);
+      expect(names.rows).toEqual([{ name: 'batch:sluice.test.echo' }]);
+    } finally {
+      client.release();
+    }
+  });
+
+  it('recovers after a failed batch, whatever it left prepared', async () => {
+    const client = await t.db.pool.connect();
+    const other = prepared('test.other', 'SELECT $1::int + 1 AS n');
+    try {
+      await expect(sendBatch(client, ['BEGIN', other([1]), 'SELECT 1/0', 'COMMIT'])).rejects.toThrow(/division by zero/);
+      await client.query('ROLLBACK');
+      const res = await sendBatch(client, [other([41])]);
+      expect(res[0]?.rows).toEqual([{ n: 42 }]);
+    } finally {
+      client.release();
+    }
+  });
+});
+
 describe('scheduleRun', () => {
   it('promotes several tasks with one statement per kind and returns them in decision order', async () => {
     const { runId, ti } = await startRun();
@@ -136,6 +168,25 @@ describe('scheduleRun', () => {
     expect(result).toMatchObject({ enqueued: [], runState: 'failed' });
     expect(await states(runId)).toEqual({ a: 'none', b: 'none', c: 'none' });
   });
+  it('with claimFirstFor, claims the first try it queues for the caller instead of enqueuing it', async () => {
+    const { runId, ti } = await startRun();
+    const result = await scheduleRun(t.db.pool, runId, null, () => ({ tasks: [...promote('b'), ...promote('c')], run: null }), {
+      claimFirstFor: 'worker-7',
+    });
+    expect(result.claimed).toMatchObject({ taskInstanceId: ti['b'], taskId: 'b', tryNumber: 1, dagRunId: runId });
+    expect(result.enqueued).toEqual([{ taskInstanceId: ti['c'], tryNumber: 1 }]);
+    const rows = await t.db.pool.query<{ task_id: string; state: string; hostname: string | null }>(
+      `SELECT task_id, state, hostname FROM task_instance WHERE dag_run_id = $1 AND task_id IN ('b', 'c') ORDER BY task_id`,
+      [runId],
+    );
+    expect(rows.rows).toEqual([
+      { task_id: 'b', state: 'running', hostname: 'worker-7' },
+      { task_id: 'c', state: 'queued', hostname: null },
+    ]);
+    const tries = await t.db.pool.query('SELECT state FROM task_try WHERE task_instance_id = $1', [ti['b']]);
+    expect(tries.rows).toEqual([{ state: 'running' }]);
+  });
+
   it('with lockOnlyToWrite, decides without the DAG lock and takes it only to write', async () => {
     const { runId, ti } = await startRun();
     const holder = await t.db.pool.connect();
