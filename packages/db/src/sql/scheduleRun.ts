@@ -10,6 +10,7 @@ import {
   isTerminalTaskState,
   type DagRunState,
   type RunDecision,
+  type TaskInstanceState,
   type TaskDecision,
   type TaskInstanceView,
 } from '@sluice/core';
@@ -89,6 +90,14 @@ const setStates = prepared(
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bool[]) AS d(id, from_state, to_state, terminal)
          WHERE ti.id = d.id AND ti.state = d.from_state
          RETURNING ti.id`,
+);
+const promoteTasks = prepared(
+  'scheduleRun.promote',
+  `UPDATE task_instance ti SET state = 'queued', try_number = d.try, queued_at = now(), next_retry_at = NULL,
+           started_at = NULL, ended_at = NULL, duration_ms = NULL, hostname = NULL, heartbeat_at = NULL, updated_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::int[]) AS d(id, from_state, try)
+         WHERE ti.id = d.id AND ti.state = d.from_state AND ti.try_number = d.try - 1
+         RETURNING ti.id, ti.try_number`,
 );
 const enqueueTasks = prepared(
   'scheduleRun.enqueue',
@@ -256,7 +265,23 @@ async function applyDecisions(
     // that state is there; what applied is what gets enqueued.
     const statements: QueryConfig[] = [];
     const onResult: Array<(res: QueryResult) => void> = [];
-    for (const round of rounds) {
+    // A task promoted straight through (→ scheduled, then queued) is written
+    // once, conditional on both: a row version fewer in six indexes.
+    const perTask = new Map<string, TaskDecision[]>();
+    for (const d of decisions.tasks) perTask.set(d.taskId, [...(perTask.get(d.taskId) ?? []), d]);
+    const straight: Array<{ from: TaskInstanceState; enqueue: Extract<TaskDecision, { type: 'enqueue' }> }> = [];
+    for (const [taskId, ds] of perTask) {
+      const [set, enqueue] = ds;
+      if (ds.length === 2 && set?.type === 'set_state' && set.to === 'scheduled' && enqueue?.type === 'enqueue' && byTask.has(taskId)) {
+        straight.push({ from: set.from, enqueue });
+      }
+    }
+    if (straight.length > 0) {
+      statements.push(promoteTasks([straight.map((p) => byTask.get(p.enqueue.taskId)?.id), straight.map((p) => p.from), straight.map((p) => p.enqueue.tryNumber)]));
+      onResult.push((res) => enqueuesApplied(straight.map((p) => p.enqueue), res as QueryResult<{ id: string; try_number: number }>));
+    }
+    const promoted = new Set(straight.map((p) => p.enqueue.taskId));
+    for (const round of rounds.map((r) => r.filter((d) => !promoted.has(d.taskId)))) {
       const s = sets(round);
       if (s.length > 0) {
         statements.push(setStatement(s));
