@@ -156,13 +156,13 @@ describe('migrate', () => {
     const schema = freshSchema();
     await migrate({ databaseUrl, schema });
     const dir = await migrationsCopy({
-      '20261201000000_b_second': 'ALTER TABLE "pool" ADD COLUMN "second" TEXT;',
-      '20261130000000_a_first': 'ALTER TABLE "pool" ADD COLUMN "first" TEXT;',
+      '99990102000000_b_second': 'ALTER TABLE "pool" ADD COLUMN "second" TEXT;',
+      '99990101000000_a_first': 'ALTER TABLE "pool" ADD COLUMN "first" TEXT;',
     });
 
     const result = await migrate({ databaseUrl, schema, migrationsDir: dir });
 
-    expect(result.applied).toEqual(['20261130000000_a_first', '20261201000000_b_second']);
+    expect(result.applied).toEqual(['99990101000000_a_first', '99990102000000_b_second']);
     const columns = await query<{ column_name: string }>(
       `SELECT column_name FROM information_schema.columns
         WHERE table_schema = $1 AND table_name = 'pool' ORDER BY ordinal_position`,
@@ -190,24 +190,24 @@ describe('migrate', () => {
     await migrate({ databaseUrl, schema });
     await query(
       `INSERT INTO ${quoteIdent(schema)}."_prisma_migrations" (id, checksum, migration_name, started_at)
-       VALUES ('00000000-0000-4000-8000-000000000000', 'x', '20261201000000_half_done', now())`,
+       VALUES ('00000000-0000-4000-8000-000000000000', 'x', '99990101000000_half_done', now())`,
     );
 
     const attempt = migrate({ databaseUrl, schema });
 
     await expect(attempt).rejects.toThrow(MigrationError);
-    await expect(attempt).rejects.toThrow('Migration "20261201000000_half_done" failed earlier');
+    await expect(attempt).rejects.toThrow('Migration "99990101000000_half_done" failed earlier');
   });
 
   it('rolls back a migration that fails part-way and records nothing for it', async () => {
     const schema = freshSchema();
     const dir = await migrationsCopy({
-      '20261201000000_broken': 'CREATE TABLE "half" ("id" INTEGER);\nSELECT no_such_function();',
+      '99990101000000_broken': 'CREATE TABLE "half" ("id" INTEGER);\nSELECT no_such_function();',
     });
 
     const attempt = migrate({ databaseUrl, schema, migrationsDir: dir });
 
-    await expect(attempt).rejects.toThrow('Migration "20261201000000_broken" failed and was rolled back');
+    await expect(attempt).rejects.toThrow('Migration "99990101000000_broken" failed and was rolled back');
     expect(await tableNames(schema)).not.toContain('half');
     expect((await migrationRows(schema)).map((row) => row.migration_name)).toEqual(shipped);
   });
@@ -224,10 +224,10 @@ describe('migrate', () => {
   it('names the migration folder that has no migration.sql', async () => {
     const schema = freshSchema();
     const dir = await migrationsCopy();
-    await mkdir(path.join(dir, '20261201000000_empty'));
+    await mkdir(path.join(dir, '99990101000000_empty'));
 
     await expect(migrate({ databaseUrl, schema, migrationsDir: dir })).rejects.toThrow(
-      'Migration "20261201000000_empty" has no readable migration.sql',
+      'Migration "99990101000000_empty" has no readable migration.sql',
     );
   });
 });

@@ -4,6 +4,7 @@
  * key, index and foreign key is compared against the DMMF of schema.prisma.
  */
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -11,6 +12,7 @@ import type { QueryResultRow } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Prisma } from './generated/prisma/client';
+import { quoteIdent } from './connection';
 import { type TestDatabase, createTestDatabase } from './testing';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -235,6 +237,45 @@ describe('the migrated database matches schema.prisma', () => {
     }
     const byName = (a: IndexRow, b: IndexRow) => a.index_name.localeCompare(b.index_name);
     expect(rows.sort(byName)).toEqual(expected.sort(byName));
+  });
+
+  it('has each partial index’s WHERE as schema.prisma writes it, and no other partial index', async () => {
+    // The DMMF leaves out `where: raw(…)`, so it is read from the schema
+    // text; Postgres then prints both the same way, through a scratch index.
+    const schemaText = await readFile(path.join(root, 'prisma/schema.prisma'), 'utf8');
+    const declared = [...schemaText.matchAll(/map:\s*"([^"]+)",\s*where:\s*raw\("((?:[^"\\]|\\.)*)"\)/g)].map((m) => ({
+      index: m[1] ?? '',
+      where: (m[2] ?? '').replaceAll('\\"', '"'),
+    }));
+    expect(declared.length).toBeGreaterThan(0);
+    const actual = await sql<{ index_name: string; table_name: string; predicate: string }>(
+      `SELECT i.relname AS index_name, t.relname AS table_name, pg_get_expr(x.indpred, x.indrelid) AS predicate
+         FROM pg_index x
+         JOIN pg_class i ON i.oid = x.indexrelid
+         JOIN pg_class t ON t.oid = x.indrelid
+        WHERE t.relnamespace = $1::regnamespace AND x.indpred IS NOT NULL
+        ORDER BY i.relname`,
+      [testDb.schema],
+    );
+    const expected: Array<{ index_name: string; table_name: string; predicate: string }> = [];
+    const client = await testDb.db.pool.connect();
+    try {
+      await client.query('BEGIN');
+      for (const d of declared) {
+        const table = actual.find((a) => a.index_name === d.index)?.table_name ?? 'task_instance';
+        await client.query(`CREATE TEMP TABLE scratch (LIKE ${quoteIdent(testDb.schema)}.${quoteIdent(table)})`);
+        await client.query(`CREATE INDEX scratch_idx ON scratch (${'(1)'}) WHERE ${d.where}`);
+        const res = await client.query<{ predicate: string }>(
+          `SELECT pg_get_expr(x.indpred, x.indrelid) AS predicate FROM pg_index x WHERE x.indexrelid = 'scratch_idx'::regclass`,
+        );
+        expected.push({ index_name: d.index, table_name: table, predicate: res.rows[0]?.predicate ?? '' });
+        await client.query('DROP TABLE scratch');
+      }
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
+    expect(actual).toEqual(expected.sort((a, b) => a.index_name.localeCompare(b.index_name)));
   });
 
   it('has each relation as a foreign key under Prisma’s name with its on-delete action and ON UPDATE CASCADE', async () => {

@@ -5,6 +5,7 @@
  * output and the last log lines are written in the same statement; once it
  * committed, the run is ended if that was its last unfinished task.
  */
+import type { QueryConfig } from 'pg';
 import { prepared, type Queryable } from './queryable';
 import type { LogChunk } from './taskLogs';
 import { taskInstanceStates, terminalTaskStates, type SerializedError } from '@sluice/core';
@@ -27,6 +28,16 @@ const UNFINISHED = taskInstanceStates
  */
 const NOT_STARTED = ['none', 'scheduled', 'queued', 'up_for_retry'].map((s) => `'${s}'`).join(', ');
 
+/**
+ * The first task of a run (by task id) in one of `states`, or NULL: a probe
+ * of `task_instance_unfinished_idx`, whatever the statistics say. As an
+ * EXISTS, Postgres may plan a sequential scan it expects to stop at the
+ * first match, which on a run whose rows no longer match reads the whole
+ * table; ordered by the index's column, no plan can stop early but the index.
+ */
+const firstOfRunIn = (runId: string, states: string) =>
+  `(SELECT o.task_id FROM task_instance o WHERE o.dag_run_id = ${runId} AND o.state IN (${states}) ORDER BY o.task_id LIMIT 1)`;
+
 export type TryOutcome = 'success' | 'failed' | 'up_for_retry' | 'skipped';
 
 export interface FinishTryArgs {
@@ -45,13 +56,16 @@ export interface FinishTryArgs {
 const finishStatement = prepared(
   'finishTaskTries',
   `WITH f AS (
-       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::jsonb[], $7::jsonb[])
-         AS f(id, try, to_state, next_retry_at, error, output, external)
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::jsonb[], $7::jsonb[], $12::text[])
+         AS f(id, try, to_state, next_retry_at, error, output, external, from_state)
      ), fin AS (
+       -- from_state is 'running' for every row; as a column rather than a
+       -- literal it keeps the planner from reading the running rows of an
+       -- index and joining them: the rows are found by id.
        UPDATE task_instance ti SET state = f.to_state, ended_at = now(), next_retry_at = f.next_retry_at, updated_at = now(),
          duration_ms = (extract(epoch FROM now() - ti.started_at) * 1000)::int,
          external = COALESCE(f.external, ti.external)
-       FROM f WHERE ti.id = f.id AND ti.state = 'running' AND ti.try_number = f.try
+       FROM f WHERE ti.id = f.id AND ti.state = f.from_state AND ti.try_number = f.try
        RETURNING ti.id, ti.dag_run_id, ti.task_id, ti.ended_at, ti.duration_ms, f.try, f.to_state, f.error, f.output, f.external
      ), t AS (
        UPDATE task_try tt SET state = fin.to_state, ended_at = fin.ended_at, duration_ms = fin.duration_ms, error = fin.error,
@@ -68,7 +82,7 @@ const finishStatement = prepared(
        ON CONFLICT (task_instance_id, try_number, seq) DO NOTHING
      )
      SELECT fin.id AS "taskInstanceId", fin.try AS "tryNumber", fin.dag_run_id AS "dagRunId", fin.task_id AS "taskId",
-       EXISTS (SELECT 1 FROM task_instance o WHERE o.dag_run_id = fin.dag_run_id AND o.state IN (${NOT_STARTED})) AS "othersPending"
+       ${firstOfRunIn('fin.dag_run_id', NOT_STARTED)} IS NOT NULL AS "othersPending"
      FROM fin`,
 );
 
@@ -79,39 +93,51 @@ export interface FinishedTry {
   runState: 'success' | 'failed' | null;
 }
 
+/** A finish statement's row per try it ended. */
+export interface FinishRow {
+  taskInstanceId: string;
+  tryNumber: number;
+  dagRunId: string;
+  taskId: string;
+  /** The run still has a task that has not started. */
+  othersPending: boolean;
+}
+
+/** The finish statement for these tries; its rows are FinishRow. Also sent in a batch with claims (writeTries). */
+export function finishTriesStatement(tries: readonly FinishTryArgs[]): QueryConfig {
+  const logs = tries.flatMap((t) => (t.logs ?? []).map((c) => ({ id: t.taskInstanceId, ...c })));
+  return finishStatement([
+    tries.map((t) => t.taskInstanceId),
+    tries.map((t) => t.tryNumber),
+    tries.map((t) => t.to),
+    tries.map((t) => t.nextRetryAt ?? null),
+    tries.map((t) => (t.error ? JSON.stringify(t.error) : null)),
+    tries.map((t) => t.outputJson ?? null),
+    tries.map((t) => (t.external ? JSON.stringify(t.external) : null)),
+    logs.map((c) => c.id),
+    logs.map((c) => c.seq),
+    logs.map((c) => c.stream),
+    logs.map((c) => c.text),
+    tries.map(() => 'running'),
+  ]);
+}
+
 /**
- * Ends any number of tries in one statement; returns, in the order asked,
- * what each finished, or null where the try was not the running one any
- * more (nothing written for it).
+ * What each try's finish did, in the order asked (null where the try was
+ * not the running one any more and nothing was written for it), once the
+ * finish statement committed with these rows.
  *
- * A run's end is checked after the finish committed, in a new snapshot, so
- * of two last tasks finishing together the later check sees both. It is
+ * A run's end is checked now, after the commit, in a new snapshot, so of
+ * two last tasks finishing together the later check sees both. It is
  * skipped while the run still has a task that has not started: that task's
  * own finish (or the pass that skips it) checks later.
  */
-export async function finishTaskTries(db: Queryable, tries: readonly FinishTryArgs[]): Promise<Array<FinishedTry | null>> {
-  if (tries.length === 0) return [];
-  const logs = tries.flatMap((t) => (t.logs ?? []).map((c) => ({ id: t.taskInstanceId, ...c })));
-  const res = await db.query<{ taskInstanceId: string; tryNumber: number; dagRunId: string; taskId: string; othersPending: boolean }>(
-    finishStatement([
-      tries.map((t) => t.taskInstanceId),
-      tries.map((t) => t.tryNumber),
-      tries.map((t) => t.to),
-      tries.map((t) => t.nextRetryAt ?? null),
-      tries.map((t) => (t.error ? JSON.stringify(t.error) : null)),
-      tries.map((t) => t.outputJson ?? null),
-      tries.map((t) => (t.external ? JSON.stringify(t.external) : null)),
-      logs.map((c) => c.id),
-      logs.map((c) => c.seq),
-      logs.map((c) => c.stream),
-      logs.map((c) => c.text),
-    ]),
-  );
+export async function afterFinish(db: Queryable, tries: readonly FinishTryArgs[], rows: readonly FinishRow[]): Promise<Array<FinishedTry | null>> {
   const runEnds = new Map<string, Promise<'success' | 'failed' | null>>();
-  for (const row of res.rows) {
+  for (const row of rows) {
     if (!row.othersPending && !runEnds.has(row.dagRunId)) runEnds.set(row.dagRunId, finishRunIfDone(db, row.dagRunId));
   }
-  const byKey = new Map(res.rows.map((r) => [`${r.taskInstanceId}/${r.tryNumber}`, r]));
+  const byKey = new Map(rows.map((r) => [`${r.taskInstanceId}/${r.tryNumber}`, r]));
   return Promise.all(
     tries.map(async (t) => {
       const row = byKey.get(`${t.taskInstanceId}/${t.tryNumber}`);
@@ -120,6 +146,13 @@ export async function finishTaskTries(db: Queryable, tries: readonly FinishTryAr
       return { dagRunId: row.dagRunId, taskId: row.taskId, runState: end ? await end : null };
     }),
   );
+}
+
+/** Ends any number of tries in one statement; see `afterFinish` for what it returns. */
+export async function finishTaskTries(db: Queryable, tries: readonly FinishTryArgs[]): Promise<Array<FinishedTry | null>> {
+  if (tries.length === 0) return [];
+  const res = await db.query<FinishRow>(finishTriesStatement(tries));
+  return afterFinish(db, tries, res.rows);
 }
 
 export async function finishTaskTry(db: Queryable, args: FinishTryArgs): Promise<FinishedTry | null> {
@@ -134,7 +167,7 @@ const finishRunStatement = prepared(
        state = CASE WHEN EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = $1 AND state IN ('failed', 'upstream_failed'))
                     THEN 'failed' ELSE 'success' END
      WHERE id = $1 AND state = 'running'
-       AND NOT EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = $1 AND state IN (${UNFINISHED}))
+       AND ${firstOfRunIn('$1', UNFINISHED)} IS NULL
      RETURNING state`,
 );
 

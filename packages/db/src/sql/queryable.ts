@@ -32,7 +32,17 @@ export async function withTransaction<T>(pool: Pool, fn: (client: PoolClient) =>
  * running it does. Names are unique per text: one name, one statement.
  */
 export function prepared(name: string, text: string): (values: unknown[]) => QueryConfig {
-  return (values) => ({ name: `sluice.${name}`, text, values });
+  const full = `sluice.${name}`;
+  if (preparedTexts.has(full) && preparedTexts.get(full) !== text) throw new Error(`two statements are named ${full}`);
+  preparedTexts.set(full, text);
+  return (values) => ({ name: full, text, values });
+}
+
+const preparedTexts = new Map<string, string>();
+
+/** Every statement made with `prepared` so far, by name: what the plan tests check. */
+export function preparedStatements(): ReadonlyMap<string, string> {
+  return preparedTexts;
 }
 
 /**

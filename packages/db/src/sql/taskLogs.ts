@@ -46,7 +46,10 @@ export async function readTaskLogs(
 
 const readOutputsStatement = prepared(
   'readTaskOutputs',
-  `SELECT ti.task_id, o.value FROM task_instance ti JOIN task_output o ON o.task_instance_id = ti.id
+  // One output probe per upstream (OFFSET 0 keeps the lateral subquery a
+  // probe): joined, Postgres may hash the whole task_output table instead.
+  `SELECT ti.task_id, o.value FROM task_instance ti
+     CROSS JOIN LATERAL (SELECT value FROM task_output WHERE task_instance_id = ti.id OFFSET 0) o
      WHERE ti.dag_run_id = $1 AND ti.task_id = ANY($2::text[])`,
 );
 
