@@ -42,7 +42,16 @@ export function quoteIdent(name: string): string {
 
 /**
  * pg settings whose every connection resolves unqualified names in `schema`
- * first (so raw SQL and Prisma queries see the same tables).
+ * first (so raw SQL and Prisma queries see the same tables), and keeps one
+ * generic plan per prepared statement.
+ *
+ * Postgres otherwise plans a prepared statement again on every execution
+ * whenever a plan for the actual parameters looks cheaper than the generic
+ * one, as it always does for the claim or finish of a few tries (the generic
+ * plan is costed for ten): planning those CTEs cost more than running them.
+ * Only named statements are affected (`prepared` in sql/queryable.ts);
+ * their generic plans are checked to find rows by index (sql/plans.test.ts).
+ * One-off statements, Prisma's among them, are planned with their values.
  */
 export function connectionConfig(databaseUrl: string, schema: string): pg.ClientConfig {
   const url = new URL(databaseUrl);
@@ -52,6 +61,6 @@ export function connectionConfig(databaseUrl: string, schema: string): pg.Client
     connectionString: url.toString(),
     // libpq startup options: backslash-escape spaces for the option parser.
     // Only `schema`: a test schema must never fall back to tables in public.
-    options: `-c search_path=${quoteIdent(schema).replaceAll(' ', '\\ ')}`,
+    options: `-c search_path=${quoteIdent(schema).replaceAll(' ', '\\ ')} -c plan_cache_mode=force_generic_plan`,
   };
 }

@@ -63,6 +63,7 @@ export {
   setDagPaused,
 } from './sql/schedulerQueries';
 export type { SchedulableDag, RunRef } from './sql/schedulerQueries';
+export { refreshPlannerStatistics, HOT_TABLES } from './sql/plannerStatistics';
 export { ensureDatabaseExists } from './ensure-database';
 // Reads behind the REST API.
 export {

@@ -3,7 +3,7 @@
  * queued runs, evaluates every running run (retries that became due,
  * timeouts, zombies, anything the fast path missed) and reconciles Redis.
  */
-import { listActiveDags, listRunsInState, recordSchedulerHeartbeat } from '@sluice/db';
+import { listActiveDags, listRunsInState, recordSchedulerHeartbeat, refreshPlannerStatistics } from '@sluice/db';
 import { toError } from '@sluice/core';
 import type { EngineResources } from './resources';
 import { createDueRuns, startRuns } from './run-creation';
@@ -19,6 +19,7 @@ export interface PassStats {
 
 export async function schedulerPass(res: EngineResources, schedulerId: string, hostname: string): Promise<PassStats> {
   await recordSchedulerHeartbeat(res.pool, schedulerId, hostname);
+  await refreshStatistics(res);
   const stats: PassStats = { runsCreated: 0, runsStarted: 0, runsEvaluated: 0, requeued: 0 };
   for (const dag of await listActiveDags(res.pool)) {
     try {
@@ -40,4 +41,14 @@ export async function schedulerPass(res: EngineResources, schedulerId: string, h
   }
   stats.requeued = (await reconcileQueuedTries(res)) + (await reconcileDeferredTries(res));
   return stats;
+}
+
+/** Keeps every process's cached plans fitted to the tables' size (packages/db plannerStatistics). */
+async function refreshStatistics(res: EngineResources): Promise<void> {
+  try {
+    const analyzed = await refreshPlannerStatistics(res.pool);
+    if (analyzed.length > 0) res.logger.debug({ tables: analyzed }, 'analyzed tables that outgrew their statistics');
+  } catch (raw) {
+    res.logger.warn({ err: toError(raw) }, 'could not refresh planner statistics');
+  }
 }
