@@ -38,6 +38,8 @@ export type { TryFailure } from './sql/failTaskTries';
 export { claimTaskTry, claimTaskTries } from './sql/claimTaskTry';
 export type { ClaimArgs, ClaimedTry } from './sql/claimTaskTry';
 export { finishTaskTry, finishTaskTries, finishRunIfDone, anyUnfinished } from './sql/finishTaskTry';
+export { writeTries } from './sql/writeTries';
+export type { TryWrites as TryWriteBatch, TryWritesDone } from './sql/writeTries';
 export type { FinishTryArgs, FinishedTry, TryOutcome } from './sql/finishTaskTry';
 export { heartbeatTaskTries } from './sql/heartbeatTaskTries';
 export { deferTaskTry, recordTryExternal, readTryExternals, listOverdueDeferredTries, readTryForCancel } from './sql/deferTaskTry';

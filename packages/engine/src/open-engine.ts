@@ -4,7 +4,7 @@
  */
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { claimTaskTries, createDb, finishTaskTries, type ClaimArgs, type ClaimedTry, type Db, type FinishTryArgs, type FinishedTry } from '@sluice/db';
+import { createDb, writeTries, type ClaimArgs, type ClaimedTry, type Db, type FinishTryArgs, type FinishedTry } from '@sluice/db';
 import { TaskQueue, createRedis } from '@sluice/queue';
 import type { Redis } from 'ioredis';
 import { Coalescer } from './coalescer';
@@ -57,9 +57,35 @@ export function openEngine(opts: OpenEngineOptions): OpenEngine {
   };
 }
 
-/** Claims and finishes of this process's tries, each batched with those made while one is in flight. */
+type TryWrite = { kind: 'claim'; args: ClaimArgs } | { kind: 'finish'; args: FinishTryArgs };
+type TryWritten = { kind: 'claim'; result: ClaimedTry | null } | { kind: 'finish'; result: FinishedTry | null };
+
+/**
+ * Claims and finishes of this process's tries: those made while a batch is
+ * in flight go together in the next one, claims and finishes alike, in one
+ * transaction (packages/db writeTries).
+ */
 export function createTryWrites(pool: Pool): TryWrites {
-  const claims = new Coalescer<ClaimArgs, ClaimedTry | null>((batch) => claimTaskTries(pool, batch));
-  const finishes = new Coalescer<FinishTryArgs, FinishedTry | null>((batch) => finishTaskTries(pool, batch));
-  return { claim: (args) => claims.call(args), finish: (args) => finishes.call(args) };
+  const writes = new Coalescer<TryWrite, TryWritten>(async (batch) => {
+    const claims: ClaimArgs[] = [];
+    const finishes: FinishTryArgs[] = [];
+    for (const w of batch) {
+      if (w.kind === 'claim') claims.push(w.args);
+      else finishes.push(w.args);
+    }
+    const done = await writeTries(pool, { claims, finishes });
+    let c = 0;
+    let f = 0;
+    return batch.map((w): TryWritten => (w.kind === 'claim' ? { kind: 'claim', result: done.claimed[c++] ?? null } : { kind: 'finish', result: done.finished[f++] ?? null }));
+  });
+  return {
+    claim: async (args) => {
+      const w = await writes.call({ kind: 'claim', args });
+      return w.kind === 'claim' ? w.result : null;
+    },
+    finish: async (args) => {
+      const w = await writes.call({ kind: 'finish', args });
+      return w.kind === 'finish' ? w.result : null;
+    },
+  };
 }

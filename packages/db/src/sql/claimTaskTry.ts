@@ -70,7 +70,12 @@ export function claimTriesStatement(claims: readonly ClaimArgs[]): QueryConfig {
 export async function claimTaskTries(db: Queryable, claims: readonly ClaimArgs[]): Promise<Array<ClaimedTry | null>> {
   if (claims.length === 0) return [];
   const res = await db.query<ClaimedTry>(claimTriesStatement(claims));
-  const byKey = new Map(res.rows.map((r) => [`${r.taskInstanceId}/${r.tryNumber}`, r]));
+  return claimedInOrder(claims, res.rows);
+}
+
+/** The claim statement's rows matched to the claims asked, in their order. */
+export function claimedInOrder(claims: readonly ClaimArgs[], rows: readonly ClaimedTry[]): Array<ClaimedTry | null> {
+  const byKey = new Map(rows.map((r) => [`${r.taskInstanceId}/${r.tryNumber}`, r]));
   return claims.map((c) => byKey.get(`${c.taskInstanceId}/${c.tryNumber}`) ?? null);
 }
 

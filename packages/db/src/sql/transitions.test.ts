@@ -12,6 +12,7 @@ import { anyUnfinished, finishTaskTry } from './finishTaskTry';
 import { prepared, sendBatch } from './queryable';
 import { scheduleRun, type Decisions } from './scheduleRun';
 import { startQueuedRuns } from './startQueuedRuns';
+import { writeTries } from './writeTries';
 
 let t: TestDatabase;
 
@@ -60,6 +61,9 @@ async function states(runId: string): Promise<Record<string, string>> {
   const rows = await t.db.pool.query<{ task_id: string; state: string }>('SELECT task_id, state FROM task_instance WHERE dag_run_id = $1', [runId]);
   return Object.fromEntries(rows.rows.map((r) => [r.task_id, r.state]));
 }
+
+const runState = async (runId: string) =>
+  (await t.db.pool.query<{ state: string }>('SELECT state FROM dag_run WHERE id = $1', [runId])).rows[0]?.state;
 
 describe('sendBatch', () => {
   it('inlines awkward values so that Postgres reads back exactly what was passed', async () => {
@@ -219,8 +223,6 @@ describe('finishTaskTry', () => {
     for (const id of Object.values(run.ti)) await claimTaskTry(t.db.pool, { taskInstanceId: id, tryNumber: 1, hostname: 'h' });
     return run;
   }
-  const runState = async (runId: string) =>
-    (await t.db.pool.query<{ state: string }>('SELECT state FROM dag_run WHERE id = $1', [runId])).rows[0]?.state;
 
   it('ends the run with its last task, failed when a task failed', async () => {
     const { runId, ti } = await runningTries();
@@ -264,5 +266,65 @@ describe('anyUnfinished', () => {
     expect(await anyUnfinished(t.db.pool, runId, ['c'])).toBe(true);
     expect(await anyUnfinished(t.db.pool, runId, ['nope'])).toBe(false);
     expect(await anyUnfinished(t.db.pool, runId, [])).toBe(false);
+  });
+});
+
+describe('writeTries', () => {
+  /** A run whose task a is running and b and c are queued, all on try 1. */
+  async function oneRunningTwoQueued() {
+    const { runId, ti } = await startRun();
+    await t.db.pool.query(`UPDATE task_instance SET state = 'queued', try_number = 1, queued_at = now() WHERE dag_run_id = $1`, [runId]);
+    await claimTaskTry(t.db.pool, { taskInstanceId: ti['a'] ?? '', tryNumber: 1, hostname: 'w' });
+    return { runId, ti };
+  }
+
+  it('claims and finishes together, in one transaction, each result in the order asked', async () => {
+    const { runId, ti } = await oneRunningTwoQueued();
+
+    const done = await writeTries(t.db.pool, {
+      claims: [
+        { taskInstanceId: ti['c'] ?? '', tryNumber: 1, hostname: 'w' },
+        { taskInstanceId: ti['b'] ?? '', tryNumber: 1, hostname: 'w' },
+      ],
+      finishes: [{ taskInstanceId: ti['a'] ?? '', tryNumber: 1, to: 'success', logs: [{ seq: 1, stream: 'system', text: 'done\n' }] }],
+    });
+
+    expect(done.claimed.map((c) => c?.taskId)).toEqual(['c', 'b']);
+    expect(done.finished).toEqual([{ dagRunId: runId, taskId: 'a', runState: null }]);
+    expect(await states(runId)).toEqual({ a: 'success', b: 'running', c: 'running' });
+    const tries = await t.db.pool.query('SELECT state FROM task_try WHERE task_instance_id = ANY($1::uuid[]) ORDER BY state', [[ti['a'], ti['b'], ti['c']]]);
+    expect(tries.rows.map((r) => r.state)).toEqual(['running', 'running', 'success']);
+  });
+
+  it('writes nothing for a claim or finish whose try moved on, and the rest of the batch all the same', async () => {
+    const { runId, ti } = await oneRunningTwoQueued();
+
+    const done = await writeTries(t.db.pool, {
+      claims: [
+        { taskInstanceId: ti['b'] ?? '', tryNumber: 2, hostname: 'w' },
+        { taskInstanceId: ti['c'] ?? '', tryNumber: 1, hostname: 'w' },
+      ],
+      finishes: [{ taskInstanceId: ti['a'] ?? '', tryNumber: 2, to: 'success' }],
+    });
+
+    expect(done.claimed.map((c) => c?.taskId ?? null)).toEqual([null, 'c']);
+    expect(done.finished).toEqual([null]);
+    expect(await states(runId)).toEqual({ a: 'running', b: 'queued', c: 'running' });
+  });
+
+  it('ends the run when a batch finishes its last tasks', async () => {
+    const { runId, ti } = await oneRunningTwoQueued();
+    await writeTries(t.db.pool, {
+      claims: [{ taskInstanceId: ti['b'] ?? '', tryNumber: 1, hostname: 'w' }, { taskInstanceId: ti['c'] ?? '', tryNumber: 1, hostname: 'w' }],
+      finishes: [],
+    });
+
+    const done = await writeTries(t.db.pool, {
+      claims: [],
+      finishes: ['a', 'b', 'c'].map((id) => ({ taskInstanceId: ti[id] ?? '', tryNumber: 1, to: 'success' as const })),
+    });
+
+    expect(done.finished.map((f) => f?.runState)).toEqual(['success', 'success', 'success']);
+    expect(await runState(runId)).toBe('success');
   });
 });
