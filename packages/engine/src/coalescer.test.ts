@@ -45,7 +45,18 @@ describe('Coalescer', () => {
     await tick();
     g.releases[2]?.();
     expect(await Promise.all(all)).toEqual([10, 20, 30, 40, 50]);
-    expect(g.batches).toEqual([[1], [2, 3], [4, 5]]);
+    expect(g.batches).toEqual([[1, 2], [3, 4], [5]]);
+  });
+
+  it('sends the calls made in one turn of the event loop as one batch', async () => {
+    const g = gated();
+    const c = new Coalescer(g.run);
+    const all = [1, 2, 3].map((n) => c.call(n));
+    expect(g.batches).toEqual([]);
+    await tick();
+    expect(g.batches).toEqual([[1, 2, 3]]);
+    g.releases[0]?.();
+    expect(await Promise.all(all)).toEqual([10, 20, 30]);
   });
 
   it('when a batch fails, tries each call alone so only the bad one fails', async () => {
