@@ -16,7 +16,8 @@ import {
 import type { CachedDagVersion } from './dag-cache';
 import { ConflictError, InvalidRequestError, NotFoundError } from './errors';
 import type { EngineResources } from './resources';
-import { scheduleWholeRun } from './task-scheduling';
+import { scheduleStartedRuns } from './task-scheduling';
+import { Coalescer } from './coalescer';
 import { validateConf } from './conf';
 
 /** Scheduled runs created per DAG per pass; catchup over a long range proceeds in steps. */
@@ -107,13 +108,34 @@ export async function triggerRun(res: EngineResources, input: TriggerInput): Pro
   });
   if (!run) throw new ConflictError(`DAG "${input.dagId}" already has a run with id "${runId}"`);
   await recordAuditEvent(res.pool, { actor: input.actor, action: 'trigger', dagId: input.dagId, runId, details: { conf } });
-  await startRuns(res, input.dagId, version);
+  await startRunsSoon(res, input.dagId, version);
   return { id: run.id, runId };
 }
 
-/** Starts queued runs of a DAG within maxActiveRuns and schedules their first tasks. */
+/** Starts queued runs of a DAG within maxActiveRuns and schedules their first tasks, in one pass. */
 export async function startRuns(res: EngineResources, dagId: string, version: CachedDagVersion): Promise<string[]> {
   const started = await startQueuedRuns(res.pool, dagId, version.spec.maxActiveRuns);
-  for (const run of started) await scheduleWholeRun(res, run.id, run.dagVersionId);
+  await scheduleStartedRuns(res, started);
   return started.map((r) => r.id);
+}
+
+/**
+ * Starts of this process, per DAG: a trigger made while a start of its DAG
+ * is in flight waits for it and goes with the others in the next start,
+ * which starts every run queued by then. A burst of triggers of one DAG is a
+ * few starts instead of one each queueing on the DAG lock.
+ */
+const startsOf = new WeakMap<EngineResources, Coalescer<{ dagId: string; version: CachedDagVersion }, null>>();
+
+async function startRunsSoon(res: EngineResources, dagId: string, version: CachedDagVersion): Promise<void> {
+  let starts = startsOf.get(res);
+  if (!starts) {
+    starts = new Coalescer<{ dagId: string; version: CachedDagVersion }, null>(async (batch) => {
+      const latest = new Map(batch.map((b) => [b.dagId, b.version]));
+      for (const [id, v] of latest) await startRuns(res, id, v);
+      return batch.map(() => null);
+    });
+    startsOf.set(res, starts);
+  }
+  await starts.call({ dagId, version });
 }

@@ -9,6 +9,7 @@ import {
   anyUnfinished,
   finishRunIfDone,
   scheduleRun,
+  scheduleRuns,
   type ClaimedTry,
   type RunSnapshot,
   type ScheduleRunOptions,
@@ -55,6 +56,30 @@ export async function scheduleWholeRun(
   const result = await scheduleRun(res.pool, dagRunId, null, (snap) => decide(toDecisionInput(res, version, snap, undefined)), opts);
   await dispatch(res, result);
   return result;
+}
+
+/** Evaluates runs of one DAG that just started, all in one pass (a burst of triggers). */
+export async function scheduleStartedRuns(res: EngineResources, runs: ReadonlyArray<{ id: string; dagVersionId: string }>): Promise<void> {
+  const versions = new Map<string, CachedDagVersion>();
+  for (const r of runs) if (!versions.has(r.dagVersionId)) versions.set(r.dagVersionId, await res.dags.get(r.dagVersionId));
+  const results = await scheduleRuns(
+    res.pool,
+    runs.map((r) => r.id),
+    (snap) => {
+      const version = versions.get(snap.run.dagVersionId);
+      if (!version) throw new Error(`DAG version ${snap.run.dagVersionId} of run ${snap.run.id} was not loaded`);
+      return decide(toDecisionInput(res, version, snap, undefined));
+    },
+  );
+  // One addBulk for all: a burst of runs costs one Redis round trip per start.
+  await dispatch(res, {
+    enqueued: results.flatMap((r) => r.enqueued),
+    finished: [],
+    interrupted: results.flatMap((r) => r.interrupted),
+    resumed: results.flatMap((r) => r.resumed),
+    runState: null,
+    claimed: null,
+  });
 }
 
 /** Rules under which one more successful upstream cannot decide a task while another upstream is unfinished. */

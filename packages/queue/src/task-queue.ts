@@ -18,6 +18,9 @@ import {
 
 export const TASK_QUEUE_NAME = 'sluice-tasks';
 
+/** Jobs per addBulk. */
+const ENQUEUE_CHUNK = 100;
+
 export interface TaskQueueOptions {
   connection: Redis;
   /** Redis key prefix; tests use a random one to stay apart. */
@@ -42,12 +45,17 @@ export class TaskQueue {
     });
   }
 
-  /** Adds one `task.run` job per try; a try already on the queue is not added twice. */
+  /**
+   * Adds one `task.run` job per try; a try already on the queue is not added
+   * twice. In chunks: an addBulk builds every job before it writes the first,
+   * so thousands at once would keep workers idle until all were built.
+   */
   async enqueueRuns(jobs: readonly TaskRunJob[]): Promise<void> {
-    if (jobs.length === 0) return;
-    await this.queue.addBulk(
-      jobs.map((data) => ({ name: 'task.run', data, opts: { jobId: taskRunJobId(data) } })),
-    );
+    for (let i = 0; i < jobs.length; i += ENQUEUE_CHUNK) {
+      await this.queue.addBulk(
+        jobs.slice(i, i + ENQUEUE_CHUNK).map((data) => ({ name: 'task.run', data, opts: { jobId: taskRunJobId(data) } })),
+      );
+    }
   }
 
   /** Plans a re-check of a deferred try at `job.dueAt`. */

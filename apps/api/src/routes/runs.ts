@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { findRunRow, listRunRows, listTaskInstanceRows, readGridCells, readVersionStructure, listDagRows } from '@sluice/db';
+import { findRunRow, listRunRows, listTaskInstanceRows, readGridCells, listDagRows } from '@sluice/db';
 import { NotFoundError, markRun, triggerRun } from '@sluice/engine';
 import type { Grid, Page, RunDetail, RunSummary, TaskState } from '@sluice/client';
 import type { ApiDeps } from '../app';
@@ -32,9 +32,11 @@ export function runRoutes(deps: ApiDeps): Router {
   const runDetail = async (dagId: string, runId: string): Promise<RunDetail> => {
     const run = await findRunRow(deps.db.prisma, dagId, runId);
     if (!run) throw new NotFoundError(`DAG "${dagId}" has no run "${runId}"`);
-    const version = await readVersionStructure(deps.db.prisma, run.dagVersionId);
-    if (!version) throw new NotFoundError(`DAG version of run "${runId}" is missing`);
-    const spec = parseSpec(version.structure);
+    // Versions never change: parsed once per process, not per request.
+    const version = await deps.engine.dags.get(run.dagVersionId).catch(() => {
+      throw new NotFoundError(`DAG version of run "${runId}" is missing`);
+    });
+    const spec = version.spec;
     const tis = await listTaskInstanceRows(deps.db.prisma, run.id);
     return {
       ...presentRun(run),

@@ -1,11 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { findRunRow, findTaskInstanceDetail, listTaskInstanceRows, readTaskLogs, readVersionStructure } from '@sluice/db';
+import { findRunRow, findTaskInstanceDetail, listTaskInstanceRows, readTaskLogs } from '@sluice/db';
 import { NotFoundError, clearTask, markTask } from '@sluice/engine';
 import type { ClearResult, ErrorInfo, TaskInstanceDetail, TaskLog, TaskState } from '@sluice/client';
 import type { TaskInstanceState } from '@sluice/core';
 import type { ApiDeps } from '../app';
-import { parseSpec, presentTaskInstance } from '../presenters';
+import { presentTaskInstance } from '../presenters';
 import { parse } from '../validate';
 import { actorOf } from '../actor';
 
@@ -34,12 +34,14 @@ export function taskRoutes(deps: ApiDeps): Router {
 
   const detail = async (dagId: string, runId: string, taskId: string): Promise<TaskInstanceDetail> => {
     const { run, ti } = await load(dagId, runId, taskId);
-    const version = await readVersionStructure(deps.db.prisma, run.dagVersionId);
-    if (!version) throw new NotFoundError(`DAG version of run "${runId}" is missing`);
+    // Versions never change: parsed once per process, not per request.
+    const version = await deps.engine.dags.get(run.dagVersionId).catch(() => {
+      throw new NotFoundError(`DAG version of run "${runId}" is missing`);
+    });
     const all = await listTaskInstanceRows(deps.db.prisma, run.id);
     const states = new Map(all.map((t) => [t.taskId, t.state as TaskInstanceState]));
     return {
-      ...presentTaskInstance(parseSpec(version.structure), ti, states),
+      ...presentTaskInstance(version.spec, ti, states),
       dagId,
       runId,
       tries: ti.tries.map((t) => ({

@@ -102,10 +102,6 @@ export async function findRunRow(prisma: PrismaClient, dagId: string, runId: str
   return prisma.dagRun.findUnique({ where: { dagId_runId: { dagId, runId } }, select: runSelect });
 }
 
-export async function readVersionStructure(prisma: PrismaClient, versionId: string): Promise<{ hash: string; structure: unknown } | null> {
-  return prisma.dagVersion.findUnique({ where: { id: versionId }, select: { hash: true, structure: true } });
-}
-
 export interface TaskInstanceRowView {
   id: string;
   taskId: string;

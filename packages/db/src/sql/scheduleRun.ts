@@ -67,12 +67,20 @@ export interface ScheduleRunResult {
   claimed: ClaimedTry | null;
 }
 
-const TI_COLUMNS = `id, task_id AS "taskId", state, try_number AS "tryNumber", max_tries AS "maxTries",
+export const TI_COLUMNS = `id, task_id AS "taskId", state, try_number AS "tryNumber", max_tries AS "maxTries",
   next_retry_at AS "nextRetryAt", started_at AS "startedAt", heartbeat_at AS "heartbeatAt",
   pool, pool_slots AS "poolSlots", (external IS NOT NULL) AS "hasExternal"`;
 
-const lockDagOfRun = prepared('scheduleRun.lock', `SELECT 1 FROM dag WHERE dag_id = (SELECT dag_id FROM dag_run WHERE id = $1) FOR UPDATE`);
-const readRunHead = prepared(
+/**
+ * The DAG lock. FOR NO KEY UPDATE excludes every other holder of it, but
+ * not the key-share locks of foreign-key checks: a run being created (or a
+ * version recorded) for the DAG does not wait for a scheduling pass.
+ */
+export const lockDagOfRun = prepared(
+  'scheduleRun.lock',
+  `SELECT 1 FROM dag WHERE dag_id = (SELECT dag_id FROM dag_run WHERE id = $1) FOR NO KEY UPDATE`,
+);
+export const readRunHead = prepared(
   'scheduleRun.head',
   `SELECT r.id, r.dag_id AS "dagId", r.state, r.started_at AS "startedAt", r.dag_version_id AS "dagVersionId",
        (SELECT count(*) FROM task_instance WHERE dag_id = r.dag_id AND state IN ('queued', 'running', 'deferred')) AS active,
@@ -117,7 +125,7 @@ const enqueueTasks = prepared(
  * and its flush carries this commit's WAL, which comes before it. Saves a
  * WAL flush (~1.2 ms here) on the path from one task to the next. ADR 0006.
  */
-const NO_FLUSH_WAIT = 'SET LOCAL synchronous_commit = off';
+export const NO_FLUSH_WAIT = 'SET LOCAL synchronous_commit = off';
 
 function nothingDone(runState: DagRunState | null): ScheduleRunResult {
   return { enqueued: [], finished: [], interrupted: [], resumed: [], runState, claimed: null };
@@ -207,7 +215,7 @@ async function readSnapshot(
   return { run, taskInstances, activeInDag: Number(active), pools, now };
 }
 
-async function applyDecisions(
+export async function applyDecisions(
   client: PoolClient,
   snapshot: RunSnapshot,
   decisions: Decisions,

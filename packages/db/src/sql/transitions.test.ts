@@ -10,7 +10,8 @@ import { claimTaskTry } from './claimTaskTry';
 import { createDagRun } from './createDagRun';
 import { anyUnfinished, finishTaskTry } from './finishTaskTry';
 import { prepared, sendBatch } from './queryable';
-import { scheduleRun, type Decisions } from './scheduleRun';
+import { lockDagOfRun, scheduleRun, type Decisions } from './scheduleRun';
+import { scheduleRuns } from './scheduleRuns';
 import { startQueuedRuns } from './startQueuedRuns';
 import { writeTries } from './writeTries';
 
@@ -326,5 +327,61 @@ describe('writeTries', () => {
 
     expect(done.finished.map((f) => f?.runState)).toEqual(['success', 'success', 'success']);
     expect(await runState(runId)).toBe('success');
+  });
+});
+
+describe('the DAG lock', () => {
+  it('does not hold up a run being created for the DAG', async () => {
+    const { runId } = await startRun();
+    const holder = await t.db.pool.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(lockDagOfRun([runId]));
+      const now = new Date();
+      const creating = createDagRun(t.db.pool, {
+        dagId: 'tr', runId: `r${++runs}`, runType: 'manual', logicalDate: now, dataIntervalStart: now, dataIntervalEnd: now, conf: {},
+        dagVersionId: versionId, tasks: [{ taskId: 'a', maxTries: 1, operator: 'fn', pool: 'default_pool', poolSlots: 1, priorityWeight: 1 }],
+      });
+      const outcome = await Promise.race([creating.then(() => 'created'), new Promise((r) => setTimeout(() => r('still waiting after 5 s'), 5_000))]);
+      expect(outcome).toBe('created');
+    } finally {
+      await holder.query('COMMIT');
+      holder.release();
+    }
+  });
+});
+
+describe('scheduleRuns', () => {
+  it('promotes several runs in one pass, sharing out the free task slots in run order', async () => {
+    const one = await startRun();
+    const two = await startRun();
+    const active = await t.db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM task_instance WHERE dag_id = 'tr' AND state IN ('queued', 'running', 'deferred')`,
+    );
+    const base = active.rows[0]?.n ?? 0;
+    const seen: number[] = [];
+    // Room for four more: the first run takes three, the second one.
+    const results = await scheduleRuns(t.db.pool, [one.runId, two.runId], (snap) => {
+      seen.push(snap.activeInDag - base);
+      const room = Math.max(0, base + 4 - snap.activeInDag);
+      return { tasks: ['a', 'b', 'c'].slice(0, room).flatMap(promote), run: null };
+    });
+
+    expect(seen).toEqual([0, 3]);
+    expect(results.map((r) => r.enqueued.length)).toEqual([3, 1]);
+    expect(results[1]?.enqueued).toEqual([{ taskInstanceId: two.ti['a'], tryNumber: 1 }]);
+    expect(await states(one.runId)).toEqual({ a: 'queued', b: 'queued', c: 'queued' });
+    expect(await states(two.runId)).toEqual({ a: 'queued', b: 'none', c: 'none' });
+  });
+
+  it('leaves a run whose pass would end it to a pass of its own', async () => {
+    const one = await startRun();
+    const two = await startRun();
+    const results = await scheduleRuns(t.db.pool, [one.runId, two.runId], (snap) =>
+      snap.run.id === two.runId ? { tasks: [], run: { type: 'finish_run', to: 'success', reason: 'test' } } : { tasks: promote('a'), run: null },
+    );
+
+    expect(results.map((r) => r.runState)).toEqual(['running', 'success']);
+    expect(await states(one.runId)).toEqual({ a: 'queued', b: 'none', c: 'none' });
   });
 });

@@ -1,0 +1,119 @@
+/**
+ * Several runs of one DAG promoted in one pass: one DAG lock, one snapshot
+ * round trip and one write round trip for all of them, where a pass per run
+ * takes each. For a burst of triggered runs, which otherwise queue one by one
+ * on the DAG lock. Each run is still decided on its own snapshot by the pure
+ * decision; the DAG's free task slots are shared out in run order. A pass
+ * that would do more than promote tasks (end a run, fail a try) or that
+ * involves a pool is left to `scheduleRun`, run by run.
+ */
+import type { Pool, QueryResult } from 'pg';
+import type { DagRunState } from '@sluice/core';
+import { prepared, sendBatch } from './queryable';
+import {
+  applyDecisions,
+  lockDagOfRun,
+  TI_COLUMNS,
+  scheduleRun,
+  type Decisions,
+  type RunSnapshot,
+  type ScheduleRunResult,
+  type TaskInstanceRow,
+} from './scheduleRun';
+
+const readRunHeads = prepared(
+  'scheduleRuns.heads',
+  // A probe per id (OFFSET 0 keeps the lateral subquery one): as `id = ANY`,
+  // Postgres reads all of a small dag_run table instead.
+  `SELECT r.id, r.dag_id AS "dagId", r.state, r.started_at AS "startedAt", r.dag_version_id AS "dagVersionId"
+     FROM unnest($1::uuid[]) AS u(id)
+     CROSS JOIN LATERAL (SELECT * FROM dag_run WHERE id = u.id OFFSET 0) r
+     ORDER BY r.logical_date, r.queued_at, r.id`,
+);
+const readDagFacts = prepared(
+  'scheduleRuns.facts',
+  `SELECT (SELECT count(*) FROM task_instance WHERE dag_id = (SELECT dag_id FROM dag_run WHERE id = $1) AND state IN ('queued', 'running', 'deferred')) AS active,
+          ARRAY(SELECT name FROM pool) AS pools, now() AS now`,
+);
+const readRunsTaskInstances = prepared(
+  'scheduleRuns.tis',
+  `SELECT dag_run_id AS "dagRunId", ${TI_COLUMNS} FROM task_instance WHERE dag_run_id = ANY($1::uuid[])`,
+);
+
+/**
+ * Promotes the runs `runIds` (all of one DAG) in one pass, deciding each
+ * with `decide`. Returns one result per run, in the order given.
+ */
+export async function scheduleRuns(
+  pool: Pool,
+  runIds: readonly string[],
+  decide: (snapshot: RunSnapshot) => Decisions,
+): Promise<ScheduleRunResult[]> {
+  const first = runIds[0];
+  if (first === undefined) return [];
+  if (runIds.length === 1) return [await scheduleRun(pool, first, null, decide)];
+  const client = await pool.connect();
+  let results: ScheduleRunResult[] | null = null;
+  try {
+    const [, lock, heads, facts, tis] = await sendBatch(client, [
+      'BEGIN',
+      lockDagOfRun([first]),
+      readRunHeads([runIds]),
+      readDagFacts([first]),
+      readRunsTaskInstances([runIds]),
+    ]);
+    const fact = (facts as QueryResult<{ active: string; pools: string[]; now: Date }>).rows[0];
+    const existingPools = new Set(fact?.pools ?? []);
+    const rows = (tis as QueryResult<TaskInstanceRow & { dagRunId: string }>).rows;
+    const byRun = new Map<string, TaskInstanceRow[]>();
+    for (const { dagRunId, ...ti } of rows) byRun.set(dagRunId, [...(byRun.get(dagRunId) ?? []), ti]);
+    const runs = (heads as QueryResult<RunSnapshot['run']>).rows;
+    const simple = lock?.rowCount === 1 && fact !== undefined && !rows.some((t) => existingPools.has(t.pool)) && runs.every((r) => r.state === 'running');
+    if (simple) {
+      let active = Number(fact.active);
+      // One merged view: task ids made unique per run, so the writes of all runs go together.
+      const merged: RunSnapshot = { run: runs[0] as RunSnapshot['run'], taskInstances: [], activeInDag: active, pools: new Map(), now: fact.now };
+      const tasks: Decisions['tasks'] = [];
+      const keyed = new Map<string, { runId: string; taskId: string }>();
+      let promotionsOnly = true;
+      for (const run of runs) {
+        const own = byRun.get(run.id) ?? [];
+        const d = decide({ run, taskInstances: own, activeInDag: active, pools: new Map(), now: fact.now });
+        if (d.run !== null || d.tasks.some((t) => t.type === 'fail_try')) {
+          promotionsOnly = false;
+          break;
+        }
+        active += d.tasks.filter((t) => t.type === 'enqueue').length;
+        for (const ti of own) {
+          const key = `${run.id}/${ti.taskId}`;
+          keyed.set(key, { runId: run.id, taskId: ti.taskId });
+          merged.taskInstances.push({ ...ti, taskId: key });
+        }
+        for (const t of d.tasks) tasks.push({ ...t, taskId: `${run.id}/${t.taskId}` });
+      }
+      if (promotionsOnly) {
+        // applyDecisions commits.
+        const all = await applyDecisions(client, merged, { tasks, run: null }, null);
+        const runOf = new Map(rows.map((r) => [r.id, r.dagRunId]));
+        results = runIds.map((id) => ({
+          enqueued: all.enqueued.filter((e) => runOf.get(e.taskInstanceId) === id),
+          finished: all.finished.filter((k) => keyed.get(k)?.runId === id).map((k) => keyed.get(k)?.taskId ?? k),
+          interrupted: [],
+          resumed: [],
+          runState: (runs.find((r) => r.id === id)?.state ?? null) as DagRunState | null,
+          claimed: null,
+        }));
+      }
+    }
+    if (!results) await client.query('ROLLBACK');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+  if (results) return results;
+  const each: ScheduleRunResult[] = [];
+  for (const id of runIds) each.push(await scheduleRun(pool, id, null, decide));
+  return each;
+}
