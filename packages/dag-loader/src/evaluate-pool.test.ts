@@ -23,6 +23,21 @@ function bundle(id: string, before = ''): string {
 }
 
 describe('createEvaluatorPool', () => {
+  it('counts a file’s import time from when its child is up, not while node starts it', async () => {
+    // Every child this pool forks spends 800 ms starting (a loaded machine), more than the 500 ms a file may take.
+    const slowStart = join(dir, 'slow-start.mjs');
+    writeFileSync(slowStart, 'const until = Date.now() + 800; while (Date.now() < until);\n');
+    const before = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = `${before ?? ''} --import ${slowStart}`;
+    try {
+      pool = createEvaluatorPool(1, 500);
+      expect(await pool.evaluate('quick.ts', bundle('quick'))).toEqual({ specs: [{ id: 'quick' }] });
+    } finally {
+      if (before === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = before;
+    }
+  });
+
   it('imports the files sent behind a hanging one in a fresh child', async () => {
     pool = createEvaluatorPool(1, 500);
     const paths = [bundle('hangs', 'await new Promise(() => setInterval(() => undefined, 1000));'), bundle('next'), bundle('last')];

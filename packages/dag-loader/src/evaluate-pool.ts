@@ -42,6 +42,9 @@ interface Sent {
   job: Job;
 }
 
+/** How long a child may take to start (a loaded machine can take seconds to boot node). */
+const CHILD_START_MS = 10_000;
+
 class Slot {
   #child: ChildProcess | null = null;
   /** Files the current child has answered. */
@@ -51,6 +54,8 @@ class Slot {
   #timer: NodeJS.Timeout | undefined;
   #stderrTail = '';
   #nextId = 0;
+  /** The current child said it started: a file's time starts counting then, not while node boots. */
+  #ready = false;
 
   constructor(
     private readonly timeoutMs: number,
@@ -78,12 +83,19 @@ class Slot {
 
   #startTimer(): void {
     clearTimeout(this.#timer);
+    // Before the child is up, its start counts too, within a bound of its own.
+    const ms = this.#ready ? this.timeoutMs : this.timeoutMs + CHILD_START_MS;
     this.#timer = setTimeout(() => {
       this.#fail(`importing this file took longer than ${this.timeoutMs} ms (does it wait on something at import time?)`, null);
-    }, this.timeoutMs);
+    }, ms);
   }
 
   #onMessage(msg: ChildMessage): void {
+    if ('ready' in msg) {
+      this.#ready = true;
+      if (this.#sent.length > 0) this.#startTimer();
+      return;
+    }
     if ('crash' in msg) {
       this.#fail(`uncaught error while importing: ${msg.crash.message}`, msg.crash.stack);
       return;
@@ -143,6 +155,7 @@ class Slot {
     child.unref();
     child.channel?.unref();
     this.#child = child;
+    this.#ready = false;
     this.#evaluated = 0;
     this.#stderrTail = '';
     return child;
