@@ -474,6 +474,20 @@ describe('decide: only (the fast path)', () => {
     expect(summary(result.tasks)).toEqual(['b: none → upstream_failed', 'c: none → upstream_failed']);
   });
 
+  it('never decides the run, which it does not see all of', () => {
+    const done = { a: 'success', b: 'success', c: 'success', independent: 'success', stale: 'success' } as const;
+    expect(run(inputFor(dag, done, { only: new Set(['c']) })).run).toBeNull();
+    expect(run(inputFor(dag, done)).run).toMatchObject({ type: 'finish_run', to: 'success' });
+  });
+
+  it('takes tasks a cascade brings in in topological order, even when declared before the ones that bring them in', () => {
+    const late = makeDag({
+      tasks: [makeTask('z_end', { upstream: ['m_mid'] }), makeTask('m_mid', { upstream: ['a_start'] }), makeTask('a_start')],
+    });
+    const result = run(inputFor(late, { a_start: 'failed' }, { only: new Set(['m_mid']) }));
+    expect(summary(result.tasks)).toEqual(['m_mid: none → upstream_failed', 'z_end: none → upstream_failed']);
+  });
+
   it('evaluates everything without it', () => {
     const result = run(inputFor(dag, { a: 'success', stale }));
     expect(summary(result.tasks)).toEqual([

@@ -55,7 +55,8 @@ export interface SchedulingInput {
   /**
    * Fast path: only evaluate these task ids (direct downstream of a task that
    * just finished). Omitted = all. Tasks this pass skips or fails bring their
-   * direct downstream into the evaluation, so cascades complete.
+   * direct downstream into the evaluation, so cascades complete. A pass
+   * with `only` never decides the run: it does not see all of it.
    */
   only?: ReadonlySet<string>;
   /** A running try whose heartbeat is older than this is a zombie. */
@@ -143,14 +144,65 @@ function tryFailureReason(ti: TaskInstanceView, spec: TaskSpec, input: Schedulin
   return null;
 }
 
+interface DagShape {
+  specs: ReadonlyMap<string, TaskSpec>;
+  order: readonly string[];
+  topoIndex: ReadonlyMap<string, number>;
+  downstream: ReadonlyMap<string, readonly string[]>;
+}
+
+/** What decide needs of a DAG's structure, worked out once per spec object (specs are not mutated). */
+const shapes = new WeakMap<DagSpec, DagShape>();
+
+function shapeOf(dag: DagSpec): DagShape {
+  let shape = shapes.get(dag);
+  if (!shape) {
+    const order = topologicalOrder(dag);
+    const downstream = new Map<string, string[]>(order.map((id) => [id, []]));
+    for (const t of dag.tasks) for (const up of new Set(t.upstream)) downstream.get(up)?.push(t.taskId);
+    shape = { specs: new Map(dag.tasks.map((t) => [t.taskId, t] as const)), order, topoIndex: new Map(order.map((id, i) => [id, i] as const)), downstream };
+    shapes.set(dag, shape);
+  }
+  return shape;
+}
+
+/**
+ * The task ids a pass looks at, upstream before downstream: all of them, or
+ * (fast path) the scope, which grows as the pass ends tasks. Visits each id
+ * once, so the fast path costs what its scope holds, not the DAG's size.
+ */
+function* inOrder(shape: DagShape, scope: Set<string> | null): Generator<string> {
+  if (scope === null) {
+    yield* shape.order;
+    return;
+  }
+  const at = (id: string) => shape.topoIndex.get(id) ?? -1;
+  const pending = [...scope].filter((id) => at(id) >= 0).sort((a, b) => at(a) - at(b));
+  const queued = new Set(pending);
+  let known = scope.size;
+  for (let i = 0; i < pending.length; i++) {
+    const id = pending[i] as string;
+    yield id;
+    if (scope.size === known) continue;
+    // Tasks the pass brought into scope meanwhile (downstream of one it ended;
+    // a Set keeps insertion order): in place, by topological index.
+    const additions = [...scope].slice(known);
+    known = scope.size;
+    for (const added of additions) {
+      if (queued.has(added) || at(added) < 0) continue;
+      queued.add(added);
+      let pos = pending.length;
+      while (pos > i + 1 && at(pending[pos - 1] as string) > at(added)) pos--;
+      pending.splice(pos, 0, added);
+    }
+  }
+}
+
 export function decide(input: SchedulingInput): SchedulingResult {
   if (input.run.state !== 'running') return { tasks: [], run: null };
   const { dag, now } = input;
-  const specs = new Map(dag.tasks.map((t) => [t.taskId, t] as const));
-  const order = topologicalOrder(dag);
-  const topoIndex = new Map(order.map((id, i) => [id, i] as const));
-  const downstream = new Map<string, string[]>(order.map((id) => [id, []]));
-  for (const t of dag.tasks) for (const up of new Set(t.upstream)) downstream.get(up)?.push(t.taskId);
+  const shape = shapeOf(dag);
+  const { specs, order, topoIndex, downstream } = shape;
 
   const viewOf = (taskId: string, spec: TaskSpec): TaskInstanceView =>
     input.tasks.get(taskId) ?? {
@@ -181,9 +233,10 @@ export function decide(input: SchedulingInput): SchedulingResult {
     }
   }
 
-  const decided = new Map<string, TaskInstanceState>(order.map((id) => [id, stateOf(id)]));
   const scope = input.only === undefined ? null : new Set(input.only);
-  const inScope = (id: string): boolean => scope === null || scope.has(id);
+  /** States as this pass leaves them; read as the task instances say until it changes one. */
+  const changed = new Map<string, TaskInstanceState>();
+  const decided = { get: (id: string): TaskInstanceState => changed.get(id) ?? stateOf(id), set: (id: string, s: TaskInstanceState) => void changed.set(id, s) };
   /** A task that became terminal in this pass: its downstream must look again. */
   const finished = (id: string): void => {
     if (scope !== null) for (const child of downstream.get(id) ?? []) scope.add(child);
@@ -191,9 +244,9 @@ export function decide(input: SchedulingInput): SchedulingResult {
   const out: TaskDecision[] = [];
 
   // 2. Timeouts and zombies
-  for (const id of order) {
+  for (const id of inOrder(shape, scope)) {
     const spec = specs.get(id);
-    if (spec === undefined || !inScope(id)) continue;
+    if (spec === undefined) continue;
     const ti = viewOf(id, spec);
     if (ti.state !== 'running' && ti.state !== 'deferred') continue;
     const reason = tryFailureReason(ti, spec, input);
@@ -214,14 +267,14 @@ export function decide(input: SchedulingInput): SchedulingResult {
   }
 
   // 3. Dependencies and due retries, upstream before downstream
-  for (const id of order) {
+  for (const id of inOrder(shape, scope)) {
     const spec = specs.get(id);
-    if (spec === undefined || !inScope(id)) continue;
+    if (spec === undefined) continue;
     const ti = viewOf(id, spec);
     if (ti.state === 'none') {
       const upstream = [...new Set(spec.upstream)]
         .filter((up) => specs.has(up))
-        .map((up) => ({ taskId: up, state: decided.get(up) ?? 'none' }));
+        .map((up) => ({ taskId: up, state: decided.get(up) }));
       const { outcome, reason } = evaluateTriggerRule(spec.triggerRule, upstream);
       if (outcome === 'wait') {
         out.push({ type: 'waiting', taskId: id, reason });
@@ -243,8 +296,8 @@ export function decide(input: SchedulingInput): SchedulingResult {
   }
 
   // 4. Enqueue within the DAG's and the pools' free slots
-  const candidates = order
-    .filter((id) => inScope(id) && decided.get(id) === 'scheduled')
+  const candidates = [...inOrder(shape, scope)]
+    .filter((id) => decided.get(id) === 'scheduled')
     .flatMap((id) => {
       const spec = specs.get(id);
       return spec === undefined ? [] : [spec];
@@ -288,10 +341,11 @@ export function decide(input: SchedulingInput): SchedulingResult {
     decided.set(id, 'queued');
   }
 
-  // 5. Finish the run when every task is terminal
-  const states = order.map((id) => decided.get(id) ?? 'none');
+  // 5. Finish the run when every task is terminal (a partial view cannot tell)
+  if (scope !== null) return { tasks: out, run: null };
+  const states = order.map((id) => decided.get(id));
   if (!states.every(isTerminalTaskState)) return { tasks: out, run: null };
-  const failed = order.filter((id) => failedTaskStates.has(decided.get(id) ?? 'none'));
+  const failed = order.filter((id) => failedTaskStates.has(decided.get(id)));
   if (failed.length > 0) {
     return {
       tasks: out,
