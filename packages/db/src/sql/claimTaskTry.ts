@@ -33,6 +33,19 @@ export interface ClaimArgs {
   from?: 'queued' | 'deferred';
 }
 
+/** What both claim statements do with the rows they claimed: a try row, and the run's facts back. */
+const CLAIMED_TAIL = `tried AS (
+       INSERT INTO task_try (task_instance_id, try_number, state, started_at, hostname)
+       SELECT id, try_number, 'running', started_at, hostname FROM claimed
+       ON CONFLICT (task_instance_id, try_number) DO UPDATE
+         SET state = 'running', hostname = EXCLUDED.hostname
+     )
+     SELECT c.id AS "taskInstanceId", c.dag_run_id AS "dagRunId", c.dag_id AS "dagId", c.task_id AS "taskId",
+            c.try_number AS "tryNumber", c.max_tries AS "maxTries", c.operator, c.started_at AS "startedAt",
+            r.run_id AS "runId", r.logical_date AS "logicalDate", r.data_interval_start AS "dataIntervalStart",
+            r.data_interval_end AS "dataIntervalEnd", r.conf, r.dag_version_id AS "dagVersionId"
+     FROM claimed c JOIN dag_run r ON r.id = c.dag_run_id`;
+
 const claimStatement = prepared(
   'claimTaskTries',
   `WITH c AS (
@@ -43,18 +56,33 @@ const claimStatement = prepared(
          hostname = c.hostname, heartbeat_at = now(), updated_at = now()
        FROM c WHERE ti.id = c.id AND ti.state = c.from_state AND ti.try_number = c.try
        RETURNING ti.id, ti.dag_run_id, ti.dag_id, ti.task_id, ti.try_number, ti.max_tries, ti.operator, ti.started_at, ti.hostname
-     ), tried AS (
-       INSERT INTO task_try (task_instance_id, try_number, state, started_at, hostname)
-       SELECT id, try_number, 'running', started_at, hostname FROM claimed
-       ON CONFLICT (task_instance_id, try_number) DO UPDATE
-         SET state = 'running', hostname = EXCLUDED.hostname
-     )
-     SELECT c.id AS "taskInstanceId", c.dag_run_id AS "dagRunId", c.dag_id AS "dagId", c.task_id AS "taskId",
-            c.try_number AS "tryNumber", c.max_tries AS "maxTries", c.operator, c.started_at AS "startedAt",
-            r.run_id AS "runId", r.logical_date AS "logicalDate", r.data_interval_start AS "dataIntervalStart",
-            r.data_interval_end AS "dataIntervalEnd", r.conf, r.dag_version_id AS "dagVersionId"
-     FROM claimed c JOIN dag_run r ON r.id = c.dag_run_id`,
+     ), ${CLAIMED_TAIL}`,
 );
+
+/**
+ * A task promoted and claimed at once, for the worker whose try just ended
+ * (the fast path's `claimFirstFor`): `none`/`scheduled`/`up_for_retry` →
+ * `running` on its next try in one write, conditional on the state and try
+ * it was decided from. The states it passes through (scheduled, queued) are
+ * the ones the state machine allows; no other transaction can see them.
+ */
+const promoteAndClaimStatement = prepared(
+  'promoteAndClaimTaskTries',
+  `WITH c AS (
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS c(id, try, hostname, from_state)
+     ), claimed AS (
+       UPDATE task_instance ti SET state = 'running', try_number = c.try, queued_at = now(), next_retry_at = NULL,
+         started_at = clock_timestamp(), ended_at = NULL, duration_ms = NULL,
+         hostname = c.hostname, heartbeat_at = now(), updated_at = now()
+       FROM c WHERE ti.id = c.id AND ti.state = c.from_state AND ti.try_number = c.try - 1
+       RETURNING ti.id, ti.dag_run_id, ti.dag_id, ti.task_id, ti.try_number, ti.max_tries, ti.operator, ti.started_at, ti.hostname
+     ), ${CLAIMED_TAIL}`,
+);
+
+/** The promote-and-claim statement; `from` is the state the task was decided from, `tryNumber` the try it starts. */
+export function promoteAndClaimTriesStatement(claims: ReadonlyArray<{ taskInstanceId: string; tryNumber: number; hostname: string; from: string }>): QueryConfig {
+  return promoteAndClaimStatement([claims.map((c) => c.taskInstanceId), claims.map((c) => c.tryNumber), claims.map((c) => c.hostname), claims.map((c) => c.from)]);
+}
 
 /** The claim statement for these tries; its rows are ClaimedTry. Also sent in a scheduling pass's batch. */
 export function claimTriesStatement(claims: readonly ClaimArgs[]): QueryConfig {

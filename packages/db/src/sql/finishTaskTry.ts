@@ -29,14 +29,16 @@ const UNFINISHED = taskInstanceStates
 const NOT_STARTED = ['none', 'scheduled', 'queued', 'up_for_retry'].map((s) => `'${s}'`).join(', ');
 
 /**
- * The first task of a run (by task id) in one of `states`, or NULL: a probe
+ * The last task of a run (by task id) in one of `states`, or NULL: a probe
  * of `task_instance_unfinished_idx`, whatever the statistics say. As an
  * EXISTS, Postgres may plan a sequential scan it expects to stop at the
  * first match, which on a run whose rows no longer match reads the whole
  * table; ordered by the index's column, no plan can stop early but the index.
+ * From the end: tasks start in the order they are declared, so the ones not
+ * started yet are met first, before the index entries of ended ones.
  */
 const firstOfRunIn = (runId: string, states: string) =>
-  `(SELECT o.task_id FROM task_instance o WHERE o.dag_run_id = ${runId} AND o.state IN (${states}) ORDER BY o.task_id LIMIT 1)`;
+  `(SELECT o.task_id FROM task_instance o WHERE o.dag_run_id = ${runId} AND o.state IN (${states}) ORDER BY o.task_id DESC LIMIT 1)`;
 
 export type TryOutcome = 'success' | 'failed' | 'up_for_retry' | 'skipped';
 

@@ -14,7 +14,7 @@ import {
   type TaskDecision,
   type TaskInstanceView,
 } from '@sluice/core';
-import { claimTriesStatement, type ClaimedTry } from './claimTaskTry';
+import { claimTriesStatement, promoteAndClaimTriesStatement, type ClaimedTry } from './claimTaskTry';
 import { prepared, sendBatch } from './queryable';
 import { failTaskTries } from './failTaskTries';
 import { INTERRUPTED_COLUMNS, interruptedTries, type InterruptedRow, type InterruptedTry } from './interrupted';
@@ -284,11 +284,21 @@ export async function applyDecisions(
         straight.push({ from: set.from, enqueue });
       }
     }
+    // The try claimed for the caller goes from the state it was decided from
+    // to running in one write (promoteAndClaim), not promoted and then claimed.
+    const first = claimFor === null ? undefined : decisions.tasks.find((d): d is Extract<TaskDecision, { type: 'enqueue' }> => d.type === 'enqueue');
+    const firstTi = first ? byTask.get(first.taskId) : undefined;
+    const firstDs = first ? (perTask.get(first.taskId) ?? []) : [];
+    const firstStraight = straight.findIndex((p) => p.enqueue === first);
+    const firstFrom = first === undefined ? null : (straight[firstStraight]?.from ?? (firstDs.length === 1 ? 'scheduled' : null));
+    const claimAtOnce = first !== undefined && firstTi !== undefined && firstFrom !== null && claimFor !== null;
+    if (claimAtOnce && firstStraight >= 0) straight.splice(firstStraight, 1);
     if (straight.length > 0) {
       statements.push(promoteTasks([straight.map((p) => byTask.get(p.enqueue.taskId)?.id), straight.map((p) => p.from), straight.map((p) => p.enqueue.tryNumber)]));
       onResult.push((res) => enqueuesApplied(straight.map((p) => p.enqueue), res as QueryResult<{ id: string; try_number: number }>));
     }
     const promoted = new Set(straight.map((p) => p.enqueue.taskId));
+    if (claimAtOnce && first) promoted.add(first.taskId);
     for (const round of rounds.map((r) => r.filter((d) => !promoted.has(d.taskId)))) {
       const s = sets(round);
       if (s.length > 0) {
@@ -301,9 +311,9 @@ export async function applyDecisions(
         onResult.push((res) => enqueuesApplied(e, res as QueryResult<{ id: string; try_number: number }>));
       }
     }
-    const first = claimFor === null ? undefined : decisions.tasks.find((d) => d.type === 'enqueue');
-    const firstTi = first ? byTask.get(first.taskId) : undefined;
-    if (first?.type === 'enqueue' && firstTi && claimFor !== null) {
+    if (claimAtOnce && first && firstTi && firstFrom !== null && claimFor !== null) {
+      statements.push(promoteAndClaimTriesStatement([{ taskInstanceId: firstTi.id, tryNumber: first.tryNumber, hostname: claimFor, from: firstFrom }]));
+    } else if (first && firstTi && claimFor !== null) {
       statements.push(claimTriesStatement([{ taskInstanceId: firstTi.id, tryNumber: first.tryNumber, hostname: claimFor }]));
     }
     const results = await sendBatch(client, [...statements, NO_FLUSH_WAIT, 'COMMIT']);

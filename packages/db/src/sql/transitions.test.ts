@@ -192,6 +192,25 @@ describe('scheduleRun', () => {
     expect(tries.rows).toEqual([{ state: 'running' }]);
   });
 
+  it('with claimFirstFor, takes the claimed task from the state it was decided from to running, and claims nothing when it moved', async () => {
+    const { runId, ti } = await startRun();
+    const result = await scheduleRun(t.db.pool, runId, null, () => ({ tasks: promote('a'), run: null }), { claimFirstFor: 'w' });
+    expect(result.claimed?.taskId).toBe('a');
+    const after = await t.db.pool.query<{ queued: boolean; started: boolean }>(
+      'SELECT queued_at IS NOT NULL AS queued, started_at >= queued_at AS started FROM task_instance WHERE id = $1',
+      [ti['a']],
+    );
+    expect(after.rows[0]).toEqual({ queued: true, started: true });
+    expect(await states(runId)).toMatchObject({ a: 'running' });
+
+    // Decided from none, but someone queued it meanwhile: nothing is claimed.
+    const other = await startRun();
+    await t.db.pool.query(`UPDATE task_instance SET state = 'queued', try_number = 1 WHERE id = $1`, [other.ti['a']]);
+    const stale = await scheduleRun(t.db.pool, other.runId, null, () => ({ tasks: promote('a'), run: null }), { claimFirstFor: 'w' });
+    expect(stale.claimed).toBeNull();
+    expect(await states(other.runId)).toMatchObject({ a: 'queued' });
+  });
+
   it('with lockOnlyToWrite, decides without the DAG lock and takes it only to write', async () => {
     const { runId, ti } = await startRun();
     const holder = await t.db.pool.connect();
