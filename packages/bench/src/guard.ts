@@ -13,12 +13,13 @@ export const targets = {
   /** Sluice TI/s with 2 workers ÷ bare BullMQ jobs/s: at least this. */
   throughputRatioMin: 0.25,
   /**
-   * Sluice handoff p50 ÷ BullMQ FlowProducer hop p50: at most this. The
-   * issue sets 5 ms for Sluice; a BullMQ parent/child hop takes about 1 ms
-   * on a laptop, so Sluice may spend five BullMQ hops on one of its own (a
-   * Postgres transaction to finish, one to schedule, one to claim).
+   * Sluice handoff p50 ÷ BullMQ FlowProducer hop p50: at most this. From the
+   * issue's own figures: a 5 ms handoff on a machine where a bare BullMQ
+   * worker starts a job 0.5 ms after it is added (a FlowProducer hop
+   * measures 0.5–0.7 ms here): ten BullMQ hops for one of Sluice's, which
+   * makes a durable finish, a scheduling pass and a claim in Postgres.
    */
-  hopRatioMax: 5,
+  hopRatioMax: 10,
   scalePerTaskGrowthMax: 1.5,
   schedulerRssMb: 400,
   dagLoadMs: 10_000,
