@@ -18,6 +18,7 @@ const scaleRun = (tasks: number, finished: boolean, succeeded: number, totalMs: 
 const throughput = (workers: number, median: number) => ({
   workers,
   workerConcurrency: 10,
+  cpuPerTiUs: {},
   runs: 1,
   tasksPerRun: 1,
   reps: [],

@@ -113,7 +113,11 @@ export function formatReport(r: BenchResults): string {
     rows.push([`BullMQ flow hop p95 (ms)`, ...sp(f.p95, 2)]);
     rows.push([`BullMQ flow hop p99 (ms)`, ...sp(f.p99, 2)]);
   }
-  for (const t of r.throughput) rows.push([`Sluice TI/s, ${t.workers} worker(s) × ${t.workerConcurrency}, ${t.runs} runs × ${t.tasksPerRun}`, ...sp(t.tiPerSec)]);
+  for (const t of r.throughput) {
+    rows.push([`Sluice TI/s, ${t.workers} worker(s) × ${t.workerConcurrency}, ${t.runs} runs × ${t.tasksPerRun}`, ...sp(t.tiPerSec)]);
+    const cpu = Object.entries(t.cpuPerTiUs ?? {}).sort(([, a], [, b]) => b - a);
+    if (cpu.length > 0) rows.push([`  CPU µs per TI: ${cpu.map(([k, v]) => `${k} ${v}`).join(', ')}`, '', '', '']);
+  }
   const b = r.bullmq.throughput;
   if (b) rows.push([`BullMQ jobs/s, 1 worker × ${b.concurrency}, ${b.jobs} jobs`, ...sp(b.jobsPerSec)]);
   for (const s of r.scale) {

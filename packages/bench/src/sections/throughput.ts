@@ -1,4 +1,5 @@
 /** 2. Throughput: many runs of a DAG of independent no-op tasks at once. */
+import { cpuByKind, cpuPerUnitUs, type CpuKind } from '../cpu';
 import { spread, type Spread } from '../stats';
 import { markFailed, runsWindow, trigger, waitForRuns } from '../sluice-runs';
 import type { Stack } from '../stack';
@@ -16,6 +17,12 @@ export interface ThroughputResult {
   tasksPerRun: number;
   reps: ThroughputRep[];
   tiPerSec: Spread;
+  /**
+   * CPU time per task instance over the measured reps, by process kind
+   * (Sluice's processes, Postgres' backends, Redis, the benchmark itself):
+   * where each task instance's cost goes on a machine that is CPU-bound.
+   */
+  cpuPerTiUs: Partial<Record<CpuKind, number>>;
 }
 
 export async function measureThroughput(
@@ -28,6 +35,7 @@ export async function measureThroughput(
   await waitForRuns(stack, opts.dagId, [`tp-${tag}-warmup`], opts.timeoutMs);
 
   const reps: ThroughputRep[] = [];
+  const cpuBefore = await cpuByKind();
   for (let i = 0; i < opts.reps; i++) {
     const runIds = Array.from({ length: opts.runs }, (_, k) => `tp-${tag}-r${i + 1}-${String(k).padStart(3, '0')}`);
     // All at once, as a burst of API calls: creating the runs is part of the work measured.
@@ -42,7 +50,9 @@ export async function measureThroughput(
     const w = await runsWindow(stack, opts.dagId, runIds);
     reps.push({ ms: w.ms, taskInstances: w.taskInstances, tiPerSec: (w.taskInstances / w.ms) * 1000 });
   }
+  const cpuAfter = await cpuByKind();
   return {
+    cpuPerTiUs: cpuPerUnitUs(cpuBefore, cpuAfter, reps.reduce((n, r) => n + r.taskInstances, 0)),
     workers: opts.workers,
     workerConcurrency: stack.workerConcurrency,
     runs: opts.runs,
