@@ -30,7 +30,7 @@ import type { CachedDagVersion } from './dag-cache';
 import type { Heartbeater } from './heartbeater';
 import { TaskLogWriter, type LogStream } from './log-writer';
 import type { EngineResources } from './resources';
-import { scheduleDownstream } from './task-scheduling';
+import { finishAndScheduleDownstream, finishesWithDownstream, scheduleDownstream } from './task-scheduling';
 
 export interface ExecutionRequest {
   claim: ClaimedTry;
@@ -199,7 +199,12 @@ async function executeTry(
     res.logger.error({ err: toError(raw) }, 'could not write task log');
     return [];
   });
-  const finished = await res.tries.finish({ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, ...outcome, logs: tail });
+  const finishArgs = { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, ...outcome, logs: tail };
+  // A success whose downstream needs no look at other upstreams is recorded
+  // in the round trip that schedules that downstream.
+  const withDownstream = outcome.to === 'success' && version !== null && finishesWithDownstream(version, claim.taskId);
+  const together = withDownstream ? await finishAndScheduleDownstream(res, claim, finishArgs, wc.hostname) : null;
+  const finished = together ? together.finished : await res.tries.finish(finishArgs);
   // A try taken away keeps its log all the same.
   if (!finished) await appendTaskLogs(res.pool, claim.taskInstanceId, claim.tryNumber, tail);
   // A try stopped from outside (timeout, clear) may leave its external job going.
@@ -212,10 +217,12 @@ async function executeTry(
   }
   // Nothing is left to evaluate in a run this try ended.
   if (outcome.to === 'up_for_retry' || finished.runState !== null) return;
-  const next = await scheduleDownstream(res, claim.dagRunId, claim.dagVersionId, [claim.taskId], {
-    succeeded: outcome.to === 'success',
-    claimFor: wc.hostname,
-  });
+  const next = together
+    ? together.next
+    : await scheduleDownstream(res, claim.dagRunId, claim.dagVersionId, [claim.taskId], {
+        succeeded: outcome.to === 'success',
+        claimFor: wc.hostname,
+      });
   // The next task runs here, in the slot this try held: claimed with its
   // promotion, it took no trip through Redis.
   if (next) await executeTry(res, wc, next, 'queued', next);

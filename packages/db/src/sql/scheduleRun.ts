@@ -145,6 +145,13 @@ export interface ScheduleRunOptions {
    * do; this keeps it from holding up the fast path of every worker.
    */
   lockOnlyToWrite?: boolean;
+  /**
+   * A write to commit first, in a transaction of its own, in the same round
+   * trip as the pass's reads (which then see it): a try's finish, when the
+   * pass evaluates its downstream. `applied` is given its result; when it
+   * says the write changed nothing, the pass stops there.
+   */
+  committedFirst?: { statement: QueryConfig; applied(result: QueryResult): boolean };
 }
 
 export async function scheduleRun(
@@ -158,11 +165,16 @@ export async function scheduleRun(
   try {
     if (opts.lockOnlyToWrite) {
       const peek = await readSnapshot(client, runId, onlyTaskIds, { lock: false });
+      if (peek === 'not applied') throw new Error('a pass that locks only to write commits nothing first');
       if (!peek || peek.run.state !== 'running') return nothingDone(peek?.run.state ?? null);
       const d = decide(peek);
       if (d.run === null && d.tasks.every((t) => t.type === 'waiting')) return nothingDone(peek.run.state);
     }
-    const snapshot = await readSnapshot(client, runId, onlyTaskIds, { lock: true });
+    const snapshot = await readSnapshot(client, runId, onlyTaskIds, { lock: true, first: opts.committedFirst });
+    if (snapshot === 'not applied') {
+      await client.query('COMMIT');
+      return nothingDone(null);
+    }
     if (!snapshot || snapshot.run.state !== 'running') {
       await client.query('COMMIT');
       return nothingDone(snapshot?.run.state ?? null);
@@ -189,12 +201,14 @@ async function readSnapshot(
   client: PoolClient,
   runId: string,
   onlyTaskIds: readonly string[] | null,
-  opts: { lock: boolean },
-): Promise<RunSnapshot | null> {
+  opts: { lock: boolean; first?: ScheduleRunOptions['committedFirst'] },
+): Promise<RunSnapshot | null | 'not applied'> {
   const reads = [readRunHead([runId]), onlyTaskIds ? readSomeTaskInstances([runId, onlyTaskIds]) : readAllTaskInstances([runId])];
-  const results = await sendBatch(client, opts.lock ? ['BEGIN', lockDagOfRun([runId]), ...reads] : reads);
+  const first = opts.first ? ['BEGIN', opts.first.statement, 'COMMIT'] : [];
+  const results = await sendBatch(client, opts.lock ? [...first, 'BEGIN', lockDagOfRun([runId]), ...reads] : reads);
+  if (opts.first && !opts.first.applied(results[1] as QueryResult)) return 'not applied';
   const [head, tis] = results.slice(-2);
-  if (opts.lock && results[1]?.rowCount !== 1) return null;
+  if (opts.lock && results[first.length + 1]?.rowCount !== 1) return null;
   const row = (head as QueryResult<RunSnapshot['run'] & { active: string; now: Date; pools: string[] }>).rows[0];
   if (!row) return null;
   const { active, now, pools: existingPools, ...run } = row;

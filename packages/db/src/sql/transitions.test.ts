@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing';
 import { claimTaskTry } from './claimTaskTry';
 import { createDagRun } from './createDagRun';
-import { anyUnfinished, finishTaskTry } from './finishTaskTry';
+import { anyUnfinished, finishTaskTry, finishTriesStatement } from './finishTaskTry';
 import { prepared, sendBatch } from './queryable';
 import { lockDagOfRun, scheduleRun, type Decisions } from './scheduleRun';
 import { scheduleRuns } from './scheduleRuns';
@@ -209,6 +209,57 @@ describe('scheduleRun', () => {
     const stale = await scheduleRun(t.db.pool, other.runId, null, () => ({ tasks: promote('a'), run: null }), { claimFirstFor: 'w' });
     expect(stale.claimed).toBeNull();
     expect(await states(other.runId)).toMatchObject({ a: 'queued' });
+  });
+
+  it('with committedFirst, commits that write first and decides on a snapshot that sees it', async () => {
+    const { runId, ti } = await startRun();
+    await t.db.pool.query(`UPDATE task_instance SET state = 'running', try_number = 1 WHERE id = $1`, [ti['a']]);
+    let finishedRows = 0;
+    let seenA = '';
+    const result = await scheduleRun(
+      t.db.pool,
+      runId,
+      ['a', 'b'],
+      (snap) => {
+        seenA = snap.taskInstances.find((x) => x.taskId === 'a')?.state ?? '';
+        return { tasks: promote('b'), run: null };
+      },
+      {
+        claimFirstFor: 'w',
+        committedFirst: {
+          statement: finishTriesStatement([{ taskInstanceId: ti['a'] ?? '', tryNumber: 1, to: 'success' }]),
+          applied: (res) => (finishedRows = res.rows.length) > 0,
+        },
+      },
+    );
+    expect(finishedRows).toBe(1);
+    expect(seenA).toBe('success');
+    expect(result.claimed?.taskId).toBe('b');
+    expect(await states(runId)).toEqual({ a: 'success', b: 'running', c: 'none' });
+  });
+
+  it('with committedFirst, does nothing more when that write applied nothing', async () => {
+    const { runId, ti } = await startRun();
+    let decided = false;
+    const result = await scheduleRun(
+      t.db.pool,
+      runId,
+      ['a', 'b'],
+      () => {
+        decided = true;
+        return { tasks: promote('b'), run: null };
+      },
+      {
+        claimFirstFor: 'w',
+        committedFirst: {
+          statement: finishTriesStatement([{ taskInstanceId: ti['a'] ?? '', tryNumber: 1, to: 'success' }]),
+          applied: (res) => res.rows.length > 0,
+        },
+      },
+    );
+    expect(decided).toBe(false);
+    expect(result.claimed).toBeNull();
+    expect(await states(runId)).toEqual({ a: 'none', b: 'none', c: 'none' });
   });
 
   it('with lockOnlyToWrite, decides without the DAG lock and takes it only to write', async () => {

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { DagSpec, TaskSpec } from '@sluice/core';
+import { indexDagVersion } from './dag-cache';
+import { finishesWithDownstream } from './task-scheduling';
+
+const task = (taskId: string, upstream: string[] = [], triggerRule: TaskSpec['triggerRule'] = 'all_success'): TaskSpec => ({
+  taskId,
+  operator: { kind: 'shell', options: { command: 'true' } },
+  upstream,
+  triggerRule,
+  retry: { retries: 0, retryDelayMs: 1000, exponentialBackoff: false, maxRetryDelayMs: null },
+  executionTimeoutMs: null,
+  pool: 'default_pool',
+  priorityWeight: 1,
+  poolSlots: 1,
+  owner: null,
+  doc: null,
+});
+
+const version = (tasks: TaskSpec[]) =>
+  indexDagVersion('v', 'h', {
+    dagId: 'd', description: null, schedule: null, timezone: 'UTC', startDate: null, endDate: null, catchup: false, tags: [], owner: null,
+    maxActiveRuns: 1, maxActiveTasks: 16, dagrunTimeoutMs: null, pausedOnCreation: false, confSchema: null, tasks,
+  } as DagSpec, '');
+
+describe('finishesWithDownstream', () => {
+  it('records a success with the pass over its downstream when that needs no look at other upstreams', () => {
+    const v = version([task('a'), task('b', ['a']), task('c', ['a']), task('join', ['b', 'c']), task('any', ['b', 'c'], 'one_success')]);
+    expect(finishesWithDownstream(v, 'a')).toBe(true); // fan-out: b and c wait on a alone
+    expect(finishesWithDownstream(v, 'b')).toBe(false); // join waits on c too: checked first
+    expect(finishesWithDownstream(v, 'join')).toBe(false); // nothing downstream
+  });
+
+  it('takes rules that a single success can decide whatever the other upstreams do', () => {
+    const v = version([task('b'), task('c'), task('any', ['b', 'c'], 'one_success')]);
+    expect(finishesWithDownstream(v, 'b')).toBe(true);
+  });
+});
