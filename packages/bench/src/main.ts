@@ -93,6 +93,7 @@ async function main(): Promise<number> {
       workerConcurrency: WORKER_CONCURRENCY,
       bullmq: 'in the bench process, same Redis',
       reps: size.reps,
+      warmup: 'throughput: one rep of the same size first, not counted, on both sides',
     },
     throughput: [],
     bullmq: {},

@@ -19,6 +19,7 @@ const throughput = (workers: number, median: number) => ({
   workers,
   workerConcurrency: 10,
   cpuPerTiUs: {},
+  warmup: { ms: 1, taskInstances: 1, tiPerSec: 1000 },
   runs: 1,
   tasksPerRun: 1,
   reps: [],
@@ -31,7 +32,7 @@ describe('headline', () => {
       handoff: { chainLength: 200, workers: 2, reps: [], p50: spread([14]), p95: spread([23]), p99: spread([34]) },
       throughput: [throughput(1, 400), throughput(2, 300)],
       bullmq: {
-        throughput: { jobs: 5000, concurrency: 10, reps: [], jobsPerSec: spread([3000]) },
+        throughput: { jobs: 5000, concurrency: 10, warmup: { ms: 1, jobsPerSec: 1000 }, reps: [], jobsPerSec: spread([3000]) },
         flow: { chainLength: 200, reps: [], p50: spread([0.7]), p95: spread([2]), p99: spread([4]) },
       },
       scale: [],

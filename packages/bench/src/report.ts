@@ -115,11 +115,15 @@ export function formatReport(r: BenchResults): string {
   }
   for (const t of r.throughput) {
     rows.push([`Sluice TI/s, ${t.workers} worker(s) × ${t.workerConcurrency}, ${t.runs} runs × ${t.tasksPerRun}`, ...sp(t.tiPerSec)]);
+    rows.push([`  first rep, not counted (TI/s)`, num(t.warmup.tiPerSec, 0), '', '']);
     const cpu = Object.entries(t.cpuPerTiUs ?? {}).sort(([, a], [, b]) => b - a);
     if (cpu.length > 0) rows.push([`  CPU µs per TI: ${cpu.map(([k, v]) => `${k} ${v}`).join(', ')}`, '', '', '']);
   }
   const b = r.bullmq.throughput;
-  if (b) rows.push([`BullMQ jobs/s, 1 worker × ${b.concurrency}, ${b.jobs} jobs`, ...sp(b.jobsPerSec)]);
+  if (b) {
+    rows.push([`BullMQ jobs/s, 1 worker × ${b.concurrency}, ${b.jobs} jobs`, ...sp(b.jobsPerSec)]);
+    rows.push([`  first rep, not counted (jobs/s)`, num(b.warmup.jobsPerSec, 0), '', '']);
+  }
   for (const s of r.scale) {
     rows.push([`${s.tasks.toLocaleString('en-US')}-task run: total (s)${s.finished ? '' : ' — NOT FINISHED'}`, num(s.totalMs / 1000, 2), '', '']);
     rows.push([s.finished ? `  time per task (ms)` : `  time per succeeded task (${s.succeeded}) (ms)`, num(s.finished ? s.perTaskMs : s.perSucceededTaskMs, 2), '', '']);

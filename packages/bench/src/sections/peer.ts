@@ -12,6 +12,8 @@ import { deletePrefix } from '../stack';
 export interface PeerThroughputResult {
   jobs: number;
   concurrency: number;
+  /** The first rep, run the same way and not counted (as Sluice's). */
+  warmup: { ms: number; jobsPerSec: number };
   reps: Array<{ ms: number; jobsPerSec: number }>;
   jobsPerSec: Spread;
 }
@@ -48,9 +50,9 @@ export async function bullmqThroughput(
   opts: { jobs: number; reps: number; concurrency: number; timeoutMs: number },
 ): Promise<PeerThroughputResult> {
   const reps: PeerThroughputResult['reps'] = [];
-  for (let i = 0; i < opts.reps; i++) {
+  for (let i = 0; i <= opts.reps; i++) {
     const connection = connect(redisUrl);
-    const name = `peer-tp-${i + 1}`;
+    const name = `peer-tp-${i}`;
     const queue = new Queue(name, { connection, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
     let done = 0;
     let last = 0;
@@ -82,7 +84,9 @@ export async function bullmqThroughput(
     }
   }
   await cleanPrefix(redisUrl, prefix);
-  return { jobs: opts.jobs, concurrency: opts.concurrency, reps, jobsPerSec: spread(reps.map((r) => r.jobsPerSec)) };
+  const [warmup, ...counted] = reps;
+  if (!warmup) throw new Error('no BullMQ rep ran');
+  return { jobs: opts.jobs, concurrency: opts.concurrency, warmup, reps: counted, jobsPerSec: spread(counted.map((r) => r.jobsPerSec)) };
 }
 
 /** A chain as BullMQ expresses one: each job the only child of the next, so a parent waits for its child. */
