@@ -32,7 +32,7 @@ export { createDagRun } from './sql/createDagRun';
 export type { NewDagRun, NewTaskInstance } from './sql/createDagRun';
 export { startQueuedRuns } from './sql/startQueuedRuns';
 export { scheduleRun } from './sql/scheduleRun';
-export { scheduleRuns } from './sql/scheduleRuns';
+export { scheduleRuns, peekRuns } from './sql/scheduleRuns';
 export type { RunSnapshot, TaskInstanceRow, Decisions, ScheduleRunOptions, ScheduleRunResult } from './sql/scheduleRun';
 export { failTaskTries } from './sql/failTaskTries';
 export type { TryFailure } from './sql/failTaskTries';

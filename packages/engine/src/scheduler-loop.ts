@@ -3,12 +3,15 @@
  * queued runs, evaluates every running run (retries that became due,
  * timeouts, zombies, anything the fast path missed) and reconciles Redis.
  */
-import { listActiveDags, listRunsInState, recordSchedulerHeartbeat, refreshPlannerStatistics } from '@sluice/db';
+import { listActiveDags, listRunsInState, peekRuns, recordSchedulerHeartbeat, refreshPlannerStatistics } from '@sluice/db';
 import { toError } from '@sluice/core';
 import type { EngineResources } from './resources';
 import { createDueRuns, startRuns } from './run-creation';
-import { scheduleWholeRun } from './task-scheduling';
+import { hasWorkToDo, scheduleWholeRun } from './task-scheduling';
 import { reconcileDeferredTries, reconcileQueuedTries } from './reconciler';
+
+/** Running runs read per round trip by the safety-net pass. */
+const PEEK_RUNS = 100;
 
 export interface PassStats {
   runsCreated: number;
@@ -30,13 +33,28 @@ export async function schedulerPass(res: EngineResources, schedulerId: string, h
       res.logger.error({ err: toError(raw), dagId: dag.dagId }, 'could not create or start runs');
     }
   }
-  for (const run of await listRunsInState(res.pool, 'running')) {
-    try {
-      // Most passes find nothing the fast path missed: no DAG lock for those.
-      await scheduleWholeRun(res, run.id, run.dagVersionId, { lockOnlyToWrite: true });
-      stats.runsEvaluated++;
-    } catch (raw) {
-      res.logger.error({ err: toError(raw), dagRunId: run.id }, 'could not evaluate run');
+  const running = await listRunsInState(res.pool, 'running');
+  for (let i = 0; i < running.length; i += PEEK_RUNS) {
+    const chunk = running.slice(i, i + PEEK_RUNS);
+    // Most passes find nothing the fast path missed: the runs are read
+    // together without the DAG lock, and only those with something to do
+    // are evaluated again under it.
+    const peeked = await peekRuns(res.pool, chunk.map((r) => r.id)).catch((raw: unknown) => {
+      res.logger.error({ err: toError(raw) }, 'could not read running runs');
+      return null;
+    });
+    for (const run of chunk) {
+      try {
+        const snap = peeked?.get(run.id);
+        if (peeked && (!snap || !(await hasWorkToDo(res, run.dagVersionId, snap)))) {
+          stats.runsEvaluated++;
+          continue;
+        }
+        await scheduleWholeRun(res, run.id, run.dagVersionId, peeked ? {} : { lockOnlyToWrite: true });
+        stats.runsEvaluated++;
+      } catch (raw) {
+        res.logger.error({ err: toError(raw), dagRunId: run.id }, 'could not evaluate run');
+      }
     }
   }
   stats.requeued = (await reconcileQueuedTries(res)) + (await reconcileDeferredTries(res));

@@ -87,6 +87,14 @@ export async function scheduleStartedRuns(res: EngineResources, runs: ReadonlyAr
   });
 }
 
+/** Whether deciding on this snapshot of a running run would write anything (what the safety net looks for). */
+export async function hasWorkToDo(res: EngineResources, dagVersionId: string, snap: RunSnapshot): Promise<boolean> {
+  if (snap.run.state !== 'running') return false;
+  const version = await res.dags.get(dagVersionId);
+  const d = decide(toDecisionInput(res, version, snap, undefined));
+  return d.run !== null || d.tasks.some((t) => t.type !== 'waiting');
+}
+
 /** Rules under which one more successful upstream cannot decide a task while another upstream is unfinished. */
 const waitsForAllUpstream: ReadonlySet<string> = new Set(['all_success', 'all_done', 'none_failed', 'none_failed_min_one_success']);
 

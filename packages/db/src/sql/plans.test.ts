@@ -25,7 +25,7 @@ import { createDagRun } from './createDagRun';
  * it holds four runs). refreshPlannerStatistics keeps their statistics from
  * lying for long (see its test).
  */
-const READ_MANY = new Set(['sluice.scheduleRun.head', 'sluice.scheduleRun.all', 'sluice.scheduleRuns.facts', 'sluice.scheduleRuns.tis']);
+const READ_MANY = new Set(['sluice.scheduleRun.head', 'sluice.scheduleRun.all', 'sluice.scheduleRuns.facts', 'sluice.scheduleRuns.tis', 'sluice.peekRuns.active']);
 
 /** A database whose statistics were taken while every task was queued, and whose tasks have all ended since. */
 async function afterABurst(runs: number, tasks: number): Promise<TestDatabase> {

@@ -117,3 +117,45 @@ export async function scheduleRuns(
   for (const id of runIds) each.push(await scheduleRun(pool, id, null, decide));
   return each;
 }
+
+const readActiveByDag = prepared(
+  'peekRuns.active',
+  `SELECT dag_id AS "dagId", count(*) AS active FROM task_instance
+     WHERE dag_id IN (SELECT dag_id FROM dag_run WHERE id = ANY($1::uuid[])) AND state IN ('queued', 'running', 'deferred')
+     GROUP BY dag_id`,
+);
+
+/**
+ * Snapshots of many runs in one round trip, without the DAG lock: what the
+ * safety-net pass decides on first, to take the lock (scheduleRun) only for
+ * the runs whose decision writes something. Pools are not read: a peek that
+ * wants to queue a task in a pool finds out under the lock whether it may.
+ */
+export async function peekRuns(pool: Pool, runIds: readonly string[]): Promise<Map<string, RunSnapshot>> {
+  const out = new Map<string, RunSnapshot>();
+  if (runIds.length === 0) return out;
+  const client = await pool.connect();
+  try {
+    const [heads, tis, active, clock] = await sendBatch(client, [
+      readRunHeads([runIds]),
+      readRunsTaskInstances([runIds]),
+      readActiveByDag([runIds]),
+      'SELECT now() AS now',
+    ]);
+    const runs = (heads as QueryResult<RunSnapshot['run']>).rows;
+    const activeOf = new Map((active as QueryResult<{ dagId: string; active: string }>).rows.map((r) => [r.dagId, Number(r.active)]));
+    const now = (clock as QueryResult<{ now: Date }>).rows[0]?.now ?? new Date();
+    const byRun = new Map<string, TaskInstanceRow[]>();
+    for (const { dagRunId, ...ti } of (tis as QueryResult<TaskInstanceRow & { dagRunId: string }>).rows) {
+      let list = byRun.get(dagRunId);
+      if (!list) byRun.set(dagRunId, (list = []));
+      list.push(ti);
+    }
+    for (const run of runs) {
+      out.set(run.id, { run, taskInstances: byRun.get(run.id) ?? [], activeInDag: activeOf.get(run.dagId) ?? 0, pools: new Map(), now });
+    }
+    return out;
+  } finally {
+    client.release();
+  }
+}

@@ -11,7 +11,7 @@ import { createDagRun } from './createDagRun';
 import { anyUnfinished, finishTaskTry, finishTriesStatement } from './finishTaskTry';
 import { prepared, sendBatch } from './queryable';
 import { lockDagOfRun, scheduleRun, type Decisions } from './scheduleRun';
-import { scheduleRuns } from './scheduleRuns';
+import { peekRuns, scheduleRuns } from './scheduleRuns';
 import { startQueuedRuns } from './startQueuedRuns';
 import { writeTries } from './writeTries';
 
@@ -453,5 +453,24 @@ describe('scheduleRuns', () => {
 
     expect(results.map((r) => r.runState)).toEqual(['running', 'success']);
     expect(await states(one.runId)).toEqual({ a: 'queued', b: 'none', c: 'none' });
+  });
+});
+
+describe('peekRuns', () => {
+  it('reads many runs in one go: each with its task instances and its DAG’s active count', async () => {
+    const one = await startRun();
+    const two = await startRun();
+    await t.db.pool.query(`UPDATE task_instance SET state = 'running', try_number = 1 WHERE id = $1`, [one.ti['a']]);
+    const active = await t.db.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM task_instance WHERE dag_id = 'tr' AND state IN ('queued', 'running', 'deferred')`,
+    );
+
+    const snaps = await peekRuns(t.db.pool, [one.runId, two.runId]);
+
+    expect([...snaps.keys()].sort()).toEqual([one.runId, two.runId].sort());
+    expect(snaps.get(one.runId)?.taskInstances.map((ti) => `${ti.taskId}:${ti.state}`).sort()).toEqual(['a:running', 'b:none', 'c:none']);
+    expect(snaps.get(two.runId)?.taskInstances.map((ti) => ti.state)).toEqual(['none', 'none', 'none']);
+    expect(snaps.get(two.runId)?.activeInDag).toBe(active.rows[0]?.n);
+    expect(snaps.get(one.runId)?.run).toMatchObject({ id: one.runId, dagId: 'tr', state: 'running' });
   });
 });
