@@ -1,4 +1,4 @@
-/** Builders for DagSpec/TaskSpec in this package's tests. Not exported from index.ts. */
+/** Builders for DagSpec/TaskSpec in tests (`@sluice/core/test-fixtures`). Not exported from index.ts. */
 import type { DagSpec, TaskSpec } from './dag-spec';
 
 export function makeTask(taskId: string, overrides: Partial<TaskSpec> = {}): TaskSpec {

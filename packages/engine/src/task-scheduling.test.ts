@@ -1,27 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { DagSpec, TaskSpec } from '@sluice/core';
+import type { TaskSpec } from '@sluice/core';
+import { makeDag, makeTask } from '@sluice/core/test-fixtures';
 import { indexDagVersion } from './dag-cache';
 import { finishesWithDownstream } from './task-scheduling';
 
-const task = (taskId: string, upstream: string[] = [], triggerRule: TaskSpec['triggerRule'] = 'all_success'): TaskSpec => ({
-  taskId,
-  operator: { kind: 'shell', options: { command: 'true' } },
-  upstream,
-  triggerRule,
-  retry: { retries: 0, retryDelayMs: 1000, exponentialBackoff: false, maxRetryDelayMs: null },
-  executionTimeoutMs: null,
-  pool: 'default_pool',
-  priorityWeight: 1,
-  poolSlots: 1,
-  owner: null,
-  doc: null,
-});
+const task = (taskId: string, upstream: string[] = [], triggerRule: TaskSpec['triggerRule'] = 'all_success'): TaskSpec =>
+  makeTask(taskId, { upstream, triggerRule });
 
-const version = (tasks: TaskSpec[]) =>
-  indexDagVersion('v', 'h', {
-    dagId: 'd', description: null, schedule: null, timezone: 'UTC', startDate: null, endDate: null, catchup: false, tags: [], owner: null,
-    maxActiveRuns: 1, maxActiveTasks: 16, dagrunTimeoutMs: null, pausedOnCreation: false, confSchema: null, tasks,
-  } as DagSpec, '');
+const version = (tasks: TaskSpec[]) => indexDagVersion('v', 'h', makeDag({ tasks }), '');
 
 describe('finishesWithDownstream', () => {
   it('records a success with the pass over its downstream when that needs no look at other upstreams', () => {
