@@ -31,7 +31,7 @@ export type { ParsedDag, ParsedImportError, SyncDagsInput } from './sql/syncDags
 export { createDagRun } from './sql/createDagRun';
 export type { NewDagRun, NewTaskInstance } from './sql/createDagRun';
 export { startQueuedRuns } from './sql/startQueuedRuns';
-export { scheduleRun } from './sql/scheduleRun';
+export { scheduleRun, writesSomething } from './sql/scheduleRun';
 export { scheduleRuns, peekRuns } from './sql/scheduleRuns';
 export type { RunSnapshot, TaskInstanceRow, Decisions, ScheduleRunOptions, ScheduleRunResult } from './sql/scheduleRun';
 export { failTaskTries } from './sql/failTaskTries';

@@ -45,12 +45,10 @@ export async function schedulerPass(res: EngineResources, schedulerId: string, h
     });
     for (const run of chunk) {
       try {
+        // Without the peek (it failed), each run peeks for itself.
         const snap = peeked?.get(run.id);
-        if (peeked && (!snap || !(await hasWorkToDo(res, run.dagVersionId, snap)))) {
-          stats.runsEvaluated++;
-          continue;
-        }
-        await scheduleWholeRun(res, run.id, run.dagVersionId, peeked ? {} : { lockOnlyToWrite: true });
+        if (!peeked) await scheduleWholeRun(res, run.id, run.dagVersionId, { lockOnlyToWrite: true });
+        else if (snap && (await hasWorkToDo(res, run.dagVersionId, snap))) await scheduleWholeRun(res, run.id, run.dagVersionId);
         stats.runsEvaluated++;
       } catch (raw) {
         res.logger.error({ err: toError(raw), dagRunId: run.id }, 'could not evaluate run');

@@ -10,6 +10,7 @@ import {
   finishRunIfDone,
   scheduleRun,
   scheduleRuns,
+  writesSomething,
   afterFinish,
   finishTriesStatement,
   type ClaimedTry,
@@ -91,8 +92,7 @@ export async function scheduleStartedRuns(res: EngineResources, runs: ReadonlyAr
 export async function hasWorkToDo(res: EngineResources, dagVersionId: string, snap: RunSnapshot): Promise<boolean> {
   if (snap.run.state !== 'running') return false;
   const version = await res.dags.get(dagVersionId);
-  const d = decide(toDecisionInput(res, version, snap, undefined));
-  return d.run !== null || d.tasks.some((t) => t.type !== 'waiting');
+  return writesSomething(decide(toDecisionInput(res, version, snap, undefined)));
 }
 
 /** Rules under which one more successful upstream cannot decide a task while another upstream is unfinished. */

@@ -37,7 +37,7 @@ const NOT_STARTED = ['none', 'scheduled', 'queued', 'up_for_retry'].map((s) => `
  * From the end: tasks start in the order they are declared, so the ones not
  * started yet are met first, before the index entries of ended ones.
  */
-const firstOfRunIn = (runId: string, states: string) =>
+const lastOfRunIn = (runId: string, states: string) =>
   `(SELECT o.task_id FROM task_instance o WHERE o.dag_run_id = ${runId} AND o.state IN (${states}) ORDER BY o.task_id DESC LIMIT 1)`;
 
 export type TryOutcome = 'success' | 'failed' | 'up_for_retry' | 'skipped';
@@ -84,7 +84,7 @@ const finishStatement = prepared(
        ON CONFLICT (task_instance_id, try_number, seq) DO NOTHING
      )
      SELECT fin.id AS "taskInstanceId", fin.try AS "tryNumber", fin.dag_run_id AS "dagRunId", fin.task_id AS "taskId",
-       ${firstOfRunIn('fin.dag_run_id', NOT_STARTED)} IS NOT NULL AS "othersPending"
+       ${lastOfRunIn('fin.dag_run_id', NOT_STARTED)} IS NOT NULL AS "othersPending"
      FROM fin`,
 );
 
@@ -169,7 +169,7 @@ const finishRunStatement = prepared(
        state = CASE WHEN EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = $1 AND state IN ('failed', 'upstream_failed'))
                     THEN 'failed' ELSE 'success' END
      WHERE id = $1 AND state = 'running'
-       AND ${firstOfRunIn('$1', UNFINISHED)} IS NULL
+       AND ${lastOfRunIn('$1', UNFINISHED)} IS NULL
      RETURNING state`,
 );
 

@@ -80,7 +80,7 @@ export const lockDagOfRun = prepared(
   'scheduleRun.lock',
   `SELECT 1 FROM dag WHERE dag_id = (SELECT dag_id FROM dag_run WHERE id = $1) FOR NO KEY UPDATE`,
 );
-export const readRunHead = prepared(
+const readRunHead = prepared(
   'scheduleRun.head',
   `SELECT r.id, r.dag_id AS "dagId", r.state, r.started_at AS "startedAt", r.dag_version_id AS "dagVersionId",
        (SELECT count(*) FROM task_instance WHERE dag_id = r.dag_id AND state IN ('queued', 'running', 'deferred')) AS active,
@@ -127,6 +127,11 @@ const enqueueTasks = prepared(
  */
 export const NO_FLUSH_WAIT = 'SET LOCAL synchronous_commit = off';
 
+/** Whether applying these decisions would write anything: a run decision, or a task decision other than waiting. */
+export function writesSomething(d: Decisions): boolean {
+  return d.run !== null || d.tasks.some((t) => t.type !== 'waiting');
+}
+
 function nothingDone(runState: DagRunState | null): ScheduleRunResult {
   return { enqueued: [], finished: [], interrupted: [], resumed: [], runState, claimed: null };
 }
@@ -167,8 +172,7 @@ export async function scheduleRun(
       const peek = await readSnapshot(client, runId, onlyTaskIds, { lock: false });
       if (peek === 'not applied') throw new Error('a pass that locks only to write commits nothing first');
       if (!peek || peek.run.state !== 'running') return nothingDone(peek?.run.state ?? null);
-      const d = decide(peek);
-      if (d.run === null && d.tasks.every((t) => t.type === 'waiting')) return nothingDone(peek.run.state);
+      if (!writesSomething(decide(peek))) return nothingDone(peek.run.state);
     }
     const snapshot = await readSnapshot(client, runId, onlyTaskIds, { lock: true, first: opts.committedFirst });
     if (snapshot === 'not applied') {
@@ -302,17 +306,17 @@ export async function applyDecisions(
     // to running in one write (promoteAndClaim), not promoted and then claimed.
     const first = claimFor === null ? undefined : decisions.tasks.find((d): d is Extract<TaskDecision, { type: 'enqueue' }> => d.type === 'enqueue');
     const firstTi = first ? byTask.get(first.taskId) : undefined;
-    const firstDs = first ? (perTask.get(first.taskId) ?? []) : [];
     const firstStraight = straight.findIndex((p) => p.enqueue === first);
-    const firstFrom = first === undefined ? null : (straight[firstStraight]?.from ?? (firstDs.length === 1 ? 'scheduled' : null));
-    const claimAtOnce = first !== undefined && firstTi !== undefined && firstFrom !== null && claimFor !== null;
-    if (claimAtOnce && firstStraight >= 0) straight.splice(firstStraight, 1);
+    // Promoted straight through, or already scheduled (its only decision the enqueue).
+    const firstFrom = straight[firstStraight]?.from ?? (first && perTask.get(first.taskId)?.length === 1 ? 'scheduled' : null);
+    const claim = first && firstTi && claimFor !== null ? { taskInstanceId: firstTi.id, tryNumber: first.tryNumber, hostname: claimFor } : null;
+    if (claim && firstFrom !== null && firstStraight >= 0) straight.splice(firstStraight, 1);
     if (straight.length > 0) {
       statements.push(promoteTasks([straight.map((p) => byTask.get(p.enqueue.taskId)?.id), straight.map((p) => p.from), straight.map((p) => p.enqueue.tryNumber)]));
       onResult.push((res) => enqueuesApplied(straight.map((p) => p.enqueue), res as QueryResult<{ id: string; try_number: number }>));
     }
     const promoted = new Set(straight.map((p) => p.enqueue.taskId));
-    if (claimAtOnce && first) promoted.add(first.taskId);
+    if (claim && firstFrom !== null && first) promoted.add(first.taskId);
     for (const round of rounds.map((r) => r.filter((d) => !promoted.has(d.taskId)))) {
       const s = sets(round);
       if (s.length > 0) {
@@ -325,14 +329,10 @@ export async function applyDecisions(
         onResult.push((res) => enqueuesApplied(e, res as QueryResult<{ id: string; try_number: number }>));
       }
     }
-    if (claimAtOnce && first && firstTi && firstFrom !== null && claimFor !== null) {
-      statements.push(promoteAndClaimTriesStatement([{ taskInstanceId: firstTi.id, tryNumber: first.tryNumber, hostname: claimFor, from: firstFrom }]));
-    } else if (first && firstTi && claimFor !== null) {
-      statements.push(claimTriesStatement([{ taskInstanceId: firstTi.id, tryNumber: first.tryNumber, hostname: claimFor }]));
-    }
+    if (claim) statements.push(firstFrom !== null ? promoteAndClaimTriesStatement([{ ...claim, from: firstFrom }]) : claimTriesStatement([claim]));
     const results = await sendBatch(client, [...statements, NO_FLUSH_WAIT, 'COMMIT']);
     onResult.forEach((apply, i) => apply(results[i] as QueryResult));
-    const claimed = firstTi ? ((results[onResult.length]?.rows[0] as ClaimedTry | undefined) ?? null) : null;
+    const claimed = claim ? ((results[onResult.length]?.rows[0] as ClaimedTry | undefined) ?? null) : null;
     return {
       enqueued: claimed ? enqueued.filter((e) => e.taskInstanceId !== claimed.taskInstanceId) : enqueued,
       finished,

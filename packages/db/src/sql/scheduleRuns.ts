@@ -30,15 +30,48 @@ const readRunHeads = prepared(
      CROSS JOIN LATERAL (SELECT * FROM dag_run WHERE id = u.id OFFSET 0) r
      ORDER BY r.logical_date, r.queued_at, r.id`,
 );
-const readDagFacts = prepared(
-  'scheduleRuns.facts',
-  `SELECT (SELECT count(*) FROM task_instance WHERE dag_id = (SELECT dag_id FROM dag_run WHERE id = $1) AND state IN ('queued', 'running', 'deferred')) AS active,
-          ARRAY(SELECT name FROM pool) AS pools, now() AS now`,
+/** Active task instances of the DAGs of these runs: what maxActiveTasks counts. */
+const readActiveByDag = prepared(
+  'scheduleRuns.active',
+  `SELECT dag_id AS "dagId", count(*) AS active FROM task_instance
+     WHERE dag_id IN (SELECT dag_id FROM dag_run WHERE id = ANY($1::uuid[])) AND state IN ('queued', 'running', 'deferred')
+     GROUP BY dag_id`,
 );
+const readPoolsAndClock = `SELECT ARRAY(SELECT name FROM pool) AS pools, now() AS now`;
+
 const readRunsTaskInstances = prepared(
   'scheduleRuns.tis',
   `SELECT dag_run_id AS "dagRunId", ${TI_COLUMNS} FROM task_instance WHERE dag_run_id = ANY($1::uuid[])`,
 );
+
+interface RunsRead {
+  runs: Array<RunSnapshot['run']>;
+  /** Task instances by run id. */
+  taskInstances: Map<string, TaskInstanceRow[]>;
+  activeByDag: Map<string, number>;
+  pools: Set<string>;
+  now: Date;
+}
+
+/** The statements reading runs, their task instances, active counts, pools and the clock; then what they read. */
+const readRuns = (runIds: readonly string[]) => [readRunHeads([runIds]), readRunsTaskInstances([runIds]), readActiveByDag([runIds]), readPoolsAndClock];
+
+function runsRead([heads, tis, active, facts]: QueryResult[]): RunsRead {
+  const taskInstances = new Map<string, TaskInstanceRow[]>();
+  for (const { dagRunId, ...ti } of (tis as QueryResult<TaskInstanceRow & { dagRunId: string }>).rows) {
+    let list = taskInstances.get(dagRunId);
+    if (!list) taskInstances.set(dagRunId, (list = []));
+    list.push(ti);
+  }
+  const fact = (facts as QueryResult<{ pools: string[]; now: Date }>).rows[0];
+  return {
+    runs: (heads as QueryResult<RunSnapshot['run']>).rows,
+    taskInstances,
+    activeByDag: new Map((active as QueryResult<{ dagId: string; active: string }>).rows.map((r) => [r.dagId, Number(r.active)])),
+    pools: new Set(fact?.pools ?? []),
+    now: fact?.now ?? new Date(),
+  };
+}
 
 /**
  * Promotes the runs `runIds` (all of one DAG) in one pass, deciding each
@@ -55,30 +88,21 @@ export async function scheduleRuns(
   const client = await pool.connect();
   let results: ScheduleRunResult[] | null = null;
   try {
-    const [, lock, heads, facts, tis] = await sendBatch(client, [
-      'BEGIN',
-      lockDagOfRun([first]),
-      readRunHeads([runIds]),
-      readDagFacts([first]),
-      readRunsTaskInstances([runIds]),
-    ]);
-    const fact = (facts as QueryResult<{ active: string; pools: string[]; now: Date }>).rows[0];
-    const existingPools = new Set(fact?.pools ?? []);
-    const rows = (tis as QueryResult<TaskInstanceRow & { dagRunId: string }>).rows;
-    const byRun = new Map<string, TaskInstanceRow[]>();
-    for (const { dagRunId, ...ti } of rows) byRun.set(dagRunId, [...(byRun.get(dagRunId) ?? []), ti]);
-    const runs = (heads as QueryResult<RunSnapshot['run']>).rows;
-    const simple = lock?.rowCount === 1 && fact !== undefined && !rows.some((t) => existingPools.has(t.pool)) && runs.every((r) => r.state === 'running');
+    const [, lock, ...reads] = await sendBatch(client, ['BEGIN', lockDagOfRun([first]), ...readRuns(runIds)]);
+    const read = runsRead(reads);
+    const { runs } = read;
+    const allTis = [...read.taskInstances.values()].flat();
+    const simple = lock?.rowCount === 1 && !allTis.some((t) => read.pools.has(t.pool)) && runs.every((r) => r.state === 'running');
     if (simple) {
-      let active = Number(fact.active);
+      let active = read.activeByDag.get(runs[0]?.dagId ?? '') ?? 0;
       // One merged view: task ids made unique per run, so the writes of all runs go together.
-      const merged: RunSnapshot = { run: runs[0] as RunSnapshot['run'], taskInstances: [], activeInDag: active, pools: new Map(), now: fact.now };
+      const merged: RunSnapshot = { run: runs[0] as RunSnapshot['run'], taskInstances: [], activeInDag: active, pools: new Map(), now: read.now };
       const tasks: Decisions['tasks'] = [];
       const keyed = new Map<string, { runId: string; taskId: string }>();
       let promotionsOnly = true;
       for (const run of runs) {
-        const own = byRun.get(run.id) ?? [];
-        const d = decide({ run, taskInstances: own, activeInDag: active, pools: new Map(), now: fact.now });
+        const own = read.taskInstances.get(run.id) ?? [];
+        const d = decide({ run, taskInstances: own, activeInDag: active, pools: new Map(), now: read.now });
         if (d.run !== null || d.tasks.some((t) => t.type === 'fail_try')) {
           promotionsOnly = false;
           break;
@@ -94,7 +118,7 @@ export async function scheduleRuns(
       if (promotionsOnly) {
         // applyDecisions commits.
         const all = await applyDecisions(client, merged, { tasks, run: null }, null);
-        const runOf = new Map(rows.map((r) => [r.id, r.dagRunId]));
+        const runOf = new Map(runs.flatMap((r) => (read.taskInstances.get(r.id) ?? []).map((ti) => [ti.id, r.id] as const)));
         results = runIds.map((id) => ({
           enqueued: all.enqueued.filter((e) => runOf.get(e.taskInstanceId) === id),
           finished: all.finished.filter((k) => keyed.get(k)?.runId === id).map((k) => keyed.get(k)?.taskId ?? k),
@@ -118,13 +142,6 @@ export async function scheduleRuns(
   return each;
 }
 
-const readActiveByDag = prepared(
-  'peekRuns.active',
-  `SELECT dag_id AS "dagId", count(*) AS active FROM task_instance
-     WHERE dag_id IN (SELECT dag_id FROM dag_run WHERE id = ANY($1::uuid[])) AND state IN ('queued', 'running', 'deferred')
-     GROUP BY dag_id`,
-);
-
 /**
  * Snapshots of many runs in one round trip, without the DAG lock: what the
  * safety-net pass decides on first, to take the lock (scheduleRun) only for
@@ -136,23 +153,9 @@ export async function peekRuns(pool: Pool, runIds: readonly string[]): Promise<M
   if (runIds.length === 0) return out;
   const client = await pool.connect();
   try {
-    const [heads, tis, active, clock] = await sendBatch(client, [
-      readRunHeads([runIds]),
-      readRunsTaskInstances([runIds]),
-      readActiveByDag([runIds]),
-      'SELECT now() AS now',
-    ]);
-    const runs = (heads as QueryResult<RunSnapshot['run']>).rows;
-    const activeOf = new Map((active as QueryResult<{ dagId: string; active: string }>).rows.map((r) => [r.dagId, Number(r.active)]));
-    const now = (clock as QueryResult<{ now: Date }>).rows[0]?.now ?? new Date();
-    const byRun = new Map<string, TaskInstanceRow[]>();
-    for (const { dagRunId, ...ti } of (tis as QueryResult<TaskInstanceRow & { dagRunId: string }>).rows) {
-      let list = byRun.get(dagRunId);
-      if (!list) byRun.set(dagRunId, (list = []));
-      list.push(ti);
-    }
-    for (const run of runs) {
-      out.set(run.id, { run, taskInstances: byRun.get(run.id) ?? [], activeInDag: activeOf.get(run.dagId) ?? 0, pools: new Map(), now });
+    const read = runsRead(await sendBatch(client, readRuns(runIds)));
+    for (const run of read.runs) {
+      out.set(run.id, { run, taskInstances: read.taskInstances.get(run.id) ?? [], activeInDag: read.activeByDag.get(run.dagId) ?? 0, pools: new Map(), now: read.now });
     }
     return out;
   } finally {

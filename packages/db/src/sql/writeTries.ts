@@ -9,12 +9,13 @@
  * not its own, drops the outcome and the try runs again (at-least-once, as
  * for any crash). An EMR or Glue operator records its submit marker
  * synchronously before calling AWS, which flushes the claim with it; so does
- * any later synchronous commit, the WAL being one sequence. ADR 0006.
+ * any later synchronous commit, the WAL being one sequence. ADR 0007.
  */
 import type { Pool } from 'pg';
 import { claimTriesStatement, claimedInOrder, type ClaimArgs, type ClaimedTry } from './claimTaskTry';
 import { afterFinish, finishTriesStatement, type FinishRow, type FinishTryArgs, type FinishedTry } from './finishTaskTry';
 import { sendBatch } from './queryable';
+import { NO_FLUSH_WAIT } from './scheduleRun';
 
 export interface TryWrites {
   claims: readonly ClaimArgs[];
@@ -32,7 +33,7 @@ export async function writeTries(pool: Pool, writes: TryWrites): Promise<TryWrit
   const { claims, finishes } = writes;
   if (claims.length === 0 && finishes.length === 0) return { claimed: [], finished: [] };
   const statements = ['BEGIN', ...(finishes.length > 0 ? [finishTriesStatement(finishes)] : []), ...(claims.length > 0 ? [claimTriesStatement(claims)] : [])];
-  if (finishes.length === 0) statements.push('SET LOCAL synchronous_commit = off');
+  if (finishes.length === 0) statements.push(NO_FLUSH_WAIT);
   statements.push('COMMIT');
   const client = await pool.connect();
   let results;
