@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Keeps the pure packages pure (STYLE.md "Boundaries"): packages/core may
+ * Keeps the pure packages pure (docs/conventions.md, "Boundaries"): packages/core may
  * import only zod, cron-parser and its own files; packages/sdk only core,
  * zod and its own files. Neither may touch process.env or node: modules.
  * Exits 1 listing every offending line.

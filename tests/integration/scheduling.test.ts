@@ -1,6 +1,6 @@
 /**
  * Runs the scheduler creates on its own, and the safety nets: cron runs with
- * catchup, paused DAGs, and Redis losing every job (DESIGN invariant 1).
+ * catchup, paused DAGs, and Redis losing every job (docs/architecture.md, guarantee 1).
  */
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
