@@ -21,6 +21,7 @@ export {
   activeTaskStates,
   failedTaskStates,
   terminalRunStates,
+  unfinishedRunStates,
   unfinishedTaskStates,
   stoppableTaskStates,
   stoppedTryState,

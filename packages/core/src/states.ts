@@ -80,6 +80,8 @@ export const failedWithRunTaskStates: ReadonlySet<TaskInstanceState> = new Set<T
   'deferred',
   'up_for_retry',
 ]);
+/** Runs not over yet: they count against maxActiveRuns. */
+export const unfinishedRunStates: ReadonlySet<DagRunState> = new Set<DagRunState>(['queued', 'running']);
 /** Runs that are over; a clear reopens them. */
 export const terminalRunStates: ReadonlySet<DagRunState> = new Set<DagRunState>(['success', 'failed']);
 

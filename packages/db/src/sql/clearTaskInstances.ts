@@ -31,7 +31,7 @@ export interface ClearArgs {
   actor: string;
 }
 
-const clearStatement = `WITH moved AS (
+export const clearStatement = `WITH moved AS (
        UPDATE task_instance ti SET state = ${ts.none}, next_retry_at = NULL, queued_at = NULL,
          max_tries = ti.try_number + c.tries, updated_at = now()
        FROM unnest($2::text[], $3::int[]) AS c(task_id, tries),
@@ -41,7 +41,7 @@ const clearStatement = `WITH moved AS (
      ), ${closeStoppedTries({ moved: 'moved', state: ts[stoppedTryState], stoppedBy: `'cleared by ' || $4::text` })}
      SELECT * FROM moved`;
 
-const reopenStatement = `UPDATE dag_run SET state = ${rs.queued}, ended_at = NULL, updated_at = now()
+export const reopenStatement = `UPDATE dag_run SET state = ${rs.queued}, ended_at = NULL, updated_at = now()
          WHERE id = $1 AND state IN (${runStatesSql(terminalRunStates)})`;
 
 export async function clearTaskInstances(pool: Pool, args: ClearArgs): Promise<{ cleared: string[]; interrupted: InterruptedTry[] }> {

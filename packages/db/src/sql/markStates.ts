@@ -34,11 +34,14 @@ const MARKS: readonly MarkTo[] = ['success', 'failed'];
 /** Unfinished tasks a run marked failed skips: those that never held a worker. */
 const SKIPPED_WITH_RUN: readonly TaskInstanceState[] = [...unfinishedTaskStates].filter((s) => !failedWithRunTaskStates.has(s));
 
-export const moves: readonly TaskMove[] = [
-  ...MARKS.map((to) => ({ from: taskStatesAllowedBefore(to), to })),
+/** A task instance marked success or failed. */
+export const markTaskMoves: readonly TaskMove[] = MARKS.map((to) => ({ from: taskStatesAllowedBefore(to), to }));
+/** The task instances of a run marked failed; marked success, they move as markTaskMoves' success. */
+export const markRunFailedMoves: readonly TaskMove[] = [
   { from: [...failedWithRunTaskStates], to: 'failed' },
   { from: SKIPPED_WITH_RUN, to: 'skipped' },
 ];
+export const moves: readonly TaskMove[] = [...markTaskMoves, ...markRunFailedMoves];
 export const runMoves: readonly RunMove[] = MARKS.map((to) => ({ from: runStatesAllowedBefore(to), to }));
 
 /** Who stopped a try, as recorded on its row. */
@@ -47,7 +50,7 @@ export const stoppedByRunMark = (to: MarkTo, actor: string): string => `run mark
 
 const close = (stoppedBy: string): string => closeStoppedTries({ moved: 'moved', state: STOPPED_TRY_STATE, stoppedBy });
 
-const markTaskStatement = (to: MarkTo): string => `WITH moved AS (
+export const markTaskStatement = (to: MarkTo): string => `WITH moved AS (
        UPDATE task_instance ti SET state = ${ts[to]}, ended_at = now(), next_retry_at = NULL, updated_at = now()
        FROM (SELECT id, state, external FROM task_instance WHERE dag_run_id = $1 AND task_id = $2 FOR UPDATE) prev
        WHERE ti.id = prev.id AND ti.state IN (${taskStatesSql(taskStatesAllowedBefore(to))})
@@ -55,7 +58,7 @@ const markTaskStatement = (to: MarkTo): string => `WITH moved AS (
      ), ${close('$3::text')}
      SELECT * FROM moved`;
 
-const markRunTasksStatement: Record<MarkTo, string> = {
+export const markRunTasksStatement: Record<MarkTo, string> = {
   failed: `WITH moved AS (
        UPDATE task_instance ti SET updated_at = now(), ended_at = now(), next_retry_at = NULL,
          state = CASE WHEN ti.state IN (${taskStatesSql(failedWithRunTaskStates)}) THEN ${ts.failed} ELSE ${ts.skipped} END
@@ -73,7 +76,7 @@ const markRunTasksStatement: Record<MarkTo, string> = {
      SELECT * FROM moved`,
 };
 
-const markRunStatement = (to: MarkTo): string =>
+export const markRunStatement = (to: MarkTo): string =>
   `UPDATE dag_run SET state = ${rs[to]}, ended_at = now(), started_at = COALESCE(started_at, now()), updated_at = now()
    WHERE id = $1 AND state IN (${runStatesSql(runStatesAllowedBefore(to))})`;
 
