@@ -8,6 +8,7 @@ import * as clearTaskInstances from './clearTaskInstances';
 import * as createDagRun from './createDagRun';
 import * as heartbeatTaskTries from './heartbeatTaskTries';
 import * as markStates from './markStates';
+import * as runTimeout from './runTimeout';
 import * as schedulerQueries from './schedulerQueries';
 import * as startQueuedRuns from './startQueuedRuns';
 import type { RunMove, TaskMove } from './states';
@@ -25,6 +26,7 @@ export const statementMoves: readonly ModuleMoves[] = [
   { module: 'createDagRun', moves: createDagRun.moves, runMoves: createDagRun.runMoves },
   { module: 'heartbeatTaskTries', moves: heartbeatTaskTries.moves, runMoves: [] },
   { module: 'markStates', moves: markStates.moves, runMoves: markStates.runMoves },
+  { module: 'runTimeout', moves: runTimeout.moves, runMoves: [] },
   { module: 'schedulerQueries', moves: schedulerQueries.moves, runMoves: [] },
   { module: 'startQueuedRuns', moves: startQueuedRuns.moves, runMoves: startQueuedRuns.runMoves },
 ];

@@ -3,7 +3,7 @@
  * takes a task instance away from its running try closes that try's row in
  * the same transaction (terminal state, ended_at, who stopped it), and the
  * heartbeat no longer answers for it even when a newer try of the same task
- * instance is running.
+ * instance is running. So does a run's timeout.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing';
@@ -13,6 +13,7 @@ import { createDagRun } from './createDagRun';
 import { finishTaskTry } from './finishTaskTry';
 import { heartbeatTaskTries, tryKey } from './heartbeatTaskTries';
 import { markDagRun, markTaskInstance } from './markStates';
+import { scheduleRun } from './scheduleRun';
 import { startQueuedRuns } from './startQueuedRuns';
 
 let t: TestDatabase;
@@ -160,5 +161,39 @@ describe('a run marked failed', () => {
     await runNextTry(a);
     await markDagRun(t.db.pool, { dagRunId: runId, to: 'success', actor: 'carol' });
     expect(await tries(a)).toEqual([{ try_number: 1, state: 'success', ended: true, has_duration: true, stopped_by: 'run marked success by carol' }]);
+  });
+});
+
+describe('a run past its timeout', () => {
+  it('skips what is unfinished and closes the running try, stopped by the timeout', async () => {
+    const { runId, ti } = await startRun();
+    const a = ti['a'] ?? '';
+    const b = ti['b'] ?? '';
+    await runNextTry(a);
+    const result = await scheduleRun(t.db.pool, runId, null, () => ({
+      tasks: [],
+      run: { type: 'fail_run_timeout', reason: 'test', unfinishedTaskIds: ['a', 'b'] },
+    }));
+    expect(result.runState).toBe('failed');
+    expect(result.finished.sort()).toEqual(['a', 'b']);
+    expect(await taskState(a)).toBe('skipped');
+    expect(await taskState(b)).toBe('skipped');
+    expect(await tries(a)).toEqual([{ try_number: 1, state: 'skipped', ended: true, has_duration: true, stopped_by: 'run timed out' }]);
+    expect(await tries(b)).toEqual([]);
+    expect(await heartbeatTaskTries(t.db.pool, [{ taskInstanceId: a, tryNumber: 1 }])).toEqual(new Set());
+  });
+});
+
+describe('a clear of a deferred task instance', () => {
+  it('closes the deferred try whose external job it took away', async () => {
+    const { runId, ti } = await startRun();
+    const a = ti['a'] ?? '';
+    await runNextTry(a);
+    // As deferTaskTry leaves it: parked with its external job, the try row open.
+    await t.db.pool.query(`UPDATE task_instance SET state = 'deferred', external = '{"step": "s-1"}' WHERE id = $1`, [a]);
+    await t.db.pool.query(`UPDATE task_try SET state = 'deferred' WHERE task_instance_id = $1`, [a]);
+    const cleared = await clearTaskInstances(t.db.pool, { dagRunId: runId, tasks: new Map([['a', 1]]), actor: 'dave' });
+    expect(cleared.interrupted).toEqual([{ taskInstanceId: a, tryNumber: 1 }]);
+    expect(await tries(a)).toEqual([{ try_number: 1, state: 'failed', ended: true, has_duration: true, stopped_by: 'cleared by dave' }]);
   });
 });
