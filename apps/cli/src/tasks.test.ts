@@ -75,6 +75,16 @@ describe('sluice tasks show', () => {
     expect(r.stdout).toContain('try 1:\n  ShellError: exit code 3\n  second line');
   });
 
+  it('says who stopped a try that a clear, a mark or a timeout ended', async () => {
+    const detail = taskDetail();
+    detail.tries = detail.tries.map((t) =>
+      t.tryNumber === 2 ? { ...t, state: 'failed', endedAt: '2026-11-22T03:05:04.000Z', durationMs: 4000, stoppedBy: 'cleared by alice' } : t,
+    );
+    const { client } = fakeClient({ getTaskInstance: async () => detail });
+    const r = await runWith(['tasks', 'show', 'etl', RUN_ID, 'load'], { client });
+    expect(r.stdout).toMatch(/2\s+failed\s+2026-11-22 03:05:00Z\s+2026-11-22 03:05:04Z\s+4\.0s\s+worker-2\s+stopped: cleared by alice$/m);
+  });
+
   it('--json prints exactly the API TaskInstanceDetail', async () => {
     const r = await runWith(['tasks', 'show', 'etl', RUN_ID, 'load', '--json']);
     expect(JSON.parse(r.stdout)).toEqual(taskDetail());

@@ -108,7 +108,7 @@ function taskDetail(ti: TaskInstanceDetail): string {
       time(t.endedAt),
       duration(t.durationMs),
       dash(t.hostname),
-      t.error ? `${t.error.name}: ${firstLine(t.error.message)}` : '-',
+      t.stoppedBy !== null ? `stopped: ${t.stoppedBy}` : t.error ? `${t.error.name}: ${firstLine(t.error.message)}` : '-',
     ]),
   );
   const errors = ti.tries.flatMap((t) =>

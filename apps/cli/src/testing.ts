@@ -92,6 +92,7 @@ export function taskDetail(): TaskInstanceDetail {
         durationMs: 1000,
         hostname: 'worker-1',
         error: { name: 'ShellError', message: 'exit code 3\nsecond line' },
+        stoppedBy: null,
       },
       {
         tryNumber: 2,
@@ -101,6 +102,7 @@ export function taskDetail(): TaskInstanceDetail {
         durationMs: null,
         hostname: 'worker-2',
         error: null,
+        stoppedBy: null,
       },
     ],
   };

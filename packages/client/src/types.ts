@@ -103,6 +103,8 @@ export interface TaskTry {
   durationMs: number | null;
   hostname: string | null;
   error: ErrorInfo | null;
+  /** Who or what stopped the try while it ran ("cleared by alice"); null when it ended on its own or still runs. */
+  stoppedBy: string | null;
 }
 
 export interface TaskInstanceDetail extends TaskInstance {

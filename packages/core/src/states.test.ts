@@ -1,6 +1,43 @@
 import { describe, expect, it } from 'vitest';
 import { IllegalTransitionError } from './errors';
-import { canTransitionTask, isTerminalTaskState, taskInstanceStates, transitionTask } from './states';
+import {
+  canTransitionRun,
+  canTransitionTask,
+  dagRunStates,
+  isTerminalTaskState,
+  stoppableTaskStates,
+  taskInstanceStates,
+  terminalTaskStates,
+  transitionRun,
+  transitionTask,
+  unfinishedTaskStates,
+  type DagRunState,
+  type TaskInstanceState,
+} from './states';
+
+/**
+ * The lifecycle as the rest of Sluice relies on it, written out once more:
+ * a change to core's table must be made here too, on purpose.
+ */
+const legalTaskMoves: Record<TaskInstanceState, readonly TaskInstanceState[]> = {
+  none: ['scheduled', 'skipped', 'upstream_failed', 'success', 'failed'],
+  scheduled: ['queued', 'none', 'skipped', 'upstream_failed', 'success', 'failed'],
+  queued: ['running', 'scheduled', 'up_for_retry', 'skipped', 'none', 'success', 'failed'],
+  running: ['success', 'failed', 'up_for_retry', 'skipped', 'deferred', 'none'],
+  deferred: ['queued', 'running', 'success', 'failed', 'up_for_retry', 'skipped', 'none'],
+  up_for_retry: ['scheduled', 'skipped', 'none', 'success', 'failed'],
+  success: ['none', 'failed'],
+  failed: ['none', 'success'],
+  upstream_failed: ['none', 'success', 'failed'],
+  skipped: ['none', 'success', 'failed'],
+};
+
+const legalRunMoves: Record<DagRunState, readonly DagRunState[]> = {
+  queued: ['running', 'failed', 'success'],
+  running: ['success', 'failed', 'queued'],
+  success: ['queued', 'running', 'failed'],
+  failed: ['queued', 'running', 'success'],
+};
 
 describe('task instance transitions', () => {
   it('lets every unfinished state become skipped, so a timed-out run can skip what is left', () => {
@@ -9,8 +46,59 @@ describe('task instance transitions', () => {
     }
   });
 
+  it('accepts each legal move, returning its target', () => {
+    for (const from of taskInstanceStates) {
+      for (const to of legalTaskMoves[from]) {
+        expect(canTransitionTask(from, to), `${from} → ${to}`).toBe(true);
+        expect(transitionTask(from, to)).toBe(to);
+      }
+    }
+  });
+
+  it('refuses every other move with IllegalTransitionError naming it', () => {
+    let refused = 0;
+    for (const from of taskInstanceStates) {
+      for (const to of taskInstanceStates.filter((s) => !legalTaskMoves[from].includes(s))) {
+        expect(canTransitionTask(from, to), `${from} → ${to}`).toBe(false);
+        expect(() => transitionTask(from, to)).toThrow(new IllegalTransitionError('task instance', from, to));
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(0);
+  });
+
   it('throws IllegalTransitionError for a move outside the table', () => {
     expect(() => transitionTask('success', 'running')).toThrow(IllegalTransitionError);
     expect(() => transitionTask('success', 'running')).toThrow('Illegal task instance transition: success → running');
+    expect(() => transitionTask('none', 'running')).toThrow('Illegal task instance transition: none → running');
+    expect(() => transitionTask('skipped', 'up_for_retry')).toThrow('Illegal task instance transition: skipped → up_for_retry');
+    expect(() => transitionTask('none', 'none')).toThrow('Illegal task instance transition: none → none');
+  });
+});
+
+describe('run transitions', () => {
+  it('accepts each legal move and refuses the rest with IllegalTransitionError', () => {
+    for (const from of dagRunStates) {
+      for (const to of dagRunStates) {
+        const legal = legalRunMoves[from].includes(to);
+        expect(canTransitionRun(from, to), `${from} → ${to}`).toBe(legal);
+        if (legal) expect(transitionRun(from, to)).toBe(to);
+        else expect(() => transitionRun(from, to)).toThrow(`Illegal dag run transition: ${from} → ${to}`);
+      }
+    }
+    expect(() => transitionRun('running', 'running')).toThrow(IllegalTransitionError);
+  });
+});
+
+describe('named state sets', () => {
+  it('splits task states into unfinished and terminal, with nothing in both', () => {
+    expect([...unfinishedTaskStates, ...terminalTaskStates].sort()).toEqual([...taskInstanceStates].sort());
+  });
+
+  it('counts as stoppable only unfinished states a try can be stopped from by clearing it', () => {
+    for (const s of stoppableTaskStates) {
+      expect(unfinishedTaskStates.has(s), s).toBe(true);
+      expect(canTransitionTask(s, 'none'), s).toBe(true);
+    }
   });
 });

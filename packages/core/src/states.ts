@@ -61,6 +61,28 @@ export const failedTaskStates: ReadonlySet<TaskInstanceState> = new Set<TaskInst
   'failed',
   'upstream_failed',
 ]);
+/** States a task instance can still leave without a user clearing it. */
+export const unfinishedTaskStates: ReadonlySet<TaskInstanceState> = new Set<TaskInstanceState>(
+  taskInstanceStates.filter((s) => !terminalTaskStates.has(s)),
+);
+/**
+ * States in which a try holds a worker or an external job: moving such a
+ * task instance elsewhere (clear, mark, a run's timeout) stops its try,
+ * which is closed with it.
+ */
+export const stoppableTaskStates: ReadonlySet<TaskInstanceState> = new Set<TaskInstanceState>(['running', 'deferred']);
+/** What a stopped try's row ends as when its task instance does not end (a clear sends it back to `none`). */
+export const stoppedTryState: TaskInstanceState = 'failed';
+/** Tasks a run marked failed fails; the rest of its unfinished ones are skipped. */
+export const failedWithRunTaskStates: ReadonlySet<TaskInstanceState> = new Set<TaskInstanceState>([
+  'queued',
+  'running',
+  'deferred',
+  'up_for_retry',
+]);
+/** Runs not over yet: they count against maxActiveRuns. */
+export const unfinishedRunStates: ReadonlySet<DagRunState> = new Set<DagRunState>(['queued', 'running']);
+/** Runs that are over; a clear reopens them. */
 export const terminalRunStates: ReadonlySet<DagRunState> = new Set<DagRunState>(['success', 'failed']);
 
 export const isTerminalTaskState = (s: TaskInstanceState): boolean => terminalTaskStates.has(s);

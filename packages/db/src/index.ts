@@ -42,7 +42,7 @@ export { finishTaskTry, finishTaskTries, finishRunIfDone, anyUnfinished, afterFi
 export { writeTries } from './sql/writeTries';
 export type { TryWrites as TryWriteBatch, TryWritesDone } from './sql/writeTries';
 export type { FinishTryArgs, FinishedTry, FinishRow, TryOutcome } from './sql/finishTaskTry';
-export { heartbeatTaskTries } from './sql/heartbeatTaskTries';
+export { heartbeatTaskTries, tryKey } from './sql/heartbeatTaskTries';
 export { deferTaskTry, recordTryExternal, readTryExternals, listOverdueDeferredTries, readTryForCancel } from './sql/deferTaskTry';
 export type { InterruptedTry } from './sql/interrupted';
 export { appendTaskLogs, readTaskLogs, readTaskOutputs } from './sql/taskLogs';

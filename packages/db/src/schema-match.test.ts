@@ -2,6 +2,8 @@
  * Proves the hand-written migrations build exactly the database the Prisma
  * client expects: every table, column, type, nullability, default, primary
  * key, index and foreign key is compared against the DMMF of schema.prisma.
+ * CHECK constraints, which Prisma does not model (schema.prisma names them in
+ * comments), are compared against the states of packages/core.
  */
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
@@ -11,6 +13,7 @@ import { promisify } from 'node:util';
 import type { QueryResultRow } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { dagRunStates, taskInstanceStates } from '@sluice/core';
 import { Prisma } from './generated/prisma/client';
 import { quoteIdent } from './connection';
 import { type TestDatabase, createTestDatabase } from './testing';
@@ -327,5 +330,49 @@ describe('the migrated database matches schema.prisma', () => {
     const byName = (a: ForeignKeyRow, b: ForeignKeyRow) => a.name.localeCompare(b.name);
     expect(expected.length).toBeGreaterThan(0);
     expect(rows.sort(byName)).toEqual(expected.sort(byName));
+  });
+});
+
+/**
+ * The CHECK constraints the migrations create, each as the values its column
+ * may take. Prisma does not model them; the states come from core, so a
+ * state added there without a migration fails here.
+ */
+const expectedStateChecks: Record<string, readonly string[]> = {
+  dag_run_state_check: dagRunStates,
+  task_instance_state_check: taskInstanceStates,
+  task_try_state_check: taskInstanceStates,
+};
+
+describe('the CHECK constraints', () => {
+  it('allow exactly core’s states on dag_run, task_instance and task_try, and there are no others', async () => {
+    const rows = await sql<{ name: string; definition: string }>(
+      `SELECT c.conname AS name, pg_get_constraintdef(c.oid) AS definition
+         FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
+        WHERE c.contype = 'c' AND n.nspname = $1 ORDER BY c.conname`,
+      [testDb.schema],
+    );
+    const actual = Object.fromEntries(
+      rows.map((r) => {
+        expect(r.definition, r.name).toMatch(/^CHECK \(\(state = ANY \(ARRAY\[('[a-z_]+'::text(, )?)+\]\)\)\)$/);
+        return [r.name, [...r.definition.matchAll(/'([a-z_]+)'::text/g)].map((m) => m[1])];
+      }),
+    );
+    expect(actual).toEqual(Object.fromEntries(Object.entries(expectedStateChecks).map(([k, v]) => [k, [...v]])));
+  });
+
+  it('refuse a state core does not know', async () => {
+    await expect(sql(`INSERT INTO dag (dag_id, file_loc) VALUES ('chk', 'chk.ts')`)).resolves.toEqual([]);
+    const version = await sql<{ id: string }>(
+      `INSERT INTO dag_version (dag_id, hash, structure, bundle, file_loc) VALUES ('chk', 'h', '{}', '', 'chk.ts') RETURNING id`,
+    );
+    const insertRun = (state: string) =>
+      sql(
+        `INSERT INTO dag_run (dag_id, run_id, run_type, logical_date, data_interval_start, data_interval_end, state, dag_version_id)
+         VALUES ('chk', $1, 'manual', now(), now(), now(), $2, $3)`,
+        [`r-${state}`, state, version[0]?.id],
+      );
+    await expect(insertRun('restarting')).rejects.toThrow(/dag_run_state_check/);
+    await expect(insertRun('queued')).resolves.toEqual([]);
   });
 });

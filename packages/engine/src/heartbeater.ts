@@ -3,7 +3,7 @@
  * ones the database no longer counts as this worker's (cleared, marked,
  * timed out by the scheduler). One UPDATE per interval for all tries.
  */
-import { heartbeatTaskTries, type Queryable } from '@sluice/db';
+import { heartbeatTaskTries, tryKey, type Queryable } from '@sluice/db';
 import { toError } from '@sluice/core';
 import type { Logger } from 'pino';
 
@@ -38,11 +38,11 @@ export class Heartbeater {
   }
 
   add(r: Running): void {
-    this.running.set(`${r.taskInstanceId}/${r.tryNumber}`, r);
+    this.running.set(tryKey(r.taskInstanceId, r.tryNumber), r);
   }
 
   remove(taskInstanceId: string, tryNumber: number): void {
-    this.running.delete(`${taskInstanceId}/${tryNumber}`);
+    this.running.delete(tryKey(taskInstanceId, tryNumber));
   }
 
   async beat(): Promise<void> {
@@ -51,7 +51,10 @@ export class Heartbeater {
     try {
       const alive = await heartbeatTaskTries(this.db, tries);
       for (const t of tries) {
-        if (!alive.has(t.taskInstanceId) && this.running.has(`${t.taskInstanceId}/${t.tryNumber}`)) {
+        // By (task instance, try): after a clear, a newer try of the same
+        // task instance may be running on this worker while this one is not.
+        const key = tryKey(t.taskInstanceId, t.tryNumber);
+        if (!alive.has(key) && this.running.has(key)) {
           this.logger.info({ taskInstanceId: t.taskInstanceId, tryNumber: t.tryNumber }, 'try is no longer running in the database; stopping it');
           t.abort(new TryTakenAwayError('The try was cleared, marked or failed while it ran'));
         }

@@ -33,7 +33,7 @@ export async function clearTask(
   if (!task) throw new NotFoundError(`Run "${args.runId}" of DAG "${args.dagId}" has no task "${args.taskId}"`);
   const ids = args.downstream ? withDownstream(version, args.taskId) : [args.taskId];
   const tries = new Map(ids.map((id) => [id, (version.tasks.get(id)?.retry.retries ?? 0) + 1]));
-  const { cleared, interrupted } = await clearTaskInstances(res.pool, { dagRunId: run.id, tasks: tries });
+  const { cleared, interrupted } = await clearTaskInstances(res.pool, { dagRunId: run.id, tasks: tries, actor: args.actor });
   await res.queue.enqueueCancels(interrupted);
   await recordAuditEvent(res.pool, {
     actor: args.actor,
@@ -60,7 +60,7 @@ export async function markTask(
   if (!version.tasks.has(args.taskId)) {
     throw new NotFoundError(`Run "${args.runId}" of DAG "${args.dagId}" has no task "${args.taskId}"`);
   }
-  const marked = await markTaskInstance(res.pool, { dagRunId: run.id, taskId: args.taskId, to: args.to });
+  const marked = await markTaskInstance(res.pool, { dagRunId: run.id, taskId: args.taskId, to: args.to, actor: args.actor });
   if (marked) await res.queue.enqueueCancels(marked.interrupted);
   await recordAuditEvent(res.pool, {
     actor: args.actor,
@@ -79,7 +79,7 @@ export async function markRun(
   args: { dagId: string; runId: string; to: 'success' | 'failed'; actor: string },
 ): Promise<void> {
   const run = await requireRun(res, args.dagId, args.runId);
-  const result = await markDagRun(res.pool, { dagRunId: run.id, to: args.to });
+  const result = await markDagRun(res.pool, { dagRunId: run.id, to: args.to, actor: args.actor });
   await res.queue.enqueueCancels(result.interrupted);
   await recordAuditEvent(res.pool, {
     actor: args.actor,

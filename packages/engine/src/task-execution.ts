@@ -136,6 +136,7 @@ async function executeTry(
   };
   let version: CachedDagVersion | null = null;
   let recorded = false;
+  let execution: Promise<ExecutionResult> | null = null;
   try {
     version = await res.dags.get(claim.dagVersionId);
     const task = version.tasks.get(claim.taskId);
@@ -162,7 +163,8 @@ async function executeTry(
         await recordTryExternal(res.pool, { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, external });
       },
     };
-    const result = await abortable(from === 'queued' ? wc.execute.execute(req) : wc.execute.check(req), controller.signal);
+    execution = from === 'queued' ? wc.execute.execute(req) : wc.execute.check(req);
+    const result = await abortable(execution, controller.signal);
     if (result.defer) {
       if (timeout) clearTimeout(timeout);
       wc.heartbeater.remove(claim.taskInstanceId, claim.tryNumber);
@@ -190,6 +192,10 @@ async function executeTry(
     const err = toError(controller.signal.aborted && controller.signal.reason instanceof Error ? controller.signal.reason : raw);
     outcome = failureOutcome(err, claim, version?.tasks.get(claim.taskId) ?? null, res.now());
     log.write(isSkip(err) ? 'system' : 'stderr', `${err.stack ?? `${err.name}: ${err.message}`}\n`);
+    // A try stopped from outside (cleared, marked, timed out): its command is
+    // being killed. Wait for it to go, within a grace, so it does not run on
+    // beside the slot's next try and its last output joins the try's log.
+    if (controller.signal.aborted && execution) await settledWithin(execution, STOPPED_TRY_GRACE_MS);
   } finally {
     if (timeout) clearTimeout(timeout);
     wc.heartbeater.remove(claim.taskInstanceId, claim.tryNumber);
@@ -252,6 +258,28 @@ function encodeOutput(value: unknown, maxBytes: number): string | undefined {
   }
   return json;
 }
+
+/**
+ * How long a stopped try's execution may take to end after its signal:
+ * longer than a shell command's SIGTERM → SIGKILL grace (5 s), short enough
+ * that a function ignoring the signal does not hold the slot for long.
+ */
+const STOPPED_TRY_GRACE_MS = 6_000;
+
+/** Resolves when `p` settles or `ms` have passed, whichever is first. */
+async function settledWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | null = null;
+  const elapsed = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([p.then(noop, noop), elapsed]);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+const noop = (): void => undefined;
 
 /** Settles with the signal's reason as soon as it aborts, even if `p` ignores the signal. */
 function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {

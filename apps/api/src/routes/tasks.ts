@@ -52,6 +52,7 @@ export function taskRoutes(deps: ApiDeps): Router {
         durationMs: t.durationMs,
         hostname: t.hostname,
         error: (t.error as ErrorInfo | null) ?? null,
+        stoppedBy: t.stoppedBy,
       })),
       output: ti.output?.value ?? null,
     };

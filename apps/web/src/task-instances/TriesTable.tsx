@@ -27,7 +27,11 @@ export function TriesTable({ tries, selectedTry, onSelect }: TriesTableProps) {
       key: 'error',
       header: 'Error',
       render: (t) =>
-        t.error ? (
+        t.stoppedBy !== null ? (
+          <span className="try-stopped" data-testid={`try-stopped-${t.tryNumber}`}>
+            Stopped: {t.stoppedBy}
+          </span>
+        ) : t.error ? (
           <span className="try-error" title={t.error.stack ?? t.error.message}>
             <strong>{t.error.name}:</strong> {t.error.message}
           </span>

@@ -8,6 +8,15 @@
  */
 import type { QueryConfig } from 'pg';
 import { prepared, type Queryable } from './queryable';
+import { ts, type TaskMove } from './states';
+
+export const moves: readonly TaskMove[] = [
+  // A queued try, or a deferred try's check.
+  { from: ['queued', 'deferred'], to: 'running' },
+  // The fast path's promote-and-claim, through the states no other transaction sees.
+  { from: ['none', 'up_for_retry'], via: ['scheduled', 'queued'], to: 'running' },
+  { from: ['scheduled'], via: ['queued'], to: 'running' },
+];
 
 export interface ClaimedTry {
   taskInstanceId: string;
@@ -36,9 +45,9 @@ export interface ClaimArgs {
 /** What both claim statements do with the rows they claimed: a try row, and the run's facts back. */
 const CLAIMED_TAIL = `tried AS (
        INSERT INTO task_try (task_instance_id, try_number, state, started_at, hostname)
-       SELECT id, try_number, 'running', started_at, hostname FROM claimed
+       SELECT id, try_number, ${ts.running}, started_at, hostname FROM claimed
        ON CONFLICT (task_instance_id, try_number) DO UPDATE
-         SET state = 'running', hostname = EXCLUDED.hostname
+         SET state = ${ts.running}, hostname = EXCLUDED.hostname
      )
      SELECT c.id AS "taskInstanceId", c.dag_run_id AS "dagRunId", c.dag_id AS "dagId", c.task_id AS "taskId",
             c.try_number AS "tryNumber", c.max_tries AS "maxTries", c.operator, c.started_at AS "startedAt",
@@ -51,8 +60,8 @@ const claimStatement = prepared(
   `WITH c AS (
        SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS c(id, try, hostname, from_state)
      ), claimed AS (
-       UPDATE task_instance ti SET state = 'running',
-         started_at = COALESCE(CASE WHEN c.from_state = 'deferred' THEN ti.started_at END, clock_timestamp()),
+       UPDATE task_instance ti SET state = ${ts.running},
+         started_at = COALESCE(CASE WHEN c.from_state = ${ts.deferred} THEN ti.started_at END, clock_timestamp()),
          hostname = c.hostname, heartbeat_at = now(), updated_at = now()
        FROM c WHERE ti.id = c.id AND ti.state = c.from_state AND ti.try_number = c.try
        RETURNING ti.id, ti.dag_run_id, ti.dag_id, ti.task_id, ti.try_number, ti.max_tries, ti.operator, ti.started_at, ti.hostname
@@ -71,7 +80,7 @@ const promoteAndClaimStatement = prepared(
   `WITH c AS (
        SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS c(id, try, hostname, from_state)
      ), claimed AS (
-       UPDATE task_instance ti SET state = 'running', try_number = c.try, queued_at = now(), next_retry_at = NULL,
+       UPDATE task_instance ti SET state = ${ts.running}, try_number = c.try, queued_at = now(), next_retry_at = NULL,
          started_at = clock_timestamp(), ended_at = NULL, duration_ms = NULL,
          hostname = c.hostname, heartbeat_at = now(), updated_at = now()
        FROM c WHERE ti.id = c.id AND ti.state = c.from_state AND ti.try_number = c.try - 1

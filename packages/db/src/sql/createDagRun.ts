@@ -5,6 +5,11 @@
  */
 import type { Pool } from 'pg';
 import { withTransaction } from './queryable';
+import { rs, ts, type RunMove, type TaskMove } from './states';
+
+/** Creates rows in their first state; moves none. */
+export const moves: readonly TaskMove[] = [];
+export const runMoves: readonly RunMove[] = [];
 
 export interface NewTaskInstance {
   taskId: string;
@@ -32,7 +37,7 @@ export async function createDagRun(pool: Pool, run: NewDagRun): Promise<{ id: st
     const inserted = await client.query<{ id: string }>(
       `INSERT INTO dag_run (dag_id, run_id, run_type, logical_date, data_interval_start, data_interval_end,
                             conf, state, dag_version_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, 'queued', $8)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, ${rs.queued}, $8)
        ON CONFLICT (dag_id, run_id) DO NOTHING
        RETURNING id`,
       [
@@ -51,7 +56,7 @@ export async function createDagRun(pool: Pool, run: NewDagRun): Promise<{ id: st
     await client.query(
       `INSERT INTO task_instance (dag_run_id, dag_id, task_id, state, try_number, max_tries, operator,
                                   pool, pool_slots, priority_weight)
-       SELECT $1, $2, t.task_id, 'none', 0, t.max_tries, t.operator, t.pool, t.pool_slots, t.priority_weight
+       SELECT $1, $2, t.task_id, ${ts.none}, 0, t.max_tries, t.operator, t.pool, t.pool_slots, t.priority_weight
        FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::int[])
          AS t(task_id, max_tries, operator, pool, pool_slots, priority_weight)`,
       [

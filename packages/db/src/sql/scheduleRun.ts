@@ -17,7 +17,8 @@ import {
 import { claimTriesStatement, promoteAndClaimTriesStatement, type ClaimedTry } from './claimTaskTry';
 import { prepared, sendBatch } from './queryable';
 import { failTaskTries } from './failTaskTries';
-import { INTERRUPTED_COLUMNS, interruptedTries, type InterruptedRow, type InterruptedTry } from './interrupted';
+import { interruptedTries, type InterruptedRow, type InterruptedTry } from './interrupted';
+import { skipTimedOutTasksStatement } from './runTimeout';
 
 /** A task instance as the scheduling decision reads it, plus what applying it needs. */
 export interface TaskInstanceRow extends TaskInstanceView {
@@ -391,14 +392,10 @@ export async function applyDecisions(
     if (run.type === 'fail_run_timeout') {
       // Airflow skips what a timed-out run left unfinished; a worker running
       // one of them sees at its next heartbeat that the try is no longer its.
-      const skipped = await client.query<{ task_id: string } & InterruptedRow>(
-        `UPDATE task_instance ti SET state = 'skipped', ended_at = now(), next_retry_at = NULL, updated_at = now()
-         FROM (SELECT id, state, external FROM task_instance WHERE dag_run_id = $1 FOR UPDATE) prev
-         WHERE ti.id = prev.id AND ti.task_id = ANY($2::text[])
-           AND ti.state NOT IN ('success', 'failed', 'skipped', 'upstream_failed')
-         RETURNING ti.task_id, ${INTERRUPTED_COLUMNS}`,
-        [snapshot.run.id, run.unfinishedTaskIds],
-      );
+      const skipped = await client.query<{ task_id: string } & InterruptedRow>(skipTimedOutTasksStatement, [
+        snapshot.run.id,
+        run.unfinishedTaskIds,
+      ]);
       finished.push(...skipped.rows.map((r) => r.task_id));
       interrupted.push(...interruptedTries(skipped.rows));
     }

@@ -1,5 +1,10 @@
 /** The reads the scheduler's periodic loop makes. */
+import { unfinishedRunStates, type DagRunState } from '@sluice/core';
 import type { Queryable } from './queryable';
+import { runStatesSql, ts, type TaskMove } from './states';
+
+/** Reads only. */
+export const moves: readonly TaskMove[] = [];
 
 export interface SchedulableDag {
   dagId: string;
@@ -58,7 +63,7 @@ export async function listQueuedTries(
 ): Promise<Array<{ taskInstanceId: string; tryNumber: number }>> {
   const res = await db.query<{ taskInstanceId: string; tryNumber: number }>(
     `SELECT id AS "taskInstanceId", try_number AS "tryNumber" FROM task_instance
-     WHERE state = 'queued' AND queued_at < $1 ORDER BY queued_at LIMIT 5000`,
+     WHERE state = ${ts.queued} AND queued_at < $1 ORDER BY queued_at LIMIT 5000`,
     [queuedBefore],
   );
   return res.rows;
@@ -74,7 +79,7 @@ export async function recordSchedulerHeartbeat(db: Queryable, id: string, hostna
 
 export async function countActiveRuns(db: Queryable, dagId: string): Promise<number> {
   const res = await db.query<{ n: string }>(
-    `SELECT count(*) AS n FROM dag_run WHERE dag_id = $1 AND state IN ('queued', 'running')`,
+    `SELECT count(*) AS n FROM dag_run WHERE dag_id = $1 AND state IN (${runStatesSql(unfinishedRunStates)})`,
     [dagId],
   );
   return Number(res.rows[0]?.n ?? 0);
@@ -95,7 +100,7 @@ export interface RunRef {
   id: string;
   dagId: string;
   runId: string;
-  state: 'queued' | 'running' | 'success' | 'failed';
+  state: DagRunState;
   dagVersionId: string;
 }
 

@@ -6,6 +6,10 @@
  */
 import type { Pool } from 'pg';
 import { withTransaction } from './queryable';
+import { rs, type RunMove, type TaskMove } from './states';
+
+export const moves: readonly TaskMove[] = [];
+export const runMoves: readonly RunMove[] = [{ from: ['queued'], to: 'running' }];
 
 export async function startQueuedRuns(pool: Pool, dagId: string, maxActiveRuns: number): Promise<Array<{ id: string; dagVersionId: string }>> {
   return withTransaction(pool, async (client) => {
@@ -14,11 +18,11 @@ export async function startQueuedRuns(pool: Pool, dagId: string, maxActiveRuns: 
     const row = dag.rows[0];
     if (!row || row.is_paused) return [];
     const started = await client.query<{ id: string; dagVersionId: string }>(
-      `UPDATE dag_run SET state = 'running', started_at = COALESCE(started_at, now()), ended_at = NULL, updated_at = now()
+      `UPDATE dag_run SET state = ${rs.running}, started_at = COALESCE(started_at, now()), ended_at = NULL, updated_at = now()
        WHERE id IN (
-         SELECT id FROM dag_run WHERE dag_id = $1 AND state = 'queued'
+         SELECT id FROM dag_run WHERE dag_id = $1 AND state = ${rs.queued}
          ORDER BY logical_date, queued_at, id
-         LIMIT GREATEST(0, $2 - (SELECT count(*) FROM dag_run WHERE dag_id = $1 AND state = 'running')))
+         LIMIT GREATEST(0, $2 - (SELECT count(*) FROM dag_run WHERE dag_id = $1 AND state = ${rs.running})))
        RETURNING id, dag_version_id AS "dagVersionId"`,
       [dagId, maxActiveRuns],
     );

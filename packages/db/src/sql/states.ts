@@ -35,6 +35,8 @@ export function runStatesSql(states: Iterable<DagRunState>): string {
 /** Task states of a statement's declared moves, so a test can walk them against core's table. */
 export interface DeclaredMove<S extends string> {
   from: readonly S[];
+  /** States a single write passes through on the way (promote-and-claim), each a legal step. */
+  via?: readonly S[];
   to: S;
 }
 export type TaskMove = DeclaredMove<TaskInstanceState>;
