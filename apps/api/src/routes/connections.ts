@@ -5,8 +5,9 @@ import { InvalidRequestError, NotFoundError } from '@sluice/engine';
 import type { Connection } from '@sluice/client';
 import type { ApiDeps } from '../app';
 import { parse } from '../validate';
+import { safeId } from '../input';
 
-const NameParams = z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'use 1-100 letters, digits, _, . or -') });
+const NameParams = z.object({ name: safeId('name', 100) });
 const ConnectionBody = z
   .object({
     kind: z.literal('aws').default('aws'),
