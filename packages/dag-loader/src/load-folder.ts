@@ -12,7 +12,7 @@ import { bundleDagFiles } from './bundle';
 import { createEvaluatorPool } from './evaluate-pool';
 import { dagVersionHash } from './hash';
 import { locateInStack, locateQuoted } from './stack';
-import { writeOnce } from './write-once';
+import { privateDir, writeOnce } from './write-once';
 
 export interface LoadedDag {
   dagId: string;
@@ -53,9 +53,10 @@ const writeConcurrency = 64;
  * is there already. Creating a file costs far more than finding it (about
  * 1 ms against 0.02 ms on the benchmark machine), and most of a folder is
  * unchanged from one parse to the next. Like the worker's bundle cache,
- * nothing here is deleted by Sluice.
+ * nothing here is deleted by Sluice. The folder is this user's only (0700),
+ * and a file found there is used only if it holds exactly the bundle.
  */
-export const loadCacheDir = (): string => join(tmpdir(), 'sluice-load');
+export const loadCacheDir = (): Promise<string> => privateDir('load');
 
 /** Every `*.ts` file under `dir` that is not a test or declaration file, outside node_modules and dot-folders; sorted. */
 export async function listDagFiles(dir: string): Promise<string[]> {
@@ -105,8 +106,7 @@ export async function loadDagFolder(dir: string, options: LoadOptions = {}): Pro
   const files = await listDagFiles(dir);
   if (files.length === 0) return { dags: [], errors: [] };
 
-  const bundleDir = loadCacheDir();
-  await mkdir(bundleDir, { recursive: true });
+  const bundleDir = await loadCacheDir();
   const pool = createEvaluatorPool(options.concurrency ?? Math.min(2, availableParallelism(), files.length), timeoutMs);
   try {
     const bundles = await bundleDagFiles(files, dir);
