@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { toError } from '@sluice/core';
+import { verifySecretKey } from '@sluice/db';
 import { openEngine, preflight } from '@sluice/engine';
 import { createApp } from './app';
 import { loadConfig } from './config';
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
     name: 'sluice-api',
   });
   const { db, redis } = engine;
+  // A wrong key would store new credentials under it beside rows under the old one.
+  await verifySecretKey(db.prisma, config.SLUICE_SECRET_KEY);
   const app = createApp({
     db,
     engine: engine.res,

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { deleteConnection, listConnections, upsertConnection, SecretKeyError, type ConnectionView } from '@sluice/db';
+import { CredentialsRequiredError, deleteConnection, listConnections, upsertConnection, SecretKeyError, type ConnectionView } from '@sluice/db';
 import { InvalidRequestError, NotFoundError } from '@sluice/engine';
 import type { Connection } from '@sluice/client';
 import type { ApiDeps } from '../app';
@@ -62,6 +62,7 @@ export function connectionRoutes(deps: ApiDeps): Router {
       res.json(present(saved));
     } catch (raw) {
       if (raw instanceof SecretKeyError) throw new InvalidRequestError(raw.message, [{ path: 'body.secretAccessKey', message: raw.message }]);
+      if (raw instanceof CredentialsRequiredError) throw new InvalidRequestError(raw.message, [{ path: 'body.accessKeyId', message: raw.message }]);
       throw raw;
     }
   });
