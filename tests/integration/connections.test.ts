@@ -3,7 +3,8 @@ import pino from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '@sluice/api';
-import { createTestDatabase, readConnectionSettings, type TestDatabase } from '@sluice/db';
+import { createTestDatabase, readConnectionSettings, verifySecretKey, type TestDatabase } from '@sluice/db';
+import { WorkerConfig, startWorker } from '@sluice/worker';
 import { DagVersionCache, createTryWrites, defaultEngineSettings } from '@sluice/engine';
 import { TaskQueue, createRedis } from '@sluice/queue';
 import type { Redis } from 'ioredis';
@@ -72,6 +73,26 @@ describe('connections', () => {
     const region = await request(app(KEY)).put('/api/v1/connections/dev').send({ region: 'Ireland' });
     expect(region.body.error.issues[0].path).toBe('body.region');
     expect((await request(app(KEY)).get('/api/v1/connections')).body.items.map((c: { name: string }) => c.name)).toEqual(['prod']);
+  });
+
+  it('keeps stored credentials from being pointed at a new endpoint without entering them again', async () => {
+    await request(app(KEY)).put('/api/v1/connections/moving').send({ endpoint: 'https://glue.eu-west-1.amazonaws.com', accessKeyId: 'A', secretAccessKey: 'B' });
+    const moved = await request(app(KEY)).put('/api/v1/connections/moving').send({ endpoint: 'http://127.0.0.1:8095' });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.issues[0].path).toBe('body.accessKeyId');
+    expect((await readConnectionSettings(tdb.db.prisma, 'moving', KEY))?.endpoint).toBe('https://glue.eu-west-1.amazonaws.com');
+    await request(app(KEY)).delete('/api/v1/connections/moving');
+  });
+
+  it('stops a worker started with another key than the credentials were stored with', async () => {
+    await verifySecretKey(tdb.db.prisma, KEY);
+    const env = {
+      DATABASE_URL: `${tdb.databaseUrl}${tdb.databaseUrl.includes('?') ? '&' : '?'}schema=${tdb.schema}`,
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      SLUICE_QUEUE_PREFIX: `test-conn-key-${process.pid}`,
+      SLUICE_SECRET_KEY: 'not-the-key-it-was-stored-with',
+    };
+    await expect(startWorker(WorkerConfig.parse(env), pino({ level: 'silent' }))).rejects.toThrow(/SLUICE_SECRET_KEY is not the key/);
   });
 
   it('deletes a connection, and 404s an unknown one', async () => {

@@ -32,6 +32,8 @@ export interface HarnessOptions {
   heartbeatIntervalMs?: number;
   heartbeatTimeoutMs?: number;
   reconcileAfterMs?: number;
+  /** A built web UI folder for the API to serve. */
+  webDist?: string;
   /** More environment for the scheduler and worker (e.g. defer check intervals). */
   env?: Record<string, string>;
 }
@@ -115,7 +117,13 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
 
   const opened = openEngine({ databaseUrl, redisUrl: REDIS_URL, queuePrefix: prefix, logger, name: 'sluice-test', db: db.db });
   const { redis } = opened;
-  const app = createApp({ db: db.db, engine: opened.res, logger, pingRedis: () => redis.ping().then((r) => r === 'PONG') });
+  const app = createApp({
+    db: db.db,
+    engine: opened.res,
+    logger,
+    pingRedis: () => redis.ping().then((r) => r === 'PONG'),
+    ...(opts.webDist ? { webDist: opts.webDist } : {}),
+  });
 
   const getRun = async (dagId: string, runId: string): Promise<RunDetail> => {
     const res = await request(app).get(`/api/v1/dags/${encodeURIComponent(dagId)}/runs/${encodeURIComponent(runId)}`);

@@ -16,6 +16,8 @@ import { dagRoutes } from './routes/dags';
 import { runRoutes } from './routes/runs';
 import { taskRoutes } from './routes/tasks';
 import { connectionRoutes } from './routes/connections';
+import { checkRequestText } from './input';
+import { checkTransport, securityHeaders } from './transport';
 
 export interface ApiDeps {
   db: Db;
@@ -27,12 +29,18 @@ export interface ApiDeps {
   webDist?: string;
   /** Key connection credentials are encrypted with (SLUICE_SECRET_KEY). */
   secretKey?: string;
+  /** Host names the API answers to besides loopback (SLUICE_ALLOWED_HOSTS). */
+  allowedHosts?: readonly string[];
+  /** Other origins allowed to change things (SLUICE_ALLOWED_ORIGINS). */
+  allowedOrigins?: readonly string[];
 }
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use('/api', express.json({ limit: '1mb' }));
+  app.use(securityHeaders());
+  app.use(checkTransport({ allowedHosts: deps.allowedHosts ?? [], allowedOrigins: deps.allowedOrigins ?? [] }));
+  app.use('/api', express.json({ limit: '1mb' }), checkRequestText());
 
   const api = express.Router();
   api.get('/health', async (_req, res) => {
@@ -63,6 +71,8 @@ export function createApp(deps: ApiDeps): Express {
 
   const dist = deps.webDist;
   if (dist && fs.existsSync(path.join(dist, 'index.html'))) {
+    // Source maps would hand out the server's paths and sources; the built UI ships none.
+    app.use((req, res, next) => (req.path.endsWith('.map') ? void res.status(404).end() : next()));
     app.use(express.static(dist, { index: false, maxAge: '1h' }));
     // The UI routes in the browser: every other GET gets its page.
     app.get(/^(?!\/api\/).*/, (_req, res) => res.sendFile(path.join(dist, 'index.html')));

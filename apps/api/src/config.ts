@@ -5,6 +5,12 @@ import { parseConfig } from '@sluice/core';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
+const commaList = (s: string): string[] =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
+
 export const ApiConfig = z.object({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/sluice'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
@@ -15,6 +21,10 @@ export const ApiConfig = z.object({
   SLUICE_WEB_DIST: z.string().min(1).default(path.join(repoRoot, 'apps/web/dist')),
   /** Encrypts connection credentials at rest; workers need the same value. */
   SLUICE_SECRET_KEY: z.string().min(16, 'use at least 16 characters').optional(),
+  /** More host names (comma-separated) the API answers to; loopback names always work. */
+  SLUICE_ALLOWED_HOSTS: z.string().default('').transform(commaList),
+  /** Origins (comma-separated, e.g. https://sluice.example.com) that may change things besides the API's own. */
+  SLUICE_ALLOWED_ORIGINS: z.string().default('').transform(commaList),
   SLUICE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 export type ApiConfig = z.infer<typeof ApiConfig>;

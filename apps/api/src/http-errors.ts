@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import { ConflictError, InvalidRequestError, NotFoundError } from '@sluice/engine';
 import type { ApiErrorBody } from '@sluice/client';
 import type { Logger } from 'pino';
+import { ForbiddenRequestError, UnsupportedMediaTypeError } from './transport';
 
 function body(code: ApiErrorBody['error']['code'], message: string, issues?: ApiErrorBody['error']['issues']): ApiErrorBody {
   return { error: issues ? { code, message, issues } : { code, message } };
@@ -26,6 +27,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (raw instanceof RequestValidationError) return void res.status(400).json(body('bad_request', raw.message, raw.issues));
     if (raw instanceof InvalidRequestError) return void res.status(400).json(body('bad_request', raw.message, raw.issues));
     if (raw instanceof NotFoundError) return void res.status(404).json(body('not_found', raw.message));
+    if (raw instanceof ForbiddenRequestError) return void res.status(403).json(body('forbidden', raw.message));
+    if (raw instanceof UnsupportedMediaTypeError) return void res.status(415).json(body('unsupported_media_type', raw.message));
     if (raw instanceof ConflictError) return void res.status(409).json(body('conflict', raw.message));
     if (raw instanceof ZodError) return void res.status(400).json(body('bad_request', 'Invalid request', issuesOf(raw, '')));
     const status = (raw as { status?: unknown; type?: unknown }).status;

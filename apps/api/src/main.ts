@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { toError } from '@sluice/core';
+import { verifySecretKey } from '@sluice/db';
 import { openEngine, preflight } from '@sluice/engine';
 import { createApp } from './app';
 import { loadConfig } from './config';
@@ -16,12 +17,16 @@ async function main(): Promise<void> {
     name: 'sluice-api',
   });
   const { db, redis } = engine;
+  // A wrong key would store new credentials under it beside rows under the old one.
+  await verifySecretKey(db.prisma, config.SLUICE_SECRET_KEY);
   const app = createApp({
     db,
     engine: engine.res,
     logger,
     pingRedis: () => redis.ping().then((r) => r === 'PONG'),
     webDist: config.SLUICE_WEB_DIST,
+    allowedHosts: [...config.SLUICE_ALLOWED_HOSTS, ...(['0.0.0.0', '::'].includes(config.SLUICE_API_HOST) ? [] : [config.SLUICE_API_HOST])],
+    allowedOrigins: config.SLUICE_ALLOWED_ORIGINS,
     ...(config.SLUICE_SECRET_KEY ? { secretKey: config.SLUICE_SECRET_KEY } : {}),
   });
   const server = app.listen(config.SLUICE_API_PORT, config.SLUICE_API_HOST, () => {

@@ -27,6 +27,26 @@ describe('sluice connections', () => {
     expect(calls).toEqual([]);
   });
 
+  it('rotate-key re-encrypts with the keys from the environment and says to restart', async () => {
+    const asked: string[][] = [];
+    const r = await runWith(['connections', 'rotate-key'], {
+      env: { SLUICE_SECRET_KEY: 'old-key-0123456789', SLUICE_NEW_SECRET_KEY: 'new-key-0123456789' },
+      rotateSecretKey: async (oldKey, newKey) => {
+        asked.push([oldKey, newKey]);
+        return { connections: 3 };
+      },
+    });
+    expect(r.code).toBe(0);
+    expect(asked).toEqual([['old-key-0123456789', 'new-key-0123456789']]);
+    expect(r.stdout).toContain('re-encrypted 3 connections under the new key; restart the API and workers');
+  });
+
+  it('rotate-key without a new key of 16 characters is a usage error', async () => {
+    const r = await runWith(['connections', 'rotate-key'], { env: { SLUICE_SECRET_KEY: 'old-key-0123456789', SLUICE_NEW_SECRET_KEY: 'short' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('SLUICE_NEW_SECRET_KEY');
+  });
+
   it('lists connections with whether credentials are stored', async () => {
     const { client } = fakeClient();
     const r = await runWith(['connections', 'list'], { client });

@@ -18,6 +18,8 @@ export interface CliDeps {
   validateDags(path: string): Promise<ValidationResult>;
   /** Applies pending database migrations. */
   migrateDb(): Promise<{ applied: string[] }>;
+  /** Re-encrypts every stored secret from `oldKey` to `newKey`, in the database directly. */
+  rotateSecretKey(oldKey: string, newKey: string): Promise<{ connections: number }>;
   /** Starts the API, scheduler and a worker (and the AWS emulator when no AWS is configured) as child processes; resolves when they stop. */
   start(): Promise<void>;
   /** Waits between polls of `--wait` and `--follow`; tests pass one that returns at once. */

@@ -31,6 +31,15 @@ async function main(argv: string[]): Promise<number> {
       const { migrate } = await import('@sluice/db');
       return migrate({ databaseUrl, migrationsDir });
     },
+    rotateSecretKey: async (oldKey, newKey) => {
+      const { createDb, rotateSecretKey } = await import('@sluice/db');
+      const db = createDb({ databaseUrl, max: 1 });
+      try {
+        return await rotateSecretKey(db.prisma, oldKey, newKey);
+      } finally {
+        await db.close();
+      }
+    },
     start: async () => {
       const { startAll } = await import('./start');
       await startAll();

@@ -195,6 +195,7 @@ export async function runWith(argv: string[], deps: Partial<CliDeps> = {}): Prom
     env: {},
     validateDags: async (): Promise<ValidationResult> => notWired('validateDags')(),
     migrateDb: notWired('migrateDb'),
+    rotateSecretKey: notWired('rotateSecretKey'),
     start: notWired('start'),
     sleep: async (ms) => {
       sleeps.push(ms);

@@ -3,6 +3,7 @@
  * through the engine, a heartbeat for the tries it holds, and nothing else.
  */
 import pino, { type Logger } from 'pino';
+import { verifySecretKey } from '@sluice/db';
 import { Heartbeater, cancelExternalJob, checkDeferredTry, openEngine, runTaskTry } from '@sluice/engine';
 import { createRedis, createTaskWorker } from '@sluice/queue';
 import type { WorkerConfig } from './config';
@@ -26,6 +27,11 @@ export async function startWorker(config: WorkerConfig, logger: Logger = pino({ 
     settings: { deferCheckMinMs: config.SLUICE_DEFER_CHECK_MIN_MS, deferCheckMaxMs: config.SLUICE_DEFER_CHECK_MAX_MS },
   });
   const { res, db } = engine;
+  // A worker with another key than the API's would fail every task using a connection.
+  await verifySecretKey(db.prisma, config.SLUICE_SECRET_KEY).catch(async (raw: unknown) => {
+    await engine.close();
+    throw raw;
+  });
   // BullMQ's Worker blocks on its own connection.
   const workerConnection = createRedis({ url: config.REDIS_URL, name: 'sluice-worker' });
   const heartbeater = new Heartbeater(db.pool, logger, config.SLUICE_HEARTBEAT_INTERVAL_MS);

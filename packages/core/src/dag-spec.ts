@@ -4,6 +4,7 @@
  * It is plain JSON — no functions; a `fn` task's code stays in the DAG
  * file's bundle and is looked up by task id in the worker.
  */
+import { idHint, idPattern } from './ids';
 import { z } from 'zod';
 
 export const TriggerRule = z.enum([
@@ -40,7 +41,7 @@ export const OperatorSpec = z.object({
 export type OperatorSpec = z.infer<typeof OperatorSpec>;
 
 export const TaskSpec = z.object({
-  taskId: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, _, . or -').max(250),
+  taskId: z.string().regex(idPattern, idHint),
   operator: OperatorSpec,
   upstream: z.array(z.string()),
   triggerRule: TriggerRule,
@@ -56,7 +57,7 @@ export const TaskSpec = z.object({
 export type TaskSpec = z.infer<typeof TaskSpec>;
 
 export const DagSpec = z.object({
-  dagId: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, _, . or -').max(250),
+  dagId: z.string().regex(idPattern, idHint),
   description: z.string().nullable(),
   /** A cron expression, a preset (`@daily`…), or null for manual-only DAGs. */
   schedule: z.string().nullable(),

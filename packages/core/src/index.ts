@@ -53,6 +53,7 @@ export {
 } from './errors';
 export type { DagIssue, SerializedError } from './errors';
 export { TriggerRule, RetrySpec, OperatorSpec, TaskSpec, DagSpec } from './dag-spec';
+export { idPattern, idHint } from './ids';
 export type { DataInterval, RunContext } from './dag-spec';
 export {
   compileSchedule,

@@ -30,7 +30,7 @@ describe('createEvaluatorPool', () => {
     const before = process.env.NODE_OPTIONS;
     process.env.NODE_OPTIONS = `${before ?? ''} --import ${slowStart}`;
     try {
-      pool = createEvaluatorPool(1, 500);
+      pool = createEvaluatorPool(1, 500, process.env);
       expect(await pool.evaluate('quick.ts', bundle('quick'))).toEqual({ specs: [{ id: 'quick' }] });
     } finally {
       if (before === undefined) delete process.env.NODE_OPTIONS;
@@ -43,7 +43,9 @@ describe('createEvaluatorPool', () => {
     const paths = [bundle('hangs', 'await new Promise(() => setInterval(() => undefined, 1000));'), bundle('next'), bundle('last')];
     const outcomes = await Promise.all(paths.map((p, i) => pool?.evaluate(`f${i}.ts`, p)));
     expect(outcomes).toEqual([
-      { error: { message: 'importing this file took longer than 500 ms (does it wait on something at import time?)', stack: null } },
+      {
+        error: { message: 'importing this file took longer than 500 ms (does it wait on something at import time?)', stack: null, timedOut: true },
+      },
       { specs: [{ id: 'next' }] },
       { specs: [{ id: 'last' }] },
     ]);

@@ -6,11 +6,15 @@
  * is blamed on the file being imported, and the files sent after it go to
  * another child. When that file was not the first in its child, an earlier
  * file may have caused it (a stray timer), so it is retried once in a fresh
- * child before it is blamed.
+ * child before it is blamed. Children get only the environment they are
+ * given (never the loading process's secrets) and lead their own process
+ * group; a child is killed with everything it started, so a DAG file that
+ * spawns a process leaves none behind.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { registryExport } from './bundle';
+import { killTree } from './process-tree';
 
 const childScript = fileURLToPath(new URL('./evaluate-child.mjs', import.meta.url));
 
@@ -20,6 +24,8 @@ const sendAhead = 4;
 export interface EvalError {
   message: string;
   stack: string | null;
+  /** The import did not finish within the timeout. */
+  timedOut?: true;
 }
 
 export type EvalOutcome = { specs: unknown[] } | { error: EvalError };
@@ -59,6 +65,7 @@ class Slot {
 
   constructor(
     private readonly timeoutMs: number,
+    private readonly env: NodeJS.ProcessEnv,
     /** Takes back jobs sent to a lost child that never started, to be sent again first. */
     private readonly giveBack: (jobs: Job[]) => void,
     /** Called whenever this slot can take more jobs. */
@@ -86,7 +93,7 @@ class Slot {
     // Before the child is up, its start counts too, within a bound of its own.
     const ms = this.#ready ? this.timeoutMs : this.timeoutMs + CHILD_START_MS;
     this.#timer = setTimeout(() => {
-      this.#fail(`importing this file took longer than ${this.timeoutMs} ms (does it wait on something at import time?)`, null);
+      this.#fail(`importing this file took longer than ${this.timeoutMs} ms (does it wait on something at import time?)`, null, true);
     }, ms);
   }
 
@@ -122,14 +129,14 @@ class Slot {
    * again in a fresh child. The files sent behind it never started; they are
    * given back to the pool as they were.
    */
-  #fail(message: string, stack: string | null): void {
+  #fail(message: string, stack: string | null, timedOut = false): void {
     const [head, ...behind] = this.#sent;
     this.#sent = [];
     clearTimeout(this.#timer);
     if (this.#child) this.#discard(this.#child);
     if (behind.length > 0) this.giveBack(behind.map((s) => s.job));
     if (head && this.#evaluated > 0 && !head.job.retried) this.send({ ...head.job, retried: true });
-    else head?.job.resolve({ error: { message, stack } });
+    else head?.job.resolve({ error: timedOut ? { message, stack, timedOut } : { message, stack } });
     this.onFree();
   }
 
@@ -139,6 +146,8 @@ class Slot {
       execArgv: ['--enable-source-maps'],
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       serialization: 'advanced',
+      env: this.env,
+      detached: true,
     });
     child.stderr?.setEncoding('utf8').on('data', (d: string) => {
       this.#stderrTail = (this.#stderrTail + d).slice(-2000);
@@ -163,7 +172,7 @@ class Slot {
 
   #discard(child: ChildProcess): void {
     if (this.#child === child) this.#child = null;
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) killTree(child.pid, { group: true });
   }
 }
 
@@ -172,8 +181,8 @@ export interface EvaluatorPool {
   close(): void;
 }
 
-/** A pool of `size` children; `timeoutMs` bounds one file's import. */
-export function createEvaluatorPool(size: number, timeoutMs: number): EvaluatorPool {
+/** A pool of `size` children with environment `env`; `timeoutMs` bounds one file's import. */
+export function createEvaluatorPool(size: number, timeoutMs: number, env: NodeJS.ProcessEnv = {}): EvaluatorPool {
   const queue: Job[] = [];
   const pump = (): void => {
     for (const slot of slots) {
@@ -185,7 +194,7 @@ export function createEvaluatorPool(size: number, timeoutMs: number): EvaluatorP
   };
   // A slot gives jobs back from its event handlers, then calls pump.
   const giveBack = (jobs: Job[]): void => void queue.unshift(...jobs);
-  const slots = Array.from({ length: Math.max(1, size) }, () => new Slot(timeoutMs, giveBack, pump));
+  const slots = Array.from({ length: Math.max(1, size) }, () => new Slot(timeoutMs, env, giveBack, pump));
 
   return {
     evaluate(fileLoc, bundlePath) {

@@ -1,7 +1,9 @@
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createTaskContext } from '@sluice/sdk';
-import { importDagBundle } from './import-bundle';
+import { bundleCacheDir, importDagBundle } from './import-bundle';
 import { loadDagFolder } from './load-folder';
 
 const clean = fileURLToPath(new URL('./fixtures/clean', import.meta.url));
@@ -47,5 +49,27 @@ describe('importDagBundle', () => {
 
   it('rejects a hash that is not a file name', async () => {
     await expect(importDagBundle('export {}', '../evil')).rejects.toThrow('invalid bundle hash');
+  });
+});
+
+describe('where bundles are imported from', () => {
+  it('replaces a file planted at a bundle path with the real bundle before importing it', async () => {
+    const { dags } = await loadDagFolder(clean);
+    const etl = dags.find((d) => d.dagId === 'fixture_etl');
+    if (!etl) throw new Error('fixture_etl not loaded');
+    // A new hash, so no earlier test imported it in this process.
+    const hash = `planted${Date.now().toString(36)}`;
+    const planted = join(await bundleCacheDir(), `${hash}.mjs`);
+    await writeFile(planted, 'globalThis.__plantedRan = true; export const x = 1;');
+    const mod = await importDagBundle(etl.bundle, hash);
+    expect((globalThis as { __plantedRan?: boolean }).__plantedRan).toBeUndefined();
+    expect(mod.dagIds).toEqual(['fixture_etl']);
+    expect(await readFile(planted, 'utf8')).toBe(etl.bundle);
+  });
+
+  it('keeps bundles in a directory only this user can read or write', async () => {
+    const dir = await bundleCacheDir();
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    expect((await stat(dirname(dir))).mode & 0o777).toBe(0o700);
   });
 });

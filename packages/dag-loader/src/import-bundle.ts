@@ -1,16 +1,15 @@
 /**
  * What the worker uses to run `fn` tasks: imports a DAG version's bundle
- * (written once per hash to os.tmpdir()/sluice-bundles/<hash>.mjs) and looks
+ * (written once per hash to a private <tmpdir>/sluice-<uid>/bundles/<hash>.mjs,
+ * checked against the bundle's content before every first import) and looks
  * task functions up by DAG and task id. Modules are cached per hash.
  */
-import { mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { DagSpec } from '@sluice/core';
 import type { AnyTaskRef, TaskFunction } from '@sluice/sdk';
 import { registryExport } from './bundle';
-import { writeOnce } from './write-once';
+import { privateDir, writeOnce } from './write-once';
 
 /** The part of an SDK Dag a bundle exposes to the worker. */
 interface BundledDag {
@@ -29,13 +28,12 @@ export interface DagModule {
 
 const cache = new Map<string, Promise<DagModule>>();
 
-/** Directory bundles are written to. */
-export const bundleCacheDir = (): string => join(tmpdir(), 'sluice-bundles');
+/** Directory bundles are written to: this user's only (0700). */
+export const bundleCacheDir = (): Promise<string> => privateDir('bundles');
 
 async function load(bundle: string, hash: string): Promise<DagModule> {
   if (!/^[A-Za-z0-9_-]{1,128}$/.test(hash)) throw new Error(`invalid bundle hash ${JSON.stringify(hash)}`);
-  const dir = bundleCacheDir();
-  await mkdir(dir, { recursive: true });
+  const dir = await bundleCacheDir();
   const path = join(dir, `${hash}.mjs`);
   await writeOnce(path, bundle);
   // Stack traces from task code then point at the DAG file, not the bundle.

@@ -50,7 +50,7 @@ describe('loadDagFolder on a folder of good DAG files', () => {
 
   it('does not write a bundle again that an earlier load wrote', async () => {
     const etl = result.dags.find((d) => d.dagId === 'fixture_etl');
-    const path = join(loadCacheDir(), `${createHash('sha256').update(etl?.bundle ?? '').digest('hex').slice(0, 32)}.mjs`);
+    const path = join(await loadCacheDir(), `${createHash('sha256').update(etl?.bundle ?? '').digest('hex').slice(0, 32)}.mjs`);
     expect(readFileSync(path, 'utf8')).toBe(etl?.bundle);
     const before = statSync(path);
     await loadDagFolder(fixtures('clean'));

@@ -9,10 +9,10 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { DagValidationError, type DagSpec, toError, validateDag } from '@sluice/core';
 import { bundleDagFiles } from './bundle';
-import { createEvaluatorPool } from './evaluate-pool';
+import { type EvalError, type EvalOutcome, type EvaluatorPool, createEvaluatorPool } from './evaluate-pool';
 import { dagVersionHash } from './hash';
 import { locateInStack, locateQuoted } from './stack';
-import { writeOnce } from './write-once';
+import { privateDir, writeOnce } from './write-once';
 
 export interface LoadedDag {
   dagId: string;
@@ -42,6 +42,8 @@ export interface LoadOptions {
   timeoutMs?: number;
   /** Child processes importing files (default: up to 2, fewer on one core). */
   concurrency?: number;
+  /** The environment DAG files see (default: `importEnv(process.env)`, no secrets). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** Files written and queued for import at once; the pool bounds the imports themselves. */
@@ -53,9 +55,10 @@ const writeConcurrency = 64;
  * is there already. Creating a file costs far more than finding it (about
  * 1 ms against 0.02 ms on the benchmark machine), and most of a folder is
  * unchanged from one parse to the next. Like the worker's bundle cache,
- * nothing here is deleted by Sluice.
+ * nothing here is deleted by Sluice. The folder is this user's only (0700),
+ * and a file found there is used only if it holds exactly the bundle.
  */
-export const loadCacheDir = (): string => join(tmpdir(), 'sluice-load');
+export const loadCacheDir = (): Promise<string> => privateDir('load');
 
 /** Every `*.ts` file under `dir` that is not a test or declaration file, outside node_modules and dot-folders; sorted. */
 export async function listDagFiles(dir: string): Promise<string[]> {
@@ -100,14 +103,47 @@ interface FileOutcome {
   error: ImportErrorInfo | null;
 }
 
+/** The variables a DAG file sees at import: enough to run, none of the loading process's secrets. */
+export const IMPORT_ENV_NAMES: readonly string[] = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'TZ'];
+
+/** `source` cut down to IMPORT_ENV_NAMES and `extra` names (SLUICE_DAG_IMPORT_ENV). */
+export function importEnv(source: NodeJS.ProcessEnv, extra: readonly string[] = []): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const name of [...IMPORT_ENV_NAMES, ...extra]) {
+    const value = source[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * Files whose import timed out, by bundle hash: an unchanged file is not
+ * imported again for TIMED_OUT_RETRY_MS, so one file looping at import
+ * does not make every parse wait out its timeout.
+ */
+const timedOut = new Map<string, { error: EvalError; at: number }>();
+const TIMED_OUT_RETRY_MS = 10 * 60_000;
+
+async function evaluateOnce(pool: EvaluatorPool, fileLoc: string, bundlePath: string, sha: string): Promise<EvalOutcome> {
+  const known = timedOut.get(sha);
+  if (known && Date.now() - known.at < TIMED_OUT_RETRY_MS) return { error: known.error };
+  const outcome = await pool.evaluate(fileLoc, bundlePath);
+  if ('error' in outcome && outcome.error.timedOut) timedOut.set(sha, { error: outcome.error, at: Date.now() });
+  else timedOut.delete(sha);
+  return outcome;
+}
+
 export async function loadDagFolder(dir: string, options: LoadOptions = {}): Promise<LoadResult> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   const files = await listDagFiles(dir);
   if (files.length === 0) return { dags: [], errors: [] };
 
-  const bundleDir = loadCacheDir();
-  await mkdir(bundleDir, { recursive: true });
-  const pool = createEvaluatorPool(options.concurrency ?? Math.min(2, availableParallelism(), files.length), timeoutMs);
+  const bundleDir = await loadCacheDir();
+  const pool = createEvaluatorPool(
+    options.concurrency ?? Math.min(2, availableParallelism(), files.length),
+    timeoutMs,
+    options.env ?? importEnv(process.env),
+  );
   try {
     const bundles = await bundleDagFiles(files, dir);
     const outcomes = await mapLimit(files, writeConcurrency, async (absPath): Promise<FileOutcome> => {
@@ -115,9 +151,10 @@ export async function loadDagFolder(dir: string, options: LoadOptions = {}): Pro
       const bundled = bundles.get(absPath) ?? { error: { line: null, column: null, message: 'not bundled' } };
       if ('error' in bundled) return { fileLoc, absPath, bundle: null, specs: [], error: { fileLoc, ...bundled.error } };
       // Every bundle sits directly in bundleDir, so its source map resolves the DAG file to <bundleDir>/<fileLoc>.
-      const bundlePath = join(bundleDir, `${createHash('sha256').update(bundled.code).digest('hex').slice(0, 32)}.mjs`);
+      const sha = createHash('sha256').update(bundled.code).digest('hex').slice(0, 32);
+      const bundlePath = join(bundleDir, `${sha}.mjs`);
       await writeOnce(bundlePath, bundled.code);
-      const evaluated = await pool.evaluate(fileLoc, bundlePath);
+      const evaluated = await evaluateOnce(pool, fileLoc, bundlePath, sha);
       if ('specs' in evaluated) return { fileLoc, absPath, bundle: bundled.code, specs: evaluated.specs, error: null };
       const where = locateInStack(evaluated.error.stack, join(bundleDir, ...fileLoc.split('/')));
       return {

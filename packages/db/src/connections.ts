@@ -89,11 +89,80 @@ const viewOf = (c: {
   updatedAt: c.updatedAt,
 });
 
+/** Thrown when a change would send stored credentials somewhere new without them being entered again. */
+export class CredentialsRequiredError extends Error {
+  override readonly name = 'CredentialsRequiredError';
+}
+
+const KEY_CHECK_TEXT = 'sluice-secret-key-check';
+
+/**
+ * Checks `secretKey` against the key the database's secrets are stored
+ * with, and records it when there is nothing to check against yet. Throws
+ * SecretKeyError, saying what to do, when the key is another one. Called
+ * by the API and workers at start; a process without a key passes (it can
+ * store and read no credentials, and says so when asked to).
+ */
+export async function verifySecretKey(prisma: PrismaClient, secretKey: string | undefined): Promise<'verified' | 'recorded' | 'no_key'> {
+  if (!secretKey) return 'no_key';
+  const wrongKey = new SecretKeyError(
+    "SLUICE_SECRET_KEY is not the key this database's connection credentials were stored with; start with the original key, or change it with 'sluice connections rotate-key'",
+  );
+  const row = await prisma.secretKeyCheck.findUnique({ where: { id: 1 } });
+  if (row) {
+    try {
+      if (decryptSecret(row.check, secretKey) === KEY_CHECK_TEXT) return 'verified';
+    } catch {
+      // Falls through to the error below.
+    }
+    throw wrongKey;
+  }
+  // Secrets stored before the check existed: one of them must open with this key.
+  const stored = await prisma.connection.findFirst({ where: { secret: { not: null } }, select: { secret: true } });
+  if (stored?.secret) {
+    try {
+      decryptSecret(stored.secret, secretKey);
+    } catch {
+      throw wrongKey;
+    }
+  }
+  await prisma.secretKeyCheck.upsert({ where: { id: 1 }, create: { id: 1, check: encryptSecret(KEY_CHECK_TEXT, secretKey) }, update: {} });
+  return 'recorded';
+}
+
+/**
+ * Re-encrypts every stored secret and the key check from `oldKey` to
+ * `newKey` in one transaction: all rows move, or none do.
+ */
+export async function rotateSecretKey(prisma: PrismaClient, oldKey: string, newKey: string): Promise<{ connections: number }> {
+  if (oldKey === newKey) throw new SecretKeyError('The new key is the same as the old one');
+  await verifySecretKey(prisma, oldKey);
+  return prisma.$transaction(async (tx) => {
+    const rows = await tx.connection.findMany({ where: { secret: { not: null } }, select: { name: true, secret: true } });
+    for (const r of rows) {
+      if (r.secret === null) continue;
+      await tx.connection.update({ where: { name: r.name }, data: { secret: encryptSecret(decryptSecret(r.secret, oldKey), newKey) } });
+    }
+    const check = encryptSecret(KEY_CHECK_TEXT, newKey);
+    await tx.secretKeyCheck.upsert({ where: { id: 1 }, create: { id: 1, check, rotatedAt: new Date() }, update: { check, rotatedAt: new Date() } });
+    return { connections: rows.length };
+  });
+}
+
 export async function upsertConnection(prisma: PrismaClient, input: ConnectionInput, secretKey: string | undefined): Promise<ConnectionView> {
   let secret: string | null | undefined = input.credentials === null ? null : undefined;
   if (input.credentials) {
     if (!secretKey) throw new SecretKeyError('Set SLUICE_SECRET_KEY on the API (and workers) to store connection credentials');
     secret = encryptSecret(JSON.stringify(input.credentials), secretKey);
+  }
+  if (secret === undefined) {
+    // Stored credentials go only where they went when they were entered.
+    const before = await prisma.connection.findUnique({ where: { name: input.name } });
+    if (before?.secret && ((input.endpoint ?? null) !== before.endpoint || (input.roleArn ?? null) !== before.roleArn)) {
+      throw new CredentialsRequiredError(
+        `Connection "${input.name}" has stored credentials: changing its endpoint or role needs them entered again (or removed)`,
+      );
+    }
   }
   const data = {
     kind: input.kind,

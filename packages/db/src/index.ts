@@ -88,5 +88,8 @@ export {
   encryptSecret,
   decryptSecret,
   SecretKeyError,
+  CredentialsRequiredError,
+  verifySecretKey,
+  rotateSecretKey,
 } from './connections';
 export type { ConnectionInput, ConnectionView, ConnectionCredentials } from './connections';

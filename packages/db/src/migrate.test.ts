@@ -98,6 +98,7 @@ describe('migrate', () => {
       'import_error',
       'pool',
       'scheduler_heartbeat',
+      'secret_key_check',
       'task_instance',
       'task_log',
       'task_output',

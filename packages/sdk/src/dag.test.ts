@@ -102,6 +102,8 @@ describe('dag() option errors', () => {
   const cases: Array<[string, Record<string, unknown>, string]> = [
     ['an unknown option', { id: 'x', scheduel: '@daily' }, 'dag("x") option scheduel is not a known option'],
     ['a bad id', { id: 'my dag' }, 'dag() option id "my dag" is invalid: use 1-250 letters, digits, _, . or -'],
+    ['an id that climbs a path', { id: 'a..b' }, 'dag() option id "a..b" is invalid: use 1-250 letters, digits, _, . or -, starting with a letter, digit or _, without ".."'],
+    ['an id that passes for a flag', { id: '-rf' }, 'dag() option id "-rf" is invalid'],
     ['a bad timezone', { id: 'x', timezone: 'Mars/Olympus' }, 'dag("x") option timezone "Mars/Olympus" is not an IANA time zone'],
     ['a bad start', { id: 'x', start: 'yesterday' }, 'dag("x") option start "yesterday" is not a date'],
     ['an impossible date', { id: 'x', start: '2026-02-30' }, 'dag("x") option start "2026-02-30" is not a calendar date'],

@@ -4,7 +4,7 @@
  * the loader bundles each file with its own copy of the SDK and reads that
  * copy's registry (`registeredDags()`) after importing the file.
  */
-import { InvalidOptionsError, isValidTimezone } from '@sluice/core';
+import { InvalidOptionsError, idHint, idPattern, isValidTimezone } from '@sluice/core';
 import type { DagSpec, TaskSpec } from '@sluice/core';
 import { checkBoolean, checkInt, checkJson, checkKnownKeys, checkObject, checkString, checkStringArray, isPlainObject } from './check';
 import type { AnyTaskRef, TaskRef } from './context';
@@ -20,7 +20,7 @@ import {
   taskOptionKeys,
 } from './task-options';
 
-const idPattern = { re: /^[A-Za-z0-9_.-]{1,250}$/, hint: 'use 1-250 letters, digits, _, . or -' };
+const idRule = { re: idPattern, hint: idHint };
 
 export interface DagOptions {
   /** Unique across the DAG folder; letters, digits, _, . or -. */
@@ -106,7 +106,7 @@ export class Dag {
   ): TaskRef<TOutput, TId>;
   task(taskId: string, ...rest: [unknown] | [unknown, unknown]): AnyTaskRef {
     const where = `dag("${this.dagId}").task("${String(taskId)}")`;
-    checkString(taskId, `dag("${this.dagId}").task() id`, idPattern);
+    checkString(taskId, `dag("${this.dagId}").task() id`, idRule);
     if (this.#tasks.has(taskId)) throw new InvalidOptionsError(`${where}: a task with this id is already defined`);
     const [rawOptions, rawOperator] = rest.length === 1 ? [{}, rest[0]] : rest;
     const options = checkObject(rawOptions, `${where} options`);
@@ -175,7 +175,7 @@ function checkOperator(raw: unknown, where: string): OperatorDescriptor<unknown,
 /** Declares a DAG and registers it; throws InvalidOptionsError naming the bad option. */
 export function dag(options: DagOptions): Dag {
   const o = checkObject(options, 'dag() options');
-  const id = checkString(o['id'], 'dag() option id', idPattern);
+  const id = checkString(o['id'], 'dag() option id', idRule);
   const label = (key: string): string => `dag("${id}") option ${key}`;
   checkKnownKeys(o, dagOptionKeys, label);
 

@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { deleteConnection, listConnections, upsertConnection, SecretKeyError, type ConnectionView } from '@sluice/db';
+import { CredentialsRequiredError, deleteConnection, listConnections, upsertConnection, SecretKeyError, type ConnectionView } from '@sluice/db';
 import { InvalidRequestError, NotFoundError } from '@sluice/engine';
 import type { Connection } from '@sluice/client';
 import type { ApiDeps } from '../app';
 import { parse } from '../validate';
+import { safeId } from '../input';
 
-const NameParams = z.object({ name: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'use 1-100 letters, digits, _, . or -') });
+const NameParams = z.object({ name: safeId('name', 100) });
 const ConnectionBody = z
   .object({
     kind: z.literal('aws').default('aws'),
@@ -61,6 +62,7 @@ export function connectionRoutes(deps: ApiDeps): Router {
       res.json(present(saved));
     } catch (raw) {
       if (raw instanceof SecretKeyError) throw new InvalidRequestError(raw.message, [{ path: 'body.secretAccessKey', message: raw.message }]);
+      if (raw instanceof CredentialsRequiredError) throw new InvalidRequestError(raw.message, [{ path: 'body.accessKeyId', message: raw.message }]);
       throw raw;
     }
   });

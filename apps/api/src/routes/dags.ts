@@ -6,9 +6,10 @@ import type { ImportError, Page, DagSummary } from '@sluice/client';
 import type { ApiDeps } from '../app';
 import { presentDag, presentDagDetail } from '../presenters';
 import { parse } from '../validate';
+import { safeId } from '../input';
 import { actorOf } from '../actor';
 
-const DagParams = z.object({ dagId: z.string().min(1) });
+const DagParams = z.object({ dagId: safeId('dagId') });
 const ListDagsQuery = z.object({
   tag: z.string().min(1).optional(),
   paused: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),

@@ -6,10 +6,11 @@ import type { Grid, Page, RunDetail, RunSummary, TaskState } from '@sluice/clien
 import type { ApiDeps } from '../app';
 import { parseSpec, presentRun, presentTaskInstances, taskNodes } from '../presenters';
 import { parse } from '../validate';
+import { LOGICAL_DATE_RANGE, safeId, withinLogicalDateRange } from '../input';
 import { actorOf } from '../actor';
 
-const DagParams = z.object({ dagId: z.string().min(1) });
-const RunParams = DagParams.extend({ runId: z.string().min(1) });
+const DagParams = z.object({ dagId: safeId('dagId') });
+const RunParams = DagParams.extend({ runId: safeId('runId') });
 const RunState = z.enum(['queued', 'running', 'success', 'failed']);
 const ListRunsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(25),
@@ -19,8 +20,11 @@ const ListRunsQuery = z.object({
 const TriggerBody = z
   .object({
     conf: z.record(z.string(), z.unknown()).optional(),
-    logicalDate: z.iso.datetime({ offset: true }).optional(),
-    runId: z.string().min(1).max(250).regex(/^[A-Za-z0-9_.:+-]+$/, 'use letters, digits and _ . : + -').optional(),
+    logicalDate: z.iso
+      .datetime({ offset: true })
+      .refine(withinLogicalDateRange, `a logical date lies between ${LOGICAL_DATE_RANGE.from} and ${LOGICAL_DATE_RANGE.to}`)
+      .optional(),
+    runId: safeId('runId').optional(),
   })
   .strict();
 const PatchRunBody = z.object({ state: z.enum(['success', 'failed']) }).strict();

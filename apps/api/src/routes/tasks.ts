@@ -7,9 +7,10 @@ import type { TaskInstanceState } from '@sluice/core';
 import type { ApiDeps } from '../app';
 import { presentTaskInstance } from '../presenters';
 import { parse } from '../validate';
+import { safeId } from '../input';
 import { actorOf } from '../actor';
 
-const TaskParams = z.object({ dagId: z.string().min(1), runId: z.string().min(1), taskId: z.string().min(1) });
+const TaskParams = z.object({ dagId: safeId('dagId'), runId: safeId('runId'), taskId: safeId('taskId') });
 const LogsQuery = z.object({
   try: z.coerce.number().int().min(1).optional(),
   after: z.coerce.number().int().min(0).default(0),
