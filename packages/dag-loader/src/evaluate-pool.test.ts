@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -52,14 +52,18 @@ describe('createEvaluatorPool', () => {
   });
 
   it('imports a file again in a fresh child when a timer of an earlier file crashed the child meanwhile', async () => {
-    pool = createEvaluatorPool(1, 5000);
+    pool = createEvaluatorPool(1, 10_000);
+    const imports = join(dir, 'slow-imports.log');
     const paths = [
       bundle('leaves_a_timer', `setTimeout(() => { throw new Error('late'); }, 100);`),
-      bundle('slow', 'await new Promise((resolve) => setTimeout(resolve, 400));'),
+      // Long enough that the timer fires while this file is imported, however loaded the machine.
+      bundle('slow', `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(imports)}, 'x');\nawait new Promise((resolve) => setTimeout(resolve, 3000));`),
       bundle('after'),
     ];
     const outcomes = await Promise.all(paths.map((p, i) => pool?.evaluate(`f${i}.ts`, p)));
     expect(outcomes).toEqual([{ specs: [{ id: 'leaves_a_timer' }] }, { specs: [{ id: 'slow' }] }, { specs: [{ id: 'after' }] }]);
+    // The crash happened and the file was imported a second time, in a fresh child.
+    expect(readFileSync(imports, 'utf8')).toBe('xx');
   });
 
   it('blames a file that crashes its child when it was the first file there', async () => {
