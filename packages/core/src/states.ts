@@ -61,6 +61,22 @@ export const failedTaskStates: ReadonlySet<TaskInstanceState> = new Set<TaskInst
   'failed',
   'upstream_failed',
 ]);
+/** States a task instance can still leave without a user clearing it: everything not terminal. */
+export const unfinishedTaskStates: ReadonlySet<TaskInstanceState> = new Set<TaskInstanceState>(
+  taskInstanceStates.filter((s) => !terminalTaskStates.has(s)),
+);
+/**
+ * Unfinished states whose try has not started: a task instance in one of
+ * them reaches a terminal state only through `running` or through a
+ * scheduling pass (skip, upstream_failed), each of which checks the run's
+ * end itself.
+ */
+export const notStartedTaskStates: ReadonlySet<TaskInstanceState> = new Set<TaskInstanceState>([
+  'none',
+  'scheduled',
+  'queued',
+  'up_for_retry',
+]);
 export const terminalRunStates: ReadonlySet<DagRunState> = new Set<DagRunState>(['success', 'failed']);
 
 export const isTerminalTaskState = (s: TaskInstanceState): boolean => terminalTaskStates.has(s);
