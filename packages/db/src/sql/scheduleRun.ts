@@ -13,6 +13,7 @@ import {
   type TaskInstanceState,
   type TaskDecision,
   type TaskInstanceView,
+  type TryFailureCause,
 } from '@sluice/core';
 import { claimTriesStatement, promoteAndClaimTriesStatement, type ClaimedTry } from './claimTaskTry';
 import { prepared, sendBatch } from './queryable';
@@ -132,6 +133,11 @@ export function writesSomething(d: Decisions): boolean {
   return d.run !== null || d.tasks.some((t) => t.type !== 'waiting');
 }
 
+/** Whether these decisions only promote tasks (and wait): no run decision, no try ended or resumed. */
+export function promotesOnly(d: Decisions): boolean {
+  return d.run === null && d.tasks.every((t) => t.type === 'set_state' || t.type === 'enqueue' || t.type === 'waiting');
+}
+
 function nothingDone(runState: DagRunState | null): ScheduleRunResult {
   return { enqueued: [], finished: [], interrupted: [], resumed: [], runState, claimed: null };
 }
@@ -233,6 +239,12 @@ async function readSnapshot(
   return { run, taskInstances, activeInDag: Number(active), pools, now };
 }
 
+/** The error recorded on a try the scheduler ended, by why it ended it. */
+const errorNameOf: Record<TryFailureCause, string> = {
+  execution_timeout: 'TaskTimeoutError',
+  heartbeat_lost: 'ZombieTaskError',
+};
+
 export async function applyDecisions(
   client: PoolClient,
   snapshot: RunSnapshot,
@@ -284,7 +296,7 @@ export async function applyDecisions(
     }
   };
 
-  if (decisions.run === null && decisions.tasks.every((d) => d.type !== 'fail_try')) {
+  if (promotesOnly(decisions)) {
     // The common pass (promotions only): every write and the commit in one
     // round trip. A later write of a task whose earlier one found it moved
     // is still conditional on the state it needs, so it applies only if
@@ -351,9 +363,8 @@ export async function applyDecisions(
     if (e.length > 0) enqueuesApplied(e, await client.query<{ id: string; try_number: number }>(enqueueStatement(e)));
     for (const d of live) {
       const ti = byTask.get(d.taskId);
-      if (!ti || d.type !== 'fail_try') continue;
-      const zombie = d.reason.includes('heartbeat');
-      if (zombie && d.from === 'running' && ti.hasExternal) {
+      if (!ti) continue;
+      if (d.type === 'resume_deferred') {
         const res = await client.query<{ due: Date }>(
           `UPDATE task_instance SET state = 'deferred', next_retry_at = now(), heartbeat_at = NULL, hostname = NULL, updated_at = now()
            WHERE id = $1 AND state = 'running' AND try_number = $2
@@ -365,6 +376,7 @@ export async function applyDecisions(
         else stale.add(d.taskId);
         continue;
       }
+      if (d.type !== 'fail_try') continue;
       const [applied] = await failTaskTries(client, [
         {
           taskInstanceId: ti.id,
@@ -373,7 +385,7 @@ export async function applyDecisions(
           tryNumber: d.tryNumber,
           to: d.to,
           nextRetryAt: d.nextRetryAt,
-          error: { name: zombie ? 'ZombieTaskError' : 'TaskTimeoutError', message: d.reason },
+          error: { name: errorNameOf[d.cause], message: d.reason },
         },
       ]);
       if (!applied) stale.add(d.taskId);

@@ -13,6 +13,7 @@ import { prepared, sendBatch } from './queryable';
 import {
   applyDecisions,
   lockDagOfRun,
+  promotesOnly,
   TI_COLUMNS,
   scheduleRun,
   type Decisions,
@@ -103,7 +104,7 @@ export async function scheduleRuns(
       for (const run of runs) {
         const own = read.taskInstances.get(run.id) ?? [];
         const d = decide({ run, taskInstances: own, activeInDag: active, pools: new Map(), now: read.now });
-        if (d.run !== null || d.tasks.some((t) => t.type === 'fail_try')) {
+        if (!promotesOnly(d)) {
           promotionsOnly = false;
           break;
         }
