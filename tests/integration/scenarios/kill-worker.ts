@@ -5,7 +5,7 @@
  * reaches it. The worker dies knowing nothing of what it started: exactly
  * the gap between "AWS accepted the call" and "the worker wrote it down".
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -23,11 +23,30 @@ const readAll = async (stream: IncomingMessage): Promise<Buffer> => {
   return Buffer.concat(chunks);
 };
 
+export interface ChildWorker {
+  /** SIGKILL, and wait for the process to exit. */
+  kill(): Promise<void>;
+}
+
+/** A worker in a child process, on the harness's database and queue, heartbeating every 200 ms. */
+export function startChildWorker(h: Harness, env: Record<string, string> = {}): ChildWorker {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'apps/worker/src/main.ts')], {
+    env: { ...process.env, ...h.env, SLUICE_HEARTBEAT_INTERVAL_MS: '200', SLUICE_LOG_LEVEL: 'warn', ...env },
+    stdio: 'ignore',
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
 /** Starts a worker that is killed as soon as the emulator at `awsUrl` answers `operation` (e.g. `RunJobFlow`) with 200. */
 export async function startWorkerKilledOnAnswer(h: Harness, awsUrl: string, operation: string): Promise<DoomedWorker> {
   const upstream = new URL(awsUrl);
-  let child: ChildProcess | null = null;
-  let exited: Promise<void> = Promise.resolve();
+  let child: ChildWorker | null = null;
   let killed = false;
   const proxy = createServer((req, res) => {
     void (async () => {
@@ -44,8 +63,7 @@ export async function startWorkerKilledOnAnswer(h: Harness, awsUrl: string, oper
       if (child !== null && answer.status === 200 && typeof target === 'string' && target.endsWith(`.${operation}`)) {
         const doomed = child;
         child = null;
-        doomed.kill('SIGKILL');
-        await exited;
+        await doomed.kill();
         killed = true;
         res.destroy();
         return;
@@ -56,19 +74,12 @@ export async function startWorkerKilledOnAnswer(h: Harness, awsUrl: string, oper
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   const { port } = proxy.address() as AddressInfo;
-  const spawned = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'apps/worker/src/main.ts')], {
-    env: { ...process.env, ...h.env, AWS_ENDPOINT_URL: `http://127.0.0.1:${port}`, SLUICE_HEARTBEAT_INTERVAL_MS: '200', SLUICE_LOG_LEVEL: 'warn' },
-    stdio: 'ignore',
-  });
+  const spawned = startChildWorker(h, { AWS_ENDPOINT_URL: `http://127.0.0.1:${port}` });
   child = spawned;
-  exited = new Promise((resolve) => spawned.once('exit', () => resolve()));
   return {
     isKilled: () => killed,
     async close() {
-      if (child !== null) {
-        child.kill('SIGKILL');
-        await exited;
-      }
+      if (child !== null) await child.kill();
       proxy.closeAllConnections();
       await new Promise<void>((resolve) => proxy.close(() => resolve()));
     },
