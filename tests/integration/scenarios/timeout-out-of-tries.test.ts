@@ -3,7 +3,8 @@
  * worker is killed, so the scheduler ends it (cause execution_timeout,
  * retried as core's tryOutcome says); the second try's worker ends it
  * itself. Out of tries, the task fails, its downstream is upstream_failed,
- * an all_done cleanup still runs, and the run fails.
+ * an all_done cleanup still runs, and the run fails. Each try's row says
+ * what became of it, whoever ended it.
  */
 import request from 'supertest';
 import { afterEach, expect, it } from 'vitest';
@@ -55,7 +56,7 @@ d.task('cleanup', { upstream: [load], triggerRule: 'all_done' }, fn(async () => 
   const load = await request(h.app).get(`/api/v1/dags/slow/runs/${encodeURIComponent(run.runId)}/tasks/load`);
   const tries = load.body.tries as Array<{ state: string; error: { name: string; message: string } | null }>;
   expect(tries.map((t) => [t.state, t.error?.name])).toEqual([
-    ['failed', 'TaskTimeoutError'],
+    ['up_for_retry', 'TaskTimeoutError'],
     ['failed', 'TaskTimeoutError'],
   ]);
   expect(tries[0]?.error?.message).toMatch(/^try 1 exceeded its executionTimeout of 1 s /);

@@ -111,4 +111,16 @@ describe('applying try ends', () => {
     expect((await ti(a))?.state).toBe('failed');
     expect(await tryError(a)).toEqual({ name, message: 'why it ended' });
   });
+
+  it("a try failed with tries left is recorded as up_for_retry on its try row too, as a worker's finish records it", async () => {
+    const { runId, a } = await runWithRunningTry();
+    const at = new Date(Date.now() + 60_000);
+    await scheduleRun(t.db.pool, runId, null, () => ({
+      tasks: [{ type: 'fail_try', taskId: 'a', from: 'running', tryNumber: 1, to: 'up_for_retry', nextRetryAt: at, cause: 'execution_timeout', reason: 'late' }],
+      run: null,
+    }));
+    expect(await ti(a)).toMatchObject({ state: 'up_for_retry', next_retry_at: at });
+    const row = await t.db.pool.query<{ state: string }>('SELECT state FROM task_try WHERE task_instance_id = $1 AND try_number = 1', [a]);
+    expect(row.rows[0]?.state).toBe('up_for_retry');
+  });
 });
