@@ -1,7 +1,7 @@
 /**
- * The scheduling decision for one DAG run, as a pure function (DESIGN
- * invariant 4): given the DAG, the run, its task instances and the time, say
- * which task instances move where. The I/O layer applies the decisions, in
+ * The scheduling decision for one DAG run, as a pure function: given the
+ * DAG, the run, its task instances and the time, say which task instances
+ * move where. The I/O layer applies the decisions, in
  * array order, as conditional writes (`… WHERE state = from`).
  *
  * One pass:
