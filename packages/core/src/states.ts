@@ -89,15 +89,16 @@ const T = TaskInstanceState;
  * "clear" are legal from every state they are offered on; everything else is
  * the lifecycle of one try. Every unfinished state may also become `skipped`:
  * a run that hits its dagrunTimeout skips what has not finished (Airflow does
- * the same).
+ * the same). `none` and `up_for_retry` may become `queued` at once: a task
+ * promoted straight through is scheduled and queued in one write.
  */
 const taskTransitions: Record<TaskInstanceState, readonly TaskInstanceState[]> = {
-  none: [T.scheduled, T.skipped, T.upstream_failed, T.success, T.failed],
+  none: [T.scheduled, T.queued, T.skipped, T.upstream_failed, T.success, T.failed],
   scheduled: [T.queued, T.none, T.skipped, T.upstream_failed, T.success, T.failed],
   queued: [T.running, T.scheduled, T.up_for_retry, T.skipped, T.none, T.success, T.failed],
   running: [T.success, T.failed, T.up_for_retry, T.skipped, T.deferred, T.none],
   deferred: [T.queued, T.running, T.success, T.failed, T.up_for_retry, T.skipped, T.none],
-  up_for_retry: [T.scheduled, T.skipped, T.none, T.success, T.failed],
+  up_for_retry: [T.scheduled, T.queued, T.skipped, T.none, T.success, T.failed],
   success: [T.none, T.failed],
   failed: [T.none, T.success],
   upstream_failed: [T.none, T.success, T.failed],
