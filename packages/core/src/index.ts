@@ -20,6 +20,7 @@ export {
   terminalTaskStates,
   activeTaskStates,
   failedTaskStates,
+  notStartedTaskStates,
   terminalRunStates,
   unfinishedRunStates,
   unfinishedTaskStates,
@@ -91,6 +92,10 @@ export {
 } from './dag-graph';
 export { validateDag } from './validate-dag';
 export { decide, formatDuration } from './scheduling';
+export { tryOutcome, tryJitter } from './try-outcome';
+export type { TryOutcome, TryEnding, TryOutcomeInput, TryFailureCause } from './try-outcome';
+export { runOutcome, runContinuesWhileIn, runFailsWhenAnyIn } from './run-outcome';
+export type { RunOutcome } from './run-outcome';
 export type {
   TaskInstanceView,
   SchedulingInput,

@@ -61,6 +61,7 @@ function run(input: SchedulingInput): SchedulingResult {
       expect(canTransitionTask(d.from, d.to), `${d.taskId}: ${d.from} → ${d.to}`).toBe(true);
     }
     if (d.type === 'enqueue') expect(canTransitionTask(d.from, 'queued')).toBe(true);
+    if (d.type === 'resume_deferred') expect(canTransitionTask(d.from, 'deferred')).toBe(true);
   }
   return result;
 }
@@ -75,6 +76,8 @@ function summary(decisions: readonly TaskDecision[]): string[] {
         return `${d.taskId}: enqueue try ${d.tryNumber}`;
       case 'fail_try':
         return `${d.taskId}: fail try ${d.tryNumber} ${d.from} → ${d.to}`;
+      case 'resume_deferred':
+        return `${d.taskId}: resume try ${d.tryNumber} ${d.from} → deferred (${d.cause})`;
       case 'waiting':
         return `${d.taskId}: waiting`;
     }
@@ -258,6 +261,7 @@ describe('decide: execution timeouts and zombies', () => {
       tryNumber: 1,
       to: 'up_for_retry',
       nextRetryAt: new Date(NOW.getTime() + MIN),
+      cause: 'execution_timeout',
       reason: 'try 1 exceeded its executionTimeout of 5 min (started 2026-03-01T11:54:30.000Z, 5 min 30 s ago)',
     });
     expect(summary(result.tasks).slice(1)).toEqual(['after: waiting']);
@@ -316,6 +320,63 @@ describe('decide: execution timeouts and zombies', () => {
     const delay = (at?.getTime() ?? 0) - NOW.getTime();
     expect(delay).toBeGreaterThanOrEqual(18_000);
     expect(delay).toBeLessThanOrEqual(22_000);
+  });
+});
+
+describe('decide: a lost worker whose try has an external job', () => {
+  // create_cluster → add_steps (retries 0) → terminate_cluster (all_done)
+  const emr = makeDag({
+    tasks: [
+      makeTask('create_cluster', { operator: { kind: 'emr.createCluster', options: {} } }),
+      makeTask('add_steps', { upstream: ['create_cluster'], operator: { kind: 'emr.addSteps', options: {} } }),
+      makeTask('terminate_cluster', { upstream: ['create_cluster', 'add_steps'], triggerRule: 'all_done' }),
+    ],
+  });
+  const lost = (hasExternal: boolean): Partial<TaskInstanceView> => ({
+    state: 'running',
+    tryNumber: 1,
+    startedAt: ago(5 * MIN),
+    heartbeatAt: ago(3 * MIN),
+    hasExternal,
+  });
+
+  it('after AddJobFlowSteps on the last try: resumes the wait and decides nothing downstream', () => {
+    const result = run(inputFor(emr, { create_cluster: 'success', add_steps: lost(true) }));
+    expect(summary(result.tasks)).toEqual(['add_steps: resume try 1 running → deferred (heartbeat_lost)']);
+    expect(reasonFor(result, 'add_steps', 'resume_deferred')).toBe(
+      'no heartbeat from try 1 for 3 min (limit 2 min); its worker is presumed lost; its external job goes on, so another worker resumes the wait',
+    );
+    expect(result.run).toBeNull();
+  });
+
+  it('after RunJobFlow: resumes the wait, leaves the downstream none and the run going', () => {
+    const result = run(inputFor(emr, { create_cluster: lost(true) }));
+    expect(summary(result.tasks)).toEqual(['create_cluster: resume try 1 running → deferred (heartbeat_lost)']);
+    expect(result.run).toBeNull();
+  });
+
+  it('on the fast path too, with the downstream in scope', () => {
+    const result = run(inputFor(emr, { create_cluster: 'success', add_steps: lost(true) }, { only: new Set(['add_steps', 'terminate_cluster']) }));
+    expect(summary(result.tasks)).toEqual(['add_steps: resume try 1 running → deferred (heartbeat_lost)']);
+  });
+
+  it('without an external job, fails the last try with a typed cause and lets all_done run', () => {
+    const result = run(inputFor(emr, { create_cluster: 'success', add_steps: lost(false) }));
+    expect(summary(result.tasks)).toEqual([
+      'add_steps: fail try 1 running → failed',
+      'terminate_cluster: none → scheduled',
+      'terminate_cluster: enqueue try 1',
+    ]);
+    const fail = result.tasks[0];
+    expect(fail?.type === 'fail_try' ? fail.cause : null).toBe('heartbeat_lost');
+  });
+
+  it('past executionTimeout, fails even with an external job (its job is cancelled, not resumed)', () => {
+    const timed = makeDag({ tasks: emr.tasks.map((t) => (t.taskId === 'add_steps' ? { ...t, executionTimeoutMs: MIN } : t)) });
+    const result = run(inputFor(timed, { create_cluster: 'success', add_steps: lost(true) }));
+    expect(summary(result.tasks)[0]).toBe('add_steps: fail try 1 running → failed');
+    const fail = result.tasks[0];
+    expect(fail?.type === 'fail_try' ? fail.cause : null).toBe('execution_timeout');
   });
 });
 

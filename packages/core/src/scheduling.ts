@@ -1,13 +1,16 @@
 /**
- * The scheduling decision for one DAG run, as a pure function (DESIGN
- * invariant 4): given the DAG, the run, its task instances and the time, say
- * which task instances move where. The I/O layer applies the decisions, in
+ * The scheduling decision for one DAG run, as a pure function: given the
+ * DAG, the run, its task instances and the time, say which task instances
+ * move where. The I/O layer applies the decisions, in
  * array order, as conditional writes (`… WHERE state = from`).
  *
  * One pass:
  * 1. A run past its dagrunTimeout fails; nothing else is decided.
  * 2. Tries past executionTimeout + grace, or running without a heartbeat,
- *    fail (to up_for_retry while tries remain).
+ *    fail (to up_for_retry while tries remain), as `tryOutcome` says. A
+ *    try whose worker is lost while its external job goes on is resumed
+ *    (parked as deferred for another worker) instead; a pass that resumes
+ *    one decides nothing else, so nothing downstream acts on it meanwhile.
  * 3. In topological order, `none` tasks are scheduled, skipped or marked
  *    upstream_failed by their trigger rule, reading the states decided
  *    earlier in the same pass, so a failure cascades down the whole DAG at
@@ -15,19 +18,19 @@
  * 4. Scheduled tasks (including those just scheduled) are enqueued by
  *    priorityWeight, then topological order, within the DAG's free task
  *    slots and the pools' free slots.
- * 5. When every task is terminal, the run finishes: failed if any task
- *    failed or is upstream_failed, else success. (Airflow looks only at leaf
- *    tasks; Sluice fails the run on any failure, so a failure handled by a
- *    `one_failed` task still shows as a failed run.)
+ * 5. When every task is terminal, the run finishes as `runOutcome` says:
+ *    failed if any task failed or is upstream_failed, else success.
  *
  * Applying: a task's `enqueue` follows its `set_state … → scheduled`; if a
  * write finds the task in another state (someone else moved it), skip what
  * follows for that task and drop the run decision, then decide again.
  */
 import type { DagSpec, TaskSpec } from './dag-spec';
-import { topologicalOrder } from './dag-graph';
-import { hasTriesLeft, nextTryAt, stableRandom } from './retry-policy';
-import { failedTaskStates, isTerminalTaskState, type DagRunState, type TaskInstanceState } from './states';
+import { assertNever } from './assert-never';
+import { runOutcome } from './run-outcome';
+import { inOrder, shapeOf, type DagShape } from './scheduling-shape';
+import { isTerminalTaskState, type DagRunState, type TaskInstanceState } from './states';
+import { tryJitter, tryOutcome, type TryFailureCause } from './try-outcome';
 import { evaluateTriggerRule } from './trigger-rules';
 
 export interface TaskInstanceView {
@@ -40,6 +43,8 @@ export interface TaskInstanceView {
   /** When the current try started. */
   startedAt: Date | null;
   heartbeatAt: Date | null;
+  /** Whether the current try recorded an external job (EMR step, Glue run); absent = no. */
+  hasExternal?: boolean;
 }
 
 export interface SchedulingInput {
@@ -84,6 +89,16 @@ export type TaskDecision =
       tryNumber: number;
       to: 'up_for_retry' | 'failed';
       nextRetryAt: Date | null;
+      cause: TryFailureCause;
+      reason: string;
+    }
+  | {
+      /** The try's worker is gone but its external job is not: park it as deferred for another worker to resume. */
+      type: 'resume_deferred';
+      taskId: string;
+      from: 'running';
+      tryNumber: number;
+      cause: 'heartbeat_lost';
       reason: string;
     }
   | { type: 'waiting'; taskId: string; reason: string };
@@ -120,184 +135,207 @@ function listIds(ids: readonly string[]): string {
   return ids.length > 5 ? `${shown} and ${ids.length - 5} more` : shown;
 }
 
-/** Why the scheduler must fail the current try, or null. */
-function tryFailureReason(ti: TaskInstanceView, spec: TaskSpec, input: SchedulingInput): string | null {
+/** Why the scheduler must end the current try, or null. */
+function tryFailure(ti: TaskInstanceView, spec: TaskSpec, input: SchedulingInput): { cause: TryFailureCause; reason: string } | null {
   const now = input.now.getTime();
   if (spec.executionTimeoutMs !== null && ti.startedAt !== null) {
     const ranFor = now - ti.startedAt.getTime();
     if (ranFor >= spec.executionTimeoutMs + input.timeoutGraceMs) {
-      return (
-        `try ${ti.tryNumber} exceeded its executionTimeout of ${formatDuration(spec.executionTimeoutMs)} ` +
-        `(started ${ti.startedAt.toISOString()}, ${formatDuration(ranFor)} ago)`
-      );
+      return {
+        cause: 'execution_timeout',
+        reason:
+          `try ${ti.tryNumber} exceeded its executionTimeout of ${formatDuration(spec.executionTimeoutMs)} ` +
+          `(started ${ti.startedAt.toISOString()}, ${formatDuration(ranFor)} ago)`,
+      };
     }
   }
   if (ti.state === 'running') {
     const last = ti.heartbeatAt ?? ti.startedAt;
     if (last !== null && now - last.getTime() > input.heartbeatTimeoutMs) {
-      return (
-        `no heartbeat from try ${ti.tryNumber} for ${formatDuration(now - last.getTime())} ` +
-        `(limit ${formatDuration(input.heartbeatTimeoutMs)}); its worker is presumed lost`
-      );
+      return {
+        cause: 'heartbeat_lost',
+        reason:
+          `no heartbeat from try ${ti.tryNumber} for ${formatDuration(now - last.getTime())} ` +
+          `(limit ${formatDuration(input.heartbeatTimeoutMs)}); its worker is presumed lost`,
+      };
     }
   }
   return null;
 }
 
-interface DagShape {
-  specs: ReadonlyMap<string, TaskSpec>;
-  order: readonly string[];
-  topoIndex: ReadonlyMap<string, number>;
-  downstream: ReadonlyMap<string, readonly string[]>;
+/** One pass of `decide`: the DAG's shape, the scope, and the states as the pass leaves them. */
+interface Pass {
+  input: SchedulingInput;
+  shape: DagShape;
+  /** Fast path: the task ids looked at, growing as the pass ends tasks; null = all. */
+  scope: Set<string> | null;
+  out: TaskDecision[];
+  /** A task's state as this pass leaves it; read as the task instances say until the pass changes one. */
+  decided(taskId: string): TaskInstanceState;
+  decide(taskId: string, state: TaskInstanceState): void;
+  /** A task that became terminal in this pass: its downstream must look again. */
+  finished(taskId: string): void;
+  viewOf(taskId: string, spec: TaskSpec): TaskInstanceView;
 }
 
-/** What decide needs of a DAG's structure, worked out once per spec object (specs are not mutated). */
-const shapes = new WeakMap<DagSpec, DagShape>();
-
-function shapeOf(dag: DagSpec): DagShape {
-  let shape = shapes.get(dag);
-  if (!shape) {
-    const order = topologicalOrder(dag);
-    const downstream = new Map<string, string[]>(order.map((id) => [id, []]));
-    for (const t of dag.tasks) for (const up of new Set(t.upstream)) downstream.get(up)?.push(t.taskId);
-    shape = { specs: new Map(dag.tasks.map((t) => [t.taskId, t] as const)), order, topoIndex: new Map(order.map((id, i) => [id, i] as const)), downstream };
-    shapes.set(dag, shape);
-  }
-  return shape;
-}
-
-/**
- * The task ids a pass looks at, upstream before downstream: all of them, or
- * (fast path) the scope, which grows as the pass ends tasks. Visits each id
- * once, so the fast path costs what its scope holds, not the DAG's size.
- */
-function* inOrder(shape: DagShape, scope: Set<string> | null): Generator<string> {
-  if (scope === null) {
-    yield* shape.order;
-    return;
-  }
-  const at = (id: string) => shape.topoIndex.get(id) ?? -1;
-  const pending = [...scope].filter((id) => at(id) >= 0).sort((a, b) => at(a) - at(b));
-  const queued = new Set(pending);
-  let known = scope.size;
-  for (let i = 0; i < pending.length; i++) {
-    const id = pending[i] as string;
-    yield id;
-    if (scope.size === known) continue;
-    // Tasks the pass brought into scope meanwhile (downstream of one it ended;
-    // a Set keeps insertion order): in place, by topological index.
-    const additions = [...scope].slice(known);
-    known = scope.size;
-    for (const added of additions) {
-      if (queued.has(added) || at(added) < 0) continue;
-      queued.add(added);
-      let pos = pending.length;
-      while (pos > i + 1 && at(pending[pos - 1] as string) > at(added)) pos--;
-      pending.splice(pos, 0, added);
-    }
-  }
+function startPass(input: SchedulingInput, shape: DagShape): Pass {
+  const stateOf = (taskId: string): TaskInstanceState => input.tasks.get(taskId)?.state ?? 'none';
+  const changed = new Map<string, TaskInstanceState>();
+  const scope = input.only === undefined ? null : new Set(input.only);
+  return {
+    input,
+    shape,
+    scope,
+    out: [],
+    decided: (id) => changed.get(id) ?? stateOf(id),
+    decide: (id, s) => void changed.set(id, s),
+    finished: (id) => {
+      if (scope !== null) for (const child of shape.downstream.get(id) ?? []) scope.add(child);
+    },
+    viewOf: (taskId, spec) =>
+      input.tasks.get(taskId) ?? {
+        taskId,
+        state: 'none',
+        tryNumber: 0,
+        maxTries: spec.retry.retries + 1,
+        nextRetryAt: null,
+        startedAt: null,
+        heartbeatAt: null,
+      },
+  };
 }
 
 export function decide(input: SchedulingInput): SchedulingResult {
   if (input.run.state !== 'running') return { tasks: [], run: null };
+  const shape = shapeOf(input.dag);
+  const timedOut = runTimeout(input, shape);
+  if (timedOut !== null) return { tasks: [], run: timedOut };
+  const pass = startPass(input, shape);
+  if (endStuckTries(pass) === 'resumed') return { tasks: pass.out, run: null };
+  evaluateDependencies(pass);
+  enqueueWithinSlots(pass);
+  return { tasks: pass.out, run: runEnd(pass) };
+}
+
+/** 1. A run past its dagrunTimeout fails, skipping what has not finished. */
+function runTimeout(input: SchedulingInput, shape: DagShape): RunDecision | null {
   const { dag, now } = input;
-  const shape = shapeOf(dag);
-  const { specs, order, topoIndex, downstream } = shape;
+  if (dag.dagrunTimeoutMs === null || input.run.startedAt === null) return null;
+  const ranFor = now.getTime() - input.run.startedAt.getTime();
+  if (ranFor < dag.dagrunTimeoutMs) return null;
+  return {
+    type: 'fail_run_timeout',
+    reason:
+      `the run exceeded its dagrunTimeout of ${formatDuration(dag.dagrunTimeoutMs)} ` +
+      `(started ${input.run.startedAt.toISOString()})`,
+    unfinishedTaskIds: shape.order.filter((id) => !isTerminalTaskState(input.tasks.get(id)?.state ?? 'none')),
+  };
+}
 
-  const viewOf = (taskId: string, spec: TaskSpec): TaskInstanceView =>
-    input.tasks.get(taskId) ?? {
-      taskId,
-      state: 'none',
-      tryNumber: 0,
-      maxTries: spec.retry.retries + 1,
-      nextRetryAt: null,
-      startedAt: null,
-      heartbeatAt: null,
-    };
-  const stateOf = (taskId: string): TaskInstanceState => input.tasks.get(taskId)?.state ?? 'none';
-
-  // 1. dagrunTimeout
-  if (dag.dagrunTimeoutMs !== null && input.run.startedAt !== null) {
-    const ranFor = now.getTime() - input.run.startedAt.getTime();
-    if (ranFor >= dag.dagrunTimeoutMs) {
-      return {
-        tasks: [],
-        run: {
-          type: 'fail_run_timeout',
-          reason:
-            `the run exceeded its dagrunTimeout of ${formatDuration(dag.dagrunTimeoutMs)} ` +
-            `(started ${input.run.startedAt.toISOString()})`,
-          unfinishedTaskIds: order.filter((id) => !isTerminalTaskState(stateOf(id))),
-        },
-      };
+/**
+ * 2. Tries the worker did not end itself: past executionTimeout plus grace,
+ * or running without a heartbeat. 'resumed' when one of them was handed to
+ * another worker instead: the pass then decides nothing more.
+ */
+function endStuckTries(pass: Pass): 'resumed' | 'none' {
+  const { input, shape } = pass;
+  let resumed = false;
+  for (const id of inOrder(shape, pass.scope)) {
+    const spec = shape.specs.get(id);
+    if (spec === undefined) continue;
+    const ti = pass.viewOf(id, spec);
+    if (ti.state !== 'running' && ti.state !== 'deferred') continue;
+    const failure = tryFailure(ti, spec, input);
+    if (failure === null) continue;
+    const { cause, reason } = failure;
+    const outcome = tryOutcome({
+      ending: cause === 'heartbeat_lost' ? { kind: 'heartbeat_lost', hasExternal: ti.hasExternal ?? false } : { kind: 'execution_timeout' },
+      tryNumber: ti.tryNumber,
+      maxTries: ti.maxTries,
+      retry: spec.retry,
+      now: input.now,
+      random: tryJitter(input.dag.dagId, input.run.runId ?? input.run.startedAt?.toISOString() ?? '', id, ti.tryNumber),
+    });
+    switch (outcome.type) {
+      case 'resume-deferred':
+        if (ti.state !== 'running') continue;
+        pass.out.push({
+          type: 'resume_deferred',
+          taskId: id,
+          from: 'running',
+          tryNumber: ti.tryNumber,
+          cause: outcome.cause,
+          reason: `${reason}; its external job goes on, so another worker resumes the wait`,
+        });
+        pass.decide(id, 'deferred');
+        resumed = true;
+        break;
+      case 'retry':
+        pass.out.push({ type: 'fail_try', taskId: id, from: ti.state, tryNumber: ti.tryNumber, to: 'up_for_retry', nextRetryAt: outcome.at, cause, reason });
+        pass.decide(id, 'up_for_retry');
+        break;
+      case 'fail':
+        pass.out.push({
+          type: 'fail_try',
+          taskId: id,
+          from: ti.state,
+          tryNumber: ti.tryNumber,
+          to: 'failed',
+          nextRetryAt: null,
+          cause,
+          reason: `${reason}; no tries left (${ti.tryNumber} of ${ti.maxTries})`,
+        });
+        pass.decide(id, 'failed');
+        pass.finished(id);
+        break;
+      case 'success':
+      case 'skip':
+        throw new Error(`a try the scheduler ended cannot be a ${outcome.type}`);
+      default:
+        assertNever(outcome);
     }
   }
+  return resumed ? 'resumed' : 'none';
+}
 
-  const scope = input.only === undefined ? null : new Set(input.only);
-  /** States as this pass leaves them; read as the task instances say until it changes one. */
-  const changed = new Map<string, TaskInstanceState>();
-  const decided = { get: (id: string): TaskInstanceState => changed.get(id) ?? stateOf(id), set: (id: string, s: TaskInstanceState) => void changed.set(id, s) };
-  /** A task that became terminal in this pass: its downstream must look again. */
-  const finished = (id: string): void => {
-    if (scope !== null) for (const child of downstream.get(id) ?? []) scope.add(child);
-  };
-  const out: TaskDecision[] = [];
-
-  // 2. Timeouts and zombies
-  for (const id of inOrder(shape, scope)) {
-    const spec = specs.get(id);
+/** 3. Dependencies and due retries, upstream before downstream. */
+function evaluateDependencies(pass: Pass): void {
+  const { input, shape } = pass;
+  for (const id of inOrder(shape, pass.scope)) {
+    const spec = shape.specs.get(id);
     if (spec === undefined) continue;
-    const ti = viewOf(id, spec);
-    if (ti.state !== 'running' && ti.state !== 'deferred') continue;
-    const reason = tryFailureReason(ti, spec, input);
-    if (reason === null) continue;
-    const retry = hasTriesLeft(ti.tryNumber, ti.maxTries);
-    const jitterKey = `${dag.dagId}:${input.run.runId ?? input.run.startedAt?.toISOString() ?? ''}:${id}:${ti.tryNumber}`;
-    out.push({
-      type: 'fail_try',
-      taskId: id,
-      from: ti.state,
-      tryNumber: ti.tryNumber,
-      to: retry ? 'up_for_retry' : 'failed',
-      nextRetryAt: retry ? nextTryAt(spec.retry, Math.max(1, ti.tryNumber), now, () => stableRandom(jitterKey)) : null,
-      reason: retry ? reason : `${reason}; no tries left (${ti.tryNumber} of ${ti.maxTries})`,
-    });
-    decided.set(id, retry ? 'up_for_retry' : 'failed');
-    if (!retry) finished(id);
-  }
-
-  // 3. Dependencies and due retries, upstream before downstream
-  for (const id of inOrder(shape, scope)) {
-    const spec = specs.get(id);
-    if (spec === undefined) continue;
-    const ti = viewOf(id, spec);
+    const ti = pass.viewOf(id, spec);
     if (ti.state === 'none') {
       const upstream = [...new Set(spec.upstream)]
-        .filter((up) => specs.has(up))
-        .map((up) => ({ taskId: up, state: decided.get(up) }));
+        .filter((up) => shape.specs.has(up))
+        .map((up) => ({ taskId: up, state: pass.decided(up) }));
       const { outcome, reason } = evaluateTriggerRule(spec.triggerRule, upstream);
       if (outcome === 'wait') {
-        out.push({ type: 'waiting', taskId: id, reason });
+        pass.out.push({ type: 'waiting', taskId: id, reason });
         continue;
       }
       const to = outcome === 'run' ? 'scheduled' : outcome === 'skip' ? 'skipped' : 'upstream_failed';
-      out.push({ type: 'set_state', taskId: id, from: 'none', to, reason });
-      decided.set(id, to);
-      if (to !== 'scheduled') finished(id);
+      pass.out.push({ type: 'set_state', taskId: id, from: 'none', to, reason });
+      pass.decide(id, to);
+      if (to !== 'scheduled') pass.finished(id);
     } else if (ti.state === 'up_for_retry') {
       const next = `try ${ti.tryNumber + 1} of ${ti.maxTries}`;
-      if (ti.nextRetryAt === null || ti.nextRetryAt.getTime() <= now.getTime()) {
-        out.push({ type: 'set_state', taskId: id, from: 'up_for_retry', to: 'scheduled', reason: `${next} is due` });
-        decided.set(id, 'scheduled');
+      if (ti.nextRetryAt === null || ti.nextRetryAt.getTime() <= input.now.getTime()) {
+        pass.out.push({ type: 'set_state', taskId: id, from: 'up_for_retry', to: 'scheduled', reason: `${next} is due` });
+        pass.decide(id, 'scheduled');
       } else {
-        out.push({ type: 'waiting', taskId: id, reason: `${next} at ${ti.nextRetryAt.toISOString()}` });
+        pass.out.push({ type: 'waiting', taskId: id, reason: `${next} at ${ti.nextRetryAt.toISOString()}` });
       }
     }
   }
+}
 
-  // 4. Enqueue within the DAG's and the pools' free slots
-  const candidates = [...inOrder(shape, scope)]
-    .filter((id) => decided.get(id) === 'scheduled')
+/** 4. Scheduled tasks are enqueued by priorityWeight, then topological order, within the DAG's and the pools' free slots. */
+function enqueueWithinSlots(pass: Pass): void {
+  const { input, shape } = pass;
+  const { specs, topoIndex } = shape;
+  const candidates = [...inOrder(shape, pass.scope)]
+    .filter((id) => pass.decided(id) === 'scheduled')
     .flatMap((id) => {
       const spec = specs.get(id);
       return spec === undefined ? [] : [spec];
@@ -311,52 +349,62 @@ export function decide(input: SchedulingInput): SchedulingResult {
   for (const spec of candidates) {
     const id = spec.taskId;
     if (taskSlots <= 0) {
-      out.push({
+      pass.out.push({
         type: 'waiting',
         taskId: id,
-        reason: `the DAG has no free task slot (maxActiveTasks is ${dag.maxActiveTasks})`,
+        reason: `the DAG has no free task slot (maxActiveTasks is ${input.dag.maxActiveTasks})`,
       });
       continue;
     }
     const free = poolSlots.get(spec.pool);
     if (free !== undefined && free < spec.poolSlots) {
-      out.push({
+      pass.out.push({
         type: 'waiting',
         taskId: id,
         reason: `pool "${spec.pool}" has ${plural(Math.max(0, free), 'free slot')}; the task needs ${spec.poolSlots}`,
       });
       continue;
     }
-    out.push({
+    pass.out.push({
       type: 'enqueue',
       taskId: id,
       from: 'scheduled',
-      tryNumber: viewOf(id, spec).tryNumber + 1,
+      tryNumber: pass.viewOf(id, spec).tryNumber + 1,
       pool: spec.pool,
       poolSlots: spec.poolSlots,
       priorityWeight: spec.priorityWeight,
     });
     taskSlots -= 1;
     if (free !== undefined) poolSlots.set(spec.pool, free - spec.poolSlots);
-    decided.set(id, 'queued');
+    pass.decide(id, 'queued');
   }
+}
 
-  // 5. Finish the run when every task is terminal (a partial view cannot tell)
-  if (scope !== null) return { tasks: out, run: null };
-  const states = order.map((id) => decided.get(id));
-  if (!states.every(isTerminalTaskState)) return { tasks: out, run: null };
-  const failed = order.filter((id) => failedTaskStates.has(decided.get(id)));
-  if (failed.length > 0) {
-    return {
-      tasks: out,
-      run: { type: 'finish_run', to: 'failed', reason: `${plural(failed.length, 'task')} failed: ${listIds(failed)}` },
-    };
+/** 5. The run's end, once every task is terminal; a partial view (fast path) cannot tell. */
+function runEnd(pass: Pass): RunDecision | null {
+  if (pass.scope !== null) return null;
+  const { order } = pass.shape;
+  const outcome = runOutcome(order.map((id) => [id, pass.decided(id)] as const));
+  switch (outcome.state) {
+    case 'running':
+      return null;
+    case 'failed':
+      return {
+        type: 'finish_run',
+        to: 'failed',
+        reason: `${plural(outcome.failedTaskIds.length, 'task')} failed: ${listIds(outcome.failedTaskIds)}`,
+      };
+    case 'success': {
+      const counts = new Map<TaskInstanceState, number>();
+      for (const id of order) counts.set(pass.decided(id), (counts.get(pass.decided(id)) ?? 0) + 1);
+      const summary = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
+      return {
+        type: 'finish_run',
+        to: 'success',
+        reason: `${order.length === 1 ? 'the only task' : `all ${order.length} tasks`} finished: ${summary}`,
+      };
+    }
+    default:
+      return assertNever(outcome);
   }
-  const counts = new Map<TaskInstanceState, number>();
-  for (const s of states) counts.set(s, (counts.get(s) ?? 0) + 1);
-  const summary = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
-  return {
-    tasks: out,
-    run: { type: 'finish_run', to: 'success', reason: `${order.length === 1 ? 'the only task' : `all ${order.length} tasks`} finished: ${summary}` },
-  };
 }

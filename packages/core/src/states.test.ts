@@ -20,12 +20,12 @@ import {
  * a change to core's table must be made here too, on purpose.
  */
 const legalTaskMoves: Record<TaskInstanceState, readonly TaskInstanceState[]> = {
-  none: ['scheduled', 'skipped', 'upstream_failed', 'success', 'failed'],
+  none: ['scheduled', 'queued', 'skipped', 'upstream_failed', 'success', 'failed'],
   scheduled: ['queued', 'none', 'skipped', 'upstream_failed', 'success', 'failed'],
   queued: ['running', 'scheduled', 'up_for_retry', 'skipped', 'none', 'success', 'failed'],
   running: ['success', 'failed', 'up_for_retry', 'skipped', 'deferred', 'none'],
   deferred: ['queued', 'running', 'success', 'failed', 'up_for_retry', 'skipped', 'none'],
-  up_for_retry: ['scheduled', 'skipped', 'none', 'success', 'failed'],
+  up_for_retry: ['scheduled', 'queued', 'skipped', 'none', 'success', 'failed'],
   success: ['none', 'failed'],
   failed: ['none', 'success'],
   upstream_failed: ['none', 'success', 'failed'],

@@ -61,10 +61,22 @@ export const failedTaskStates: ReadonlySet<TaskInstanceState> = new Set<TaskInst
   'failed',
   'upstream_failed',
 ]);
-/** States a task instance can still leave without a user clearing it. */
+/** States a task instance can still leave without a user clearing it: everything not terminal. */
 export const unfinishedTaskStates: ReadonlySet<TaskInstanceState> = new Set<TaskInstanceState>(
   taskInstanceStates.filter((s) => !terminalTaskStates.has(s)),
 );
+/**
+ * Unfinished states whose try has not started: a task instance in one of
+ * them reaches a terminal state only through `running` or through a
+ * scheduling pass (skip, upstream_failed), each of which checks the run's
+ * end itself.
+ */
+export const notStartedTaskStates: ReadonlySet<TaskInstanceState> = new Set<TaskInstanceState>([
+  'none',
+  'scheduled',
+  'queued',
+  'up_for_retry',
+]);
 /**
  * States in which a try holds a worker or an external job: moving such a
  * task instance elsewhere (clear, mark, a run's timeout) stops its try,
@@ -95,15 +107,16 @@ const T = TaskInstanceState;
  * "clear" are legal from every state they are offered on; everything else is
  * the lifecycle of one try. Every unfinished state may also become `skipped`:
  * a run that hits its dagrunTimeout skips what has not finished (Airflow does
- * the same).
+ * the same). `none` and `up_for_retry` may become `queued` at once: a task
+ * promoted straight through is scheduled and queued in one write.
  */
 const taskTransitions: Record<TaskInstanceState, readonly TaskInstanceState[]> = {
-  none: [T.scheduled, T.skipped, T.upstream_failed, T.success, T.failed],
+  none: [T.scheduled, T.queued, T.skipped, T.upstream_failed, T.success, T.failed],
   scheduled: [T.queued, T.none, T.skipped, T.upstream_failed, T.success, T.failed],
   queued: [T.running, T.scheduled, T.up_for_retry, T.skipped, T.none, T.success, T.failed],
   running: [T.success, T.failed, T.up_for_retry, T.skipped, T.deferred, T.none],
   deferred: [T.queued, T.running, T.success, T.failed, T.up_for_retry, T.skipped, T.none],
-  up_for_retry: [T.scheduled, T.skipped, T.none, T.success, T.failed],
+  up_for_retry: [T.scheduled, T.queued, T.skipped, T.none, T.success, T.failed],
   success: [T.none, T.failed],
   failed: [T.none, T.success],
   upstream_failed: [T.none, T.success, T.failed],

@@ -7,12 +7,11 @@
 import {
   NonRetryableError,
   TaskTimeoutError,
-  isNonRetryable,
   isSkip,
-  nextTryAt,
-  retryAfterMs,
   serializeError,
   toError,
+  tryJitter,
+  tryOutcome,
   type TaskSpec,
 } from '@sluice/core';
 import {
@@ -234,14 +233,27 @@ async function executeTry(
   if (next) await executeTry(res, wc, next, 'queued', next);
 }
 
+/** How a failed try ends, as core's one rule for every try says (the same retry time the scheduler would give it). */
 function failureOutcome(err: Error, claim: ClaimedTry, task: TaskSpec | null, now: Date) {
-  const error = serializeError(err);
-  if (isSkip(err)) return { to: 'skipped' as const, nextRetryAt: null, error: null };
-  const triesLeft = claim.tryNumber < claim.maxTries;
-  if (!triesLeft || isNonRetryable(err) || !task) return { to: 'failed' as const, nextRetryAt: null, error };
-  const asked = retryAfterMs(err);
-  const nextRetryAt = asked !== null ? new Date(now.getTime() + asked) : nextTryAt(task.retry, claim.tryNumber, now);
-  return { to: 'up_for_retry' as const, nextRetryAt, error };
+  const outcome = tryOutcome({
+    ending: { kind: 'error', error: err },
+    tryNumber: claim.tryNumber,
+    maxTries: claim.maxTries,
+    retry: task?.retry ?? null,
+    now,
+    random: tryJitter(claim.dagId, claim.dagRunId, claim.taskId, claim.tryNumber),
+  });
+  switch (outcome.type) {
+    case 'skip':
+      return { to: 'skipped' as const, nextRetryAt: null, error: null };
+    case 'retry':
+      return { to: 'up_for_retry' as const, nextRetryAt: outcome.at, error: serializeError(err) };
+    case 'fail':
+    case 'success':
+    case 'resume-deferred':
+      // A thrown error is never a success nor a lost worker.
+      return { to: 'failed' as const, nextRetryAt: null, error: serializeError(err) };
+  }
 }
 
 function encodeOutput(value: unknown, maxBytes: number): string | undefined {

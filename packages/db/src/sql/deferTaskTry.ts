@@ -5,6 +5,10 @@
  * call on, so a later try or another worker can adopt it.
  */
 import type { Queryable } from './queryable';
+import { ts, taskStatesSql, type TaskMove } from './states';
+
+/** A try parks while its external job works (recordTryExternal moves nothing). */
+export const moves: readonly TaskMove[] = [{ from: ['running'], to: 'deferred' }];
 
 /** `running → deferred` until `nextCheckAt`, conditional on the try still being this one. */
 export async function deferTaskTry(
@@ -13,12 +17,12 @@ export async function deferTaskTry(
 ): Promise<boolean> {
   const res = await db.query(
     `WITH d AS (
-       UPDATE task_instance SET state = 'deferred', next_retry_at = $4, heartbeat_at = NULL, hostname = NULL,
+       UPDATE task_instance SET state = ${ts.deferred}, next_retry_at = $4, heartbeat_at = NULL, hostname = NULL,
          external = $3::jsonb, updated_at = now()
-       WHERE id = $1 AND state = 'running' AND try_number = $2
+       WHERE id = $1 AND state = ${ts.running} AND try_number = $2
        RETURNING id
      )
-     UPDATE task_try SET state = 'deferred', external = $3::jsonb
+     UPDATE task_try SET state = ${ts.deferred}, external = $3::jsonb
      FROM d WHERE task_try.task_instance_id = d.id AND task_try.try_number = $2
      RETURNING task_try.id`,
     [args.taskInstanceId, args.tryNumber, JSON.stringify(args.external), args.nextCheckAt],
@@ -34,7 +38,7 @@ export async function recordTryExternal(
   const res = await db.query(
     `WITH ti AS (
        UPDATE task_instance SET external = $3::jsonb, updated_at = now()
-       WHERE id = $1 AND try_number = $2 AND state IN ('running', 'deferred')
+       WHERE id = $1 AND try_number = $2 AND state IN (${taskStatesSql(['running', 'deferred'])})
        RETURNING id
      )
      UPDATE task_try SET external = $3::jsonb
@@ -62,7 +66,7 @@ export async function listOverdueDeferredTries(
 ): Promise<Array<{ taskInstanceId: string; tryNumber: number; dueAt: Date }>> {
   const res = await db.query<{ taskInstanceId: string; tryNumber: number; dueAt: Date }>(
     `SELECT id AS "taskInstanceId", try_number AS "tryNumber", next_retry_at AS "dueAt" FROM task_instance
-     WHERE state = 'deferred' AND next_retry_at < $1 ORDER BY next_retry_at LIMIT 5000`,
+     WHERE state = ${ts.deferred} AND next_retry_at < $1 ORDER BY next_retry_at LIMIT 5000`,
     [dueBefore],
   );
   return res.rows;

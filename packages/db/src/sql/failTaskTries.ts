@@ -6,6 +6,13 @@
  */
 import type { PoolClient } from 'pg';
 import type { SerializedError, TaskInstanceState } from '@sluice/core';
+import type { TaskMove } from './states';
+
+/** The try's worker could not end it: the scheduler does, from where it was judged. */
+export const moves: readonly TaskMove[] = [
+  { from: ['running', 'deferred'], to: 'up_for_retry' },
+  { from: ['running', 'deferred'], to: 'failed' },
+];
 
 export interface TryFailure {
   taskInstanceId: string;
@@ -28,14 +35,16 @@ export async function failTaskTries(client: PoolClient, failures: readonly TryFa
       [f.taskInstanceId, f.from, f.tryNumber, f.to, f.nextRetryAt],
     );
     if (res.rowCount !== 1) continue;
+    // The try row says what became of the try, as a worker's finish would:
+    // up_for_retry while tries remain, failed on the last.
     await client.query(
       `INSERT INTO task_try (task_instance_id, try_number, state, ended_at, error)
-       VALUES ($1, $2, 'failed', now(), $3::jsonb)
-       ON CONFLICT (task_instance_id, try_number) DO UPDATE SET state = 'failed', ended_at = now(),
+       VALUES ($1, $2, $4, now(), $3::jsonb)
+       ON CONFLICT (task_instance_id, try_number) DO UPDATE SET state = EXCLUDED.state, ended_at = now(),
          duration_ms = CASE WHEN task_try.started_at IS NULL THEN NULL
            ELSE (extract(epoch FROM now() - task_try.started_at) * 1000)::int END,
          error = EXCLUDED.error`,
-      [f.taskInstanceId, f.tryNumber, JSON.stringify(f.error)],
+      [f.taskInstanceId, f.tryNumber, JSON.stringify(f.error), f.to],
     );
     applied.push(f);
   }

@@ -8,17 +8,35 @@
 import type { QueryConfig } from 'pg';
 import { prepared, type Queryable } from './queryable';
 import type { LogChunk } from './taskLogs';
-import { taskInstanceStates, terminalTaskStates, type SerializedError } from '@sluice/core';
+import {
+  TaskInstanceState,
+  notStartedTaskStates,
+  runContinuesWhileIn,
+  runFailsWhenAnyIn,
+  type SerializedError,
+} from '@sluice/core';
+import { rs, taskStatesSql, type RunMove, type TaskMove } from './states';
+
+/** A worker's finish; and, after it, the run's end (finishRunIfDone). */
+export const moves: readonly TaskMove[] = [
+  { from: ['running'], to: 'success' },
+  { from: ['running'], to: 'failed' },
+  { from: ['running'], to: 'up_for_retry' },
+  { from: ['running'], to: 'skipped' },
+];
+export const runMoves: readonly RunMove[] = [
+  { from: ['running'], to: 'success' },
+  { from: ['running'], to: 'failed' },
+];
 
 /**
- * States a task instance can still leave without a user clearing it, as a SQL
- * list. Listed rather than negated, so `(dag_run_id, state)` answers "is
- * anything left in this run" from the unfinished rows alone.
+ * States that keep a run going (core's runOutcome), as a SQL list. Listed
+ * rather than negated, so `(dag_run_id, state)` answers "is anything left in
+ * this run" from the unfinished rows alone.
  */
-const UNFINISHED = taskInstanceStates
-  .filter((s) => !terminalTaskStates.has(s))
-  .map((s) => `'${s}'`)
-  .join(', ');
+const UNFINISHED = taskStatesSql(runContinuesWhileIn);
+/** States that make a finished run failed (core's runOutcome). */
+const FAILING = taskStatesSql(runFailsWhenAnyIn);
 
 /**
  * Unfinished states a task instance cannot leave for a terminal one without
@@ -26,7 +44,7 @@ const UNFINISHED = taskInstanceStates
  * the run's end itself after committing). While one of these is in the run,
  * a finishing try leaves the run's end to whoever finishes that one.
  */
-const NOT_STARTED = ['none', 'scheduled', 'queued', 'up_for_retry'].map((s) => `'${s}'`).join(', ');
+const NOT_STARTED = taskStatesSql(notStartedTaskStates);
 
 /**
  * The last task of a run (by task id) in one of `states`, or NULL: a probe
@@ -120,7 +138,7 @@ export function finishTriesStatement(tries: readonly FinishTryArgs[]): QueryConf
     logs.map((c) => c.seq),
     logs.map((c) => c.stream),
     logs.map((c) => c.text),
-    tries.map(() => 'running'),
+    tries.map(() => TaskInstanceState.running),
   ]);
 }
 
@@ -166,9 +184,9 @@ export async function finishTaskTry(db: Queryable, args: FinishTryArgs): Promise
 const finishRunStatement = prepared(
   'finishRunIfDone',
   `UPDATE dag_run SET updated_at = now(), ended_at = now(),
-       state = CASE WHEN EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = $1 AND state IN ('failed', 'upstream_failed'))
-                    THEN 'failed' ELSE 'success' END
-     WHERE id = $1 AND state = 'running'
+       state = CASE WHEN EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = $1 AND state IN (${FAILING}))
+                    THEN ${rs.failed} ELSE ${rs.success} END
+     WHERE id = $1 AND state = ${rs.running}
        AND ${lastOfRunIn('$1', UNFINISHED)} IS NULL
      RETURNING state`,
 );

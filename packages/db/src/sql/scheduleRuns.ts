@@ -8,11 +8,14 @@
  * involves a pool is left to `scheduleRun`, run by run.
  */
 import type { Pool, QueryResult } from 'pg';
-import type { DagRunState } from '@sluice/core';
+import { activeTaskStates, type DagRunState } from '@sluice/core';
+import { enqueueMoves, promoteMoves, setStatesMoves } from './decisionWrites';
 import { prepared, sendBatch } from './queryable';
+import { taskStatesSql, type TaskMove } from './states';
 import {
   applyDecisions,
   lockDagOfRun,
+  promotesOnly,
   TI_COLUMNS,
   scheduleRun,
   type Decisions,
@@ -20,6 +23,9 @@ import {
   type ScheduleRunResult,
   type TaskInstanceRow,
 } from './scheduleRun';
+
+/** Promotions only: what else a pass decides is left to scheduleRun. */
+export const moves: readonly TaskMove[] = [...setStatesMoves, ...promoteMoves, ...enqueueMoves];
 
 const readRunHeads = prepared(
   'scheduleRuns.heads',
@@ -34,7 +40,7 @@ const readRunHeads = prepared(
 const readActiveByDag = prepared(
   'scheduleRuns.active',
   `SELECT dag_id AS "dagId", count(*) AS active FROM task_instance
-     WHERE dag_id IN (SELECT dag_id FROM dag_run WHERE id = ANY($1::uuid[])) AND state IN ('queued', 'running', 'deferred')
+     WHERE dag_id IN (SELECT dag_id FROM dag_run WHERE id = ANY($1::uuid[])) AND state IN (${taskStatesSql(activeTaskStates)})
      GROUP BY dag_id`,
 );
 const readPoolsAndClock = `SELECT ARRAY(SELECT name FROM pool) AS pools, now() AS now`;
@@ -103,7 +109,7 @@ export async function scheduleRuns(
       for (const run of runs) {
         const own = read.taskInstances.get(run.id) ?? [];
         const d = decide({ run, taskInstances: own, activeInDag: active, pools: new Map(), now: read.now });
-        if (d.run !== null || d.tasks.some((t) => t.type === 'fail_try')) {
+        if (!promotesOnly(d)) {
           promotionsOnly = false;
           break;
         }

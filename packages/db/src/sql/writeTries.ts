@@ -15,7 +15,14 @@ import type { Pool } from 'pg';
 import { claimTriesStatement, claimedInOrder, type ClaimArgs, type ClaimedTry } from './claimTaskTry';
 import { afterFinish, finishTriesStatement, type FinishRow, type FinishTryArgs, type FinishedTry } from './finishTaskTry';
 import { sendBatch } from './queryable';
-import { NO_FLUSH_WAIT } from './scheduleRun';
+import { NO_FLUSH_WAIT } from './decisionWrites';
+import type { TaskMove } from './states';
+
+/**
+ * Nothing of its own: the batch is claimTaskTry's and finishTaskTry's
+ * statements, whose modules declare their moves.
+ */
+export const moves: readonly TaskMove[] = [];
 
 export interface TryWrites {
   claims: readonly ClaimArgs[];
