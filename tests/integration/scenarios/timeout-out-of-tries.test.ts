@@ -60,5 +60,6 @@ d.task('cleanup', { upstream: [load], triggerRule: 'all_done' }, fn(async () => 
     ['failed', 'TaskTimeoutError'],
   ]);
   expect(tries[0]?.error?.message).toMatch(/^try 1 exceeded its executionTimeout of 1 s /);
-  expect(tries[1]?.error?.message).toBe('Task exceeded its executionTimeout of 1000 ms');
+  // Try 2's worker is alive: its own timer or the scheduler's timeout check, whichever comes first, ends it.
+  expect(tries[1]?.error?.message).toMatch(/^(Task exceeded its executionTimeout of 1000 ms|try 2 exceeded its executionTimeout of 1 s )/);
 }, 60_000);
