@@ -4,6 +4,7 @@ import { TransientAwsError } from '../aws/errors';
 import { type Harness, rejection, startHarness } from '../aws/testing';
 import { crawlerOperator as crawler } from './crawler';
 import { jobRunSensorOperator as sensor } from './job-run-sensor';
+import { dpuSecondsOf } from './job-runs';
 import { startJobRunOperator as op } from './start-job-run';
 
 const STARTUP = 100;
@@ -36,6 +37,15 @@ describe('glue.startJobRun', () => {
     // 2 s on 4 G.1X workers (1 DPU each).
     expect(done).toMatchObject({ state: 'succeeded', output: { jobRunId: runId, executionTimeSeconds: 2, dpuSeconds: 8 } });
     expect(done.ref).toMatchObject({ executionTimeSeconds: 2, dpuSeconds: 8 });
+  });
+
+  it('costs a standard run (no DPUSeconds from Glue) as time × workers × DPU of the worker type', async () => {
+    h.emulator.control.createJob({ Name: 'wide', WorkerType: 'G.2X', NumberOfWorkers: 3 });
+    const wide = op.compile({ jobName: 'wide', workerType: 'G.4X', numberOfWorkers: 5 });
+    const started = await op.start(wide, h.ctx());
+    h.clock.advance(STARTUP + RUN);
+    // 2 s on 5 G.4X workers (4 DPUs each): the run's own worker type, not the job's.
+    expect(await op.poll(wide, started.ref, h.ctx())).toMatchObject({ state: 'succeeded', output: { executionTimeSeconds: 2, dpuSeconds: 40 } });
   });
 
   it("fails with Glue's ErrorMessage", async () => {
@@ -148,5 +158,31 @@ describe('glue.crawler', () => {
     h.clock.advance(50);
     expect(await crawler.poll(crawl, started.ref, h.ctx())).toMatchObject({ state: 'failed', ref: { awsState: 'CANCELLED' } });
     await crawler.cancel(crawl, started.ref, h.ctx()); // not running any more: fine
+  });
+});
+
+describe('dpuSecondsOf', () => {
+  it('takes DPUSeconds when Glue reports it (Flex, auto-scaling)', () => {
+    expect(dpuSecondsOf({ DPUSeconds: 123, ExecutionTime: 100, WorkerType: 'G.1X', NumberOfWorkers: 10 })).toBe(123);
+  });
+
+  it.each([
+    ['G.025X', 0.25],
+    ['G.1X', 1],
+    ['G.2X', 2],
+    ['G.4X', 4],
+    ['G.8X', 8],
+    ['Z.2X', 2],
+  ] as const)('costs %s workers at %d DPU each', (workerType, dpu) => {
+    expect(dpuSecondsOf({ ExecutionTime: 60, WorkerType: workerType, NumberOfWorkers: 10 })).toBe(60 * 10 * dpu);
+  });
+
+  it('costs a run sized by MaxCapacity, without a worker type, as time × MaxCapacity', () => {
+    expect(dpuSecondsOf({ ExecutionTime: 30, MaxCapacity: 0.0625 })).toBe(1.875);
+    expect(dpuSecondsOf({ ExecutionTime: 30, MaxCapacity: 10 })).toBe(300);
+  });
+
+  it('prefers workers × DPU per worker to the MaxCapacity Glue derives from them', () => {
+    expect(dpuSecondsOf({ ExecutionTime: 10, WorkerType: 'G.8X', NumberOfWorkers: 2, MaxCapacity: 2 })).toBe(160);
   });
 });
