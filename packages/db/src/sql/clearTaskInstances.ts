@@ -6,6 +6,7 @@
  */
 import type { Pool } from 'pg';
 import { withTransaction } from './queryable';
+import { recordCancelRequests } from './cancelRequests';
 import { INTERRUPTED_COLUMNS, interruptedTries, type InterruptedRow, type InterruptedTry } from './interrupted';
 
 export interface ClearArgs {
@@ -33,6 +34,8 @@ export async function clearTaskInstances(pool: Pool, args: ClearArgs): Promise<{
         [args.dagRunId],
       );
     }
-    return { cleared: res.rows.map((r) => r.task_id).sort(), interrupted: interruptedTries(res.rows) };
+    const interrupted = interruptedTries(res.rows);
+    await recordCancelRequests(client, interrupted, 'cleared');
+    return { cleared: res.rows.map((r) => r.task_id).sort(), interrupted };
   });
 }

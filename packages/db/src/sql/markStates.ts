@@ -7,6 +7,7 @@
 import type { Pool } from 'pg';
 import { taskStatesAllowedBefore } from '@sluice/core';
 import { withTransaction, type Queryable } from './queryable';
+import { recordCancelRequests } from './cancelRequests';
 import { INTERRUPTED_COLUMNS, interruptedTries, type InterruptedRow, type InterruptedTry } from './interrupted';
 
 export async function markTaskInstance(
@@ -21,6 +22,8 @@ export async function markTaskInstance(
     [args.dagRunId, args.taskId, args.to, taskStatesAllowedBefore(args.to)],
   );
   const row = res.rows[0];
+  // In the caller's transaction, so the request commits with the mark.
+  if (row) await recordCancelRequests(db, interruptedTries([row]), `marked ${args.to}`);
   return row ? { id: row.id, from: row.from, interrupted: interruptedTries([row]) } : null;
 }
 
@@ -53,6 +56,7 @@ export async function markDagRun(
       `UPDATE dag_run SET state = $2, ended_at = now(), started_at = COALESCE(started_at, now()), updated_at = now() WHERE id = $1`,
       [args.dagRunId, args.to],
     );
+    await recordCancelRequests(client, interruptedTries(touched.rows), `run marked ${args.to}`);
     return { changed: true, touchedTaskIds: touched.rows.map((r) => r.task_id), interrupted: interruptedTries(touched.rows) };
   });
 }

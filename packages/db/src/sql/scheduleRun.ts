@@ -17,6 +17,7 @@ import {
 import { claimTriesStatement, promoteAndClaimTriesStatement, type ClaimedTry } from './claimTaskTry';
 import { prepared, sendBatch } from './queryable';
 import { failTaskTries } from './failTaskTries';
+import { recordCancelRequests } from './cancelRequests';
 import { INTERRUPTED_COLUMNS, interruptedTries, type InterruptedRow, type InterruptedTry } from './interrupted';
 
 /** A task instance as the scheduling decision reads it, plus what applying it needs. */
@@ -409,6 +410,7 @@ export async function applyDecisions(
     );
     if (res.rowCount === 1) runState = to;
   }
+  await recordCancelRequests(client, interrupted, 'timed out');
   await sendBatch(client, [NO_FLUSH_WAIT, 'COMMIT']);
   return { enqueued, finished, interrupted, resumed, runState, claimed: null };
 }

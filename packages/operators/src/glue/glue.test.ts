@@ -69,12 +69,26 @@ describe('glue.startJobRun', () => {
     expect(h.emulator.control.calls('StartJobRun')).toHaveLength(1);
   });
 
-  it('cancel stops the run', async () => {
+  it('cancel stops the run, and says ended once Glue reports it STOPPED', async () => {
     const started = await op.start(options, h.ctx());
-    await op.cancel(options, started.ref, h.ctx());
+    expect(await op.cancel(options, started.ref, h.ctx())).toEqual({ ended: false });
+    expect(await op.cancel(options, started.ref, h.ctx())).toEqual({ ended: false }); // STOPPING
     h.clock.advance(50);
     expect(runs()[0]?.state).toBe('STOPPED');
-    await op.cancel(options, started.ref, h.ctx()); // already stopped: fine
+    expect(await op.cancel(options, started.ref, h.ctx())).toEqual({ ended: true }); // already stopped: fine
+    expect(h.emulator.control.calls('BatchStopJobRun')).toHaveLength(1);
+  });
+
+  it('starts a fresh run on try 2 rather than adopt the running run of a try whose cancel was requested', async () => {
+    await op.start(options, h.ctx(1));
+    h.clock.advance(STARTUP);
+    expect(runs()[0]?.state).toBe('RUNNING');
+    const retry = await op.start(options, h.ctx(2, { cancelledMarkers: [h.ctx(1).marker] }));
+    expect(retry.ref['adoptedFrom']).toBeUndefined();
+    expect(runs().map((r) => [r.arguments['--sluice-marker'], r.state])).toEqual([
+      [h.ctx(1).marker, 'STOPPING'],
+      [h.ctx(2).marker, 'STARTING'],
+    ]);
   });
 
   it('retries a throttled StartJobRun inside the call; beyond maxAttempts it is a TransientAwsError', async () => {

@@ -33,12 +33,13 @@ export async function findMarkedRuns(glue: GlueClient, jobName: string, markers:
 /**
  * The run this try takes over: its own (any state: a worker crashed after
  * StartJobRun), else the newest earlier try's that is still starting or
- * running. A run of an earlier try that is STOPPING was cancelled and is not adopted.
+ * running, among `olderMarkers` (earlier tries not being cancelled). A run
+ * of an earlier try that is STOPPING was cancelled and is not adopted.
  */
-export function chooseRun(runs: readonly JobRun[], marker: string, taskMarkers: readonly string[]): JobRun | undefined {
+export function chooseRun(runs: readonly JobRun[], marker: string, olderMarkers: readonly string[]): JobRun | undefined {
   const own = runs.find((r) => r.Arguments?.[MARKER_ARGUMENT] === marker);
   if (own !== undefined) return own;
-  for (const older of [...taskMarkers].reverse()) {
+  for (const older of [...olderMarkers].reverse()) {
     const run = runs.find((r) => r.Arguments?.[MARKER_ARGUMENT] === older && ['STARTING', 'RUNNING', 'WAITING'].includes(r.JobRunState ?? ''));
     if (run !== undefined) return run;
   }
