@@ -5,11 +5,13 @@
  * adopts a job being cancelled, and a cancel uses the options the try
  * rendered and submitted with.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAwsEmulator } from '@sluice/aws-emulator';
 import { EMRClient, RunJobFlowCommand } from '@aws-sdk/client-emr';
-import { startHarness, waitFor, type Harness } from './harness';
+import { repoRoot, startHarness, waitFor, type Harness } from './harness';
 
 type Emulator = Awaited<ReturnType<typeof startAwsEmulator>>;
 let aws: Emulator;
@@ -115,6 +117,41 @@ describe('clearing a deferred EMR task', () => {
     // The rerun ran on its own step.
     const done = await h.waitForRun('steps', run.runId, ['success', 'failed'], 30_000);
     expect(done.state).toBe('success');
+  });
+});
+
+describe('a cancel whose job Redis lost', () => {
+  it('is enqueued again by the scheduler from its request in Postgres, and the step is cancelled', async () => {
+    aws.control.addStepRule({ name: 'long step', outcome: 'COMPLETED', durationMs: 120_000, times: 1 });
+    const clusterId = await sharedCluster();
+    h = await startHarness({ worker: false, reconcileAfterMs: 300, dags: { 'steps.ts': stepDag(clusterId) } });
+    // A worker of its own process, to be killed once the step runs: nothing is left to take the cancel job.
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'apps/worker/src/main.ts')], {
+      env: { ...process.env, ...h.env, SLUICE_LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const run = await h.trigger('steps');
+    await h.waitForTask('steps', run.runId, 'step', ['deferred'], 30_000);
+    await waitFor('the step to run', async () => (steps()[0]?.state === 'RUNNING' ? true : undefined));
+    child.kill('SIGKILL');
+    await exited;
+
+    const marked = await request(h.app).patch(`${runPath('steps', run.runId)}/tasks/step`).send({ state: 'failed' });
+    expect(marked.status).toBe(200);
+    // Everything Redis held for this Sluice is gone, the cancel job with it.
+    const keys = await h.redis.keys(`${h.prefix}:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    await h.redis.del(...keys);
+    await h.startWorker();
+
+    await waitFor('the step to be cancelled', async () => (steps()[0]?.state === 'CANCELLED' ? true : undefined), 20_000);
+    const log = await waitFor('the cancel to be logged as done', async () => {
+      const text = await logText('steps', run.runId, 'step', 1);
+      return text.includes('cancel done') ? text : undefined;
+    });
+    expect(log).toMatch(/cancel attempt 1 \(marked failed\): requested cancellation of steps/);
+    expect(aws.control.calls('AddJobFlowSteps')).toHaveLength(1);
   });
 });
 
