@@ -16,6 +16,7 @@ import {
   claimCancelAttempt,
   finishCancelAttempt,
   readTryForCancel,
+  recordCancelRequestUnlessLive,
   recordCancelRequests,
   type InterruptedTry,
 } from '@sluice/db';
@@ -64,13 +65,19 @@ export function cancelBackoffMs(attempt: number, random = Math.random): number {
 }
 
 /**
- * A try its worker stopped (its executionTimeout, or it was taken away)
- * while it had an external job going: record the cancel request before the
- * try's end is written, so a retry never adopts the job. A try taken away
- * by a clear or a mark already has its request; that one stays.
+ * A try its worker stopped while it had an external job going: record the
+ * cancel request before the try's end is written, so a retry never adopts
+ * the job. Its executionTimeout always asks. A try taken away by a clear or
+ * a mark already has its request (that one stays); one the scheduler handed
+ * to another worker (resumed as deferred, same try) keeps its job. Returns
+ * whether a cancel is to be attempted.
  */
-export async function requestCancelOfStoppedTry(res: EngineResources, t: InterruptedTry, why: unknown): Promise<void> {
-  await recordCancelRequests(res.pool, [t], why instanceof Error && why.name === 'TaskTimeoutError' ? 'timed out' : 'taken away');
+export async function requestCancelOfStoppedTry(res: EngineResources, t: InterruptedTry, why: unknown): Promise<boolean> {
+  if (why instanceof Error && why.name === 'TaskTimeoutError') {
+    await recordCancelRequests(res.pool, [t], 'timed out');
+    return true;
+  }
+  return recordCancelRequestUnlessLive(res.pool, t, 'taken away');
 }
 
 function isTransient(err: Error): boolean {

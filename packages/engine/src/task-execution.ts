@@ -192,7 +192,7 @@ async function executeTry(
     return [];
   });
   const stopped = controller.signal.aborted && (recorded || from === 'deferred') ? { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber } : null;
-  if (stopped) await requestCancelOfStoppedTry(res, stopped, controller.signal.reason);
+  const cancelling = stopped !== null && (await requestCancelOfStoppedTry(res, stopped, controller.signal.reason));
   const finishArgs = { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, ...outcome, logs: tail };
   // A success whose downstream needs no look at other upstreams is recorded
   // in the round trip that schedules that downstream.
@@ -202,7 +202,7 @@ async function executeTry(
   // A try taken away keeps its log all the same.
   if (!finished) await appendTaskLogs(res.pool, claim.taskInstanceId, claim.tryNumber, tail);
   // A try stopped from outside (timeout, clear) may leave its external job going.
-  if (stopped) await res.queue.enqueueCancels([stopped]);
+  if (stopped && cancelling) await res.queue.enqueueCancels([stopped]);
   if (!finished) {
     res.logger.info({ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber }, 'try was taken away while it ran; outcome dropped');
     return;

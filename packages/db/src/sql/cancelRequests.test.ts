@@ -6,7 +6,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing';
-import { appendCancelLog, claimCancelAttempt, finishCancelAttempt, listDueCancelRequests, readCancelledTries } from './cancelRequests';
+import {
+  appendCancelLog,
+  claimCancelAttempt,
+  finishCancelAttempt,
+  listDueCancelRequests,
+  readCancelledTries,
+  recordCancelRequestUnlessLive,
+} from './cancelRequests';
 import { claimTaskTry } from './claimTaskTry';
 import { clearTaskInstances } from './clearTaskInstances';
 import { createDagRun } from './createDagRun';
@@ -100,6 +107,18 @@ describe('recording cancel requests', () => {
       }),
     ).rejects.toThrow('rolled back');
     expect(await requests(a)).toEqual([]);
+  });
+});
+
+describe('recordCancelRequestUnlessLive', () => {
+  it('asks nothing for a try still live under its number (resumed for another worker), and asks once it is gone', async () => {
+    const { runId, a } = await runningWithExternal();
+    const key = { taskInstanceId: a, tryNumber: 1 };
+    expect(await recordCancelRequestUnlessLive(t.db.pool, key, 'taken away')).toBe(false);
+    expect(await requests(a)).toEqual([]);
+    await clearTaskInstances(t.db.pool, { dagRunId: runId, tasks: new Map([['a', 1]]) });
+    expect(await recordCancelRequestUnlessLive(t.db.pool, key, 'taken away')).toBe(true);
+    expect(await requests(a)).toEqual([{ try_number: 1, reason: 'cleared', attempts: 0, done: false }]);
   });
 });
 

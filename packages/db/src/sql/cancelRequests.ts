@@ -8,6 +8,7 @@
  */
 import type { InterruptedTry } from './interrupted';
 import type { Queryable } from './queryable';
+import { taskStatesSql } from './states';
 
 /**
  * Records that the external jobs of `tries` are to be stopped. A try already
@@ -21,6 +22,24 @@ export async function recordCancelRequests(db: Queryable, tries: readonly Interr
      ON CONFLICT (task_instance_id, try_number) DO NOTHING`,
     [tries.map((t) => t.taskInstanceId), tries.map((t) => t.tryNumber), reason],
   );
+}
+
+/**
+ * For a worker that lost its try (its heartbeat found it taken): records the
+ * request unless the try is still live under the same number — resumed as
+ * deferred by the scheduler for another worker to wait on, its job is not
+ * to be stopped. Returns whether the try has a request now.
+ */
+export async function recordCancelRequestUnlessLive(db: Queryable, t: InterruptedTry, reason: string): Promise<boolean> {
+  const res = await db.query(
+    `INSERT INTO cancel_request (task_instance_id, try_number, reason)
+     SELECT $1, $2, $3
+     WHERE NOT EXISTS (SELECT 1 FROM task_instance WHERE id = $1 AND try_number = $2 AND state IN (${taskStatesSql(['running', 'deferred'])}))
+     ON CONFLICT (task_instance_id, try_number) DO UPDATE SET reason = cancel_request.reason
+     RETURNING 1`,
+    [t.taskInstanceId, t.tryNumber, reason],
+  );
+  return res.rowCount === 1;
 }
 
 export interface CancelAttempt {
