@@ -1,7 +1,8 @@
 /**
  * Tries that a user action or a timeout took away while they had an
- * external job going (an EMR step, a Glue run): the engine asks a worker to
- * cancel those jobs. A try that recorded nothing started nothing.
+ * external job going (an EMR step, a Glue run): the transaction that takes
+ * them away records a cancel request for each (cancelRequests.ts), which
+ * workers carry out. A try that recorded nothing started nothing.
  */
 export interface InterruptedTry {
   taskInstanceId: string;
