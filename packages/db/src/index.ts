@@ -48,7 +48,7 @@ export type { InterruptedTry } from './sql/interrupted';
 export type { TryForCancel } from './sql/deferTaskTry';
 export {
   recordCancelRequests,
-  recordCancelRequestUnlessLive,
+  recordCancelAfterStop,
   claimCancelAttempt,
   finishCancelAttempt,
   listDueCancelRequests,

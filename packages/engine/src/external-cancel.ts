@@ -16,8 +16,7 @@ import {
   claimCancelAttempt,
   finishCancelAttempt,
   readTryForCancel,
-  recordCancelRequestUnlessLive,
-  recordCancelRequests,
+  recordCancelAfterStop,
   type InterruptedTry,
 } from '@sluice/db';
 import type { TaskCancelJob } from '@sluice/queue';
@@ -68,16 +67,14 @@ export function cancelBackoffMs(attempt: number, random = Math.random): number {
  * A try its worker stopped while it had an external job going: record the
  * cancel request before the try's end is written, so a retry never adopts
  * the job. Its executionTimeout always asks. A try taken away by a clear or
- * a mark already has its request (that one stays); one the scheduler handed
- * to another worker (resumed as deferred, same try) keeps its job. Returns
- * whether a cancel is to be attempted.
+ * a mark already has its request, reopened if an attempt already ended it:
+ * the worker may have submitted after that attempt found nothing. A try the
+ * scheduler handed to another worker (resumed as deferred, same try) keeps
+ * its job. Returns whether a cancel is to be attempted.
  */
 export async function requestCancelOfStoppedTry(res: EngineResources, t: InterruptedTry, why: unknown): Promise<boolean> {
-  if (why instanceof Error && why.name === 'TaskTimeoutError') {
-    await recordCancelRequests(res.pool, [t], 'timed out');
-    return true;
-  }
-  return recordCancelRequestUnlessLive(res.pool, t, 'taken away');
+  const timedOut = why instanceof Error && why.name === 'TaskTimeoutError';
+  return recordCancelAfterStop(res.pool, t, timedOut ? 'timed out' : 'taken away', { unlessLive: !timedOut });
 }
 
 function isTransient(err: Error): boolean {

@@ -12,7 +12,7 @@ import {
   finishCancelAttempt,
   listDueCancelRequests,
   readCancelledTries,
-  recordCancelRequestUnlessLive,
+  recordCancelAfterStop,
 } from './cancelRequests';
 import { claimTaskTry } from './claimTaskTry';
 import { clearTaskInstances } from './clearTaskInstances';
@@ -110,15 +110,31 @@ describe('recording cancel requests', () => {
   });
 });
 
-describe('recordCancelRequestUnlessLive', () => {
+describe('recordCancelAfterStop', () => {
   it('asks nothing for a try still live under its number (resumed for another worker), and asks once it is gone', async () => {
     const { runId, a } = await runningWithExternal();
     const key = { taskInstanceId: a, tryNumber: 1 };
-    expect(await recordCancelRequestUnlessLive(t.db.pool, key, 'taken away')).toBe(false);
+    expect(await recordCancelAfterStop(t.db.pool, key, 'taken away', { unlessLive: true })).toBe(false);
     expect(await requests(a)).toEqual([]);
     await clearTaskInstances(t.db.pool, { dagRunId: runId, tasks: new Map([['a', 1]]) });
-    expect(await recordCancelRequestUnlessLive(t.db.pool, key, 'taken away')).toBe(true);
+    expect(await recordCancelAfterStop(t.db.pool, key, 'taken away', { unlessLive: true })).toBe(true);
     expect(await requests(a)).toEqual([{ try_number: 1, reason: 'cleared', attempts: 0, done: false }]);
+  });
+
+  it('asks for a try its own executionTimeout stopped while it is still running', async () => {
+    const { a } = await runningWithExternal();
+    expect(await recordCancelAfterStop(t.db.pool, { taskInstanceId: a, tryNumber: 1 }, 'timed out', { unlessLive: false })).toBe(true);
+    expect(await requests(a)).toEqual([{ try_number: 1, reason: 'timed out', attempts: 0, done: false }]);
+  });
+
+  it('reopens a request an attempt ended before the stopped worker could have submitted', async () => {
+    const { runId, a } = await runningWithExternal();
+    const key = { taskInstanceId: a, tryNumber: 1 };
+    await clearTaskInstances(t.db.pool, { dagRunId: runId, tasks: new Map([['a', 1]]) });
+    expect(await claimCancelAttempt(t.db.pool, { ...key, leaseMs: 60_000 })).toMatchObject({ attempt: 1 });
+    await finishCancelAttempt(t.db.pool, { ...key, done: true, error: null, retryInMs: 0 });
+    expect(await recordCancelAfterStop(t.db.pool, key, 'taken away', { unlessLive: true })).toBe(true);
+    expect(await claimCancelAttempt(t.db.pool, { ...key, leaseMs: 60_000 })).toMatchObject({ attempt: 2, reason: 'cleared' });
   });
 });
 

@@ -25,19 +25,23 @@ export async function recordCancelRequests(db: Queryable, tries: readonly Interr
 }
 
 /**
- * For a worker that lost its try (its heartbeat found it taken): records the
- * request unless the try is still live under the same number — resumed as
- * deferred by the scheduler for another worker to wait on, its job is not
- * to be stopped. Returns whether the try has a request now.
+ * For a worker that stopped its try (its executionTimeout, or its heartbeat
+ * found the try taken): records the request, or reopens one already done —
+ * the worker may have submitted after an earlier attempt found nothing to
+ * stop. With `unlessLive`, nothing is asked while the try is live under the
+ * same number (the scheduler resumed it as deferred for another worker to
+ * wait on: its job is not to be stopped). Returns whether the try has a
+ * request to attempt now.
  */
-export async function recordCancelRequestUnlessLive(db: Queryable, t: InterruptedTry, reason: string): Promise<boolean> {
+export async function recordCancelAfterStop(db: Queryable, t: InterruptedTry, reason: string, opts: { unlessLive: boolean }): Promise<boolean> {
   const res = await db.query(
     `INSERT INTO cancel_request (task_instance_id, try_number, reason)
      SELECT $1, $2, $3
-     WHERE NOT EXISTS (SELECT 1 FROM task_instance WHERE id = $1 AND try_number = $2 AND state IN (${taskStatesSql(['running', 'deferred'])}))
-     ON CONFLICT (task_instance_id, try_number) DO UPDATE SET reason = cancel_request.reason
+     WHERE NOT $4 OR NOT EXISTS (SELECT 1 FROM task_instance WHERE id = $1 AND try_number = $2 AND state IN (${taskStatesSql(['running', 'deferred'])}))
+     ON CONFLICT (task_instance_id, try_number) DO UPDATE SET done_at = NULL,
+       next_attempt_at = CASE WHEN cancel_request.done_at IS NULL THEN cancel_request.next_attempt_at ELSE now() END
      RETURNING 1`,
-    [t.taskInstanceId, t.tryNumber, reason],
+    [t.taskInstanceId, t.tryNumber, reason, opts.unlessLive],
   );
   return res.rowCount === 1;
 }
