@@ -118,6 +118,17 @@ describe('EMR tasks', () => {
     await waitFor('the timed-out step to be cancelled', async () => (steps()[0]?.state === 'CANCELLED' ? true : undefined), 10_000);
     const hive = await request(h.app).get(`/api/v1/dags/emr_batch/runs/${encodeURIComponent(run.runId)}/tasks/hive`);
     expect(hive.body.tries[0].error.name).toBe('TaskTimeoutError');
+    // Through the durable cancel request, attempted and logged on the try.
+    const logOf = async (app: NonNullable<typeof h>['app']) => {
+      const logs = await request(app).get(`/api/v1/dags/emr_batch/runs/${encodeURIComponent(run.runId)}/tasks/hive/logs`).query({ try: 1 });
+      return (logs.body.lines as Array<{ text: string }>).map((l) => l.text).join('');
+    };
+    const app = h.app;
+    const log = await waitFor('the cancel to be logged as done', async () => {
+      const text = await logOf(app);
+      return text.includes('cancel done') ? text : undefined;
+    });
+    expect(log).toMatch(/cancel attempt 1 \(timed out\)/);
   });
 
   it('submit the step once when the worker is killed right after submitting: the next worker adopts it', async () => {

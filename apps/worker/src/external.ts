@@ -5,7 +5,7 @@
  * next check tries again) instead of spending one of the task's retries.
  */
 import { NonRetryableError, toError } from '@sluice/core';
-import type { CancelRequest, ExecutionRequest, ExecutionResult } from '@sluice/engine';
+import type { CancelOutcome, CancelRequest, ExecutionRequest, ExecutionResult } from '@sluice/engine';
 import { renderOptions } from './templates';
 import { markerFor, type AwsSettings, type ExternalContext, type ExternalOperator, type ExternalRef, type ExternalStatus } from '@sluice/operators';
 
@@ -47,6 +47,7 @@ async function contextFor(req: ExecutionRequest, deps: ExternalDeps): Promise<Ex
     },
     marker: markerFor(run, c.tryNumber),
     taskMarkers,
+    cancelledMarkers: recorded.filter((r) => r.cancelRequested).map((r) => markerFor(run, r.tryNumber)),
     previousRefs: recorded.map((r) => r.external).filter(isRef),
     record: (ref) => req.recordExternal(ref),
     upstreamOutputs: req.upstreamOutputs,
@@ -111,11 +112,12 @@ export function createExternalRunner(deps: ExternalDeps) {
       }
     },
 
-    async cancel(req: CancelRequest): Promise<void> {
+    async cancel(req: CancelRequest): Promise<CancelOutcome> {
       const op = deps.operators.get(req.task.operator.kind);
-      if (!op || !isRef(req.external)) return;
-      const options = op.compile(req.task.operator.options);
-      await op.cancel(options, req.external, { aws: await deps.resolveAws(req.task.operator.options), log: () => undefined });
+      if (!op || !isRef(req.external)) return { ended: true };
+      // The options the try submitted with: rendered with its run's values, as `execute` did.
+      const options = op.compile(renderOptions(req.task.operator.options, req.run));
+      return op.cancel(options, req.external, { aws: await deps.resolveAws(req.task.operator.options), log: req.log });
     },
   };
 }

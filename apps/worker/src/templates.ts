@@ -8,9 +8,12 @@
 import { NonRetryableError } from '@sluice/core';
 import type { ClaimedTry } from '@sluice/db';
 
+/** What a template reads of a try: its claim, or what a cancel reads of the try it stops. */
+export type TemplateRun = Pick<ClaimedTry, 'dagId' | 'runId' | 'taskId' | 'tryNumber' | 'logicalDate' | 'dataIntervalStart' | 'dataIntervalEnd' | 'conf'>;
+
 const PATTERN = /\{\{\s*([a-z_]+(?:\.[A-Za-z0-9_-]+)?)\s*\}\}/g;
 
-export function templateValues(c: ClaimedTry): Record<string, string> {
+export function templateValues(c: TemplateRun): Record<string, string> {
   const ds = c.logicalDate.toISOString().slice(0, 10);
   return {
     ds,
@@ -40,7 +43,7 @@ function renderString(text: string, values: Record<string, string>, conf: Record
 }
 
 /** A copy of `options` with every template in every string rendered. */
-export function renderOptions(options: unknown, claim: ClaimedTry, path = 'options'): unknown {
+export function renderOptions(options: unknown, claim: TemplateRun, path = 'options'): unknown {
   const values = templateValues(claim);
   const walk = (v: unknown, at: string): unknown => {
     if (typeof v === 'string') return renderString(v, values, claim.conf, at);

@@ -24,6 +24,7 @@ export const FaultBody = z.strictObject({
   operation: z.string().min(1),
   kind: z.enum(['throttle', 'internal', 'error']),
   count: z.number().int().min(1).optional(),
+  durationMs: z.number().finite().positive().optional(),
   code: z.string().min(1).optional(),
   status: z.number().int().min(400).max(599).optional(),
   message: z.string().optional(),

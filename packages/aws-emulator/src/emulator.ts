@@ -38,7 +38,7 @@ const servicePrefixes: Record<string, Service> = {
 export class Emulator {
   readonly now: Now;
   durations: Durations;
-  readonly faults = new FaultInjector();
+  readonly faults: FaultInjector;
   readonly stepRules = new RuleBook<StepRule>();
   readonly jobRunRules = new RuleBook<JobRunRule>();
   readonly crawlRules = new RuleBook<CrawlRule>();
@@ -51,6 +51,7 @@ export class Emulator {
 
   constructor(options: EmulatorOptions = {}) {
     this.now = options.now ?? Date.now;
+    this.faults = new FaultInjector(this.now);
     this.initialDurations = { ...defaultDurations, ...DurationsPatch.parse(options.durations ?? {}) };
     this.durations = { ...this.initialDurations };
     const durations = (): Durations => this.durations;

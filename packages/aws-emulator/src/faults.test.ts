@@ -85,6 +85,18 @@ describe('internal errors', () => {
     expect([emrError.name, emrError.$metadata?.httpStatusCode]).toEqual(['InternalServerError', 500]);
   });
 
+  it('fails every call for durationMs (an outage), then answers again', async () => {
+    emulator.control.injectFault({ operation: 'ListClusters', kind: 'internal', durationMs: 2000 });
+    const emr = emrClient(emulator.url, 1);
+    for (let i = 0; i < 3; i += 1) expect((await rejection(emr.send(new ListClustersCommand({})))).name).toBe('InternalServerError');
+    clock.advance(1999);
+    expect((await rejection(emr.send(new ListClustersCommand({})))).name).toBe('InternalServerError');
+    clock.advance(1);
+    expect((await emr.send(new ListClustersCommand({}))).Clusters).toEqual([]);
+    expect(emulator.control.state().faults).toEqual([]);
+    emr.destroy();
+  });
+
   it('answers any error code asked for', async () => {
     emulator.control.injectFault({ operation: '*', kind: 'error', code: 'AccessDeniedException', status: 403 });
     const glue = glueClient(emulator.url);

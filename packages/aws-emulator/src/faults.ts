@@ -6,14 +6,18 @@ export type Service = 'emr' | 'glue';
  * Make the next `count` calls of an operation fail before they reach the
  * service: `throttle` answers 400 ThrottlingException (what EMR and Glue send
  * when a rate limit trips), `internal` answers 500 with the service's internal
- * error code, `error` answers whatever `code`/`status` you give.
+ * error code, `error` answers whatever `code`/`status` you give. With
+ * `durationMs`, every call fails for that long instead (an outage), counted
+ * on the emulator's clock from when the fault is injected.
  */
 export interface FaultSpec {
   /** Operation name (`AddJobFlowSteps`), full target (`AWSGlue.StartJobRun`), or `*` for every call. */
   operation: string;
   kind: 'throttle' | 'internal' | 'error';
-  /** How many calls to fail; default 1. */
+  /** How many calls to fail; default 1 (unlimited with `durationMs`). */
   count?: number | undefined;
+  /** Fail every call for this long (ms) from now, however many there are. */
+  durationMs?: number | undefined;
   /** For `error`: the AWS error code, e.g. `InvalidRequestException`. */
   code?: string | undefined;
   /** For `error`: the HTTP status; default 400. */
@@ -25,6 +29,8 @@ export interface ActiveFault {
   operation: string;
   kind: FaultSpec['kind'];
   remaining: number;
+  /** Epoch ms after which the fault is gone (`durationMs`); undefined for a count. */
+  until: number | undefined;
   code: string | undefined;
   status: number | undefined;
   message: string | undefined;
@@ -38,9 +44,14 @@ const internalCode: Record<Service, string> = {
 export class FaultInjector {
   private faults: ActiveFault[] = [];
 
+  constructor(private readonly now: () => number = Date.now) {}
+
   add(spec: FaultSpec): void {
-    const count = spec.count ?? 1;
-    if (!Number.isInteger(count) || count < 1) {
+    if (spec.durationMs !== undefined && !(Number.isFinite(spec.durationMs) && spec.durationMs > 0)) {
+      throw new RangeError(`durationMs must be a positive number, got ${spec.durationMs}`);
+    }
+    const count = spec.count ?? (spec.durationMs === undefined ? 1 : Number.POSITIVE_INFINITY);
+    if ((!Number.isInteger(count) && count !== Number.POSITIVE_INFINITY) || count < 1) {
       throw new RangeError(`count must be a positive integer, got ${count}`);
     }
     if (spec.kind === 'error' && spec.code === undefined) {
@@ -50,6 +61,7 @@ export class FaultInjector {
       operation: spec.operation,
       kind: spec.kind,
       remaining: count,
+      until: spec.durationMs === undefined ? undefined : this.now() + spec.durationMs,
       code: spec.code,
       status: spec.status,
       message: spec.message,
@@ -58,6 +70,8 @@ export class FaultInjector {
 
   /** The error this call must fail with, if a fault is armed for it (uses one). */
   take(service: Service, target: string, operation: string): ServiceError | undefined {
+    const now = this.now();
+    this.faults = this.faults.filter((fault) => fault.until === undefined || fault.until > now);
     const index = this.faults.findIndex(
       (fault) => fault.operation === '*' || fault.operation === operation || fault.operation === target,
     );
@@ -80,7 +94,8 @@ export class FaultInjector {
   }
 
   list(): ActiveFault[] {
-    return this.faults.map((fault) => ({ ...fault }));
+    const now = this.now();
+    return this.faults.filter((fault) => fault.until === undefined || fault.until > now).map((fault) => ({ ...fault }));
   }
 
   clear(): void {

@@ -45,6 +45,17 @@ export type { FinishTryArgs, FinishedTry, FinishRow, TryOutcome } from './sql/fi
 export { heartbeatTaskTries, tryKey } from './sql/heartbeatTaskTries';
 export { deferTaskTry, recordTryExternal, readTryExternals, listOverdueDeferredTries, readTryForCancel } from './sql/deferTaskTry';
 export type { InterruptedTry } from './sql/interrupted';
+export type { TryForCancel } from './sql/deferTaskTry';
+export {
+  recordCancelRequests,
+  recordCancelAfterStop,
+  claimCancelAttempt,
+  finishCancelAttempt,
+  listDueCancelRequests,
+  readCancelledTries,
+  appendCancelLog,
+} from './sql/cancelRequests';
+export type { CancelAttempt } from './sql/cancelRequests';
 export { appendTaskLogs, readTaskLogs, readTaskOutputs } from './sql/taskLogs';
 export type { LogChunk, LogRow } from './sql/taskLogs';
 export { clearTaskInstances } from './sql/clearTaskInstances';

@@ -91,6 +91,7 @@ describe('migrate', () => {
     expect(await tableNames(schema)).toEqual([
       '_prisma_migrations',
       'audit_event',
+      'cancel_request',
       'connection',
       'dag',
       'dag_run',

@@ -10,6 +10,7 @@ import {
   findRun,
   setDagPaused,
   finishRunIfDone,
+  withTransaction,
 } from '@sluice/db';
 import { withDownstream } from './dag-cache';
 import { NotFoundError } from './errors';
@@ -60,7 +61,9 @@ export async function markTask(
   if (!version.tasks.has(args.taskId)) {
     throw new NotFoundError(`Run "${args.runId}" of DAG "${args.dagId}" has no task "${args.taskId}"`);
   }
-  const marked = await markTaskInstance(res.pool, { dagRunId: run.id, taskId: args.taskId, to: args.to, actor: args.actor });
+  const marked = await withTransaction(res.pool, (tx) =>
+    markTaskInstance(tx, { dagRunId: run.id, taskId: args.taskId, to: args.to, actor: args.actor }),
+  );
   if (marked) await res.queue.enqueueCancels(marked.interrupted);
   await recordAuditEvent(res.pool, {
     actor: args.actor,

@@ -4,7 +4,7 @@
  * tries are queued. Those without a job are enqueued again under the same
  * id, so a job that does exist is never doubled.
  */
-import { listOverdueDeferredTries, listQueuedTries } from '@sluice/db';
+import { listDueCancelRequests, listOverdueDeferredTries, listQueuedTries } from '@sluice/db';
 import type { EngineResources } from './resources';
 
 export async function reconcileQueuedTries(res: EngineResources): Promise<number> {
@@ -35,4 +35,24 @@ export async function reconcileDeferredTries(res: EngineResources): Promise<numb
   }
   if (requeued > 0) res.logger.warn({ count: requeued }, 'deferred tries had no check job in Redis; planned their checks again');
   return requeued;
+}
+
+/**
+ * A cancel request whose attempt is long overdue lost its job (Redis, or a
+ * worker that died between the commit and the add, or mid-attempt): plan
+ * the attempt again. The request in Postgres is what counts; a duplicate
+ * job finds the attempt taken and does nothing.
+ */
+export async function reconcileCancelRequests(res: EngineResources): Promise<number> {
+  const cutoff = new Date(res.now().getTime() - res.settings.reconcileAfterMs);
+  const lost = [];
+  for (const r of await listDueCancelRequests(res.pool, cutoff)) {
+    const job = { taskInstanceId: r.taskInstanceId, tryNumber: r.tryNumber, dueAt: r.dueAt.getTime() };
+    if (!(await res.queue.hasCancelJob(job))) lost.push(job);
+  }
+  if (lost.length > 0) {
+    res.logger.warn({ count: lost.length }, 'cancel requests had no job in Redis; planned their attempts again');
+    await res.queue.enqueueCancels(lost);
+  }
+  return lost.length;
 }

@@ -8,7 +8,7 @@ import { toError } from '@sluice/core';
 import type { EngineResources } from './resources';
 import { createDueRuns, startRuns } from './run-creation';
 import { hasWorkToDo, scheduleWholeRun } from './task-scheduling';
-import { reconcileDeferredTries, reconcileQueuedTries } from './reconciler';
+import { reconcileCancelRequests, reconcileDeferredTries, reconcileQueuedTries } from './reconciler';
 
 /** Running runs read per round trip by the safety-net pass. */
 const PEEK_RUNS = 100;
@@ -55,7 +55,7 @@ export async function schedulerPass(res: EngineResources, schedulerId: string, h
       }
     }
   }
-  stats.requeued = (await reconcileQueuedTries(res)) + (await reconcileDeferredTries(res));
+  stats.requeued = (await reconcileQueuedTries(res)) + (await reconcileDeferredTries(res)) + (await reconcileCancelRequests(res));
   return stats;
 }
 

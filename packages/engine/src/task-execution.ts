@@ -19,13 +19,13 @@ import {
   deferTaskTry,
   readTaskOutputs,
   readTryExternals,
-  readTryForCancel,
   recordTryExternal,
   type ClaimedTry,
   type TryOutcome,
 } from '@sluice/db';
 import type { TaskCheckJob, TaskRunJob } from '@sluice/queue';
 import type { CachedDagVersion } from './dag-cache';
+import { requestCancelOfStoppedTry, type CancelOutcome, type CancelRequest } from './external-cancel';
 import type { Heartbeater } from './heartbeater';
 import { TaskLogWriter, type LogStream } from './log-writer';
 import type { EngineResources } from './resources';
@@ -44,7 +44,7 @@ export interface ExecutionRequest {
    * newest first (`tryNumber` says whose). Read on demand: shell and fn
    * tasks never ask, and spare the query.
    */
-  externals(): Promise<ReadonlyArray<{ tryNumber: number; external: unknown }>>;
+  externals(): Promise<ReadonlyArray<{ tryNumber: number; external: unknown; cancelRequested: boolean }>>;
   /** Persists what the try started (or is about to start) on the try, before and after a submit call. */
   recordExternal(external: unknown): Promise<void>;
 }
@@ -58,22 +58,14 @@ export interface ExecutionResult {
   defer?: boolean;
 }
 
-export interface CancelRequest {
-  taskInstanceId: string;
-  tryNumber: number;
-  task: TaskSpec;
-  version: CachedDagVersion;
-  external: unknown;
-}
-
 /** Runs operators for the worker. Throws to fail the try (SkipTaskError to skip it). */
 export interface TaskExecutor {
   /** The first call of a try. */
   execute(req: ExecutionRequest): Promise<ExecutionResult>;
   /** A re-check of a deferred try's external job. */
   check(req: ExecutionRequest): Promise<ExecutionResult>;
-  /** Stops the external job a try started; a no-op for operators without one. */
-  cancel(req: CancelRequest): Promise<void>;
+  /** Stops the external job a try started (says whether it has ended); a no-op for operators without one. */
+  cancel(req: CancelRequest): Promise<CancelOutcome>;
 }
 
 export interface WorkerContext {
@@ -204,6 +196,8 @@ async function executeTry(
     res.logger.error({ err: toError(raw) }, 'could not write task log');
     return [];
   });
+  const stopped = controller.signal.aborted && (recorded || from === 'deferred') ? { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber } : null;
+  const cancelling = stopped !== null && (await requestCancelOfStoppedTry(res, stopped, controller.signal.reason));
   const finishArgs = { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, ...outcome, logs: tail };
   // A success whose downstream needs no look at other upstreams is recorded
   // in the round trip that schedules that downstream.
@@ -213,9 +207,7 @@ async function executeTry(
   // A try taken away keeps its log all the same.
   if (!finished) await appendTaskLogs(res.pool, claim.taskInstanceId, claim.tryNumber, tail);
   // A try stopped from outside (timeout, clear) may leave its external job going.
-  if (controller.signal.aborted && (recorded || from === 'deferred')) {
-    await res.queue.enqueueCancels([{ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber }]);
-  }
+  if (stopped && cancelling) await res.queue.enqueueCancels([stopped]);
   if (!finished) {
     res.logger.info({ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber }, 'try was taken away while it ran; outcome dropped');
     return;
@@ -310,15 +302,4 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
-}
-
-/** A `task.cancel` job: stop the external job of a try that was taken away. */
-export async function cancelExternalJob(res: EngineResources, wc: WorkerContext, job: { taskInstanceId: string; tryNumber: number }): Promise<void> {
-  const row = await readTryForCancel(res.pool, job.taskInstanceId, job.tryNumber);
-  if (!row || row.external === null) return;
-  const version = await res.dags.get(row.dagVersionId);
-  const task = version.tasks.get(row.taskId);
-  if (!task) return;
-  res.logger.info({ dagId: row.dagId, runId: row.runId, taskId: row.taskId, tryNumber: job.tryNumber }, 'cancelling external job');
-  await wc.execute.cancel({ taskInstanceId: job.taskInstanceId, tryNumber: job.tryNumber, task, version, external: row.external });
 }

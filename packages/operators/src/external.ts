@@ -50,6 +50,12 @@ export interface ExternalContext {
   marker: string;
   /** Markers of every try of this task in this run (1..tryNumber), oldest first: adopt a job carrying any of them that is still running. */
   taskMarkers: readonly string[];
+  /**
+   * Markers of earlier tries whose job was asked to stop (the try was
+   * cleared, timed out or marked): their jobs are never adopted, even while
+   * AWS still shows them running, since the cancel may not have reached AWS yet.
+   */
+  cancelledMarkers: readonly string[];
   /** What this try (or an earlier try of this task) recorded, newest first. */
   previousRefs: readonly ExternalRef[];
   /** Persists `ref` on the try. Call before the submit call (intent) and after it (ids). */
@@ -61,6 +67,11 @@ export interface ExternalContext {
   signal: AbortSignal;
 }
 
+/** What a cancel call found: `ended` once AWS reports the job in a final state (CANCELLED, STOPPED, FAILED, COMPLETED…) or there is none. */
+export interface CancelOutcome {
+  ended: boolean;
+}
+
 export interface ExternalOperator<O = unknown> {
   kind: string;
   /** Validates the options stored in the DagSpec; throws InvalidOptionsError naming the option. */
@@ -69,8 +80,17 @@ export interface ExternalOperator<O = unknown> {
   start(options: O, ctx: ExternalContext): Promise<ExternalStatus>;
   /** Looks at the job again. */
   poll(options: O, ref: ExternalRef, ctx: ExternalContext): Promise<ExternalStatus>;
-  /** Stops what `ref` started (CancelSteps, BatchStopJobRun…). Idempotent; a job already ended is fine. */
-  cancel(options: O, ref: ExternalRef, ctx: Pick<ExternalContext, 'aws' | 'log'>): Promise<void>;
+  /**
+   * Stops what `ref` started (CancelSteps, BatchStopJobRun…). Idempotent; a
+   * job already ended is fine. Called again until it says `ended`: AWS
+   * reports the job in a final state (or there is none), so nothing of it runs on.
+   */
+  cancel(options: O, ref: ExternalRef, ctx: Pick<ExternalContext, 'aws' | 'log'>): Promise<CancelOutcome>;
+}
+
+/** Markers of earlier tries whose jobs a try may adopt: not its own (adopted whatever its state), not one being cancelled. */
+export function adoptableMarkers(ctx: Pick<ExternalContext, 'marker' | 'taskMarkers' | 'cancelledMarkers'>): string[] {
+  return ctx.taskMarkers.filter((m) => m !== ctx.marker && !ctx.cancelledMarkers.includes(m));
 }
 
 /** The marker of one try: the same on every worker and after any crash. */

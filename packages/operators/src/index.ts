@@ -1,7 +1,7 @@
 export { ShellOptions, ShellCommandError, compileShellOptions, runShell } from './shell';
 export type { ShellRun } from './shell';
-export { markerFor } from './external';
-export type { Json, ExternalRef, ExternalStatus, ExternalContext, ExternalOperator, AwsSettings } from './external';
+export { adoptableMarkers, markerFor } from './external';
+export type { Json, ExternalRef, ExternalStatus, ExternalContext, ExternalOperator, AwsSettings, CancelOutcome } from './external';
 export { externalOperators } from './registry';
 export { addStepsOperator } from './emr/add-steps';
 export { createClusterOperator } from './emr/create-cluster';

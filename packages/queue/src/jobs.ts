@@ -22,10 +22,18 @@ export const TaskCheckJob = z.object({
 });
 export type TaskCheckJob = z.infer<typeof TaskCheckJob>;
 
-/** Stop the external job a try started (cleared, timed out, marked failed). */
+/**
+ * Make an attempt at the try's cancel request (its external job is to be
+ * stopped: cleared, timed out, marked failed). The request lives in
+ * Postgres; this job only says when to look at it. `dueAt` (epoch ms) is
+ * when the attempt is due: absent for the first, right after the request
+ * commits; a retry or the scheduler's re-enqueue gives it, which makes the
+ * id unique per attempt.
+ */
 export const TaskCancelJob = z.object({
   taskInstanceId: z.string().uuid(),
   tryNumber: z.number().int().positive(),
+  dueAt: z.number().int().nonnegative().optional(),
 });
 export type TaskCancelJob = z.infer<typeof TaskCancelJob>;
 
@@ -61,5 +69,5 @@ export function taskCheckJobId(job: TaskCheckJob): string {
 }
 
 export function taskCancelJobId(job: TaskCancelJob): string {
-  return `cancel_${job.taskInstanceId}_${job.tryNumber}`;
+  return `cancel_${job.taskInstanceId}_${job.tryNumber}_${job.dueAt ?? 0}`;
 }

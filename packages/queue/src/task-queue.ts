@@ -1,6 +1,6 @@
 /**
- * The task queue: one BullMQ queue that carries `task.run` and `task.check`
- * jobs to workers. Adding is idempotent by job id.
+ * The task queue: one BullMQ queue that carries `task.run`, `task.check`
+ * and `task.cancel` jobs to workers. Adding is idempotent by job id.
  */
 import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -63,9 +63,21 @@ export class TaskQueue {
     await this.queue.add('task.check', job, { jobId: taskCheckJobId(job), delay: Math.max(0, job.dueAt - Date.now()) });
   }
 
+  /** Plans attempts at cancel requests: now, or at each job's `dueAt`. */
   async enqueueCancels(jobs: readonly TaskCancelJob[]): Promise<void> {
     if (jobs.length === 0) return;
-    await this.queue.addBulk(jobs.map((data) => ({ name: 'task.cancel', data, opts: { jobId: taskCancelJobId(data) } })));
+    const now = Date.now();
+    await this.queue.addBulk(
+      jobs.map((data) => ({
+        name: 'task.cancel',
+        data,
+        opts: { jobId: taskCancelJobId(data), ...(data.dueAt === undefined ? {} : { delay: Math.max(0, data.dueAt - now) }) },
+      })),
+    );
+  }
+
+  async hasCancelJob(job: TaskCancelJob): Promise<boolean> {
+    return this.hasJob(taskCancelJobId(job));
   }
 
   async hasCheckJob(job: TaskCheckJob): Promise<boolean> {

@@ -5,7 +5,7 @@
  */
 import type { Durations } from '../clock';
 import { epochSeconds } from '../protocol';
-import type { WorkerType } from './schemas';
+import type { ExecutionClass, WorkerType } from './schemas';
 
 export type JobRunState = 'STARTING' | 'RUNNING' | 'STOPPING' | 'STOPPED' | 'SUCCEEDED' | 'FAILED' | 'TIMEOUT';
 
@@ -22,6 +22,7 @@ export interface GlueJob {
   numberOfWorkers: number | undefined;
   maxCapacity: number | undefined;
   glueVersion: string;
+  executionClass: ExecutionClass;
   createdOn: number;
 }
 
@@ -43,6 +44,9 @@ export interface JobRun {
   maxCapacity: number;
   timeoutMinutes: number;
   glueVersion: string;
+  executionClass: ExecutionClass;
+  /** `--enable-auto-scaling=true` in the job's or the run's arguments. */
+  autoScaling: boolean;
   startedOn: number;
   runningAt: number | undefined;
   stopRequestedAt: number | undefined;
@@ -176,8 +180,10 @@ export function jobRunView(run: JobRun) {
     NumberOfWorkers: run.numberOfWorkers,
     LogGroupName: '/aws-glue/jobs',
     GlueVersion: run.glueVersion,
-    DPUSeconds: run.completedOn === undefined ? undefined : executionTime * run.maxCapacity,
-    ExecutionClass: 'STANDARD',
+    // As Glue: DPUSeconds only for Flex and auto-scaling runs; a standard
+    // run's cost is ExecutionTime × the DPUs its workers hold.
+    DPUSeconds: run.completedOn === undefined || (run.executionClass !== 'FLEX' && !run.autoScaling) ? undefined : executionTime * run.maxCapacity,
+    ExecutionClass: run.executionClass,
   };
 }
 
@@ -199,6 +205,6 @@ export function jobView(job: GlueJob) {
     WorkerType: job.workerType,
     NumberOfWorkers: job.numberOfWorkers,
     GlueVersion: job.glueVersion,
-    ExecutionClass: 'STANDARD',
+    ExecutionClass: job.executionClass,
   };
 }

@@ -78,11 +78,24 @@ describe('Glue job runs', () => {
       WorkerType: 'G.1X',
       NumberOfWorkers: 10,
       ExecutionTime: 3,
-      DPUSeconds: 30,
+      ExecutionClass: 'STANDARD',
     });
+    // A standard run reports no DPUSeconds, as in Glue: its cost is time × workers × DPU per worker.
+    expect(run?.DPUSeconds).toBeUndefined();
     expect(run?.ErrorMessage).toBeUndefined();
     expect(run?.StartedOn).toEqual(new Date(startedOn));
     expect(run?.CompletedOn).toEqual(new Date(startedOn + START + RUN));
+  });
+
+  it('reports DPUSeconds only for Flex and auto-scaling runs', async () => {
+    await createJob('hourly-stats', { MaxConcurrentRuns: 3 });
+    const standard = await start('hourly-stats');
+    const { JobRunId: flex } = await glue.send(new StartJobRunCommand({ JobName: 'hourly-stats', ExecutionClass: 'FLEX' }));
+    const scaling = await start('hourly-stats', { '--enable-auto-scaling': 'true' });
+    clock.advance(START + RUN);
+    expect((await getRun('hourly-stats', standard))?.DPUSeconds).toBeUndefined();
+    expect(await getRun('hourly-stats', flex ?? '')).toMatchObject({ ExecutionClass: 'FLEX', ExecutionTime: 3, DPUSeconds: 30 });
+    expect(await getRun('hourly-stats', scaling)).toMatchObject({ ExecutionClass: 'STANDARD', ExecutionTime: 3, DPUSeconds: 30 });
   });
 
   it('fails a run whose arguments match a rule, with the ErrorMessage it sets', async () => {

@@ -86,6 +86,7 @@ export class JobService {
       numberOfWorkers: input.NumberOfWorkers,
       maxCapacity: input.MaxCapacity,
       glueVersion: input.GlueVersion ?? '4.0',
+      executionClass: input.ExecutionClass ?? 'STANDARD',
       createdOn: now,
     };
     this.jobs.set(job.name, job);
@@ -186,6 +187,8 @@ export class JobService {
       maxCapacity: capacityOf(workerType, numberOfWorkers, input.MaxCapacity ?? job.maxCapacity),
       timeoutMinutes: input.Timeout ?? job.timeoutMinutes,
       glueVersion: job.glueVersion,
+      executionClass: input.ExecutionClass ?? job.executionClass,
+      autoScaling: effective['--enable-auto-scaling'] === 'true',
       startedOn: ctx.now,
       runningAt: undefined,
       stopRequestedAt: undefined,

@@ -6,6 +6,9 @@ const Arguments = z.record(z.string(), z.string());
 const WorkerType = z.enum(['Standard', 'G.1X', 'G.2X', 'G.4X', 'G.8X', 'G.12X', 'G.16X', 'G.025X', 'Z.2X', 'R.1X', 'R.2X', 'R.4X', 'R.8X']);
 export type WorkerType = z.infer<typeof WorkerType>;
 
+const ExecutionClass = z.enum(['FLEX', 'STANDARD']);
+export type ExecutionClass = z.infer<typeof ExecutionClass>;
+
 export const CreateJobInput = z.object({
   Name: z.string().min(1).max(255),
   Description: z.string().optional(),
@@ -23,6 +26,7 @@ export const CreateJobInput = z.object({
   WorkerType: WorkerType.optional(),
   NumberOfWorkers: z.number().int().min(1).optional(),
   GlueVersion: z.string().optional(),
+  ExecutionClass: ExecutionClass.optional(),
 });
 export type CreateJobInput = z.infer<typeof CreateJobInput>;
 
@@ -36,6 +40,7 @@ export const StartJobRunInput = z.object({
   MaxCapacity: z.number().optional(),
   WorkerType: WorkerType.optional(),
   NumberOfWorkers: z.number().int().min(1).optional(),
+  ExecutionClass: ExecutionClass.optional(),
 });
 export type StartJobRunInput = z.infer<typeof StartJobRunInput>;
 

@@ -19,6 +19,7 @@ import {
   type ScheduleRunResult,
 } from './decisionWrites';
 import { failTaskTries, moves as failMoves } from './failTaskTries';
+import { recordCancelRequests } from './cancelRequests';
 import { interruptedTries, type InterruptedRow, type InterruptedTry } from './interrupted';
 import { moves as runTimeoutMoves, skipTimedOutTasksStatement } from './runTimeout';
 import { sendBatch } from './queryable';
@@ -71,6 +72,8 @@ export async function applyDecisions(
     interrupted.push(...ended.interrupted);
     if (ended.runState !== null) runState = ended.runState;
   }
+  // Jobs of tries this pass took away are cancelled for sure: the request commits with the pass.
+  await recordCancelRequests(client, interrupted, 'timed out');
   await sendBatch(client, [NO_FLUSH_WAIT, 'COMMIT']);
   return { enqueued: w.enqueued, finished: w.finished, interrupted, resumed, runState, claimed: null };
 }

@@ -8,6 +8,7 @@
 import type { Pool } from 'pg';
 import { TaskInstanceState, stoppedTryState, taskStatesAllowedBefore, terminalRunStates } from '@sluice/core';
 import { withTransaction } from './queryable';
+import { recordCancelRequests } from './cancelRequests';
 import { rs, runStatesSql, taskStatesSql, ts, type RunMove, type TaskMove } from './states';
 import {
   INTERRUPTED_COLUMNS,
@@ -54,6 +55,8 @@ export async function clearTaskInstances(pool: Pool, args: ClearArgs): Promise<{
       args.actor,
     ]);
     if (res.rows.length > 0) await client.query(reopenStatement, [args.dagRunId]);
-    return { cleared: res.rows.map((r) => r.task_id).sort(), interrupted: interruptedTries(res.rows) };
+    const interrupted = interruptedTries(res.rows);
+    await recordCancelRequests(client, interrupted, 'cleared');
+    return { cleared: res.rows.map((r) => r.task_id).sort(), interrupted };
   });
 }

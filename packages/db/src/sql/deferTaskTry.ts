@@ -49,11 +49,15 @@ export async function recordTryExternal(
   return res.rowCount === 1;
 }
 
-/** What every try of a task instance recorded, newest try first. */
-export async function readTryExternals(db: Queryable, taskInstanceId: string): Promise<Array<{ tryNumber: number; external: unknown }>> {
-  const res = await db.query<{ tryNumber: number; external: unknown }>(
-    `SELECT try_number AS "tryNumber", external FROM task_try
-     WHERE task_instance_id = $1 AND external IS NOT NULL ORDER BY try_number DESC`,
+/** What every try of a task instance recorded, newest try first, and whether its job was asked to stop. */
+export async function readTryExternals(
+  db: Queryable,
+  taskInstanceId: string,
+): Promise<Array<{ tryNumber: number; external: unknown; cancelRequested: boolean }>> {
+  const res = await db.query<{ tryNumber: number; external: unknown; cancelRequested: boolean }>(
+    `SELECT t.try_number AS "tryNumber", t.external, (c.try_number IS NOT NULL) AS "cancelRequested" FROM task_try t
+     LEFT JOIN cancel_request c ON c.task_instance_id = t.task_instance_id AND c.try_number = t.try_number
+     WHERE t.task_instance_id = $1 AND t.external IS NOT NULL ORDER BY t.try_number DESC`,
     [taskInstanceId],
   );
   return res.rows;
@@ -72,15 +76,24 @@ export async function listOverdueDeferredTries(
   return res.rows;
 }
 
-/** What a cancel needs: the try's operator, its DAG version and what it recorded. */
-export async function readTryForCancel(
-  db: Queryable,
-  taskInstanceId: string,
-  tryNumber: number,
-): Promise<{ dagId: string; runId: string; taskId: string; dagVersionId: string; external: unknown } | null> {
-  const res = await db.query<{ dagId: string; runId: string; taskId: string; dagVersionId: string; external: unknown }>(
+/** What a cancel needs: the try's operator, its DAG version, its run's values (to render options) and what it recorded. */
+export interface TryForCancel {
+  dagId: string;
+  runId: string;
+  taskId: string;
+  dagVersionId: string;
+  logicalDate: Date;
+  dataIntervalStart: Date;
+  dataIntervalEnd: Date;
+  conf: Record<string, unknown>;
+  external: unknown;
+}
+
+export async function readTryForCancel(db: Queryable, taskInstanceId: string, tryNumber: number): Promise<TryForCancel | null> {
+  const res = await db.query<TryForCancel>(
     `SELECT ti.dag_id AS "dagId", r.run_id AS "runId", ti.task_id AS "taskId", r.dag_version_id AS "dagVersionId",
-            tt.external
+            r.logical_date AS "logicalDate", r.data_interval_start AS "dataIntervalStart",
+            r.data_interval_end AS "dataIntervalEnd", r.conf, tt.external
      FROM task_instance ti JOIN dag_run r ON r.id = ti.dag_run_id
      JOIN task_try tt ON tt.task_instance_id = ti.id AND tt.try_number = $2
      WHERE ti.id = $1`,

@@ -1,9 +1,9 @@
 /**
  * Tries that a user action or a timeout took away while they ran: their
  * rows are closed in the statement that moves their task instances, and
- * those that had an external job going (an EMR step, a Glue run) are
- * returned so the engine asks a worker to cancel the job. A try that
- * recorded nothing started nothing.
+ * for those that had an external job going (an EMR step, a Glue run) the
+ * same transaction records a cancel request (cancelRequests.ts), which
+ * workers carry out. A try that recorded nothing started nothing.
  */
 import { stoppableTaskStates, stoppedTryState, terminalTaskStates, type TaskInstanceState } from '@sluice/core';
 import { taskStatesSql, ts } from './states';

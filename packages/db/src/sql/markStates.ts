@@ -18,6 +18,7 @@ import {
   type TaskInstanceState,
 } from '@sluice/core';
 import { withTransaction, type Queryable } from './queryable';
+import { recordCancelRequests } from './cancelRequests';
 import { rs, runStatesSql, taskStatesSql, ts, type RunMove, type TaskMove } from './states';
 import {
   INTERRUPTED_COLUMNS,
@@ -90,6 +91,8 @@ export async function markTaskInstance(
     stoppedByMark(args.to, args.actor),
   ]);
   const row = res.rows[0];
+  // In the caller's transaction, so the request commits with the mark.
+  if (row) await recordCancelRequests(db, interruptedTries([row]), `marked ${args.to}`);
   return row ? { id: row.id, from: row.from, interrupted: interruptedTries([row]) } : null;
 }
 
@@ -106,6 +109,7 @@ export async function markDagRun(
       stoppedByRunMark(args.to, args.actor),
     ]);
     await client.query(markRunStatement(args.to), [args.dagRunId]);
+    await recordCancelRequests(client, interruptedTries(touched.rows), `run marked ${args.to}`);
     return { changed: true, touchedTaskIds: touched.rows.map((r) => r.task_id), interrupted: interruptedTries(touched.rows) };
   });
 }

@@ -53,6 +53,7 @@ export async function startHarness(durations: Partial<Durations> = {}, maxAttemp
         run: { ...run, logicalDate: new Date(0), dataInterval: { start: new Date(0), end: new Date(0) }, conf: {}, tryNumber, maxTries: 3 },
         marker: markerFor(run, tryNumber),
         taskMarkers,
+        cancelledMarkers: [],
         previousRefs: [...records],
         record: async (ref) => {
           records.unshift(structuredClone(ref));

@@ -83,6 +83,30 @@ describe('emr.addSteps', () => {
     expect((await op.poll(op.compile(one), retry.ref, h.ctx(2))).state).toBe('succeeded');
   });
 
+  it('submits a fresh step on try 2 when the step of try 1 is being cancelled (CANCEL_PENDING)', async () => {
+    h.emulator.control.setDurations({ stepCancelMs: 5000 });
+    const one = op.compile({ clusterId, steps: [{ name: 'spark-rank', args: ['spark-submit', 'rank.py'] }] });
+    const first = await op.start(one, h.ctx(1));
+    await op.cancel(one, first.ref, h.ctx(1));
+    expect(stepsOnCluster().map((s) => s.state)).toEqual(['CANCEL_PENDING']);
+    const retry = await op.start(one, h.ctx(2));
+    expect(retry.ref['adoptedFrom']).toBeUndefined();
+    expect(stepsOnCluster().map((s) => s.name)).toEqual([`spark-rank [${h.ctx(1).marker}]`, `spark-rank [${h.ctx(2).marker}]`]);
+  });
+
+  it('does not adopt a running step of an earlier try whose cancel was requested, and cancels it', async () => {
+    const one = op.compile({ clusterId, steps: [{ name: 'spark-rank', args: ['spark-submit', 'rank.py'] }] });
+    await op.start(one, h.ctx(1));
+    expect(stepsOnCluster().map((s) => s.state)).toEqual(['RUNNING']);
+    // Try 1 was cleared: its cancel request is recorded but has not reached AWS yet.
+    const retry = await op.start(one, h.ctx(2, { cancelledMarkers: [h.ctx(1).marker] }));
+    expect(retry.ref['adoptedFrom']).toBeUndefined();
+    expect(stepsOnCluster().map((s) => [s.name, s.state])).toEqual([
+      [`spark-rank [${h.ctx(1).marker}]`, 'CANCEL_PENDING'],
+      [`spark-rank [${h.ctx(2).marker}]`, 'PENDING'],
+    ]);
+  });
+
   it('submits again on try 2 when the steps of try 1 failed', async () => {
     h.emulator.control.addStepRule({ name: /^spark-rank/, times: 1 });
     const one = op.compile({ clusterId, steps: [{ name: 'spark-rank', args: ['spark-submit', 'rank.py'] }] });
@@ -94,12 +118,14 @@ describe('emr.addSteps', () => {
     expect(stepsOnCluster().map((s) => s.name)).toEqual([`spark-rank [${h.ctx(1).marker}]`, `spark-rank [${h.ctx(2).marker}]`]);
   });
 
-  it('cancel stops the pending and running steps', async () => {
+  it('cancel stops the pending and running steps, and says ended once AWS reports them CANCELLED', async () => {
     const started = await op.start(options(), h.ctx());
-    await op.cancel(options(), started.ref, h.ctx());
+    expect(await op.cancel(options(), started.ref, h.ctx())).toEqual({ ended: false });
+    expect(await op.cancel(options(), started.ref, h.ctx())).toEqual({ ended: false }); // still CANCEL_PENDING
     h.clock.advance(50);
     expect(stepsOnCluster().map((s) => s.state)).toEqual(['CANCELLED', 'CANCELLED']);
-    await op.cancel(options(), started.ref, h.ctx()); // idempotent
+    expect(await op.cancel(options(), started.ref, h.ctx())).toEqual({ ended: true }); // idempotent
+    expect(h.emulator.control.calls('CancelSteps')).toHaveLength(1);
   });
 
   it('cancel finds the steps by marker when only the intent was recorded', async () => {

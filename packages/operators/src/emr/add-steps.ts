@@ -12,10 +12,10 @@ import { emrClientFor } from '../aws/clients';
 import { classifyAwsError, rethrowForCancel, settle } from '../aws/errors';
 import { clientRegion, earliestIntent, emrClusterConsoleUrl, invalidInput, recordedRef, stringArrayField, stringField } from '../aws/refs';
 import { compileOptions, resolveAwsSettings } from '../aws/settings';
-import type { ExternalContext, ExternalOperator, ExternalRef, ExternalStatus } from '../external';
+import { adoptableMarkers, type CancelOutcome, type ExternalContext, type ExternalOperator, type ExternalRef, type ExternalStatus } from '../external';
 import { resolveClusterId } from './cluster-target';
 import { AddStepsOptions } from './options';
-import { cancelActiveSteps, chooseAdoption, describeSteps, failedStepStates, findMarkedSteps, markedName, markerOfName, statusOfSteps } from './steps';
+import { activeStepStates, cancelActiveSteps, chooseAdoption, describeSteps, failedStepStates, findMarkedSteps, markedName, markerOfName, statusOfSteps } from './steps';
 
 const TYPE = 'emr.step';
 
@@ -47,7 +47,7 @@ async function start(options: AddStepsOptions, ctx: ExternalContext): Promise<Ex
     }
 
     const existing = await findMarkedSteps(emr, clusterId, ctx.taskMarkers, earliestIntent(ctx, Date.now()));
-    const adoption = chooseAdoption(existing, ctx.marker, ctx.taskMarkers, options.steps.length);
+    const adoption = chooseAdoption(existing, ctx.marker, adoptableMarkers(ctx), options.steps.length);
     if (adoption !== undefined) {
       ref = { ...ref, phase: 'submitted', stepIds: adoption.stepIds, ...(adoption.marker !== ctx.marker && { adoptedFrom: adoption.marker }) };
       await ctx.record(ref);
@@ -94,18 +94,19 @@ export const addStepsOperator: ExternalOperator<AddStepsOptions> = {
     const clusterId = stringField(ref, 'clusterId') ?? options.clusterId;
     if (clusterId === undefined) {
       ctx.log(`no cluster recorded for ${ref.marker}: nothing to cancel`);
-      return;
+      return { ended: true };
     }
     const emr = emrClientFor(resolveAwsSettings(ctx.aws, options.aws));
-    await cancelSteps(emr, clusterId, ref, ctx.log);
+    return cancelSteps(emr, clusterId, ref, ctx.log);
   },
 };
 
 /**
  * Cancels what `ref` submitted that is still pending or running. With only an
  * intent recorded (a crash mid-submit), finds the steps by the ref's marker.
+ * Ended when none of them is pending, running or being cancelled.
  */
-export async function cancelSteps(emr: EMRClient, clusterId: string, ref: ExternalRef, log: (line: string) => void): Promise<void> {
+export async function cancelSteps(emr: EMRClient, clusterId: string, ref: ExternalRef, log: (line: string) => void): Promise<CancelOutcome> {
   try {
     const stepIds = stringArrayField(ref, 'stepIds');
     const steps =
@@ -113,14 +114,19 @@ export async function cancelSteps(emr: EMRClient, clusterId: string, ref: Extern
         ? await describeSteps(emr, clusterId, stepIds)
         : await findMarkedSteps(emr, clusterId, [ref.marker], earliestIntent({ previousRefs: [ref] }, Date.now()));
     const cancelled = await cancelActiveSteps(emr, clusterId, steps);
-    log(cancelled.length > 0 ? `requested cancellation of steps ${cancelled.join(', ')} on ${clusterId}` : `no step of ${ref.marker} is still running on ${clusterId}`);
+    const going = steps.filter((s) => activeStepStates.has(s.Status?.State ?? ''));
+    const states = steps.map((s) => `${s.Id ?? '?'} ${s.Status?.State ?? '?'}`).join(', ');
+    if (cancelled.length > 0) log(`requested cancellation of steps ${cancelled.join(', ')} on ${clusterId}`);
+    else if (going.length > 0) log(`steps being cancelled on ${clusterId}: ${states}`);
+    else log(steps.length > 0 ? `steps of ${ref.marker} on ${clusterId} have ended: ${states}` : `no step of ${ref.marker} on ${clusterId}`);
+    return { ended: going.length === 0 };
   } catch (raw) {
     const { transient, name, message } = classifyAwsError(raw);
     if (transient) rethrowForCancel(raw);
     // The cluster or step is gone (InvalidRequestException): nothing left to stop.
     if (name === 'InvalidRequestException') {
       log(`nothing to cancel on ${clusterId}: ${message}`);
-      return;
+      return { ended: true };
     }
     throw raw;
   }

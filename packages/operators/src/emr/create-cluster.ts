@@ -11,7 +11,7 @@ import { emrClientFor } from '../aws/clients';
 import { classifyAwsError, rethrowForCancel, settle } from '../aws/errors';
 import { clientRegion, emrClusterConsoleUrl, recordedRef, stringField } from '../aws/refs';
 import { compileOptions, resolveAwsSettings } from '../aws/settings';
-import type { ExternalContext, ExternalOperator, ExternalRef, ExternalStatus } from '../external';
+import { adoptableMarkers, type ExternalContext, type ExternalOperator, type ExternalRef, type ExternalStatus } from '../external';
 import { clusterReason, describeCluster, endedClusterStates, pollCluster } from './cluster-target';
 import { CreateClusterOptions } from './options';
 import { markedName, markerOfName } from './steps';
@@ -63,7 +63,8 @@ async function start(options: CreateClusterOptions, ctx: ExternalContext): Promi
     if (known !== undefined && knownId !== undefined) return check(emr, { ...known }, knownId);
 
     const found = await findTaskClusters(emr, ctx.taskMarkers);
-    const adopted = found.find((c) => c.marker === ctx.marker) ?? found.find((c) => c.marker !== ctx.marker);
+    const adoptable = adoptableMarkers(ctx);
+    const adopted = found.find((c) => c.marker === ctx.marker) ?? found.find((c) => adoptable.includes(c.marker));
     if (adopted !== undefined) {
       ref = { ...ref, clusterId: adopted.id, consoleUrl: emrClusterConsoleUrl(region, adopted.id), phase: 'submitted', ...(adopted.marker !== ctx.marker && { adoptedFrom: adopted.marker }) };
       await ctx.record(ref);
@@ -136,8 +137,23 @@ export const createClusterOperator: ExternalOperator<CreateClusterOptions> = {
     }
     if (clusterId === undefined) {
       ctx.log(`no cluster of ${ref.marker} to terminate`);
-      return;
+      return { ended: true };
     }
-    await terminate(emr, clusterId, ctx.log);
+    let state: string;
+    try {
+      state = (await describeCluster(emr, clusterId)).Status?.State ?? 'UNKNOWN';
+    } catch (raw) {
+      const { transient, name, message } = classifyAwsError(raw);
+      if (transient || name !== 'InvalidRequestException') rethrowForCancel(raw);
+      ctx.log(`cluster ${clusterId} does not exist: ${message}`);
+      return { ended: true };
+    }
+    if (endedClusterStates.has(state)) {
+      ctx.log(`cluster ${clusterId} is ${state}`);
+      return { ended: true };
+    }
+    if (state === 'TERMINATING') ctx.log(`cluster ${clusterId} is TERMINATING`);
+    else await terminate(emr, clusterId, ctx.log);
+    return { ended: false };
   },
 };

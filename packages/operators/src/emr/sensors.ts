@@ -60,6 +60,7 @@ export const stepSensorOperator: ExternalOperator<StepSensorOptions> = {
   },
   async cancel() {
     // A sensor submitted nothing.
+    return { ended: true };
   },
 };
 
@@ -99,5 +100,6 @@ export const clusterSensorOperator: ExternalOperator<ClusterSensorOptions> = {
   },
   async cancel() {
     // A sensor submitted nothing.
+    return { ended: true };
   },
 };

@@ -6,6 +6,8 @@ import { CancelStepsCommand, DescribeStepCommand, type EMRClient, ListStepsComma
 import type { ExternalRef, ExternalStatus, Json } from '../external';
 
 export const activeStepStates: ReadonlySet<string> = new Set(['PENDING', 'CANCEL_PENDING', 'RUNNING']);
+/** States of an earlier try's step that a retry may take over: a CANCEL_PENDING step is on its way to CANCELLED. */
+const adoptableStepStates: ReadonlySet<string> = new Set(['PENDING', 'RUNNING', 'COMPLETED']);
 export const failedStepStates: ReadonlySet<string> = new Set(['FAILED', 'CANCELLED', 'INTERRUPTED']);
 
 /** How far back (before the earliest recorded intent) to look for steps: covers clock skew. */
@@ -56,11 +58,12 @@ export interface Adoption {
 /**
  * Which earlier submission this try takes over, if any: this try's own steps
  * (a worker crashed after submitting), whatever their state; else the newest
- * earlier try whose steps are all still pending/running/completed, at least
- * one still going, and as many as this task submits. A COMPLETED step of an
+ * of the `olderMarkers` (earlier tries not being cancelled) whose steps are
+ * all still pending/running/completed — none CANCEL_PENDING —, at least one
+ * still going, and as many as this task submits. A COMPLETED step of an
  * earlier try alone is not adopted: the retry runs the work again.
  */
-export function chooseAdoption(steps: readonly StepSummary[], marker: string, taskMarkers: readonly string[], stepCount: number): Adoption | undefined {
+export function chooseAdoption(steps: readonly StepSummary[], marker: string, olderMarkers: readonly string[], stepCount: number): Adoption | undefined {
   const byMarker = new Map<string, StepSummary[]>();
   for (const step of steps) {
     const m = markerOfName(step.Name);
@@ -70,11 +73,11 @@ export function chooseAdoption(steps: readonly StepSummary[], marker: string, ta
     [...group].reverse().flatMap((s) => (s.Id === undefined ? [] : [s.Id]));
   const own = byMarker.get(marker);
   if (own !== undefined) return { marker, stepIds: idsOf(own) };
-  for (const older of [...taskMarkers].reverse()) {
+  for (const older of [...olderMarkers].reverse()) {
     const group = byMarker.get(older);
     if (group === undefined || group.length !== stepCount) continue;
     const states = group.map((s) => s.Status?.State ?? '');
-    if (states.every((s) => activeStepStates.has(s) || s === 'COMPLETED') && states.some((s) => activeStepStates.has(s))) {
+    if (states.every((s) => adoptableStepStates.has(s)) && states.some((s) => s !== 'COMPLETED')) {
       return { marker: older, stepIds: idsOf(group) };
     }
   }
@@ -83,7 +86,8 @@ export function chooseAdoption(steps: readonly StepSummary[], marker: string, ta
 
 /** Requests cancellation of the steps that are still pending or running; finished ones are left alone. */
 export async function cancelActiveSteps(emr: EMRClient, clusterId: string, steps: ReadonlyArray<{ Id?: string | undefined; Status?: { State?: string | undefined } | undefined }>): Promise<string[]> {
-  const ids = steps.flatMap((s) => (s.Id !== undefined && activeStepStates.has(s.Status?.State ?? '') ? [s.Id] : []));
+  // A CANCEL_PENDING step is already on its way: asking again changes nothing.
+  const ids = steps.flatMap((s) => (s.Id !== undefined && ['PENDING', 'RUNNING'].includes(s.Status?.State ?? '') ? [s.Id] : []));
   if (ids.length > 0) await emr.send(new CancelStepsCommand({ ClusterId: clusterId, StepIds: ids }));
   return ids;
 }

@@ -58,5 +58,6 @@ export const terminateClusterOperator: ExternalOperator<TerminateClusterOptions>
 
   async cancel(_options, ref, ctx) {
     ctx.log(`terminating ${String(ref['clusterId'] ?? 'a cluster')} cannot be undone; leaving it to finish`);
+    return { ended: true };
   },
 };

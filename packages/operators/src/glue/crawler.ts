@@ -85,11 +85,16 @@ export const crawlerOperator: ExternalOperator<CrawlerOptions> = {
     try {
       await glue.send(new StopCrawlerCommand({ Name: options.crawlerName }));
       ctx.log(`requested stop of crawler ${options.crawlerName}`);
+      return { ended: false };
     } catch (raw) {
       const name = isAwsError(raw) ? classifyAwsError(raw).name : '';
-      if (name === 'CrawlerNotRunningException' || name === 'CrawlerStoppingException') {
+      if (name === 'CrawlerStoppingException') {
+        ctx.log(`crawler ${options.crawlerName} is stopping`);
+        return { ended: false };
+      }
+      if (name === 'CrawlerNotRunningException' || name === 'EntityNotFoundException') {
         ctx.log(`crawler ${options.crawlerName} is not running: nothing to stop`);
-        return;
+        return { ended: true };
       }
       rethrowForCancel(raw);
     }

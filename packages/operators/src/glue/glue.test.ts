@@ -4,6 +4,7 @@ import { TransientAwsError } from '../aws/errors';
 import { type Harness, rejection, startHarness } from '../aws/testing';
 import { crawlerOperator as crawler } from './crawler';
 import { jobRunSensorOperator as sensor } from './job-run-sensor';
+import { dpuSecondsOf } from './job-runs';
 import { startJobRunOperator as op } from './start-job-run';
 
 const STARTUP = 100;
@@ -38,6 +39,15 @@ describe('glue.startJobRun', () => {
     expect(done.ref).toMatchObject({ executionTimeSeconds: 2, dpuSeconds: 8 });
   });
 
+  it('costs a standard run (no DPUSeconds from Glue) as time × workers × DPU of the worker type', async () => {
+    h.emulator.control.createJob({ Name: 'wide', WorkerType: 'G.2X', NumberOfWorkers: 3 });
+    const wide = op.compile({ jobName: 'wide', workerType: 'G.4X', numberOfWorkers: 5 });
+    const started = await op.start(wide, h.ctx());
+    h.clock.advance(STARTUP + RUN);
+    // 2 s on 5 G.4X workers (4 DPUs each): the run's own worker type, not the job's.
+    expect(await op.poll(wide, started.ref, h.ctx())).toMatchObject({ state: 'succeeded', output: { executionTimeSeconds: 2, dpuSeconds: 40 } });
+  });
+
   it("fails with Glue's ErrorMessage", async () => {
     h.emulator.control.addJobRunRule({ name: 'hourly-stats', errorMessage: 'AnalysisException: Table not found: raw.events' });
     const started = await op.start(options, h.ctx());
@@ -59,12 +69,26 @@ describe('glue.startJobRun', () => {
     expect(h.emulator.control.calls('StartJobRun')).toHaveLength(1);
   });
 
-  it('cancel stops the run', async () => {
+  it('cancel stops the run, and says ended once Glue reports it STOPPED', async () => {
     const started = await op.start(options, h.ctx());
-    await op.cancel(options, started.ref, h.ctx());
+    expect(await op.cancel(options, started.ref, h.ctx())).toEqual({ ended: false });
+    expect(await op.cancel(options, started.ref, h.ctx())).toEqual({ ended: false }); // STOPPING
     h.clock.advance(50);
     expect(runs()[0]?.state).toBe('STOPPED');
-    await op.cancel(options, started.ref, h.ctx()); // already stopped: fine
+    expect(await op.cancel(options, started.ref, h.ctx())).toEqual({ ended: true }); // already stopped: fine
+    expect(h.emulator.control.calls('BatchStopJobRun')).toHaveLength(1);
+  });
+
+  it('starts a fresh run on try 2 rather than adopt the running run of a try whose cancel was requested', async () => {
+    await op.start(options, h.ctx(1));
+    h.clock.advance(STARTUP);
+    expect(runs()[0]?.state).toBe('RUNNING');
+    const retry = await op.start(options, h.ctx(2, { cancelledMarkers: [h.ctx(1).marker] }));
+    expect(retry.ref['adoptedFrom']).toBeUndefined();
+    expect(runs().map((r) => [r.arguments['--sluice-marker'], r.state])).toEqual([
+      [h.ctx(1).marker, 'STOPPING'],
+      [h.ctx(2).marker, 'STARTING'],
+    ]);
   });
 
   it('retries a throttled StartJobRun inside the call; beyond maxAttempts it is a TransientAwsError', async () => {
@@ -148,5 +172,31 @@ describe('glue.crawler', () => {
     h.clock.advance(50);
     expect(await crawler.poll(crawl, started.ref, h.ctx())).toMatchObject({ state: 'failed', ref: { awsState: 'CANCELLED' } });
     await crawler.cancel(crawl, started.ref, h.ctx()); // not running any more: fine
+  });
+});
+
+describe('dpuSecondsOf', () => {
+  it('takes DPUSeconds when Glue reports it (Flex, auto-scaling)', () => {
+    expect(dpuSecondsOf({ DPUSeconds: 123, ExecutionTime: 100, WorkerType: 'G.1X', NumberOfWorkers: 10 })).toBe(123);
+  });
+
+  it.each([
+    ['G.025X', 0.25],
+    ['G.1X', 1],
+    ['G.2X', 2],
+    ['G.4X', 4],
+    ['G.8X', 8],
+    ['Z.2X', 2],
+  ] as const)('costs %s workers at %d DPU each', (workerType, dpu) => {
+    expect(dpuSecondsOf({ ExecutionTime: 60, WorkerType: workerType, NumberOfWorkers: 10 })).toBe(60 * 10 * dpu);
+  });
+
+  it('costs a run sized by MaxCapacity, without a worker type, as time × MaxCapacity', () => {
+    expect(dpuSecondsOf({ ExecutionTime: 30, MaxCapacity: 0.0625 })).toBe(1.875);
+    expect(dpuSecondsOf({ ExecutionTime: 30, MaxCapacity: 10 })).toBe(300);
+  });
+
+  it('prefers workers × DPU per worker to the MaxCapacity Glue derives from them', () => {
+    expect(dpuSecondsOf({ ExecutionTime: 10, WorkerType: 'G.8X', NumberOfWorkers: 2, MaxCapacity: 2 })).toBe(160);
   });
 });

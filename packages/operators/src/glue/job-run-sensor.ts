@@ -32,5 +32,6 @@ export const jobRunSensorOperator: ExternalOperator<JobRunSensorOptions> = {
   poll: (options, ref, ctx) => look(options, ref, ctx),
   async cancel() {
     // A sensor started nothing.
+    return { ended: true };
   },
 };

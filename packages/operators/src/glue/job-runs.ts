@@ -33,12 +33,13 @@ export async function findMarkedRuns(glue: GlueClient, jobName: string, markers:
 /**
  * The run this try takes over: its own (any state: a worker crashed after
  * StartJobRun), else the newest earlier try's that is still starting or
- * running. A run of an earlier try that is STOPPING was cancelled and is not adopted.
+ * running, among `olderMarkers` (earlier tries not being cancelled). A run
+ * of an earlier try that is STOPPING was cancelled and is not adopted.
  */
-export function chooseRun(runs: readonly JobRun[], marker: string, taskMarkers: readonly string[]): JobRun | undefined {
+export function chooseRun(runs: readonly JobRun[], marker: string, olderMarkers: readonly string[]): JobRun | undefined {
   const own = runs.find((r) => r.Arguments?.[MARKER_ARGUMENT] === marker);
   if (own !== undefined) return own;
-  for (const older of [...taskMarkers].reverse()) {
+  for (const older of [...olderMarkers].reverse()) {
     const run = runs.find((r) => r.Arguments?.[MARKER_ARGUMENT] === older && ['STARTING', 'RUNNING', 'WAITING'].includes(r.JobRunState ?? ''));
     if (run !== undefined) return run;
   }
@@ -52,12 +53,42 @@ export async function stopRuns(glue: GlueClient, jobName: string, runIds: readon
   return (out.SuccessfulSubmissions ?? []).flatMap((s) => (s.JobRunId === undefined ? [] : [s.JobRunId]));
 }
 
+/** DPUs per worker of each Glue worker type (Standard is a legacy 1-DPU worker). */
+export const dpuPerWorkerType: Readonly<Record<string, number>> = {
+  Standard: 1,
+  'G.025X': 0.25,
+  'G.1X': 1,
+  'G.2X': 2,
+  'G.4X': 4,
+  'G.8X': 8,
+  'G.12X': 12,
+  'G.16X': 16,
+  'Z.2X': 2,
+  'R.1X': 1,
+  'R.2X': 2,
+  'R.4X': 4,
+  'R.8X': 8,
+};
+
+/**
+ * What a run cost in DPU-seconds. Glue reports DPUSeconds only for Flex and
+ * auto-scaling runs; for a standard run it is ExecutionTime × the DPUs the
+ * run held: NumberOfWorkers × DPUs of its WorkerType, or MaxCapacity for a
+ * run sized without a worker type.
+ */
+export function dpuSecondsOf(run: Pick<JobRun, 'DPUSeconds' | 'ExecutionTime' | 'WorkerType' | 'NumberOfWorkers' | 'MaxCapacity'>): number {
+  if (run.DPUSeconds !== undefined) return run.DPUSeconds;
+  const seconds = run.ExecutionTime ?? 0;
+  const perWorker = run.WorkerType === undefined ? undefined : dpuPerWorkerType[run.WorkerType];
+  if (perWorker !== undefined && run.NumberOfWorkers !== undefined) return seconds * run.NumberOfWorkers * perWorker;
+  return seconds * (run.MaxCapacity ?? 0);
+}
+
 /** SUCCEEDED → succeeded with `{ jobRunId, executionTimeSeconds, dpuSeconds }`; FAILED/TIMEOUT/ERROR/STOPPED → failed; else waiting. */
 export function statusOfRun(ref: ExternalRef, run: JobRun): ExternalStatus {
   const state = run.JobRunState ?? 'UNKNOWN';
   const executionTimeSeconds = run.ExecutionTime ?? 0;
-  // DPUSeconds is reported for auto-scaling and Flex runs; otherwise it is time × capacity.
-  const dpuSeconds = run.DPUSeconds ?? executionTimeSeconds * (run.MaxCapacity ?? 0);
+  const dpuSeconds = dpuSecondsOf(run);
   const next: ExternalRef = { ...ref, awsState: state, executionTimeSeconds, dpuSeconds };
   if (state === 'SUCCEEDED') {
     return { state: 'succeeded', ref: next, output: { jobRunId: run.Id ?? '', executionTimeSeconds, dpuSeconds } };

@@ -9,10 +9,10 @@
  */
 import { type GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { glueClientFor } from '../aws/clients';
-import { rethrowForCancel, settle } from '../aws/errors';
+import { classifyAwsError, isAwsError, rethrowForCancel, settle } from '../aws/errors';
 import { clientRegion, earliestIntent, glueJobRunConsoleUrl, recordedRef, stringField } from '../aws/refs';
 import { compileOptions, resolveAwsSettings } from '../aws/settings';
-import type { ExternalContext, ExternalOperator, ExternalRef, ExternalStatus } from '../external';
+import { adoptableMarkers, type ExternalContext, type ExternalOperator, type ExternalRef, type ExternalStatus } from '../external';
 import { activeRunStates, chooseRun, findMarkedRuns, getJobRun, statusOfRun, stopRuns } from './job-runs';
 import { MARKER_ARGUMENT, StartJobRunOptions } from './options';
 
@@ -33,7 +33,7 @@ async function start(options: StartJobRunOptions, ctx: ExternalContext): Promise
     if (known !== undefined && stringField(known, 'jobRunId') !== undefined) return check(glue, { ...known });
 
     const runs = await findMarkedRuns(glue, jobName, ctx.taskMarkers, earliestIntent(ctx, Date.now()));
-    const adopted = chooseRun(runs, ctx.marker, ctx.taskMarkers);
+    const adopted = chooseRun(runs, ctx.marker, adoptableMarkers(ctx));
     const leftovers = runs.filter((r) => r !== adopted && r.Id !== undefined && activeRunStates.has(r.JobRunState ?? '') && r.JobRunState !== 'STOPPING');
     const stopped = await stopRuns(glue, jobName, leftovers.flatMap((r) => (r.Id === undefined ? [] : [r.Id])));
     if (stopped.length > 0) ctx.log(`stopped runs ${stopped.join(', ')} left over from earlier tries`);
@@ -76,16 +76,26 @@ export const startJobRunOperator: ExternalOperator<StartJobRunOptions> = {
 
   async cancel(options, ref, ctx) {
     const glue = glueClientFor(resolveAwsSettings(ctx.aws, options.aws));
+    // The run was started under the recorded job name (rendered options of its try).
+    const jobName = stringField(ref, 'jobName') ?? options.jobName;
     try {
-      let runIds = [stringField(ref, 'jobRunId')].filter((id): id is string => id !== undefined);
-      if (runIds.length === 0) {
-        // Only the intent was recorded: find the run by the marker.
-        const runs = await findMarkedRuns(glue, options.jobName, [ref.marker], earliestIntent({ previousRefs: [ref] }, Date.now()));
-        runIds = runs.flatMap((r) => (r.Id !== undefined && activeRunStates.has(r.JobRunState ?? '') ? [r.Id] : []));
-      }
-      const stopped = await stopRuns(glue, options.jobName, runIds);
-      ctx.log(stopped.length > 0 ? `requested stop of Glue runs ${stopped.join(', ')}` : `no Glue run of ${ref.marker} is still going`);
+      const runId = stringField(ref, 'jobRunId');
+      // Without a run id only the intent was recorded: find the run by the marker.
+      const runs =
+        runId !== undefined
+          ? [await getJobRun(glue, jobName, runId)]
+          : await findMarkedRuns(glue, jobName, [ref.marker], earliestIntent({ previousRefs: [ref] }, Date.now()));
+      const going = runs.filter((r) => r.Id !== undefined && activeRunStates.has(r.JobRunState ?? ''));
+      const stopped = await stopRuns(glue, jobName, going.flatMap((r) => (r.Id !== undefined && r.JobRunState !== 'STOPPING' ? [r.Id] : [])));
+      const states = runs.map((r) => `${r.Id ?? '?'} ${r.JobRunState ?? '?'}`).join(', ');
+      if (stopped.length > 0) ctx.log(`requested stop of Glue runs ${stopped.join(', ')} of ${jobName}`);
+      else ctx.log(going.length > 0 ? `Glue runs of ${jobName} stopping: ${states}` : runs.length > 0 ? `Glue runs of ${jobName} have ended: ${states}` : `no Glue run of ${ref.marker}`);
+      return { ended: going.length === 0 };
     } catch (raw) {
+      if (isAwsError(raw) && classifyAwsError(raw).name === 'EntityNotFoundException') {
+        ctx.log(`nothing to stop: ${classifyAwsError(raw).message}`);
+        return { ended: true };
+      }
       rethrowForCancel(raw);
     }
   },
