@@ -42,6 +42,13 @@ export interface LoadOptions {
   timeoutMs?: number;
   /** Child processes importing files (default: up to 2, fewer on one core). */
   concurrency?: number;
+  /**
+   * The file each DAG id came from in the last recorded parse. When two files
+   * define one id, the file that has it keeps it and the other gets the
+   * import error, whichever sorts first; an id nobody had yet goes to the
+   * first file in path order.
+   */
+  owners?: ReadonlyMap<string, string>;
 }
 
 /** Files written and queued for import at once; the pool bounds the imports themselves. */
@@ -128,17 +135,27 @@ export async function loadDagFolder(dir: string, options: LoadOptions = {}): Pro
         error: { fileLoc, line: where?.line ?? null, column: where?.column ?? null, message: evaluated.error.message },
       };
     });
-    return await collect(outcomes);
+    return await collect(outcomes, options.owners ?? new Map<string, string>());
   } finally {
     pool.close();
   }
 }
 
 /** Validates and hashes what each file defined, in file order, so "the second file" is well defined. */
-async function collect(outcomes: FileOutcome[]): Promise<LoadResult> {
+async function collect(outcomes: FileOutcome[], owners: ReadonlyMap<string, string>): Promise<LoadResult> {
   const dags: LoadedDag[] = [];
   const errors: ImportErrorInfo[] = [];
   const definedIn = new Map<string, string>();
+  // Ids whose owning file still defines them: a newcomer claiming one of
+  // them loses even when it comes first.
+  const keptByOwner = new Set<string>();
+  for (const outcome of outcomes) {
+    if (outcome.error || outcome.bundle === null) continue;
+    for (const raw of outcome.specs) {
+      const id = describeId(raw);
+      if (owners.get(id) === outcome.fileLoc) keptByOwner.add(id);
+    }
+  }
   for (const outcome of outcomes) {
     if (outcome.error) {
       errors.push(outcome.error);
@@ -157,7 +174,8 @@ async function collect(outcomes: FileOutcome[]): Promise<LoadResult> {
         problems.push({ message: err.message, quoted: dagId });
         continue;
       }
-      const earlier = definedIn.get(spec.dagId);
+      const owner = owners.get(spec.dagId);
+      const earlier = owner !== undefined && owner !== outcome.fileLoc && keptByOwner.has(spec.dagId) ? owner : definedIn.get(spec.dagId);
       if (earlier !== undefined) {
         const where = earlier === outcome.fileLoc ? 'earlier in this file' : `in ${earlier}`;
         problems.push({ message: `DAG "${spec.dagId}" is already defined ${where}; DAG ids must be unique`, quoted: spec.dagId });

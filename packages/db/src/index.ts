@@ -26,7 +26,7 @@ export type {
 // Transitions and queries the engine makes: one file each under sql/.
 export { withTransaction } from './sql/queryable';
 export type { Queryable } from './sql/queryable';
-export { syncDags } from './sql/syncDags';
+export { readDagFiles, syncDags } from './sql/syncDags';
 export type { ParsedDag, ParsedImportError, SyncDagsInput } from './sql/syncDags';
 export { createDagRun } from './sql/createDagRun';
 export type { NewDagRun, NewTaskInstance } from './sql/createDagRun';
