@@ -24,7 +24,7 @@ export type {
 } from './generated/prisma/client';
 
 // Transitions and queries the engine makes: one file each under sql/.
-export { withTransaction } from './sql/queryable';
+export { isTransientDatabaseError, withTransaction } from './sql/queryable';
 export type { Queryable } from './sql/queryable';
 export { readDagFiles, syncDags } from './sql/syncDags';
 export type { ParsedDag, ParsedImportError, SyncDagsInput } from './sql/syncDags';
@@ -45,7 +45,7 @@ export type { FinishTryArgs, FinishedTry, FinishRow, TryOutcome } from './sql/fi
 export { heartbeatTaskTries } from './sql/heartbeatTaskTries';
 export { deferTaskTry, recordTryExternal, readTryExternals, listOverdueDeferredTries, readTryForCancel } from './sql/deferTaskTry';
 export type { InterruptedTry } from './sql/interrupted';
-export { appendTaskLogs, readTaskLogs, readTaskOutputs } from './sql/taskLogs';
+export { appendTaskLogs, escapeNul, jsonWithoutNul, lastTaskLogSeq, readTaskLogs, readTaskOutputs, withoutNul } from './sql/taskLogs';
 export type { LogChunk, LogRow } from './sql/taskLogs';
 export { clearTaskInstances } from './sql/clearTaskInstances';
 export type { ClearArgs } from './sql/clearTaskInstances';

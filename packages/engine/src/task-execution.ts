@@ -22,13 +22,15 @@ import {
   readTryExternals,
   readTryForCancel,
   recordTryExternal,
+  withoutNul,
   type ClaimedTry,
   type TryOutcome,
 } from '@sluice/db';
 import type { TaskCheckJob, TaskRunJob } from '@sluice/queue';
 import type { CachedDagVersion } from './dag-cache';
 import type { Heartbeater } from './heartbeater';
-import { TaskLogWriter, type LogStream } from './log-writer';
+import { TaskLogWriter, type LogStream, type LogWriterOptions } from './log-writer';
+import { recordOutcome, retryTransient, storableFinish } from './record-outcome';
 import type { EngineResources } from './resources';
 import { finishAndScheduleDownstream, finishesWithDownstream, scheduleDownstream } from './task-scheduling';
 
@@ -123,7 +125,15 @@ async function executeTry(
     res.logger.debug(job, `try is not ${from} any more; nothing to do`);
     return;
   }
-  const log = new TaskLogWriter(res.pool, claim.taskInstanceId, claim.tryNumber);
+  const key = { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber };
+  const logOpts: LogWriterOptions = {
+    onWriteError: (err, info) => res.logger.error({ ...key, err, ...info }, info.dropped ? 'could not write task log' : 'could not write task log yet; keeping it'),
+  };
+  // A deferred try checked again has lines already: its log goes on after them.
+  const log =
+    from === 'deferred'
+      ? await retryTransient(() => TaskLogWriter.continuing(res.pool, claim.taskInstanceId, claim.tryNumber, logOpts))
+      : new TaskLogWriter(res.pool, claim.taskInstanceId, claim.tryNumber, logOpts);
   const controller = new AbortController();
   wc.heartbeater.add({ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, abort: (e) => controller.abort(e) });
   let timeout: NodeJS.Timeout | null = null;
@@ -169,12 +179,14 @@ async function executeTry(
       await log.flush().catch((raw: unknown) => res.logger.error({ err: toError(raw) }, 'could not write task log'));
       const delay = nextCheckDelayMs(res.now().getTime() - claim.startedAt.getTime(), res.settings);
       const dueAt = res.now().getTime() + delay;
-      const parked = await deferTaskTry(res.pool, {
-        taskInstanceId: claim.taskInstanceId,
-        tryNumber: claim.tryNumber,
-        external: result.external ?? null,
-        nextCheckAt: new Date(dueAt),
-      });
+      const parked = await recordOutcome(res, wc.heartbeater, key, () =>
+        deferTaskTry(res.pool, {
+          taskInstanceId: claim.taskInstanceId,
+          tryNumber: claim.tryNumber,
+          external: withoutNul(result.external ?? null),
+          nextCheckAt: new Date(dueAt),
+        }),
+      );
       if (parked) await res.queue.enqueueCheck({ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, dueAt });
       return;
     }
@@ -199,14 +211,15 @@ async function executeTry(
     res.logger.error({ err: toError(raw) }, 'could not write task log');
     return [];
   });
-  const finishArgs = { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, ...outcome, logs: tail };
+  const finishArgs = { ...storableFinish({ ...key, ...outcome }), logs: tail };
   // A success whose downstream needs no look at other upstreams is recorded
   // in the round trip that schedules that downstream.
   const withDownstream = outcome.to === 'success' && version !== null && finishesWithDownstream(version, claim.taskId);
-  const together = withDownstream ? await finishAndScheduleDownstream(res, claim, finishArgs, wc.hostname) : null;
-  const finished = together ? together.finished : await res.tries.finish(finishArgs);
+  // Retried until Postgres takes it: the command is never run again for want of a write.
+  const together = withDownstream ? await recordOutcome(res, wc.heartbeater, key, () => finishAndScheduleDownstream(res, claim, finishArgs, wc.hostname)) : null;
+  const finished = together ? together.finished : await recordOutcome(res, wc.heartbeater, key, () => res.tries.finish(finishArgs));
   // A try taken away keeps its log all the same.
-  if (!finished) await appendTaskLogs(res.pool, claim.taskInstanceId, claim.tryNumber, tail);
+  if (!finished) await retryTransient(() => appendTaskLogs(res.pool, claim.taskInstanceId, claim.tryNumber, tail));
   // A try stopped from outside (timeout, clear) may leave its external job going.
   if (controller.signal.aborted && (recorded || from === 'deferred')) {
     await res.queue.enqueueCancels([{ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber }]);
