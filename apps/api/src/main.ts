@@ -1,12 +1,13 @@
 import pino from 'pino';
 import { toError } from '@sluice/core';
-import { openEngine, preflight } from '@sluice/engine';
+import { installProcessGuards, openEngine, preflight } from '@sluice/engine';
 import { createApp } from './app';
 import { loadConfig } from './config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.SLUICE_LOG_LEVEL });
+  installProcessGuards(logger, 'sluice api');
   await preflight({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
   const engine = openEngine({
     databaseUrl: config.DATABASE_URL,
