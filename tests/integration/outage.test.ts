@@ -193,7 +193,12 @@ d.task('once', { retries: 2, retryDelay: '1s' }, shell({ command: 'echo ran >> $
       await waitFor('the command to start', async () => ((await fs.readFile(path.join(marks, 'ran'), 'utf8').catch(() => '')) ? true : undefined));
       await sys.takeDatabaseAway();
       await fs.writeFile(path.join(marks, 'go'), '');
-      await logged(sys.worker, 'the worker to fail to record the outcome', (l) => l.msg === 'could not record the outcome of a try; trying again');
+      // Either the retry's warning or a job that failed outright: the finish met the outage.
+      await logged(
+        sys.worker,
+        'the worker to fail to record the outcome',
+        (l) => l.msg === 'could not record the outcome of a try; trying again' || l.msg === 'worker job error',
+      );
       await sys.giveDatabaseBack();
 
       await waitFor('the run to end', async () => {
@@ -235,13 +240,21 @@ for (const name of ['a', 'b', 'c']) {
       });
       await sys.takeDatabaseAway();
       // The outage lasts until every command has ended and both processes have met it.
-      await logged(sys.worker, 'a log write to fail', (l) => l.msg === 'could not write task log yet; keeping it');
-      await logged(sys.scheduler, 'a scheduler pass to fail', (l) => l.level >= 40 && JSON.stringify(l).match(/ECONNREFUSED|not currently accepting|terminat/) !== null);
-      await waitFor('every command to end', async () => {
-        const ended = await Promise.all(['a', 'b', 'c'].map((n) => fs.access(path.join(marks, n)).then(() => true, () => false)));
-        return ended.every(Boolean) ? true : undefined;
-      }, 30_000);
+      const metOutage = (l: Child['lines'][number]) => l.level >= 40 && /not currently accepting|terminat|ECONNREFUSED/.test(JSON.stringify(l));
+      await logged(sys.scheduler, 'the scheduler to meet the outage', metOutage);
+      await waitFor(
+        'every command to end (or the worker to die)',
+        async () => {
+          if (!alive(sys.worker)) return true;
+          const ended = await Promise.all(['a', 'b', 'c'].map((n) => fs.access(path.join(marks, n)).then(() => true, () => false)));
+          return ended.every(Boolean) ? true : undefined;
+        },
+        30_000,
+      );
+      expect(sys.worker.lines.some(metOutage)).toBe(true);
       await sys.terminateBackends();
+      expect(alive(sys.worker)).toBe(true);
+      expect(alive(sys.scheduler)).toBe(true);
       await sys.giveDatabaseBack();
 
       await waitFor('the run to end', async () => {
