@@ -148,12 +148,17 @@ async function startSystem(opts: { dags: Record<string, string>; heartbeatTimeou
       await fs.rm(dagsDir, { recursive: true, force: true });
     },
   };
-  await logged(scheduler, 'the scheduler to start', (l) => l.msg === 'scheduler started' || l.msg.includes('started'));
-  await logged(worker, 'the worker to start', (l) => l.msg === 'worker started');
-  await waitFor('the DAGs to be parsed', async () => {
-    const res = await db.db.pool.query(`SELECT 1 FROM dag WHERE current_version_id IS NOT NULL`);
-    return res.rowCount === Object.keys(opts.dags).length ? true : undefined;
-  });
+  try {
+    await logged(scheduler, 'the scheduler to start', (l) => l.msg === 'scheduler started');
+    await logged(worker, 'the worker to start', (l) => l.msg === 'worker started');
+    await waitFor('the DAGs to be parsed', async () => {
+      const res = await db.db.pool.query(`SELECT 1 FROM dag WHERE current_version_id IS NOT NULL`);
+      return res.rowCount === Object.keys(opts.dags).length ? true : undefined;
+    });
+  } catch (err) {
+    await sys.close();
+    throw err;
+  }
   return sys;
 }
 
