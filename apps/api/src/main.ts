@@ -30,7 +30,13 @@ async function main(): Promise<void> {
   });
   const stop = () => {
     server.close();
-    void engine.close().then(() => process.exit(0));
+    void engine.close().then(
+      () => process.exit(0),
+      (raw: unknown) => {
+        logger.error({ err: toError(raw) }, 'could not shut down cleanly');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

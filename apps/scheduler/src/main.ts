@@ -17,7 +17,13 @@ async function main(): Promise<void> {
   await migrate({ databaseUrl: config.DATABASE_URL, migrationsDir });
   const scheduler = await startScheduler(config, logger);
   const stop = () => {
-    void scheduler.close().then(() => process.exit(0));
+    void scheduler.close().then(
+      () => process.exit(0),
+      (raw: unknown) => {
+        logger.error({ err: toError(raw) }, 'could not shut down cleanly');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -11,7 +11,13 @@ async function main(): Promise<void> {
   await preflight({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
   const worker = await startWorker(config, logger);
   const stop = () => {
-    void worker.close().then(() => process.exit(0));
+    void worker.close().then(
+      () => process.exit(0),
+      (raw: unknown) => {
+        logger.error({ err: toError(raw) }, 'could not shut down cleanly');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
