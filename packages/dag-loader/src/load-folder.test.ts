@@ -186,6 +186,22 @@ describe('loadDagFolder when a new file reuses a DAG id', () => {
     ]);
   });
 
+  it('keeps the id for the file that had it while that file is broken', async () => {
+    const brokenDir = mkdtempSync(join(tmpdir(), 'sluice-owners-broken-'));
+    try {
+      writeFileSync(join(brokenDir, 'a_newcomer.ts'), `import { dag, shell } from '@sluice/sdk';\nconst d = dag({ id: 'owned' });\nd.task('new', shell({ command: 'true' }));\n`);
+      writeFileSync(join(brokenDir, 'b_real.ts'), `import { dag } from '@sluice/sdk';\nthrow new Error('half-saved');\n`);
+      const result = await loadDagFolder(brokenDir, { owners: new Map([['owned', 'b_real.ts']]) });
+      expect(result.dags).toEqual([]);
+      expect(result.errors.map((e) => [e.fileLoc, e.message])).toEqual([
+        ['a_newcomer.ts', 'DAG "owned" is already defined in b_real.ts; DAG ids must be unique'],
+        ['b_real.ts', 'Error: half-saved'],
+      ]);
+    } finally {
+      rmSync(brokenDir, { recursive: true, force: true });
+    }
+  });
+
   it('gives an id nobody had yet to the first file in path order', async () => {
     const result = await loadDagFolder(dir, { owners: new Map() });
     expect(result.dags.map((d) => [d.dagId, d.fileLoc])).toEqual([['owned', 'a_newcomer.ts']]);

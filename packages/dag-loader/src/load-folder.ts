@@ -146,11 +146,14 @@ async function collect(outcomes: FileOutcome[], owners: ReadonlyMap<string, stri
   const dags: LoadedDag[] = [];
   const errors: ImportErrorInfo[] = [];
   const definedIn = new Map<string, string>();
-  // Ids whose owning file still defines them: a newcomer claiming one of
-  // them loses even when it comes first.
+  // Ids a newcomer cannot take, even when it comes first: those whose
+  // owning file still defines them, or is broken (its DAG keeps running on
+  // its last good version, and keeps its id).
   const keptByOwner = new Set<string>();
+  const broken = new Set(outcomes.filter((o) => o.error || o.bundle === null).map((o) => o.fileLoc));
+  for (const [id, fileLoc] of owners) if (broken.has(fileLoc)) keptByOwner.add(id);
   for (const outcome of outcomes) {
-    if (outcome.error || outcome.bundle === null) continue;
+    if (broken.has(outcome.fileLoc)) continue;
     for (const raw of outcome.specs) {
       const id = describeId(raw);
       if (owners.get(id) === outcome.fileLoc) keptByOwner.add(id);
