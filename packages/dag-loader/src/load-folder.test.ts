@@ -184,6 +184,10 @@ describe('loadDagFolder when a new file reuses a DAG id', () => {
     expect(result.errors).toEqual([
       { fileLoc: 'a_newcomer.ts', line: 2, column: expect.any(Number), message: 'DAG "owned" is already defined in b_real.ts; DAG ids must be unique' },
     ]);
+    // An id nobody had yet still goes to the first file in path order.
+    const unowned = await loadDagFolder(dir, { owners: new Map() });
+    expect(unowned.dags.map((d) => [d.dagId, d.fileLoc])).toEqual([['owned', 'a_newcomer.ts']]);
+    expect(unowned.errors.map((e) => e.fileLoc)).toEqual(['b_real.ts']);
   });
 
   it('keeps the id for the file that had it while that file is broken', async () => {
@@ -200,11 +204,5 @@ describe('loadDagFolder when a new file reuses a DAG id', () => {
     } finally {
       rmSync(brokenDir, { recursive: true, force: true });
     }
-  });
-
-  it('gives an id nobody had yet to the first file in path order', async () => {
-    const result = await loadDagFolder(dir, { owners: new Map() });
-    expect(result.dags.map((d) => [d.dagId, d.fileLoc])).toEqual([['owned', 'a_newcomer.ts']]);
-    expect(result.errors.map((e) => e.fileLoc)).toEqual(['b_real.ts']);
   });
 });
