@@ -127,7 +127,10 @@ async function executeTry(
   }
   const key = { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber };
   const logOpts: LogWriterOptions = {
-    onWriteError: (err, info) => res.logger.error({ ...key, err, ...info }, info.dropped ? 'could not write task log' : 'could not write task log yet; keeping it'),
+    onWriteError: (err, info) =>
+      info.dropped
+        ? res.logger.error({ ...key, err, ...info }, 'could not write task log')
+        : res.logger.warn({ ...key, err, ...info }, 'could not write task log yet; keeping it'),
   };
   // A deferred try checked again has lines already: its log goes on after them.
   const log =
