@@ -120,7 +120,9 @@ async function executeTry(
   from: 'queued' | 'deferred',
   claimed?: ClaimedTry,
 ): Promise<void> {
-  const claim = claimed ?? (await res.tries.claim({ taskInstanceId: job.taskInstanceId, tryNumber: job.tryNumber, hostname: wc.hostname, from }));
+  // A claim Postgres could not take is tried again here rather than left to the reconciler.
+  const claim =
+    claimed ?? (await retryTransient(() => res.tries.claim({ taskInstanceId: job.taskInstanceId, tryNumber: job.tryNumber, hostname: wc.hostname, from })));
   if (!claim) {
     res.logger.debug(job, `try is not ${from} any more; nothing to do`);
     return;
