@@ -27,6 +27,7 @@ interface Child {
 
 interface System {
   dbName: string;
+  databaseUrl: string;
   db: TestDatabase;
   engine: OpenEngine;
   dagsDir: string;
@@ -87,7 +88,12 @@ function logged(child: Child, what: string, match: (line: Child['lines'][number]
   return waitFor(what, async () => (child.lines.some(match) ? true : undefined), timeoutMs, async () => JSON.stringify(child.lines.slice(-5)));
 }
 
-async function startSystem(opts: { dags: Record<string, string>; heartbeatTimeoutMs: number; workerImports?: string[] }): Promise<System> {
+async function startSystem(opts: {
+  dags: Record<string, string>;
+  heartbeatTimeoutMs: number;
+  reconcileAfterMs?: number;
+  workerImports?: string[];
+}): Promise<System> {
   const dbName = `sluice_resil_${randomBytes(5).toString('hex')}`;
   await admin((c) => c.query(`CREATE DATABASE ${dbName}`));
   const url = new URL(ADMIN_URL);
@@ -107,7 +113,7 @@ async function startSystem(opts: { dags: Record<string, string>; heartbeatTimeou
     SLUICE_DAG_PARSE_INTERVAL_MS: '600000',
     SLUICE_HEARTBEAT_TIMEOUT_MS: String(opts.heartbeatTimeoutMs),
     SLUICE_HEARTBEAT_INTERVAL_MS: '200',
-    SLUICE_RECONCILE_AFTER_MS: '2000',
+    SLUICE_RECONCILE_AFTER_MS: String(opts.reconcileAfterMs ?? 2000),
     SLUICE_WORKER_CONCURRENCY: '4',
     SLUICE_HOSTNAME: 'outage-host',
     SLUICE_LOG_LEVEL: 'info',
@@ -125,6 +131,7 @@ async function startSystem(opts: { dags: Record<string, string>; heartbeatTimeou
   };
   const sys: System = {
     dbName,
+    databaseUrl,
     db,
     engine,
     dagsDir,
@@ -284,6 +291,54 @@ for (const name of ['a', 'b', 'c']) {
       await fs.rm(marks, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('a claim during a Postgres outage', () => {
+  it('is tried again by the worker: the try runs once Postgres is back, without waiting for the reconciler', async () => {
+    system = await startSystem({
+      heartbeatTimeoutMs: 30_000,
+      // Far beyond the test's patience: only the worker's own retry can save the try.
+      reconcileAfterMs: 600_000,
+      dags: {
+        'claim.ts': `
+import { dag, shell } from '@sluice/sdk';
+export const d = dag({ id: 'claim_in_outage', schedule: null, start: '2026-01-01' });
+d.task('t', { retries: 0 }, shell({ command: 'echo claimed' }));
+`,
+      },
+    });
+    const sys = system;
+    // The run is made with its job sent to a queue no worker reads, so its
+    // try waits queued in Postgres until the test hands the job over.
+    const decoy = openEngine({
+      databaseUrl: sys.databaseUrl,
+      redisUrl: REDIS_URL,
+      queuePrefix: `decoy-${randomBytes(6).toString('hex')}`,
+      logger: pino({ level: 'silent' }),
+      name: 'sluice-outage-decoy',
+      db: sys.db.db,
+    });
+    try {
+      const run = await triggerRun(decoy.res, { dagId: 'claim_in_outage', actor: 'test' });
+      const queued = await waitFor('the try to be queued', async () => {
+        const res = await sys.db.db.pool.query<{ id: string }>(`SELECT ti.id FROM task_instance ti WHERE ti.state = 'queued'`);
+        return res.rows[0]?.id;
+      });
+      await sys.takeDatabaseAway();
+      await sys.engine.res.queue.enqueueRuns([{ taskInstanceId: queued, tryNumber: 1 }]);
+      // Either the retry's warning or a job that failed outright: the claim met the outage.
+      await logged(sys.worker, 'the claim to fail', (l) => l.msg === 'could not claim a try; trying again' || l.msg === 'worker job error');
+      await sys.giveDatabaseBack();
+      await waitFor('the run to end', async () => {
+        const state = await runState(sys, run.runId).catch(() => undefined);
+        return state === 'success' || state === 'failed' ? state : undefined;
+      });
+      expect(await tries(sys)).toEqual([{ task_id: 't', try_number: 1, state: 'success' }]);
+    } finally {
+      await decoy.res.queue.obliterate().catch(() => undefined);
+      await decoy.close();
+    }
+  }, 60_000);
 });
 
 describe('a worker process', () => {

@@ -122,7 +122,12 @@ async function executeTry(
 ): Promise<void> {
   // A claim Postgres could not take is tried again here rather than left to the reconciler.
   const claim =
-    claimed ?? (await retryTransient(() => res.tries.claim({ taskInstanceId: job.taskInstanceId, tryNumber: job.tryNumber, hostname: wc.hostname, from })));
+    claimed ??
+    (await retryTransient(() => res.tries.claim({ taskInstanceId: job.taskInstanceId, tryNumber: job.tryNumber, hostname: wc.hostname, from }), {
+      onRetry: (err, attempt) => {
+        if (attempt === 1 || attempt % 20 === 0) res.logger.warn({ ...job, err, attempt }, 'could not claim a try; trying again');
+      },
+    }));
   if (!claim) {
     res.logger.debug(job, `try is not ${from} any more; nothing to do`);
     return;
