@@ -1,13 +1,14 @@
 import pino from 'pino';
 import { toError } from '@sluice/core';
 import { verifySecretKey } from '@sluice/db';
-import { openEngine, preflight } from '@sluice/engine';
+import { installProcessGuards, openEngine, preflight } from '@sluice/engine';
 import { createApp } from './app';
 import { loadConfig } from './config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.SLUICE_LOG_LEVEL });
+  installProcessGuards(logger, 'sluice api');
   await preflight({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
   const engine = openEngine({
     databaseUrl: config.DATABASE_URL,
@@ -34,7 +35,13 @@ async function main(): Promise<void> {
   });
   const stop = () => {
     server.close();
-    void engine.close().then(() => process.exit(0));
+    void engine.close().then(
+      () => process.exit(0),
+      (raw: unknown) => {
+        logger.error({ err: toError(raw) }, 'could not shut down cleanly');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

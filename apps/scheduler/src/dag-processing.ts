@@ -3,13 +3,13 @@
  * scheduler) and records the result: new DAG versions, import errors.
  */
 import { loadDagFolder } from '@sluice/dag-loader';
-import { syncDags } from '@sluice/db';
+import { readDagFiles, syncDags } from '@sluice/db';
 import type { Logger } from 'pino';
 import type { Pool } from 'pg';
 
 export async function processDagFolder(pool: Pool, folder: string, logger: Logger): Promise<{ dags: number; errors: number }> {
   const started = Date.now();
-  const { dags, errors } = await loadDagFolder(folder);
+  const { dags, errors } = await loadDagFolder(folder, { owners: await readDagFiles(pool) });
   const { newVersions } = await syncDags(pool, {
     parsedAt: new Date(),
     dags: dags.map((d) => ({

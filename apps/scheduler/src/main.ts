@@ -2,7 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toError } from '@sluice/core';
 import { migrate } from '@sluice/db';
-import { preflight } from '@sluice/engine';
+import pino from 'pino';
+import { installProcessGuards, preflight } from '@sluice/engine';
 import { loadConfig } from './config';
 import { startScheduler } from './scheduler';
 
@@ -10,11 +11,19 @@ const migrationsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const logger = pino({ level: config.SLUICE_LOG_LEVEL });
+  installProcessGuards(logger, 'sluice scheduler');
   await preflight({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
   await migrate({ databaseUrl: config.DATABASE_URL, migrationsDir });
-  const scheduler = await startScheduler(config);
+  const scheduler = await startScheduler(config, logger);
   const stop = () => {
-    void scheduler.close().then(() => process.exit(0));
+    void scheduler.close().then(
+      () => process.exit(0),
+      (raw: unknown) => {
+        logger.error({ err: toError(raw) }, 'could not shut down cleanly');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -1,14 +1,23 @@
+import pino from 'pino';
 import { toError } from '@sluice/core';
 import { loadConfig } from './config';
 import { startWorker } from './worker';
-import { preflight } from '@sluice/engine';
+import { installProcessGuards, preflight } from '@sluice/engine';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const logger = pino({ level: config.SLUICE_LOG_LEVEL });
+  installProcessGuards(logger, 'sluice worker');
   await preflight({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
-  const worker = await startWorker(config);
+  const worker = await startWorker(config, logger);
   const stop = () => {
-    void worker.close().then(() => process.exit(0));
+    void worker.close().then(
+      () => process.exit(0),
+      (raw: unknown) => {
+        logger.error({ err: toError(raw) }, 'could not shut down cleanly');
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -167,3 +167,42 @@ describe('listDagFiles', () => {
     }
   });
 });
+
+describe('loadDagFolder when a new file reuses a DAG id', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'sluice-owners-'));
+    // The newcomer sorts before the file that has the DAG.
+    writeFileSync(join(dir, 'a_newcomer.ts'), `import { dag, shell } from '@sluice/sdk';\nconst d = dag({ id: 'owned' });\nd.task('new', shell({ command: 'true' }));\n`);
+    writeFileSync(join(dir, 'b_real.ts'), `import { dag, shell } from '@sluice/sdk';\nconst d = dag({ id: 'owned' });\nd.task('real', shell({ command: 'true' }));\n`);
+    return () => rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('leaves the DAG with the file that had it and makes the newcomer the import error', async () => {
+    const result = await loadDagFolder(dir, { owners: new Map([['owned', 'b_real.ts']]) });
+    expect(result.dags.map((d) => [d.dagId, d.fileLoc, d.spec.tasks.map((t) => t.taskId)])).toEqual([['owned', 'b_real.ts', ['real']]]);
+    expect(result.errors).toEqual([
+      { fileLoc: 'a_newcomer.ts', line: 2, column: expect.any(Number), message: 'DAG "owned" is already defined in b_real.ts; DAG ids must be unique' },
+    ]);
+    // An id nobody had yet still goes to the first file in path order.
+    const unowned = await loadDagFolder(dir, { owners: new Map() });
+    expect(unowned.dags.map((d) => [d.dagId, d.fileLoc])).toEqual([['owned', 'a_newcomer.ts']]);
+    expect(unowned.errors.map((e) => e.fileLoc)).toEqual(['b_real.ts']);
+  });
+
+  it('keeps the id for the file that had it while that file is broken', async () => {
+    const brokenDir = mkdtempSync(join(tmpdir(), 'sluice-owners-broken-'));
+    try {
+      writeFileSync(join(brokenDir, 'a_newcomer.ts'), `import { dag, shell } from '@sluice/sdk';\nconst d = dag({ id: 'owned' });\nd.task('new', shell({ command: 'true' }));\n`);
+      writeFileSync(join(brokenDir, 'b_real.ts'), `import { dag } from '@sluice/sdk';\nthrow new Error('half-saved');\n`);
+      const result = await loadDagFolder(brokenDir, { owners: new Map([['owned', 'b_real.ts']]) });
+      expect(result.dags).toEqual([]);
+      expect(result.errors.map((e) => [e.fileLoc, e.message])).toEqual([
+        ['a_newcomer.ts', 'DAG "owned" is already defined in b_real.ts; DAG ids must be unique'],
+        ['b_real.ts', 'Error: half-saved'],
+      ]);
+    } finally {
+      rmSync(brokenDir, { recursive: true, force: true });
+    }
+  });
+});

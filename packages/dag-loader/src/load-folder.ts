@@ -44,6 +44,13 @@ export interface LoadOptions {
   concurrency?: number;
   /** The environment DAG files see (default: `importEnv(process.env)`, no secrets). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * The file each DAG id came from in the last recorded parse. When two files
+   * define one id, the file that has it keeps it and the other gets the
+   * import error, whichever sorts first; an id nobody had yet goes to the
+   * first file in path order.
+   */
+  owners?: ReadonlyMap<string, string>;
 }
 
 /** Files written and queued for import at once; the pool bounds the imports themselves. */
@@ -165,17 +172,30 @@ export async function loadDagFolder(dir: string, options: LoadOptions = {}): Pro
         error: { fileLoc, line: where?.line ?? null, column: where?.column ?? null, message: evaluated.error.message },
       };
     });
-    return await collect(outcomes);
+    return await collect(outcomes, options.owners ?? new Map<string, string>());
   } finally {
     pool.close();
   }
 }
 
 /** Validates and hashes what each file defined, in file order, so "the second file" is well defined. */
-async function collect(outcomes: FileOutcome[]): Promise<LoadResult> {
+async function collect(outcomes: FileOutcome[], owners: ReadonlyMap<string, string>): Promise<LoadResult> {
   const dags: LoadedDag[] = [];
   const errors: ImportErrorInfo[] = [];
   const definedIn = new Map<string, string>();
+  // Ids a newcomer cannot take, even when it comes first: those whose
+  // owning file still defines them, or is broken (its DAG keeps running on
+  // its last good version, and keeps its id).
+  const keptByOwner = new Set<string>();
+  const broken = new Set(outcomes.filter((o) => o.error || o.bundle === null).map((o) => o.fileLoc));
+  for (const [id, fileLoc] of owners) if (broken.has(fileLoc)) keptByOwner.add(id);
+  for (const outcome of outcomes) {
+    if (broken.has(outcome.fileLoc)) continue;
+    for (const raw of outcome.specs) {
+      const id = describeId(raw);
+      if (owners.get(id) === outcome.fileLoc) keptByOwner.add(id);
+    }
+  }
   for (const outcome of outcomes) {
     if (outcome.error) {
       errors.push(outcome.error);
@@ -194,7 +214,8 @@ async function collect(outcomes: FileOutcome[]): Promise<LoadResult> {
         problems.push({ message: err.message, quoted: dagId });
         continue;
       }
-      const earlier = definedIn.get(spec.dagId);
+      const owner = owners.get(spec.dagId);
+      const earlier = owner !== undefined && owner !== outcome.fileLoc && keptByOwner.has(spec.dagId) ? owner : definedIn.get(spec.dagId);
       if (earlier !== undefined) {
         const where = earlier === outcome.fileLoc ? 'earlier in this file' : `in ${earlier}`;
         problems.push({ message: `DAG "${spec.dagId}" is already defined ${where}; DAG ids must be unique`, quoted: spec.dagId });

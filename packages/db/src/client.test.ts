@@ -246,3 +246,24 @@ describe('createDb', () => {
     expect(db.pool.ended).toBe(true);
   });
 });
+
+describe('createDb on a broken connection', () => {
+  it('reports a checked-out connection terminated by Postgres to onPoolError instead of crashing', async () => {
+    const errors: Error[] = [];
+    const db = createDb({ databaseUrl: testDb.databaseUrl, schema: testDb.schema, max: 2, onPoolError: (err) => errors.push(err) });
+    try {
+      const held = await db.pool.connect();
+      const pid = (await held.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+      // Only this test's own backend, held idle between statements.
+      await db.pool.query('SELECT pg_terminate_backend($1)', [pid]);
+      const deadline = Date.now() + 10_000;
+      while (errors.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      expect(errors[0]?.message).toMatch(/terminat/i);
+      held.release(true);
+      // The pool goes on with a fresh connection.
+      expect((await db.pool.query<{ one: number }>('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+    } finally {
+      await db.close();
+    }
+  });
+});

@@ -14,7 +14,12 @@ export interface CreateDbOptions {
   schema?: string;
   /** Pool size; default 10. */
   max?: number;
-  /** Called with errors of idle pooled connections (e.g. Postgres restarted); default: ignored, the pool reconnects. */
+  /**
+   * Called with errors of pooled connections outside a query, idle or
+   * checked out (e.g. Postgres restarted, or the backend was terminated);
+   * default: ignored. The pool drops a broken connection and opens another;
+   * a query on it fails with its own error.
+   */
   onPoolError?: (err: Error) => void;
 }
 
@@ -31,8 +36,14 @@ export function createDb(options: CreateDbOptions): Db {
   const schema = resolveSchema(options.databaseUrl, options.schema);
   const pool = new pg.Pool({ ...connectionConfig(options.databaseUrl, schema), max: options.max ?? 10 });
   const onPoolError = options.onPoolError ?? (() => undefined);
-  // Without a listener an idle connection's error would crash the process.
+  // Without a listener a connection's error would crash the process: the
+  // pool listens on idle connections only, so every connection gets its
+  // own listener too, for while it is checked out (a transaction between
+  // statements, a client held across awaits).
   pool.on('error', onPoolError);
+  pool.on('connect', (client) => {
+    client.on('error', onPoolError);
+  });
   const adapter = new PrismaPg(pool, { schema, onPoolError });
   const prisma = new PrismaClient({ adapter });
 

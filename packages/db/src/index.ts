@@ -24,9 +24,9 @@ export type {
 } from './generated/prisma/client';
 
 // Transitions and queries the engine makes: one file each under sql/.
-export { withTransaction } from './sql/queryable';
+export { isTransientDatabaseError, withTransaction } from './sql/queryable';
 export type { Queryable } from './sql/queryable';
-export { syncDags } from './sql/syncDags';
+export { readDagFiles, syncDags } from './sql/syncDags';
 export type { ParsedDag, ParsedImportError, SyncDagsInput } from './sql/syncDags';
 export { createDagRun } from './sql/createDagRun';
 export type { NewDagRun, NewTaskInstance } from './sql/createDagRun';
@@ -56,7 +56,7 @@ export {
   appendCancelLog,
 } from './sql/cancelRequests';
 export type { CancelAttempt } from './sql/cancelRequests';
-export { appendTaskLogs, readTaskLogs, readTaskOutputs } from './sql/taskLogs';
+export { appendTaskLogs, escapeNul, jsonWithoutNul, lastTaskLogSeq, readTaskLogs, readTaskOutputs, withoutNul } from './sql/taskLogs';
 export type { LogChunk, LogRow } from './sql/taskLogs';
 export { clearTaskInstances } from './sql/clearTaskInstances';
 export type { ClearArgs } from './sql/clearTaskInstances';

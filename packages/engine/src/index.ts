@@ -19,5 +19,7 @@ export { TaskLogWriter } from './log-writer';
 export type { LogStream, LogWriterOptions } from './log-writer';
 export { validateConf } from './conf';
 export { preflight } from './preflight';
+export { installProcessGuards } from './process-guards';
+export { recordOutcome, retryTransient } from './record-outcome';
 export { createTryWrites, openEngine } from './open-engine';
 export type { OpenEngine, OpenEngineOptions } from './open-engine';

@@ -33,7 +33,13 @@ export interface OpenEngine {
 }
 
 export function openEngine(opts: OpenEngineOptions): OpenEngine {
-  const db = opts.db ?? createDb({ databaseUrl: opts.databaseUrl, ...(opts.dbMax ? { max: opts.dbMax } : {}) });
+  const db =
+    opts.db ??
+    createDb({
+      databaseUrl: opts.databaseUrl,
+      ...(opts.dbMax ? { max: opts.dbMax } : {}),
+      onPoolError: (err) => opts.logger.warn({ err }, 'a database connection failed; the pool opens another'),
+    });
   const redis = createRedis({ url: opts.redisUrl, name: opts.name });
   const queue = new TaskQueue({ connection: redis, prefix: opts.queuePrefix });
   const res: EngineResources = {

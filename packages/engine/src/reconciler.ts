@@ -1,8 +1,9 @@
 /**
  * Redis is transport only (DESIGN invariant 1): when it lost jobs — a
  * restart without persistence, a flush — the database still says which
- * tries are queued. Those without a job are enqueued again under the same
- * id, so a job that does exist is never doubled.
+ * tries are queued. Those without a live job are enqueued again under the
+ * same id (a failed job of that id is removed first), so a job that does
+ * exist is never doubled.
  */
 import { listDueCancelRequests, listOverdueDeferredTries, listQueuedTries } from '@sluice/db';
 import type { EngineResources } from './resources';
@@ -14,7 +15,7 @@ export async function reconcileQueuedTries(res: EngineResources): Promise<number
   for (const t of queued) if (!(await res.queue.hasRunJob(t))) missing.push(t);
   if (missing.length > 0) {
     res.logger.warn({ count: missing.length }, 'queued tries had no job in Redis; enqueuing them again');
-    await res.queue.enqueueRuns(missing);
+    await res.queue.enqueueRunsAgain(missing);
   }
   return missing.length;
 }

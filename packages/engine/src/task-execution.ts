@@ -20,6 +20,7 @@ import {
   readTaskOutputs,
   readTryExternals,
   recordTryExternal,
+  withoutNul,
   type ClaimedTry,
   type TryOutcome,
 } from '@sluice/db';
@@ -27,7 +28,8 @@ import type { TaskCheckJob, TaskRunJob } from '@sluice/queue';
 import type { CachedDagVersion } from './dag-cache';
 import { requestCancelOfStoppedTry, type CancelOutcome, type CancelRequest } from './external-cancel';
 import type { Heartbeater } from './heartbeater';
-import { TaskLogWriter, type LogStream } from './log-writer';
+import { TaskLogWriter, type LogStream, type LogWriterOptions } from './log-writer';
+import { recordOutcome, retryTransient, storableFinish } from './record-outcome';
 import type { EngineResources } from './resources';
 import { finishAndScheduleDownstream, finishesWithDownstream, scheduleDownstream } from './task-scheduling';
 
@@ -109,12 +111,30 @@ async function executeTry(
   from: 'queued' | 'deferred',
   claimed?: ClaimedTry,
 ): Promise<void> {
-  const claim = claimed ?? (await res.tries.claim({ taskInstanceId: job.taskInstanceId, tryNumber: job.tryNumber, hostname: wc.hostname, from }));
+  // A claim Postgres could not take is tried again here rather than left to the reconciler.
+  const claim =
+    claimed ??
+    (await retryTransient(() => res.tries.claim({ taskInstanceId: job.taskInstanceId, tryNumber: job.tryNumber, hostname: wc.hostname, from }), {
+      onRetry: (err, attempt) => {
+        if (attempt === 1 || attempt % 20 === 0) res.logger.warn({ ...job, err, attempt }, 'could not claim a try; trying again');
+      },
+    }));
   if (!claim) {
     res.logger.debug(job, `try is not ${from} any more; nothing to do`);
     return;
   }
-  const log = new TaskLogWriter(res.pool, claim.taskInstanceId, claim.tryNumber);
+  const key = { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber };
+  const logOpts: LogWriterOptions = {
+    onWriteError: (err, info) =>
+      info.dropped
+        ? res.logger.error({ ...key, err, ...info }, 'could not write task log')
+        : res.logger.warn({ ...key, err, ...info }, 'could not write task log yet; keeping it'),
+  };
+  // A deferred try checked again has lines already: its log goes on after them.
+  const log =
+    from === 'deferred'
+      ? await retryTransient(() => TaskLogWriter.continuing(res.pool, claim.taskInstanceId, claim.tryNumber, logOpts))
+      : new TaskLogWriter(res.pool, claim.taskInstanceId, claim.tryNumber, logOpts);
   const controller = new AbortController();
   wc.heartbeater.add({ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, abort: (e) => controller.abort(e) });
   let timeout: NodeJS.Timeout | null = null;
@@ -162,12 +182,14 @@ async function executeTry(
       await log.flush().catch((raw: unknown) => res.logger.error({ err: toError(raw) }, 'could not write task log'));
       const delay = nextCheckDelayMs(res.now().getTime() - claim.startedAt.getTime(), res.settings);
       const dueAt = res.now().getTime() + delay;
-      const parked = await deferTaskTry(res.pool, {
-        taskInstanceId: claim.taskInstanceId,
-        tryNumber: claim.tryNumber,
-        external: result.external ?? null,
-        nextCheckAt: new Date(dueAt),
-      });
+      const parked = await recordOutcome(res, wc.heartbeater, key, () =>
+        deferTaskTry(res.pool, {
+          taskInstanceId: claim.taskInstanceId,
+          tryNumber: claim.tryNumber,
+          external: withoutNul(result.external ?? null),
+          nextCheckAt: new Date(dueAt),
+        }),
+      );
       if (parked) await res.queue.enqueueCheck({ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, dueAt });
       return;
     }
@@ -196,16 +218,17 @@ async function executeTry(
     res.logger.error({ err: toError(raw) }, 'could not write task log');
     return [];
   });
-  const stopped = controller.signal.aborted && (recorded || from === 'deferred') ? { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber } : null;
-  const cancelling = stopped !== null && (await requestCancelOfStoppedTry(res, stopped, controller.signal.reason));
-  const finishArgs = { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, ...outcome, logs: tail };
+  const stopped = controller.signal.aborted && (recorded || from === 'deferred') ? { ...key } : null;
+  const cancelling = stopped !== null && (await retryTransient(() => requestCancelOfStoppedTry(res, stopped, controller.signal.reason)));
+  const finishArgs = { ...storableFinish({ ...key, ...outcome }), logs: tail };
   // A success whose downstream needs no look at other upstreams is recorded
   // in the round trip that schedules that downstream.
   const withDownstream = outcome.to === 'success' && version !== null && finishesWithDownstream(version, claim.taskId);
-  const together = withDownstream ? await finishAndScheduleDownstream(res, claim, finishArgs, wc.hostname) : null;
-  const finished = together ? together.finished : await res.tries.finish(finishArgs);
+  // Retried until Postgres takes it: the command is never run again for want of a write.
+  const together = withDownstream ? await recordOutcome(res, wc.heartbeater, key, () => finishAndScheduleDownstream(res, claim, finishArgs, wc.hostname)) : null;
+  const finished = together ? together.finished : await recordOutcome(res, wc.heartbeater, key, () => res.tries.finish(finishArgs));
   // A try taken away keeps its log all the same.
-  if (!finished) await appendTaskLogs(res.pool, claim.taskInstanceId, claim.tryNumber, tail);
+  if (!finished) await retryTransient(() => appendTaskLogs(res.pool, claim.taskInstanceId, claim.tryNumber, tail));
   // A try stopped from outside (timeout, clear) may leave its external job going.
   if (stopped && cancelling) await res.queue.enqueueCancels([stopped]);
   if (!finished) {

@@ -58,6 +58,23 @@ export class TaskQueue {
     }
   }
 
+  /**
+   * Adds the `task.run` job of tries Redis does not hold live, as the
+   * reconciler does. A job with the same id that failed (a claim that threw,
+   * say) or completed is removed first: BullMQ ignores an add whose id it
+   * still holds in any state, which would leave the try queued for ever. A
+   * live job (waiting, delayed, active) is left alone, so this stays a no-op
+   * for a try that is on the queue.
+   */
+  async enqueueRunsAgain(jobs: readonly TaskRunJob[]): Promise<void> {
+    for (const data of jobs) {
+      const id = taskRunJobId(data);
+      const state = await this.queue.getJobState(id);
+      if (state === 'failed' || state === 'completed') await this.queue.remove(id);
+    }
+    await this.enqueueRuns(jobs);
+  }
+
   /** Plans a re-check of a deferred try at `job.dueAt`. */
   async enqueueCheck(job: TaskCheckJob): Promise<void> {
     await this.queue.add('task.check', job, { jobId: taskCheckJobId(job), delay: Math.max(0, job.dueAt - Date.now()) });

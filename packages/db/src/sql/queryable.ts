@@ -130,3 +130,53 @@ function scalar(value: unknown): string {
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
   return JSON.stringify(value);
 }
+
+/**
+ * SQLSTATEs and driver codes of a failure that says nothing about the
+ * statement: the connection or the server went away, Postgres refuses
+ * connections for now, or the transaction lost a race. The same statement
+ * may succeed when tried again.
+ */
+const TRANSIENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  '08000', // connection_exception
+  '08001', // sqlclient_unable_to_establish_sqlconnection
+  '08003', // connection_does_not_exist
+  '08004', // sqlserver_rejected_establishment_of_sqlconnection
+  '08006', // connection_failure
+  '40001', // serialization_failure
+  '40P01', // deadlock_detected
+  '53300', // too_many_connections
+  '57P01', // admin_shutdown (pg_terminate_backend)
+  '57P02', // crash_shutdown
+  '57P03', // cannot_connect_now
+]);
+
+const TRANSIENT_MESSAGES = [
+  'Connection terminated',
+  'connection error and is not queryable',
+  'timeout exceeded when trying to connect',
+  'not currently accepting connections',
+];
+
+/**
+ * True when `raw` is a failure to reach Postgres or a lost race, not a fault
+ * of the statement: writes that must not be lost retry on these, and only on
+ * these.
+ */
+export function isTransientDatabaseError(raw: unknown, depth = 0): boolean {
+  if (depth > 4 || typeof raw !== 'object' || raw === null) return false;
+  if ('code' in raw && typeof raw.code === 'string' && TRANSIENT_CODES.has(raw.code)) return true;
+  if ('message' in raw && typeof raw.message === 'string') {
+    const message = raw.message;
+    if (TRANSIENT_MESSAGES.some((m) => message.includes(m))) return true;
+  }
+  if (raw instanceof AggregateError && raw.errors.some((e) => isTransientDatabaseError(e, depth + 1))) return true;
+  return 'cause' in raw && isTransientDatabaseError(raw.cause, depth + 1);
+}

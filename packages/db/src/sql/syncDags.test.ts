@@ -6,7 +6,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing';
-import { type ParsedDag, syncDags } from './syncDags';
+import { type ParsedDag, readDagFiles, syncDags } from './syncDags';
 
 let t: TestDatabase;
 
@@ -153,5 +153,11 @@ describe('syncDags', () => {
     expect(await createdAt()).toEqual([later.toISOString()]);
     await syncDags(t.db.pool, { parsedAt, dags: [parsed('a', 'h1')], errors: [] });
     expect(await createdAt()).toEqual([]);
+  });
+
+  it('tells the loader which file each active DAG came from', async () => {
+    await syncDags(t.db.pool, { parsedAt, dags: [parsed('a', 'h1', { fileLoc: 'real.ts' }), parsed('gone', 'h1')], errors: [] });
+    await syncDags(t.db.pool, { parsedAt, dags: [parsed('a', 'h1', { fileLoc: 'real.ts' })], errors: [] });
+    expect(await readDagFiles(t.db.pool)).toEqual(new Map([['a', 'real.ts']]));
   });
 });

@@ -133,3 +133,13 @@ function batchesOf(dags: readonly ParsedDag[], limits: { maxChars: number; maxRo
   if (current.length > 0) batches.push(current);
   return batches;
 }
+
+/**
+ * The file each active DAG was last recorded from: the loader gives a DAG id
+ * defined by two files to the one that has it, so a new file reusing an id
+ * cannot take a DAG over by sorting first.
+ */
+export async function readDagFiles(pool: Pool): Promise<Map<string, string>> {
+  const res = await pool.query<{ dag_id: string; file_loc: string }>(`SELECT dag_id, file_loc FROM dag WHERE is_active`);
+  return new Map(res.rows.map((r) => [r.dag_id, r.file_loc]));
+}

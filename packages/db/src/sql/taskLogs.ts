@@ -1,6 +1,40 @@
 /** Task logs live in Postgres so the API serves them whichever machine ran the try. */
 import { prepared, type Queryable } from './queryable';
 
+/**
+ * Postgres text and jsonb cannot hold U+0000. Sluice stores a NUL a task
+ * printed, threw or returned as the six visible characters `\u0000`: in a
+ * log line, in an error's message and stack, and in every string (and key)
+ * of an output. A reader sees where the NUL was and nothing else is lost;
+ * the only ambiguity is with a task that printed those six characters
+ * itself.
+ */
+export const NUL_REPLACEMENT = '\\u0000';
+
+/** `text` with every NUL written as the visible `\u0000`. */
+export function escapeNul(text: string): string {
+  return text.includes('\0') ? text.replaceAll('\0', NUL_REPLACEMENT) : text;
+}
+
+/** `value` with NULs escaped in every string and key: what Postgres' jsonb can store. */
+export function withoutNul<T>(value: T): T {
+  return clean(value) as T;
+}
+
+function clean(value: unknown): unknown {
+  if (typeof value === 'string') return escapeNul(value);
+  if (Array.isArray(value)) return value.map(clean);
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [escapeNul(k), clean(v)]));
+  }
+  return value;
+}
+
+/** JSON text whose strings hold no NUL (jsonb refuses the `\u0000` escape); unchanged when there is none. */
+export function jsonWithoutNul(json: string): string {
+  return json.includes('\\u0000') ? JSON.stringify(withoutNul(JSON.parse(json) as unknown)) : json;
+}
+
 export interface LogChunk {
   seq: number;
   stream: 'stdout' | 'stderr' | 'system';
@@ -21,7 +55,18 @@ export async function appendTaskLogs(
   chunks: readonly LogChunk[],
 ): Promise<void> {
   if (chunks.length === 0) return;
-  await db.query(appendLogsStatement([taskInstanceId, tryNumber, chunks.map((c) => c.seq), chunks.map((c) => c.stream), chunks.map((c) => c.text)]));
+  await db.query(
+    appendLogsStatement([taskInstanceId, tryNumber, chunks.map((c) => c.seq), chunks.map((c) => c.stream), chunks.map((c) => escapeNul(c.text))]),
+  );
+}
+
+/** The highest seq the try's log has, 0 when it has none: where a writer for a try resumed later goes on from. */
+export async function lastTaskLogSeq(db: Queryable, taskInstanceId: string, tryNumber: number): Promise<number> {
+  const res = await db.query<{ seq: number | null }>(`SELECT max(seq) AS seq FROM task_log WHERE task_instance_id = $1 AND try_number = $2`, [
+    taskInstanceId,
+    tryNumber,
+  ]);
+  return res.rows[0]?.seq ?? 0;
 }
 
 export interface LogRow {
