@@ -2,6 +2,7 @@
  * Triggering runs through the API and reading what happened from Postgres,
  * the source of truth (timestamps are timestamptz(3): millisecond precision).
  */
+import { ts } from '@sluice/db';
 import type { Stack } from './stack';
 
 export async function trigger(stack: Stack, dagId: string, runId: string): Promise<void> {
@@ -43,7 +44,7 @@ export async function waitForRuns(stack: Stack, dagId: string, runIds: readonly 
     if (ended === runIds.length || Date.now() > deadline) {
       const s = await stack.db.pool.query<{ n: number }>(
         `SELECT count(*)::int AS n FROM task_instance ti JOIN dag_run r ON r.id = ti.dag_run_id
-         WHERE r.dag_id = $1 AND r.run_id = ANY($2::text[]) AND ti.state = 'success'`,
+         WHERE r.dag_id = $1 AND r.run_id = ANY($2::text[]) AND ti.state = ${ts.success}`,
         [dagId, runIds],
       );
       return { finished: ended === runIds.length, states, succeeded: s.rows[0]?.n ?? 0 };
@@ -76,7 +77,7 @@ export async function taskTimes(stack: Stack, dagId: string, runId: string): Pro
  */
 export async function runsWindow(stack: Stack, dagId: string, runIds: readonly string[]): Promise<{ ms: number; taskInstances: number }> {
   const r = await stack.db.pool.query<{ ms: number; n: number }>(
-    `SELECT (extract(epoch FROM max(ti.ended_at) - min(r.queued_at)) * 1000)::float8 AS ms, count(*) FILTER (WHERE ti.state = 'success')::int AS n
+    `SELECT (extract(epoch FROM max(ti.ended_at) - min(r.queued_at)) * 1000)::float8 AS ms, count(*) FILTER (WHERE ti.state = ${ts.success})::int AS n
      FROM task_instance ti JOIN dag_run r ON r.id = ti.dag_run_id
      WHERE r.dag_id = $1 AND r.run_id = ANY($2::text[])`,
     [dagId, runIds],

@@ -104,3 +104,5 @@ export {
   rotateSecretKey,
 } from './connections';
 export type { ConnectionInput, ConnectionView, ConnectionCredentials } from './connections';
+export { ts, rs, taskStatesSql, runStatesSql } from './sql/states';
+export type { TaskMove, RunMove } from './sql/states';
