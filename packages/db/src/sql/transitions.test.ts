@@ -277,7 +277,16 @@ describe('scheduleRun', () => {
         done = true;
         return r;
       });
-      await new Promise((r) => setTimeout(r, 100));
+      // The write is seen waiting on a lock (the DAG row the holder has), not merely slow.
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const waiting = await holder.query<{ n: number }>(
+          'SELECT count(*)::int AS n FROM pg_stat_activity WHERE pg_backend_pid() = ANY(pg_blocking_pids(pid))',
+        );
+        if ((waiting.rows[0]?.n ?? 0) > 0) break;
+        if (Date.now() > deadline) throw new Error('the writing pass never waited on the DAG lock');
+        await new Promise((r) => setTimeout(r, 20));
+      }
       expect(done).toBe(false);
       await holder.query('COMMIT');
       expect((await writing).enqueued).toEqual([{ taskInstanceId: ti['a'], tryNumber: 1 }]);
