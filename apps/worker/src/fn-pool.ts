@@ -226,7 +226,9 @@ export class FnPool {
       return await Promise.race([child.run(req, this.opts.taskEnv(req)), stopped]);
     } finally {
       if (onAbort) req.signal.removeEventListener('abort', onAbort);
-      if (!child.exited && !req.signal.aborted && !this.#closed) this.#idle.push(child);
+      // Back to the pool only if it is sound: started, alive, and not stopped mid-task.
+      if (child.started && !child.exited && !req.signal.aborted && !this.#closed) this.#idle.push(child);
+      else if (!child.exited) child.kill();
     }
   }
 
