@@ -215,6 +215,7 @@ export class FnPool {
     const stopped = new Promise<never>((_, reject) => {
       onAbort = () => {
         // Whatever the task is doing (even spinning), its process goes now.
+        req.log('system', `stopping the task's process and everything it started (SIGKILL)\n`);
         child.kill();
         reject(req.signal.reason);
       };
