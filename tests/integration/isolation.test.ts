@@ -191,7 +191,11 @@ d.task('later', { retries: 1, retryDelay: '1h' }, fn((ctx) => {
 }));
 d.task('skips', fn(() => { throw new SkipTaskError('nothing to do today'); }));
 class WarehouseError extends Error { name = 'WarehouseError'; }
-d.task('plain', { retries: 1, retryDelay: 50 }, fn((ctx) => { ctx.log('attempt', ctx.tryNumber); throw new WarehouseError('refused try ' + ctx.tryNumber); }));
+d.task('plain', { retries: 1, retryDelay: 50 }, fn((ctx) => {
+  ctx.log('attempt', ctx.tryNumber);
+  console.error('printed on stderr by try', ctx.tryNumber);
+  throw new WarehouseError('refused try ' + ctx.tryNumber);
+}));
 `,
         'after.ts': afterDag,
       },
@@ -218,6 +222,10 @@ d.task('plain', { retries: 1, retryDelay: 50 }, fn((ctx) => { ctx.log('attempt',
     // The stack comes from the task's process and points into the DAG file.
     expect(plain.tries[0]?.error?.stack).toContain('errors.ts');
     expect(await logText(h, 'errors', run.runId, 'plain')).toContain('attempt 2');
+    // What task code prints reaches the try's log, on its stream.
+    const logs = await request(h.app).get(`/api/v1/dags/errors/runs/${encodeURIComponent(run.runId)}/tasks/plain/logs`);
+    const lines = logs.body.lines as Array<{ stream: string; text: string }>;
+    expect(lines.some((l) => l.stream === 'stderr' && l.text.includes('printed on stderr by try 2')), JSON.stringify(lines)).toBe(true);
 
     // The worker outlived the task that exited, and keeps running tasks.
     expect(child.exitCode).toBeNull();

@@ -172,9 +172,13 @@ class FnChild {
       return;
     }
     if (msg.imported) this.imported.add(running.req.version.hash);
-    this.#running = null;
-    if (msg.type === 'done') running.resolve(msg.outputJson === undefined ? undefined : JSON.parse(msg.outputJson));
-    else running.reject(new TaskFunctionError(msg.error));
+    // The task's last prints were written before this message was sent, but
+    // arrive on other pipes: let this poll phase deliver them to its log first.
+    setImmediate(() => {
+      if (this.#running === running) this.#running = null;
+      if (msg.type === 'done') running.resolve(msg.outputJson === undefined ? undefined : JSON.parse(msg.outputJson));
+      else running.reject(new TaskFunctionError(msg.error));
+    });
   }
 
   #output(stream: 'stdout' | 'stderr', text: string): void {
