@@ -10,6 +10,7 @@
  * thread that notices when the process is reparented.
  */
 import { Worker } from 'node:worker_threads';
+import { toError } from '@sluice/core';
 import { runFunction } from './run-function';
 import { toWireError, type ChildMessage, type ParentMessage, type RunTaskMessage } from './fn-protocol';
 
@@ -75,7 +76,7 @@ async function runTask(msg: RunTaskMessage): Promise<void> {
   try {
     outputJson = value === undefined ? undefined : JSON.stringify(value);
   } catch (raw) {
-    const reason = raw instanceof Error ? raw.message : String(raw);
+    const reason = toError(raw).message;
     send({
       type: 'failed',
       id: msg.id,

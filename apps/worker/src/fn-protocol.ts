@@ -3,6 +3,7 @@
  * (fn-pool.ts ↔ fn-child.ts). Plain JSON: dates travel as ISO strings, the
  * upstream outputs as [taskId, output] pairs, the return value as its JSON.
  */
+import { toError } from '@sluice/core';
 
 /** What the worker sends to run one task function. */
 export interface RunTaskMessage {
@@ -52,7 +53,7 @@ export type ChildMessage =
 
 /** Encodes whatever was thrown, keeping the fields the worker's retry decisions read. */
 export function toWireError(raw: unknown): WireError {
-  const err = raw instanceof Error ? raw : new Error(typeof raw === 'string' ? raw : safeJson(raw));
+  const err = toError(raw);
   const marks = err as { code?: unknown; nonRetryable?: unknown; skipTask?: unknown; retryAfterMs?: unknown };
   const wire: WireError = { name: err.name, message: err.message };
   if (err.stack !== undefined) wire.stack = err.stack;
@@ -61,14 +62,6 @@ export function toWireError(raw: unknown): WireError {
   if (marks.skipTask === true) wire.skipTask = true;
   if (typeof marks.retryAfterMs === 'number') wire.retryAfterMs = marks.retryAfterMs;
   return wire;
-}
-
-function safeJson(raw: unknown): string {
-  try {
-    return JSON.stringify(raw) ?? String(raw);
-  } catch {
-    return String(raw);
-  }
 }
 
 /** An error thrown by task code in a child, rebuilt in the worker with the same name, message, stack and marks. */
