@@ -91,6 +91,8 @@ export function runShell(run: ShellRun): Promise<{ exitCode: 0 }> {
     });
     // The worker's end of the watchdog's socket: it must stay open while the command runs.
     const lifeline = child.stdio[3];
+    // Nothing is ever written on it; an error there (a reset as the group dies) says nothing about the command.
+    lifeline?.on('error', () => undefined);
     const { stdout, stderr } = child;
     if (stdout === null || stderr === null) throw new Error('spawn returned no output pipes for the command');
     stdout.setEncoding('utf8').on('data', (d: string) => run.log('stdout', d));
