@@ -244,9 +244,10 @@ export class FnPool {
     this.#idle.length = 0;
   }
 
-  /** An idle child, preferring one that already imported the bundle; a new one if none is idle. */
+  /** An idle child, preferring one that already imported the bundle, then one that has started; a new one if none is idle. */
   #take(hash: string): FnChild {
     let i = this.#idle.findIndex((c) => c.imported.has(hash));
+    if (i < 0) i = this.#idle.findIndex((c) => c.started);
     if (i < 0) i = this.#idle.length - 1;
     const child = i >= 0 ? this.#idle.splice(i, 1)[0] : undefined;
     const taken = child ?? this.#spawn();
