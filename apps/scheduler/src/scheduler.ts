@@ -62,6 +62,12 @@ export async function startScheduler(
   };
   let inFlight: Promise<unknown> = Promise.resolve();
   const serial = (fn: () => Promise<unknown>) => () => (inFlight = inFlight.then(fn, fn));
+  /** Runs `fn` after the pass or parse in flight: a parse asked for now must not be overwritten by an older one still committing. */
+  const queued = <T>(fn: () => Promise<T>): Promise<T> => {
+    const p = inFlight.then(fn, fn);
+    inFlight = p;
+    return p;
+  };
 
   if (opts.loops !== false) {
     await parse().catch((raw: unknown) => logger.error({ err: toError(raw) }, 'first DAG parse failed'));
@@ -70,7 +76,7 @@ export async function startScheduler(
     logger.info({ dagsFolder: config.SLUICE_DAGS_FOLDER, id: schedulerId }, 'scheduler started');
   }
   return {
-    parse,
+    parse: () => queued(parse),
     pass,
     async close() {
       stopped = true;

@@ -7,6 +7,8 @@ export const WorkerConfig = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   SLUICE_QUEUE_PREFIX: z.string().min(1).default('sluice'),
   SLUICE_WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
+  /** Processes for fn tasks kept started and idle beyond those running tasks. */
+  SLUICE_FN_WARM_PROCESSES: z.coerce.number().int().nonnegative().default(2),
   SLUICE_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),
   /** Shortest and longest wait between two checks of an EMR step / Glue run a task waits on. */
   SLUICE_DEFER_CHECK_MIN_MS: z.coerce.number().int().positive().default(5_000),

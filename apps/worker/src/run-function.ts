@@ -1,33 +1,41 @@
 /**
- * Runs a `fn` task: imports its DAG version's bundle (once per version per
- * process), finds the task's function and calls it with a TaskContext
- * holding the run's facts and the upstream outputs.
+ * Runs a `fn` task inside a task process (fn-child.ts): imports its DAG
+ * version's bundle (once per version per process), finds the task's function
+ * and calls it with a TaskContext holding the run's facts and the upstream
+ * outputs.
  */
 import { NonRetryableError } from '@sluice/core';
 import { importDagBundle } from '@sluice/dag-loader';
 import { createTaskContext } from '@sluice/sdk';
-import type { ExecutionRequest } from '@sluice/engine';
+import type { RunTaskMessage } from './fn-protocol';
 
-export async function runFunction(req: ExecutionRequest): Promise<unknown> {
-  const { claim, task, version } = req;
-  const mod = await importDagBundle(version.bundle, version.hash);
-  const fn = mod.getTaskFunction(claim.dagId, claim.taskId);
-  if (!fn) throw new NonRetryableError(`DAG "${claim.dagId}" version ${version.hash.slice(0, 12)} has no function for task "${claim.taskId}"`);
+export async function runFunction(
+  msg: RunTaskMessage,
+  bundle: string,
+  writeLog: (line: string) => void,
+  signal: AbortSignal,
+  onImported: () => void,
+): Promise<unknown> {
+  const { run } = msg;
+  const mod = await importDagBundle(bundle, msg.hash);
+  onImported();
+  const fn = mod.getTaskFunction(run.dagId, run.taskId);
+  if (!fn) throw new NonRetryableError(`DAG "${run.dagId}" version ${msg.hash.slice(0, 12)} has no function for task "${run.taskId}"`);
   const ctx = createTaskContext({
     run: {
-      dagId: claim.dagId,
-      runId: claim.runId,
-      taskId: claim.taskId,
-      logicalDate: claim.logicalDate,
-      dataInterval: { start: claim.dataIntervalStart, end: claim.dataIntervalEnd },
-      conf: claim.conf,
-      tryNumber: claim.tryNumber,
-      maxTries: claim.maxTries,
+      dagId: run.dagId,
+      runId: run.runId,
+      taskId: run.taskId,
+      logicalDate: new Date(run.logicalDate),
+      dataInterval: { start: new Date(run.dataIntervalStart), end: new Date(run.dataIntervalEnd) },
+      conf: run.conf,
+      tryNumber: run.tryNumber,
+      maxTries: run.maxTries,
     },
-    upstream: task.upstream,
-    outputs: req.upstreamOutputs,
-    writeLog: (line) => req.log('stdout', `${line}\n`),
-    signal: req.signal,
+    upstream: msg.upstream,
+    outputs: new Map(msg.outputs),
+    writeLog,
+    signal,
   });
   return fn(ctx);
 }

@@ -7,8 +7,8 @@ import { verifySecretKey } from '@sluice/db';
 import { Heartbeater, cancelExternalJob, checkDeferredTry, openEngine, runTaskTry } from '@sluice/engine';
 import { createRedis, createTaskWorker } from '@sluice/queue';
 import type { WorkerConfig } from './config';
-import { createExecutor } from './executor';
-import { runFunction } from './run-function';
+import { contextEnv, createExecutor } from './executor';
+import { FnPool } from './fn-pool';
 import { awsSettingsResolver } from './aws-settings';
 import { externalOperators } from '@sluice/operators';
 
@@ -36,7 +36,9 @@ export async function startWorker(config: WorkerConfig, logger: Logger = pino({ 
   const workerConnection = createRedis({ url: config.REDIS_URL, name: 'sluice-worker' });
   const heartbeater = new Heartbeater(db.pool, logger, config.SLUICE_HEARTBEAT_INTERVAL_MS);
   heartbeater.start();
-  const execute = createExecutor({ runFunction, operators: externalOperators, resolveAws: awsSettingsResolver(db, config.SLUICE_SECRET_KEY) });
+  // fn tasks run in child processes, never in this one.
+  const fnPool = new FnPool({ warm: config.SLUICE_FN_WARM_PROCESSES, logger, taskEnv: contextEnv });
+  const execute = createExecutor({ runFunction: (req) => fnPool.run(req), operators: externalOperators, resolveAws: awsSettingsResolver(db, config.SLUICE_SECRET_KEY) });
   const wc = { hostname: config.SLUICE_HOSTNAME, execute, heartbeater };
   const worker = createTaskWorker({
     connection: workerConnection,
@@ -54,6 +56,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger = pino({ 
   return {
     async close() {
       await worker.close();
+      fnPool.close();
       heartbeater.stop();
       workerConnection.disconnect();
       await engine.close();
