@@ -1,5 +1,5 @@
 /**
- * Redis is transport only (DESIGN invariant 1): when it lost jobs — a
+ * Redis is transport only (docs/architecture.md, guarantee 1): when it lost jobs — a
  * restart without persistence, a flush — the database still says which
  * tries are queued. Those without a live job are enqueued again under the
  * same id (a failed job of that id is removed first), so a job that does

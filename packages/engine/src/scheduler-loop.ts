@@ -1,5 +1,5 @@
 /**
- * The safety net (DESIGN invariant 5): one pass creates due runs, starts
+ * The safety net (docs/architecture.md, guarantee 5): one pass creates due runs, starts
  * queued runs, evaluates every running run (retries that became due,
  * timeouts, zombies, anything the fast path missed) and reconciles Redis.
  */
