@@ -17,7 +17,13 @@ export const dailyBatchEtl = dag({
   tags: ['etl', 'batch', 'example'],
   owner: 'data-platform',
   dagrunTimeout: '1h',
-  defaultArgs: { retries: 2, retryDelay: '5s', retryExponentialBackoff: true, maxRetryDelay: '1m', executionTimeout: '5m' },
+  defaultArgs: {
+    retries: 2,
+    retryDelay: '5s',
+    retryExponentialBackoff: true,
+    maxRetryDelay: '1m',
+    executionTimeout: '5m',
+  },
 });
 
 /** Deterministic pseudo-random counts from the logical date, so reruns give the same numbers. */
@@ -61,7 +67,8 @@ const load = dailyBatchEtl.task(
   'load',
   { upstream: [transform], executionTimeout: '2m' },
   shell({
-    command: 'mkdir -p /tmp/sluice-demo/warehouse && echo "$SLUICE_DS loaded" >> /tmp/sluice-demo/warehouse/user_activities.log && echo "loaded partition dt=$SLUICE_DS"',
+    command:
+      'mkdir -p /tmp/sluice-demo/warehouse && echo "$SLUICE_DS loaded" >> /tmp/sluice-demo/warehouse/user_activities.log && echo "loaded partition dt=$SLUICE_DS"',
   }),
 );
 

@@ -39,7 +39,15 @@ const hive = emrDailyBatch.task(
     steps: [
       {
         name: 'activity logs to ORC',
-        args: ['hive-script', '--run-hive-script', '--args', '-f', 's3://smartnews-etl/hive/user_activities.q', '-d', 'DT={{ ds }}'],
+        args: [
+          'hive-script',
+          '--run-hive-script',
+          '--args',
+          '-f',
+          's3://smartnews-etl/hive/user_activities.q',
+          '-d',
+          'DT={{ ds }}',
+        ],
       },
     ],
   }),
@@ -50,11 +58,20 @@ const spark = emrDailyBatch.task(
   { upstream: [cluster, hive] },
   emr.addSteps({
     cluster,
-    steps: [{ name: 'aggregate views', args: ['spark-submit', '--deploy-mode', 'cluster', 's3://smartnews-etl/spark/aggregate.py'] }],
+    steps: [
+      {
+        name: 'aggregate views',
+        args: ['spark-submit', '--deploy-mode', 'cluster', 's3://smartnews-etl/spark/aggregate.py'],
+      },
+    ],
   }),
 );
 
-emrDailyBatch.task('terminate_cluster', { upstream: [cluster, spark], triggerRule: 'all_done' }, emr.terminateCluster({ cluster }));
+emrDailyBatch.task(
+  'terminate_cluster',
+  { upstream: [cluster, spark], triggerRule: 'all_done' },
+  emr.terminateCluster({ cluster }),
+);
 
 emrDailyBatch.task(
   'report',

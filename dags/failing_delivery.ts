@@ -42,7 +42,11 @@ const loadToRedshift = failingDelivery.task(
   }),
 );
 
-failingDelivery.task('mark_delivered', { upstream: [loadToRedshift] }, shell({ command: 'echo "delivered $SLUICE_DS"' }));
+failingDelivery.task(
+  'mark_delivered',
+  { upstream: [loadToRedshift] },
+  shell({ command: 'echo "delivered $SLUICE_DS"' }),
+);
 
 failingDelivery.task(
   'cleanup_staging',

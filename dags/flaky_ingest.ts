@@ -37,4 +37,8 @@ const correct = flakyIngest.task(
   }),
 );
 
-flakyIngest.task('publish', { upstream: [correct] }, shell({ command: 'echo "metrics for $SLUICE_LOGICAL_DATE locked in"' }));
+flakyIngest.task(
+  'publish',
+  { upstream: [correct] },
+  shell({ command: 'echo "metrics for $SLUICE_LOGICAL_DATE locked in"' }),
+);

@@ -29,7 +29,11 @@ const stats = glueHourlyStats.task(
   }),
 );
 
-const crawl = glueHourlyStats.task('update_catalog', { upstream: [stats] }, glue.crawler({ crawlerName: 'game-events-stats' }));
+const crawl = glueHourlyStats.task(
+  'update_catalog',
+  { upstream: [stats] },
+  glue.crawler({ crawlerName: 'game-events-stats' }),
+);
 
 glueHourlyStats.task(
   'record_cost',

@@ -35,7 +35,14 @@ const plan = lateDataCorrection.task(
 const reprocess = lateDataCorrection.task(
   'reprocess_day',
   { upstream: [plan] },
-  glue.startJobRun({ jobName: 'reprocess-day', arguments: { '--mode': 'overwrite-partition', '--day': '{{ conf.day }}' } }),
+  glue.startJobRun({
+    jobName: 'reprocess-day',
+    arguments: { '--mode': 'overwrite-partition', '--day': '{{ conf.day }}' },
+  }),
 );
 
-lateDataCorrection.task('refresh_catalog', { upstream: [reprocess] }, glue.crawler({ crawlerName: 'audience-events-enriched' }));
+lateDataCorrection.task(
+  'refresh_catalog',
+  { upstream: [reprocess] },
+  glue.crawler({ crawlerName: 'audience-events-enriched' }),
+);

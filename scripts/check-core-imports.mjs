@@ -9,7 +9,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = process.argv[2] ? path.resolve(process.argv[2]) : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = process.argv[2]
+  ? path.resolve(process.argv[2])
+  : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rules = [
   { dir: 'packages/core/src', allowed: ['zod', 'cron-parser'] },
   { dir: 'packages/sdk/src', allowed: ['zod', '@sluice/core'] },
@@ -23,7 +25,8 @@ function* tsFiles(dir) {
   }
 }
 
-const importRe = /(?:^|\s)(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/g;
+const importRe =
+  /(?:^|\s)(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/g;
 const problems = [];
 for (const rule of rules) {
   const dir = path.join(root, rule.dir);
@@ -41,7 +44,8 @@ for (const rule of rules) {
         const spec = m[1] ?? m[2] ?? m[3];
         if (!spec || spec.startsWith('.')) continue;
         const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
-        if (!rule.allowed.includes(pkg)) problems.push(`${where}: imports "${spec}" (${rule.dir} may import only ${rule.allowed.join(', ')})`);
+        if (!rule.allowed.includes(pkg))
+          problems.push(`${where}: imports "${spec}" (${rule.dir} may import only ${rule.allowed.join(', ')})`);
       }
     });
   }

@@ -35,7 +35,8 @@ describe('the pure-package lint', () => {
 
   it('fails on I/O imports and process.env in core, naming file and line', () => {
     const root = tree({
-      'packages/core/src/a.ts': "import { z } from 'zod';\nimport { Pool } from 'pg';\nconst url = process.env.DATABASE_URL;\n",
+      'packages/core/src/a.ts':
+        "import { z } from 'zod';\nimport { Pool } from 'pg';\nconst url = process.env.DATABASE_URL;\n",
       'packages/core/src/b.test.ts': "import fs from 'node:fs';\n",
     });
     const { code, output } = lint(root);

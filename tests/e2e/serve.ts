@@ -29,7 +29,14 @@ const env = {
 };
 const scheduler = await startScheduler(SchedulerConfig.parse(env), logger);
 const worker = await startWorker(WorkerConfig.parse(env), logger);
-const opened = openEngine({ databaseUrl: env.DATABASE_URL, redisUrl, queuePrefix: prefix, logger, name: 'sluice-e2e', db: db.db });
+const opened = openEngine({
+  databaseUrl: env.DATABASE_URL,
+  redisUrl,
+  queuePrefix: prefix,
+  logger,
+  name: 'sluice-e2e',
+  db: db.db,
+});
 const { redis } = opened;
 const app = createApp({
   db: db.db,

@@ -100,7 +100,8 @@ describe('API input validation', () => {
     expect(again.status).toBe(409);
     expect((await request(h.app).get('/api/v1/dags/good/runs/fixed_id/tasks/missing')).status).toBe(404);
     expect(
-      (await request(h.app).post('/api/v1/dags/good/runs/fixed_id/tasks/only/clear').send({ downstream: 'yes' })).status,
+      (await request(h.app).post('/api/v1/dags/good/runs/fixed_id/tasks/only/clear').send({ downstream: 'yes' }))
+        .status,
     ).toBe(400);
   });
 

@@ -47,9 +47,13 @@ function routesOf(app: Express): string[] {
   const found: string[] = [];
   const walk = (stack: unknown): void => {
     if (!Array.isArray(stack)) return;
-    for (const layer of stack as Array<{ route?: { path?: unknown; methods?: Record<string, boolean> }; handle?: { stack?: unknown } }>) {
+    for (const layer of stack as Array<{
+      route?: { path?: unknown; methods?: Record<string, boolean> };
+      handle?: { stack?: unknown };
+    }>) {
       if (layer.route && typeof layer.route.path === 'string') {
-        for (const [m, on] of Object.entries(layer.route.methods ?? {})) if (on) found.push(`${m.toUpperCase()} ${layer.route.path}`);
+        for (const [m, on] of Object.entries(layer.route.methods ?? {}))
+          if (on) found.push(`${m.toUpperCase()} ${layer.route.path}`);
       } else if (layer.handle?.stack) walk(layer.handle.stack);
     }
   };
@@ -60,7 +64,20 @@ function routesOf(app: Express): string[] {
 const NUL = '\u0000';
 const LONE = '\ud800';
 /** Path segments: the ids that exist, and every way an id has gone wrong. */
-const hostileIds = ['..', '../../etc/passwd', `a${NUL}b`, LONE, 'x'.repeat(5000), '.', '-rf', "'; DROP TABLE dag; --", '😀', ' ', '%', 'a/b'];
+const hostileIds = [
+  '..',
+  '../../etc/passwd',
+  `a${NUL}b`,
+  LONE,
+  'x'.repeat(5000),
+  '.',
+  '-rf',
+  "'; DROP TABLE dag; --",
+  '😀',
+  ' ',
+  '%',
+  'a/b',
+];
 /** Encodes a segment as a browser or curl would; a lone surrogate as the bytes of its UTF-8 form. */
 const segment = (s: string): string => {
   try {
@@ -163,7 +180,11 @@ beforeAll(async () => {
   });
   await waitFor(
     'the API process to answer',
-    async () => (await fetch(`${base}/health`).then((r) => r.status, () => undefined)) ?? undefined,
+    async () =>
+      (await fetch(`${base}/health`).then(
+        (r) => r.status,
+        () => undefined,
+      )) ?? undefined,
     30_000,
     async () => stderr,
   );
@@ -188,28 +209,45 @@ describe('API fuzz', () => {
       .record({
         route: fc.constantFrom(...routes),
         picks: fc.array(fc.nat(), { minLength: 3, maxLength: 3 }),
-        body: fc.oneof(fc.constantFrom(...hostileBodies), fc.jsonValue().map((v) => JSON.stringify(v)), fc.constant(undefined)),
+        body: fc.oneof(
+          fc.constantFrom(...hostileBodies),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+          fc.constant(undefined),
+        ),
         query: fc.array(fc.tuple(fc.constantFrom(...queryKeys), fc.constantFrom(...queryValues)), { maxLength: 3 }),
       })
       .map(({ route, picks, body, query }): Sent => {
         let i = 0;
-        const url = route.path.replace(/:(\w+)/g, (_m, name: string) => segment(idFor(name === 'name' ? 'name' : name, picks[i++] ?? 0)));
+        const url = route.path.replace(/:(\w+)/g, (_m, name: string) =>
+          segment(idFor(name === 'name' ? 'name' : name, picks[i++] ?? 0)),
+        );
         const qs = query.map(([k, v]) => `${k}=${segment(v)}`).join('&');
-        return { method: route.method, url: qs ? `${url}?${qs}` : url, body: route.method === 'GET' ? undefined : body };
+        return {
+          method: route.method,
+          url: qs ? `${url}?${qs}` : url,
+          body: route.method === 'GET' ? undefined : body,
+        };
       });
 
     const pid = api.pid;
     if (pid === undefined) throw new Error('the API process has no pid');
     const samples = fc.sample(request, { numRuns: 1200, seed: 20261206 });
     // Every route and every hostile body at least once, whatever the sample drew.
-    for (const r of routes) for (const body of hostileBodies.slice(0, 4)) samples.push({ method: r.method, url: r.path.replace(/:(\w+)/g, () => segment(`a${NUL}`)), body: r.method === 'GET' ? undefined : body });
+    for (const r of routes)
+      for (const body of hostileBodies.slice(0, 4))
+        samples.push({
+          method: r.method,
+          url: r.path.replace(/:(\w+)/g, () => segment(`a${NUL}`)),
+          body: r.method === 'GET' ? undefined : body,
+        });
     const serverErrors: Array<{ sent: Sent; status: number }> = [];
     const statuses = new Map<number, number>();
     const pass = async (): Promise<void> => {
       for (const sent of samples) {
         const status = await send(sent);
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        if (status >= 500 && !(sent.url === '/health' && status === 503)) serverErrors.push({ sent: { ...sent, body: sent.body?.slice(0, 200) }, status });
+        if (status >= 500 && !(sent.url === '/health' && status === 503))
+          serverErrors.push({ sent: { ...sent, body: sent.body?.slice(0, 200) }, status });
       }
     };
     // The first pass grows the heap to what these requests need (V8 keeps pages it grew into);
@@ -224,10 +262,15 @@ describe('API fuzz', () => {
     // 2xx and 4xx both happened: the fuzz reached handlers, not only the gate.
     expect([...statuses.keys()].some((s) => s < 300)).toBe(true);
     expect([...statuses.keys()].some((s) => s >= 400 && s < 500)).toBe(true);
-    const endRss = await waitFor('the API to give its memory back', async () => {
-      const now = rssKb(pid);
-      return now <= startRss * 1.2 ? now : undefined;
-    }, 15_000, async () => `RSS ${rssKb(pid)} kB against ${startRss} kB at the start`);
+    const endRss = await waitFor(
+      'the API to give its memory back',
+      async () => {
+        const now = rssKb(pid);
+        return now <= startRss * 1.2 ? now : undefined;
+      },
+      15_000,
+      async () => `RSS ${rssKb(pid)} kB against ${startRss} kB at the start`,
+    );
     expect(endRss).toBeLessThanOrEqual(startRss * 1.2);
   }, 400_000);
 });

@@ -19,7 +19,8 @@ d.task('only', fn(async () => 'fine'));
 let h: Harness;
 let webDist: string;
 let runId: string;
-const runCount = async (): Promise<number> => (await request(h.app).get('/api/v1/dags/hourly_stats/runs')).body.total as number;
+const runCount = async (): Promise<number> =>
+  (await request(h.app).get('/api/v1/dags/hourly_stats/runs')).body.total as number;
 
 beforeAll(async () => {
   webDist = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-web-'));
@@ -50,7 +51,10 @@ describe('cross-site requests', () => {
   });
 
   it('refuses a form body even without an Origin header (a task clear read as {})', async () => {
-    const res = await request(h.app).post(`/api/v1/dags/hourly_stats/runs/${runId}/tasks/only/clear`).set('Content-Type', 'text/plain').send('x');
+    const res = await request(h.app)
+      .post(`/api/v1/dags/hourly_stats/runs/${runId}/tasks/only/clear`)
+      .set('Content-Type', 'text/plain')
+      .send('x');
     expect(res.status).toBe(415);
     expect(res.body.error.message).toContain('application/json');
     const ti = await request(h.app).get(`/api/v1/dags/hourly_stats/runs/${runId}/tasks/only`);
@@ -59,13 +63,20 @@ describe('cross-site requests', () => {
   });
 
   it('refuses a change another site sends when the browser names the site but not the origin', async () => {
-    const res = await request(h.app).post('/api/v1/dags/hourly_stats/runs').set('Sec-Fetch-Site', 'cross-site').send({});
+    const res = await request(h.app)
+      .post('/api/v1/dags/hourly_stats/runs')
+      .set('Sec-Fetch-Site', 'cross-site')
+      .send({});
     expect(res.status).toBe(403);
   });
 
   it('takes a JSON change from its own origin', async () => {
     const host = '127.0.0.1:8080';
-    const res = await request(h.app).post('/api/v1/dags/hourly_stats/runs').set('Host', host).set('Origin', `http://${host}`).send({});
+    const res = await request(h.app)
+      .post('/api/v1/dags/hourly_stats/runs')
+      .set('Host', host)
+      .set('Origin', `http://${host}`)
+      .send({});
     expect(res.status).toBe(201);
   });
 });
@@ -107,7 +118,9 @@ describe('input the database cannot store', () => {
     ['PATCH', `/api/v1/dags/a${NUL}`],
     ['DELETE', `/api/v1/connections/c${NUL}`],
   ])('%s %s with a NUL in an id → 400', async (method, url) => {
-    const res = await request(h.app)[method.toLowerCase() as 'get'](url.replace('RUN', runId)).send(method === 'GET' ? undefined : {});
+    const res = await request(h.app)
+      [method.toLowerCase() as 'get'](url.replace('RUN', runId))
+      .send(method === 'GET' ? undefined : {});
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/NUL/);
   });
@@ -127,13 +140,18 @@ describe('input the database cannot store', () => {
 
   it('a conf nested 5,000 deep → 400, not a RangeError', async () => {
     const deep = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
-    const res = await request(h.app).post('/api/v1/dags/hourly_stats/runs').set('Content-Type', 'application/json').send(`{"conf":${deep}}`);
+    const res = await request(h.app)
+      .post('/api/v1/dags/hourly_stats/runs')
+      .set('Content-Type', 'application/json')
+      .send(`{"conf":${deep}}`);
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/deeper than 32/);
   });
 
   it('a logical date in year 0001 → 400 at once', async () => {
-    const res = await request(h.app).post('/api/v1/dags/hourly_stats/runs').send({ logicalDate: '0001-01-01T00:00:00Z' });
+    const res = await request(h.app)
+      .post('/api/v1/dags/hourly_stats/runs')
+      .send({ logicalDate: '0001-01-01T00:00:00Z' });
     expect(res.status).toBe(400);
     expect(res.body.error.issues[0].path).toBe('body.logicalDate');
   });

@@ -17,7 +17,14 @@ type Emulator = Awaited<ReturnType<typeof startAwsEmulator>>;
 let aws: Emulator;
 let h: Harness | null = null;
 const savedEnv = { ...process.env };
-const DURATIONS = { clusterStartMs: 100, stepRunMs: 400, stepCancelMs: 50, jobStartMs: 50, jobRunMs: 400, jobStopMs: 50 };
+const DURATIONS = {
+  clusterStartMs: 100,
+  stepRunMs: 400,
+  stepCancelMs: 50,
+  jobStartMs: 50,
+  jobRunMs: 400,
+  jobStopMs: 50,
+};
 
 beforeAll(async () => {
   aws = await startAwsEmulator({ port: 0, durations: DURATIONS });
@@ -43,9 +50,17 @@ const steps = () => aws.control.state().emr.clusters.flatMap((c) => c.steps);
 const jobRuns = () => aws.control.state().glue.jobRuns;
 
 async function sharedCluster(): Promise<string> {
-  const emr = new EMRClient({ endpoint: aws.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const emr = new EMRClient({
+    endpoint: aws.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   const flow = await emr.send(
-    new RunJobFlowCommand({ Name: 'shared', ReleaseLabel: 'emr-7.2.0', Instances: { KeepJobFlowAliveWhenNoSteps: true, InstanceCount: 1, MasterInstanceType: 'm5.xlarge' } }),
+    new RunJobFlowCommand({
+      Name: 'shared',
+      ReleaseLabel: 'emr-7.2.0',
+      Instances: { KeepJobFlowAliveWhenNoSteps: true, InstanceCount: 1, MasterInstanceType: 'm5.xlarge' },
+    }),
   );
   emr.destroy();
   if (flow.JobFlowId === undefined) throw new Error('RunJobFlow returned no id');
@@ -62,7 +77,9 @@ const runPath = (dagId: string, runId: string) => `/api/v1/dags/${dagId}/runs/${
 
 async function logText(dagId: string, runId: string, taskId: string, tryNumber: number): Promise<string> {
   if (!h) throw new Error('no harness');
-  const res = await request(h.app).get(`${runPath(dagId, runId)}/tasks/${taskId}/logs`).query({ try: tryNumber });
+  const res = await request(h.app)
+    .get(`${runPath(dagId, runId)}/tasks/${taskId}/logs`)
+    .query({ try: tryNumber });
   return (res.body.lines as Array<{ text: string }>).map((l) => l.text).join('');
 }
 
@@ -77,7 +94,9 @@ describe('clearing a deferred EMR task', () => {
     await h.waitForTask('steps', run.runId, 'step', ['deferred'], 20_000);
     await waitFor('the step to run', async () => (steps()[0]?.state === 'RUNNING' ? true : undefined));
 
-    const cleared = await request(h.app).post(`${runPath('steps', run.runId)}/tasks/step/clear`).send({});
+    const cleared = await request(h.app)
+      .post(`${runPath('steps', run.runId)}/tasks/step/clear`)
+      .send({});
     expect(cleared.body.cleared).toEqual(['step']);
     const done = await h.waitForRun('steps', run.runId, ['success', 'failed'], 30_000);
     const detail = await request(h.app).get(`${runPath('steps', run.runId)}/tasks/step`);
@@ -85,7 +104,11 @@ describe('clearing a deferred EMR task', () => {
     expect(done.taskInstances[0]?.tryNumber).toBe(2);
     expect(detail.body.external.adoptedFrom).toBeUndefined();
     expect(aws.control.calls('AddJobFlowSteps')).toHaveLength(2);
-    await waitFor('the first step to be cancelled', async () => (steps()[0]?.state === 'CANCELLED' ? true : undefined), 10_000);
+    await waitFor(
+      'the first step to be cancelled',
+      async () => (steps()[0]?.state === 'CANCELLED' ? true : undefined),
+      10_000,
+    );
     expect(steps().map((s) => s.state)).toEqual(['CANCELLED', 'COMPLETED']);
   });
 
@@ -100,10 +123,16 @@ describe('clearing a deferred EMR task', () => {
     const firstStep = steps()[0]?.id;
 
     aws.control.injectFault({ operation: 'CancelSteps', kind: 'internal', durationMs: 3000 });
-    const cleared = await request(h.app).post(`${runPath('steps', run.runId)}/tasks/step/clear`).send({});
+    const cleared = await request(h.app)
+      .post(`${runPath('steps', run.runId)}/tasks/step/clear`)
+      .send({});
     expect(cleared.body.cleared).toEqual(['step']);
 
-    await waitFor('the first step to be cancelled', async () => (steps().find((s) => s.id === firstStep)?.state === 'CANCELLED' ? true : undefined), 20_000);
+    await waitFor(
+      'the first step to be cancelled',
+      async () => (steps().find((s) => s.id === firstStep)?.state === 'CANCELLED' ? true : undefined),
+      20_000,
+    );
     const log = await waitFor('the cancel to be logged as done', async () => {
       const text = await logText('steps', run.runId, 'step', 1);
       return text.includes('cancel done') ? text : undefined;
@@ -111,7 +140,9 @@ describe('clearing a deferred EMR task', () => {
     expect(log).toMatch(/cancel attempt 1 \(cleared\) failed: InternalServerError/);
     expect(log).toMatch(/trying again in/);
     // Once AWS answers again, the request is done only when AWS shows the step ended (the rerun may have asked too).
-    expect(log).toMatch(new RegExp(`cancel attempt \\d+ \\(cleared\\): .*${firstStep ?? '?'} (CANCEL_PENDING|CANCELLED)`));
+    expect(log).toMatch(
+      new RegExp(`cancel attempt \\d+ \\(cleared\\): .*${firstStep ?? '?'} (CANCEL_PENDING|CANCELLED)`),
+    );
     const failedCalls = aws.control.calls('CancelSteps').filter((c) => c.status === 500);
     expect(failedCalls.length).toBeGreaterThanOrEqual(1);
     // The rerun ran on its own step.
@@ -137,7 +168,9 @@ describe('a cancel whose job Redis lost', () => {
     child.kill('SIGKILL');
     await exited;
 
-    const marked = await request(h.app).patch(`${runPath('steps', run.runId)}/tasks/step`).send({ state: 'failed' });
+    const marked = await request(h.app)
+      .patch(`${runPath('steps', run.runId)}/tasks/step`)
+      .send({ state: 'failed' });
     expect(marked.status).toBe(200);
     // Everything Redis held for this Sluice is gone, the cancel job with it.
     const keys = await h.redis.keys(`${h.prefix}:*`);
@@ -145,7 +178,11 @@ describe('a cancel whose job Redis lost', () => {
     await h.redis.del(...keys);
     await h.startWorker();
 
-    await waitFor('the step to be cancelled', async () => (steps()[0]?.state === 'CANCELLED' ? true : undefined), 20_000);
+    await waitFor(
+      'the step to be cancelled',
+      async () => (steps()[0]?.state === 'CANCELLED' ? true : undefined),
+      20_000,
+    );
     const log = await waitFor('the cancel to be logged as done', async () => {
       const text = await logText('steps', run.runId, 'step', 1);
       return text.includes('cancel done') ? text : undefined;
@@ -170,10 +207,14 @@ d.task('job', { retries: 0 }, glue.startJobRun({ jobName: '{{ conf.job }}' }));
     await h.waitForTask('glue_conf', run.runId, 'job', ['deferred'], 20_000);
     await waitFor('the run to start', async () => (jobRuns()[0]?.state === 'RUNNING' ? true : undefined));
 
-    const marked = await request(h.app).patch(`${runPath('glue_conf', run.runId)}/tasks/job`).send({ state: 'failed' });
+    const marked = await request(h.app)
+      .patch(`${runPath('glue_conf', run.runId)}/tasks/job`)
+      .send({ state: 'failed' });
     expect(marked.status).toBe(200);
     await waitFor('the run to be stopped', async () => (jobRuns()[0]?.state === 'STOPPED' ? true : undefined), 10_000);
-    expect(aws.control.calls('BatchStopJobRun').map((c) => (c.input as { JobName?: string }).JobName)).toContain('hourly-stats');
+    expect(aws.control.calls('BatchStopJobRun').map((c) => (c.input as { JobName?: string }).JobName)).toContain(
+      'hourly-stats',
+    );
   });
 
   it('reruns a cleared task on a fresh run while the old one cannot be stopped yet, never adopting it', async () => {
@@ -186,7 +227,9 @@ d.task('job', { retries: 0 }, glue.startJobRun({ jobName: '{{ conf.job }}' }));
 
     // Glue refuses to stop anything for 2 s: the rerun finds try 1's run still RUNNING.
     aws.control.injectFault({ operation: 'BatchStopJobRun', kind: 'internal', durationMs: 2000 });
-    const cleared = await request(h.app).post(`${runPath('glue_conf', run.runId)}/tasks/job/clear`).send({});
+    const cleared = await request(h.app)
+      .post(`${runPath('glue_conf', run.runId)}/tasks/job/clear`)
+      .send({});
     expect(cleared.body.cleared).toEqual(['job']);
     const done = await h.waitForRun('glue_conf', run.runId, ['success', 'failed'], 30_000);
     const detail = await request(h.app).get(`${runPath('glue_conf', run.runId)}/tasks/job`);

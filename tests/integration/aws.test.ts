@@ -81,7 +81,11 @@ describe('EMR tasks', () => {
   });
 
   it('fail the try with the step failure reason, and still terminate the cluster', async () => {
-    aws.control.addStepRule({ name: 'spark aggregate', outcome: 'FAILED', failureDetails: { reason: 'OutOfMemory', message: 'Container killed by YARN', logFile: 's3://logs/stderr.gz' } });
+    aws.control.addStepRule({
+      name: 'spark aggregate',
+      outcome: 'FAILED',
+      failureDetails: { reason: 'OutOfMemory', message: 'Container killed by YARN', logFile: 's3://logs/stderr.gz' },
+    });
     h = await startHarness({ dags: { 'emr.ts': emrDag() } });
     const run = await h.trigger('emr_batch');
     const done = await h.waitForRun('emr_batch', run.runId, ['success', 'failed'], 30_000);
@@ -104,23 +108,38 @@ describe('EMR tasks', () => {
     const run = await h.trigger('emr_batch');
     await h.waitForTask('emr_batch', run.runId, 'hive', ['deferred'], 20_000);
     await waitFor('the step to run', async () => (steps()[0]?.state === 'RUNNING' ? true : undefined));
-    const cleared = await request(h.app).post(`/api/v1/dags/emr_batch/runs/${encodeURIComponent(run.runId)}/tasks/hive/clear`).send({});
+    const cleared = await request(h.app)
+      .post(`/api/v1/dags/emr_batch/runs/${encodeURIComponent(run.runId)}/tasks/hive/clear`)
+      .send({});
     expect(cleared.body.cleared).toEqual(['hive']);
-    await waitFor('the cleared step to be cancelled', async () => (steps()[0]?.state === 'CANCELLED' ? true : undefined), 10_000);
+    await waitFor(
+      'the cleared step to be cancelled',
+      async () => (steps()[0]?.state === 'CANCELLED' ? true : undefined),
+      10_000,
+    );
   });
 
   it('cancel the step when the task exceeds its executionTimeout', async () => {
     aws.control.setDurations({ stepRunMs: 120_000 });
-    h = await startHarness({ dags: { 'emr.ts': emrDag({ stepTimeout: '2s' }) }, env: { SLUICE_TIMEOUT_GRACE_MS: '500' } });
+    h = await startHarness({
+      dags: { 'emr.ts': emrDag({ stepTimeout: '2s' }) },
+      env: { SLUICE_TIMEOUT_GRACE_MS: '500' },
+    });
     const run = await h.trigger('emr_batch');
     const done = await h.waitForTask('emr_batch', run.runId, 'hive', ['failed'], 20_000);
     expect(done.taskInstances.find((t) => t.taskId === 'terminate')?.state).not.toBe('upstream_failed');
-    await waitFor('the timed-out step to be cancelled', async () => (steps()[0]?.state === 'CANCELLED' ? true : undefined), 10_000);
+    await waitFor(
+      'the timed-out step to be cancelled',
+      async () => (steps()[0]?.state === 'CANCELLED' ? true : undefined),
+      10_000,
+    );
     const hive = await request(h.app).get(`/api/v1/dags/emr_batch/runs/${encodeURIComponent(run.runId)}/tasks/hive`);
     expect(hive.body.tries[0].error.name).toBe('TaskTimeoutError');
     // Through the durable cancel request, attempted and logged on the try.
     const logOf = async (app: NonNullable<typeof h>['app']) => {
-      const logs = await request(app).get(`/api/v1/dags/emr_batch/runs/${encodeURIComponent(run.runId)}/tasks/hive/logs`).query({ try: 1 });
+      const logs = await request(app)
+        .get(`/api/v1/dags/emr_batch/runs/${encodeURIComponent(run.runId)}/tasks/hive/logs`)
+        .query({ try: 1 });
       return (logs.body.lines as Array<{ text: string }>).map((l) => l.text).join('');
     };
     const app = h.app;
@@ -133,9 +152,17 @@ describe('EMR tasks', () => {
 
   it('submit the step once when the worker is killed right after submitting: the next worker adopts it', async () => {
     aws.control.setDurations({ stepRunMs: 3000 });
-    const emr = new EMRClient({ endpoint: aws.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const emr = new EMRClient({
+      endpoint: aws.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     const flow = await emr.send(
-      new RunJobFlowCommand({ Name: 'shared', ReleaseLabel: 'emr-7.2.0', Instances: { KeepJobFlowAliveWhenNoSteps: true, InstanceCount: 1, MasterInstanceType: 'm5.xlarge' } }),
+      new RunJobFlowCommand({
+        Name: 'shared',
+        ReleaseLabel: 'emr-7.2.0',
+        Instances: { KeepJobFlowAliveWhenNoSteps: true, InstanceCount: 1, MasterInstanceType: 'm5.xlarge' },
+      }),
     );
     h = await startHarness({
       worker: false,
@@ -155,7 +182,11 @@ d.task('step', { retries: 0 }, emr.addSteps({ clusterId: '${flow.JobFlowId}', st
     const exited = new Promise((resolve) => child.once('exit', resolve));
     const run = await h.trigger('adopt');
     // Kill the worker the moment the emulator has answered AddJobFlowSteps.
-    await waitFor('the worker to submit the step', async () => (aws.control.calls('AddJobFlowSteps').length > 0 ? true : undefined), 20_000);
+    await waitFor(
+      'the worker to submit the step',
+      async () => (aws.control.calls('AddJobFlowSteps').length > 0 ? true : undefined),
+      20_000,
+    );
     child.kill('SIGKILL');
     await exited;
     expect(steps()).toHaveLength(1);
@@ -199,9 +230,12 @@ d.task('cost', { upstream: [job, crawl] }, fn(async (ctx) => ctx.output(job).dpu
     expect(cost.body.output).toBe(job.body.output.dpuSeconds);
   });
 
-  it('fail the try with Glue\'s ErrorMessage when the job run fails', async () => {
+  it("fail the try with Glue's ErrorMessage when the job run fails", async () => {
     aws.control.createJob({ Name: 'hourly-stats' });
-    aws.control.addJobRunRule({ outcome: 'FAILED', errorMessage: 'AnalysisException: Path does not exist: s3://events/raw' });
+    aws.control.addJobRunRule({
+      outcome: 'FAILED',
+      errorMessage: 'AnalysisException: Path does not exist: s3://events/raw',
+    });
     h = await startHarness({
       dags: {
         'glue.ts': `
@@ -223,7 +257,11 @@ describe('waiting on AWS', () => {
   it('does not hold worker slots: 200 concurrent EMR step waits finish with worker concurrency 2', async () => {
     // The steps run until the test lets them finish, so every wait is seen waiting.
     aws.control.setDurations({ clusterStartMs: 0, stepRunMs: 600_000 });
-    const emr = new EMRClient({ endpoint: aws.url, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const emr = new EMRClient({
+      endpoint: aws.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     const ids: Array<{ cluster: string; step: string }> = [];
     for (let i = 0; i < 200; i++) {
       const flow = await emr.send(
@@ -237,7 +275,9 @@ describe('waiting on AWS', () => {
       const cluster = aws.control.state().emr.clusters.find((c) => c.id === flow.JobFlowId);
       ids.push({ cluster: flow.JobFlowId ?? '', step: cluster?.steps[0]?.id ?? '' });
     }
-    const tasks = ids.map((x, i) => `d.task('wait_${i}', emr.stepSensor({ clusterId: '${x.cluster}', stepId: '${x.step}' }));`).join('\n');
+    const tasks = ids
+      .map((x, i) => `d.task('wait_${i}', emr.stepSensor({ clusterId: '${x.cluster}', stepId: '${x.step}' }));`)
+      .join('\n');
     h = await startHarness({
       workerConcurrency: 2,
       dags: {
@@ -250,17 +290,27 @@ ${tasks}
       env: { SLUICE_DEFER_CHECK_MIN_MS: '500', SLUICE_DEFER_CHECK_MAX_MS: '1000' },
     });
     const counts = async () => {
-      const res = await h?.db.db.pool.query<{ state: string; n: string }>(`SELECT state, count(*) AS n FROM task_instance GROUP BY state`);
+      const res = await h?.db.db.pool.query<{ state: string; n: string }>(
+        `SELECT state, count(*) AS n FROM task_instance GROUP BY state`,
+      );
       return new Map((res?.rows ?? []).map((r) => [r.state, Number(r.n)]));
     };
     const run = await h.trigger('many_waits');
     // With two worker slots, 200 waits can only all be under way if none holds a slot.
-    await waitFor('all 200 tasks to wait on their steps', async () => ((await counts()).get('deferred') === 200 ? true : undefined), 60_000);
+    await waitFor(
+      'all 200 tasks to wait on their steps',
+      async () => ((await counts()).get('deferred') === 200 ? true : undefined),
+      60_000,
+    );
     const steps = aws.control.state().emr.clusters.map((c) => c.steps[0]?.state);
     expect(steps.every((state) => state === 'RUNNING')).toBe(true);
 
     aws.control.setDurations({ stepRunMs: 100 });
-    await waitFor('all 200 waits to finish', async () => ((await counts()).get('success') === 200 ? true : undefined), 60_000);
+    await waitFor(
+      'all 200 waits to finish',
+      async () => ((await counts()).get('success') === 200 ? true : undefined),
+      60_000,
+    );
     const final = await h.getRun('many_waits', run.runId);
     expect(final.state).toBe('success');
   }, 180_000);

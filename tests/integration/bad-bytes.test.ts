@@ -29,8 +29,15 @@ async function logOf(harness: Harness, taskId: string): Promise<string> {
   return res.rows.map((r) => r.text).join('');
 }
 
-async function tryOf(harness: Harness, taskId: string): Promise<{ state: string; try_number: number; error: { message: string; stack: string } | null }> {
-  const res = await harness.db.db.pool.query<{ state: string; try_number: number; error: { message: string; stack: string } | null }>(
+async function tryOf(
+  harness: Harness,
+  taskId: string,
+): Promise<{ state: string; try_number: number; error: { message: string; stack: string } | null }> {
+  const res = await harness.db.db.pool.query<{
+    state: string;
+    try_number: number;
+    error: { message: string; stack: string } | null;
+  }>(
     `SELECT tt.state, tt.try_number, tt.error FROM task_try tt JOIN task_instance ti ON ti.id = tt.task_instance_id WHERE ti.task_id = $1`,
     [taskId],
   );

@@ -29,7 +29,15 @@ function app(secretKey?: string) {
   const logger = pino({ level: 'silent' });
   return createApp({
     db: tdb.db,
-    engine: { pool: tdb.db.pool, queue, dags: new DagVersionCache(tdb.db.pool), logger, now: () => new Date(), settings: defaultEngineSettings, tries: createTryWrites(tdb.db.pool) },
+    engine: {
+      pool: tdb.db.pool,
+      queue,
+      dags: new DagVersionCache(tdb.db.pool),
+      logger,
+      now: () => new Date(),
+      settings: defaultEngineSettings,
+      tries: createTryWrites(tdb.db.pool),
+    },
     logger,
     pingRedis: async () => true,
     ...(secretKey ? { secretKey } : {}),
@@ -55,7 +63,9 @@ describe('connections', () => {
 
     const forWorker = await readConnectionSettings(tdb.db.prisma, 'prod', KEY);
     expect(forWorker?.credentials).toEqual({ accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI-secret' });
-    await expect(readConnectionSettings(tdb.db.prisma, 'prod', 'another-key-entirely-wrong')).rejects.toThrow(/SLUICE_SECRET_KEY differs/);
+    await expect(readConnectionSettings(tdb.db.prisma, 'prod', 'another-key-entirely-wrong')).rejects.toThrow(
+      /SLUICE_SECRET_KEY differs/,
+    );
   });
 
   it('keeps stored credentials when only the region changes', async () => {
@@ -72,15 +82,21 @@ describe('connections', () => {
     expect(half.body.error.issues[0].path).toBe('body.secretAccessKey');
     const region = await request(app(KEY)).put('/api/v1/connections/dev').send({ region: 'Ireland' });
     expect(region.body.error.issues[0].path).toBe('body.region');
-    expect((await request(app(KEY)).get('/api/v1/connections')).body.items.map((c: { name: string }) => c.name)).toEqual(['prod']);
+    expect(
+      (await request(app(KEY)).get('/api/v1/connections')).body.items.map((c: { name: string }) => c.name),
+    ).toEqual(['prod']);
   });
 
   it('keeps stored credentials from being pointed at a new endpoint without entering them again', async () => {
-    await request(app(KEY)).put('/api/v1/connections/moving').send({ endpoint: 'https://glue.eu-west-1.amazonaws.com', accessKeyId: 'A', secretAccessKey: 'B' });
+    await request(app(KEY))
+      .put('/api/v1/connections/moving')
+      .send({ endpoint: 'https://glue.eu-west-1.amazonaws.com', accessKeyId: 'A', secretAccessKey: 'B' });
     const moved = await request(app(KEY)).put('/api/v1/connections/moving').send({ endpoint: 'http://127.0.0.1:8095' });
     expect(moved.status).toBe(400);
     expect(moved.body.error.issues[0].path).toBe('body.accessKeyId');
-    expect((await readConnectionSettings(tdb.db.prisma, 'moving', KEY))?.endpoint).toBe('https://glue.eu-west-1.amazonaws.com');
+    expect((await readConnectionSettings(tdb.db.prisma, 'moving', KEY))?.endpoint).toBe(
+      'https://glue.eu-west-1.amazonaws.com',
+    );
     await request(app(KEY)).delete('/api/v1/connections/moving');
   });
 
@@ -92,7 +108,9 @@ describe('connections', () => {
       SLUICE_QUEUE_PREFIX: `test-conn-key-${process.pid}`,
       SLUICE_SECRET_KEY: 'not-the-key-it-was-stored-with',
     };
-    await expect(startWorker(WorkerConfig.parse(env), pino({ level: 'silent' }))).rejects.toThrow(/SLUICE_SECRET_KEY is not the key/);
+    await expect(startWorker(WorkerConfig.parse(env), pino({ level: 'silent' }))).rejects.toThrow(
+      /SLUICE_SECRET_KEY is not the key/,
+    );
   });
 
   it('deletes a connection, and 404s an unknown one', async () => {

@@ -13,8 +13,16 @@ let h: Harness | null = null;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  aws = await startAwsEmulator({ port: 0, durations: { clusterStartMs: 600, stepRunMs: 600, jobStartMs: 50, jobRunMs: 400, crawlMs: 200 } });
-  Object.assign(process.env, { AWS_ENDPOINT_URL: aws.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+  aws = await startAwsEmulator({
+    port: 0,
+    durations: { clusterStartMs: 600, stepRunMs: 600, jobStartMs: 50, jobRunMs: 400, crawlMs: 200 },
+  });
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: aws.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+  });
 });
 afterAll(async () => {
   await aws.close();
@@ -35,7 +43,11 @@ async function logOf(harness: Harness, taskId: string): Promise<Array<{ seq: num
 
 describe('the log of a deferred try', () => {
   it('keeps the lines written after the first deferral: the end of the try and the failure', async () => {
-    aws.control.addStepRule({ name: 'spark', outcome: 'FAILED', failureDetails: { reason: 'OutOfMemory', message: 'Container killed by YARN', logFile: 's3://logs/stderr.gz' } });
+    aws.control.addStepRule({
+      name: 'spark',
+      outcome: 'FAILED',
+      failureDetails: { reason: 'OutOfMemory', message: 'Container killed by YARN', logFile: 's3://logs/stderr.gz' },
+    });
     h = await startHarness({
       dags: {
         'emr.ts': `

@@ -54,7 +54,13 @@ export interface Harness {
   getRun(dagId: string, runId: string): Promise<RunDetail>;
   /** Polls the API until the run reaches one of `states`; fails with the run's last view on timeout. */
   waitForRun(dagId: string, runId: string, states: string[], timeoutMs?: number): Promise<RunDetail>;
-  waitForTask(dagId: string, runId: string, taskId: string, states: TaskState[], timeoutMs?: number): Promise<RunDetail>;
+  waitForTask(
+    dagId: string,
+    runId: string,
+    taskId: string,
+    states: TaskState[],
+    timeoutMs?: number,
+  ): Promise<RunDetail>;
   writeDag(file: string, source: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -115,7 +121,14 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   };
   const worker = opts.worker === false ? null : await launchWorker();
 
-  const opened = openEngine({ databaseUrl, redisUrl: REDIS_URL, queuePrefix: prefix, logger, name: 'sluice-test', db: db.db });
+  const opened = openEngine({
+    databaseUrl,
+    redisUrl: REDIS_URL,
+    queuePrefix: prefix,
+    logger,
+    name: 'sluice-test',
+    db: db.db,
+  });
   const { redis } = opened;
   const app = createApp({
     db: db.db,
@@ -147,7 +160,9 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     env,
     startWorker: launchWorker,
     async trigger(dagId, body = {}) {
-      const res = await request(app).post(`/api/v1/dags/${encodeURIComponent(dagId)}/runs`).send(body);
+      const res = await request(app)
+        .post(`/api/v1/dags/${encodeURIComponent(dagId)}/runs`)
+        .send(body);
       if (res.status !== 201) throw new Error(`trigger ${dagId}: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body as RunDetail;
     },

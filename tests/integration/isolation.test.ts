@@ -82,19 +82,28 @@ async function liveProcesses(pids: readonly number[], pgids: readonly number[]):
 }
 
 async function readWhenWritten(file: string, what: string): Promise<string> {
-  return waitFor(what, async () => {
-    const text = await fs.readFile(file, 'utf8').catch(() => '');
-    return text.endsWith('\n') ? text.trim() : undefined;
-  }, 30_000);
+  return waitFor(
+    what,
+    async () => {
+      const text = await fs.readFile(file, 'utf8').catch(() => '');
+      return text.endsWith('\n') ? text.trim() : undefined;
+    },
+    30_000,
+  );
 }
 
 async function tryOf(harness: Harness, dagId: string, runId: string, taskId: string) {
   const res = await request(harness.app).get(`/api/v1/dags/${dagId}/runs/${encodeURIComponent(runId)}/tasks/${taskId}`);
-  return res.body as { tries: Array<{ state: string; error: { name: string; message: string; stack?: string } | null }>; output: unknown };
+  return res.body as {
+    tries: Array<{ state: string; error: { name: string; message: string; stack?: string } | null }>;
+    output: unknown;
+  };
 }
 
 async function logText(harness: Harness, dagId: string, runId: string, taskId: string): Promise<string> {
-  const res = await request(harness.app).get(`/api/v1/dags/${dagId}/runs/${encodeURIComponent(runId)}/tasks/${taskId}/logs`);
+  const res = await request(harness.app).get(
+    `/api/v1/dags/${dagId}/runs/${encodeURIComponent(runId)}/tasks/${taskId}/logs`,
+  );
   return (res.body.lines as Array<{ text: string }>).map((l) => l.text).join('');
 }
 
@@ -124,7 +133,9 @@ d.task('spin', fn(() => {
     });
     const child = startWorkerProcess(h, { SLUICE_WORKER_CONCURRENCY: '2' });
     await h.trigger('orphans');
-    const [leader, background] = (await readWhenWritten(`${dir}/shell.pids`, 'the shell task to start')).split(' ').map(Number);
+    const [leader, background] = (await readWhenWritten(`${dir}/shell.pids`, 'the shell task to start'))
+      .split(' ')
+      .map(Number);
     const fnPid = Number(await readWhenWritten(`${dir}/fn.pid`, 'the fn task to start'));
     if (leader === undefined || background === undefined) throw new Error('the shell task wrote no pids');
     groups.push(leader, fnPid);
@@ -167,7 +178,11 @@ d.task('forever', { executionTimeout: 5000 }, fn(() => {
     expect((await tryOf(h, 'spin', run.runId, 'forever')).tries[0]?.error?.name).toBe('TaskTimeoutError');
     const fnPid = Number(await readWhenWritten(`${dir}/fn.pid`, 'the fn task to start'));
     groups.push(fnPid);
-    await waitFor('the spinning process to be killed', async () => ((await liveProcesses([fnPid], [])).length === 0 ? true : undefined), 5_000);
+    await waitFor(
+      'the spinning process to be killed',
+      async () => ((await liveProcesses([fnPid], [])).length === 0 ? true : undefined),
+      5_000,
+    );
 
     const started = Date.now();
     const next = await h.trigger('after');
@@ -211,8 +226,14 @@ d.task('plain', { retries: 1, retryDelay: 50 }, fn((ctx) => {
       plain: ['failed', 2],
     });
     const exits = await tryOf(h, 'errors', run.runId, 'exits');
-    expect(exits.tries[0]?.error).toMatchObject({ name: 'TaskProcessExitedError', message: "the task's process exited with code 1" });
-    expect((await tryOf(h, 'errors', run.runId, 'fatal')).tries[0]?.error).toMatchObject({ name: 'NonRetryableError', message: 'no point retrying' });
+    expect(exits.tries[0]?.error).toMatchObject({
+      name: 'TaskProcessExitedError',
+      message: "the task's process exited with code 1",
+    });
+    expect((await tryOf(h, 'errors', run.runId, 'fatal')).tries[0]?.error).toMatchObject({
+      name: 'NonRetryableError',
+      message: 'no point retrying',
+    });
     expect((await tryOf(h, 'errors', run.runId, 'later')).output).toBe('second try');
     const plain = await tryOf(h, 'errors', run.runId, 'plain');
     expect(plain.tries.map((t) => [t.state, t.error?.name, t.error?.message])).toEqual([
@@ -225,7 +246,10 @@ d.task('plain', { retries: 1, retryDelay: 50 }, fn((ctx) => {
     // What task code prints reaches the try's log, on its stream.
     const logs = await request(h.app).get(`/api/v1/dags/errors/runs/${encodeURIComponent(run.runId)}/tasks/plain/logs`);
     const lines = logs.body.lines as Array<{ stream: string; text: string }>;
-    expect(lines.some((l) => l.stream === 'stderr' && l.text.includes('printed on stderr by try 2')), JSON.stringify(lines)).toBe(true);
+    expect(
+      lines.some((l) => l.stream === 'stderr' && l.text.includes('printed on stderr by try 2')),
+      JSON.stringify(lines),
+    ).toBe(true);
 
     // The worker outlived the task that exited, and keeps running tasks.
     expect(child.exitCode).toBeNull();
@@ -246,12 +270,17 @@ d.task('js', fn(() => ({ ...process.env })));
 `,
       },
     });
-    startWorkerProcess(h, { SLUICE_SECRET_KEY: 'a-secret-key-of-32-characters!!!', AWS_SECRET_ACCESS_KEY: 'worker-credential' });
+    startWorkerProcess(h, {
+      SLUICE_SECRET_KEY: 'a-secret-key-of-32-characters!!!',
+      AWS_SECRET_ACCESS_KEY: 'worker-credential',
+    });
     const run = await h.trigger('env');
     const done = await h.waitForRun('env', run.runId, ['success', 'failed'], 30_000);
     expect(done.state).toBe('success');
     const printed = await logText(h, 'env', run.runId, 'sh');
-    expect(printed).toContain(`db=[] key=[] redis=[] aws=[] run=[${run.runId}] extra=[mine] path=[${process.env.PATH ?? ''}]`);
+    expect(printed).toContain(
+      `db=[] key=[] redis=[] aws=[] run=[${run.runId}] extra=[mine] path=[${process.env.PATH ?? ''}]`,
+    );
     const seen = (await tryOf(h, 'env', run.runId, 'js')).output as Record<string, string>;
     expect(seen['SLUICE_RUN_ID']).toBe(run.runId);
     const allowed = new Set(['PATH', 'HOME', 'LANG', 'TZ']);

@@ -60,11 +60,15 @@ async function readLedger(): Promise<LedgerLine[]> {
     });
 }
 
-const find = (lines: LedgerLine[], what: LedgerLine['what'], tryNumber: number) => lines.find((l) => l.what === what && l.tryNumber === tryNumber);
+const find = (lines: LedgerLine[], what: LedgerLine['what'], tryNumber: number) =>
+  lines.find((l) => l.what === what && l.tryNumber === tryNumber);
 
 async function ledgerHas(what: LedgerLine['what'], tryNumber: number): Promise<LedgerLine> {
-  return waitFor(`"${what} ${tryNumber}" in the ledger`, async () => find(await readLedger(), what, tryNumber), 20_000, async () =>
-    JSON.stringify(await readLedger()),
+  return waitFor(
+    `"${what} ${tryNumber}" in the ledger`,
+    async () => find(await readLedger(), what, tryNumber),
+    20_000,
+    async () => JSON.stringify(await readLedger()),
   );
 }
 
@@ -75,7 +79,9 @@ async function taskDetail(harness: Harness, runId: string): Promise<TaskInstance
 }
 
 async function logsOfTry(harness: Harness, runId: string, tryNumber: number): Promise<TaskLog> {
-  const res = await request(harness.app).get(`/api/v1/dags/loop/runs/${encodeURIComponent(runId)}/tasks/loop/logs?try=${tryNumber}`);
+  const res = await request(harness.app).get(
+    `/api/v1/dags/loop/runs/${encodeURIComponent(runId)}/tasks/loop/logs?try=${tryNumber}`,
+  );
   expect(res.status).toBe(200);
   return res.body as TaskLog;
 }
@@ -91,7 +97,10 @@ const pidAlive = (pid: number): boolean => {
 
 async function start(loopSeconds: number): Promise<{ harness: Harness; runId: string }> {
   ledger = path.join(os.tmpdir(), `sluice-ledger-${process.pid}-${Date.now()}`);
-  const harness = await startHarness({ dags: { 'loop.ts': loopDag(ledger, loopSeconds) }, heartbeatIntervalMs: HEARTBEAT_MS });
+  const harness = await startHarness({
+    dags: { 'loop.ts': loopDag(ledger, loopSeconds) },
+    heartbeatIntervalMs: HEARTBEAT_MS,
+  });
   h = harness;
   const run = await harness.trigger('loop');
   await ledgerHas('start', 1);
@@ -101,7 +110,10 @@ async function start(loopSeconds: number): Promise<{ harness: Harness; runId: st
 describe('a running shell task', () => {
   it('cleared: try 1 is killed at the next heartbeat, its row closed, and it never overlaps try 2 beyond one interval', async () => {
     const { harness, runId } = await start(4);
-    const cleared = await request(harness.app).post(`/api/v1/dags/loop/runs/${encodeURIComponent(runId)}/tasks/loop/clear`).set('X-Sluice-Actor', 'alice').send({});
+    const cleared = await request(harness.app)
+      .post(`/api/v1/dags/loop/runs/${encodeURIComponent(runId)}/tasks/loop/clear`)
+      .set('X-Sluice-Actor', 'alice')
+      .send({});
     expect(cleared.status).toBe(200);
 
     // The try row is closed by the clear itself: follow and the LIVE pill end at once.
@@ -130,10 +142,15 @@ describe('a running shell task', () => {
 
   it('marked failed: its command is stopped and its try closed with who marked it', async () => {
     const { harness, runId } = await start(20);
-    const marked = await request(harness.app).patch(`/api/v1/dags/loop/runs/${encodeURIComponent(runId)}/tasks/loop`).set('X-Sluice-Actor', 'alice').send({ state: 'failed' });
+    const marked = await request(harness.app)
+      .patch(`/api/v1/dags/loop/runs/${encodeURIComponent(runId)}/tasks/loop`)
+      .set('X-Sluice-Actor', 'alice')
+      .send({ state: 'failed' });
     expect(marked.status).toBe(200);
     const body = marked.body as TaskInstanceDetail;
-    expect(body.tries.map((t) => [t.tryNumber, t.state, t.stoppedBy, t.endedAt !== null])).toEqual([[1, 'failed', 'marked failed by alice', true]]);
+    expect(body.tries.map((t) => [t.tryNumber, t.state, t.stoppedBy, t.endedAt !== null])).toEqual([
+      [1, 'failed', 'marked failed by alice', true],
+    ]);
     expect((await logsOfTry(harness, runId, 1)).complete).toBe(true);
     await ledgerHas('term', 1);
     expect(find(await readLedger(), 'end', 1)).toBeUndefined();
@@ -141,10 +158,15 @@ describe('a running shell task', () => {
 
   it('its run marked failed: its command is stopped and its try closed with who marked the run', async () => {
     const { harness, runId } = await start(20);
-    const marked = await request(harness.app).patch(`/api/v1/dags/loop/runs/${encodeURIComponent(runId)}`).set('X-Sluice-Actor', 'alice').send({ state: 'failed' });
+    const marked = await request(harness.app)
+      .patch(`/api/v1/dags/loop/runs/${encodeURIComponent(runId)}`)
+      .set('X-Sluice-Actor', 'alice')
+      .send({ state: 'failed' });
     expect(marked.status).toBe(200);
     const detail = await taskDetail(harness, runId);
-    expect(detail.tries.map((t) => [t.tryNumber, t.state, t.stoppedBy, t.endedAt !== null])).toEqual([[1, 'failed', 'run marked failed by alice', true]]);
+    expect(detail.tries.map((t) => [t.tryNumber, t.state, t.stoppedBy, t.endedAt !== null])).toEqual([
+      [1, 'failed', 'run marked failed by alice', true],
+    ]);
     expect((await logsOfTry(harness, runId, 1)).complete).toBe(true);
     await ledgerHas('term', 1);
     expect(find(await readLedger(), 'end', 1)).toBeUndefined();

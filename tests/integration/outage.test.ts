@@ -65,7 +65,11 @@ function spawnApp(app: 'scheduler' | 'worker', env: Record<string, string>, extr
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const child: Child = { proc, lines: [], exited: new Promise((resolve) => proc.once('exit', (code) => resolve(code))) };
+  const child: Child = {
+    proc,
+    lines: [],
+    exited: new Promise((resolve) => proc.once('exit', (code) => resolve(code))),
+  };
   let rest = '';
   proc.stdout?.setEncoding('utf8');
   proc.stdout?.on('data', (data: string) => {
@@ -84,8 +88,18 @@ function spawnApp(app: 'scheduler' | 'worker', env: Record<string, string>, extr
   return child;
 }
 
-function logged(child: Child, what: string, match: (line: Child['lines'][number]) => boolean, timeoutMs = 30_000): Promise<true> {
-  return waitFor(what, async () => (child.lines.some(match) ? true : undefined), timeoutMs, async () => JSON.stringify(child.lines.slice(-5)));
+function logged(
+  child: Child,
+  what: string,
+  match: (line: Child['lines'][number]) => boolean,
+  timeoutMs = 30_000,
+): Promise<true> {
+  return waitFor(
+    what,
+    async () => (child.lines.some(match) ? true : undefined),
+    timeoutMs,
+    async () => JSON.stringify(child.lines.slice(-5)),
+  );
 }
 
 async function startSystem(opts: {
@@ -120,11 +134,20 @@ async function startSystem(opts: {
   };
   const scheduler = spawnApp('scheduler', env);
   const worker = spawnApp('worker', env, opts.workerImports);
-  const engine = openEngine({ databaseUrl, redisUrl: REDIS_URL, queuePrefix: prefix, logger: pino({ level: 'silent' }), name: 'sluice-outage-test', db: db.db });
+  const engine = openEngine({
+    databaseUrl,
+    redisUrl: REDIS_URL,
+    queuePrefix: prefix,
+    logger: pino({ level: 'silent' }),
+    name: 'sluice-outage-test',
+    db: db.db,
+  });
   const terminateBackends = () =>
-    admin((c) => c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [dbName])).then(
-      () => undefined,
-    );
+    admin((c) =>
+      c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [
+        dbName,
+      ]),
+    ).then(() => undefined);
   const stop = async (child: Child) => {
     if (child.proc.exitCode === null && child.proc.signalCode === null) child.proc.kill('SIGKILL');
     await child.exited;
@@ -202,7 +225,9 @@ d.task('once', { retries: 2, retryDelay: '1s' }, shell({ command: 'echo ran >> $
       });
       const sys = system;
       const run = await triggerRun(sys.engine.res, { dagId: 'finish_in_outage', actor: 'test' });
-      await waitFor('the command to start', async () => ((await fs.readFile(path.join(marks, 'ran'), 'utf8').catch(() => '')) ? true : undefined));
+      await waitFor('the command to start', async () =>
+        (await fs.readFile(path.join(marks, 'ran'), 'utf8').catch(() => '')) ? true : undefined,
+      );
       await sys.takeDatabaseAway();
       await fs.writeFile(path.join(marks, 'go'), '');
       // Either the retry's warning or a job that failed outright: the finish met the outage.
@@ -247,18 +272,28 @@ for (const name of ['a', 'b', 'c']) {
       const sys = system;
       const run = await triggerRun(sys.engine.res, { dagId: 'chatty', actor: 'test' });
       await waitFor('every task to have logged', async () => {
-        const res = await sys.db.db.pool.query(`SELECT DISTINCT task_instance_id FROM task_log WHERE text LIKE '%line%'`);
+        const res = await sys.db.db.pool.query(
+          `SELECT DISTINCT task_instance_id FROM task_log WHERE text LIKE '%line%'`,
+        );
         return res.rowCount === 3 ? true : undefined;
       });
       await sys.takeDatabaseAway();
       // The outage lasts until every command has ended and both processes have met it.
-      const metOutage = (l: Child['lines'][number]) => l.level >= 40 && /not currently accepting|terminat|ECONNREFUSED/.test(JSON.stringify(l));
+      const metOutage = (l: Child['lines'][number]) =>
+        l.level >= 40 && /not currently accepting|terminat|ECONNREFUSED/.test(JSON.stringify(l));
       await logged(sys.scheduler, 'the scheduler to meet the outage', metOutage);
       await waitFor(
         'every command to end (or the worker to die)',
         async () => {
           if (!alive(sys.worker)) return true;
-          const ended = await Promise.all(['a', 'b', 'c'].map((n) => fs.access(path.join(marks, n)).then(() => true, () => false)));
+          const ended = await Promise.all(
+            ['a', 'b', 'c'].map((n) =>
+              fs.access(path.join(marks, n)).then(
+                () => true,
+                () => false,
+              ),
+            ),
+          );
           return ended.every(Boolean) ? true : undefined;
         },
         30_000,
@@ -269,14 +304,20 @@ for (const name of ['a', 'b', 'c']) {
       expect(alive(sys.scheduler)).toBe(true);
       await sys.giveDatabaseBack();
 
-      await waitFor('the run to end', async () => {
-        const state = await runState(sys, run.runId).catch(() => undefined);
-        return state === 'success' || state === 'failed' ? state : undefined;
-      }, 30_000);
+      await waitFor(
+        'the run to end',
+        async () => {
+          const state = await runState(sys, run.runId).catch(() => undefined);
+          return state === 'success' || state === 'failed' ? state : undefined;
+        },
+        30_000,
+      );
       expect(alive(sys.worker)).toBe(true);
       expect(alive(sys.scheduler)).toBe(true);
       expect(await runState(sys, run.runId)).toBe('success');
-      expect(await tries(sys)).toEqual(['a', 'b', 'c'].map((task_id) => ({ task_id, try_number: 1, state: 'success' })));
+      expect(await tries(sys)).toEqual(
+        ['a', 'b', 'c'].map((task_id) => ({ task_id, try_number: 1, state: 'success' })),
+      );
       for (const name of ['a', 'b', 'c']) {
         const res = await sys.db.db.pool.query<{ text: string }>(
           `SELECT l.text FROM task_log l JOIN task_instance ti ON ti.id = l.task_instance_id WHERE ti.task_id = $1 ORDER BY l.seq`,
@@ -321,13 +362,19 @@ d.task('t', { retries: 0 }, shell({ command: 'echo claimed' }));
     try {
       const run = await triggerRun(decoy.res, { dagId: 'claim_in_outage', actor: 'test' });
       const queued = await waitFor('the try to be queued', async () => {
-        const res = await sys.db.db.pool.query<{ id: string }>(`SELECT ti.id FROM task_instance ti WHERE ti.state = 'queued'`);
+        const res = await sys.db.db.pool.query<{ id: string }>(
+          `SELECT ti.id FROM task_instance ti WHERE ti.state = 'queued'`,
+        );
         return res.rows[0]?.id;
       });
       await sys.takeDatabaseAway();
       await sys.engine.res.queue.enqueueRuns([{ taskInstanceId: queued, tryNumber: 1 }]);
       // Either the retry's warning or a job that failed outright: the claim met the outage.
-      await logged(sys.worker, 'the claim to fail', (l) => l.msg === 'could not claim a try; trying again' || l.msg === 'worker job error');
+      await logged(
+        sys.worker,
+        'the claim to fail',
+        (l) => l.msg === 'could not claim a try; trying again' || l.msg === 'worker job error',
+      );
       await sys.giveDatabaseBack();
       await waitFor('the run to end', async () => {
         const state = await runState(sys, run.runId).catch(() => undefined);
@@ -355,9 +402,18 @@ d.task('t', shell({ command: 'echo hi' }));
       },
     });
     const sys = system;
-    await logged(sys.worker, 'the rejection to be logged', (l) => l.level === 50 && l.msg.includes('unhandled rejection') && JSON.stringify(l).includes('background timer failed'));
+    await logged(
+      sys.worker,
+      'the rejection to be logged',
+      (l) =>
+        l.level === 50 &&
+        l.msg.includes('unhandled rejection') &&
+        JSON.stringify(l).includes('background timer failed'),
+    );
     const run = await triggerRun(sys.engine.res, { dagId: 'after_rejection', actor: 'test' });
-    await waitFor('the run to succeed', async () => ((await runState(sys, run.runId)) === 'success' ? true : undefined));
+    await waitFor('the run to succeed', async () =>
+      (await runState(sys, run.runId)) === 'success' ? true : undefined,
+    );
     expect(alive(sys.worker)).toBe(true);
   }, 60_000);
 });

@@ -53,7 +53,9 @@ describe('a DAG run', () => {
     expect(logs.status).toBe(200);
     const text = logs.body.lines.map((l: { text: string }) => l.text).join('');
     expect(text).toContain('report for chain');
-    expect(logs.body.lines.some((l: { stream: string; text: string }) => l.stream === 'stderr' && l.text.includes('oops'))).toBe(true);
+    expect(
+      logs.body.lines.some((l: { stream: string; text: string }) => l.stream === 'stderr' && l.text.includes('oops')),
+    ).toBe(true);
     expect(logs.body.complete).toBe(true);
   });
 
@@ -100,7 +102,9 @@ d.task('third', { upstream: [second] }, fn(async (ctx) => ctx.output(second) + 1
   });
 
   it('runs a join of 40 parallel upstreams exactly once from the fast path alone', async () => {
-    const upstream = Array.from({ length: 40 }, (_, i) => `const t${i} = d.task('t${i}', fn(async () => ${i}));`).join('\n');
+    const upstream = Array.from({ length: 40 }, (_, i) => `const t${i} = d.task('t${i}', fn(async () => ${i}));`).join(
+      '\n',
+    );
     const refs = Array.from({ length: 40 }, (_, i) => `t${i}`).join(', ');
     h = await startHarness({
       workerConcurrency: 8,
@@ -147,8 +151,12 @@ d.task('cleanup', { upstream: [load], triggerRule: 'all_done' }, fn(async () => 
       notify: ['upstream_failed', 0],
       cleanup: ['success', 1],
     });
-    const detail = await request(h.app).get(`/api/v1/dags/always_fails/runs/${encodeURIComponent(run.runId)}/tasks/load`);
-    expect(detail.body.tries.map((t: { state: string; error: { message: string } | null }) => [t.state, t.error?.message])).toEqual([
+    const detail = await request(h.app).get(
+      `/api/v1/dags/always_fails/runs/${encodeURIComponent(run.runId)}/tasks/load`,
+    );
+    expect(
+      detail.body.tries.map((t: { state: string; error: { message: string } | null }) => [t.state, t.error?.message]),
+    ).toEqual([
       ['up_for_retry', 'warehouse refused try 1'],
       ['up_for_retry', 'warehouse refused try 2'],
       ['failed', 'warehouse refused try 3'],
@@ -172,14 +180,18 @@ d.task('sleepy', { executionTimeout: 1500 }, shell({ command: 'sleep 300 & echo 
     expect(done.state).toBe('failed');
     expect(Date.now() - started).toBeLessThan(10_000);
     const grandchild = Number((await fs.readFile(pidFile, 'utf8')).trim());
-    await waitFor('the background sleep to be killed', async () => {
-      try {
-        process.kill(grandchild, 0);
-        return undefined;
-      } catch {
-        return true;
-      }
-    }, 5_000);
+    await waitFor(
+      'the background sleep to be killed',
+      async () => {
+        try {
+          process.kill(grandchild, 0);
+          return undefined;
+        } catch {
+          return true;
+        }
+      },
+      5_000,
+    );
     const detail = await request(h.app).get(`/api/v1/dags/slow/runs/${encodeURIComponent(run.runId)}/tasks/sleepy`);
     expect(detail.body.tries[0].error.name).toBe('TaskTimeoutError');
     await fs.rm(pidFile, { force: true });
@@ -199,7 +211,11 @@ d.task('after', { upstream: [loud, crash], triggerRule: 'all_done' }, fn(async (
     });
     const run = await h.trigger('noisy');
     const done = await h.waitForRun('noisy', run.runId, ['success', 'failed'], 30_000);
-    expect(Object.fromEntries(done.taskInstances.map((t) => [t.taskId, t.state]))).toEqual({ loud: 'success', crash: 'failed', after: 'success' });
+    expect(Object.fromEntries(done.taskInstances.map((t) => [t.taskId, t.state]))).toEqual({
+      loud: 'success',
+      crash: 'failed',
+      after: 'success',
+    });
 
     const base = `/api/v1/dags/noisy/runs/${encodeURIComponent(run.runId)}/tasks`;
     let after = 0;
@@ -208,7 +224,11 @@ d.task('after', { upstream: [loud, crash], triggerRule: 'all_done' }, fn(async (
     for (;;) {
       const page = await request(h.app).get(`${base}/loud/logs?after=${after}&limit=5000`);
       for (const l of page.body.lines as Array<{ text: string }>) bytes += l.text.length;
-      text = (page.body.lines as Array<{ text: string }>).map((l) => l.text).join('').slice(-200) || text;
+      text =
+        (page.body.lines as Array<{ text: string }>)
+          .map((l) => l.text)
+          .join('')
+          .slice(-200) || text;
       if (page.body.complete) break;
       after = page.body.nextSeq;
     }

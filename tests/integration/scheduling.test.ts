@@ -40,7 +40,13 @@ d.task('count', fn(async (ctx) => ctx.dataInterval.end.getTime() - ctx.dataInter
     let expected: string[] = [];
     const runs = await waitFor('a scheduled run per due hour to succeed', async () => {
       const res = await request(app).get('/api/v1/dags/hourly/runs');
-      const items = res.body.items as Array<{ state: string; runType: string; dataIntervalStart: string; dataIntervalEnd: string; logicalDate: string }>;
+      const items = res.body.items as Array<{
+        state: string;
+        runType: string;
+        dataIntervalStart: string;
+        dataIntervalEnd: string;
+        logicalDate: string;
+      }>;
       expected = dueLogicalDates();
       return items.length === expected.length && items.every((r) => r.state === 'success') ? items : undefined;
     });

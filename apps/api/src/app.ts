@@ -45,8 +45,14 @@ export function createApp(deps: ApiDeps): Express {
   const api = express.Router();
   api.get('/health', async (_req, res) => {
     const [database, redis, heartbeat] = await Promise.all([
-      deps.db.pool.query('SELECT 1').then(() => 'ok' as const, () => 'down' as const),
-      deps.pingRedis().then((ok) => (ok ? ('ok' as const) : ('down' as const)), () => 'down' as const),
+      deps.db.pool.query('SELECT 1').then(
+        () => 'ok' as const,
+        () => 'down' as const,
+      ),
+      deps.pingRedis().then(
+        (ok) => (ok ? ('ok' as const) : ('down' as const)),
+        () => 'down' as const,
+      ),
       lastSchedulerHeartbeat(deps.db.prisma).catch(() => null),
     ]);
     const body: Health = {

@@ -6,12 +6,19 @@ import type { ApiErrorBody } from '@sluice/client';
 import type { Logger } from 'pino';
 import { ForbiddenRequestError, UnsupportedMediaTypeError } from './transport';
 
-function body(code: ApiErrorBody['error']['code'], message: string, issues?: ApiErrorBody['error']['issues']): ApiErrorBody {
+function body(
+  code: ApiErrorBody['error']['code'],
+  message: string,
+  issues?: ApiErrorBody['error']['issues'],
+): ApiErrorBody {
   return { error: issues ? { code, message, issues } : { code, message } };
 }
 
 export function issuesOf(err: ZodError, prefix: string): Array<{ path: string; message: string }> {
-  return err.issues.map((i) => ({ path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'), message: i.message }));
+  return err.issues.map((i) => ({
+    path: [prefix, ...i.path.map(String)].filter(Boolean).join('.'),
+    message: i.message,
+  }));
 }
 
 /** Thrown by `parse` with the part of the request that failed: body, query or params. */
@@ -24,13 +31,17 @@ export class RequestValidationError extends Error {
 
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (raw, _req, res, _next) => {
-    if (raw instanceof RequestValidationError) return void res.status(400).json(body('bad_request', raw.message, raw.issues));
-    if (raw instanceof InvalidRequestError) return void res.status(400).json(body('bad_request', raw.message, raw.issues));
+    if (raw instanceof RequestValidationError)
+      return void res.status(400).json(body('bad_request', raw.message, raw.issues));
+    if (raw instanceof InvalidRequestError)
+      return void res.status(400).json(body('bad_request', raw.message, raw.issues));
     if (raw instanceof NotFoundError) return void res.status(404).json(body('not_found', raw.message));
     if (raw instanceof ForbiddenRequestError) return void res.status(403).json(body('forbidden', raw.message));
-    if (raw instanceof UnsupportedMediaTypeError) return void res.status(415).json(body('unsupported_media_type', raw.message));
+    if (raw instanceof UnsupportedMediaTypeError)
+      return void res.status(415).json(body('unsupported_media_type', raw.message));
     if (raw instanceof ConflictError) return void res.status(409).json(body('conflict', raw.message));
-    if (raw instanceof ZodError) return void res.status(400).json(body('bad_request', 'Invalid request', issuesOf(raw, '')));
+    if (raw instanceof ZodError)
+      return void res.status(400).json(body('bad_request', 'Invalid request', issuesOf(raw, '')));
     const status = (raw as { status?: unknown; type?: unknown }).status;
     if ((raw as { type?: unknown }).type === 'entity.parse.failed') {
       return void res.status(400).json(body('bad_request', 'The request body is not valid JSON'));

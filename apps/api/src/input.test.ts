@@ -39,8 +39,14 @@ describe('textProblem', () => {
 
 describe('jsonProblem', () => {
   it('names the path of a NUL in a nested value and in a key', () => {
-    expect(jsonProblem({ conf: { day: ['ok', 'a\u0000'] } })).toEqual({ path: 'conf.day.1', message: expect.stringMatching(/NUL/) });
-    expect(jsonProblem({ conf: { 'k\u0000': 1 } })).toEqual({ path: 'conf.k\u0000', message: expect.stringMatching(/the key/) });
+    expect(jsonProblem({ conf: { day: ['ok', 'a\u0000'] } })).toEqual({
+      path: 'conf.day.1',
+      message: expect.stringMatching(/NUL/),
+    });
+    expect(jsonProblem({ conf: { 'k\u0000': 1 } })).toEqual({
+      path: 'conf.k\u0000',
+      message: expect.stringMatching(/the key/),
+    });
   });
   it('accepts nesting up to the limit and refuses one level more', () => {
     expect(jsonProblem(nested(MAX_JSON_DEPTH))).toBeNull();

@@ -77,7 +77,10 @@ export function checkRequestText(): RequestHandler {
     const query = jsonProblem(req.query, 4);
     if (query) return next(new RequestValidationError([{ path: `query.${query.path}`, message: query.message }]));
     const body = jsonProblem(req.body);
-    if (body) return next(new RequestValidationError([{ path: body.path ? `body.${body.path}` : 'body', message: body.message }]));
+    if (body)
+      return next(
+        new RequestValidationError([{ path: body.path ? `body.${body.path}` : 'body', message: body.message }]),
+      );
     next();
   };
 }

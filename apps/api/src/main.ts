@@ -26,7 +26,10 @@ async function main(): Promise<void> {
     logger,
     pingRedis: () => redis.ping().then((r) => r === 'PONG'),
     webDist: config.SLUICE_WEB_DIST,
-    allowedHosts: [...config.SLUICE_ALLOWED_HOSTS, ...(['0.0.0.0', '::'].includes(config.SLUICE_API_HOST) ? [] : [config.SLUICE_API_HOST])],
+    allowedHosts: [
+      ...config.SLUICE_ALLOWED_HOSTS,
+      ...(['0.0.0.0', '::'].includes(config.SLUICE_API_HOST) ? [] : [config.SLUICE_API_HOST]),
+    ],
     allowedOrigins: config.SLUICE_ALLOWED_ORIGINS,
     ...(config.SLUICE_SECRET_KEY ? { secretKey: config.SLUICE_SECRET_KEY } : {}),
   });

@@ -1,11 +1,5 @@
 /** Database rows → the API's JSON (packages/client types). */
-import {
-  DagSpec,
-  assertNever,
-  evaluateTriggerRule,
-  topologicalOrder,
-  type TaskInstanceState,
-} from '@sluice/core';
+import { DagSpec, assertNever, evaluateTriggerRule, topologicalOrder, type TaskInstanceState } from '@sluice/core';
 import type { DagRow, RunRow, TaskInstanceRowView } from '@sluice/db';
 import type {
   DagDetail,
@@ -42,7 +36,15 @@ export function taskNodes(spec: DagSpec): TaskNode[] {
   return topologicalOrder(spec).flatMap((id) => {
     const t = byId.get(id);
     return t
-      ? [{ taskId: t.taskId, operator: t.operator.kind, upstream: t.upstream, triggerRule: t.triggerRule, retries: t.retry.retries }]
+      ? [
+          {
+            taskId: t.taskId,
+            operator: t.operator.kind,
+            upstream: t.upstream,
+            triggerRule: t.triggerRule,
+            retries: t.retry.retries,
+          },
+        ]
       : [];
   });
 }
@@ -70,7 +72,11 @@ export function presentDagDetail(row: DagRow): DagDetail {
 }
 
 /** Why a task instance is not moving, in words — Airflow's "task instance details: dependencies". */
-export function waitingReason(spec: DagSpec, ti: TaskInstanceRowView, states: ReadonlyMap<string, TaskInstanceState>): string | null {
+export function waitingReason(
+  spec: DagSpec,
+  ti: TaskInstanceRowView,
+  states: ReadonlyMap<string, TaskInstanceState>,
+): string | null {
   const state = ti.state as TaskInstanceState;
   switch (state) {
     case 'none': {
@@ -85,7 +91,9 @@ export function waitingReason(spec: DagSpec, ti: TaskInstanceRowView, states: Re
     case 'queued':
       return 'queued for a worker';
     case 'up_for_retry':
-      return ti.nextRetryAt ? `retry ${ti.tryNumber + 1} of ${ti.maxTries} at ${ti.nextRetryAt.toISOString()}` : 'waiting to retry';
+      return ti.nextRetryAt
+        ? `retry ${ti.tryNumber + 1} of ${ti.maxTries} at ${ti.nextRetryAt.toISOString()}`
+        : 'waiting to retry';
     case 'deferred':
       return 'waiting for an external job';
     case 'running':

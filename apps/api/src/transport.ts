@@ -66,14 +66,21 @@ export function checkTransport(opts: TransportOptions = {}): RequestHandler {
     } else {
       const site = req.headers['sec-fetch-site'];
       if (site !== undefined && site !== 'same-origin' && site !== 'none') {
-        return next(new ForbiddenRequestError(`Requests that change something may not come from another site (${site})`));
+        return next(
+          new ForbiddenRequestError(`Requests that change something may not come from another site (${site})`),
+        );
       }
     }
 
     const type = req.headers['content-type'];
-    const hasBody = type !== undefined || Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+    const hasBody =
+      type !== undefined ||
+      Number(req.headers['content-length'] ?? 0) > 0 ||
+      req.headers['transfer-encoding'] !== undefined;
     if (hasBody && !(type ?? '').toLowerCase().startsWith('application/json')) {
-      return next(new UnsupportedMediaTypeError(`Send the request body as application/json (got "${type ?? 'no content type'}")`));
+      return next(
+        new UnsupportedMediaTypeError(`Send the request body as application/json (got "${type ?? 'no content type'}")`),
+      );
     }
     next();
   };

@@ -17,6 +17,8 @@ describe('loadConfig', () => {
 
   it('rejects a SLUICE_API_URL that is not an http(s) URL, naming the variable', () => {
     expect(() => loadConfig({ SLUICE_API_URL: 'localhost:8080' })).toThrow(ConfigError);
-    expect(() => loadConfig({ SLUICE_API_URL: 'localhost:8080' })).toThrow('invalid environment: SLUICE_API_URL: must be an http(s) URL');
+    expect(() => loadConfig({ SLUICE_API_URL: 'localhost:8080' })).toThrow(
+      'invalid environment: SLUICE_API_URL: must be an http(s) URL',
+    );
   });
 });

@@ -12,7 +12,10 @@ describe('sluice connections', () => {
     expect(calls).toEqual([
       {
         method: 'putConnection',
-        args: ['prod', { kind: 'aws', region: 'eu-west-1', accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI' }],
+        args: [
+          'prod',
+          { kind: 'aws', region: 'eu-west-1', accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI' },
+        ],
       },
     ]);
     expect(r.stdout).toContain('saved connection prod (with credentials)');
@@ -42,7 +45,9 @@ describe('sluice connections', () => {
   });
 
   it('rotate-key without a new key of 16 characters is a usage error', async () => {
-    const r = await runWith(['connections', 'rotate-key'], { env: { SLUICE_SECRET_KEY: 'old-key-0123456789', SLUICE_NEW_SECRET_KEY: 'short' } });
+    const r = await runWith(['connections', 'rotate-key'], {
+      env: { SLUICE_SECRET_KEY: 'old-key-0123456789', SLUICE_NEW_SECRET_KEY: 'short' },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('SLUICE_NEW_SECRET_KEY');
   });

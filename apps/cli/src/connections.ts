@@ -9,10 +9,18 @@ import type { Command } from 'commander';
 import { UsageError, type CommandContext } from './context';
 import { dash, json, table, time } from './format';
 
-type SetOpts = { region?: string; roleArn?: string; endpoint?: string; description?: string; credentialsFromEnv?: boolean };
+type SetOpts = {
+  region?: string;
+  roleArn?: string;
+  endpoint?: string;
+  description?: string;
+  credentialsFromEnv?: boolean;
+};
 
 export function registerConnectionCommands(program: Command, ctx: CommandContext): void {
-  const connections = program.command('connections').description('manage named AWS connections (credentials are stored encrypted)');
+  const connections = program
+    .command('connections')
+    .description('manage named AWS connections (credentials are stored encrypted)');
 
   connections
     .command('list')
@@ -32,7 +40,10 @@ export function registerConnectionCommands(program: Command, ctx: CommandContext
     .option('--role-arn <arn>', 'IAM role to assume')
     .option('--endpoint <url>', 'service endpoint (e.g. a local emulator)')
     .option('--description <text>', 'what the connection is for')
-    .option('--credentials-from-env', 'store AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN from this shell')
+    .option(
+      '--credentials-from-env',
+      'store AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN from this shell',
+    )
     .action(async (name: string, opts: SetOpts) => {
       const body: ConnectionBody = { kind: 'aws' };
       if (opts.region) body.region = opts.region;
@@ -42,7 +53,8 @@ export function registerConnectionCommands(program: Command, ctx: CommandContext
       if (opts.credentialsFromEnv) {
         const id = ctx.env.AWS_ACCESS_KEY_ID;
         const secret = ctx.env.AWS_SECRET_ACCESS_KEY;
-        if (!id || !secret) throw new UsageError('--credentials-from-env needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY set');
+        if (!id || !secret)
+          throw new UsageError('--credentials-from-env needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY set');
         body.accessKeyId = id;
         body.secretAccessKey = secret;
         if (ctx.env.AWS_SESSION_TOKEN) body.sessionToken = ctx.env.AWS_SESSION_TOKEN;
@@ -60,9 +72,12 @@ export function registerConnectionCommands(program: Command, ctx: CommandContext
       const oldKey = ctx.env.SLUICE_SECRET_KEY;
       const newKey = ctx.env.SLUICE_NEW_SECRET_KEY;
       if (!oldKey) throw new UsageError('rotate-key needs the current key in SLUICE_SECRET_KEY');
-      if (!newKey || newKey.length < 16) throw new UsageError('rotate-key needs the new key (16 characters or more) in SLUICE_NEW_SECRET_KEY');
+      if (!newKey || newKey.length < 16)
+        throw new UsageError('rotate-key needs the new key (16 characters or more) in SLUICE_NEW_SECRET_KEY');
       const { connections: n } = await ctx.rotateSecretKey(oldKey, newKey);
-      ctx.out(`re-encrypted ${n} connection${n === 1 ? '' : 's'} under the new key; restart the API and workers with SLUICE_SECRET_KEY set to it`);
+      ctx.out(
+        `re-encrypted ${n} connection${n === 1 ? '' : 's'} under the new key; restart the API and workers with SLUICE_SECRET_KEY set to it`,
+      );
     });
 
   connections
@@ -78,6 +93,13 @@ export function registerConnectionCommands(program: Command, ctx: CommandContext
 function connectionsTable(items: Connection[]): string {
   return table(
     ['NAME', 'REGION', 'ROLE', 'ENDPOINT', 'CREDENTIALS', 'UPDATED'],
-    items.map((c) => [c.name, dash(c.region), dash(c.roleArn), dash(c.endpoint), c.hasCredentials ? 'stored' : '-', time(c.updatedAt)]),
+    items.map((c) => [
+      c.name,
+      dash(c.region),
+      dash(c.roleArn),
+      dash(c.endpoint),
+      c.hasCredentials ? 'stored' : '-',
+      time(c.updatedAt),
+    ]),
   );
 }

@@ -53,7 +53,17 @@ describe('sluice dags trigger', () => {
   it('sends conf, logical date and run id to triggerRun', async () => {
     const { client, calls } = fakeClient();
     const r = await runWith(
-      ['dags', 'trigger', 'etl', '--conf', '{"day":"2026-11-21","n":2}', '--logical-date', '2026-11-21T00:00:00+09:00', '--run-id', 'my-run'],
+      [
+        'dags',
+        'trigger',
+        'etl',
+        '--conf',
+        '{"day":"2026-11-21","n":2}',
+        '--logical-date',
+        '2026-11-21T00:00:00+09:00',
+        '--run-id',
+        'my-run',
+      ],
       { client },
     );
     expect(r.code).toBe(0);
@@ -123,7 +133,8 @@ describe('sluice dags trigger', () => {
 
   it('--wait exits 1 and names the failed tasks when the run fails', async () => {
     const { client } = fakeClient({
-      getRun: async () => runDetail('failed', { taskInstances: [taskInstance('extract', 'success'), taskInstance('load', 'failed')] }),
+      getRun: async () =>
+        runDetail('failed', { taskInstances: [taskInstance('extract', 'success'), taskInstance('load', 'failed')] }),
     });
     const r = await runWith(['dags', 'trigger', 'etl', '--wait', '--json'], { client });
     expect(r.code).toBe(1);
@@ -133,7 +144,8 @@ describe('sluice dags trigger', () => {
 
   it('--wait without --json names the failed tasks', async () => {
     const { client } = fakeClient({
-      getRun: async () => runDetail('failed', { taskInstances: [taskInstance('extract', 'success'), taskInstance('load', 'failed')] }),
+      getRun: async () =>
+        runDetail('failed', { taskInstances: [taskInstance('extract', 'success'), taskInstance('load', 'failed')] }),
     });
     const r = await runWith(['dags', 'trigger', 'etl', '--wait'], { client });
     expect(r.code).toBe(1);

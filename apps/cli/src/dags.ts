@@ -100,7 +100,12 @@ export function registerDagCommands(program: Command, ctx: CommandContext): void
         ctx.out(`no DAGs found in ${folder}`);
         return;
       }
-      ctx.out(table(['DAG ID', 'FILE', 'TASKS'], result.dags.map((d) => [d.dagId, d.fileLoc, String(d.taskCount)])));
+      ctx.out(
+        table(
+          ['DAG ID', 'FILE', 'TASKS'],
+          result.dags.map((d) => [d.dagId, d.fileLoc, String(d.taskCount)]),
+        ),
+      );
       ctx.out(`${plural(result.dags.length, 'DAG')} OK`);
     });
 }
@@ -130,7 +135,9 @@ export async function waitForRun(ctx: CommandContext, run: RunDetail): Promise<R
 }
 
 function runOutcome(run: RunDetail): string {
-  const took = duration(run.startedAt !== null && run.endedAt !== null ? Date.parse(run.endedAt) - Date.parse(run.startedAt) : null);
+  const took = duration(
+    run.startedAt !== null && run.endedAt !== null ? Date.parse(run.endedAt) - Date.parse(run.startedAt) : null,
+  );
   const failed = run.taskInstances.filter((t) => t.state === 'failed' || t.state === 'upstream_failed');
   const lines = [`run ${run.runId} ${run.state} after ${took}`];
   if (failed.length > 0) lines.push(`failed tasks: ${failed.map((t) => `${t.taskId} (${t.state})`).join(', ')}`);
@@ -178,7 +185,14 @@ function dagDetail(dag: DagDetail): string {
       ? 'no runs yet\n'
       : table(
           ['RUN ID', 'STATE', 'TYPE', 'LOGICAL DATE', 'STARTED', 'ENDED'],
-          dag.recentRuns.map((r) => [r.runId, r.state, r.runType, time(r.logicalDate), time(r.startedAt), time(r.endedAt)]),
+          dag.recentRuns.map((r) => [
+            r.runId,
+            r.state,
+            r.runType,
+            time(r.logicalDate),
+            time(r.startedAt),
+            time(r.endedAt),
+          ]),
         );
   return `${head}\ntasks:\n${tasks}\nrecent runs:\n${runs}`;
 }
@@ -189,7 +203,12 @@ function importErrorsText(items: ImportError[]): string {
 }
 
 /** `file:line:column: message` as compilers print it, dropping the parts that are unknown. */
-export function diagnostic(e: { fileLoc: string; line: number | null; column: number | null; message: string }): string {
+export function diagnostic(e: {
+  fileLoc: string;
+  line: number | null;
+  column: number | null;
+  message: string;
+}): string {
   const where = [e.fileLoc, e.line ?? undefined, e.line === null ? undefined : (e.column ?? undefined)]
     .filter((part) => part !== undefined && part !== '')
     .join(':');

@@ -16,7 +16,10 @@ function route(req: IncomingMessage, body: unknown): { status: number; json: unk
   const key = `${req.method} ${req.url}`;
   switch (key) {
     case 'POST /api/v1/dags/etl/runs':
-      return { status: 201, json: runDetail('queued', { conf: (body as { conf?: Record<string, unknown> }).conf ?? {} }) };
+      return {
+        status: 201,
+        json: runDetail('queued', { conf: (body as { conf?: Record<string, unknown> }).conf ?? {} }),
+      };
     case `GET /api/v1/dags/etl/runs/${encodedRun}`:
       return { status: 200, json: runDetail('failed') };
     case `GET /api/v1/dags/etl/runs/${encodedRun}/tasks/load`:
@@ -54,7 +57,9 @@ afterEach(async () => {
 
 describe('sluice over HTTP', () => {
   it('trigger POSTs the conf as JSON and prints the created run', async () => {
-    const r = await runWith(['dags', 'trigger', 'etl', '--conf', '{"day":"2026-11-21"}', '--json'], { client: createClient({ baseUrl }) });
+    const r = await runWith(['dags', 'trigger', 'etl', '--conf', '{"day":"2026-11-21"}', '--json'], {
+      client: createClient({ baseUrl }),
+    });
     expect(r.code).toBe(0);
     expect(seen).toEqual([{ method: 'POST', url: '/api/v1/dags/etl/runs', body: { conf: { day: '2026-11-21' } } }]);
     expect(JSON.parse(r.stdout)).toMatchObject({ runId: RUN_ID, state: 'queued', conf: { day: '2026-11-21' } });
@@ -75,7 +80,11 @@ describe('sluice over HTTP', () => {
     expect([show.code, rerun.code]).toEqual([0, 0]);
     expect(seen).toEqual([
       { method: 'GET', url: `/api/v1/dags/etl/runs/${encodeURIComponent(RUN_ID)}/tasks/load`, body: undefined },
-      { method: 'POST', url: `/api/v1/dags/etl/runs/${encodeURIComponent(RUN_ID)}/tasks/load/clear`, body: { downstream: true } },
+      {
+        method: 'POST',
+        url: `/api/v1/dags/etl/runs/${encodeURIComponent(RUN_ID)}/tasks/load/clear`,
+        body: { downstream: true },
+      },
     ]);
     expect(rerun.stdout).toBe('cleared 2 task instances: load, report\n');
   });

@@ -6,7 +6,8 @@ describe('sluice --help', () => {
   it('lists every command group and the environment it reads', async () => {
     const r = await runWith(['--help']);
     expect(r.code).toBe(0);
-    for (const name of ['dags', 'runs', 'tasks', 'db', 'start']) expect(r.stdout).toMatch(new RegExp(`^  ${name}\\s`, 'm'));
+    for (const name of ['dags', 'runs', 'tasks', 'db', 'start'])
+      expect(r.stdout).toMatch(new RegExp(`^  ${name}\\s`, 'm'));
     expect(r.stdout).toContain('SLUICE_API_URL');
   });
 
@@ -24,7 +25,8 @@ describe('sluice --help', () => {
   it('a subcommand --help shows its options', async () => {
     const r = await runWith(['dags', 'trigger', '--help']);
     expect(r.code).toBe(0);
-    for (const opt of ['--conf <json>', '--logical-date <iso>', '--run-id <id>', '--wait', '--json']) expect(r.stdout).toContain(opt);
+    for (const opt of ['--conf <json>', '--logical-date <iso>', '--run-id <id>', '--wait', '--json'])
+      expect(r.stdout).toContain(opt);
   });
 });
 

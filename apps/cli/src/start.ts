@@ -34,9 +34,13 @@ const emulator: Service = { name: 'aws', entry: 'packages/aws-emulator/src/main.
 export function wantsEmulator(env: NodeJS.ProcessEnv): boolean {
   if (env.SLUICE_AWS_EMULATOR === 'on') return true;
   if (env.SLUICE_AWS_EMULATOR === 'off') return false;
-  return !['AWS_ACCESS_KEY_ID', 'AWS_PROFILE', 'AWS_ENDPOINT_URL', 'AWS_WEB_IDENTITY_TOKEN_FILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'].some(
-    (k) => (env[k] ?? '') !== '',
-  );
+  return ![
+    'AWS_ACCESS_KEY_ID',
+    'AWS_PROFILE',
+    'AWS_ENDPOINT_URL',
+    'AWS_WEB_IDENTITY_TOKEN_FILE',
+    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+  ].some((k) => (env[k] ?? '') !== '');
 }
 
 function prefixLines(name: string, colour: number, out: NodeJS.WritableStream) {

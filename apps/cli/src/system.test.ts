@@ -46,7 +46,9 @@ describe('sluice dags validate', () => {
     });
     const r = await runWith(['dags', 'validate', '/srv/dags'], { validateDags: v.validateDags });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^DAG ID\s+FILE\s+TASKS\netl\s+etl\.ts\s+3\nglue_hourly\s+glue\/hourly\.ts\s+12\n2 DAGs OK\n$/);
+    expect(r.stdout).toMatch(
+      /^DAG ID\s+FILE\s+TASKS\netl\s+etl\.ts\s+3\nglue_hourly\s+glue\/hourly\.ts\s+12\n2 DAGs OK\n$/,
+    );
   });
 
   it('defaults the folder to $SLUICE_DAGS_FOLDER, then ./dags', async () => {
@@ -60,7 +62,9 @@ describe('sluice dags validate', () => {
 
 describe('sluice db migrate / start', () => {
   it('db migrate prints each applied migration', async () => {
-    const r = await runWith(['db', 'migrate'], { migrateDb: async () => ({ applied: ['20261122_init', '20261123_pools'] }) });
+    const r = await runWith(['db', 'migrate'], {
+      migrateDb: async () => ({ applied: ['20261122_init', '20261123_pools'] }),
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('applied 20261122_init\napplied 20261123_pools\napplied 2 migrations\n');
   });

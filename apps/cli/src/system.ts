@@ -18,7 +18,9 @@ export function registerSystemCommands(program: Command, ctx: CommandContext): v
 
   program
     .command('start')
-    .description('migrate, then run the API, scheduler and a worker (and the local AWS emulator when no AWS is configured) until Ctrl-C')
+    .description(
+      'migrate, then run the API, scheduler and a worker (and the local AWS emulator when no AWS is configured) until Ctrl-C',
+    )
     .action(async () => {
       await ctx.start();
     });

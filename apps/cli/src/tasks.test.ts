@@ -53,7 +53,12 @@ describe('sluice tasks logs', () => {
       { limit: 1000, try: 3, after: 2 },
     ]);
     expect(r.sleeps).toEqual([500, 500]);
-    expect(r.stdout.trimEnd().split('\n').map((l) => l.slice(-6))).toEqual(['line 1', 'line 2', 'line 3']);
+    expect(
+      r.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => l.slice(-6)),
+    ).toEqual(['line 1', 'line 2', 'line 3']);
   });
 
   it('without --follow stops after one short page even if the try is still running', async () => {
@@ -70,7 +75,9 @@ describe('sluice tasks show', () => {
     const r = await runWith(['tasks', 'show', 'etl', RUN_ID, 'load'], { client });
     expect(calls).toEqual([{ method: 'getTaskInstance', args: ['etl', RUN_ID, 'load'] }]);
     expect(r.stdout).toContain('state:       up_for_retry');
-    expect(r.stdout).toMatch(/1\s+failed\s+2026-11-22 03:00:01Z\s+2026-11-22 03:00:02Z\s+1\.0s\s+worker-1\s+ShellError: exit code 3$/m);
+    expect(r.stdout).toMatch(
+      /1\s+failed\s+2026-11-22 03:00:01Z\s+2026-11-22 03:00:02Z\s+1\.0s\s+worker-1\s+ShellError: exit code 3$/m,
+    );
     expect(r.stdout).toMatch(/2\s+running\s+2026-11-22 03:05:00Z\s+-\s+-\s+worker-2\s+-$/m);
     expect(r.stdout).toContain('try 1:\n  ShellError: exit code 3\n  second line');
   });
@@ -78,11 +85,21 @@ describe('sluice tasks show', () => {
   it('says who stopped a try that a clear, a mark or a timeout ended', async () => {
     const detail = taskDetail();
     detail.tries = detail.tries.map((t) =>
-      t.tryNumber === 2 ? { ...t, state: 'failed', endedAt: '2026-11-22T03:05:04.000Z', durationMs: 4000, stoppedBy: 'cleared by alice' } : t,
+      t.tryNumber === 2
+        ? {
+            ...t,
+            state: 'failed',
+            endedAt: '2026-11-22T03:05:04.000Z',
+            durationMs: 4000,
+            stoppedBy: 'cleared by alice',
+          }
+        : t,
     );
     const { client } = fakeClient({ getTaskInstance: async () => detail });
     const r = await runWith(['tasks', 'show', 'etl', RUN_ID, 'load'], { client });
-    expect(r.stdout).toMatch(/2\s+failed\s+2026-11-22 03:05:00Z\s+2026-11-22 03:05:04Z\s+4\.0s\s+worker-2\s+stopped: cleared by alice$/m);
+    expect(r.stdout).toMatch(
+      /2\s+failed\s+2026-11-22 03:05:00Z\s+2026-11-22 03:05:04Z\s+4\.0s\s+worker-2\s+stopped: cleared by alice$/m,
+    );
   });
 
   it('--json prints exactly the API TaskInstanceDetail', async () => {

@@ -96,7 +96,10 @@ function taskDetail(ti: TaskInstanceDetail): string {
     ['ended', time(ti.endedAt)],
     ['duration', duration(ti.durationMs)],
     ['waiting for', dash(ti.waitingReason)],
-    ...Object.entries(ti.external ?? {}).map(([k, v]): [string, string] => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+    ...Object.entries(ti.external ?? {}).map(([k, v]): [string, string] => [
+      k,
+      typeof v === 'string' ? v : JSON.stringify(v),
+    ]),
   ]);
   if (ti.tries.length === 0) return `${head}\nno tries yet\n`;
   const tries = table(
@@ -108,7 +111,11 @@ function taskDetail(ti: TaskInstanceDetail): string {
       time(t.endedAt),
       duration(t.durationMs),
       dash(t.hostname),
-      t.stoppedBy !== null ? `stopped: ${t.stoppedBy}` : t.error ? `${t.error.name}: ${firstLine(t.error.message)}` : '-',
+      t.stoppedBy !== null
+        ? `stopped: ${t.stoppedBy}`
+        : t.error
+          ? `${t.error.name}: ${firstLine(t.error.message)}`
+          : '-',
     ]),
   );
   const errors = ti.tries.flatMap((t) =>

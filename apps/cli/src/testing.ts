@@ -16,7 +16,11 @@ import { runCli } from './program';
 
 export const RUN_ID = 'manual__2026-11-22T03:00:00.000Z';
 
-export function taskInstance(taskId: string, state: TaskInstance['state'], extra: Partial<TaskInstance> = {}): TaskInstance {
+export function taskInstance(
+  taskId: string,
+  state: TaskInstance['state'],
+  extra: Partial<TaskInstance> = {},
+): TaskInstance {
   return {
     taskId,
     state,
@@ -48,7 +52,12 @@ export function runDetail(state: RunDetail['state'], extra: Partial<RunDetail> =
     taskInstances: [
       taskInstance('extract', 'success'),
       taskInstance('load', 'up_for_retry', { tryNumber: 2 }),
-      taskInstance('report', 'none', { startedAt: null, endedAt: null, durationMs: null, waitingReason: 'upstream load is not done' }),
+      taskInstance('report', 'none', {
+        startedAt: null,
+        endedAt: null,
+        durationMs: null,
+        waitingReason: 'upstream load is not done',
+      }),
     ],
     ...extra,
   };
@@ -112,7 +121,12 @@ export function taskDetail(): TaskInstanceDetail {
 export function logPage(tryNumber: number, seqs: number[], complete: boolean, nextSeq = Math.max(0, ...seqs)): TaskLog {
   return {
     tryNumber,
-    lines: seqs.map((seq) => ({ seq, stream: seq % 2 === 0 ? 'stdout' : 'stderr', at: '2026-11-22T03:00:01.000Z', text: `line ${seq}` })),
+    lines: seqs.map((seq) => ({
+      seq,
+      stream: seq % 2 === 0 ? 'stdout' : 'stderr',
+      at: '2026-11-22T03:00:01.000Z',
+      text: `line ${seq}`,
+    })),
     nextSeq,
     complete,
   };
@@ -127,7 +141,12 @@ export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: Slu
     health: async () => ({ status: 'ok', database: 'ok', redis: 'ok', scheduler: { lastHeartbeatAt: null } }),
     listDags: async () => {
       const { tasks: _tasks, ...summary } = dagDetail();
-      return { items: [summary, { ...summary, dagId: 'glue_hourly', isPaused: true, recentRuns: [] }], total: 2, limit: 25, offset: 0 };
+      return {
+        items: [summary, { ...summary, dagId: 'glue_hourly', isPaused: true, recentRuns: [] }],
+        total: 2,
+        limit: 25,
+        offset: 0,
+      };
     },
     getDag: async () => dagDetail(),
     setPaused: async (dagId, isPaused) => {
@@ -136,7 +155,15 @@ export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: Slu
     },
     listRuns: async () => {
       const { taskInstances: _t, dagId: _d, conf: _c, versionHash: _v, ...summary } = runDetail('success');
-      return { items: [summary, { ...summary, runId: 'scheduled__2026-11-21T00:00:00.000Z', state: 'failed', runType: 'scheduled' }], total: 2, limit: 25, offset: 0 };
+      return {
+        items: [
+          summary,
+          { ...summary, runId: 'scheduled__2026-11-21T00:00:00.000Z', state: 'failed', runType: 'scheduled' },
+        ],
+        total: 2,
+        limit: 25,
+        offset: 0,
+      };
     },
     triggerRun: async () => runDetail('queued'),
     getRun: async () => runDetail('running'),
@@ -147,7 +174,15 @@ export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: Slu
     clearTask: async (_d, _r, taskId, opts) => ({ cleared: opts?.downstream ? [taskId, 'report'] : [taskId] }),
     setTaskState: async (_d, _r, taskId, state) => taskInstance(taskId, state),
     listImportErrors: async () => ({
-      items: [{ fileLoc: 'broken.ts', line: 4, column: 7, message: 'cycle: a -> b -> a', createdAt: '2026-11-22T03:00:00.000Z' }],
+      items: [
+        {
+          fileLoc: 'broken.ts',
+          line: 4,
+          column: 7,
+          message: 'cycle: a -> b -> a',
+          createdAt: '2026-11-22T03:00:00.000Z',
+        },
+      ],
     }),
     listConnections: async () => ({ items: [connection('prod', true)] }),
     putConnection: async (name, body) => connection(name, body.accessKeyId !== undefined),

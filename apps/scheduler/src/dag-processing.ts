@@ -7,7 +7,11 @@ import { readDagFiles, syncDags } from '@sluice/db';
 import type { Logger } from 'pino';
 import type { Pool } from 'pg';
 
-export async function processDagFolder(pool: Pool, folder: string, logger: Logger): Promise<{ dags: number; errors: number }> {
+export async function processDagFolder(
+  pool: Pool,
+  folder: string,
+  logger: Logger,
+): Promise<{ dags: number; errors: number }> {
   const started = Date.now();
   const { dags, errors } = await loadDagFolder(folder, { owners: await readDagFiles(pool) });
   const { newVersions } = await syncDags(pool, {

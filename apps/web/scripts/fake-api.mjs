@@ -70,7 +70,11 @@ const dags = [
     fileLoc: 'hourly_glue_stats.ts',
     versionHash: '41aa0b9de3c2117f0e5d',
     period: HOUR,
-    tasks: [t('start_crawler', 'glue'), t('aggregate_stats', 'glue', ['start_crawler'], 2), t('publish', 'function', ['aggregate_stats'])],
+    tasks: [
+      t('start_crawler', 'glue'),
+      t('aggregate_stats', 'glue', ['start_crawler'], 2),
+      t('publish', 'function', ['aggregate_stats']),
+    ],
   },
   {
     dagId: 'audience_corrections',
@@ -83,7 +87,11 @@ const dags = [
     fileLoc: 'audience/corrections.ts',
     versionHash: '0b7e55c3aa1d29f40c8e',
     period: DAY,
-    tasks: [t('fetch_corrections', 'http'), t('apply_corrections', 'shell', ['fetch_corrections']), t('validate', 'function', ['apply_corrections'])],
+    tasks: [
+      t('fetch_corrections', 'http'),
+      t('apply_corrections', 'shell', ['fetch_corrections']),
+      t('validate', 'function', ['apply_corrections']),
+    ],
   },
 ];
 
@@ -106,7 +114,17 @@ let now = Date.now();
 const iso = (ms) => (ms === null ? null : new Date(ms).toISOString());
 
 function newTi(task) {
-  return { task, state: 'none', tryNumber: 0, maxTries: task.retries + 1, startedAt: null, endedAt: null, tries: [], logs: {}, due: 0 };
+  return {
+    task,
+    state: 'none',
+    tryNumber: 0,
+    maxTries: task.retries + 1,
+    startedAt: null,
+    endedAt: null,
+    tries: [],
+    logs: {},
+    due: 0,
+  };
 }
 
 function createRun(dag, logicalDate, runType, conf = {}, outcome = 'live') {
@@ -128,7 +146,8 @@ function createRun(dag, logicalDate, runType, conf = {}, outcome = 'live') {
 }
 
 function log(ti, stream, text) {
-  const lines = (ti.logs[ti.tryNumber] ??= []);
+  ti.logs[ti.tryNumber] ??= [];
+  const lines = ti.logs[ti.tryNumber];
   lines.push({ seq: lines.length + 1, stream, at: iso(now), text });
 }
 
@@ -138,7 +157,14 @@ function startTry(ti) {
   ti.startedAt = now;
   ti.endedAt = null;
   ti.due = now + (2 + Math.floor(Math.random() * 4)) * TICK_MS;
-  ti.tries.push({ tryNumber: ti.tryNumber, state: 'running', startedAt: now, endedAt: null, hostname: 'worker-1', error: null });
+  ti.tries.push({
+    tryNumber: ti.tryNumber,
+    state: 'running',
+    startedAt: now,
+    endedAt: null,
+    hostname: 'worker-1',
+    error: null,
+  });
   log(ti, 'system', `try ${ti.tryNumber}/${ti.maxTries} started on worker-1`);
 }
 
@@ -182,7 +208,10 @@ function advance(run, ignorePause = false) {
         if (now < ti.due) break;
         const fails = run.outcome === 'flaky' && ti.task.taskId === 'load_redshift' && ti.tryNumber === 1;
         if (fails) {
-          endTry(ti, 'up_for_retry', { name: 'CommandFailedError', message: 'psql exited with code 2: connection reset' });
+          endTry(ti, 'up_for_retry', {
+            name: 'CommandFailedError',
+            message: 'psql exited with code 2: connection reset',
+          });
           ti.due = now + 3 * TICK_MS;
         } else endTry(ti, 'success');
         break;
@@ -208,7 +237,10 @@ function settle(run, failTask) {
       const ti = run.tis.get(failTask);
       if (ti.state === 'running') {
         log(ti, 'stderr', 'Traceback: step failed with exit code 1');
-        endTry(ti, 'failed', { name: 'EmrStepFailed', message: 'Step s-3KX9 FAILED: ExecutionException (exit code 1)' });
+        endTry(ti, 'failed', {
+          name: 'EmrStepFailed',
+          message: 'Step s-3KX9 FAILED: ExecutionException (exit code 1)',
+        });
       }
     }
     now += TICK_MS * 3;
@@ -277,8 +309,15 @@ const taskInstance = (ti) => ({
   endedAt: iso(ti.endedAt),
   durationMs: duration(ti.startedAt, ti.endedAt),
   waitingReason:
-    ti.state === 'none' ? 'upstream tasks have not succeeded yet' : ti.state === 'queued' ? 'waiting for a free worker slot' : null,
-  external: ti.task.operator === 'emr_step' && ti.tryNumber > 0 ? { stepId: `s-${ti.task.taskId.length}KX9${ti.tryNumber}`, console: 'https://console.aws.amazon.com/emr/home' } : null,
+    ti.state === 'none'
+      ? 'upstream tasks have not succeeded yet'
+      : ti.state === 'queued'
+        ? 'waiting for a free worker slot'
+        : null,
+  external:
+    ti.task.operator === 'emr_step' && ti.tryNumber > 0
+      ? { stepId: `s-${ti.task.taskId.length}KX9${ti.tryNumber}`, console: 'https://console.aws.amazon.com/emr/home' }
+      : null,
 });
 
 const runDetail = (run) => ({
@@ -324,7 +363,9 @@ function throwIt(error) {
 
 function settableState(body) {
   if (body.state !== 'success' && body.state !== 'failed') {
-    throw new HttpError(400, 'bad_request', 'invalid body', [{ path: 'state', message: 'must be "success" or "failed"' }]);
+    throw new HttpError(400, 'bad_request', 'invalid body', [
+      { path: 'state', message: 'must be "success" or "failed"' },
+    ]);
   }
   return body.state;
 }
@@ -346,7 +387,8 @@ function downstreamOf(dag, taskId) {
 
 function route(method, parts, query, body) {
   const [root, dagId, sub, runId, sub2, taskId, sub3] = parts;
-  if (root === 'health') return { status: 'ok', database: 'ok', redis: 'ok', scheduler: { lastHeartbeatAt: iso(Date.now()) } };
+  if (root === 'health')
+    return { status: 'ok', database: 'ok', redis: 'ok', scheduler: { lastHeartbeatAt: iso(Date.now()) } };
   if (root === 'import-errors') return { items: importErrors };
   if (root !== 'dags') throw notFound('route');
   if (dagId === undefined) {
@@ -366,10 +408,13 @@ function route(method, parts, query, body) {
     return {
       dagId: dag.dagId,
       tasks: dag.tasks,
-      runs: runs.get(dag.dagId).slice(-limit).map((run) => ({
-        ...runSummary(run),
-        states: Object.fromEntries([...run.tis.values()].map((ti) => [ti.task.taskId, ti.state])),
-      })),
+      runs: runs
+        .get(dag.dagId)
+        .slice(-limit)
+        .map((run) => ({
+          ...runSummary(run),
+          states: Object.fromEntries([...run.tis.values()].map((ti) => [ti.task.taskId, ti.state])),
+        })),
     };
   }
   if (sub !== 'runs') throw notFound('route');
@@ -382,7 +427,10 @@ function route(method, parts, query, body) {
     if (typeof conf !== 'object' || conf === null || Array.isArray(conf)) {
       throw new HttpError(400, 'bad_request', 'invalid body', [{ path: 'conf', message: 'expected an object' }]);
     }
-    if ('fail' in conf) throw new HttpError(400, 'bad_request', 'conf.fail is not accepted by this DAG', [{ path: 'conf.fail', message: 'unknown key' }]);
+    if ('fail' in conf)
+      throw new HttpError(400, 'bad_request', 'conf.fail is not accepted by this DAG', [
+        { path: 'conf.fail', message: 'unknown key' },
+      ]);
     return [201, runDetail(createRun(dag, Date.now(), 'manual', conf))];
   }
   const run = findRun(dag, runId);
@@ -407,14 +455,20 @@ function route(method, parts, query, body) {
     const limit = Number(query.get('limit') ?? 1000);
     const all = ti.logs[tryNumber] ?? [];
     const lines = all.filter((l) => l.seq > after).slice(0, limit);
-    const ended = tryNumber < ti.tryNumber || ['success', 'failed', 'up_for_retry', 'upstream_failed'].includes(ti.state);
+    const ended =
+      tryNumber < ti.tryNumber || ['success', 'failed', 'up_for_retry', 'upstream_failed'].includes(ti.state);
     return { tryNumber, lines, nextSeq: lines.at(-1)?.seq ?? after, complete: ended && lines.length < limit };
   }
   if (sub3 === 'clear' && method === 'POST') {
     const ids = body.downstream ? downstreamOf(dag, taskId) : [taskId];
     for (const id of ids) {
       const cleared = run.tis.get(id);
-      Object.assign(cleared, { state: 'none', startedAt: null, endedAt: null, maxTries: cleared.tryNumber + cleared.task.retries + 1 });
+      Object.assign(cleared, {
+        state: 'none',
+        startedAt: null,
+        endedAt: null,
+        maxTries: cleared.tryNumber + cleared.task.retries + 1,
+      });
     }
     Object.assign(run, { state: 'queued', endedAt: null });
     return { cleared: ids };

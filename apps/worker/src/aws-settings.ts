@@ -9,18 +9,21 @@ import { readConnectionSettings, SecretKeyError, type Db } from '@sluice/db';
 import type { AwsSettings } from '@sluice/operators';
 
 const TaskAws = z.looseObject({
-  aws: z.object({ region: z.string().optional(), endpoint: z.string().optional(), roleArn: z.string().optional() }).optional(),
+  aws: z
+    .object({ region: z.string().optional(), endpoint: z.string().optional(), roleArn: z.string().optional() })
+    .optional(),
   connection: z.string().optional(),
 });
 
 export function awsSettingsResolver(db: Db, secretKey: string | undefined) {
   return async (options: Record<string, unknown>): Promise<AwsSettings> => {
     const parsed = TaskAws.safeParse(options);
-    if (!parsed.success) throw new NonRetryableError(`Invalid aws options: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+    if (!parsed.success)
+      throw new NonRetryableError(`Invalid aws options: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
     const settings: AwsSettings = {};
     const name = parsed.data.connection;
     if (name) {
-      let conn;
+      let conn: Awaited<ReturnType<typeof readConnectionSettings>>;
       try {
         conn = await readConnectionSettings(db.prisma, name, secretKey);
       } catch (raw) {

@@ -39,7 +39,11 @@ export function createExecutor(deps: ExecutorDeps): TaskExecutor {
         try {
           await runShell({ options, contextEnv: contextEnv(req), signal: req.signal, log: req.log });
         } catch (raw) {
-          if (raw instanceof ShellCommandError && raw.exitCode !== null && options.skipOnExitCode.includes(raw.exitCode)) {
+          if (
+            raw instanceof ShellCommandError &&
+            raw.exitCode !== null &&
+            options.skipOnExitCode.includes(raw.exitCode)
+          ) {
             throw new SkipTaskError(`Command exited with code ${raw.exitCode}, which skips the task`);
           }
           throw raw;

@@ -26,14 +26,26 @@ afterEach(async () => {
 
 describe('cancel', () => {
   it('finds the steps on the cluster the rendered options name, when only the intent was recorded', async () => {
-    const flow = await emr.send(new RunJobFlowCommand({ Name: 'shared', Instances: { KeepJobFlowAliveWhenNoSteps: true, InstanceCount: 1 } }));
+    const flow = await emr.send(
+      new RunJobFlowCommand({ Name: 'shared', Instances: { KeepJobFlowAliveWhenNoSteps: true, InstanceCount: 1 } }),
+    );
     const clusterId = flow.JobFlowId ?? '';
     const run = { dagId: 'nightly', runId: 'manual__1', taskId: 'load' };
     const marker = markerFor(run, 1);
     // The try submitted its step and died before recording the step id.
-    await emr.send(new AddJobFlowStepsCommand({ JobFlowId: clusterId, Steps: [{ Name: `load [${marker}]`, HadoopJarStep: { Jar: 'command-runner.jar', Args: ['spark-submit', 'load.py'] } }] }));
+    await emr.send(
+      new AddJobFlowStepsCommand({
+        JobFlowId: clusterId,
+        Steps: [
+          { Name: `load [${marker}]`, HadoopJarStep: { Jar: 'command-runner.jar', Args: ['spark-submit', 'load.py'] } },
+        ],
+      }),
+    );
     const task = makeTask('load', {
-      operator: { kind: 'emr.addSteps', options: { clusterId: '{{ conf.cluster }}', steps: [{ name: 'load', args: ['spark-submit', 'load.py'] }] } },
+      operator: {
+        kind: 'emr.addSteps',
+        options: { clusterId: '{{ conf.cluster }}', steps: [{ name: 'load', args: ['spark-submit', 'load.py'] }] },
+      },
     });
     const runner = createExternalRunner({
       operators: externalOperators,
@@ -46,12 +58,21 @@ describe('cancel', () => {
       tryNumber: 1,
       task,
       version: indexDagVersion('v1', 'h1', makeDag({ dagId: 'nightly', tasks: [task] }), ''),
-      run: { ...run, tryNumber: 1, logicalDate: when, dataIntervalStart: when, dataIntervalEnd: when, conf: { cluster: clusterId } },
+      run: {
+        ...run,
+        tryNumber: 1,
+        logicalDate: when,
+        dataIntervalStart: when,
+        dataIntervalEnd: when,
+        conf: { cluster: clusterId },
+      },
       external: { type: 'emr.step', marker, phase: 'submitting', intentAt: new Date(Date.now() - 1000).toISOString() },
       log: (line) => lines.push(line),
     });
     expect(outcome).toEqual({ ended: false });
     expect(emulator.control.state().emr.clusters[0]?.steps.map((s) => s.state)).toEqual(['CANCEL_PENDING']);
-    expect(lines.join('\n')).toContain(`requested cancellation of steps ${emulator.control.state().emr.clusters[0]?.steps[0]?.id ?? '?'} on ${clusterId}`);
+    expect(lines.join('\n')).toContain(
+      `requested cancellation of steps ${emulator.control.state().emr.clusters[0]?.steps[0]?.id ?? '?'} on ${clusterId}`,
+    );
   });
 });

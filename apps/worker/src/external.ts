@@ -7,7 +7,14 @@
 import { NonRetryableError, toError } from '@sluice/core';
 import type { CancelOutcome, CancelRequest, ExecutionRequest, ExecutionResult } from '@sluice/engine';
 import { renderOptions } from './templates';
-import { markerFor, type AwsSettings, type ExternalContext, type ExternalOperator, type ExternalRef, type ExternalStatus } from '@sluice/operators';
+import {
+  markerFor,
+  type AwsSettings,
+  type ExternalContext,
+  type ExternalOperator,
+  type ExternalRef,
+  type ExternalStatus,
+} from '@sluice/operators';
 
 /** Thrown to fail a try when the external job itself failed; retried if the task has tries left. */
 export class ExternalJobFailedError extends Error {
@@ -102,7 +109,8 @@ export function createExternalRunner(deps: ExternalDeps) {
       const ref = (await req.externals()).find((r) => r.tryNumber === req.claim.tryNumber)?.external ?? null;
       try {
         // A try that could not reach AWS at start begins again from `start`, which adopts by marker.
-        if (!isRef(ref) || (ref as { start?: unknown }).start === true) return await toResult(req, await op.start(options, ctx));
+        if (!isRef(ref) || (ref as { start?: unknown }).start === true)
+          return await toResult(req, await op.start(options, ctx));
         return await toResult(req, await op.poll(options, ref, ctx));
       } catch (raw) {
         const err = toError(raw);

@@ -39,7 +39,11 @@ setInterval(() => {
   try { process.kill(-workerData.pid, 'SIGKILL'); } catch { process.kill(workerData.pid, 'SIGKILL'); }
 }, workerData.intervalMs);
 `;
-  const watchdog = new Worker(code, { eval: true, execArgv: [], workerData: { ppid: process.ppid, pid: process.pid, intervalMs: 100 } });
+  const watchdog = new Worker(code, {
+    eval: true,
+    execArgv: [],
+    workerData: { ppid: process.ppid, pid: process.pid, intervalMs: 100 },
+  });
   watchdog.unref();
 }
 
@@ -81,7 +85,11 @@ async function runTask(msg: RunTaskMessage): Promise<void> {
       type: 'failed',
       id: msg.id,
       imported,
-      error: { name: 'OutputNotStorableError', message: `The task's return value is not JSON-serialisable: ${reason}`, nonRetryable: true },
+      error: {
+        name: 'OutputNotStorableError',
+        message: `The task's return value is not JSON-serialisable: ${reason}`,
+        nonRetryable: true,
+      },
     });
     return;
   }

@@ -103,7 +103,11 @@ function request(taskId: string, outputs: Record<string, unknown> = {}): Tried {
 
 const taskEnv = (req: ExecutionRequest) => ({ SLUICE_RUN_ID: req.claim.runId });
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -149,7 +153,7 @@ describe('FnPool', () => {
     }
   });
 
-  it('kills a stopped task\'s process with everything it started, and the next task runs in another', async () => {
+  it("kills a stopped task's process with everything it started, and the next task runs in another", async () => {
     const pool = new FnPool({ warm: 1, logger, taskEnv });
     try {
       const t = request('spawns');
@@ -161,7 +165,9 @@ describe('FnPool', () => {
       const reason = new Error('stopped by the test');
       t.controller.abort(reason);
       expect(await running).toBe(reason);
-      await until('the spinning process and its child to be gone', async () => (!(await alive(taskPid)) && !(await alive(sleeperPid)) ? true : undefined));
+      await until('the spinning process and its child to be gone', async () =>
+        !(await alive(taskPid)) && !(await alive(sleeperPid)) ? true : undefined,
+      );
       const next = request('context', { first: 1 });
       const out = (await pool.run(next.req)) as { pid: number };
       expect(out.pid).not.toBe(taskPid);
@@ -188,7 +194,12 @@ describe('FnPool', () => {
     const pool = new FnPool({ warm: 1, logger, taskEnv });
     try {
       const later = await failure(pool.run(request('later').req));
-      expect([later.name, later.message, retryAfterMs(later), isNonRetryable(later)]).toEqual(['RetryAfterError', 'come back', 250, false]);
+      expect([later.name, later.message, retryAfterMs(later), isNonRetryable(later)]).toEqual([
+        'RetryAfterError',
+        'come back',
+        250,
+        false,
+      ]);
       expect(later.stack).toContain('pool.ts');
       const never = await failure(pool.run(request('never').req));
       expect([never.name, isNonRetryable(never), isSkip(never)]).toEqual(['NonRetryableError', true, false]);

@@ -85,7 +85,9 @@ class FnChild {
         settle(null);
       };
       this.proc.on('message', onReady);
-      this.proc.once('exit', (code, signal) => settle(new TaskProcessExitedError(`the task's process ended while starting (${describeExit(code, signal)})`)));
+      this.proc.once('exit', (code, signal) =>
+        settle(new TaskProcessExitedError(`the task's process ended while starting (${describeExit(code, signal)})`)),
+      );
     });
     // Nobody may be waiting yet; the rejection is read by whoever takes this child.
     this.ready.catch(() => undefined);
@@ -100,7 +102,9 @@ class FnChild {
       if (running) {
         const fatal = this.#fatal;
         const err = new TaskProcessExitedError(
-          fatal ? `the task's process crashed: ${fatal.name}: ${fatal.message}` : `the task's process ${describeExit(code, signal)}`,
+          fatal
+            ? `the task's process crashed: ${fatal.name}: ${fatal.message}`
+            : `the task's process ${describeExit(code, signal)}`,
         );
         if (fatal?.stack !== undefined) err.stack = `${err.name}: ${err.message}\n${fatal.stack}`;
         running.reject(err);

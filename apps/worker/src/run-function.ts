@@ -20,7 +20,10 @@ export async function runFunction(
   const mod = await importDagBundle(bundle, msg.hash);
   onImported();
   const fn = mod.getTaskFunction(run.dagId, run.taskId);
-  if (!fn) throw new NonRetryableError(`DAG "${run.dagId}" version ${msg.hash.slice(0, 12)} has no function for task "${run.taskId}"`);
+  if (!fn)
+    throw new NonRetryableError(
+      `DAG "${run.dagId}" version ${msg.hash.slice(0, 12)} has no function for task "${run.taskId}"`,
+    );
   const ctx = createTaskContext({
     run: {
       dagId: run.dagId,

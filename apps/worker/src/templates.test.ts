@@ -22,14 +22,24 @@ const claim: ClaimedTry = {
 describe('operator option templates', () => {
   it('renders run values and conf keys in every string, leaving the rest alone', () => {
     const out = renderOptions(
-      { steps: [{ name: 'x', args: ['-d', 'DT={{ ds }}', '{{ds_nodash}}', '{{ conf.day }}', 'n={{ conf.n }}'] }], count: 3, keep: null },
+      {
+        steps: [{ name: 'x', args: ['-d', 'DT={{ ds }}', '{{ds_nodash}}', '{{ conf.day }}', 'n={{ conf.n }}'] }],
+        count: 3,
+        keep: null,
+      },
       claim,
     );
-    expect(out).toEqual({ steps: [{ name: 'x', args: ['-d', 'DT=2026-11-21', '20261121', '2026-11-20', 'n=3'] }], count: 3, keep: null });
+    expect(out).toEqual({
+      steps: [{ name: 'x', args: ['-d', 'DT=2026-11-21', '20261121', '2026-11-20', 'n=3'] }],
+      count: 3,
+      keep: null,
+    });
   });
 
   it('names an unknown template value or missing conf key, with where it was', () => {
     expect(() => renderOptions({ a: ['{{ dss }}'] }, claim)).toThrow('options.a[0]: unknown template value {{ dss }}');
-    expect(() => renderOptions({ b: '{{ conf.region }}' }, claim)).toThrow(`options.b: {{ conf.region }} — the run's conf has no "region"`);
+    expect(() => renderOptions({ b: '{{ conf.region }}' }, claim)).toThrow(
+      `options.b: {{ conf.region }} — the run's conf has no "region"`,
+    );
   });
 });

@@ -9,7 +9,10 @@ import { NonRetryableError } from '@sluice/core';
 import type { ClaimedTry } from '@sluice/db';
 
 /** What a template reads of a try: its claim, or what a cancel reads of the try it stops. */
-export type TemplateRun = Pick<ClaimedTry, 'dagId' | 'runId' | 'taskId' | 'tryNumber' | 'logicalDate' | 'dataIntervalStart' | 'dataIntervalEnd' | 'conf'>;
+export type TemplateRun = Pick<
+  ClaimedTry,
+  'dagId' | 'runId' | 'taskId' | 'tryNumber' | 'logicalDate' | 'dataIntervalStart' | 'dataIntervalEnd' | 'conf'
+>;
 
 const PATTERN = /\{\{\s*([a-z_]+(?:\.[A-Za-z0-9_-]+)?)\s*\}\}/g;
 
@@ -28,7 +31,12 @@ export function templateValues(c: TemplateRun): Record<string, string> {
   };
 }
 
-function renderString(text: string, values: Record<string, string>, conf: Record<string, unknown>, where: string): string {
+function renderString(
+  text: string,
+  values: Record<string, string>,
+  conf: Record<string, unknown>,
+  where: string,
+): string {
   return text.replace(PATTERN, (_match, name: string) => {
     if (name.startsWith('conf.')) {
       const key = name.slice('conf.'.length);

@@ -16,7 +16,10 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
-export async function startWorker(config: WorkerConfig, logger: Logger = pino({ level: config.SLUICE_LOG_LEVEL })): Promise<RunningWorker> {
+export async function startWorker(
+  config: WorkerConfig,
+  logger: Logger = pino({ level: config.SLUICE_LOG_LEVEL }),
+): Promise<RunningWorker> {
   const engine = openEngine({
     databaseUrl: config.DATABASE_URL,
     redisUrl: config.REDIS_URL,
@@ -38,7 +41,11 @@ export async function startWorker(config: WorkerConfig, logger: Logger = pino({ 
   heartbeater.start();
   // fn tasks run in child processes, never in this one.
   const fnPool = new FnPool({ warm: config.SLUICE_FN_WARM_PROCESSES, logger, taskEnv: contextEnv });
-  const execute = createExecutor({ runFunction: (req) => fnPool.run(req), operators: externalOperators, resolveAws: awsSettingsResolver(db, config.SLUICE_SECRET_KEY) });
+  const execute = createExecutor({
+    runFunction: (req) => fnPool.run(req),
+    operators: externalOperators,
+    resolveAws: awsSettingsResolver(db, config.SLUICE_SECRET_KEY),
+  });
   const wc = { hostname: config.SLUICE_HOSTNAME, execute, heartbeater };
   const worker = createTaskWorker({
     connection: workerConnection,

@@ -91,7 +91,9 @@ describe('HTTP control API', () => {
     await rejection(glue.send(new GetJobCommand({ JobName: 'none' })));
     glue.destroy();
     const calls = (await (await fetch(`${emulator.url}/_emulator/calls?operation=GetJob`)).json()) as unknown[];
-    expect(calls).toMatchObject([{ service: 'glue', operation: 'GetJob', status: 400, errorCode: 'EntityNotFoundException' }]);
+    expect(calls).toMatchObject([
+      { service: 'glue', operation: 'GetJob', status: 400, errorCode: 'EntityNotFoundException' },
+    ]);
 
     await post('/reset');
     const state = await getState();

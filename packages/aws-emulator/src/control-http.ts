@@ -32,7 +32,10 @@ export const CONTROL_PREFIX = '/_emulator';
 
 type Route = (control: EmulatorControl, body: unknown, query: URLSearchParams) => unknown;
 
-function withBody<S extends z.ZodType>(schema: S, action: (control: EmulatorControl, body: z.infer<S>) => unknown): Route {
+function withBody<S extends z.ZodType>(
+  schema: S,
+  action: (control: EmulatorControl, body: z.infer<S>) => unknown,
+): Route {
   return (control, body) => action(control, schema.parse(body));
 }
 

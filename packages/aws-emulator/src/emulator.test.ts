@@ -61,7 +61,9 @@ describe('dispatch', () => {
   it('rejects an unknown service or operation with UnknownOperationException and records the call', () => {
     const emulator = new Emulator();
     expect(() => emulator.dispatch('AmazonS3.ListBuckets', {}, 'us-east-1')).toThrow(ServiceError);
-    expect(() => emulator.dispatch('AWSGlue.DeleteJob', {}, 'us-east-1')).toThrow(/does not implement AWSGlue.DeleteJob/);
+    expect(() => emulator.dispatch('AWSGlue.DeleteJob', {}, 'us-east-1')).toThrow(
+      /does not implement AWSGlue.DeleteJob/,
+    );
     expect(emulator.calls.map((call) => [call.operation, call.errorCode])).toEqual([
       ['DeleteJob', 'UnknownOperationException'],
     ]);

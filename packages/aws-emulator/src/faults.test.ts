@@ -21,7 +21,9 @@ const step = { Name: 'load', ActionOnFailure: 'CONTINUE' as const, HadoopJarStep
 
 async function readyCluster(): Promise<string> {
   const emr = emrClient(emulator.url);
-  const { JobFlowId } = await emr.send(new RunJobFlowCommand({ Name: 'c', Instances: { KeepJobFlowAliveWhenNoSteps: true } }));
+  const { JobFlowId } = await emr.send(
+    new RunJobFlowCommand({ Name: 'c', Instances: { KeepJobFlowAliveWhenNoSteps: true } }),
+  );
   emr.destroy();
   clock.advance(1000);
   return JobFlowId ?? '';
@@ -50,7 +52,11 @@ describe('throttling', () => {
     emr.destroy();
     expect(StepIds).toHaveLength(1);
     const calls = emulator.control.calls('AddJobFlowSteps');
-    expect(calls.map((call) => call.errorCode ?? call.status)).toEqual(['ThrottlingException', 'ThrottlingException', 200]);
+    expect(calls.map((call) => call.errorCode ?? call.status)).toEqual([
+      'ThrottlingException',
+      'ThrottlingException',
+      200,
+    ]);
     expect(emulator.control.state().emr.clusters[0]?.steps.map((s) => s.id)).toEqual(StepIds);
   });
 
@@ -88,7 +94,8 @@ describe('internal errors', () => {
   it('fails every call for durationMs (an outage), then answers again', async () => {
     emulator.control.injectFault({ operation: 'ListClusters', kind: 'internal', durationMs: 2000 });
     const emr = emrClient(emulator.url, 1);
-    for (let i = 0; i < 3; i += 1) expect((await rejection(emr.send(new ListClustersCommand({})))).name).toBe('InternalServerError');
+    for (let i = 0; i < 3; i += 1)
+      expect((await rejection(emr.send(new ListClustersCommand({})))).name).toBe('InternalServerError');
     clock.advance(1999);
     expect((await rejection(emr.send(new ListClustersCommand({})))).name).toBe('InternalServerError');
     clock.advance(1);

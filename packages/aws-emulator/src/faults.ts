@@ -89,7 +89,11 @@ export class FaultInjector {
           fault.status ?? 500,
         );
       case 'error':
-        return new ServiceError(fault.code ?? 'InternalFailure', fault.message ?? 'Injected error', fault.status ?? 400);
+        return new ServiceError(
+          fault.code ?? 'InternalFailure',
+          fault.message ?? 'Injected error',
+          fault.status ?? 400,
+        );
     }
   }
 

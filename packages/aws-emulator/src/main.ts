@@ -29,7 +29,9 @@ async function main(): Promise<void> {
     if (seed.durations) emulator.control.setDurations(seed.durations);
     for (const job of seed.jobs) emulator.control.createJob(job);
     for (const crawler of seed.crawlers) emulator.control.createCrawler(crawler);
-    process.stdout.write(`seeded ${seed.jobs.length} Glue jobs and ${seed.crawlers.length} crawlers from ${config.seed}\n`);
+    process.stdout.write(
+      `seeded ${seed.jobs.length} Glue jobs and ${seed.crawlers.length} crawlers from ${config.seed}\n`,
+    );
   }
   process.stdout.write(`AWS emulator (EMR, Glue) listening on ${emulator.url}\n`);
   process.stdout.write(`  export AWS_ENDPOINT_URL=${emulator.url}\n`);

@@ -101,12 +101,7 @@ export function sendJson(
 }
 
 export function sendError(response: ServerResponse, error: ServiceError): void {
-  sendJson(
-    response,
-    error.status,
-    { __type: error.code, message: error.message },
-    { 'x-amzn-errortype': error.code },
-  );
+  sendJson(response, error.status, { __type: error.code, message: error.message }, { 'x-amzn-errortype': error.code });
 }
 
 /** Paginate a list with an opaque offset token, as Marker/NextToken pagination. */

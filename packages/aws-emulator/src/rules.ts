@@ -58,8 +58,7 @@ export class RuleBook<T extends RuleMatch> {
   take(name: string, args: string): T | undefined {
     const index = this.rules.findIndex(
       (stored) =>
-        (stored.name === undefined || stored.name.test(name)) &&
-        (stored.args === undefined || stored.args.test(args)),
+        (stored.name === undefined || stored.name.test(name)) && (stored.args === undefined || stored.args.test(args)),
     );
     const stored = this.rules[index];
     if (stored === undefined) return undefined;

@@ -13,7 +13,9 @@ export function glueClient(url: string, maxAttempts = 1): GlueClient {
 }
 
 /** The error a promise rejects with; fails the test if it resolves. */
-export async function rejection(promise: Promise<unknown>): Promise<Error & { $metadata?: { httpStatusCode?: number }; $fault?: string }> {
+export async function rejection(
+  promise: Promise<unknown>,
+): Promise<Error & { $metadata?: { httpStatusCode?: number }; $fault?: string }> {
   try {
     await promise;
   } catch (raw) {

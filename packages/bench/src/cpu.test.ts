@@ -16,8 +16,15 @@ describe('kindOf', () => {
 
 describe('cpuPerUnitUs', () => {
   it('divides each kind’s CPU time between readings by the units of work', () => {
-    const before = new Map([['postgres', 10], ['worker', 2]] as const);
-    const after = new Map([['postgres', 11.5], ['worker', 2.5], ['redis', 0.2]] as const);
+    const before = new Map([
+      ['postgres', 10],
+      ['worker', 2],
+    ] as const);
+    const after = new Map([
+      ['postgres', 11.5],
+      ['worker', 2.5],
+      ['redis', 0.2],
+    ] as const);
     expect(cpuPerUnitUs(new Map(before), new Map(after), 1000)).toEqual({ postgres: 1500, worker: 500, redis: 200 });
     expect(cpuPerUnitUs(new Map(before), new Map(after), 0)).toEqual({});
   });

@@ -13,7 +13,8 @@ export function kindOf(cmdline: string, benchPid: number, pid: number): CpuKind 
   if (pid === benchPid) return 'bench';
   if (/(^|\/)postgres(:|\s|$)/.test(cmdline) || cmdline.startsWith('postgres:')) return 'postgres';
   if (/redis-server/.test(cmdline)) return 'redis';
-  for (const app of ['scheduler', 'api', 'worker'] as const) if (cmdline.includes(`apps/${app}/src/main.ts`)) return app;
+  for (const app of ['scheduler', 'api', 'worker'] as const)
+    if (cmdline.includes(`apps/${app}/src/main.ts`)) return app;
   return null;
 }
 
@@ -27,7 +28,10 @@ export async function cpuByKind(): Promise<Map<CpuKind, number>> {
       .filter((p) => /^\d+$/.test(p))
       .map(async (p) => {
         try {
-          const [stat, cmd] = await Promise.all([readFile(`/proc/${p}/stat`, 'utf8'), readFile(`/proc/${p}/cmdline`, 'utf8')]);
+          const [stat, cmd] = await Promise.all([
+            readFile(`/proc/${p}/stat`, 'utf8'),
+            readFile(`/proc/${p}/cmdline`, 'utf8'),
+          ]);
           const kind = kindOf(cmd.replaceAll('\0', ' ').trim(), process.pid, Number(p));
           if (kind === null) return;
           const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -47,7 +51,11 @@ export async function cpuByKind(): Promise<Map<CpuKind, number>> {
  * only up to `before`, so readings are taken around work whose processes live
  * through it.
  */
-export function cpuPerUnitUs(before: Map<CpuKind, number>, after: Map<CpuKind, number>, units: number): Partial<Record<CpuKind, number>> {
+export function cpuPerUnitUs(
+  before: Map<CpuKind, number>,
+  after: Map<CpuKind, number>,
+  units: number,
+): Partial<Record<CpuKind, number>> {
   const out: Partial<Record<CpuKind, number>> = {};
   if (units <= 0) return out;
   for (const [kind, s] of after) out[kind] = Math.round((Math.max(0, s - (before.get(kind) ?? 0)) * 1e6) / units);

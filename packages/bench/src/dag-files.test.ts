@@ -44,7 +44,12 @@ describe('generated DAG files load as intended', () => {
 
     const { dags, errors } = await loadDagFolder(dir);
 
-    expect(errors.map((e) => e.fileLoc).sort()).toEqual(sample.filter((f) => f.broken).map((f) => f.file).sort());
+    expect(errors.map((e) => e.fileLoc).sort()).toEqual(
+      sample
+        .filter((f) => f.broken)
+        .map((f) => f.file)
+        .sort(),
+    );
     const byId = new Map(dags.map((d) => [d.dagId, d.spec]));
     expect(byId.size).toBe(8);
     expect(byId.get('load_00000')?.tasks.map((t) => t.taskId)).toEqual(['extract', 'transform', 'load', 'report']);

@@ -101,7 +101,8 @@ export function loadingDagFiles(total: number, broken: number): GeneratedDagFile
   if (broken > total) throw new RangeError('more broken files than files');
   const step = broken === 0 ? 0 : total / broken;
   const brokenAt = new Map<number, BrokenKind>();
-  for (let k = 0; k < broken; k++) brokenAt.set(Math.floor(k * step + step / 2), brokenKinds[k % brokenKinds.length] as BrokenKind);
+  for (let k = 0; k < broken; k++)
+    brokenAt.set(Math.floor(k * step + step / 2), brokenKinds[k % brokenKinds.length] as BrokenKind);
   const files: GeneratedDagFile[] = [];
   for (let i = 0; i < total; i++) {
     const kind = brokenAt.get(i);

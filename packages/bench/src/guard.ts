@@ -55,12 +55,21 @@ const fmt = (n: number) => (Math.round(n * 1000) / 1000).toString();
  * ratio above twice its maximum (half the relative speed), fails. A ratio
  * that could not be measured fails too: a guard that cannot see is no guard.
  */
-export function decideGuard(input: GuardInput, t: { throughputRatioMin: number; hopRatioMax: number } = targets): GuardResult {
+export function decideGuard(
+  input: GuardInput,
+  t: { throughputRatioMin: number; hopRatioMax: number } = targets,
+): GuardResult {
   const tpLimit = t.throughputRatioMin / 2;
   const hopLimit = t.hopRatioMax * 2;
   const checks: GuardCheck[] = [
     input.throughputRatio === null
-      ? { name: 'throughput ratio', value: null, limit: tpLimit, passed: false, reason: 'throughput ratio was not measured' }
+      ? {
+          name: 'throughput ratio',
+          value: null,
+          limit: tpLimit,
+          passed: false,
+          reason: 'throughput ratio was not measured',
+        }
       : {
           name: 'throughput ratio',
           value: input.throughputRatio,
@@ -69,7 +78,13 @@ export function decideGuard(input: GuardInput, t: { throughputRatioMin: number; 
           reason: `Sluice ÷ BullMQ throughput ${fmt(input.throughputRatio)} ${input.throughputRatio >= tpLimit ? '>=' : '<'} ${fmt(tpLimit)} (half the target ${fmt(t.throughputRatioMin)})`,
         },
     input.hopRatio === null
-      ? { name: 'hop latency ratio', value: null, limit: hopLimit, passed: false, reason: 'hop latency ratio was not measured' }
+      ? {
+          name: 'hop latency ratio',
+          value: null,
+          limit: hopLimit,
+          passed: false,
+          reason: 'hop latency ratio was not measured',
+        }
       : {
           name: 'hop latency ratio',
           value: input.hopRatio,

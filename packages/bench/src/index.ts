@@ -6,5 +6,13 @@ export { percentile, median, spread, latencySummary, ratio, chainGaps } from './
 export type { Spread, LatencySummary } from './stats';
 export { targets, decideGuard } from './guard';
 export type { GuardInput, GuardCheck, GuardResult } from './guard';
-export { chainDag, independentDag, layeredDag, layeredTaskCount, loadingDagFiles, brokenKinds, taskId } from './dag-files';
+export {
+  chainDag,
+  independentDag,
+  layeredDag,
+  layeredTaskCount,
+  loadingDagFiles,
+  brokenKinds,
+  taskId,
+} from './dag-files';
 export type { DagFile, GeneratedDagFile, BrokenKind } from './dag-files';

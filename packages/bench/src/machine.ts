@@ -18,7 +18,14 @@ export interface MachineFacts {
 
 async function redisVersion(redisUrl: string): Promise<string> {
   const url = new URL(redisUrl);
-  const { stdout } = await promisify(execFile)('redis-cli', ['-h', url.hostname, '-p', url.port || '6379', 'INFO', 'server']);
+  const { stdout } = await promisify(execFile)('redis-cli', [
+    '-h',
+    url.hostname,
+    '-p',
+    url.port || '6379',
+    'INFO',
+    'server',
+  ]);
   return /redis_version:(\S+)/.exec(stdout)?.[1] ?? 'unknown';
 }
 
@@ -42,7 +49,9 @@ export async function machineFacts(redisUrl: string, databaseUrl: string): Promi
     memoryGb: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     node: process.version,
-    redis: await redisVersion(redisUrl).catch((e: unknown) => `unknown (${e instanceof Error ? e.message : String(e)})`),
+    redis: await redisVersion(redisUrl).catch(
+      (e: unknown) => `unknown (${e instanceof Error ? e.message : String(e)})`,
+    ),
     postgres: await postgresVersion(databaseUrl),
     loadAverage1m: Math.round((os.loadavg()[0] ?? 0) * 100) / 100,
   };

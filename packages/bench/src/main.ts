@@ -62,12 +62,29 @@ function usage(problem?: string): never {
 
 const sizes = {
   quick: {
-    chain: 30, reps: 3, runs: 10, tasksPerRun: 30, workerCounts: [2], flowChain: 30,
-    scale: [] as Array<{ blocks: number; width: number }>, gridRuns: 0, loadFiles: 0,
+    chain: 30,
+    reps: 3,
+    runs: 10,
+    tasksPerRun: 30,
+    workerCounts: [2],
+    flowChain: 30,
+    scale: [] as Array<{ blocks: number; width: number }>,
+    gridRuns: 0,
+    loadFiles: 0,
   },
   full: {
-    chain: 200, reps: 3, runs: 50, tasksPerRun: 100, workerCounts: [2, 1, 4], flowChain: 200,
-    scale: [{ blocks: 10, width: 99 }, { blocks: 10, width: 999 }], gridRuns: 365, loadFiles: 1000,
+    chain: 200,
+    reps: 3,
+    runs: 50,
+    tasksPerRun: 100,
+    workerCounts: [2, 1, 4],
+    flowChain: 200,
+    scale: [
+      { blocks: 10, width: 99 },
+      { blocks: 10, width: 999 },
+    ],
+    gridRuns: 365,
+    loadFiles: 1000,
   },
 };
 const WORKER_CONCURRENCY = 10;
@@ -76,7 +93,8 @@ const GRID_TASKS = { blocks: 5, width: 9 }; // 50 tasks
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
-  const want = (s: Section) => (args.only ? args.only.has(s) : args.quick ? s === 'handoff' || s === 'throughput' || s === 'bullmq' : true);
+  const want = (s: Section) =>
+    args.only ? args.only.has(s) : args.quick ? s === 'handoff' || s === 'throughput' || s === 'bullmq' : true;
   const size = args.quick ? sizes.quick : sizes.full;
   cleanup.onSignals();
   const started = Date.now();
@@ -115,10 +133,17 @@ async function main(): Promise<number> {
 
   try {
     const dags: DagFile[] = [];
-    const ids = { chain: `bench_chain_${size.chain}`, indep: `bench_independent_${size.tasksPerRun}`, grid: 'bench_grid_50' };
+    const ids = {
+      chain: `bench_chain_${size.chain}`,
+      indep: `bench_independent_${size.tasksPerRun}`,
+      grid: 'bench_grid_50',
+    };
     if (want('handoff')) dags.push(chainDag(ids.chain, size.chain));
     if (want('throughput')) dags.push(independentDag(ids.indep, size.tasksPerRun));
-    const scaleDags = want('scale') || want('api') ? size.scale.map((s) => ({ ...s, id: `bench_layered_${layeredTaskCount(s.blocks, s.width)}` })) : [];
+    const scaleDags =
+      want('scale') || want('api')
+        ? size.scale.map((s) => ({ ...s, id: `bench_layered_${layeredTaskCount(s.blocks, s.width)}` }))
+        : [];
     for (const s of scaleDags) dags.push(layeredDag(s.id, s.blocks, s.width));
     if (want('api') && size.gridRuns > 0) dags.push(layeredDag(ids.grid, GRID_TASKS.blocks, GRID_TASKS.width));
 
@@ -142,14 +167,26 @@ async function main(): Promise<number> {
 
       if (want('handoff')) {
         await section('handoff', async () => {
-          partial.handoff = await measureHandoff(stack, { dagId: ids.chain, chainLength: size.chain, reps: size.reps, timeoutMs: 120_000 });
+          partial.handoff = await measureHandoff(stack, {
+            dagId: ids.chain,
+            chainLength: size.chain,
+            reps: size.reps,
+            timeoutMs: 120_000,
+          });
         });
       }
       if (want('throughput')) {
         const first = size.workerCounts[0] ?? 2;
         await section(`throughput (${first} workers)`, async () => {
           partial.throughput.push(
-            await measureThroughput(stack, { dagId: ids.indep, workers: first, runs: size.runs, tasksPerRun: size.tasksPerRun, reps: size.reps, timeoutMs: 180_000 }),
+            await measureThroughput(stack, {
+              dagId: ids.indep,
+              workers: first,
+              runs: size.runs,
+              tasksPerRun: size.tasksPerRun,
+              reps: size.reps,
+              timeoutMs: 180_000,
+            }),
           );
         });
       }
@@ -165,14 +202,26 @@ async function main(): Promise<number> {
           });
         });
         await section('BullMQ flow chain', async () => {
-          partial.bullmq.flow = await bullmqFlowChain(REDIS_URL, peerPrefix, { chainLength: size.flowChain, reps: size.reps, concurrency: WORKER_CONCURRENCY, timeoutMs: 60_000 });
+          partial.bullmq.flow = await bullmqFlowChain(REDIS_URL, peerPrefix, {
+            chainLength: size.flowChain,
+            reps: size.reps,
+            concurrency: WORKER_CONCURRENCY,
+            timeoutMs: 60_000,
+          });
         });
       }
       if (want('throughput')) {
         for (const n of size.workerCounts.slice(1)) {
           await section(`throughput (${n} workers)`, async () => {
             partial.throughput.push(
-              await measureThroughput(stack, { dagId: ids.indep, workers: n, runs: size.runs, tasksPerRun: size.tasksPerRun, reps: size.reps, timeoutMs: 180_000 }),
+              await measureThroughput(stack, {
+                dagId: ids.indep,
+                workers: n,
+                runs: size.runs,
+                tasksPerRun: size.tasksPerRun,
+                reps: size.reps,
+                timeoutMs: 180_000,
+              }),
             );
           });
         }
@@ -182,7 +231,9 @@ async function main(): Promise<number> {
         for (const s of scaleDags) {
           const tasks = layeredTaskCount(s.blocks, s.width);
           await section(`scale (${tasks} tasks)`, async () => {
-            partial.scale.push(await measureScaleRun(stack, { dagId: s.id, tasks, timeoutMs: tasks >= 5_000 ? 600_000 : 180_000 }));
+            partial.scale.push(
+              await measureScaleRun(stack, { dagId: s.id, tasks, timeoutMs: tasks >= 5_000 ? 600_000 : 180_000 }),
+            );
           });
         }
       }
@@ -190,7 +241,9 @@ async function main(): Promise<number> {
         if (size.gridRuns > 0) {
           await section('grid (365 runs × 50 tasks)', async () => {
             await seedGridRuns(stack, ids.grid, size.gridRuns, layeredTaskCount(GRID_TASKS.blocks, GRID_TASKS.width));
-            partial.grid.push(await measureGrid(stack, { dagId: ids.grid, limit: size.gridRuns, requests: 30, reps: size.reps }));
+            partial.grid.push(
+              await measureGrid(stack, { dagId: ids.grid, limit: size.gridRuns, requests: 30, reps: size.reps }),
+            );
           });
         }
         const large = scaleDags.at(-1);
@@ -205,7 +258,11 @@ async function main(): Promise<number> {
     }
     if (want('loading') && size.loadFiles > 0) {
       await section('DAG loading', async () => {
-        partial.loading = await measureLoading(cleanup, randomBytes(5).toString('hex'), { files: size.loadFiles, broken: 20, reps: size.reps });
+        partial.loading = await measureLoading(cleanup, randomBytes(5).toString('hex'), {
+          files: size.loadFiles,
+          broken: 20,
+          reps: size.reps,
+        });
       });
     }
   } finally {

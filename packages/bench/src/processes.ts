@@ -21,7 +21,12 @@ export interface AppProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-export function startApp(name: string, app: 'scheduler' | 'worker' | 'api', env: Record<string, string>, extraNodeArgs: string[] = []): AppProcess {
+export function startApp(
+  name: string,
+  app: 'scheduler' | 'worker' | 'api',
+  env: Record<string, string>,
+  extraNodeArgs: string[] = [],
+): AppProcess {
   const script = path.join(repoRoot, 'apps', app, 'src', 'main.ts');
   const child = spawn(process.execPath, [...extraNodeArgs, '--import', 'tsx', script], {
     cwd: repoRoot,

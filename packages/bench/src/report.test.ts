@@ -32,7 +32,13 @@ describe('headline', () => {
       handoff: { chainLength: 200, workers: 2, reps: [], p50: spread([14]), p95: spread([23]), p99: spread([34]) },
       throughput: [throughput(1, 400), throughput(2, 300)],
       bullmq: {
-        throughput: { jobs: 5000, concurrency: 10, warmup: { ms: 1, jobsPerSec: 1000 }, reps: [], jobsPerSec: spread([3000]) },
+        throughput: {
+          jobs: 5000,
+          concurrency: 10,
+          warmup: { ms: 1, jobsPerSec: 1000 },
+          reps: [],
+          jobsPerSec: spread([3000]),
+        },
         flow: { chainLength: 200, reps: [], p50: spread([0.7]), p95: spread([2]), p99: spread([4]) },
       },
       scale: [],
@@ -43,11 +49,17 @@ describe('headline', () => {
 
   it('states the scale growth when both runs finished, and only a lower bound when the large one did not', () => {
     const base = { throughput: [], bullmq: {} };
-    const both = headline({ ...base, scale: [scaleRun(1000, true, 1000, 10_000), scaleRun(10_000, true, 10_000, 120_000)] });
+    const both = headline({
+      ...base,
+      scale: [scaleRun(1000, true, 1000, 10_000), scaleRun(10_000, true, 10_000, 120_000)],
+    });
     expect(both.scalePerTaskGrowth).toBeCloseTo(1.2);
     expect(both.scalePerTaskGrowthAtLeast).toBeNull();
 
-    const cut = headline({ ...base, scale: [scaleRun(1000, true, 1000, 18_762), scaleRun(10_000, false, 3217, 602_366)] });
+    const cut = headline({
+      ...base,
+      scale: [scaleRun(1000, true, 1000, 18_762), scaleRun(10_000, false, 3217, 602_366)],
+    });
     expect(cut.scalePerTaskGrowth).toBeNull();
     expect(cut.scalePerTaskGrowthAtLeast).toBeCloseTo(602_366 / 3217 / 18.762);
   });

@@ -62,34 +62,75 @@ export function headline(r: Pick<BenchResults, 'handoff' | 'throughput' | 'bullm
 export function targetChecks(r: Omit<BenchResults, 'checks' | 'guard' | 'durationS'>): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const add = (figure: string, value: number | null | undefined, target: string, ok: (v: number) => boolean) =>
-    checks.push({ figure, value: value ?? null, target, met: value === null || value === undefined ? null : ok(value) });
+    checks.push({
+      figure,
+      value: value ?? null,
+      target,
+      met: value === null || value === undefined ? null : ok(value),
+    });
   add('handoff p50 (ms)', r.handoff?.p50.median, `<= ${targets.handoffP50Ms}`, (v) => v <= targets.handoffP50Ms);
   add('handoff p99 (ms)', r.handoff?.p99.median, `<= ${targets.handoffP99Ms}`, (v) => v <= targets.handoffP99Ms);
   const tp2 = r.throughput.find((t) => t.workers === 2);
-  add('throughput, 2 workers (TI/s)', tp2?.tiPerSec.median, `>= ${targets.throughputTiPerSec2Workers}`, (v) => v >= targets.throughputTiPerSec2Workers);
-  add('throughput ÷ BullMQ', r.headline.throughputRatio, `>= ${targets.throughputRatioMin}`, (v) => v >= targets.throughputRatioMin);
+  add(
+    'throughput, 2 workers (TI/s)',
+    tp2?.tiPerSec.median,
+    `>= ${targets.throughputTiPerSec2Workers}`,
+    (v) => v >= targets.throughputTiPerSec2Workers,
+  );
+  add(
+    'throughput ÷ BullMQ',
+    r.headline.throughputRatio,
+    `>= ${targets.throughputRatioMin}`,
+    (v) => v >= targets.throughputRatioMin,
+  );
   add('hop p50 ÷ BullMQ', r.headline.hopRatio, `<= ${targets.hopRatioMax}`, (v) => v <= targets.hopRatioMax);
   if (r.mode === 'full') {
-    add('10k ÷ 1k time per task', r.headline.scalePerTaskGrowth, `<= ${targets.scalePerTaskGrowthMax}`, (v) => v <= targets.scalePerTaskGrowthMax);
+    add(
+      '10k ÷ 1k time per task',
+      r.headline.scalePerTaskGrowth,
+      `<= ${targets.scalePerTaskGrowthMax}`,
+      (v) => v <= targets.scalePerTaskGrowthMax,
+    );
     const large = r.scale.find((s) => s.tasks >= 5_000);
-    add('scheduler peak RSS, 10k run (MB)', large?.schedulerPeakRssMb, `< ${targets.schedulerRssMb}`, (v) => v < targets.schedulerRssMb);
+    add(
+      'scheduler peak RSS, 10k run (MB)',
+      large?.schedulerPeakRssMb,
+      `< ${targets.schedulerRssMb}`,
+      (v) => v < targets.schedulerRssMb,
+    );
     add('load 1,000 DAG files (ms)', r.loading?.totalMs.median, `< ${targets.dagLoadMs}`, (v) => v < targets.dagLoadMs);
-    add('1,000 files: the 20 broken are import errors', r.loading ? (r.loading.importErrorsMatch ? 1 : 0) : null, '= 1 (yes)', (v) => v === 1);
+    add(
+      '1,000 files: the 20 broken are import errors',
+      r.loading ? (r.loading.importErrorsMatch ? 1 : 0) : null,
+      '= 1 (yes)',
+      (v) => v === 1,
+    );
     const g365 = r.grid.find((g) => g.runs >= 300);
     const g10k = r.grid.find((g) => g.tasks >= 5_000);
     add('grid 365×50 p50 (ms)', g365?.p50.median, `< ${targets.grid365x50P50Ms}`, (v) => v < targets.grid365x50P50Ms);
-    add('grid 10k-task run p50 (ms)', g10k?.p50.median, `< ${targets.grid10kRunP50Ms}`, (v) => v < targets.grid10kRunP50Ms);
+    add(
+      'grid 10k-task run p50 (ms)',
+      g10k?.p50.median,
+      `< ${targets.grid10kRunP50Ms}`,
+      (v) => v < targets.grid10kRunP50Ms,
+    );
   }
   return checks;
 }
 
 const num = (v: number | null | undefined, digits = 1) =>
-  v === null || v === undefined || !Number.isFinite(v) ? '—' : v >= 100 ? Math.round(v).toLocaleString('en-US') : v.toFixed(digits);
-const sp = (s: Spread | undefined, digits = 1) => (s ? [num(s.median, digits), num(s.min, digits), num(s.max, digits)] : ['—', '—', '—']);
+  v === null || v === undefined || !Number.isFinite(v)
+    ? '—'
+    : v >= 100
+      ? Math.round(v).toLocaleString('en-US')
+      : v.toFixed(digits);
+const sp = (s: Spread | undefined, digits = 1) =>
+  s ? [num(s.median, digits), num(s.min, digits), num(s.max, digits)] : ['—', '—', '—'];
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -97,8 +138,14 @@ export function formatReport(r: BenchResults): string {
   const m = r.machine;
   const out: string[] = [];
   out.push(`Sluice benchmark (${r.mode}) — ${r.startedAt}, ${r.durationS.toFixed(0)} s`);
-  out.push(`machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GB, load ${m.loadAverage1m}; Node ${m.node}; Redis ${m.redis}; ${m.postgres.split(' on ')[0] ?? m.postgres}`);
-  out.push(Object.entries(r.setup).map(([k, v]) => `${k}=${v}`).join(', '));
+  out.push(
+    `machine: ${m.cores} cores (${m.cpuModel}), ${m.memoryGb} GB, load ${m.loadAverage1m}; Node ${m.node}; Redis ${m.redis}; ${m.postgres.split(' on ')[0] ?? m.postgres}`,
+  );
+  out.push(
+    Object.entries(r.setup)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(', '),
+  );
   out.push('');
   const rows: string[][] = [];
   if (r.handoff) {
@@ -114,7 +161,10 @@ export function formatReport(r: BenchResults): string {
     rows.push([`BullMQ flow hop p99 (ms)`, ...sp(f.p99, 2)]);
   }
   for (const t of r.throughput) {
-    rows.push([`Sluice TI/s, ${t.workers} worker(s) × ${t.workerConcurrency}, ${t.runs} runs × ${t.tasksPerRun}`, ...sp(t.tiPerSec)]);
+    rows.push([
+      `Sluice TI/s, ${t.workers} worker(s) × ${t.workerConcurrency}, ${t.runs} runs × ${t.tasksPerRun}`,
+      ...sp(t.tiPerSec),
+    ]);
     rows.push([`  first rep, not counted (TI/s)`, num(t.warmup.tiPerSec, 0), '', '']);
     const cpu = Object.entries(t.cpuPerTiUs ?? {}).sort(([, a], [, b]) => b - a);
     if (cpu.length > 0) rows.push([`  CPU µs per TI: ${cpu.map(([k, v]) => `${k} ${v}`).join(', ')}`, '', '', '']);
@@ -125,15 +175,35 @@ export function formatReport(r: BenchResults): string {
     rows.push([`  first rep, not counted (jobs/s)`, num(b.warmup.jobsPerSec, 0), '', '']);
   }
   for (const s of r.scale) {
-    rows.push([`${s.tasks.toLocaleString('en-US')}-task run: total (s)${s.finished ? '' : ' — NOT FINISHED'}`, num(s.totalMs / 1000, 2), '', '']);
-    rows.push([s.finished ? `  time per task (ms)` : `  time per succeeded task (${s.succeeded}) (ms)`, num(s.finished ? s.perTaskMs : s.perSucceededTaskMs, 2), '', '']);
-    rows.push([`  scheduler / worker peak RSS (MB)`, `${num(s.schedulerPeakRssMb, 0)} / ${num(s.workerPeakRssMb, 0)}`, '', '']);
+    rows.push([
+      `${s.tasks.toLocaleString('en-US')}-task run: total (s)${s.finished ? '' : ' — NOT FINISHED'}`,
+      num(s.totalMs / 1000, 2),
+      '',
+      '',
+    ]);
+    rows.push([
+      s.finished ? `  time per task (ms)` : `  time per succeeded task (${s.succeeded}) (ms)`,
+      num(s.finished ? s.perTaskMs : s.perSucceededTaskMs, 2),
+      '',
+      '',
+    ]);
+    rows.push([
+      `  scheduler / worker peak RSS (MB)`,
+      `${num(s.schedulerPeakRssMb, 0)} / ${num(s.workerPeakRssMb, 0)}`,
+      '',
+      '',
+    ]);
   }
   if (r.loading) {
     const l = r.loading;
     rows.push([`load+validate+record ${l.files} DAG files (ms)`, ...sp(l.totalMs, 0)]);
     rows.push([`  of which load+validate (ms)`, ...sp(l.loadMs, 0)]);
-    rows.push([`  DAGs loaded / import errors (broken ${l.broken}, match: ${l.importErrorsMatch ? 'yes' : 'NO'})`, `${l.dagsLoaded} / ${l.importErrors}`, '', '']);
+    rows.push([
+      `  DAGs loaded / import errors (broken ${l.broken}, match: ${l.importErrorsMatch ? 'yes' : 'NO'})`,
+      `${l.dagsLoaded} / ${l.importErrors}`,
+      '',
+      '',
+    ]);
   }
   for (const g of r.grid) {
     rows.push([`grid ${g.runs} runs × ${g.tasks} tasks p50 (ms)`, ...sp(g.p50)]);
@@ -142,13 +212,23 @@ export function formatReport(r: BenchResults): string {
   out.push(table(['figure', 'median', 'min', 'max'], rows));
   out.push('');
   const hl = r.headline;
-  out.push(`HEADLINE  Sluice ÷ BullMQ throughput: ${num(hl.throughputRatio, 3)}   Sluice ÷ BullMQ hop latency: ${num(hl.hopRatio, 2)}×`);
-  if (hl.scalePerTaskGrowthAtLeast !== null) out.push(`10k-task run did not finish: time per task grew at least ${num(hl.scalePerTaskGrowthAtLeast, 2)}× from 1k`);
+  out.push(
+    `HEADLINE  Sluice ÷ BullMQ throughput: ${num(hl.throughputRatio, 3)}   Sluice ÷ BullMQ hop latency: ${num(hl.hopRatio, 2)}×`,
+  );
+  if (hl.scalePerTaskGrowthAtLeast !== null)
+    out.push(
+      `10k-task run did not finish: time per task grew at least ${num(hl.scalePerTaskGrowthAtLeast, 2)}× from 1k`,
+    );
   out.push('');
   out.push(
     table(
       ['target', 'value', 'wanted', 'met'],
-      r.checks.map((c) => [c.figure, num(c.value, 2), c.target, c.met === null ? 'not measured' : c.met ? 'yes' : 'NO']),
+      r.checks.map((c) => [
+        c.figure,
+        num(c.value, 2),
+        c.target,
+        c.met === null ? 'not measured' : c.met ? 'yes' : 'NO',
+      ]),
     ),
   );
   if (r.guard) {

@@ -31,7 +31,12 @@ export interface RunsOutcome {
 }
 
 /** Waits until every run of `runIds` is success or failed, or `timeoutMs` passes. */
-export async function waitForRuns(stack: Stack, dagId: string, runIds: readonly string[], timeoutMs: number): Promise<RunsOutcome> {
+export async function waitForRuns(
+  stack: Stack,
+  dagId: string,
+  runIds: readonly string[],
+  timeoutMs: number,
+): Promise<RunsOutcome> {
   const deadline = Date.now() + timeoutMs;
   let delay = 20;
   for (;;) {
@@ -75,7 +80,11 @@ export async function taskTimes(stack: Stack, dagId: string, runId: string): Pro
  * The window the runs took, from the first run being queued (the trigger)
  * to the last task instance ending, in ms; and how many task instances succeeded in it.
  */
-export async function runsWindow(stack: Stack, dagId: string, runIds: readonly string[]): Promise<{ ms: number; taskInstances: number }> {
+export async function runsWindow(
+  stack: Stack,
+  dagId: string,
+  runIds: readonly string[],
+): Promise<{ ms: number; taskInstances: number }> {
   const r = await stack.db.pool.query<{ ms: number; n: number }>(
     `SELECT (extract(epoch FROM max(ti.ended_at) - min(r.queued_at)) * 1000)::float8 AS ms, count(*) FILTER (WHERE ti.state = ${ts.success})::int AS n
      FROM task_instance ti JOIN dag_run r ON r.id = ti.dag_run_id

@@ -42,7 +42,11 @@ export function withSchema(url: string, schema: string): string {
 }
 
 /** A fresh migrated schema `bench_<hex>`, dropped at cleanup. */
-export async function createBenchSchema(cleanup: Cleanup, tag: string, keep = false): Promise<{ schema: string; db: Db }> {
+export async function createBenchSchema(
+  cleanup: Cleanup,
+  tag: string,
+  keep = false,
+): Promise<{ schema: string; db: Db }> {
   await checkDatabase(DATABASE_URL);
   const schema = `bench_${tag}`;
   if (keep) process.stderr.write(`keeping schema ${schema}: drop it with DROP SCHEMA ${schema} CASCADE\n`);
@@ -106,7 +110,9 @@ export async function startStack(cleanup: Cleanup, opts: StackOptions): Promise<
   const prefix = `bench-${tag}`;
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 3, lazyConnect: true });
   await redis.connect().catch((raw: unknown) => {
-    throw new Error(`Redis is not reachable at ${REDIS_URL} (${raw instanceof Error ? raw.message : String(raw)}); start it, e.g. docker compose up -d`);
+    throw new Error(
+      `Redis is not reachable at ${REDIS_URL} (${raw instanceof Error ? raw.message : String(raw)}); start it, e.g. docker compose up -d`,
+    );
   });
   cleanup.add('disconnect Redis', async () => {
     redis.disconnect();
@@ -130,7 +136,12 @@ export async function startStack(cleanup: Cleanup, opts: StackOptions): Promise<
     await Promise.all(processes.map((p) => p.stop()));
   };
   cleanup.add('stop Sluice processes', stopAll);
-  const launch = (name: string, app: 'scheduler' | 'worker' | 'api', env: Record<string, string>, args: string[] = []) => {
+  const launch = (
+    name: string,
+    app: 'scheduler' | 'worker' | 'api',
+    env: Record<string, string>,
+    args: string[] = [],
+  ) => {
     const p = startApp(name, app, { ...baseEnv, ...env }, args);
     processes.push(p);
     void p.exited.then((code) => {
@@ -141,9 +152,19 @@ export async function startStack(cleanup: Cleanup, opts: StackOptions): Promise<
   const stopping = new Set<AppProcess>();
 
   // The files do not change during the run: parse them once at start, not every 10 s.
-  const scheduler = launch('scheduler', 'scheduler', { SLUICE_DAGS_FOLDER: dagsDir, SLUICE_DAG_PARSE_INTERVAL_MS: '3600000' }, opts.schedulerNodeArgs);
+  const scheduler = launch(
+    'scheduler',
+    'scheduler',
+    { SLUICE_DAGS_FOLDER: dagsDir, SLUICE_DAG_PARSE_INTERVAL_MS: '3600000' },
+    opts.schedulerNodeArgs,
+  );
   const port = await freePort();
-  const api = launch('api', 'api', { SLUICE_API_PORT: String(port), SLUICE_API_HOST: '127.0.0.1', SLUICE_WEB_DIST: path.join(dagsDir, 'no-ui') }, opts.apiNodeArgs);
+  const api = launch(
+    'api',
+    'api',
+    { SLUICE_API_PORT: String(port), SLUICE_API_HOST: '127.0.0.1', SLUICE_WEB_DIST: path.join(dagsDir, 'no-ui') },
+    opts.apiNodeArgs,
+  );
   const apiUrl = `http://127.0.0.1:${port}`;
 
   const failIfExited = (p: AppProcess) => {
@@ -156,10 +177,12 @@ export async function startStack(cleanup: Cleanup, opts: StackOptions): Promise<
   });
   await waitUntil(`the scheduler to load ${opts.dagIds.join(', ')}`, 180_000, async () => {
     failIfExited(scheduler);
-    const r = await db.pool.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM dag WHERE dag_id = ANY($1::text[]) AND current_version_id IS NOT NULL',
-      [opts.dagIds],
-    ).catch(() => ({ rows: [{ n: 0 }] }));
+    const r = await db.pool
+      .query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM dag WHERE dag_id = ANY($1::text[]) AND current_version_id IS NOT NULL',
+        [opts.dagIds],
+      )
+      .catch(() => ({ rows: [{ n: 0 }] }));
     return r.rows[0]?.n === opts.dagIds.length;
   });
 
@@ -181,7 +204,12 @@ export async function startStack(cleanup: Cleanup, opts: StackOptions): Promise<
       for (const w of old) stopping.add(w);
       await Promise.all(old.map((w) => w.stop()));
       stack.workers = Array.from({ length: n }, (_, i) =>
-        launch(`worker ${i + 1}/${n}`, 'worker', { SLUICE_WORKER_CONCURRENCY: String(opts.workerConcurrency) }, opts.workerNodeArgs),
+        launch(
+          `worker ${i + 1}/${n}`,
+          'worker',
+          { SLUICE_WORKER_CONCURRENCY: String(opts.workerConcurrency) },
+          opts.workerNodeArgs,
+        ),
       );
       await waitUntil(`${n} workers to listen`, 60_000, async () => {
         for (const w of stack.workers) failIfExited(w);

@@ -45,12 +45,26 @@ export interface LatencySummary {
 }
 
 export function latencySummary(samples: readonly number[]): LatencySummary {
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95), p99: percentile(samples, 99), count: samples.length };
+  return {
+    p50: percentile(samples, 50),
+    p95: percentile(samples, 95),
+    p99: percentile(samples, 99),
+    count: samples.length,
+  };
 }
 
 /** `a ÷ b`, or null when b is zero or either side is missing (a ratio we cannot state). */
 export function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
-  if (a === null || a === undefined || b === null || b === undefined || b === 0 || !Number.isFinite(a) || !Number.isFinite(b)) return null;
+  if (
+    a === null ||
+    a === undefined ||
+    b === null ||
+    b === undefined ||
+    b === 0 ||
+    !Number.isFinite(a) ||
+    !Number.isFinite(b)
+  )
+    return null;
   return a / b;
 }
 

@@ -1,5 +1,10 @@
 /** Polls `probe` until it returns true; throws naming `what` after `timeoutMs`. */
-export async function waitUntil(what: string, timeoutMs: number, probe: () => Promise<boolean>, everyMs = 50): Promise<void> {
+export async function waitUntil(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<boolean>,
+  everyMs = 50,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await probe()) return;

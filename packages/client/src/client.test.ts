@@ -30,9 +30,7 @@ describe('createClient requests', () => {
     const { calls, fetchFn } = fakeFetch();
     const client = createClient({ baseUrl: base, fetch: fetchFn });
     await client.getTaskInstance('my dag', 'manual__2026-11-22T03:00:00.000Z', 'a/b');
-    expect(calls[0]?.url).toBe(
-      `${base}/api/v1/dags/my%20dag/runs/manual__2026-11-22T03%3A00%3A00.000Z/tasks/a%2Fb`,
-    );
+    expect(calls[0]?.url).toBe(`${base}/api/v1/dags/my%20dag/runs/manual__2026-11-22T03%3A00%3A00.000Z/tasks/a%2Fb`);
   });
 
   it('sends query values only when they are defined', async () => {
@@ -95,7 +93,11 @@ describe('createClient requests', () => {
 describe('createClient errors', () => {
   it('throws ApiError with the status, code, message and issues of an error body', async () => {
     const body = {
-      error: { code: 'bad_request', message: 'invalid run config', issues: [{ path: 'conf.day', message: 'Required' }] },
+      error: {
+        code: 'bad_request',
+        message: 'invalid run config',
+        issues: [{ path: 'conf.day', message: 'Required' }],
+      },
     };
     const { fetchFn } = fakeFetch(() => json(400, body));
     const client = createClient({ baseUrl: base, fetch: fetchFn });
@@ -143,6 +145,8 @@ describe('createClient errors', () => {
     const port = typeof address === 'object' && address !== null ? address.port : 0;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     const client = createClient({ baseUrl: `http://127.0.0.1:${port}` });
-    await expect(client.health()).rejects.toThrow(`cannot reach the Sluice API at http://127.0.0.1:${port}: connection refused`);
+    await expect(client.health()).rejects.toThrow(
+      `cannot reach the Sluice API at http://127.0.0.1:${port}: connection refused`,
+    );
   });
 });

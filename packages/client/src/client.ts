@@ -140,9 +140,16 @@ export function createClient(opts: ClientOptions): SluiceClient {
     getGrid: (dagId, q = {}) => request('GET', apiPath(['dags', dagId, 'grid'], { limit: q.limit })),
     getTaskInstance: (dagId, runId, taskId) => request('GET', apiPath(taskPath(dagId, runId, taskId))),
     getLogs: (dagId, runId, taskId, q = {}) =>
-      request('GET', apiPath([...taskPath(dagId, runId, taskId), 'logs'], { try: q.try, after: q.after, limit: q.limit })),
+      request(
+        'GET',
+        apiPath([...taskPath(dagId, runId, taskId), 'logs'], { try: q.try, after: q.after, limit: q.limit }),
+      ),
     clearTask: (dagId, runId, taskId, o = {}) =>
-      request('POST', apiPath([...taskPath(dagId, runId, taskId), 'clear']), o.downstream === undefined ? {} : { downstream: o.downstream }),
+      request(
+        'POST',
+        apiPath([...taskPath(dagId, runId, taskId), 'clear']),
+        o.downstream === undefined ? {} : { downstream: o.downstream },
+      ),
     setTaskState: (dagId, runId, taskId, state) => request('PATCH', apiPath(taskPath(dagId, runId, taskId)), { state }),
     listImportErrors: () => request('GET', apiPath(['import-errors'])),
     listConnections: () => request('GET', apiPath(['connections'])),
@@ -164,7 +171,11 @@ function toApiError(status: number, statusText: string, text: string): ApiError 
   }
   const code = status >= 500 ? 'internal' : status === 404 ? 'not_found' : status === 409 ? 'conflict' : 'bad_request';
   const detail = text.trim().slice(0, 200);
-  return new ApiError(status, code, `HTTP ${status}${statusText ? ` ${statusText}` : ''}${detail ? `: ${detail}` : ''}`);
+  return new ApiError(
+    status,
+    code,
+    `HTTP ${status}${statusText ? ` ${statusText}` : ''}${detail ? `: ${detail}` : ''}`,
+  );
 }
 
 function isApiErrorBody(value: unknown): value is ApiErrorBody {
@@ -188,7 +199,8 @@ function describeNetworkError(raw: unknown): string {
     if ('code' in current && typeof current.code === 'string') codes.push(current.code);
     if ('errors' in current && Array.isArray(current.errors)) {
       for (const inner of current.errors) {
-        if (typeof inner === 'object' && inner !== null && 'code' in inner && typeof inner.code === 'string') codes.push(inner.code);
+        if (typeof inner === 'object' && inner !== null && 'code' in inner && typeof inner.code === 'string')
+          codes.push(inner.code);
       }
     }
     current = 'cause' in current ? current.cause : undefined;

@@ -9,7 +9,11 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-export function parseConfig<S extends z.ZodType>(schema: S, env: Readonly<Record<string, string | undefined>>, what: string): z.infer<S> {
+export function parseConfig<S extends z.ZodType>(
+  schema: S,
+  env: Readonly<Record<string, string | undefined>>,
+  what: string,
+): z.infer<S> {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

@@ -41,7 +41,9 @@ describe('topologicalOrder', () => {
   });
 
   it('orders a long chain without recursion limits', () => {
-    const tasks = Array.from({ length: 5_000 }, (_, i) => makeTask(`t${i}`, { upstream: i === 0 ? [] : [`t${i - 1}`] }));
+    const tasks = Array.from({ length: 5_000 }, (_, i) =>
+      makeTask(`t${i}`, { upstream: i === 0 ? [] : [`t${i - 1}`] }),
+    );
     const order = topologicalOrder(makeDag({ tasks: [...tasks].reverse() }));
     expect(order[0]).toBe('t0');
     expect(order[4_999]).toBe('t4999');

@@ -22,7 +22,10 @@ function cleanUpstream(spec: Graph, index: Map<string, number>): Map<string, str
   const upstream = new Map<string, string[]>();
   for (const task of spec.tasks) {
     if (upstream.has(task.taskId)) continue;
-    upstream.set(task.taskId, [...new Set(task.upstream)].filter((id) => id !== task.taskId && index.has(id)));
+    upstream.set(
+      task.taskId,
+      [...new Set(task.upstream)].filter((id) => id !== task.taskId && index.has(id)),
+    );
   }
   return upstream;
 }

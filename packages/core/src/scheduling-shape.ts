@@ -22,7 +22,12 @@ export function shapeOf(dag: DagSpec): DagShape {
     const order = topologicalOrder(dag);
     const downstream = new Map<string, string[]>(order.map((id) => [id, []]));
     for (const t of dag.tasks) for (const up of new Set(t.upstream)) downstream.get(up)?.push(t.taskId);
-    shape = { specs: new Map(dag.tasks.map((t) => [t.taskId, t] as const)), order, topoIndex: new Map(order.map((id, i) => [id, i] as const)), downstream };
+    shape = {
+      specs: new Map(dag.tasks.map((t) => [t.taskId, t] as const)),
+      order,
+      topoIndex: new Map(order.map((id, i) => [id, i] as const)),
+      downstream,
+    };
     shapes.set(dag, shape);
   }
   return shape;

@@ -8,6 +8,7 @@ import {
   type TaskDecision,
   type TaskInstanceView,
 } from './scheduling';
+import { assertNever } from './assert-never';
 import { canTransitionTask, type TaskInstanceState } from './states';
 import { makeDag, makeTask } from './test-fixtures';
 
@@ -80,6 +81,8 @@ function summary(decisions: readonly TaskDecision[]): string[] {
         return `${d.taskId}: resume try ${d.tryNumber} ${d.from} → deferred (${d.cause})`;
       case 'waiting':
         return `${d.taskId}: waiting`;
+      default:
+        return assertNever(d);
     }
   });
 }
@@ -356,7 +359,13 @@ describe('decide: a lost worker whose try has an external job', () => {
   });
 
   it('on the fast path too, with the downstream in scope', () => {
-    const result = run(inputFor(emr, { create_cluster: 'success', add_steps: lost(true) }, { only: new Set(['add_steps', 'terminate_cluster']) }));
+    const result = run(
+      inputFor(
+        emr,
+        { create_cluster: 'success', add_steps: lost(true) },
+        { only: new Set(['add_steps', 'terminate_cluster']) },
+      ),
+    );
     expect(summary(result.tasks)).toEqual(['add_steps: resume try 1 running → deferred (heartbeat_lost)']);
   });
 
@@ -372,7 +381,9 @@ describe('decide: a lost worker whose try has an external job', () => {
   });
 
   it('past executionTimeout, fails even with an external job (its job is cancelled, not resumed)', () => {
-    const timed = makeDag({ tasks: emr.tasks.map((t) => (t.taskId === 'add_steps' ? { ...t, executionTimeoutMs: MIN } : t)) });
+    const timed = makeDag({
+      tasks: emr.tasks.map((t) => (t.taskId === 'add_steps' ? { ...t, executionTimeoutMs: MIN } : t)),
+    });
     const result = run(inputFor(timed, { create_cluster: 'success', add_steps: lost(true) }));
     expect(summary(result.tasks)[0]).toBe('add_steps: fail try 1 running → failed');
     const fail = result.tasks[0];
@@ -391,7 +402,13 @@ describe('decide: concurrency limits and priority', () => {
   });
 
   it('enqueues by priorityWeight, ties in topological order, up to freeTaskSlots', () => {
-    const result = run(inputFor(wide, { low: 'scheduled', high: 'scheduled', mid_a: 'scheduled', mid_b: 'scheduled' }, { freeTaskSlots: 2 }));
+    const result = run(
+      inputFor(
+        wide,
+        { low: 'scheduled', high: 'scheduled', mid_a: 'scheduled', mid_b: 'scheduled' },
+        { freeTaskSlots: 2 },
+      ),
+    );
     expect(summary(result.tasks)).toEqual([
       'high: enqueue try 1',
       'mid_a: enqueue try 1',
@@ -462,7 +479,13 @@ describe('decide: upstream_failed cascade and run outcome', () => {
 
   it('fails the run when a task failed even though the last task succeeded', () => {
     const result = run(
-      inputFor(long, { a: 'failed', b: 'upstream_failed', c: 'upstream_failed', d: 'upstream_failed', cleanup: 'success' }),
+      inputFor(long, {
+        a: 'failed',
+        b: 'upstream_failed',
+        c: 'upstream_failed',
+        d: 'upstream_failed',
+        cleanup: 'success',
+      }),
     );
     expect(result.run).toEqual({ type: 'finish_run', to: 'failed', reason: '4 tasks failed: a, b, c, d' });
   });
@@ -543,7 +566,11 @@ describe('decide: only (the fast path)', () => {
 
   it('takes tasks a cascade brings in in topological order, even when declared before the ones that bring them in', () => {
     const late = makeDag({
-      tasks: [makeTask('z_end', { upstream: ['m_mid'] }), makeTask('m_mid', { upstream: ['a_start'] }), makeTask('a_start')],
+      tasks: [
+        makeTask('z_end', { upstream: ['m_mid'] }),
+        makeTask('m_mid', { upstream: ['a_start'] }),
+        makeTask('a_start'),
+      ],
     });
     const result = run(inputFor(late, { a_start: 'failed' }, { only: new Set(['m_mid']) }));
     expect(summary(result.tasks)).toEqual(['m_mid: none → upstream_failed', 'z_end: none → upstream_failed']);

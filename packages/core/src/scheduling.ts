@@ -136,7 +136,11 @@ function listIds(ids: readonly string[]): string {
 }
 
 /** Why the scheduler must end the current try, or null. */
-function tryFailure(ti: TaskInstanceView, spec: TaskSpec, input: SchedulingInput): { cause: TryFailureCause; reason: string } | null {
+function tryFailure(
+  ti: TaskInstanceView,
+  spec: TaskSpec,
+  input: SchedulingInput,
+): { cause: TryFailureCause; reason: string } | null {
   const now = input.now.getTime();
   if (spec.executionTimeoutMs !== null && ti.startedAt !== null) {
     const ranFor = now - ti.startedAt.getTime();
@@ -249,7 +253,10 @@ function endStuckTries(pass: Pass): 'resumed' | 'none' {
     if (failure === null) continue;
     const { cause, reason } = failure;
     const outcome = tryOutcome({
-      ending: cause === 'heartbeat_lost' ? { kind: 'heartbeat_lost', hasExternal: ti.hasExternal ?? false } : { kind: 'execution_timeout' },
+      ending:
+        cause === 'heartbeat_lost'
+          ? { kind: 'heartbeat_lost', hasExternal: ti.hasExternal ?? false }
+          : { kind: 'execution_timeout' },
       tryNumber: ti.tryNumber,
       maxTries: ti.maxTries,
       retry: spec.retry,
@@ -271,7 +278,16 @@ function endStuckTries(pass: Pass): 'resumed' | 'none' {
         resumed = true;
         break;
       case 'retry':
-        pass.out.push({ type: 'fail_try', taskId: id, from: ti.state, tryNumber: ti.tryNumber, to: 'up_for_retry', nextRetryAt: outcome.at, cause, reason });
+        pass.out.push({
+          type: 'fail_try',
+          taskId: id,
+          from: ti.state,
+          tryNumber: ti.tryNumber,
+          to: 'up_for_retry',
+          nextRetryAt: outcome.at,
+          cause,
+          reason,
+        });
         pass.decide(id, 'up_for_retry');
         break;
       case 'fail':
@@ -321,7 +337,13 @@ function evaluateDependencies(pass: Pass): void {
     } else if (ti.state === 'up_for_retry') {
       const next = `try ${ti.tryNumber + 1} of ${ti.maxTries}`;
       if (ti.nextRetryAt === null || ti.nextRetryAt.getTime() <= input.now.getTime()) {
-        pass.out.push({ type: 'set_state', taskId: id, from: 'up_for_retry', to: 'scheduled', reason: `${next} is due` });
+        pass.out.push({
+          type: 'set_state',
+          taskId: id,
+          from: 'up_for_retry',
+          to: 'scheduled',
+          reason: `${next} is due`,
+        });
         pass.decide(id, 'scheduled');
       } else {
         pass.out.push({ type: 'waiting', taskId: id, reason: `${next} at ${ti.nextRetryAt.toISOString()}` });
@@ -341,8 +363,7 @@ function enqueueWithinSlots(pass: Pass): void {
       return spec === undefined ? [] : [spec];
     })
     .sort(
-      (a, b) =>
-        b.priorityWeight - a.priorityWeight || (topoIndex.get(a.taskId) ?? 0) - (topoIndex.get(b.taskId) ?? 0),
+      (a, b) => b.priorityWeight - a.priorityWeight || (topoIndex.get(a.taskId) ?? 0) - (topoIndex.get(b.taskId) ?? 0),
     );
   let taskSlots = input.freeTaskSlots;
   const poolSlots = new Map(input.freePoolSlots);

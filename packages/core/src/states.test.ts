@@ -71,7 +71,9 @@ describe('task instance transitions', () => {
     expect(() => transitionTask('success', 'running')).toThrow(IllegalTransitionError);
     expect(() => transitionTask('success', 'running')).toThrow('Illegal task instance transition: success → running');
     expect(() => transitionTask('none', 'running')).toThrow('Illegal task instance transition: none → running');
-    expect(() => transitionTask('skipped', 'up_for_retry')).toThrow('Illegal task instance transition: skipped → up_for_retry');
+    expect(() => transitionTask('skipped', 'up_for_retry')).toThrow(
+      'Illegal task instance transition: skipped → up_for_retry',
+    );
     expect(() => transitionTask('none', 'none')).toThrow('Illegal task instance transition: none → none');
   });
 });

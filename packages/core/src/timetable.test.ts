@@ -330,7 +330,11 @@ describe('intervalsBetween', () => {
       'backfill range starts (2026-01-02T00:00:00.000Z) after it ends (2026-01-01T00:00:00.000Z)',
     );
     expect(() =>
-      intervalsBetween(makeDag({ schedule: null, dagId: 'manual' }), d('2026-01-01T00:00:00Z'), d('2026-01-02T00:00:00Z')),
+      intervalsBetween(
+        makeDag({ schedule: null, dagId: 'manual' }),
+        d('2026-01-01T00:00:00Z'),
+        d('2026-01-02T00:00:00Z'),
+      ),
     ).toThrow('DAG "manual" has no schedule, so it has no intervals to backfill');
   });
 });

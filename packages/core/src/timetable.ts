@@ -158,7 +158,9 @@ class CronTimetable implements CronSchedule {
     let steps = 0;
     return () => {
       if (++steps > MAX_SCAN_STEPS) {
-        throw new InvalidOptionsError(`schedule ${JSON.stringify(this.schedule)} did not fire in ${MAX_SCAN_STEPS} steps`);
+        throw new InvalidOptionsError(
+          `schedule ${JSON.stringify(this.schedule)} did not fire in ${MAX_SCAN_STEPS} steps`,
+        );
       }
       return (direction === 'next' ? this.#cron.next() : this.#cron.prev()).getTime();
     };

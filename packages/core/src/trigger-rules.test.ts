@@ -75,7 +75,10 @@ describe('evaluateTriggerRule', () => {
 
   it('the table covers every rule', () => {
     for (const rule of TriggerRule.options) {
-      expect(cases.some(([r]) => r === rule), rule).toBe(true);
+      expect(
+        cases.some(([r]) => r === rule),
+        rule,
+      ).toBe(true);
     }
   });
 
@@ -88,7 +91,8 @@ describe('evaluateTriggerRule', () => {
       for (const a of taskInstanceStates) {
         for (const b of taskInstanceStates) {
           const { outcome } = evaluateTriggerRule(rule, [a, b]);
-          if (isTerminalTaskState(a) && isTerminalTaskState(b)) expect(outcome, `${rule} [${a}, ${b}]`).not.toBe('wait');
+          if (isTerminalTaskState(a) && isTerminalTaskState(b))
+            expect(outcome, `${rule} [${a}, ${b}]`).not.toBe('wait');
         }
       }
     }
@@ -105,7 +109,11 @@ describe('trigger rule reasons', () => {
   const up = (taskId: string, state: TaskInstanceState) => ({ taskId, state });
 
   it('names the upstream tasks still running', () => {
-    const result = evaluateTriggerRule('all_success', [up('extract', 'running'), up('clean', 'queued'), up('a', 'success')]);
+    const result = evaluateTriggerRule('all_success', [
+      up('extract', 'running'),
+      up('clean', 'queued'),
+      up('a', 'success'),
+    ]);
     expect(result).toEqual({ outcome: 'wait', reason: 'waiting for 2 upstream tasks: extract, clean' });
   });
 

@@ -53,16 +53,24 @@ describe('tryOutcome', () => {
 
   it('an error that asks for a delay retries after it instead of the policy, but not past the last try', () => {
     expect(tryOutcome(input(error(new RetryAfterError('throttled', 5_000))))).toEqual({ type: 'retry', at: at(5_000) });
-    expect(tryOutcome(input(error(new RetryAfterError('throttled', 5_000)), { tryNumber: 3 }))).toEqual({ type: 'fail' });
+    expect(tryOutcome(input(error(new RetryAfterError('throttled', 5_000)), { tryNumber: 3 }))).toEqual({
+      type: 'fail',
+    });
   });
 
-  it('the worker\'s own timeout is an error like any other: retried while tries remain', () => {
-    expect(tryOutcome(input(error(new TaskTimeoutError(1000)), { tryNumber: 2 }))).toEqual({ type: 'retry', at: at(60_000) });
+  it("the worker's own timeout is an error like any other: retried while tries remain", () => {
+    expect(tryOutcome(input(error(new TaskTimeoutError(1000)), { tryNumber: 2 }))).toEqual({
+      type: 'retry',
+      at: at(60_000),
+    });
     expect(tryOutcome(input(error(new TaskTimeoutError(1000)), { tryNumber: 3 }))).toEqual({ type: 'fail' });
   });
 
-  it('the scheduler\'s execution_timeout retries or fails by tries left, even with an external job', () => {
-    expect(tryOutcome(input({ kind: 'execution_timeout' }, { tryNumber: 2 }))).toEqual({ type: 'retry', at: at(60_000) });
+  it("the scheduler's execution_timeout retries or fails by tries left, even with an external job", () => {
+    expect(tryOutcome(input({ kind: 'execution_timeout' }, { tryNumber: 2 }))).toEqual({
+      type: 'retry',
+      at: at(60_000),
+    });
     expect(tryOutcome(input({ kind: 'execution_timeout' }, { tryNumber: 3 }))).toEqual({ type: 'fail' });
   });
 

@@ -80,14 +80,18 @@ describe('validateDag', () => {
     expect(issuesOf(makeDag({ schedule: '0 25 * * *' }))).toEqual([
       {
         path: 'schedule',
-        message: 'schedule "0 25 * * *" is not a valid cron expression: Constraint error, got value 25 expected range 0-23',
+        message:
+          'schedule "0 25 * * *" is not a valid cron expression: Constraint error, got value 25 expected range 0-23',
       },
     ]);
   });
 
   it('rejects an unknown time zone under timezone', () => {
     expect(issuesOf(makeDag({ timezone: 'Europe/Copenhaguen' }))).toEqual([
-      { path: 'timezone', message: '"Europe/Copenhaguen" is not an IANA time zone name (e.g. "UTC", "Europe/Copenhagen")' },
+      {
+        path: 'timezone',
+        message: '"Europe/Copenhaguen" is not an IANA time zone name (e.g. "UTC", "Europe/Copenhagen")',
+      },
     ]);
   });
 

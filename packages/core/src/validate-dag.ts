@@ -37,7 +37,9 @@ function structuralIssues(spec: DagSpec): DagIssue[] {
   if (spec.tasks.length === 0) add('tasks', 'a DAG needs at least one task');
 
   const positions = new Map<string, number[]>();
-  spec.tasks.forEach((task, i) => positions.set(task.taskId, [...(positions.get(task.taskId) ?? []), i]));
+  spec.tasks.forEach((task, i) => {
+    positions.set(task.taskId, [...(positions.get(task.taskId) ?? []), i]);
+  });
   for (const [id, at] of positions) {
     if (at.length > 1) {
       add(`tasks.${id}.taskId`, `task id "${id}" is used by ${at.length} tasks (positions ${at.join(', ')})`);

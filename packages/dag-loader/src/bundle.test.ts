@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { bundleDagFile, bundleDagFiles } from './bundle';
+import { type bundleDagFile, bundleDagFiles } from './bundle';
 import { loadDagFolder } from './load-folder';
 
 let dir: string;
@@ -41,7 +41,9 @@ describe('bundleDagFiles', () => {
   it('reports an import of a name the SDK does not export at that import', async () => {
     const [path = ''] = write({ 'typo.ts': `import { dga } from '@sluice/sdk';\ndga({ id: 'typo' });\n` });
     const bundles = await bundleDagFiles([path], dir);
-    expect(bundles.get(path)).toEqual({ error: { line: 1, column: 10, message: expect.stringContaining('No matching export') } });
+    expect(bundles.get(path)).toEqual({
+      error: { line: 1, column: 10, message: expect.stringContaining('No matching export') },
+    });
   });
 });
 

@@ -41,7 +41,9 @@ const coreSrc = dirname(coreEntry);
  * slim module rather than core's index, which would make esbuild parse zod
  * and cron-parser only to drop them again.
  */
-const slimCore = ['errors.ts', 'timezone.ts', 'ids.ts'].map((f) => `export * from ${JSON.stringify(join(coreSrc, f))};`).join('\n');
+const slimCore = ['errors.ts', 'timezone.ts', 'ids.ts']
+  .map((f) => `export * from ${JSON.stringify(join(coreSrc, f))};`)
+  .join('\n');
 
 /** The SDK and core are free of side effects: only what is used ends up in a bundle. */
 const pureSluiceFiles: esbuild.Plugin = {
@@ -52,7 +54,11 @@ const pureSluiceFiles: esbuild.Plugin = {
         ? { path: 'slim-core', namespace: 'sluice-slim-core', sideEffects: false }
         : { path: coreEntry, sideEffects: false },
     );
-    build.onLoad({ filter: /.*/, namespace: 'sluice-slim-core' }, () => ({ contents: slimCore, resolveDir: coreSrc, loader: 'ts' }));
+    build.onLoad({ filter: /.*/, namespace: 'sluice-slim-core' }, () => ({
+      contents: slimCore,
+      resolveDir: coreSrc,
+      loader: 'ts',
+    }));
     build.onResolve({ filter: /^\.\.?\// }, async (args) => {
       if (args.pluginData === skipResolve || !pureDirs.some((d) => args.importer.startsWith(d))) return undefined;
       const resolved = await build.resolve(args.path, {
@@ -82,7 +88,8 @@ const sdkFromPrelude: esbuild.Plugin = {
 };
 
 // Lets bundled CommonJS dependencies call require() inside an ES module.
-const requireShim = "import { createRequire as __sluiceCreateRequire } from 'node:module';\nconst require = __sluiceCreateRequire(import.meta.url);\n";
+const requireShim =
+  "import { createRequire as __sluiceCreateRequire } from 'node:module';\nconst require = __sluiceCreateRequire(import.meta.url);\n";
 
 /**
  * What every bundle starts with: the require shim, the SDK as a script that
@@ -159,7 +166,8 @@ async function bundleAlone(absPath: string, rootDir: string, prelude: string): P
       outdir: rootDir,
     });
     const output = result.outputFiles?.[0];
-    if (!output) return { error: { line: null, column: null, message: `esbuild produced no output for ${basename(absPath)}` } };
+    if (!output)
+      return { error: { line: null, column: null, message: `esbuild produced no output for ${basename(absPath)}` } };
     return { code: output.text };
   } catch (raw) {
     return { error: toBundleError(raw, rootDir, absPath) };
@@ -185,17 +193,26 @@ export async function bundleDagFiles(absPaths: readonly string[], rootDir: strin
       const outputs = new Map((result.outputFiles ?? []).map((o) => [basename(o.path), o.text]));
       pending.forEach((path, i) => {
         const code = outputs.get(`__sluice_entry_${i}.js`);
-        results.set(path, code === undefined ? { error: { line: null, column: null, message: 'esbuild produced no output' } } : { code });
+        results.set(
+          path,
+          code === undefined
+            ? { error: { line: null, column: null, message: 'esbuild produced no output' } }
+            : { code },
+        );
       });
       return results;
     } catch (raw) {
       const failure = raw as Partial<esbuild.BuildFailure>;
-      const failed = new Set((failure.errors ?? []).flatMap((e) => (e.location ? [join(rootDir, e.location.file)] : [])));
+      const failed = new Set(
+        (failure.errors ?? []).flatMap((e) => (e.location ? [join(rootDir, e.location.file)] : [])),
+      );
       const broken = pending.filter((p) => failed.has(p));
       // An error outside the DAG files themselves (a shared helper): bundle every file alone.
       const alone = broken.length > 0 ? broken : pending;
       const single = await Promise.all(alone.map((path) => bundleAlone(path, rootDir, prelude)));
-      alone.forEach((path, i) => results.set(path, single[i] ?? { error: { line: null, column: null, message: 'not bundled' } }));
+      alone.forEach((path, i) => {
+        results.set(path, single[i] ?? { error: { line: null, column: null, message: 'not bundled' } });
+      });
       pending = broken.length > 0 ? pending.filter((p) => !failed.has(p)) : [];
     }
   }

@@ -18,7 +18,10 @@ afterEach(() => {
 /** A bundle defining one DAG spec `{ id }` after running `before` at its top level. */
 function bundle(id: string, before = ''): string {
   const path = join(dir, `${id}.mjs`);
-  writeFileSync(path, `${before}\nexport const ${registryExport} = () => [{ toSpec: () => ({ id: ${JSON.stringify(id)} }) }];\n`);
+  writeFileSync(
+    path,
+    `${before}\nexport const ${registryExport} = () => [{ toSpec: () => ({ id: ${JSON.stringify(id)} }) }];\n`,
+  );
   return path;
 }
 
@@ -40,11 +43,19 @@ describe('createEvaluatorPool', () => {
 
   it('imports the files sent behind a hanging one in a fresh child', async () => {
     pool = createEvaluatorPool(1, 500);
-    const paths = [bundle('hangs', 'await new Promise(() => setInterval(() => undefined, 1000));'), bundle('next'), bundle('last')];
+    const paths = [
+      bundle('hangs', 'await new Promise(() => setInterval(() => undefined, 1000));'),
+      bundle('next'),
+      bundle('last'),
+    ];
     const outcomes = await Promise.all(paths.map((p, i) => pool?.evaluate(`f${i}.ts`, p)));
     expect(outcomes).toEqual([
       {
-        error: { message: 'importing this file took longer than 500 ms (does it wait on something at import time?)', stack: null, timedOut: true },
+        error: {
+          message: 'importing this file took longer than 500 ms (does it wait on something at import time?)',
+          stack: null,
+          timedOut: true,
+        },
       },
       { specs: [{ id: 'next' }] },
       { specs: [{ id: 'last' }] },
@@ -57,18 +68,28 @@ describe('createEvaluatorPool', () => {
     const paths = [
       bundle('leaves_a_timer', `setTimeout(() => { throw new Error('late'); }, 100);`),
       // Long enough that the timer fires while this file is imported, however loaded the machine.
-      bundle('slow', `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(imports)}, 'x');\nawait new Promise((resolve) => setTimeout(resolve, 3000));`),
+      bundle(
+        'slow',
+        `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(imports)}, 'x');\nawait new Promise((resolve) => setTimeout(resolve, 3000));`,
+      ),
       bundle('after'),
     ];
     const outcomes = await Promise.all(paths.map((p, i) => pool?.evaluate(`f${i}.ts`, p)));
-    expect(outcomes).toEqual([{ specs: [{ id: 'leaves_a_timer' }] }, { specs: [{ id: 'slow' }] }, { specs: [{ id: 'after' }] }]);
+    expect(outcomes).toEqual([
+      { specs: [{ id: 'leaves_a_timer' }] },
+      { specs: [{ id: 'slow' }] },
+      { specs: [{ id: 'after' }] },
+    ]);
     // The crash happened and the file was imported a second time, in a fresh child.
     expect(readFileSync(imports, 'utf8')).toBe('xx');
   });
 
   it('blames a file that crashes its child when it was the first file there', async () => {
     pool = createEvaluatorPool(1, 5000);
-    const crashes = bundle('crashes', `setTimeout(() => { throw new Error('own timer'); }, 0);\nawait new Promise((resolve) => setTimeout(resolve, 200));`);
+    const crashes = bundle(
+      'crashes',
+      `setTimeout(() => { throw new Error('own timer'); }, 0);\nawait new Promise((resolve) => setTimeout(resolve, 200));`,
+    );
     const outcome = await pool.evaluate('crashes.ts', crashes);
     expect(outcome).toMatchObject({ error: { message: 'uncaught error while importing: Error: own timer' } });
     expect(await pool.evaluate('after.ts', bundle('after'))).toEqual({ specs: [{ id: 'after' }] });

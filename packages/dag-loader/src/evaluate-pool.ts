@@ -93,7 +93,11 @@ class Slot {
     // Before the child is up, its start counts too, within a bound of its own.
     const ms = this.#ready ? this.timeoutMs : this.timeoutMs + CHILD_START_MS;
     this.#timer = setTimeout(() => {
-      this.#fail(`importing this file took longer than ${this.timeoutMs} ms (does it wait on something at import time?)`, null, true);
+      this.#fail(
+        `importing this file took longer than ${this.timeoutMs} ms (does it wait on something at import time?)`,
+        null,
+        true,
+      );
     }, ms);
   }
 
@@ -172,7 +176,8 @@ class Slot {
 
   #discard(child: ChildProcess): void {
     if (this.#child === child) this.#child = null;
-    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) killTree(child.pid, { group: true });
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null)
+      killTree(child.pid, { group: true });
   }
 }
 

@@ -27,7 +27,16 @@ describe('example DAGs', () => {
   function ctx(dagId: string, taskId: string, outputs: Record<string, unknown>, tryNumber = 1) {
     const start = new Date('2026-02-03T00:00:00Z');
     return createTaskContext({
-      run: { dagId, runId: 'r', taskId, logicalDate: start, dataInterval: { start, end: new Date('2026-02-04T00:00:00Z') }, conf: {}, tryNumber, maxTries: 3 },
+      run: {
+        dagId,
+        runId: 'r',
+        taskId,
+        logicalDate: start,
+        dataInterval: { start, end: new Date('2026-02-04T00:00:00Z') },
+        conf: {},
+        tryNumber,
+        maxTries: 3,
+      },
       upstream: Object.keys(outputs),
       outputs: new Map(Object.entries(outputs)),
       writeLog: () => undefined,
@@ -52,9 +61,16 @@ describe('example DAGs', () => {
   it('daily_batch_etl passes typed outputs from extract to report', async () => {
     const extracted = await (await taskFn('daily_batch_etl', 'extract'))(ctx('daily_batch_etl', 'extract', {}));
     expect(extracted).toMatchObject({ day: '2026-02-03', files: 24 });
-    const transformed = await (await taskFn('daily_batch_etl', 'transform'))(ctx('daily_batch_etl', 'transform', { extract: extracted }));
-    const report = await (await taskFn('daily_batch_etl', 'report'))(ctx('daily_batch_etl', 'report', { transform: transformed, load: undefined }));
-    expect(report).toMatchObject({ table: 'batch_views.user_activities_20260203', total: (extracted as { rows: number }).rows });
+    const transformed = await (await taskFn('daily_batch_etl', 'transform'))(
+      ctx('daily_batch_etl', 'transform', { extract: extracted }),
+    );
+    const report = await (await taskFn('daily_batch_etl', 'report'))(
+      ctx('daily_batch_etl', 'report', { transform: transformed, load: undefined }),
+    );
+    expect(report).toMatchObject({
+      table: 'batch_views.user_activities_20260203',
+      total: (extracted as { rows: number }).rows,
+    });
   });
 
   it('flaky_ingest fails its first try and succeeds on the second', async () => {
@@ -69,11 +85,19 @@ describe('example DAGs', () => {
     const load = await taskFn('failing_delivery', 'load_to_redshift');
     const outputs = { wait_for_manifest: { manifest: 's3://m', files: 6 }, stage_batch: undefined };
     for (const tryNumber of [1, 2, 3]) {
-      await expect((async () => load(ctx('failing_delivery', 'load_to_redshift', outputs, tryNumber)))()).rejects.toThrow('Redshift COPY failed');
+      await expect(
+        (async () => load(ctx('failing_delivery', 'load_to_redshift', outputs, tryNumber)))(),
+      ).rejects.toThrow('Redshift COPY failed');
     }
     const tasks = dags.find((d) => d.dagId === 'failing_delivery')?.spec.tasks ?? [];
-    expect(tasks.find((t) => t.taskId === 'cleanup_staging')).toMatchObject({ triggerRule: 'all_done', upstream: ['load_to_redshift'] });
-    expect(tasks.find((t) => t.taskId === 'mark_delivered')).toMatchObject({ triggerRule: 'all_success', upstream: ['load_to_redshift'] });
+    expect(tasks.find((t) => t.taskId === 'cleanup_staging')).toMatchObject({
+      triggerRule: 'all_done',
+      upstream: ['load_to_redshift'],
+    });
+    expect(tasks.find((t) => t.taskId === 'mark_delivered')).toMatchObject({
+      triggerRule: 'all_success',
+      upstream: ['load_to_redshift'],
+    });
   });
 
   it('hourly_stats fans out from one task and back into one', () => {
@@ -83,6 +107,10 @@ describe('example DAGs', () => {
       'ad_view_stats',
       'compact_partition',
     ]);
-    expect(tasks.find((t) => t.taskId === 'publish_stats')?.upstream).toEqual(['engagement_stats', 'ad_view_stats', 'compact_partition']);
+    expect(tasks.find((t) => t.taskId === 'publish_stats')?.upstream).toEqual([
+      'engagement_stats',
+      'ad_view_stats',
+      'compact_partition',
+    ]);
   });
 });

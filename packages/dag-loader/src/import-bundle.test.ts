@@ -11,7 +11,16 @@ const clean = fileURLToPath(new URL('./fixtures/clean', import.meta.url));
 function ctxFor(dagId: string, taskId: string, upstream: string[], outputs: Record<string, unknown>) {
   const day = new Date('2026-01-05T00:00:00Z');
   return createTaskContext({
-    run: { dagId, runId: 'r', taskId, logicalDate: day, dataInterval: { start: day, end: day }, conf: {}, tryNumber: 1, maxTries: 1 },
+    run: {
+      dagId,
+      runId: 'r',
+      taskId,
+      logicalDate: day,
+      dataInterval: { start: day, end: day },
+      conf: {},
+      tryNumber: 1,
+      maxTries: 1,
+    },
     upstream,
     outputs: new Map(Object.entries(outputs)),
     writeLog: () => undefined,

@@ -40,7 +40,8 @@ async function load(bundle: string, hash: string): Promise<DagModule> {
   process.setSourceMapsEnabled(true);
   const mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   const registered = mod[registryExport];
-  if (typeof registered !== 'function') throw new Error(`bundle ${hash} does not export the DAG registry; was it built by bundleDagFile?`);
+  if (typeof registered !== 'function')
+    throw new Error(`bundle ${hash} does not export the DAG registry; was it built by bundleDagFile?`);
   const dags = new Map<string, BundledDag>();
   for (const d of (registered as () => readonly BundledDag[])()) dags.set(d.dagId, d);
   return {

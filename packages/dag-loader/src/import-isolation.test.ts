@@ -37,9 +37,14 @@ describe('a DAG file at import', () => {
   it("sees none of the loading process's secrets", async () => {
     writeFileSync(
       join(dir, 'peek.ts'),
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the DAG file's own source, a template literal there
       "throw new Error(`key=${process.env.SLUICE_SECRET_KEY} db=${process.env.DATABASE_URL} path=${process.env.PATH ? 'set' : 'unset'}`);\n",
     );
-    const env = { ...process.env, SLUICE_SECRET_KEY: 'the-platform-secret', DATABASE_URL: 'postgres://admin:pw@db/sluice' };
+    const env = {
+      ...process.env,
+      SLUICE_SECRET_KEY: 'the-platform-secret',
+      DATABASE_URL: 'postgres://admin:pw@db/sluice',
+    };
     const { errors } = await loadDagFolder(dir, { env: importEnv(env) });
     expect(errors[0]?.message).toContain('key=undefined db=undefined path=set');
   });
@@ -76,7 +81,10 @@ for (;;) {}
     expect(second.errors[0]?.message).toMatch(/took longer than 300 ms/);
     expect(readFileSync(counter, 'utf8')).toBe('x');
     // A change to the file is imported afresh.
-    writeFileSync(join(dir, 'loops.ts'), `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(counter)}, 'y');\n`);
+    writeFileSync(
+      join(dir, 'loops.ts'),
+      `import { appendFileSync } from 'node:fs';\nappendFileSync(${JSON.stringify(counter)}, 'y');\n`,
+    );
     const fixed = await loadDagFolder(dir, { timeoutMs: 300 });
     expect(fixed.errors).toEqual([]);
     expect(existsSync(counter) && readFileSync(counter, 'utf8')).toBe('xy');

@@ -13,7 +13,9 @@ const fixtures = (name: string): string => fileURLToPath(new URL(`./fixtures/${n
 
 /** 1-based line of the fixture line carrying `marker`. */
 function lineOf(file: string, marker: string): number {
-  const index = readFileSync(fixtures(file), 'utf8').split('\n').findIndex((l) => l.includes(marker));
+  const index = readFileSync(fixtures(file), 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(marker));
   if (index < 0) throw new Error(`marker ${marker} not in ${file}`);
   return index + 1;
 }
@@ -40,7 +42,10 @@ describe('loadDagFolder on a folder of good DAG files', () => {
   });
 
   it('loads every DAG a file creates, exported or not', () => {
-    expect(result.dags.filter((d) => d.fileLoc === 'two_dags.ts').map((d) => d.dagId)).toEqual(['fixture_first', 'fixture_second']);
+    expect(result.dags.filter((d) => d.fileLoc === 'two_dags.ts').map((d) => d.dagId)).toEqual([
+      'fixture_first',
+      'fixture_second',
+    ]);
   });
 
   it('gives the same hash when nothing changed', async () => {
@@ -50,7 +55,13 @@ describe('loadDagFolder on a folder of good DAG files', () => {
 
   it('does not write a bundle again that an earlier load wrote', async () => {
     const etl = result.dags.find((d) => d.dagId === 'fixture_etl');
-    const path = join(await loadCacheDir(), `${createHash('sha256').update(etl?.bundle ?? '').digest('hex').slice(0, 32)}.mjs`);
+    const path = join(
+      await loadCacheDir(),
+      `${createHash('sha256')
+        .update(etl?.bundle ?? '')
+        .digest('hex')
+        .slice(0, 32)}.mjs`,
+    );
     expect(readFileSync(path, 'utf8')).toBe(etl?.bundle);
     const before = statSync(path);
     await loadDagFolder(fixtures('clean'));
@@ -76,25 +87,39 @@ describe('loadDagFolder on a folder with broken files', () => {
   });
 
   it('reports a syntax error with its line and column', () => {
-    expect(errorOf('syntax_error.ts')).toEqual({ fileLoc: 'syntax_error.ts', line: 5, column: 20, message: 'Expected "}" but found ";"' });
+    expect(errorOf('syntax_error.ts')).toEqual({
+      fileLoc: 'syntax_error.ts',
+      line: 5,
+      column: 20,
+      message: 'Expected "}" but found ";"',
+    });
   });
 
   it('reports an error thrown on import at the line that threw', () => {
-    expect(errorOf('throws.ts')).toMatchObject({ line: lineOf('mixed/throws.ts', 'throws-line'), column: 9, message: 'Error: no tables configured' });
+    expect(errorOf('throws.ts')).toMatchObject({
+      line: lineOf('mixed/throws.ts', 'throws-line'),
+      column: 9,
+      message: 'Error: no tables configured',
+    });
   });
 
   it('reports an invalid dag() option at the dag() call', () => {
     expect(errorOf('bad_option.ts')).toMatchObject({
       line: lineOf('mixed/bad_option.ts', 'bad-option-line'),
-      message: 'InvalidOptionsError: dag("fixture_bad_option") option maxActiveRuns must be an integer >= 1, got number 0',
+      message:
+        'InvalidOptionsError: dag("fixture_bad_option") option maxActiveRuns must be an integer >= 1, got number 0',
     });
   });
 
   it('reports validation failures with their paths, at the DAG id', () => {
     expect(errorOf('cycle.ts')?.message).toBe('DAG "fixture_cycle" is invalid: tasks.a.upstream: cycle: a → b → a');
-    expect(errorOf('unknown_upstream.ts')?.message).toBe('DAG "fixture_unknown_upstream" is invalid: tasks.a.upstream: unknown upstream task "ghost"');
+    expect(errorOf('unknown_upstream.ts')?.message).toBe(
+      'DAG "fixture_unknown_upstream" is invalid: tasks.a.upstream: unknown upstream task "ghost"',
+    );
     expect(errorOf('bad_cron.ts')).toMatchObject({ line: 3, column: 28 });
-    expect(errorOf('bad_cron.ts')?.message).toMatch(/^DAG "fixture_bad_cron" is invalid: schedule: schedule "61 \* \* \* \*" is not a valid cron expression/);
+    expect(errorOf('bad_cron.ts')?.message).toMatch(
+      /^DAG "fixture_bad_cron" is invalid: schedule: schedule "61 \* \* \* \*" is not a valid cron expression/,
+    );
   });
 
   it('reports the same DAG id in a second file on the second file', () => {
@@ -122,7 +147,10 @@ describe('loadDagFolder on a folder with broken files', () => {
   });
 
   it('blames an uncaught exception during import on the file that threw it', () => {
-    expect(errorOf('crashes_later.ts')).toMatchObject({ line: 6, message: 'uncaught error while importing: Error: thrown from a timer' });
+    expect(errorOf('crashes_later.ts')).toMatchObject({
+      line: 6,
+      message: 'uncaught error while importing: Error: thrown from a timer',
+    });
   });
 
   it('reports nothing else', () => {
@@ -157,7 +185,15 @@ describe('listDagFiles', () => {
   it('finds .ts files recursively, skipping tests, declarations, node_modules and dot-folders', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sluice-list-'));
     try {
-      for (const file of ['a.ts', 'sub/b.ts', 'a.test.ts', 'types.d.ts', 'node_modules/x/c.ts', '.git/d.ts', 'notes.md']) {
+      for (const file of [
+        'a.ts',
+        'sub/b.ts',
+        'a.test.ts',
+        'types.d.ts',
+        'node_modules/x/c.ts',
+        '.git/d.ts',
+        'notes.md',
+      ]) {
         mkdirSync(join(dir, file, '..'), { recursive: true });
         writeFileSync(join(dir, file), '');
       }
@@ -173,16 +209,29 @@ describe('loadDagFolder when a new file reuses a DAG id', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'sluice-owners-'));
     // The newcomer sorts before the file that has the DAG.
-    writeFileSync(join(dir, 'a_newcomer.ts'), `import { dag, shell } from '@sluice/sdk';\nconst d = dag({ id: 'owned' });\nd.task('new', shell({ command: 'true' }));\n`);
-    writeFileSync(join(dir, 'b_real.ts'), `import { dag, shell } from '@sluice/sdk';\nconst d = dag({ id: 'owned' });\nd.task('real', shell({ command: 'true' }));\n`);
+    writeFileSync(
+      join(dir, 'a_newcomer.ts'),
+      `import { dag, shell } from '@sluice/sdk';\nconst d = dag({ id: 'owned' });\nd.task('new', shell({ command: 'true' }));\n`,
+    );
+    writeFileSync(
+      join(dir, 'b_real.ts'),
+      `import { dag, shell } from '@sluice/sdk';\nconst d = dag({ id: 'owned' });\nd.task('real', shell({ command: 'true' }));\n`,
+    );
     return () => rmSync(dir, { recursive: true, force: true });
   });
 
   it('leaves the DAG with the file that had it and makes the newcomer the import error', async () => {
     const result = await loadDagFolder(dir, { owners: new Map([['owned', 'b_real.ts']]) });
-    expect(result.dags.map((d) => [d.dagId, d.fileLoc, d.spec.tasks.map((t) => t.taskId)])).toEqual([['owned', 'b_real.ts', ['real']]]);
+    expect(result.dags.map((d) => [d.dagId, d.fileLoc, d.spec.tasks.map((t) => t.taskId)])).toEqual([
+      ['owned', 'b_real.ts', ['real']],
+    ]);
     expect(result.errors).toEqual([
-      { fileLoc: 'a_newcomer.ts', line: 2, column: expect.any(Number), message: 'DAG "owned" is already defined in b_real.ts; DAG ids must be unique' },
+      {
+        fileLoc: 'a_newcomer.ts',
+        line: 2,
+        column: expect.any(Number),
+        message: 'DAG "owned" is already defined in b_real.ts; DAG ids must be unique',
+      },
     ]);
     // An id nobody had yet still goes to the first file in path order.
     const unowned = await loadDagFolder(dir, { owners: new Map() });
@@ -193,8 +242,14 @@ describe('loadDagFolder when a new file reuses a DAG id', () => {
   it('keeps the id for the file that had it while that file is broken', async () => {
     const brokenDir = mkdtempSync(join(tmpdir(), 'sluice-owners-broken-'));
     try {
-      writeFileSync(join(brokenDir, 'a_newcomer.ts'), `import { dag, shell } from '@sluice/sdk';\nconst d = dag({ id: 'owned' });\nd.task('new', shell({ command: 'true' }));\n`);
-      writeFileSync(join(brokenDir, 'b_real.ts'), `import { dag } from '@sluice/sdk';\nthrow new Error('half-saved');\n`);
+      writeFileSync(
+        join(brokenDir, 'a_newcomer.ts'),
+        `import { dag, shell } from '@sluice/sdk';\nconst d = dag({ id: 'owned' });\nd.task('new', shell({ command: 'true' }));\n`,
+      );
+      writeFileSync(
+        join(brokenDir, 'b_real.ts'),
+        `import { dag } from '@sluice/sdk';\nthrow new Error('half-saved');\n`,
+      );
       const result = await loadDagFolder(brokenDir, { owners: new Map([['owned', 'b_real.ts']]) });
       expect(result.dags).toEqual([]);
       expect(result.errors.map((e) => [e.fileLoc, e.message])).toEqual([

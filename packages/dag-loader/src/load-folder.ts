@@ -4,12 +4,17 @@
  * file becomes an import error; the other files keep loading.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, readdir } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { DagValidationError, type DagSpec, toError, validateDag } from '@sluice/core';
 import { bundleDagFiles } from './bundle';
-import { type EvalError, type EvalOutcome, type EvaluatorPool, createEvaluatorPool } from './evaluate-pool';
+import {
+  type EvalError as ImportFailure,
+  type EvalOutcome,
+  type EvaluatorPool,
+  createEvaluatorPool,
+} from './evaluate-pool';
 import { dagVersionHash } from './hash';
 import { locateInStack, locateQuoted } from './stack';
 import { privateDir, writeOnce } from './write-once';
@@ -76,7 +81,12 @@ export async function listDagFiles(dir: string): Promise<string[]> {
       const path = join(current, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== 'node_modules' && !entry.name.startsWith('.')) await walk(path);
-      } else if (entry.isFile() && entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') && !entry.name.endsWith('.d.ts')) {
+      } else if (
+        entry.isFile() &&
+        entry.name.endsWith('.ts') &&
+        !entry.name.endsWith('.test.ts') &&
+        !entry.name.endsWith('.d.ts')
+      ) {
         found.push(path);
       }
     }
@@ -128,10 +138,15 @@ export function importEnv(source: NodeJS.ProcessEnv, extra: readonly string[] = 
  * imported again for TIMED_OUT_RETRY_MS, so one file looping at import
  * does not make every parse wait out its timeout.
  */
-const timedOut = new Map<string, { error: EvalError; at: number }>();
+const timedOut = new Map<string, { error: ImportFailure; at: number }>();
 const TIMED_OUT_RETRY_MS = 10 * 60_000;
 
-async function evaluateOnce(pool: EvaluatorPool, fileLoc: string, bundlePath: string, sha: string): Promise<EvalOutcome> {
+async function evaluateOnce(
+  pool: EvaluatorPool,
+  fileLoc: string,
+  bundlePath: string,
+  sha: string,
+): Promise<EvalOutcome> {
   const known = timedOut.get(sha);
   if (known && Date.now() - known.at < TIMED_OUT_RETRY_MS) return { error: known.error };
   const outcome = await pool.evaluate(fileLoc, bundlePath);
@@ -156,7 +171,8 @@ export async function loadDagFolder(dir: string, options: LoadOptions = {}): Pro
     const outcomes = await mapLimit(files, writeConcurrency, async (absPath): Promise<FileOutcome> => {
       const fileLoc = toFileLoc(dir, absPath);
       const bundled = bundles.get(absPath) ?? { error: { line: null, column: null, message: 'not bundled' } };
-      if ('error' in bundled) return { fileLoc, absPath, bundle: null, specs: [], error: { fileLoc, ...bundled.error } };
+      if ('error' in bundled)
+        return { fileLoc, absPath, bundle: null, specs: [], error: { fileLoc, ...bundled.error } };
       // Every bundle sits directly in bundleDir, so its source map resolves the DAG file to <bundleDir>/<fileLoc>.
       const sha = createHash('sha256').update(bundled.code).digest('hex').slice(0, 32);
       const bundlePath = join(bundleDir, `${sha}.mjs`);
@@ -215,14 +231,26 @@ async function collect(outcomes: FileOutcome[], owners: ReadonlyMap<string, stri
         continue;
       }
       const owner = owners.get(spec.dagId);
-      const earlier = owner !== undefined && owner !== outcome.fileLoc && keptByOwner.has(spec.dagId) ? owner : definedIn.get(spec.dagId);
+      const earlier =
+        owner !== undefined && owner !== outcome.fileLoc && keptByOwner.has(spec.dagId)
+          ? owner
+          : definedIn.get(spec.dagId);
       if (earlier !== undefined) {
         const where = earlier === outcome.fileLoc ? 'earlier in this file' : `in ${earlier}`;
-        problems.push({ message: `DAG "${spec.dagId}" is already defined ${where}; DAG ids must be unique`, quoted: spec.dagId });
+        problems.push({
+          message: `DAG "${spec.dagId}" is already defined ${where}; DAG ids must be unique`,
+          quoted: spec.dagId,
+        });
         continue;
       }
       definedIn.set(spec.dagId, outcome.fileLoc);
-      dags.push({ dagId: spec.dagId, fileLoc: outcome.fileLoc, spec, bundle: outcome.bundle, hash: dagVersionHash(spec, outcome.bundle) });
+      dags.push({
+        dagId: spec.dagId,
+        fileLoc: outcome.fileLoc,
+        spec,
+        bundle: outcome.bundle,
+        hash: dagVersionHash(spec, outcome.bundle),
+      });
     }
     const first = problems[0];
     if (first) {

@@ -19,7 +19,10 @@ describe('validateDagFolder', () => {
 
   it('reports a ctx.output type error that loading alone accepts, at its line', async () => {
     const result = await validateDagFolder(fixtures('mixed'), { timeoutMs: 3000 });
-    const line = readFileSync(fixtures('mixed/type_error.ts'), 'utf8').split('\n').findIndex((l) => l.includes('type-error-line')) + 1;
+    const line =
+      readFileSync(fixtures('mixed/type_error.ts'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('type-error-line')) + 1;
     expect(result.dags.map((d) => d.dagId)).toContain('fixture_type_error');
     const typeErrors = result.errors.filter((e) => e.message.startsWith('TS'));
     expect(typeErrors).toEqual([

@@ -31,10 +31,14 @@ function compilerOptionsFor(ts: typeof import('typescript'), dir: string): ts.Co
   };
   const configPath = ts.findConfigFile(dir, (f) => ts.sys.fileExists(f), 'tsconfig.json');
   if (!configPath) return { ...defaults, noEmit: true };
-  const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: () => undefined,
-  });
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    configPath,
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: () => undefined,
+    },
+  );
   return { ...(parsed?.options ?? defaults), noEmit: true };
 }
 
@@ -69,7 +73,10 @@ export async function validateDagFolder(dir: string, options: LoadOptions = {}):
   const typeErrors = await typeCheckDagFolder(root);
   // The bundler already reported a file's syntax error; the compiler's TS1xxx follow-ups would repeat it.
   const failed = new Set(loaded.errors.map((e) => e.fileLoc));
-  const errors = [...loaded.errors, ...typeErrors.filter((e) => !(failed.has(e.fileLoc) && /^TS1\d{3}:/.test(e.message)))];
+  const errors = [
+    ...loaded.errors,
+    ...typeErrors.filter((e) => !(failed.has(e.fileLoc) && /^TS1\d{3}:/.test(e.message))),
+  ];
   errors.sort((a, b) => (a.fileLoc < b.fileLoc ? -1 : a.fileLoc > b.fileLoc ? 1 : (a.line ?? 0) - (b.line ?? 0)));
   return {
     dags: loaded.dags.map((d) => ({ dagId: d.dagId, fileLoc: d.fileLoc, taskCount: d.spec.tasks.length })),

@@ -27,9 +27,12 @@ export async function privateDir(name: string, root = tmpdir()): Promise<string>
   for (const d of [top, dir]) {
     await mkdir(d, { mode: 0o700, recursive: true });
     const st = await lstat(d);
-    if (!st.isDirectory()) throw new UnsafeDirectoryError(`${d} is not a directory (a link?); remove it so Sluice can make its own`);
+    if (!st.isDirectory())
+      throw new UnsafeDirectoryError(`${d} is not a directory (a link?); remove it so Sluice can make its own`);
     if (uid() !== -1 && st.uid !== uid()) {
-      throw new UnsafeDirectoryError(`${d} belongs to user ${st.uid}, not to this process's user ${uid()}; remove it so Sluice can make its own`);
+      throw new UnsafeDirectoryError(
+        `${d} belongs to user ${st.uid}, not to this process's user ${uid()}; remove it so Sluice can make its own`,
+      );
     }
     if ((st.mode & 0o077) !== 0) await chmod(d, 0o700);
   }

@@ -18,7 +18,11 @@ if (schemaPath === undefined) {
 }
 
 const require = createRequire(import.meta.url);
-const wasmPath = path.join(path.dirname(require.resolve('prisma/package.json')), 'build', 'prisma_schema_build_bg.wasm');
+const wasmPath = path.join(
+  path.dirname(require.resolve('prisma/package.json')),
+  'build',
+  'prisma_schema_build_bg.wasm',
+);
 const module = new WebAssembly.Module(readFileSync(wasmPath));
 
 const decoder = new TextDecoder();

@@ -50,7 +50,9 @@ describe('createDb', () => {
   it('round-trips Dag with its defaults and an @updatedAt that moves on update', async () => {
     const { prisma } = testDb.db;
     const longAgo = new Date('2020-01-01T00:00:00Z');
-    const created = await prisma.dag.create({ data: { dagId: 'dag_defaults', fileLoc: 'dags/a.ts', updatedAt: longAgo } });
+    const created = await prisma.dag.create({
+      data: { dagId: 'dag_defaults', fileLoc: 'dags/a.ts', updatedAt: longAgo },
+    });
     expect(created).toMatchObject({ isPaused: false, isActive: true, currentVersionId: null, nextRunAt: null });
     expect(created.createdAt.getTime()).toBeGreaterThan(longAgo.getTime());
     expect(created.updatedAt).toEqual(longAgo);
@@ -156,7 +158,11 @@ describe('createDb', () => {
     expect(typeof event.id).toBe('bigint');
     expect(event.details).toEqual({});
     expect(await prisma.auditEvent.findUnique({ where: { id: event.id } })).toEqual(event);
-    expect(await prisma.pool.findUnique({ where: { name: 'emr' } })).toEqual({ name: 'emr', slots: 4, description: null });
+    expect(await prisma.pool.findUnique({ where: { name: 'emr' } })).toEqual({
+      name: 'emr',
+      slots: 4,
+      description: null,
+    });
     expect(pool.slots).toBe(4);
     expect(await prisma.schedulerHeartbeat.findUnique({ where: { id: 'sched-1' } })).toEqual(beat);
   });
@@ -230,7 +236,9 @@ describe('createDb', () => {
       expect(raw.rows[0]?.schema).toBe(testDb.schema);
       // Prisma writes into that schema too: what it creates, plain SQL on the schema finds.
       await db.prisma.importError.create({ data: { fileLoc: 'schema-param.ts', message: 'm' } });
-      const found = await testDb.db.pool.query(`SELECT 1 FROM ${testDb.schema}.import_error WHERE file_loc = 'schema-param.ts'`);
+      const found = await testDb.db.pool.query(
+        `SELECT 1 FROM ${testDb.schema}.import_error WHERE file_loc = 'schema-param.ts'`,
+      );
       expect(found.rowCount).toBe(1);
     } finally {
       await db.close();
@@ -250,7 +258,12 @@ describe('createDb', () => {
 describe('createDb on a broken connection', () => {
   it('reports a checked-out connection terminated by Postgres to onPoolError instead of crashing', async () => {
     const errors: Error[] = [];
-    const db = createDb({ databaseUrl: testDb.databaseUrl, schema: testDb.schema, max: 2, onPoolError: (err) => errors.push(err) });
+    const db = createDb({
+      databaseUrl: testDb.databaseUrl,
+      schema: testDb.schema,
+      max: 2,
+      onPoolError: (err) => errors.push(err),
+    });
     try {
       const held = await db.pool.connect();
       const pid = (await held.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;

@@ -30,7 +30,9 @@ describe('verifySecretKey', () => {
   it('stops a process started with another key, saying what to do', async () => {
     await verifySecretKey(tdb.db.prisma, KEY);
     await expect(verifySecretKey(tdb.db.prisma, OTHER)).rejects.toThrow(SecretKeyError);
-    await expect(verifySecretKey(tdb.db.prisma, OTHER)).rejects.toThrow(/not the key this database's connection credentials were stored with.*rotate-key/);
+    await expect(verifySecretKey(tdb.db.prisma, OTHER)).rejects.toThrow(
+      /not the key this database's connection credentials were stored with.*rotate-key/,
+    );
   });
 
   it('checks a key against credentials stored before the check existed', async () => {
@@ -50,10 +52,17 @@ describe('rotateSecretKey', () => {
   it('re-encrypts every credential under the new key, after which only the new key opens them', async () => {
     await verifySecretKey(tdb.db.prisma, KEY);
     await upsertConnection(tdb.db.prisma, { name: 'a', kind: 'aws', credentials: creds }, KEY);
-    await upsertConnection(tdb.db.prisma, { name: 'b', kind: 'aws', credentials: { ...creds, sessionToken: 'tok' } }, KEY);
+    await upsertConnection(
+      tdb.db.prisma,
+      { name: 'b', kind: 'aws', credentials: { ...creds, sessionToken: 'tok' } },
+      KEY,
+    );
     await upsertConnection(tdb.db.prisma, { name: 'plain', kind: 'aws', region: 'eu-west-1' }, KEY);
     expect(await rotateSecretKey(tdb.db.prisma, KEY, OTHER)).toEqual({ connections: 2 });
-    expect((await readConnectionSettings(tdb.db.prisma, 'b', OTHER))?.credentials).toEqual({ ...creds, sessionToken: 'tok' });
+    expect((await readConnectionSettings(tdb.db.prisma, 'b', OTHER))?.credentials).toEqual({
+      ...creds,
+      sessionToken: 'tok',
+    });
     await expect(readConnectionSettings(tdb.db.prisma, 'a', KEY)).rejects.toThrow(SecretKeyError);
     expect(await verifySecretKey(tdb.db.prisma, OTHER)).toBe('verified');
     await expect(verifySecretKey(tdb.db.prisma, KEY)).rejects.toThrow(SecretKeyError);
@@ -69,11 +78,24 @@ describe('rotateSecretKey', () => {
 
 describe('upsertConnection', () => {
   it('refuses to point stored credentials at a new endpoint or role without them entered again', async () => {
-    await upsertConnection(tdb.db.prisma, { name: 'c', kind: 'aws', endpoint: 'https://emr.eu-west-1.amazonaws.com', credentials: creds }, KEY);
+    await upsertConnection(
+      tdb.db.prisma,
+      { name: 'c', kind: 'aws', endpoint: 'https://emr.eu-west-1.amazonaws.com', credentials: creds },
+      KEY,
+    );
     const moved = upsertConnection(tdb.db.prisma, { name: 'c', kind: 'aws', endpoint: 'http://127.0.0.1:8095' }, KEY);
     await expect(moved).rejects.toThrow(CredentialsRequiredError);
     await expect(
-      upsertConnection(tdb.db.prisma, { name: 'c', kind: 'aws', endpoint: 'https://emr.eu-west-1.amazonaws.com', roleArn: 'arn:aws:iam::123456789012:role/x' }, KEY),
+      upsertConnection(
+        tdb.db.prisma,
+        {
+          name: 'c',
+          kind: 'aws',
+          endpoint: 'https://emr.eu-west-1.amazonaws.com',
+          roleArn: 'arn:aws:iam::123456789012:role/x',
+        },
+        KEY,
+      ),
     ).rejects.toThrow(/needs them entered again/);
     const still = await readConnectionSettings(tdb.db.prisma, 'c', KEY);
     expect(still?.endpoint).toBe('https://emr.eu-west-1.amazonaws.com');
@@ -82,7 +104,11 @@ describe('upsertConnection', () => {
   it('takes the move with credentials given again, and other changes without them', async () => {
     await upsertConnection(tdb.db.prisma, { name: 'c', kind: 'aws', credentials: creds }, KEY);
     await upsertConnection(tdb.db.prisma, { name: 'c', kind: 'aws', description: 'nightly EMR' }, KEY);
-    const moved = await upsertConnection(tdb.db.prisma, { name: 'c', kind: 'aws', endpoint: 'http://127.0.0.1:8095', credentials: creds }, KEY);
+    const moved = await upsertConnection(
+      tdb.db.prisma,
+      { name: 'c', kind: 'aws', endpoint: 'http://127.0.0.1:8095', credentials: creds },
+      KEY,
+    );
     expect(moved.endpoint).toBe('http://127.0.0.1:8095');
     expect(moved.hasCredentials).toBe(true);
   });

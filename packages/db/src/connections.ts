@@ -59,13 +59,16 @@ export function encryptSecret(plaintext: string, secretKey: string): string {
 
 export function decryptSecret(stored: string, secretKey: string): string {
   const [version, iv, tag, body] = stored.split(':');
-  if (version !== 'v1' || !iv || !tag || !body) throw new SecretKeyError('The stored credentials are not in a format this Sluice can read');
+  if (version !== 'v1' || !iv || !tag || !body)
+    throw new SecretKeyError('The stored credentials are not in a format this Sluice can read');
   try {
     const decipher = createDecipheriv('aes-256-gcm', deriveKey(secretKey), Buffer.from(iv, 'base64'));
     decipher.setAuthTag(Buffer.from(tag, 'base64'));
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
   } catch {
-    throw new SecretKeyError('Could not decrypt the connection credentials: SLUICE_SECRET_KEY differs from the key they were stored with');
+    throw new SecretKeyError(
+      'Could not decrypt the connection credentials: SLUICE_SECRET_KEY differs from the key they were stored with',
+    );
   }
 }
 
@@ -103,7 +106,10 @@ const KEY_CHECK_TEXT = 'sluice-secret-key-check';
  * by the API and workers at start; a process without a key passes (it can
  * store and read no credentials, and says so when asked to).
  */
-export async function verifySecretKey(prisma: PrismaClient, secretKey: string | undefined): Promise<'verified' | 'recorded' | 'no_key'> {
+export async function verifySecretKey(
+  prisma: PrismaClient,
+  secretKey: string | undefined,
+): Promise<'verified' | 'recorded' | 'no_key'> {
   if (!secretKey) return 'no_key';
   const wrongKey = new SecretKeyError(
     "SLUICE_SECRET_KEY is not the key this database's connection credentials were stored with; start with the original key, or change it with 'sluice connections rotate-key'",
@@ -126,7 +132,11 @@ export async function verifySecretKey(prisma: PrismaClient, secretKey: string | 
       throw wrongKey;
     }
   }
-  await prisma.secretKeyCheck.upsert({ where: { id: 1 }, create: { id: 1, check: encryptSecret(KEY_CHECK_TEXT, secretKey) }, update: {} });
+  await prisma.secretKeyCheck.upsert({
+    where: { id: 1 },
+    create: { id: 1, check: encryptSecret(KEY_CHECK_TEXT, secretKey) },
+    update: {},
+  });
   return 'recorded';
 }
 
@@ -134,31 +144,53 @@ export async function verifySecretKey(prisma: PrismaClient, secretKey: string | 
  * Re-encrypts every stored secret and the key check from `oldKey` to
  * `newKey` in one transaction: all rows move, or none do.
  */
-export async function rotateSecretKey(prisma: PrismaClient, oldKey: string, newKey: string): Promise<{ connections: number }> {
+export async function rotateSecretKey(
+  prisma: PrismaClient,
+  oldKey: string,
+  newKey: string,
+): Promise<{ connections: number }> {
   if (oldKey === newKey) throw new SecretKeyError('The new key is the same as the old one');
   await verifySecretKey(prisma, oldKey);
   return prisma.$transaction(async (tx) => {
-    const rows = await tx.connection.findMany({ where: { secret: { not: null } }, select: { name: true, secret: true } });
+    const rows = await tx.connection.findMany({
+      where: { secret: { not: null } },
+      select: { name: true, secret: true },
+    });
     for (const r of rows) {
       if (r.secret === null) continue;
-      await tx.connection.update({ where: { name: r.name }, data: { secret: encryptSecret(decryptSecret(r.secret, oldKey), newKey) } });
+      await tx.connection.update({
+        where: { name: r.name },
+        data: { secret: encryptSecret(decryptSecret(r.secret, oldKey), newKey) },
+      });
     }
     const check = encryptSecret(KEY_CHECK_TEXT, newKey);
-    await tx.secretKeyCheck.upsert({ where: { id: 1 }, create: { id: 1, check, rotatedAt: new Date() }, update: { check, rotatedAt: new Date() } });
+    await tx.secretKeyCheck.upsert({
+      where: { id: 1 },
+      create: { id: 1, check, rotatedAt: new Date() },
+      update: { check, rotatedAt: new Date() },
+    });
     return { connections: rows.length };
   });
 }
 
-export async function upsertConnection(prisma: PrismaClient, input: ConnectionInput, secretKey: string | undefined): Promise<ConnectionView> {
+export async function upsertConnection(
+  prisma: PrismaClient,
+  input: ConnectionInput,
+  secretKey: string | undefined,
+): Promise<ConnectionView> {
   let secret: string | null | undefined = input.credentials === null ? null : undefined;
   if (input.credentials) {
-    if (!secretKey) throw new SecretKeyError('Set SLUICE_SECRET_KEY on the API (and workers) to store connection credentials');
+    if (!secretKey)
+      throw new SecretKeyError('Set SLUICE_SECRET_KEY on the API (and workers) to store connection credentials');
     secret = encryptSecret(JSON.stringify(input.credentials), secretKey);
   }
   if (secret === undefined) {
     // Stored credentials go only where they went when they were entered.
     const before = await prisma.connection.findUnique({ where: { name: input.name } });
-    if (before?.secret && ((input.endpoint ?? null) !== before.endpoint || (input.roleArn ?? null) !== before.roleArn)) {
+    if (
+      before?.secret &&
+      ((input.endpoint ?? null) !== before.endpoint || (input.roleArn ?? null) !== before.roleArn)
+    ) {
       throw new CredentialsRequiredError(
         `Connection "${input.name}" has stored credentials: changing its endpoint or role needs them entered again (or removed)`,
       );
@@ -172,7 +204,11 @@ export async function upsertConnection(prisma: PrismaClient, input: ConnectionIn
     description: input.description ?? null,
     ...(secret === undefined ? {} : { secret }),
   };
-  const row = await prisma.connection.upsert({ where: { name: input.name }, create: { name: input.name, ...data }, update: data });
+  const row = await prisma.connection.upsert({
+    where: { name: input.name },
+    create: { name: input.name, ...data },
+    update: data,
+  });
   return viewOf(row);
 }
 
@@ -195,7 +231,10 @@ export async function readConnectionSettings(
   if (!row) return null;
   let credentials: ConnectionCredentials | null = null;
   if (row.secret !== null) {
-    if (!secretKey) throw new SecretKeyError(`Connection "${name}" has credentials; set SLUICE_SECRET_KEY on the workers to use them`);
+    if (!secretKey)
+      throw new SecretKeyError(
+        `Connection "${name}" has credentials; set SLUICE_SECRET_KEY on the workers to use them`,
+      );
     credentials = JSON.parse(decryptSecret(row.secret, secretKey)) as ConnectionCredentials;
   }
   return { ...viewOf(row), credentials };

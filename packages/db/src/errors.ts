@@ -47,7 +47,9 @@ const UNREACHABLE_CODES = new Set([
 export function databaseErrorHint(raw: unknown, databaseUrl?: string): string | undefined {
   const codes = errorCodes(raw);
   const hostPort =
-    databaseUrl === undefined ? (addressOf(raw) ?? 'the configured address') : describeDatabaseUrl(databaseUrl).hostPort;
+    databaseUrl === undefined
+      ? (addressOf(raw) ?? 'the configured address')
+      : describeDatabaseUrl(databaseUrl).hostPort;
   const database = databaseUrl === undefined ? undefined : describeDatabaseUrl(databaseUrl).database;
 
   if (codes.some((code) => UNREACHABLE_CODES.has(code)) || isConnectTimeout(raw)) {

@@ -24,8 +24,7 @@ export async function checkDatabase(databaseUrl: string, options: CheckDatabaseO
   } catch (raw) {
     const err = toError(raw);
     const { hostPort } = describeDatabaseUrl(databaseUrl);
-    const message =
-      databaseErrorHint(err, databaseUrl) ?? `Could not use Postgres at ${hostPort}: ${err.message}`;
+    const message = databaseErrorHint(err, databaseUrl) ?? `Could not use Postgres at ${hostPort}: ${err.message}`;
     throw new DatabaseUnreachableError(message, hostPort, { cause: err });
   } finally {
     await client.end().catch(() => undefined);

@@ -6,7 +6,13 @@ export { checkDatabase } from './health';
 export type { CheckDatabaseOptions } from './health';
 export { DatabaseUnreachableError, MigrationError, databaseErrorHint } from './errors';
 export { describeDatabaseUrl, resolveSchema, quoteIdent } from './connection';
-export { createTestDatabase, dropSchema, testDatabaseUrl, randomSchemaName, DEFAULT_TEST_DATABASE_URL } from './testing';
+export {
+  createTestDatabase,
+  dropSchema,
+  testDatabaseUrl,
+  randomSchemaName,
+  DEFAULT_TEST_DATABASE_URL,
+} from './testing';
 export type { TestDatabase, CreateTestDatabaseOptions } from './testing';
 export { PrismaClient, Prisma } from './generated/prisma/client';
 export type {
@@ -38,12 +44,25 @@ export { failTaskTries } from './sql/failTaskTries';
 export type { TryFailure } from './sql/failTaskTries';
 export { claimTaskTry, claimTaskTries } from './sql/claimTaskTry';
 export type { ClaimArgs, ClaimedTry } from './sql/claimTaskTry';
-export { finishTaskTry, finishTaskTries, finishRunIfDone, anyUnfinished, afterFinish, finishTriesStatement } from './sql/finishTaskTry';
+export {
+  finishTaskTry,
+  finishTaskTries,
+  finishRunIfDone,
+  anyUnfinished,
+  afterFinish,
+  finishTriesStatement,
+} from './sql/finishTaskTry';
 export { writeTries } from './sql/writeTries';
 export type { TryWrites as TryWriteBatch, TryWritesDone } from './sql/writeTries';
 export type { FinishTryArgs, FinishedTry, FinishRow, TryOutcome } from './sql/finishTaskTry';
 export { heartbeatTaskTries, tryKey } from './sql/heartbeatTaskTries';
-export { deferTaskTry, recordTryExternal, readTryExternals, listOverdueDeferredTries, readTryForCancel } from './sql/deferTaskTry';
+export {
+  deferTaskTry,
+  recordTryExternal,
+  readTryExternals,
+  listOverdueDeferredTries,
+  readTryForCancel,
+} from './sql/deferTaskTry';
 export type { InterruptedTry } from './sql/interrupted';
 export type { TryForCancel } from './sql/deferTaskTry';
 export {
@@ -56,7 +75,15 @@ export {
   appendCancelLog,
 } from './sql/cancelRequests';
 export type { CancelAttempt } from './sql/cancelRequests';
-export { appendTaskLogs, escapeNul, jsonWithoutNul, lastTaskLogSeq, readTaskLogs, readTaskOutputs, withoutNul } from './sql/taskLogs';
+export {
+  appendTaskLogs,
+  escapeNul,
+  jsonWithoutNul,
+  lastTaskLogSeq,
+  readTaskLogs,
+  readTaskOutputs,
+  withoutNul,
+} from './sql/taskLogs';
 export type { LogChunk, LogRow } from './sql/taskLogs';
 export { clearTaskInstances } from './sql/clearTaskInstances';
 export type { ClearArgs } from './sql/clearTaskInstances';

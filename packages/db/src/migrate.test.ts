@@ -125,21 +125,75 @@ describe('migrate', () => {
     const schema = freshSchema();
     await migrate({ databaseUrl, schema });
 
-    const columns = await query<{ column_name: string; data_type: string; is_nullable: string; column_default: string | null; character_maximum_length: number | null }>(
+    const columns = await query<{
+      column_name: string;
+      data_type: string;
+      is_nullable: string;
+      column_default: string | null;
+      character_maximum_length: number | null;
+    }>(
       `SELECT column_name, data_type, is_nullable, column_default, character_maximum_length
          FROM information_schema.columns WHERE table_schema = $1 AND table_name = '_prisma_migrations'
         ORDER BY ordinal_position`,
       [schema],
     );
     expect(columns).toEqual([
-      { column_name: 'id', data_type: 'character varying', is_nullable: 'NO', column_default: null, character_maximum_length: 36 },
-      { column_name: 'checksum', data_type: 'character varying', is_nullable: 'NO', column_default: null, character_maximum_length: 64 },
-      { column_name: 'finished_at', data_type: 'timestamp with time zone', is_nullable: 'YES', column_default: null, character_maximum_length: null },
-      { column_name: 'migration_name', data_type: 'character varying', is_nullable: 'NO', column_default: null, character_maximum_length: 255 },
-      { column_name: 'logs', data_type: 'text', is_nullable: 'YES', column_default: null, character_maximum_length: null },
-      { column_name: 'rolled_back_at', data_type: 'timestamp with time zone', is_nullable: 'YES', column_default: null, character_maximum_length: null },
-      { column_name: 'started_at', data_type: 'timestamp with time zone', is_nullable: 'NO', column_default: 'now()', character_maximum_length: null },
-      { column_name: 'applied_steps_count', data_type: 'integer', is_nullable: 'NO', column_default: '0', character_maximum_length: null },
+      {
+        column_name: 'id',
+        data_type: 'character varying',
+        is_nullable: 'NO',
+        column_default: null,
+        character_maximum_length: 36,
+      },
+      {
+        column_name: 'checksum',
+        data_type: 'character varying',
+        is_nullable: 'NO',
+        column_default: null,
+        character_maximum_length: 64,
+      },
+      {
+        column_name: 'finished_at',
+        data_type: 'timestamp with time zone',
+        is_nullable: 'YES',
+        column_default: null,
+        character_maximum_length: null,
+      },
+      {
+        column_name: 'migration_name',
+        data_type: 'character varying',
+        is_nullable: 'NO',
+        column_default: null,
+        character_maximum_length: 255,
+      },
+      {
+        column_name: 'logs',
+        data_type: 'text',
+        is_nullable: 'YES',
+        column_default: null,
+        character_maximum_length: null,
+      },
+      {
+        column_name: 'rolled_back_at',
+        data_type: 'timestamp with time zone',
+        is_nullable: 'YES',
+        column_default: null,
+        character_maximum_length: null,
+      },
+      {
+        column_name: 'started_at',
+        data_type: 'timestamp with time zone',
+        is_nullable: 'NO',
+        column_default: 'now()',
+        character_maximum_length: null,
+      },
+      {
+        column_name: 'applied_steps_count',
+        data_type: 'integer',
+        is_nullable: 'NO',
+        column_default: '0',
+        character_maximum_length: null,
+      },
     ]);
   });
 

@@ -176,7 +176,8 @@ function pendingMigrations(
 
   const localNames = new Set(local.map((migration) => migration.name));
   for (const name of applied.keys()) {
-    if (!localNames.has(name)) log(`Migration ${name} is applied in the database but missing from the migrations folder`);
+    if (!localNames.has(name))
+      log(`Migration ${name} is applied in the database but missing from the migrations folder`);
   }
 
   const pending: LocalMigration[] = [];

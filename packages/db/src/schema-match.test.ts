@@ -110,7 +110,8 @@ function expectedDefault(table: string, field: DmmfField): string | RegExp | nul
   if (typeof value === 'object' && value !== null && 'name' in value) {
     const fn = z.object({ name: z.string(), args: z.array(z.unknown()) }).parse(value);
     if (fn.name === 'now') return 'CURRENT_TIMESTAMP';
-    if (fn.name === 'autoincrement') return new RegExp(`^nextval\\('"?${table}_${columnOf(field)}_seq"?'::regclass\\)$`);
+    if (fn.name === 'autoincrement')
+      return new RegExp(`^nextval\\('"?${table}_${columnOf(field)}_seq"?'::regclass\\)$`);
     if (fn.name === 'dbgenerated') return z.string().parse(fn.args[0]);
     throw new Error(`No expected default for ${field.name}: ${fn.name}(); extend this test`);
   }
@@ -182,7 +183,10 @@ describe('the migrated database matches schema.prisma', () => {
     for (const model of dmmf.datamodel.models) {
       const table = tableOf(model);
       const actual = rows.filter((r) => r.table_name === table);
-      expect(actual.map((r) => r.column_name), table).toEqual(scalars(model).map(columnOf));
+      expect(
+        actual.map((r) => r.column_name),
+        table,
+      ).toEqual(scalars(model).map(columnOf));
       for (const field of scalars(model)) {
         const row = actual.find((r) => r.column_name === columnOf(field));
         const where = `${table}.${columnOf(field)}`;
@@ -220,8 +224,18 @@ describe('the migrated database matches schema.prisma', () => {
     const expected: IndexRow[] = [];
     for (const model of dmmf.datamodel.models) {
       const table = tableOf(model);
-      const idColumns = model.primaryKey?.fields.map((f) => column(model, f)) ?? scalars(model).filter((f) => f.isId).map(columnOf);
-      expected.push({ table_name: table, index_name: `${table}_pkey`, is_unique: true, is_primary: true, columns: idColumns });
+      const idColumns =
+        model.primaryKey?.fields.map((f) => column(model, f)) ??
+        scalars(model)
+          .filter((f) => f.isId)
+          .map(columnOf);
+      expected.push({
+        table_name: table,
+        index_name: `${table}_pkey`,
+        is_unique: true,
+        is_primary: true,
+        columns: idColumns,
+      });
     }
     for (const index of dmmf.datamodel.indexes) {
       if (index.type === 'id') continue;

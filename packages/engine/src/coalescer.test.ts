@@ -8,7 +8,11 @@ function gated() {
   const run = (args: number[]) => {
     batches.push(args);
     return new Promise<number[]>((resolve, reject) => {
-      releases.push(() => (args.includes(13) && args.length >= 1 ? reject(new Error(`13 in ${args.join(',')}`)) : resolve(args.map((a) => a * 10))));
+      releases.push(() =>
+        args.includes(13) && args.length >= 1
+          ? reject(new Error(`13 in ${args.join(',')}`))
+          : resolve(args.map((a) => a * 10)),
+      );
     });
   };
   return { batches, releases, run };
@@ -64,7 +68,12 @@ describe('Coalescer', () => {
     const c = new Coalescer(g.run);
     const first = c.call(1);
     await tick();
-    const later = [c.call(12), c.call(13), c.call(14)].map((p) => p.then((v) => ({ v }), (e: Error) => ({ e: e.message })));
+    const later = [c.call(12), c.call(13), c.call(14)].map((p) =>
+      p.then(
+        (v) => ({ v }),
+        (e: Error) => ({ e: e.message }),
+      ),
+    );
     g.releases[0]?.();
     await first;
     await tick();

@@ -57,7 +57,9 @@ export class Coalescer<A, R> {
   private async send(batch: Array<{ arg: A; resolve: (r: R) => void; reject: (e: unknown) => void }>): Promise<void> {
     try {
       const results = await this.run(batch.map((b) => b.arg));
-      batch.forEach((b, i) => b.resolve(results[i] as R));
+      batch.forEach((b, i) => {
+        b.resolve(results[i] as R);
+      });
     } catch (err) {
       if (batch.length === 1) {
         batch[0]?.reject(err);

@@ -14,7 +14,12 @@ export function validateConf(
   try {
     validator = z.fromJSONSchema(schema);
   } catch (raw) {
-    return [{ path: 'conf', message: `the DAG's confSchema cannot be used: ${raw instanceof Error ? raw.message : String(raw)}` }];
+    return [
+      {
+        path: 'conf',
+        message: `the DAG's confSchema cannot be used: ${raw instanceof Error ? raw.message : String(raw)}`,
+      },
+    ];
   }
   const parsed = validator.safeParse(conf);
   if (parsed.success) return [];

@@ -72,7 +72,11 @@ export function cancelBackoffMs(attempt: number, random = Math.random): number {
  * scheduler handed to another worker (resumed as deferred, same try) keeps
  * its job. Returns whether a cancel is to be attempted.
  */
-export async function requestCancelOfStoppedTry(res: EngineResources, t: InterruptedTry, why: unknown): Promise<boolean> {
+export async function requestCancelOfStoppedTry(
+  res: EngineResources,
+  t: InterruptedTry,
+  why: unknown,
+): Promise<boolean> {
   const timedOut = why instanceof Error && why.name === 'TaskTimeoutError';
   return recordCancelAfterStop(res.pool, t, timedOut ? 'timed out' : 'taken away', { unlessLive: !timedOut });
 }
@@ -109,14 +113,26 @@ export async function cancelExternalJob(res: EngineResources, wc: WorkerContext,
       return;
     }
     const version = await res.dags.get(row.dagVersionId);
-    res.logger.info({ dagId: row.dagId, runId: row.runId, taskId: row.taskId, tryNumber, attempt: attempt.attempt }, 'cancelling external job');
+    res.logger.info(
+      { dagId: row.dagId, runId: row.runId, taskId: row.taskId, tryNumber, attempt: attempt.attempt },
+      'cancelling external job',
+    );
     const outcome = await wc.execute.cancel({
       taskInstanceId,
       tryNumber,
       task,
       version,
       external: row.external,
-      run: { dagId: row.dagId, runId: row.runId, taskId: row.taskId, tryNumber, logicalDate: row.logicalDate, dataIntervalStart: row.dataIntervalStart, dataIntervalEnd: row.dataIntervalEnd, conf: row.conf },
+      run: {
+        dagId: row.dagId,
+        runId: row.runId,
+        taskId: row.taskId,
+        tryNumber,
+        logicalDate: row.logicalDate,
+        dataIntervalStart: row.dataIntervalStart,
+        dataIntervalEnd: row.dataIntervalEnd,
+        conf: row.conf,
+      },
       log: (line) => lines.push(line),
     });
     const said = lines.length > 0 ? `: ${lines.join('; ')}` : '';

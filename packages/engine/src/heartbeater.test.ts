@@ -5,7 +5,14 @@
  */
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { claimTaskTry, clearTaskInstances, createDagRun, createTestDatabase, startQueuedRuns, type TestDatabase } from '@sluice/db';
+import {
+  claimTaskTry,
+  clearTaskInstances,
+  createDagRun,
+  createTestDatabase,
+  startQueuedRuns,
+  type TestDatabase,
+} from '@sluice/db';
 import { Heartbeater, TryTakenAwayError } from './heartbeater';
 
 let t: TestDatabase;

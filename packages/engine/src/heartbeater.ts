@@ -55,7 +55,10 @@ export class Heartbeater {
         // task instance may be running on this worker while this one is not.
         const key = tryKey(t.taskInstanceId, t.tryNumber);
         if (!alive.has(key) && this.running.has(key)) {
-          this.logger.info({ taskInstanceId: t.taskInstanceId, tryNumber: t.tryNumber }, 'try is no longer running in the database; stopping it');
+          this.logger.info(
+            { taskInstanceId: t.taskInstanceId, tryNumber: t.tryNumber },
+            'try is no longer running in the database; stopping it',
+          );
           t.abort(new TryTakenAwayError('The try was cleared, marked or failed while it ran'));
         }
       }

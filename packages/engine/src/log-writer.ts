@@ -10,7 +10,14 @@
  * hold it).
  */
 import { toError } from '@sluice/core';
-import { appendTaskLogs, escapeNul, isTransientDatabaseError, lastTaskLogSeq, type LogChunk, type Queryable } from '@sluice/db';
+import {
+  appendTaskLogs,
+  escapeNul,
+  isTransientDatabaseError,
+  lastTaskLogSeq,
+  type LogChunk,
+  type Queryable,
+} from '@sluice/db';
 
 export type LogStream = LogChunk['stream'];
 
@@ -92,7 +99,12 @@ export class TaskLogWriter {
   private push(stream: LogStream, text: string): void {
     const last = this.pending.at(-1);
     // A chunk a drain is writing is not appended to: `last` may be in flight.
-    if (last && !this.inFlight.has(last) && last.stream === stream && Buffer.byteLength(last.text) + text.length < this.maxChunkBytes) {
+    if (
+      last &&
+      !this.inFlight.has(last) &&
+      last.stream === stream &&
+      Buffer.byteLength(last.text) + text.length < this.maxChunkBytes
+    ) {
       last.text += text;
     } else {
       this.pending.push({ seq: ++this.seq, stream, text });

@@ -4,7 +4,15 @@
  */
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
-import { createDb, writeTries, type ClaimArgs, type ClaimedTry, type Db, type FinishTryArgs, type FinishedTry } from '@sluice/db';
+import {
+  createDb,
+  writeTries,
+  type ClaimArgs,
+  type ClaimedTry,
+  type Db,
+  type FinishTryArgs,
+  type FinishedTry,
+} from '@sluice/db';
 import { TaskQueue, createRedis } from '@sluice/queue';
 import type { Redis } from 'ioredis';
 import { Coalescer } from './coalescer';
@@ -82,7 +90,12 @@ export function createTryWrites(pool: Pool): TryWrites {
     const done = await writeTries(pool, { claims, finishes });
     let c = 0;
     let f = 0;
-    return batch.map((w): TryWritten => (w.kind === 'claim' ? { kind: 'claim', result: done.claimed[c++] ?? null } : { kind: 'finish', result: done.finished[f++] ?? null }));
+    return batch.map(
+      (w): TryWritten =>
+        w.kind === 'claim'
+          ? { kind: 'claim', result: done.claimed[c++] ?? null }
+          : { kind: 'finish', result: done.finished[f++] ?? null },
+    );
   });
   return {
     claim: async (args) => {

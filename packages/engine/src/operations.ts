@@ -34,7 +34,11 @@ export async function clearTask(
   if (!task) throw new NotFoundError(`Run "${args.runId}" of DAG "${args.dagId}" has no task "${args.taskId}"`);
   const ids = args.downstream ? withDownstream(version, args.taskId) : [args.taskId];
   const tries = new Map(ids.map((id) => [id, (version.tasks.get(id)?.retry.retries ?? 0) + 1]));
-  const { cleared, interrupted } = await clearTaskInstances(res.pool, { dagRunId: run.id, tasks: tries, actor: args.actor });
+  const { cleared, interrupted } = await clearTaskInstances(res.pool, {
+    dagRunId: run.id,
+    tasks: tries,
+    actor: args.actor,
+  });
   await res.queue.enqueueCancels(interrupted);
   await recordAuditEvent(res.pool, {
     actor: args.actor,
@@ -93,8 +97,15 @@ export async function markRun(
   });
 }
 
-export async function setPaused(res: EngineResources, args: { dagId: string; isPaused: boolean; actor: string }): Promise<void> {
+export async function setPaused(
+  res: EngineResources,
+  args: { dagId: string; isPaused: boolean; actor: string },
+): Promise<void> {
   const found = await setDagPaused(res.pool, args.dagId, args.isPaused);
   if (!found) throw new NotFoundError(`DAG "${args.dagId}" does not exist`);
-  await recordAuditEvent(res.pool, { actor: args.actor, action: args.isPaused ? 'pause' : 'unpause', dagId: args.dagId });
+  await recordAuditEvent(res.pool, {
+    actor: args.actor,
+    action: args.isPaused ? 'pause' : 'unpause',
+    dagId: args.dagId,
+  });
 }

@@ -16,7 +16,10 @@ let installed: ((reason: unknown) => void) | null = null;
 export function installProcessGuards(logger: Logger, processName: string): void {
   if (installed) process.off('unhandledRejection', installed);
   installed = (reason: unknown) => {
-    logger.error({ err: toError(reason), process: processName }, 'unhandled rejection in background work; the process keeps running');
+    logger.error(
+      { err: toError(reason), process: processName },
+      'unhandled rejection in background work; the process keeps running',
+    );
   };
   process.on('unhandledRejection', installed);
 }

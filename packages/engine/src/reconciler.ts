@@ -34,7 +34,8 @@ export async function reconcileDeferredTries(res: EngineResources): Promise<numb
     await res.queue.enqueueCheck(job);
     requeued++;
   }
-  if (requeued > 0) res.logger.warn({ count: requeued }, 'deferred tries had no check job in Redis; planned their checks again');
+  if (requeued > 0)
+    res.logger.warn({ count: requeued }, 'deferred tries had no check job in Redis; planned their checks again');
   return requeued;
 }
 

@@ -62,7 +62,8 @@ export async function recordOutcome<T>(
     return await retryTransient(write, {
       ...opts,
       onRetry: (err, attempt, delayMs) => {
-        const log = attempt === 1 || attempt % 20 === 0 ? res.logger.warn.bind(res.logger) : res.logger.debug.bind(res.logger);
+        const log =
+          attempt === 1 || attempt % 20 === 0 ? res.logger.warn.bind(res.logger) : res.logger.debug.bind(res.logger);
         log({ ...key, err, attempt, delayMs }, 'could not record the outcome of a try; trying again');
       },
     });

@@ -68,7 +68,11 @@ export async function createDueRuns(
       last = { dataIntervalEnd: info.dataInterval.end };
     }
   }
-  await setNextRunAt(res.pool, dag.dagId, spec.schedule === null ? null : (nextRunAfter(spec, last, now)?.runAfter ?? null));
+  await setNextRunAt(
+    res.pool,
+    dag.dagId,
+    spec.schedule === null ? null : (nextRunAfter(spec, last, now)?.runAfter ?? null),
+  );
   return created;
 }
 
@@ -107,7 +111,13 @@ export async function triggerRun(res: EngineResources, input: TriggerInput): Pro
     tasks: taskInstancesOf(version.spec),
   });
   if (!run) throw new ConflictError(`DAG "${input.dagId}" already has a run with id "${runId}"`);
-  await recordAuditEvent(res.pool, { actor: input.actor, action: 'trigger', dagId: input.dagId, runId, details: { conf } });
+  await recordAuditEvent(res.pool, {
+    actor: input.actor,
+    action: 'trigger',
+    dagId: input.dagId,
+    runId,
+    details: { conf },
+  });
   await startRunsSoon(res, input.dagId, version);
   return { id: run.id, runId };
 }

@@ -3,7 +3,13 @@
  * queued runs, evaluates every running run (retries that became due,
  * timeouts, zombies, anything the fast path missed) and reconciles Redis.
  */
-import { listActiveDags, listRunsInState, peekRuns, recordSchedulerHeartbeat, refreshPlannerStatistics } from '@sluice/db';
+import {
+  listActiveDags,
+  listRunsInState,
+  peekRuns,
+  recordSchedulerHeartbeat,
+  refreshPlannerStatistics,
+} from '@sluice/db';
 import { toError } from '@sluice/core';
 import type { EngineResources } from './resources';
 import { createDueRuns, startRuns } from './run-creation';
@@ -39,7 +45,10 @@ export async function schedulerPass(res: EngineResources, schedulerId: string, h
     // Most passes find nothing the fast path missed: the runs are read
     // together without the DAG lock, and only those with something to do
     // are evaluated again under it.
-    const peeked = await peekRuns(res.pool, chunk.map((r) => r.id)).catch((raw: unknown) => {
+    const peeked = await peekRuns(
+      res.pool,
+      chunk.map((r) => r.id),
+    ).catch((raw: unknown) => {
       res.logger.error({ err: toError(raw) }, 'could not read running runs');
       return null;
     });
@@ -48,14 +57,16 @@ export async function schedulerPass(res: EngineResources, schedulerId: string, h
         // Without the peek (it failed), each run peeks for itself.
         const snap = peeked?.get(run.id);
         if (!peeked) await scheduleWholeRun(res, run.id, run.dagVersionId, { lockOnlyToWrite: true });
-        else if (snap && (await hasWorkToDo(res, run.dagVersionId, snap))) await scheduleWholeRun(res, run.id, run.dagVersionId);
+        else if (snap && (await hasWorkToDo(res, run.dagVersionId, snap)))
+          await scheduleWholeRun(res, run.id, run.dagVersionId);
         stats.runsEvaluated++;
       } catch (raw) {
         res.logger.error({ err: toError(raw), dagRunId: run.id }, 'could not evaluate run');
       }
     }
   }
-  stats.requeued = (await reconcileQueuedTries(res)) + (await reconcileDeferredTries(res)) + (await reconcileCancelRequests(res));
+  stats.requeued =
+    (await reconcileQueuedTries(res)) + (await reconcileDeferredTries(res)) + (await reconcileCancelRequests(res));
   return stats;
 }
 

@@ -99,7 +99,11 @@ export function checkDeferredTry(res: EngineResources, wc: WorkerContext, job: T
  * When to look again at an external job: a tenth of how long the try has
  * run, within [min, max], with ±20% jitter so many waits spread out.
  */
-export function nextCheckDelayMs(elapsedMs: number, settings: { deferCheckMinMs: number; deferCheckMaxMs: number }, random = Math.random): number {
+export function nextCheckDelayMs(
+  elapsedMs: number,
+  settings: { deferCheckMinMs: number; deferCheckMaxMs: number },
+  random = Math.random,
+): number {
   const base = Math.min(settings.deferCheckMaxMs, Math.max(settings.deferCheckMinMs, elapsedMs / 10));
   return Math.round(base * (0.8 + 0.4 * random()));
 }
@@ -114,11 +118,16 @@ async function executeTry(
   // A claim Postgres could not take is tried again here rather than left to the reconciler.
   const claim =
     claimed ??
-    (await retryTransient(() => res.tries.claim({ taskInstanceId: job.taskInstanceId, tryNumber: job.tryNumber, hostname: wc.hostname, from }), {
-      onRetry: (err, attempt) => {
-        if (attempt === 1 || attempt % 20 === 0) res.logger.warn({ ...job, err, attempt }, 'could not claim a try; trying again');
+    (await retryTransient(
+      () =>
+        res.tries.claim({ taskInstanceId: job.taskInstanceId, tryNumber: job.tryNumber, hostname: wc.hostname, from }),
+      {
+        onRetry: (err, attempt) => {
+          if (attempt === 1 || attempt % 20 === 0)
+            res.logger.warn({ ...job, err, attempt }, 'could not claim a try; trying again');
+        },
       },
-    }));
+    ));
   if (!claim) {
     res.logger.debug(job, `try is not ${from} any more; nothing to do`);
     return;
@@ -136,7 +145,11 @@ async function executeTry(
       ? await retryTransient(() => TaskLogWriter.continuing(res.pool, claim.taskInstanceId, claim.tryNumber, logOpts))
       : new TaskLogWriter(res.pool, claim.taskInstanceId, claim.tryNumber, logOpts);
   const controller = new AbortController();
-  wc.heartbeater.add({ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, abort: (e) => controller.abort(e) });
+  wc.heartbeater.add({
+    taskInstanceId: claim.taskInstanceId,
+    tryNumber: claim.tryNumber,
+    abort: (e) => controller.abort(e),
+  });
   let timeout: NodeJS.Timeout | null = null;
   let outcome: {
     to: TryOutcome;
@@ -171,7 +184,11 @@ async function executeTry(
       externals: () => (externals ??= readTryExternals(res.pool, claim.taskInstanceId)),
       recordExternal: async (external) => {
         recorded = true;
-        await recordTryExternal(res.pool, { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, external });
+        await recordTryExternal(res.pool, {
+          taskInstanceId: claim.taskInstanceId,
+          tryNumber: claim.tryNumber,
+          external,
+        });
       },
     };
     execution = from === 'queued' ? wc.execute.execute(req) : wc.execute.check(req);
@@ -190,7 +207,8 @@ async function executeTry(
           nextCheckAt: new Date(dueAt),
         }),
       );
-      if (parked) await res.queue.enqueueCheck({ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, dueAt });
+      if (parked)
+        await res.queue.enqueueCheck({ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, dueAt });
       return;
     }
     const outputJson = encodeOutput(result.output, wc.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
@@ -202,7 +220,9 @@ async function executeTry(
       ...(result.external === undefined ? {} : { external: result.external as Record<string, unknown> }),
     };
   } catch (raw) {
-    const err = toError(controller.signal.aborted && controller.signal.reason instanceof Error ? controller.signal.reason : raw);
+    const err = toError(
+      controller.signal.aborted && controller.signal.reason instanceof Error ? controller.signal.reason : raw,
+    );
     outcome = failureOutcome(err, claim, version?.tasks.get(claim.taskId) ?? null, res.now());
     log.write(isSkip(err) ? 'system' : 'stderr', `${err.stack ?? `${err.name}: ${err.message}`}\n`);
     // A try stopped from outside (cleared, marked, timed out): its command is
@@ -219,20 +239,30 @@ async function executeTry(
     return [];
   });
   const stopped = controller.signal.aborted && (recorded || from === 'deferred') ? { ...key } : null;
-  const cancelling = stopped !== null && (await retryTransient(() => requestCancelOfStoppedTry(res, stopped, controller.signal.reason)));
+  const cancelling =
+    stopped !== null && (await retryTransient(() => requestCancelOfStoppedTry(res, stopped, controller.signal.reason)));
   const finishArgs = { ...storableFinish({ ...key, ...outcome }), logs: tail };
   // A success whose downstream needs no look at other upstreams is recorded
   // in the round trip that schedules that downstream.
   const withDownstream = outcome.to === 'success' && version !== null && finishesWithDownstream(version, claim.taskId);
   // Retried until Postgres takes it: the command is never run again for want of a write.
-  const together = withDownstream ? await recordOutcome(res, wc.heartbeater, key, () => finishAndScheduleDownstream(res, claim, finishArgs, wc.hostname)) : null;
-  const finished = together ? together.finished : await recordOutcome(res, wc.heartbeater, key, () => res.tries.finish(finishArgs));
+  const together = withDownstream
+    ? await recordOutcome(res, wc.heartbeater, key, () =>
+        finishAndScheduleDownstream(res, claim, finishArgs, wc.hostname),
+      )
+    : null;
+  const finished = together
+    ? together.finished
+    : await recordOutcome(res, wc.heartbeater, key, () => res.tries.finish(finishArgs));
   // A try taken away keeps its log all the same.
   if (!finished) await retryTransient(() => appendTaskLogs(res.pool, claim.taskInstanceId, claim.tryNumber, tail));
   // A try stopped from outside (timeout, clear) may leave its external job going.
   if (stopped && cancelling) await res.queue.enqueueCancels([stopped]);
   if (!finished) {
-    res.logger.info({ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber }, 'try was taken away while it ran; outcome dropped');
+    res.logger.info(
+      { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber },
+      'try was taken away while it ran; outcome dropped',
+    );
     return;
   }
   // Nothing is left to evaluate in a run this try ended.
@@ -281,7 +311,9 @@ function encodeOutput(value: unknown, maxBytes: number): string | undefined {
   }
   if (json === undefined) return undefined;
   if (Buffer.byteLength(json) > maxBytes) {
-    throw new OutputNotStorableError(`The task's return value is ${Buffer.byteLength(json)} bytes as JSON; outputs are limited to ${maxBytes}`);
+    throw new OutputNotStorableError(
+      `The task's return value is ${Buffer.byteLength(json)} bytes as JSON; outputs are limited to ${maxBytes}`,
+    );
   }
   return json;
 }

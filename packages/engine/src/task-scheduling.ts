@@ -24,7 +24,12 @@ import {
 import type { CachedDagVersion } from './dag-cache';
 import type { EngineResources } from './resources';
 
-function toDecisionInput(res: EngineResources, version: CachedDagVersion, snap: RunSnapshot, only: ReadonlySet<string> | undefined) {
+function toDecisionInput(
+  res: EngineResources,
+  version: CachedDagVersion,
+  snap: RunSnapshot,
+  only: ReadonlySet<string> | undefined,
+) {
   const tasks = new Map<string, TaskInstanceView>(snap.taskInstances.map((ti) => [ti.taskId, ti]));
   const freePoolSlots = new Map<string, number>();
   for (const [name, p] of snap.pools) freePoolSlots.set(name, Math.max(0, p.slots - p.used));
@@ -59,15 +64,25 @@ export async function scheduleWholeRun(
   opts: ScheduleRunOptions = {},
 ): Promise<ScheduleRunResult> {
   const version = await res.dags.get(dagVersionId);
-  const result = await scheduleRun(res.pool, dagRunId, null, (snap) => decide(toDecisionInput(res, version, snap, undefined)), opts);
+  const result = await scheduleRun(
+    res.pool,
+    dagRunId,
+    null,
+    (snap) => decide(toDecisionInput(res, version, snap, undefined)),
+    opts,
+  );
   await dispatch(res, result);
   return result;
 }
 
 /** Evaluates runs of one DAG that just started, all in one pass (a burst of triggers). */
-export async function scheduleStartedRuns(res: EngineResources, runs: ReadonlyArray<{ id: string; dagVersionId: string }>): Promise<void> {
+export async function scheduleStartedRuns(
+  res: EngineResources,
+  runs: ReadonlyArray<{ id: string; dagVersionId: string }>,
+): Promise<void> {
   const versions = new Map<string, CachedDagVersion>();
-  for (const r of runs) if (!versions.has(r.dagVersionId)) versions.set(r.dagVersionId, await res.dags.get(r.dagVersionId));
+  for (const r of runs)
+    if (!versions.has(r.dagVersionId)) versions.set(r.dagVersionId, await res.dags.get(r.dagVersionId));
   const results = await scheduleRuns(
     res.pool,
     runs.map((r) => r.id),
@@ -96,7 +111,12 @@ export async function hasWorkToDo(res: EngineResources, dagVersionId: string, sn
 }
 
 /** Rules under which one more successful upstream cannot decide a task while another upstream is unfinished. */
-const waitsForAllUpstream: ReadonlySet<string> = new Set(['all_success', 'all_done', 'none_failed', 'none_failed_min_one_success']);
+const waitsForAllUpstream: ReadonlySet<string> = new Set([
+  'all_success',
+  'all_done',
+  'none_failed',
+  'none_failed_min_one_success',
+]);
 
 /**
  * Downstream tasks a success cannot have made decidable: their rule waits
@@ -195,7 +215,9 @@ export function finishesWithDownstream(version: CachedDagVersion, taskId: string
     down.length > 0 &&
     down.every((id) => {
       const task = version.tasks.get(id);
-      return task !== undefined && (!waitsForAllUpstream.has(task.triggerRule) || task.upstream.every((u) => u === taskId));
+      return (
+        task !== undefined && (!waitsForAllUpstream.has(task.triggerRule) || task.upstream.every((u) => u === taskId))
+      );
     })
   );
 }

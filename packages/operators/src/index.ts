@@ -1,13 +1,27 @@
 export { ShellOptions, ShellCommandError, baseTaskEnv, compileShellOptions, runShell } from './shell';
 export type { ShellRun } from './shell';
 export { adoptableMarkers, markerFor } from './external';
-export type { Json, ExternalRef, ExternalStatus, ExternalContext, ExternalOperator, AwsSettings, CancelOutcome } from './external';
+export type {
+  Json,
+  ExternalRef,
+  ExternalStatus,
+  ExternalContext,
+  ExternalOperator,
+  AwsSettings,
+  CancelOutcome,
+} from './external';
 export { externalOperators } from './registry';
 export { addStepsOperator } from './emr/add-steps';
 export { createClusterOperator } from './emr/create-cluster';
 export { terminateClusterOperator } from './emr/terminate-cluster';
 export { stepSensorOperator, clusterSensorOperator } from './emr/sensors';
-export { AddStepsOptions, CreateClusterOptions, TerminateClusterOptions, StepSensorOptions, ClusterSensorOptions } from './emr/options';
+export {
+  AddStepsOptions,
+  CreateClusterOptions,
+  TerminateClusterOptions,
+  StepSensorOptions,
+  ClusterSensorOptions,
+} from './emr/options';
 export { startJobRunOperator } from './glue/start-job-run';
 export { crawlerOperator } from './glue/crawler';
 export { jobRunSensorOperator } from './glue/job-run-sensor';

@@ -38,7 +38,9 @@ export function compileShellOptions(options: unknown): ShellOptions {
   const parsed = ShellOptions.safeParse(options);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new InvalidOptionsError(`shell: ${issue ? `${issue.path.join('.') || 'options'}: ${issue.message}` : 'invalid options'}`);
+    throw new InvalidOptionsError(
+      `shell: ${issue ? `${issue.path.join('.') || 'options'}: ${issue.message}` : 'invalid options'}`,
+    );
   }
   return parsed.data;
 }

@@ -18,7 +18,12 @@ export function createRedis(opts: RedisConnectionOptions): Redis {
 
 /** Resolves when Redis answers PING; rejects with a message naming the URL. */
 export async function checkRedis(url: string, timeoutMs = 3000): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: timeoutMs, retryStrategy: () => null });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: timeoutMs,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => {});
   try {
     await redis.connect();

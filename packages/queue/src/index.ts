@@ -1,4 +1,14 @@
-export { TaskRunJob, TaskCheckJob, TaskCancelJob, jobCatalog, parseJob, isJobName, taskRunJobId, taskCheckJobId, taskCancelJobId } from './jobs';
+export {
+  TaskRunJob,
+  TaskCheckJob,
+  TaskCancelJob,
+  jobCatalog,
+  parseJob,
+  isJobName,
+  taskRunJobId,
+  taskCheckJobId,
+  taskCancelJobId,
+} from './jobs';
 export type { JobName, JobPayload, JobHandlers } from './jobs';
 export { createRedis, checkRedis, redactUrl } from './connection';
 export type { RedisConnectionOptions } from './connection';

@@ -37,7 +37,7 @@ const baseJobOptions: JobsOptions = {
 export class TaskQueue {
   readonly queue: Queue;
 
-  constructor(private readonly opts: TaskQueueOptions) {
+  constructor(opts: TaskQueueOptions) {
     this.queue = new Queue(TASK_QUEUE_NAME, {
       connection: opts.connection,
       prefix: opts.prefix ?? 'sluice',
@@ -53,7 +53,9 @@ export class TaskQueue {
   async enqueueRuns(jobs: readonly TaskRunJob[]): Promise<void> {
     for (let i = 0; i < jobs.length; i += ENQUEUE_CHUNK) {
       await this.queue.addBulk(
-        jobs.slice(i, i + ENQUEUE_CHUNK).map((data) => ({ name: 'task.run', data, opts: { jobId: taskRunJobId(data) } })),
+        jobs
+          .slice(i, i + ENQUEUE_CHUNK)
+          .map((data) => ({ name: 'task.run', data, opts: { jobId: taskRunJobId(data) } })),
       );
     }
   }
@@ -88,7 +90,10 @@ export class TaskQueue {
       jobs.map((data) => ({
         name: 'task.cancel',
         data,
-        opts: { jobId: taskCancelJobId(data), ...(data.dueAt === undefined ? {} : { delay: Math.max(0, data.dueAt - now) }) },
+        opts: {
+          jobId: taskCancelJobId(data),
+          ...(data.dueAt === undefined ? {} : { delay: Math.max(0, data.dueAt - now) }),
+        },
       })),
     );
   }
@@ -108,7 +113,13 @@ export class TaskQueue {
 
   private async hasJob(id: string): Promise<boolean> {
     const state = await this.queue.getJobState(id);
-    return state === 'waiting' || state === 'active' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children';
+    return (
+      state === 'waiting' ||
+      state === 'active' ||
+      state === 'delayed' ||
+      state === 'prioritized' ||
+      state === 'waiting-children'
+    );
   }
 
   /** Deletes the queue and every job in it from Redis (tests; `sluice` never needs it). */

@@ -40,9 +40,18 @@ export type ClusterSource = TaskRef<{ clusterId: string }>;
 /** Give the cluster as a task ref (read at run time) or as an id. */
 export type ClusterTarget = { cluster: ClusterSource; clusterId?: never } | { clusterId: string; cluster?: never };
 
-export interface EmrClusterOutput { clusterId: string }
-export interface EmrStepsOutput { clusterId: string; stepIds: string[] }
-export interface GlueJobRunOutput { jobRunId: string; executionTimeSeconds: number; dpuSeconds: number }
+export interface EmrClusterOutput {
+  clusterId: string;
+}
+export interface EmrStepsOutput {
+  clusterId: string;
+  stepIds: string[];
+}
+export interface GlueJobRunOutput {
+  jobRunId: string;
+  executionTimeSeconds: number;
+  dpuSeconds: number;
+}
 
 export interface EmrStepInput {
   /** Shown in the EMR console; Sluice appends ` [<marker>]` (at most 220 characters). */
@@ -83,32 +92,90 @@ export interface CreateClusterInput extends AwsCommon {
 export type AddStepsInput = AwsCommon & ClusterTarget & { steps: EmrStepInput[] };
 export type TerminateClusterInput = AwsCommon & ClusterTarget;
 export type StepSensorInput = AwsCommon &
-  ({ steps: TaskRef<EmrStepsOutput>; stepId?: never; cluster?: ClusterSource; clusterId?: string } | ({ stepId: string; steps?: never } & ClusterTarget));
-export type ClusterState = 'STARTING' | 'BOOTSTRAPPING' | 'RUNNING' | 'WAITING' | 'TERMINATING' | 'TERMINATED' | 'TERMINATED_WITH_ERRORS';
-export type ClusterSensorInput = AwsCommon & ClusterTarget & { /** default WAITING, RUNNING */ targetStates?: ClusterState[] };
+  (
+    | { steps: TaskRef<EmrStepsOutput>; stepId?: never; cluster?: ClusterSource; clusterId?: string }
+    | ({ stepId: string; steps?: never } & ClusterTarget)
+  );
+export type ClusterState =
+  | 'STARTING'
+  | 'BOOTSTRAPPING'
+  | 'RUNNING'
+  | 'WAITING'
+  | 'TERMINATING'
+  | 'TERMINATED'
+  | 'TERMINATED_WITH_ERRORS';
+export type ClusterSensorInput = AwsCommon &
+  ClusterTarget & { /** default WAITING, RUNNING */ targetStates?: ClusterState[] };
 
 export interface StartJobRunInput extends AwsCommon {
   jobName: string;
   /** Job arguments, names starting with `--` (Sluice adds `--sluice-marker`). */
   arguments?: Record<string, string>;
-  workerType?: 'Standard' | 'G.1X' | 'G.2X' | 'G.4X' | 'G.8X' | 'G.12X' | 'G.16X' | 'G.025X' | 'Z.2X' | 'R.1X' | 'R.2X' | 'R.4X' | 'R.8X';
+  workerType?:
+    | 'Standard'
+    | 'G.1X'
+    | 'G.2X'
+    | 'G.4X'
+    | 'G.8X'
+    | 'G.12X'
+    | 'G.16X'
+    | 'G.025X'
+    | 'Z.2X'
+    | 'R.1X'
+    | 'R.2X'
+    | 'R.4X'
+    | 'R.8X';
   /** Required with workerType. */
   numberOfWorkers?: number;
   timeoutMinutes?: number;
 }
-export interface CrawlerInput extends AwsCommon { crawlerName: string }
-export type JobRunSensorInput = AwsCommon & { jobName: string } & ({ run: TaskRef<{ jobRunId: string }>; runId?: never } | { runId: string; run?: never });
+export interface CrawlerInput extends AwsCommon {
+  crawlerName: string;
+}
+export type JobRunSensorInput = AwsCommon & { jobName: string } & (
+    | { run: TaskRef<{ jobRunId: string }>; runId?: never }
+    | { runId: string; run?: never }
+  );
 
 const commonKeys = ['aws', 'connection'] as const;
-const clusterStates: readonly string[] = ['STARTING', 'BOOTSTRAPPING', 'RUNNING', 'WAITING', 'TERMINATING', 'TERMINATED', 'TERMINATED_WITH_ERRORS'];
-const workerTypes: readonly string[] = ['Standard', 'G.1X', 'G.2X', 'G.4X', 'G.8X', 'G.12X', 'G.16X', 'G.025X', 'Z.2X', 'R.1X', 'R.2X', 'R.4X', 'R.8X'];
+const clusterStates: readonly string[] = [
+  'STARTING',
+  'BOOTSTRAPPING',
+  'RUNNING',
+  'WAITING',
+  'TERMINATING',
+  'TERMINATED',
+  'TERMINATED_WITH_ERRORS',
+];
+const workerTypes: readonly string[] = [
+  'Standard',
+  'G.1X',
+  'G.2X',
+  'G.4X',
+  'G.8X',
+  'G.12X',
+  'G.16X',
+  'G.025X',
+  'Z.2X',
+  'R.1X',
+  'R.2X',
+  'R.4X',
+  'R.8X',
+];
 const clusterIdPattern = { re: /^j-[A-Z0-9]+$/, hint: 'an EMR cluster id looks like j-2AXXXXXXGAPLF' };
 
 type Label = (option: string) => string;
-const labeller = (kind: string): Label => (option) => `${kind}() option ${option}`;
+const labeller =
+  (kind: string): Label =>
+  (option) =>
+    `${kind}() option ${option}`;
 
 /** Reads the options every builder takes, with the allowed keys. */
-function start(kind: string, input: unknown, keys: readonly string[]): { raw: Record<string, unknown>; out: Record<string, unknown>; label: Label } {
+function start(
+  kind: string,
+  input: unknown,
+  keys: readonly string[],
+): { raw: Record<string, unknown>; out: Record<string, unknown>; label: Label } {
   const label = labeller(kind);
   const raw = checkObject(input, `${kind}() options`);
   checkKnownKeys(raw, [...keys, ...commonKeys], label);
@@ -122,10 +189,23 @@ function awsSettings(value: unknown, where: string): Record<string, unknown> {
   const raw = checkObject(value, where);
   checkKnownKeys(raw, ['region', 'endpoint', 'roleArn', 'maxAttempts'], (key) => `${where}.${key}`);
   const out: Record<string, unknown> = {};
-  if (raw['region'] !== undefined) out['region'] = checkString(raw['region'], `${where}.region`, { re: /^[a-z]{2}(-[a-z]+)+-\d+$/, hint: 'a region looks like us-east-1' });
-  if (raw['endpoint'] !== undefined) out['endpoint'] = checkString(raw['endpoint'], `${where}.endpoint`, { re: /^https?:\/\/\S+$/, hint: 'use an http(s) URL' });
-  if (raw['roleArn'] !== undefined) out['roleArn'] = checkString(raw['roleArn'], `${where}.roleArn`, { re: /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, hint: 'use an IAM role ARN' });
-  if (raw['maxAttempts'] !== undefined) out['maxAttempts'] = checkInt(raw['maxAttempts'], `${where}.maxAttempts`, 1, 20);
+  if (raw['region'] !== undefined)
+    out['region'] = checkString(raw['region'], `${where}.region`, {
+      re: /^[a-z]{2}(-[a-z]+)+-\d+$/,
+      hint: 'a region looks like us-east-1',
+    });
+  if (raw['endpoint'] !== undefined)
+    out['endpoint'] = checkString(raw['endpoint'], `${where}.endpoint`, {
+      re: /^https?:\/\/\S+$/,
+      hint: 'use an http(s) URL',
+    });
+  if (raw['roleArn'] !== undefined)
+    out['roleArn'] = checkString(raw['roleArn'], `${where}.roleArn`, {
+      re: /^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/,
+      hint: 'use an IAM role ARN',
+    });
+  if (raw['maxAttempts'] !== undefined)
+    out['maxAttempts'] = checkInt(raw['maxAttempts'], `${where}.maxAttempts`, 1, 20);
   return out;
 }
 
@@ -138,13 +218,19 @@ function refTaskId(value: unknown, option: string): string {
 }
 
 /** `cluster` (ref) → clusterFrom, or `clusterId`; exactly one unless `optional`. */
-function clusterTarget(raw: Record<string, unknown>, out: Record<string, unknown>, label: Label, optional = false): void {
+function clusterTarget(
+  raw: Record<string, unknown>,
+  out: Record<string, unknown>,
+  label: Label,
+  optional = false,
+): void {
   const hasRef = raw['cluster'] !== undefined;
   const hasId = raw['clusterId'] !== undefined;
   if (hasRef && hasId) throw new InvalidOptionsError(`${label('cluster')}: give cluster or clusterId, not both`);
   if (hasRef) out['clusterFrom'] = refTaskId(raw['cluster'], label('cluster'));
   else if (hasId) out['clusterId'] = checkString(raw['clusterId'], label('clusterId'), clusterIdPattern);
-  else if (!optional) throw new InvalidOptionsError(`${label('cluster')} is required: a create_cluster task ref, or clusterId`);
+  else if (!optional)
+    throw new InvalidOptionsError(`${label('cluster')} is required: a create_cluster task ref, or clusterId`);
 }
 
 function name(value: unknown, option: string): string {
@@ -156,10 +242,18 @@ function name(value: unknown, option: string): string {
 function step(value: unknown, where: string): Record<string, unknown> {
   const raw = checkObject(value, where);
   checkKnownKeys(raw, ['name', 'jar', 'args', 'mainClass', 'actionOnFailure'], (key) => `${where}.${key}`);
-  const out: Record<string, unknown> = { name: name(raw['name'], `${where}.name`), args: checkStringArray(raw['args'], `${where}.args`) };
+  const out: Record<string, unknown> = {
+    name: name(raw['name'], `${where}.name`),
+    args: checkStringArray(raw['args'], `${where}.args`),
+  };
   if (raw['jar'] !== undefined) out['jar'] = checkString(raw['jar'], `${where}.jar`);
   if (raw['mainClass'] !== undefined) out['mainClass'] = checkString(raw['mainClass'], `${where}.mainClass`);
-  if (raw['actionOnFailure'] !== undefined) out['actionOnFailure'] = oneOf(raw['actionOnFailure'], ['CONTINUE', 'CANCEL_AND_WAIT', 'TERMINATE_CLUSTER'], `${where}.actionOnFailure`);
+  if (raw['actionOnFailure'] !== undefined)
+    out['actionOnFailure'] = oneOf(
+      raw['actionOnFailure'],
+      ['CONTINUE', 'CANCEL_AND_WAIT', 'TERMINATE_CLUSTER'],
+      `${where}.actionOnFailure`,
+    );
   return out;
 }
 
@@ -170,11 +264,16 @@ function oneOf(value: unknown, allowed: readonly string[], option: string): stri
   return value;
 }
 
-function stringRecord(value: unknown, option: string, keyPattern?: { re: RegExp; hint: string }): Record<string, string> {
+function stringRecord(
+  value: unknown,
+  option: string,
+  keyPattern?: { re: RegExp; hint: string },
+): Record<string, string> {
   const raw = checkObject(value, option);
   for (const [key, v] of Object.entries(raw)) {
     if (typeof v !== 'string') throw new InvalidOptionsError(`${option}.${key} must be a string, got ${describe(v)}`);
-    if (keyPattern && !keyPattern.re.test(key)) throw new InvalidOptionsError(`${option} key ${JSON.stringify(key)} is invalid: ${keyPattern.hint}`);
+    if (keyPattern && !keyPattern.re.test(key))
+      throw new InvalidOptionsError(`${option} key ${JSON.stringify(key)} is invalid: ${keyPattern.hint}`);
   }
   return { ...(raw as Record<string, string>) };
 }
@@ -186,10 +285,21 @@ const createCluster = defineOperator<CreateClusterInput, EmrClusterOutput>({
     const keys = ['name', 'releaseLabel', 'instances', 'applications', 'tags', 'logUri', 'serviceRole', 'jobFlowRole'];
     const { raw, out, label } = start('emr.createCluster', input, keys);
     out['name'] = name(raw['name'], label('name'));
-    out['releaseLabel'] = checkString(raw['releaseLabel'], label('releaseLabel'), { re: /^emr-\d+\.\d+\.\d+$/, hint: 'a release label looks like emr-7.2.0' });
+    out['releaseLabel'] = checkString(raw['releaseLabel'], label('releaseLabel'), {
+      re: /^emr-\d+\.\d+\.\d+$/,
+      hint: 'a release label looks like emr-7.2.0',
+    });
     const where = label('instances');
     const inst = checkObject(raw['instances'], where);
-    const instanceKeys = ['masterInstanceType', 'slaveInstanceType', 'instanceCount', 'keepAlive', 'terminationProtected', 'ec2SubnetId', 'ec2KeyName'];
+    const instanceKeys = [
+      'masterInstanceType',
+      'slaveInstanceType',
+      'instanceCount',
+      'keepAlive',
+      'terminationProtected',
+      'ec2SubnetId',
+      'ec2KeyName',
+    ];
     checkKnownKeys(inst, instanceKeys, (key) => `${where}.${key}`);
     const instances: Record<string, unknown> = {
       masterInstanceType: checkString(inst['masterInstanceType'], `${where}.masterInstanceType`),
@@ -200,14 +310,18 @@ const createCluster = defineOperator<CreateClusterInput, EmrClusterOutput>({
     }
     for (const key of ['keepAlive', 'terminationProtected']) {
       if (inst[key] === undefined) continue;
-      if (typeof inst[key] !== 'boolean') throw new InvalidOptionsError(`${where}.${key} must be true or false, got ${describe(inst[key])}`);
+      if (typeof inst[key] !== 'boolean')
+        throw new InvalidOptionsError(`${where}.${key} must be true or false, got ${describe(inst[key])}`);
       instances[key] = inst[key];
     }
     out['instances'] = instances;
-    if (raw['applications'] !== undefined) out['applications'] = checkStringArray(raw['applications'], label('applications'));
+    if (raw['applications'] !== undefined)
+      out['applications'] = checkStringArray(raw['applications'], label('applications'));
     if (raw['tags'] !== undefined) out['tags'] = stringRecord(raw['tags'], label('tags'));
-    if (raw['logUri'] !== undefined) out['logUri'] = checkString(raw['logUri'], label('logUri'), { re: /^s3n?:\/\//, hint: 'use an s3:// URI' });
-    for (const key of ['serviceRole', 'jobFlowRole']) if (raw[key] !== undefined) out[key] = checkString(raw[key], label(key));
+    if (raw['logUri'] !== undefined)
+      out['logUri'] = checkString(raw['logUri'], label('logUri'), { re: /^s3n?:\/\//, hint: 'use an s3:// URI' });
+    for (const key of ['serviceRole', 'jobFlowRole'])
+      if (raw[key] !== undefined) out[key] = checkString(raw[key], label(key));
     return out;
   },
 });
@@ -234,23 +348,30 @@ const addSteps = defineOperator<AddStepsInput, EmrStepsOutput>({
  * not the steps task, which records no output when it fails. An upstream
  * that made no cluster is a no-op.
  */
-const terminateCluster = defineOperator<TerminateClusterInput, { clusterId: string | null; finalState: string | null }>({
-  kind: 'emr.terminateCluster',
-  compile(input) {
-    const { raw, out, label } = start('emr.terminateCluster', input, ['cluster', 'clusterId']);
-    clusterTarget(raw, out, label);
-    return out;
+const terminateCluster = defineOperator<TerminateClusterInput, { clusterId: string | null; finalState: string | null }>(
+  {
+    kind: 'emr.terminateCluster',
+    compile(input) {
+      const { raw, out, label } = start('emr.terminateCluster', input, ['cluster', 'clusterId']);
+      clusterTarget(raw, out, label);
+      return out;
+    },
   },
-});
+);
 
 /** Waits for steps submitted elsewhere: `steps` (an emr.addSteps ref) or `stepId` with the cluster. */
 const stepSensor = defineOperator<StepSensorInput, EmrStepsOutput>({
   kind: 'emr.stepSensor',
   compile(input) {
     const { raw, out, label } = start('emr.stepSensor', input, ['cluster', 'clusterId', 'steps', 'stepId']);
-    if ((raw['steps'] === undefined) === (raw['stepId'] === undefined)) throw new InvalidOptionsError(`${label('steps')}: give steps (a task ref) or stepId`);
+    if ((raw['steps'] === undefined) === (raw['stepId'] === undefined))
+      throw new InvalidOptionsError(`${label('steps')}: give steps (a task ref) or stepId`);
     if (raw['steps'] !== undefined) out['stepFrom'] = refTaskId(raw['steps'], label('steps'));
-    else out['stepId'] = checkString(raw['stepId'], label('stepId'), { re: /^s-[A-Z0-9]+$/, hint: 'an EMR step id looks like s-1XXXXXXXXXXXX' });
+    else
+      out['stepId'] = checkString(raw['stepId'], label('stepId'), {
+        re: /^s-[A-Z0-9]+$/,
+        hint: 'an EMR step id looks like s-1XXXXXXXXXXXX',
+      });
     clusterTarget(raw, out, label, raw['steps'] !== undefined);
     return out;
   },
@@ -277,19 +398,31 @@ export const emr = { createCluster, addSteps, terminateCluster, stepSensor, clus
 const startJobRun = defineOperator<StartJobRunInput, GlueJobRunOutput>({
   kind: 'glue.startJobRun',
   compile(input) {
-    const { raw, out, label } = start('glue.startJobRun', input, ['jobName', 'arguments', 'workerType', 'numberOfWorkers', 'timeoutMinutes']);
+    const { raw, out, label } = start('glue.startJobRun', input, [
+      'jobName',
+      'arguments',
+      'workerType',
+      'numberOfWorkers',
+      'timeoutMinutes',
+    ]);
     out['jobName'] = checkString(raw['jobName'], label('jobName'));
     if (raw['arguments'] !== undefined) {
-      const args = stringRecord(raw['arguments'], label('arguments'), { re: /^--./, hint: 'Glue argument names start with --' });
-      if ('--sluice-marker' in args) throw new InvalidOptionsError(`${label('arguments')}: --sluice-marker is set by Sluice`);
+      const args = stringRecord(raw['arguments'], label('arguments'), {
+        re: /^--./,
+        hint: 'Glue argument names start with --',
+      });
+      if ('--sluice-marker' in args)
+        throw new InvalidOptionsError(`${label('arguments')}: --sluice-marker is set by Sluice`);
       out['arguments'] = args;
     }
     if ((raw['workerType'] === undefined) !== (raw['numberOfWorkers'] === undefined)) {
       throw new InvalidOptionsError(`${label('workerType')}: give workerType and numberOfWorkers together`);
     }
     if (raw['workerType'] !== undefined) out['workerType'] = oneOf(raw['workerType'], workerTypes, label('workerType'));
-    if (raw['numberOfWorkers'] !== undefined) out['numberOfWorkers'] = checkInt(raw['numberOfWorkers'], label('numberOfWorkers'), 1);
-    if (raw['timeoutMinutes'] !== undefined) out['timeoutMinutes'] = checkInt(raw['timeoutMinutes'], label('timeoutMinutes'), 1, 10_080);
+    if (raw['numberOfWorkers'] !== undefined)
+      out['numberOfWorkers'] = checkInt(raw['numberOfWorkers'], label('numberOfWorkers'), 1);
+    if (raw['timeoutMinutes'] !== undefined)
+      out['timeoutMinutes'] = checkInt(raw['timeoutMinutes'], label('timeoutMinutes'), 1, 10_080);
     return out;
   },
 });
@@ -310,7 +443,8 @@ const jobRunSensor = defineOperator<JobRunSensorInput, GlueJobRunOutput>({
   compile(input) {
     const { raw, out, label } = start('glue.jobRunSensor', input, ['jobName', 'run', 'runId']);
     out['jobName'] = checkString(raw['jobName'], label('jobName'));
-    if ((raw['run'] === undefined) === (raw['runId'] === undefined)) throw new InvalidOptionsError(`${label('run')}: give run (a task ref) or runId`);
+    if ((raw['run'] === undefined) === (raw['runId'] === undefined))
+      throw new InvalidOptionsError(`${label('run')}: give run (a task ref) or runId`);
     if (raw['run'] !== undefined) out['runFrom'] = refTaskId(raw['run'], label('run'));
     else out['runId'] = checkString(raw['runId'], label('runId'));
     return out;

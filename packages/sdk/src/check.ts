@@ -38,7 +38,8 @@ export function checkString(value: unknown, option: string, pattern?: { re: RegE
 }
 
 export function checkBoolean(value: unknown, option: string): boolean {
-  if (typeof value !== 'boolean') throw new InvalidOptionsError(`${option} must be true or false, got ${describe(value)}`);
+  if (typeof value !== 'boolean')
+    throw new InvalidOptionsError(`${option} must be true or false, got ${describe(value)}`);
   return value;
 }
 
@@ -61,11 +62,14 @@ export function checkStringArray(value: unknown, option: string): string[] {
 export function checkJson(value: unknown, option: string): void {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return;
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new InvalidOptionsError(`${option} must be a finite number, got ${String(value)}`);
+    if (!Number.isFinite(value))
+      throw new InvalidOptionsError(`${option} must be a finite number, got ${String(value)}`);
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((item, i) => checkJson(item, `${option}[${i}]`));
+    value.forEach((item, i) => {
+      checkJson(item, `${option}[${i}]`);
+    });
     return;
   }
   if (isPlainObject(value)) {
@@ -74,5 +78,7 @@ export function checkJson(value: unknown, option: string): void {
     }
     return;
   }
-  throw new InvalidOptionsError(`${option} must be JSON (string, number, boolean, null, array, object), got ${describe(value)}`);
+  throw new InvalidOptionsError(
+    `${option} must be JSON (string, number, boolean, null, array, object), got ${describe(value)}`,
+  );
 }

@@ -55,10 +55,32 @@ describe('dag().toSpec()', () => {
       maxActiveRuns: 1,
       dagrunTimeout: '2h',
       confSchema: { type: 'object' },
-      defaultArgs: { retries: 2, retryDelay: '30s', retryExponentialBackoff: true, maxRetryDelay: '10m', executionTimeout: '1h' },
+      defaultArgs: {
+        retries: 2,
+        retryDelay: '30s',
+        retryExponentialBackoff: true,
+        maxRetryDelay: '10m',
+        executionTimeout: '1h',
+      },
     });
-    const a = d.task('a', fn(() => 1));
-    d.task('b', { upstream: [a], retries: 5, executionTimeout: '10m', pool: 'emr', poolSlots: 2, priorityWeight: 9, triggerRule: 'all_done', doc: 'B' }, shell({ command: 'echo $X', env: { X: '1' }, cwd: '/tmp' }));
+    const a = d.task(
+      'a',
+      fn(() => 1),
+    );
+    d.task(
+      'b',
+      {
+        upstream: [a],
+        retries: 5,
+        executionTimeout: '10m',
+        pool: 'emr',
+        poolSlots: 2,
+        priorityWeight: 9,
+        triggerRule: 'all_done',
+        doc: 'B',
+      },
+      shell({ command: 'echo $X', env: { X: '1' }, cwd: '/tmp' }),
+    );
     const spec = d.toSpec();
     expect(spec).toMatchObject({
       dagId: id,
@@ -102,15 +124,43 @@ describe('dag() option errors', () => {
   const cases: Array<[string, Record<string, unknown>, string]> = [
     ['an unknown option', { id: 'x', scheduel: '@daily' }, 'dag("x") option scheduel is not a known option'],
     ['a bad id', { id: 'my dag' }, 'dag() option id "my dag" is invalid: use 1-250 letters, digits, _, . or -'],
-    ['an id that climbs a path', { id: 'a..b' }, 'dag() option id "a..b" is invalid: use 1-250 letters, digits, _, . or -, starting with a letter, digit or _, without ".."'],
+    [
+      'an id that climbs a path',
+      { id: 'a..b' },
+      'dag() option id "a..b" is invalid: use 1-250 letters, digits, _, . or -, starting with a letter, digit or _, without ".."',
+    ],
     ['an id that passes for a flag', { id: '-rf' }, 'dag() option id "-rf" is invalid'],
-    ['a bad timezone', { id: 'x', timezone: 'Mars/Olympus' }, 'dag("x") option timezone "Mars/Olympus" is not an IANA time zone'],
+    [
+      'a bad timezone',
+      { id: 'x', timezone: 'Mars/Olympus' },
+      'dag("x") option timezone "Mars/Olympus" is not an IANA time zone',
+    ],
     ['a bad start', { id: 'x', start: 'yesterday' }, 'dag("x") option start "yesterday" is not a date'],
-    ['an impossible date', { id: 'x', start: '2026-02-30' }, 'dag("x") option start "2026-02-30" is not a calendar date'],
-    ['maxActiveRuns 0', { id: 'x', maxActiveRuns: 0 }, 'dag("x") option maxActiveRuns must be an integer >= 1, got number 0'],
-    ['a bad dagrunTimeout', { id: 'x', dagrunTimeout: '2 hours' }, 'dag("x") option dagrunTimeout "2 hours" is not a duration'],
-    ['a bad default retry delay', { id: 'x', defaultArgs: { retryDelay: 'soon' } }, 'dag("x") option defaultArgs.retryDelay "soon" is not a duration'],
-    ['an upstream in defaultArgs', { id: 'x', defaultArgs: { upstream: [] } }, 'dag("x") option defaultArgs.upstream is not a known option'],
+    [
+      'an impossible date',
+      { id: 'x', start: '2026-02-30' },
+      'dag("x") option start "2026-02-30" is not a calendar date',
+    ],
+    [
+      'maxActiveRuns 0',
+      { id: 'x', maxActiveRuns: 0 },
+      'dag("x") option maxActiveRuns must be an integer >= 1, got number 0',
+    ],
+    [
+      'a bad dagrunTimeout',
+      { id: 'x', dagrunTimeout: '2 hours' },
+      'dag("x") option dagrunTimeout "2 hours" is not a duration',
+    ],
+    [
+      'a bad default retry delay',
+      { id: 'x', defaultArgs: { retryDelay: 'soon' } },
+      'dag("x") option defaultArgs.retryDelay "soon" is not a duration',
+    ],
+    [
+      'an upstream in defaultArgs',
+      { id: 'x', defaultArgs: { upstream: [] } },
+      'dag("x") option defaultArgs.upstream is not a known option',
+    ],
     ['tags not strings', { id: 'x', tags: [1] }, 'dag("x") option tags must be an array of strings'],
   ];
   it.each(cases)('rejects %s with a message naming the option', (_, options, message) => {
@@ -143,7 +193,9 @@ describe('dag.task() errors', () => {
   });
 
   it('rejects shell options it does not know and operators that are not JSON', () => {
-    expect(() => shell({ command: 'x', timeout: 3 } as unknown as Parameters<typeof shell>[0])).toThrow('shell() option timeout is not a known option');
+    expect(() => shell({ command: 'x', timeout: 3 } as unknown as Parameters<typeof shell>[0])).toThrow(
+      'shell() option timeout is not a known option',
+    );
     expect(() => shell({ command: '' })).toThrow('shell() option command must be a non-empty string');
     const d = dag({ id: uniqueId('json') });
     expect(() => d.task('t', { kind: 'http', options: { when: new Date() } })).toThrow(
@@ -162,7 +214,10 @@ describe('registry and task functions', () => {
 
   it('returns the function of a fn task and nothing for a shell task', async () => {
     const d = dag({ id: uniqueId('fns') });
-    d.task('f', fn(() => 41 + 1));
+    d.task(
+      'f',
+      fn(() => 41 + 1),
+    );
     d.task('s', shell({ command: 'true' }));
     const f = d.getTaskFunction('f');
     expect(f).toBeTypeOf('function');
@@ -177,13 +232,17 @@ describe('defineOperator', () => {
     const addSteps = defineOperator<{ clusterId: string; steps: string[] }, { stepIds: string[] }>({
       kind: 'emr.addSteps',
       compile: (input) => {
-        if (!input.clusterId.startsWith('j-')) throw new InvalidOptionsError('emr.addSteps option clusterId must start with j-');
+        if (!input.clusterId.startsWith('j-'))
+          throw new InvalidOptionsError('emr.addSteps option clusterId must start with j-');
         return { clusterId: input.clusterId, steps: input.steps };
       },
     });
     const d = dag({ id: uniqueId('emr') });
     d.task('steps', addSteps({ clusterId: 'j-1', steps: ['a'] }));
-    expect(d.toSpec().tasks[0]?.operator).toEqual({ kind: 'emr.addSteps', options: { clusterId: 'j-1', steps: ['a'] } });
+    expect(d.toSpec().tasks[0]?.operator).toEqual({
+      kind: 'emr.addSteps',
+      options: { clusterId: 'j-1', steps: ['a'] },
+    });
     expect(() => addSteps({ clusterId: 'x', steps: [] })).toThrow('emr.addSteps option clusterId must start with j-');
   });
 });

@@ -6,7 +6,16 @@
  */
 import { InvalidOptionsError, idHint, idPattern, isValidTimezone } from '@sluice/core';
 import type { DagSpec, TaskSpec } from '@sluice/core';
-import { checkBoolean, checkInt, checkJson, checkKnownKeys, checkObject, checkString, checkStringArray, isPlainObject } from './check';
+import {
+  checkBoolean,
+  checkInt,
+  checkJson,
+  checkKnownKeys,
+  checkObject,
+  checkString,
+  checkStringArray,
+  isPlainObject,
+} from './check';
 import type { AnyTaskRef, TaskRef } from './context';
 import { parseDagDateOption } from './dates';
 import { type Duration, describe, parseDuration } from './duration';
@@ -132,7 +141,11 @@ export class Dag {
 
   /** The serialized DAG: plain JSON, what the loader validates, hashes and stores. */
   toSpec(): DagSpec {
-    return { ...this.#header, tags: [...this.#header.tags], tasks: [...this.#tasks.values()].map((t) => structuredClone(t.spec)) };
+    return {
+      ...this.#header,
+      tags: [...this.#header.tags],
+      tasks: [...this.#tasks.values()].map((t) => structuredClone(t.spec)),
+    };
   }
 
   /** The code of a task whose operator runs in the bundle (`fn`, or any operator with `run`); undefined otherwise. */
@@ -142,15 +155,20 @@ export class Dag {
 
   #upstreamIds(raw: unknown, option: string): string[] {
     if (raw === undefined) return [];
-    if (!Array.isArray(raw)) throw new InvalidOptionsError(`${option} must be an array of task refs, got ${describe(raw)}`);
+    if (!Array.isArray(raw))
+      throw new InvalidOptionsError(`${option} must be an array of task refs, got ${describe(raw)}`);
     const ids: string[] = [];
     raw.forEach((ref: unknown, i) => {
       const { dagId, taskId } = (isPlainObject(ref) ? ref : {}) as Partial<AnyTaskRef>;
       if (typeof taskId !== 'string' || typeof dagId !== 'string') {
-        throw new InvalidOptionsError(`${option}[${i}] must be a task ref returned by dag.task(), got ${describe(ref)}`);
+        throw new InvalidOptionsError(
+          `${option}[${i}] must be a task ref returned by dag.task(), got ${describe(ref)}`,
+        );
       }
       if (dagId !== this.dagId) {
-        throw new InvalidOptionsError(`${option}[${i}] is task "${taskId}" of DAG "${dagId}"; upstream tasks must be in the same DAG`);
+        throw new InvalidOptionsError(
+          `${option}[${i}] is task "${taskId}" of DAG "${dagId}"; upstream tasks must be in the same DAG`,
+        );
       }
       if (!this.#tasks.has(taskId)) throw new InvalidOptionsError(`${option}[${i}] names unknown task "${taskId}"`);
       if (!ids.includes(taskId)) ids.push(taskId);
@@ -161,14 +179,18 @@ export class Dag {
 
 function checkOperator(raw: unknown, where: string): OperatorDescriptor<unknown, AnyTaskRef> {
   if (typeof raw !== 'object' || raw === null) {
-    throw new InvalidOptionsError(`${where}: the last argument must be an operator such as fn(...) or shell({...}), got ${describe(raw)}`);
+    throw new InvalidOptionsError(
+      `${where}: the last argument must be an operator such as fn(...) or shell({...}), got ${describe(raw)}`,
+    );
   }
   const op = raw as Partial<OperatorDescriptor<unknown, AnyTaskRef>>;
   checkString(op.kind, `${where} operator kind`);
   checkJson(op.options, `${where} operator options`);
   if (!isPlainObject(op.options)) throw new InvalidOptionsError(`${where} operator options must be an object`);
-  if (op.run !== undefined && typeof op.run !== 'function') throw new InvalidOptionsError(`${where} operator run must be a function`);
-  if (op.kind === 'fn' && op.run === undefined) throw new InvalidOptionsError(`${where}: a fn operator needs a function`);
+  if (op.run !== undefined && typeof op.run !== 'function')
+    throw new InvalidOptionsError(`${where} operator run must be a function`);
+  if (op.kind === 'fn' && op.run === undefined)
+    throw new InvalidOptionsError(`${where}: a fn operator needs a function`);
   return op as OperatorDescriptor<unknown, AnyTaskRef>;
 }
 
@@ -181,16 +203,21 @@ export function dag(options: DagOptions): Dag {
 
   const timezone = o['timezone'] === undefined ? 'UTC' : checkString(o['timezone'], label('timezone'));
   if (!isValidTimezone(timezone)) {
-    throw new InvalidOptionsError(`${label('timezone')} ${JSON.stringify(timezone)} is not an IANA time zone (e.g. "UTC", "Europe/Copenhagen")`);
+    throw new InvalidOptionsError(
+      `${label('timezone')} ${JSON.stringify(timezone)} is not an IANA time zone (e.g. "UTC", "Europe/Copenhagen")`,
+    );
   }
-  const schedule = o['schedule'] === undefined || o['schedule'] === null ? null : checkString(o['schedule'], label('schedule'));
+  const schedule =
+    o['schedule'] === undefined || o['schedule'] === null ? null : checkString(o['schedule'], label('schedule'));
   const optional = <T>(key: string, check: (value: unknown, option: string) => T): T | null =>
     o[key] === undefined ? null : check(o[key], label(key));
 
   let confSchema: Record<string, unknown> | null = null;
   if (o['confSchema'] !== undefined) {
     if (!isPlainObject(o['confSchema'])) {
-      throw new InvalidOptionsError(`${label('confSchema')} must be a JSON Schema object, got ${describe(o['confSchema'])}`);
+      throw new InvalidOptionsError(
+        `${label('confSchema')} must be a JSON Schema object, got ${describe(o['confSchema'])}`,
+      );
     }
     checkJson(o['confSchema'], label('confSchema'));
     confSchema = structuredClone(o['confSchema']);

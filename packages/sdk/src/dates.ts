@@ -21,7 +21,14 @@ function offsetMs(instantMs: number, timezone: string): number {
     second: 'numeric',
   }).formatToParts(new Date(instantMs));
   const field = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  const wall = Date.UTC(field('year'), field('month') - 1, field('day'), field('hour'), field('minute'), field('second'));
+  const wall = Date.UTC(
+    field('year'),
+    field('month') - 1,
+    field('day'),
+    field('hour'),
+    field('minute'),
+    field('second'),
+  );
   return wall - Math.floor(instantMs / 1000) * 1000;
 }
 
@@ -32,7 +39,9 @@ export function parseDagDateOption(value: unknown, option: string, timezone: str
     return value.toISOString();
   }
   if (typeof value !== 'string') {
-    throw new InvalidOptionsError(`${option} must be a Date or a date string like '2026-01-01', got ${describe(value)}`);
+    throw new InvalidOptionsError(
+      `${option} must be a Date or a date string like '2026-01-01', got ${describe(value)}`,
+    );
   }
   const local = localDateTime.exec(value.trim());
   if (local) {

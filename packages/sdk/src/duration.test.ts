@@ -18,7 +18,11 @@ describe('parseDuration', () => {
     expect(() => parseDuration('10 minutes', 'retryDelay')).toThrow(InvalidOptionsError);
     expect(() => parseDuration('10 minutes', 'retryDelay')).toThrow(`retryDelay "10 minutes" is not a duration`);
     expect(() => parseDuration('', 'retryDelay')).toThrow('is not a duration');
-    expect(() => parseDuration(-1, 'executionTimeout')).toThrow('executionTimeout must be a non-negative number of milliseconds, got -1');
-    expect(() => parseDuration(true, 'maxRetryDelay')).toThrow("maxRetryDelay must be milliseconds or a string like '30s'");
+    expect(() => parseDuration(-1, 'executionTimeout')).toThrow(
+      'executionTimeout must be a non-negative number of milliseconds, got -1',
+    );
+    expect(() => parseDuration(true, 'maxRetryDelay')).toThrow(
+      "maxRetryDelay must be milliseconds or a string like '30s'",
+    );
   });
 });

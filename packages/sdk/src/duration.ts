@@ -30,7 +30,9 @@ export function parseDuration(value: unknown, option: string): number {
     return Math.round(value);
   }
   if (typeof value !== 'string') {
-    throw new InvalidOptionsError(`${option} must be milliseconds or a string like '30s', '5m', '1h', got ${describe(value)}`);
+    throw new InvalidOptionsError(
+      `${option} must be milliseconds or a string like '30s', '5m', '1h', got ${describe(value)}`,
+    );
   }
   const text = value.trim();
   let total = 0;

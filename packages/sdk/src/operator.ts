@@ -90,7 +90,9 @@ export const shell = defineOperator<ShellInput, void>({
     if (raw['skipOnExitCode'] !== undefined) {
       const codes = raw['skipOnExitCode'];
       if (!Array.isArray(codes) || !codes.every((c) => Number.isInteger(c))) {
-        throw new InvalidOptionsError(`shell() option skipOnExitCode must be an array of integers, got ${describe(codes)}`);
+        throw new InvalidOptionsError(
+          `shell() option skipOnExitCode must be an array of integers, got ${describe(codes)}`,
+        );
       }
       options['skipOnExitCode'] = [...codes];
     }

@@ -13,8 +13,15 @@ import { dag } from './dag';
 import { fn, shell } from './operator';
 
 const etl = dag({ id: 'typed_outputs' });
-const extract = etl.task('extract', fn(async () => ({ rows: 42, path: 's3://b/x' })));
-const count = etl.task('count', { upstream: [extract] }, fn((ctx) => ctx.output(extract).rows * 2));
+const extract = etl.task(
+  'extract',
+  fn(async () => ({ rows: 42, path: 's3://b/x' })),
+);
+const count = etl.task(
+  'count',
+  { upstream: [extract] },
+  fn((ctx) => ctx.output(extract).rows * 2),
+);
 const load = etl.task('load', { upstream: [count] }, shell({ command: 'true' }));
 const report = etl.task(
   'report',
@@ -29,10 +36,18 @@ const report = etl.task(
     return `${rows}/${doubled}/${wrong}`;
   }),
 );
-// @ts-expect-error a task without upstream can read no output
-etl.task('lonely', fn((ctx) => ctx.output(extract)));
+etl.task(
+  'lonely',
+  // @ts-expect-error a task without upstream can read no output
+  fn((ctx) => ctx.output(extract)),
+);
 
-function contextFor(taskId: string, upstream: string[], outputs: Record<string, unknown>, lines: string[] = []): TaskContext<AnyTaskRef> {
+function contextFor(
+  taskId: string,
+  upstream: string[],
+  outputs: Record<string, unknown>,
+  lines: string[] = [],
+): TaskContext<AnyTaskRef> {
   const day = new Date('2026-01-01T00:00:00Z');
   return createTaskContext({
     run: {
@@ -57,7 +72,9 @@ describe('TaskContext', () => {
     const run = etl.getTaskFunction('report');
     const ctx = contextFor('report', ['extract', 'count'], { extract: { rows: 42, path: 'p' }, count: 84 });
     // Reading load, which the compiler rejected above, also fails at runtime.
-    await expect((async () => run?.(ctx))()).rejects.toThrow('read the output of "typed_outputs.load", which is not one of its upstream tasks (its upstream is extract, count)');
+    await expect((async () => run?.(ctx))()).rejects.toThrow(
+      'read the output of "typed_outputs.load", which is not one of its upstream tasks (its upstream is extract, count)',
+    );
     const countFn = etl.getTaskFunction('count');
     expect(await countFn?.(contextFor('count', ['extract'], { extract: { rows: 21 } }))).toBe(42);
   });
@@ -115,6 +132,8 @@ describe('ctx.output typing', () => {
       "d.task('d', { upstream: [a] }, fn((ctx) => ctx.output(b)));",
     ].join('\n');
     const diagnostics = diagnosticsOf(source);
-    expect(diagnostics.map((d) => [d.code, d.file?.getLineAndCharacterOfPosition(d.start ?? 0).line])).toEqual([[2345, 5]]);
+    expect(diagnostics.map((d) => [d.code, d.file?.getLineAndCharacterOfPosition(d.start ?? 0).line])).toEqual([
+      [2345, 5],
+    ]);
   }, 30_000);
 });

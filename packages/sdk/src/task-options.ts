@@ -72,11 +72,17 @@ export const defaultArgKeys = [
 export const taskOptionKeys = [...defaultArgKeys, 'upstream', 'doc'] as const;
 
 /** Checks a defaultArgs / task options object; `label` prefixes every message. */
-export function checkTaskOptionValues(options: Record<string, unknown>, label: (key: string) => string, keys: readonly string[]): void {
+export function checkTaskOptionValues(
+  options: Record<string, unknown>,
+  label: (key: string) => string,
+  keys: readonly string[],
+): void {
   checkKnownKeys(options, keys, label);
   const o = options;
   if (o['triggerRule'] !== undefined && !triggerRules.includes(o['triggerRule'] as TriggerRule)) {
-    throw new InvalidOptionsError(`${label('triggerRule')} must be one of ${triggerRules.join(', ')}, got ${describe(o['triggerRule'])}`);
+    throw new InvalidOptionsError(
+      `${label('triggerRule')} must be one of ${triggerRules.join(', ')}, got ${describe(o['triggerRule'])}`,
+    );
   }
   if (o['retries'] !== undefined) checkInt(o['retries'], label('retries'), 0, 100);
   for (const key of ['retryDelay', 'maxRetryDelay'] as const) {
@@ -85,10 +91,12 @@ export function checkTaskOptionValues(options: Record<string, unknown>, label: (
   if (o['executionTimeout'] !== undefined && parseDuration(o['executionTimeout'], label('executionTimeout')) <= 0) {
     throw new InvalidOptionsError(`${label('executionTimeout')} must be longer than 0`);
   }
-  if (o['retryExponentialBackoff'] !== undefined) checkBoolean(o['retryExponentialBackoff'], label('retryExponentialBackoff'));
+  if (o['retryExponentialBackoff'] !== undefined)
+    checkBoolean(o['retryExponentialBackoff'], label('retryExponentialBackoff'));
   if (o['pool'] !== undefined) checkString(o['pool'], label('pool'));
   if (o['poolSlots'] !== undefined) checkInt(o['poolSlots'], label('poolSlots'), 1);
-  if (o['priorityWeight'] !== undefined) checkInt(o['priorityWeight'], label('priorityWeight'), Number.MIN_SAFE_INTEGER);
+  if (o['priorityWeight'] !== undefined)
+    checkInt(o['priorityWeight'], label('priorityWeight'), Number.MIN_SAFE_INTEGER);
   if (o['owner'] !== undefined) checkString(o['owner'], label('owner'));
   if (o['doc'] !== undefined && typeof o['doc'] !== 'string') {
     throw new InvalidOptionsError(`${label('doc')} must be a string, got ${describe(o['doc'])}`);

@@ -7,6 +7,13 @@ export const pipeline = dag({
   description: 'extract → transform → load, for the browser test',
   tags: ['e2e'],
 });
-const extract = pipeline.task('extract', fn(async () => ({ rows: 3 })));
-const transform = pipeline.task('transform', { upstream: [extract] }, fn(async (ctx) => ctx.output(extract).rows * 2));
+const extract = pipeline.task(
+  'extract',
+  fn(async () => ({ rows: 3 })),
+);
+const transform = pipeline.task(
+  'transform',
+  { upstream: [extract] },
+  fn(async (ctx) => ctx.output(extract).rows * 2),
+);
 pipeline.task('load', { upstream: [transform] }, shell({ command: 'echo loaded' }));

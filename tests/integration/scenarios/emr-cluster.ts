@@ -20,8 +20,18 @@ export async function startEmulator(): Promise<{ aws: Emulator; restoreEnv: () =
     durations: { clusterStartMs: 200, stepRunMs: STEP_RUN_MS, jobStartMs: 50, jobRunMs: 400, crawlMs: 200 },
   });
   const saved = { ...process.env };
-  Object.assign(process.env, { AWS_ENDPOINT_URL: aws.url, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
-  return { aws, restoreEnv: () => void (process.env = saved) };
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: aws.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+  });
+  return {
+    aws,
+    restoreEnv: () => {
+      process.env = saved;
+    },
+  };
 }
 
 export const clusterDag = `

@@ -52,14 +52,26 @@ export async function startWorkerKilledOnAnswer(h: Harness, awsUrl: string, oper
     void (async () => {
       const body = await readAll(req);
       const target = req.headers['x-amz-target'];
-      const answer = await new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>((resolve, reject) => {
-        const out = httpRequest(
-          { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
-          (r) => void readAll(r).then((b) => resolve({ status: r.statusCode ?? 500, headers: r.headers, body: b }), reject),
-        );
-        out.on('error', reject);
-        out.end(body);
-      });
+      const answer = await new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>(
+        (resolve, reject) => {
+          const out = httpRequest(
+            {
+              host: upstream.hostname,
+              port: upstream.port,
+              method: req.method,
+              path: req.url,
+              headers: { ...req.headers, host: upstream.host },
+            },
+            (r) =>
+              void readAll(r).then(
+                (b) => resolve({ status: r.statusCode ?? 500, headers: r.headers, body: b }),
+                reject,
+              ),
+          );
+          out.on('error', reject);
+          out.end(body);
+        },
+      );
       if (child !== null && answer.status === 200 && typeof target === 'string' && target.endsWith(`.${operation}`)) {
         const doomed = child;
         child = null;

@@ -49,11 +49,16 @@ d.task('publish', { upstream: [load] }, fn(async (ctx) => ctx.output(load) + ' a
   // with the try's own jitter, that clock reading falls within the try.
   const delay = retryDelayMs(retry, 1, tryJitter('flaky', waiting.runUuid, 'load', 1));
   const failedAt = waiting.nextRetryAt.getTime() - delay;
-  expect(failedAt).toBeGreaterThanOrEqual(Math.max(waiting.startedAt.getTime(), waiting.endedAt.getTime() - FINISH_WITHIN_MS));
+  expect(failedAt).toBeGreaterThanOrEqual(
+    Math.max(waiting.startedAt.getTime(), waiting.endedAt.getTime() - FINISH_WITHIN_MS),
+  );
   expect(failedAt).toBeLessThanOrEqual(waiting.endedAt.getTime());
 
   // Rather than wait the minute: the retry falls due now.
-  await pool.query(`UPDATE task_instance SET next_retry_at = now() WHERE dag_run_id = $1 AND task_id = 'load' AND state = 'up_for_retry'`, [waiting.runUuid]);
+  await pool.query(
+    `UPDATE task_instance SET next_retry_at = now() WHERE dag_run_id = $1 AND task_id = 'load' AND state = 'up_for_retry'`,
+    [waiting.runUuid],
+  );
 
   const done = await h.waitForRun('flaky', run.runId, ['success', 'failed'], 30_000);
   expect(done.taskInstances.map((t) => [t.taskId, t.state, t.tryNumber])).toEqual([

@@ -61,5 +61,7 @@ d.task('cleanup', { upstream: [load], triggerRule: 'all_done' }, fn(async () => 
   ]);
   expect(tries[0]?.error?.message).toMatch(/^try 1 exceeded its executionTimeout of 1 s /);
   // Try 2's worker is alive: its own timer or the scheduler's timeout check, whichever comes first, ends it.
-  expect(tries[1]?.error?.message).toMatch(/^(Task exceeded its executionTimeout of 1000 ms|try 2 exceeded its executionTimeout of 1 s )/);
+  expect(tries[1]?.error?.message).toMatch(
+    /^(Task exceeded its executionTimeout of 1000 ms|try 2 exceeded its executionTimeout of 1 s )/,
+  );
 }, 60_000);

@@ -6,7 +6,13 @@
  */
 import { afterAll, afterEach, beforeAll, it } from 'vitest';
 import { startHarness, waitFor, type Harness } from '../harness';
-import { HEARTBEAT_TIMEOUT_MS, clusterDag, expectAdoptedAndCleanedUp, startEmulator, type Emulator } from './emr-cluster';
+import {
+  HEARTBEAT_TIMEOUT_MS,
+  clusterDag,
+  expectAdoptedAndCleanedUp,
+  startEmulator,
+  type Emulator,
+} from './emr-cluster';
 import { startWorkerKilledOnAnswer, type DoomedWorker } from './kill-worker';
 
 let aws: Emulator;
@@ -30,7 +36,11 @@ it('the step is adopted and the cluster terminated only after it completed', asy
   h = await startHarness({ worker: false, heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS, dags: { 'emr.ts': clusterDag } });
   doomed = await startWorkerKilledOnAnswer(h, aws.url, 'AddJobFlowSteps');
   const run = await h.trigger('emr_cluster');
-  await waitFor('the worker to be killed after AddJobFlowSteps', async () => (doomed?.isKilled() ? true : undefined), 30_000);
+  await waitFor(
+    'the worker to be killed after AddJobFlowSteps',
+    async () => (doomed?.isKilled() ? true : undefined),
+    30_000,
+  );
   await h.startWorker();
   await expectAdoptedAndCleanedUp(h, aws, run.runId);
 }, 90_000);

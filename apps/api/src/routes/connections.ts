@@ -1,6 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { CredentialsRequiredError, deleteConnection, listConnections, upsertConnection, SecretKeyError, type ConnectionView } from '@sluice/db';
+import {
+  CredentialsRequiredError,
+  deleteConnection,
+  listConnections,
+  upsertConnection,
+  SecretKeyError,
+  type ConnectionView,
+} from '@sluice/db';
 import { InvalidRequestError, NotFoundError } from '@sluice/engine';
 import type { Connection } from '@sluice/client';
 import type { ApiDeps } from '../app';
@@ -11,8 +18,14 @@ const NameParams = z.object({ name: safeId('name', 100) });
 const ConnectionBody = z
   .object({
     kind: z.literal('aws').default('aws'),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1').optional(),
-    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN').optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1')
+      .optional(),
+    roleArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN')
+      .optional(),
     endpoint: z.url().optional(),
     description: z.string().max(500).optional(),
     accessKeyId: z.string().min(1).optional(),
@@ -56,13 +69,23 @@ export function connectionRoutes(deps: ApiDeps): Router {
     try {
       const saved = await upsertConnection(
         deps.db.prisma,
-        { name, kind: b.kind, region: b.region, roleArn: b.roleArn, endpoint: b.endpoint, description: b.description, credentials },
+        {
+          name,
+          kind: b.kind,
+          region: b.region,
+          roleArn: b.roleArn,
+          endpoint: b.endpoint,
+          description: b.description,
+          credentials,
+        },
         deps.secretKey,
       );
       res.json(present(saved));
     } catch (raw) {
-      if (raw instanceof SecretKeyError) throw new InvalidRequestError(raw.message, [{ path: 'body.secretAccessKey', message: raw.message }]);
-      if (raw instanceof CredentialsRequiredError) throw new InvalidRequestError(raw.message, [{ path: 'body.accessKeyId', message: raw.message }]);
+      if (raw instanceof SecretKeyError)
+        throw new InvalidRequestError(raw.message, [{ path: 'body.secretAccessKey', message: raw.message }]);
+      if (raw instanceof CredentialsRequiredError)
+        throw new InvalidRequestError(raw.message, [{ path: 'body.accessKeyId', message: raw.message }]);
       throw raw;
     }
   });

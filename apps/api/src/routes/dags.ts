@@ -12,7 +12,10 @@ import { actorOf } from '../actor';
 const DagParams = z.object({ dagId: safeId('dagId') });
 const ListDagsQuery = z.object({
   tag: z.string().min(1).optional(),
-  paused: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  paused: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 });
 const PatchDagBody = z.object({ isPaused: z.boolean() }).strict();
 

@@ -22,7 +22,10 @@ const TriggerBody = z
     conf: z.record(z.string(), z.unknown()).optional(),
     logicalDate: z.iso
       .datetime({ offset: true })
-      .refine(withinLogicalDateRange, `a logical date lies between ${LOGICAL_DATE_RANGE.from} and ${LOGICAL_DATE_RANGE.to}`)
+      .refine(
+        withinLogicalDateRange,
+        `a logical date lies between ${LOGICAL_DATE_RANGE.from} and ${LOGICAL_DATE_RANGE.to}`,
+      )
       .optional(),
     runId: safeId('runId').optional(),
   })
@@ -54,7 +57,12 @@ export function runRoutes(deps: ApiDeps): Router {
   r.get('/dags/:dagId/runs', async (req, res) => {
     const { dagId } = parse(DagParams, req, 'params');
     const q = parse(ListRunsQuery, req, 'query');
-    const { items, total } = await listRunRows(deps.db.prisma, { dagId, limit: q.limit, offset: q.offset, ...(q.state ? { state: q.state } : {}) });
+    const { items, total } = await listRunRows(deps.db.prisma, {
+      dagId,
+      limit: q.limit,
+      offset: q.offset,
+      ...(q.state ? { state: q.state } : {}),
+    });
     if (total === 0 && (await listDagRows(deps.db.prisma, { dagId })).length === 0) {
       throw new NotFoundError(`DAG "${dagId}" does not exist`);
     }

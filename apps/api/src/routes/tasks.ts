@@ -72,7 +72,12 @@ export function taskRoutes(deps: ApiDeps): Router {
     if (tryNumber > Math.max(1, ti.tryNumber)) {
       throw new NotFoundError(`Task "${taskId}" has no try ${tryNumber} yet (latest is ${ti.tryNumber})`);
     }
-    const lines = await readTaskLogs(deps.db.pool, { taskInstanceId: ti.id, tryNumber, afterSeq: q.after, limit: q.limit });
+    const lines = await readTaskLogs(deps.db.pool, {
+      taskInstanceId: ti.id,
+      tryNumber,
+      afterSeq: q.after,
+      limit: q.limit,
+    });
     const tryRow = ti.tries.find((t) => t.tryNumber === tryNumber);
     const ended = tryRow !== undefined && tryRow.endedAt !== null;
     const log: TaskLog = {
@@ -87,7 +92,13 @@ export function taskRoutes(deps: ApiDeps): Router {
   r.post(`${base}/clear`, async (req, res) => {
     const { dagId, runId, taskId } = parse(TaskParams, req, 'params');
     const body = parse(ClearBody, req, 'body');
-    const cleared = await clearTask(deps.engine, { dagId, runId, taskId, downstream: body.downstream, actor: actorOf(req) });
+    const cleared = await clearTask(deps.engine, {
+      dagId,
+      runId,
+      taskId,
+      downstream: body.downstream,
+      actor: actorOf(req),
+    });
     const result: ClearResult = { cleared };
     res.json(result);
   });

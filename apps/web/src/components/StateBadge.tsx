@@ -28,6 +28,7 @@ export function StateDot(props: StateProps & { title?: string }) {
       className={`state-dot${props.state === 'running' ? ' is-live' : ''}`}
       style={{ background: style.color }}
       title={props.title ?? style.label}
+      role="img"
       aria-label={style.label}
       data-state={props.state}
     />

@@ -14,6 +14,7 @@ export function Toggle({ checked, onChange, label, disabled, testId }: TogglePro
         type="checkbox"
         role="switch"
         checked={checked}
+        aria-checked={checked}
         disabled={disabled}
         aria-label={label}
         data-testid={testId}

@@ -91,13 +91,20 @@ export function DagGraph({ tasks, states, onSelect }: DagGraphProps) {
           const state = states?.[task.taskId];
           const style = state ? taskStateStyle(state) : null;
           return (
+            // biome-ignore lint/a11y/useSemanticElements: an SVG node cannot be a <button>; it takes the role, focus and keys of one
             <g
               key={task.taskId}
               className={`graph-node${onSelect ? ' is-clickable' : ''}`}
               transform={`translate(${x - width / 2},${y - NODE_HEIGHT / 2})`}
               data-testid={`graph-node-${task.taskId}`}
               data-state={state}
+              role="button"
+              tabIndex={onSelect ? 0 : -1}
+              aria-label={`task ${task.taskId}${state ? `, ${state}` : ''}`}
               onClick={() => onSelect?.(task.taskId)}
+              onKeyDown={(event) => {
+                if (event.key === 'Enter' || event.key === ' ') onSelect?.(task.taskId);
+              }}
             >
               <title>{`${task.taskId} (${task.operator})${style ? ` · ${style.label}` : ''}`}</title>
               <rect width={width} height={NODE_HEIGHT} rx={8} className="graph-node-box" />

@@ -113,6 +113,7 @@ export function DagGrid({ grid }: { grid: Grid }) {
       {tip && (
         <div className="tooltip" role="tooltip" style={{ left: tip.x, top: tip.y }}>
           {tip.lines.map((line, index) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: a tooltip's lines are rebuilt whole, never reordered, and may repeat
             <div key={index} className={index === 0 ? 'tooltip-title' : undefined}>
               {line}
             </div>

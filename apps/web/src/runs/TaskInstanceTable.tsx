@@ -20,11 +20,7 @@ export function TaskInstanceTable({ dagId, runId, taskInstances, selectedTaskId,
       key: 'task',
       header: 'Task',
       render: (ti) => (
-        <Link
-          to={runPath(dagId, runId, ti.taskId)}
-          className="task-link"
-          onClick={(event) => event.stopPropagation()}
-        >
+        <Link to={runPath(dagId, runId, ti.taskId)} className="task-link" onClick={(event) => event.stopPropagation()}>
           {ti.taskId}
         </Link>
       ),

@@ -26,6 +26,7 @@ export function LogView({ tail, emptyText }: { tail: LogTail; emptyText: string 
   const ref = useRef<HTMLDivElement>(null);
   const stickToBottom = useRef(true);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when lines arrive, to keep the view at the bottom
   useEffect(() => {
     const element = ref.current;
     if (element && stickToBottom.current) element.scrollTop = element.scrollHeight;

@@ -110,8 +110,11 @@ describe('EMR cluster lifecycle', () => {
 
   it('lists clusters filtered by state, newest first', async () => {
     const run = async (name: string, keepAlive: boolean) =>
-      (await emr.send(new RunJobFlowCommand({ Name: name, Instances: { ...instances, KeepJobFlowAliveWhenNoSteps: keepAlive } })))
-        .JobFlowId;
+      (
+        await emr.send(
+          new RunJobFlowCommand({ Name: name, Instances: { ...instances, KeepJobFlowAliveWhenNoSteps: keepAlive } }),
+        )
+      ).JobFlowId;
     const first = await run('first', true);
     clock.advance(10);
     const second = await run('second', true);

@@ -21,14 +21,7 @@ export type ClusterState =
   | 'TERMINATED'
   | 'TERMINATED_WITH_ERRORS';
 
-export type StepState =
-  | 'PENDING'
-  | 'RUNNING'
-  | 'COMPLETED'
-  | 'CANCEL_PENDING'
-  | 'CANCELLED'
-  | 'FAILED'
-  | 'INTERRUPTED';
+export type StepState = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'CANCEL_PENDING' | 'CANCELLED' | 'FAILED' | 'INTERRUPTED';
 
 export type ActionOnFailure = 'TERMINATE_JOB_FLOW' | 'TERMINATE_CLUSTER' | 'CANCEL_AND_WAIT' | 'CONTINUE';
 
@@ -95,12 +88,7 @@ export interface EmrCluster {
   steps: EmrStep[];
 }
 
-export const terminalStepStates: ReadonlySet<StepState> = new Set([
-  'COMPLETED',
-  'CANCELLED',
-  'FAILED',
-  'INTERRUPTED',
-]);
+export const terminalStepStates: ReadonlySet<StepState> = new Set(['COMPLETED', 'CANCELLED', 'FAILED', 'INTERRUPTED']);
 
 /** A cluster in these states accepts no new steps. */
 export const closedClusterStates: ReadonlySet<ClusterState> = new Set([

@@ -87,7 +87,10 @@ export class EmrService {
       };
       for (const config of input.Steps ?? []) cluster.steps.push(this.newStep(cluster, config, ctx));
       this.clusters.set(cluster.id, cluster);
-      return { JobFlowId: cluster.id, ClusterArn: `arn:aws:elasticmapreduce:${ctx.region}:000000000000:cluster/${cluster.id}` };
+      return {
+        JobFlowId: cluster.id,
+        ClusterArn: `arn:aws:elasticmapreduce:${ctx.region}:000000000000:cluster/${cluster.id}`,
+      };
     },
 
     DescribeCluster: (raw) => {
@@ -113,7 +116,8 @@ export class EmrService {
       const input = parseInput(TerminateJobFlowsInput, raw);
       const clusters = input.JobFlowIds.map((id) => {
         const cluster = this.clusters.get(id);
-        if (cluster === undefined) throw new ServiceError('ValidationException', `Specified job flow ID not valid: ${id}`);
+        if (cluster === undefined)
+          throw new ServiceError('ValidationException', `Specified job flow ID not valid: ${id}`);
         return cluster;
       });
       if (clusters.some((cluster) => cluster.terminationProtected)) {
@@ -165,7 +169,8 @@ export class EmrService {
       const input = parseInput(DescribeStepInput, raw);
       const cluster = this.cluster(input.ClusterId);
       const step = cluster.steps.find((candidate) => candidate.id === input.StepId);
-      if (step === undefined) throw new ServiceError('InvalidRequestException', `Step id '${input.StepId}' is not valid.`);
+      if (step === undefined)
+        throw new ServiceError('InvalidRequestException', `Step id '${input.StepId}' is not valid.`);
       return { Step: stepView(step) };
     },
 

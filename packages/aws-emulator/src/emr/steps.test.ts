@@ -213,9 +213,7 @@ describe('EMR errors', () => {
   });
 
   it('answers ValidationException naming the member a RunJobFlow input lacks', async () => {
-    const error = await rejection(
-      emr.send(new RunJobFlowCommand({ Name: undefined, Instances: {} })),
-    );
+    const error = await rejection(emr.send(new RunJobFlowCommand({ Name: undefined, Instances: {} })));
     expect(error.name).toBe('ValidationException');
     expect(error.message).toContain("'name'");
     expect(emulator.control.state().emr.clusters).toHaveLength(0);
@@ -223,7 +221,10 @@ describe('EMR errors', () => {
 
   it('refuses to terminate a termination-protected cluster', async () => {
     const { JobFlowId } = await emr.send(
-      new RunJobFlowCommand({ Name: 'prod', Instances: { KeepJobFlowAliveWhenNoSteps: true, TerminationProtected: true } }),
+      new RunJobFlowCommand({
+        Name: 'prod',
+        Instances: { KeepJobFlowAliveWhenNoSteps: true, TerminationProtected: true },
+      }),
     );
     const error = await rejection(emr.send(new TerminateJobFlowsCommand({ JobFlowIds: [JobFlowId ?? ''] })));
     expect(error.name).toBe('ValidationException');

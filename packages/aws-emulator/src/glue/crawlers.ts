@@ -150,7 +150,8 @@ export class CrawlerService {
 
   private crawler(name: string): Crawler {
     const crawler = this.crawlers.get(name);
-    if (crawler === undefined) throw new ServiceError('EntityNotFoundException', `Crawler entry with name ${name} does not exist`);
+    if (crawler === undefined)
+      throw new ServiceError('EntityNotFoundException', `Crawler entry with name ${name} does not exist`);
     return crawler;
   }
 }

@@ -117,7 +117,8 @@ function nextTransition(run: JobRun, durations: Durations): { at: number; apply:
       const { outcome, errorMessage } = run.plan;
       return {
         at,
-        apply: () => finish(run, outcome, at, outcome === 'TIMEOUT' ? (errorMessage ?? timeoutMessage(run)) : errorMessage),
+        apply: () =>
+          finish(run, outcome, at, outcome === 'TIMEOUT' ? (errorMessage ?? timeoutMessage(run)) : errorMessage),
       };
     }
     case 'STOPPING': {
@@ -182,7 +183,10 @@ export function jobRunView(run: JobRun) {
     GlueVersion: run.glueVersion,
     // As Glue: DPUSeconds only for Flex and auto-scaling runs; a standard
     // run's cost is ExecutionTime × the DPUs its workers hold.
-    DPUSeconds: run.completedOn === undefined || (run.executionClass !== 'FLEX' && !run.autoScaling) ? undefined : executionTime * run.maxCapacity,
+    DPUSeconds:
+      run.completedOn === undefined || (run.executionClass !== 'FLEX' && !run.autoScaling)
+        ? undefined
+        : executionTime * run.maxCapacity,
     ExecutionClass: run.executionClass,
   };
 }

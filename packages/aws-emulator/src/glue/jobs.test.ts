@@ -90,16 +90,30 @@ describe('Glue job runs', () => {
   it('reports DPUSeconds only for Flex and auto-scaling runs', async () => {
     await createJob('hourly-stats', { MaxConcurrentRuns: 3 });
     const standard = await start('hourly-stats');
-    const { JobRunId: flex } = await glue.send(new StartJobRunCommand({ JobName: 'hourly-stats', ExecutionClass: 'FLEX' }));
+    const { JobRunId: flex } = await glue.send(
+      new StartJobRunCommand({ JobName: 'hourly-stats', ExecutionClass: 'FLEX' }),
+    );
     const scaling = await start('hourly-stats', { '--enable-auto-scaling': 'true' });
     clock.advance(START + RUN);
     expect((await getRun('hourly-stats', standard))?.DPUSeconds).toBeUndefined();
-    expect(await getRun('hourly-stats', flex ?? '')).toMatchObject({ ExecutionClass: 'FLEX', ExecutionTime: 3, DPUSeconds: 30 });
-    expect(await getRun('hourly-stats', scaling)).toMatchObject({ ExecutionClass: 'STANDARD', ExecutionTime: 3, DPUSeconds: 30 });
+    expect(await getRun('hourly-stats', flex ?? '')).toMatchObject({
+      ExecutionClass: 'FLEX',
+      ExecutionTime: 3,
+      DPUSeconds: 30,
+    });
+    expect(await getRun('hourly-stats', scaling)).toMatchObject({
+      ExecutionClass: 'STANDARD',
+      ExecutionTime: 3,
+      DPUSeconds: 30,
+    });
   });
 
   it('fails a run whose arguments match a rule, with the ErrorMessage it sets', async () => {
-    emulator.control.addJobRunRule({ name: 'hourly', args: '--hour=2024-01-01T06', errorMessage: 'AnalysisException: path not found' });
+    emulator.control.addJobRunRule({
+      name: 'hourly',
+      args: '--hour=2024-01-01T06',
+      errorMessage: 'AnalysisException: path not found',
+    });
     await createJob('hourly-stats', { MaxConcurrentRuns: 2 });
     const good = await start('hourly-stats', { '--hour': '2024-01-01T05' });
     const bad = await start('hourly-stats', { '--hour': '2024-01-01T06' });
@@ -137,7 +151,9 @@ describe('Glue job runs', () => {
     const finished = await start('stoppable');
     clock.advance(START);
     emulator.control.setDurations({ jobRunMs: 60_000 });
-    const stopped = await glue.send(new BatchStopJobRunCommand({ JobName: 'stoppable', JobRunIds: [running, 'jr_nope'] }));
+    const stopped = await glue.send(
+      new BatchStopJobRunCommand({ JobName: 'stoppable', JobRunIds: [running, 'jr_nope'] }),
+    );
     expect(stopped.SuccessfulSubmissions).toEqual([{ JobName: 'stoppable', JobRunId: running }]);
     expect(stopped.Errors?.[0]?.ErrorDetail?.ErrorCode).toBe('EntityNotFoundException');
     expect((await getRun('stoppable', running))?.JobRunState).toBe('STOPPING');

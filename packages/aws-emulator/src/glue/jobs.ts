@@ -69,7 +69,8 @@ export class JobService {
 
   /** CreateJob, also used by the control API to seed jobs. */
   createJob(input: CreateJobInput, now: number): GlueJob {
-    if (this.jobs.has(input.Name)) throw new ServiceError('AlreadyExistsException', `Job ${input.Name} already exists.`);
+    if (this.jobs.has(input.Name))
+      throw new ServiceError('AlreadyExistsException', `Job ${input.Name} already exists.`);
     if ((input.WorkerType === undefined) !== (input.NumberOfWorkers === undefined)) {
       throw new ServiceError('InvalidInputException', 'Please set both Worker Type and Number of Workers.');
     }
@@ -137,7 +138,11 @@ export class JobService {
     BatchStopJobRun: (raw, ctx) => {
       const input = parseInput(BatchStopJobRunInput, raw);
       const SuccessfulSubmissions: Array<{ JobName: string; JobRunId: string }> = [];
-      const Errors: Array<{ JobName: string; JobRunId: string; ErrorDetail: { ErrorCode: string; ErrorMessage: string } }> = [];
+      const Errors: Array<{
+        JobName: string;
+        JobRunId: string;
+        ErrorDetail: { ErrorCode: string; ErrorMessage: string };
+      }> = [];
       for (const id of input.JobRunIds) {
         const run = this.runs.find((candidate) => candidate.id === id && candidate.jobName === input.JobName);
         if (run === undefined) {

@@ -3,7 +3,21 @@ import { z } from 'zod';
 
 const Arguments = z.record(z.string(), z.string());
 
-const WorkerType = z.enum(['Standard', 'G.1X', 'G.2X', 'G.4X', 'G.8X', 'G.12X', 'G.16X', 'G.025X', 'Z.2X', 'R.1X', 'R.2X', 'R.4X', 'R.8X']);
+const WorkerType = z.enum([
+  'Standard',
+  'G.1X',
+  'G.2X',
+  'G.4X',
+  'G.8X',
+  'G.12X',
+  'G.16X',
+  'G.025X',
+  'Z.2X',
+  'R.1X',
+  'R.2X',
+  'R.4X',
+  'R.8X',
+]);
 export type WorkerType = z.infer<typeof WorkerType>;
 
 const ExecutionClass = z.enum(['FLEX', 'STANDARD']);

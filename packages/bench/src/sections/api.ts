@@ -32,7 +32,10 @@ export async function seedGridRuns(stack: Stack, dagId: string, runs: number, ta
   );
 }
 
-export async function measureGrid(stack: Stack, opts: { dagId: string; limit: number; requests: number; reps: number }): Promise<GridResult> {
+export async function measureGrid(
+  stack: Stack,
+  opts: { dagId: string; limit: number; requests: number; reps: number },
+): Promise<GridResult> {
   const url = `${stack.apiUrl}/api/v1/dags/${encodeURIComponent(opts.dagId)}/grid?limit=${opts.limit}`;
   const get = async () => {
     const t0 = performance.now();

@@ -22,7 +22,11 @@ export interface LoadingResult {
   importErrors: number;
 }
 
-export async function measureLoading(cleanup: Cleanup, tag: string, opts: { files: number; broken: number; reps: number }): Promise<LoadingResult> {
+export async function measureLoading(
+  cleanup: Cleanup,
+  tag: string,
+  opts: { files: number; broken: number; reps: number },
+): Promise<LoadingResult> {
   const files = loadingDagFiles(opts.files, opts.broken);
   const dir = await benchFolder(cleanup, `load-${tag}`);
   await writeDagFiles(dir, files);
@@ -35,7 +39,14 @@ export async function measureLoading(cleanup: Cleanup, tag: string, opts: { file
     const t1 = performance.now();
     await syncDags(db.pool, {
       parsedAt: new Date(),
-      dags: dags.map((d) => ({ dagId: d.dagId, fileLoc: d.fileLoc, hash: d.hash, structure: d.spec, bundle: d.bundle, pausedOnCreation: d.spec.pausedOnCreation })),
+      dags: dags.map((d) => ({
+        dagId: d.dagId,
+        fileLoc: d.fileLoc,
+        hash: d.hash,
+        structure: d.spec,
+        bundle: d.bundle,
+        pausedOnCreation: d.spec.pausedOnCreation,
+      })),
       errors,
     });
     const t2 = performance.now();
@@ -43,7 +54,10 @@ export async function measureLoading(cleanup: Cleanup, tag: string, opts: { file
     reps.push({ loadMs: t1 - t0, recordMs: t2 - t1, totalMs: t2 - t0 });
   }
   const recorded = await db.pool.query<{ file_loc: string }>('SELECT file_loc FROM import_error ORDER BY file_loc');
-  const expected = files.filter((f) => f.broken).map((f) => f.file).sort();
+  const expected = files
+    .filter((f) => f.broken)
+    .map((f) => f.file)
+    .sort();
   const got = recorded.rows.map((r) => r.file_loc);
   return {
     files: opts.files,

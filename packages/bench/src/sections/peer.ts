@@ -53,7 +53,11 @@ export async function bullmqThroughput(
   for (let i = 0; i <= opts.reps; i++) {
     const connection = connect(redisUrl);
     const name = `peer-tp-${i}`;
-    const queue = new Queue(name, { connection, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } });
+    const queue = new Queue(name, {
+      connection,
+      prefix,
+      defaultJobOptions: { removeOnComplete: true, removeOnFail: true },
+    });
     let done = 0;
     let last = 0;
     let resolveAll: () => void = () => undefined;
@@ -86,7 +90,13 @@ export async function bullmqThroughput(
   await cleanPrefix(redisUrl, prefix);
   const [warmup, ...counted] = reps;
   if (!warmup) throw new Error('no BullMQ rep ran');
-  return { jobs: opts.jobs, concurrency: opts.concurrency, warmup, reps: counted, jobsPerSec: spread(counted.map((r) => r.jobsPerSec)) };
+  return {
+    jobs: opts.jobs,
+    concurrency: opts.concurrency,
+    warmup,
+    reps: counted,
+    jobsPerSec: spread(counted.map((r) => r.jobsPerSec)),
+  };
 }
 
 /** A chain as BullMQ expresses one: each job the only child of the next, so a parent waits for its child. */

@@ -20,10 +20,15 @@ export interface ScaleRun {
   schedulerLifetimePeakRssMb: number | null;
 }
 
-export async function measureScaleRun(stack: Stack, opts: { dagId: string; tasks: number; timeoutMs: number }): Promise<ScaleRun> {
+export async function measureScaleRun(
+  stack: Stack,
+  opts: { dagId: string; tasks: number; timeoutMs: number },
+): Promise<ScaleRun> {
   const runId = 'scale-1';
   const pids: Record<string, number> = { scheduler: stack.scheduler.pid };
-  stack.workers.forEach((w, i) => (pids[`worker${i}`] = w.pid));
+  stack.workers.forEach((w, i) => {
+    pids[`worker${i}`] = w.pid;
+  });
   const sampler = sampleMemory(pids);
   await trigger(stack, opts.dagId, runId);
   const outcome = await waitForRuns(stack, opts.dagId, [runId], opts.timeoutMs);
@@ -34,7 +39,9 @@ export async function measureScaleRun(stack: Stack, opts: { dagId: string; tasks
     [opts.dagId, runId],
   );
   const totalMs = r.rows[0]?.ms ?? Number.NaN;
-  const workerPeaks = Object.entries(peaks).filter(([k]) => k.startsWith('worker')).map(([, v]) => v);
+  const workerPeaks = Object.entries(peaks)
+    .filter(([k]) => k.startsWith('worker'))
+    .map(([, v]) => v);
   return {
     tasks: opts.tasks,
     finished: outcome.finished && outcome.states['success'] === 1,

@@ -40,10 +40,13 @@ export async function measureThroughput(
     const outcome = await waitForRuns(stack, opts.dagId, runIds, opts.timeoutMs);
     if (!outcome.finished) {
       await Promise.all(runIds.map((id) => markFailed(stack, opts.dagId, id)));
-      throw new Error(`${opts.runs} runs with ${opts.workers} workers did not end within ${opts.timeoutMs} ms: ${JSON.stringify(outcome)}`);
+      throw new Error(
+        `${opts.runs} runs with ${opts.workers} workers did not end within ${opts.timeoutMs} ms: ${JSON.stringify(outcome)}`,
+      );
     }
     const expected = opts.runs * opts.tasksPerRun;
-    if (outcome.succeeded !== expected) throw new Error(`expected ${expected} task instances to succeed, ${outcome.succeeded} did`);
+    if (outcome.succeeded !== expected)
+      throw new Error(`expected ${expected} task instances to succeed, ${outcome.succeeded} did`);
     const w = await runsWindow(stack, opts.dagId, runIds);
     return { ms: w.ms, taskInstances: w.taskInstances, tiPerSec: (w.taskInstances / w.ms) * 1000 };
   };
@@ -55,7 +58,11 @@ export async function measureThroughput(
   for (let i = 0; i < opts.reps; i++) reps.push(await rep(`r${i + 1}`));
   const cpuAfter = await cpuByKind();
   return {
-    cpuPerTiUs: cpuPerUnitUs(cpuBefore, cpuAfter, reps.reduce((n, r) => n + r.taskInstances, 0)),
+    cpuPerTiUs: cpuPerUnitUs(
+      cpuBefore,
+      cpuAfter,
+      reps.reduce((n, r) => n + r.taskInstances, 0),
+    ),
     workers: opts.workers,
     workerConcurrency: stack.workerConcurrency,
     runs: opts.runs,

@@ -46,7 +46,10 @@ const runSelect = {
   dagVersionId: true,
 } as const;
 
-export async function listDagRows(prisma: PrismaClient, q: { dagId?: string; paused?: boolean } = {}): Promise<DagRow[]> {
+export async function listDagRows(
+  prisma: PrismaClient,
+  q: { dagId?: string; paused?: boolean } = {},
+): Promise<DagRow[]> {
   const dags = await prisma.dag.findMany({
     where: {
       isActive: true,

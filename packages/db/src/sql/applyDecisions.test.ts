@@ -40,18 +40,36 @@ async function runWithRunningTry(): Promise<{ runId: string; a: string }> {
     dataIntervalEnd: now,
     conf: {},
     dagVersionId: versionId,
-    tasks: ['a', 'b'].map((taskId) => ({ taskId, maxTries: 1, operator: 'emr.addSteps', pool: 'default_pool', poolSlots: 1, priorityWeight: 1 })),
+    tasks: ['a', 'b'].map((taskId) => ({
+      taskId,
+      maxTries: 1,
+      operator: 'emr.addSteps',
+      pool: 'default_pool',
+      poolSlots: 1,
+      priorityWeight: 1,
+    })),
   });
   const runId = created?.id ?? '';
   await startQueuedRuns(t.db.pool, 'ad', 100);
   await scheduleRun(t.db.pool, runId, null, () => ({
     tasks: [
       { type: 'set_state', taskId: 'a', from: 'none', to: 'scheduled', reason: 'test' },
-      { type: 'enqueue', taskId: 'a', from: 'scheduled', tryNumber: 1, pool: 'default_pool', poolSlots: 1, priorityWeight: 1 },
+      {
+        type: 'enqueue',
+        taskId: 'a',
+        from: 'scheduled',
+        tryNumber: 1,
+        pool: 'default_pool',
+        poolSlots: 1,
+        priorityWeight: 1,
+      },
     ],
     run: null,
   }));
-  const row = await t.db.pool.query<{ id: string }>(`SELECT id FROM task_instance WHERE dag_run_id = $1 AND task_id = 'a'`, [runId]);
+  const row = await t.db.pool.query<{ id: string }>(
+    `SELECT id FROM task_instance WHERE dag_run_id = $1 AND task_id = 'a'`,
+    [runId],
+  );
   const a = row.rows[0]?.id ?? '';
   await claimTaskTry(t.db.pool, { taskInstanceId: a, tryNumber: 1, hostname: 'w' });
   return { runId, a };
@@ -59,21 +77,37 @@ async function runWithRunningTry(): Promise<{ runId: string; a: string }> {
 
 const ti = async (id: string) =>
   (
-    await t.db.pool.query<{ state: string; hostname: string | null; heartbeat_at: Date | null; next_retry_at: Date | null }>(
-      'SELECT state, hostname, heartbeat_at, next_retry_at FROM task_instance WHERE id = $1',
-      [id],
-    )
+    await t.db.pool.query<{
+      state: string;
+      hostname: string | null;
+      heartbeat_at: Date | null;
+      next_retry_at: Date | null;
+    }>('SELECT state, hostname, heartbeat_at, next_retry_at FROM task_instance WHERE id = $1', [id])
   ).rows[0];
 const tryError = async (id: string) =>
-  (await t.db.pool.query<{ error: { name: string; message: string } | null }>('SELECT error FROM task_try WHERE task_instance_id = $1 AND try_number = 1', [id]))
-    .rows[0]?.error;
-const runState = async (runId: string) => (await t.db.pool.query<{ state: string }>('SELECT state FROM dag_run WHERE id = $1', [runId])).rows[0]?.state;
+  (
+    await t.db.pool.query<{ error: { name: string; message: string } | null }>(
+      'SELECT error FROM task_try WHERE task_instance_id = $1 AND try_number = 1',
+      [id],
+    )
+  ).rows[0]?.error;
+const runState = async (runId: string) =>
+  (await t.db.pool.query<{ state: string }>('SELECT state FROM dag_run WHERE id = $1', [runId])).rows[0]?.state;
 
 describe('applying try ends', () => {
   it('resume_deferred parks the running try for another worker, due now, and drops the run decision', async () => {
     const { runId, a } = await runWithRunningTry();
     const decisions: Decisions = {
-      tasks: [{ type: 'resume_deferred', taskId: 'a', from: 'running', tryNumber: 1, cause: 'heartbeat_lost', reason: 'test' }],
+      tasks: [
+        {
+          type: 'resume_deferred',
+          taskId: 'a',
+          from: 'running',
+          tryNumber: 1,
+          cause: 'heartbeat_lost',
+          reason: 'test',
+        },
+      ],
       run: { type: 'finish_run', to: 'failed', reason: 'test' },
     };
     const result = await scheduleRun(t.db.pool, runId, null, () => decisions);
@@ -91,7 +125,16 @@ describe('applying try ends', () => {
     const { runId, a } = await runWithRunningTry();
     await finishTaskTry(t.db.pool, { taskInstanceId: a, tryNumber: 1, to: 'success' });
     const result = await scheduleRun(t.db.pool, runId, null, () => ({
-      tasks: [{ type: 'resume_deferred', taskId: 'a', from: 'running', tryNumber: 1, cause: 'heartbeat_lost', reason: 'test' }],
+      tasks: [
+        {
+          type: 'resume_deferred',
+          taskId: 'a',
+          from: 'running',
+          tryNumber: 1,
+          cause: 'heartbeat_lost',
+          reason: 'test',
+        },
+      ],
       run: null,
     }));
     expect(result.resumed).toEqual([]);
@@ -104,7 +147,18 @@ describe('applying try ends', () => {
   ] as const)('a try failed for %s records a %s with the reason, whatever the reason says', async (cause, name) => {
     const { runId, a } = await runWithRunningTry();
     const result = await scheduleRun(t.db.pool, runId, null, () => ({
-      tasks: [{ type: 'fail_try', taskId: 'a', from: 'running', tryNumber: 1, to: 'failed', nextRetryAt: null, cause, reason: 'why it ended' }],
+      tasks: [
+        {
+          type: 'fail_try',
+          taskId: 'a',
+          from: 'running',
+          tryNumber: 1,
+          to: 'failed',
+          nextRetryAt: null,
+          cause,
+          reason: 'why it ended',
+        },
+      ],
       run: null,
     }));
     expect(result.finished).toEqual(['a']);
@@ -116,11 +170,25 @@ describe('applying try ends', () => {
     const { runId, a } = await runWithRunningTry();
     const at = new Date(Date.now() + 60_000);
     await scheduleRun(t.db.pool, runId, null, () => ({
-      tasks: [{ type: 'fail_try', taskId: 'a', from: 'running', tryNumber: 1, to: 'up_for_retry', nextRetryAt: at, cause: 'execution_timeout', reason: 'late' }],
+      tasks: [
+        {
+          type: 'fail_try',
+          taskId: 'a',
+          from: 'running',
+          tryNumber: 1,
+          to: 'up_for_retry',
+          nextRetryAt: at,
+          cause: 'execution_timeout',
+          reason: 'late',
+        },
+      ],
       run: null,
     }));
     expect(await ti(a)).toMatchObject({ state: 'up_for_retry', next_retry_at: at });
-    const row = await t.db.pool.query<{ state: string }>('SELECT state FROM task_try WHERE task_instance_id = $1 AND try_number = 1', [a]);
+    const row = await t.db.pool.query<{ state: string }>(
+      'SELECT state FROM task_try WHERE task_instance_id = $1 AND try_number = 1',
+      [a],
+    );
     expect(row.rows[0]?.state).toBe('up_for_retry');
   });
 });

@@ -5,7 +5,7 @@
  * or decides the run, applies them in order, round by round.
  */
 import type { PoolClient } from 'pg';
-import { terminalTaskStates, unfinishedTaskStates, type DagRunState, type RunDecision, type TaskDecision, type TryFailureCause } from '@sluice/core';
+import type { DagRunState, RunDecision, TaskDecision, TryFailureCause } from '@sluice/core';
 import { applyPromotions } from './applyPromotions';
 import {
   NO_FLUSH_WAIT,
@@ -24,12 +24,19 @@ import { interruptedTries, type InterruptedRow, type InterruptedTry } from './in
 import { moves as runTimeoutMoves, skipTimedOutTasksStatement } from './runTimeout';
 import { sendBatch } from './queryable';
 import type { RunSnapshot } from './runSnapshot';
-import { rs, taskStatesSql, ts, type RunMove, type TaskMove } from './states';
+import { rs, ts, type RunMove, type TaskMove } from './states';
 
 const resumeMoves: readonly TaskMove[] = [{ from: ['running'], to: 'deferred' }];
 
 /** Every task move a scheduling pass may write. */
-export const moves: readonly TaskMove[] = [...setStatesMoves, ...promoteMoves, ...enqueueMoves, ...resumeMoves, ...failMoves, ...runTimeoutMoves];
+export const moves: readonly TaskMove[] = [
+  ...setStatesMoves,
+  ...promoteMoves,
+  ...enqueueMoves,
+  ...resumeMoves,
+  ...failMoves,
+  ...runTimeoutMoves,
+];
 /** Every run move a scheduling pass may write. */
 export const runMoves: readonly RunMove[] = [
   { from: ['running'], to: 'success' },

@@ -7,7 +7,14 @@
 import type { PoolClient, QueryConfig, QueryResult } from 'pg';
 import type { TaskDecision, TaskInstanceState } from '@sluice/core';
 import { claimTriesStatement, promoteAndClaimTriesStatement, type ClaimedTry } from './claimTaskTry';
-import { NO_FLUSH_WAIT, promoteTasks, type Decisions, type DecisionWrites, type Enqueue, type ScheduleRunResult } from './decisionWrites';
+import {
+  NO_FLUSH_WAIT,
+  promoteTasks,
+  type Decisions,
+  type DecisionWrites,
+  type Enqueue,
+  type ScheduleRunResult,
+} from './decisionWrites';
 import { sendBatch } from './queryable';
 import type { RunSnapshot } from './runSnapshot';
 
@@ -21,7 +28,13 @@ function straightThrough(w: DecisionWrites, perTask: ReadonlyMap<string, readonl
   const straight: Straight[] = [];
   for (const [taskId, ds] of perTask) {
     const [set, enqueue] = ds;
-    if (ds.length === 2 && set?.type === 'set_state' && set.to === 'scheduled' && enqueue?.type === 'enqueue' && w.byTask.has(taskId)) {
+    if (
+      ds.length === 2 &&
+      set?.type === 'set_state' &&
+      set.to === 'scheduled' &&
+      enqueue?.type === 'enqueue' &&
+      w.byTask.has(taskId)
+    ) {
       straight.push({ from: set.from, enqueue });
     }
   }
@@ -46,12 +59,27 @@ export async function applyPromotions(
   const firstTi = first ? w.byTask.get(first.taskId) : undefined;
   const firstStraight = straight.findIndex((p) => p.enqueue === first);
   // Promoted straight through, or already scheduled (its only decision the enqueue).
-  const firstFrom = straight[firstStraight]?.from ?? (first && perTask.get(first.taskId)?.length === 1 ? 'scheduled' : null);
-  const claim = first && firstTi && claimFor !== null ? { taskInstanceId: firstTi.id, tryNumber: first.tryNumber, hostname: claimFor } : null;
+  const firstFrom =
+    straight[firstStraight]?.from ?? (first && perTask.get(first.taskId)?.length === 1 ? 'scheduled' : null);
+  const claim =
+    first && firstTi && claimFor !== null
+      ? { taskInstanceId: firstTi.id, tryNumber: first.tryNumber, hostname: claimFor }
+      : null;
   if (claim && firstFrom !== null && firstStraight >= 0) straight.splice(firstStraight, 1);
   if (straight.length > 0) {
-    statements.push(promoteTasks([straight.map((p) => w.byTask.get(p.enqueue.taskId)?.id), straight.map((p) => p.from), straight.map((p) => p.enqueue.tryNumber)]));
-    onResult.push((res) => w.enqueuesApplied(straight.map((p) => p.enqueue), res));
+    statements.push(
+      promoteTasks([
+        straight.map((p) => w.byTask.get(p.enqueue.taskId)?.id),
+        straight.map((p) => p.from),
+        straight.map((p) => p.enqueue.tryNumber),
+      ]),
+    );
+    onResult.push((res) =>
+      w.enqueuesApplied(
+        straight.map((p) => p.enqueue),
+        res,
+      ),
+    );
   }
   const promoted = new Set(straight.map((p) => p.enqueue.taskId));
   if (claim && firstFrom !== null && first) promoted.add(first.taskId);
@@ -67,9 +95,16 @@ export async function applyPromotions(
       onResult.push((res) => w.enqueuesApplied(e, res));
     }
   }
-  if (claim) statements.push(firstFrom !== null ? promoteAndClaimTriesStatement([{ ...claim, from: firstFrom }]) : claimTriesStatement([claim]));
+  if (claim)
+    statements.push(
+      firstFrom !== null
+        ? promoteAndClaimTriesStatement([{ ...claim, from: firstFrom }])
+        : claimTriesStatement([claim]),
+    );
   const results = await sendBatch(client, [...statements, NO_FLUSH_WAIT, 'COMMIT']);
-  onResult.forEach((apply, i) => apply(results[i] as QueryResult));
+  onResult.forEach((apply, i) => {
+    apply(results[i] as QueryResult);
+  });
   const claimed = claim ? ((results[onResult.length]?.rows[0] as ClaimedTry | undefined) ?? null) : null;
   return {
     enqueued: claimed ? w.enqueued.filter((e) => e.taskInstanceId !== claimed.taskInstanceId) : w.enqueued,

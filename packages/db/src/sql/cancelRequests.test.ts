@@ -53,22 +53,44 @@ async function runningWithExternal(): Promise<{ runId: string; a: string; b: str
     dataIntervalEnd: now,
     conf: {},
     dagVersionId: versionId,
-    tasks: ['a', 'b'].map((taskId) => ({ taskId, maxTries: 1, operator: 'emr.addSteps', pool: 'default_pool', poolSlots: 1, priorityWeight: 1 })),
+    tasks: ['a', 'b'].map((taskId) => ({
+      taskId,
+      maxTries: 1,
+      operator: 'emr.addSteps',
+      pool: 'default_pool',
+      poolSlots: 1,
+      priorityWeight: 1,
+    })),
   });
   const runId = created?.id ?? '';
   await startQueuedRuns(t.db.pool, 'cr', 100);
   const promote = (taskId: string) =>
     [
       { type: 'set_state', taskId, from: 'none', to: 'scheduled', reason: 'test' },
-      { type: 'enqueue', taskId, from: 'scheduled', tryNumber: 1, pool: 'default_pool', poolSlots: 1, priorityWeight: 1 },
+      {
+        type: 'enqueue',
+        taskId,
+        from: 'scheduled',
+        tryNumber: 1,
+        pool: 'default_pool',
+        poolSlots: 1,
+        priorityWeight: 1,
+      },
     ] as const;
   await scheduleRun(t.db.pool, runId, null, () => ({ tasks: [...promote('a'), ...promote('b')], run: null }));
-  const rows = await t.db.pool.query<{ id: string; task_id: string }>('SELECT id, task_id FROM task_instance WHERE dag_run_id = $1', [runId]);
+  const rows = await t.db.pool.query<{ id: string; task_id: string }>(
+    'SELECT id, task_id FROM task_instance WHERE dag_run_id = $1',
+    [runId],
+  );
   const ids = Object.fromEntries(rows.rows.map((r) => [r.task_id, r.id]));
   const a = ids['a'] ?? '';
   const b = ids['b'] ?? '';
   for (const id of [a, b]) await claimTaskTry(t.db.pool, { taskInstanceId: id, tryNumber: 1, hostname: 'w' });
-  await recordTryExternal(t.db.pool, { taskInstanceId: a, tryNumber: 1, external: { type: 'emr.step', marker: 'sluice-00000000000000000000' } });
+  await recordTryExternal(t.db.pool, {
+    taskInstanceId: a,
+    tryNumber: 1,
+    external: { type: 'emr.step', marker: 'sluice-00000000000000000000' },
+  });
   return { runId, a, b };
 }
 
@@ -83,7 +105,14 @@ const requests = async (taskInstanceId: string) =>
 describe('recording cancel requests', () => {
   it('commits one with a clear of a try that had an external job, and none for a try without one', async () => {
     const { runId, a, b } = await runningWithExternal();
-    const { interrupted } = await clearTaskInstances(t.db.pool, { dagRunId: runId, tasks: new Map([['a', 1], ['b', 1]]), actor: 'alice' });
+    const { interrupted } = await clearTaskInstances(t.db.pool, {
+      dagRunId: runId,
+      tasks: new Map([
+        ['a', 1],
+        ['b', 1],
+      ]),
+      actor: 'alice',
+    });
     expect(interrupted).toEqual([{ taskInstanceId: a, tryNumber: 1 }]);
     expect(await requests(a)).toEqual([{ try_number: 1, reason: 'cleared', attempts: 0, done: false }]);
     expect(await requests(b)).toEqual([]);
@@ -93,7 +122,9 @@ describe('recording cancel requests', () => {
 
   it('commits one with a mark, and keeps the first request of a try asked twice', async () => {
     const { runId, a } = await runningWithExternal();
-    await withTransaction(t.db.pool, (tx) => markTaskInstance(tx, { dagRunId: runId, taskId: 'a', to: 'failed', actor: 'alice' }));
+    await withTransaction(t.db.pool, (tx) =>
+      markTaskInstance(tx, { dagRunId: runId, taskId: 'a', to: 'failed', actor: 'alice' }),
+    );
     await markDagRun(t.db.pool, { dagRunId: runId, to: 'failed', actor: 'alice' });
     expect(await requests(a)).toEqual([{ try_number: 1, reason: 'marked failed', attempts: 0, done: false }]);
   });
@@ -123,7 +154,9 @@ describe('recordCancelAfterStop', () => {
 
   it('asks for a try its own executionTimeout stopped while it is still running', async () => {
     const { a } = await runningWithExternal();
-    expect(await recordCancelAfterStop(t.db.pool, { taskInstanceId: a, tryNumber: 1 }, 'timed out', { unlessLive: false })).toBe(true);
+    expect(
+      await recordCancelAfterStop(t.db.pool, { taskInstanceId: a, tryNumber: 1 }, 'timed out', { unlessLive: false }),
+    ).toBe(true);
     expect(await requests(a)).toEqual([{ try_number: 1, reason: 'timed out', attempts: 0, done: false }]);
   });
 
@@ -134,7 +167,10 @@ describe('recordCancelAfterStop', () => {
     expect(await claimCancelAttempt(t.db.pool, { ...key, leaseMs: 60_000 })).toMatchObject({ attempt: 1 });
     await finishCancelAttempt(t.db.pool, { ...key, done: true, error: null, retryInMs: 0 });
     expect(await recordCancelAfterStop(t.db.pool, key, 'taken away', { unlessLive: true })).toBe(true);
-    expect(await claimCancelAttempt(t.db.pool, { ...key, leaseMs: 60_000 })).toMatchObject({ attempt: 2, reason: 'cleared' });
+    expect(await claimCancelAttempt(t.db.pool, { ...key, leaseMs: 60_000 })).toMatchObject({
+      attempt: 2,
+      reason: 'cleared',
+    });
   });
 });
 
@@ -147,16 +183,27 @@ describe('attempts', () => {
     expect(first).toMatchObject({ attempt: 1, reason: 'cleared' });
     // Held by the first attempt: a duplicate job does nothing, and it is not overdue.
     expect(await claimCancelAttempt(t.db.pool, { ...key, leaseMs: 60_000 })).toBeNull();
-    expect((await listDueCancelRequests(t.db.pool, new Date(Date.now() + 1000))).map((r) => r.taskInstanceId)).not.toContain(a);
+    expect(
+      (await listDueCancelRequests(t.db.pool, new Date(Date.now() + 1000))).map((r) => r.taskInstanceId),
+    ).not.toContain(a);
 
-    const next = await finishCancelAttempt(t.db.pool, { ...key, done: false, error: 'InternalServerError: down', retryInMs: 0 });
+    const next = await finishCancelAttempt(t.db.pool, {
+      ...key,
+      done: false,
+      error: 'InternalServerError: down',
+      retryInMs: 0,
+    });
     expect(next).toBeInstanceOf(Date);
-    expect((await listDueCancelRequests(t.db.pool, new Date(Date.now() + 1000))).map((r) => r.taskInstanceId)).toContain(a);
+    expect(
+      (await listDueCancelRequests(t.db.pool, new Date(Date.now() + 1000))).map((r) => r.taskInstanceId),
+    ).toContain(a);
     expect(await claimCancelAttempt(t.db.pool, { ...key, leaseMs: 60_000 })).toMatchObject({ attempt: 2 });
 
     expect(await finishCancelAttempt(t.db.pool, { ...key, done: true, error: null, retryInMs: 0 })).toBeNull();
     expect(await claimCancelAttempt(t.db.pool, { ...key, leaseMs: 0 })).toBeNull();
-    expect((await listDueCancelRequests(t.db.pool, new Date(Date.now() + 1000))).map((r) => r.taskInstanceId)).not.toContain(a);
+    expect(
+      (await listDueCancelRequests(t.db.pool, new Date(Date.now() + 1000))).map((r) => r.taskInstanceId),
+    ).not.toContain(a);
     expect(await requests(a)).toEqual([{ try_number: 1, reason: 'cleared', attempts: 2, done: true }]);
   });
 });
@@ -168,11 +215,22 @@ describe('appendCancelLog', () => {
       { seq: 1, stream: 'stdout', text: 'one\n' },
       { seq: 2, stream: 'stdout', text: 'two\n' },
     ]);
-    await Promise.all([appendCancelLog(t.db.pool, a, 1, 'cancel attempt 1'), appendCancelLog(t.db.pool, a, 1, 'cancel attempt 2')]);
+    await Promise.all([
+      appendCancelLog(t.db.pool, a, 1, 'cancel attempt 1'),
+      appendCancelLog(t.db.pool, a, 1, 'cancel attempt 2'),
+    ]);
     // The worker, still holding the try, writes its next numbered line.
     await appendTaskLogs(t.db.pool, a, 1, [{ seq: 3, stream: 'stderr', text: 'three\n' }]);
     const lines = await readTaskLogs(t.db.pool, { taskInstanceId: a, tryNumber: 1, afterSeq: 0, limit: 100 });
-    expect(lines.map((l) => l.text).sort()).toEqual(['cancel attempt 1\n', 'cancel attempt 2\n', 'one\n', 'three\n', 'two\n']);
-    expect(lines.filter((l) => l.text.startsWith('cancel')).every((l) => l.stream === 'system' && l.seq > 3)).toBe(true);
+    expect(lines.map((l) => l.text).sort()).toEqual([
+      'cancel attempt 1\n',
+      'cancel attempt 2\n',
+      'one\n',
+      'three\n',
+      'two\n',
+    ]);
+    expect(lines.filter((l) => l.text.startsWith('cancel')).every((l) => l.stream === 'system' && l.seq > 3)).toBe(
+      true,
+    );
   });
 });

@@ -14,7 +14,11 @@ import { taskStatesSql } from './states';
  * Records that the external jobs of `tries` are to be stopped. A try already
  * asked for keeps its first request (and its attempts so far).
  */
-export async function recordCancelRequests(db: Queryable, tries: readonly InterruptedTry[], reason: string): Promise<void> {
+export async function recordCancelRequests(
+  db: Queryable,
+  tries: readonly InterruptedTry[],
+  reason: string,
+): Promise<void> {
   if (tries.length === 0) return;
   await db.query(
     `INSERT INTO cancel_request (task_instance_id, try_number, reason)
@@ -33,7 +37,12 @@ export async function recordCancelRequests(db: Queryable, tries: readonly Interr
  * wait on: its job is not to be stopped). Returns whether the try has a
  * request to attempt now.
  */
-export async function recordCancelAfterStop(db: Queryable, t: InterruptedTry, reason: string, opts: { unlessLive: boolean }): Promise<boolean> {
+export async function recordCancelAfterStop(
+  db: Queryable,
+  t: InterruptedTry,
+  reason: string,
+  opts: { unlessLive: boolean },
+): Promise<boolean> {
   const res = await db.query(
     `INSERT INTO cancel_request (task_instance_id, try_number, reason)
      SELECT $1, $2, $3
@@ -129,7 +138,12 @@ const CANCEL_LOG_SEQ_FLOOR = 1_000_000;
  * the sequence number taken from the database; taken again if another
  * writer got there first.
  */
-export async function appendCancelLog(db: Queryable, taskInstanceId: string, tryNumber: number, text: string): Promise<void> {
+export async function appendCancelLog(
+  db: Queryable,
+  taskInstanceId: string,
+  tryNumber: number,
+  text: string,
+): Promise<void> {
   for (let i = 0; i < 5; i += 1) {
     const res = await db.query(
       `INSERT INTO task_log (task_instance_id, try_number, seq, stream, text)

@@ -89,8 +89,15 @@ const promoteAndClaimStatement = prepared(
 );
 
 /** The promote-and-claim statement; `from` is the state the task was decided from, `tryNumber` the try it starts. */
-export function promoteAndClaimTriesStatement(claims: ReadonlyArray<{ taskInstanceId: string; tryNumber: number; hostname: string; from: string }>): QueryConfig {
-  return promoteAndClaimStatement([claims.map((c) => c.taskInstanceId), claims.map((c) => c.tryNumber), claims.map((c) => c.hostname), claims.map((c) => c.from)]);
+export function promoteAndClaimTriesStatement(
+  claims: ReadonlyArray<{ taskInstanceId: string; tryNumber: number; hostname: string; from: string }>,
+): QueryConfig {
+  return promoteAndClaimStatement([
+    claims.map((c) => c.taskInstanceId),
+    claims.map((c) => c.tryNumber),
+    claims.map((c) => c.hostname),
+    claims.map((c) => c.from),
+  ]);
 }
 
 /** The claim statement for these tries; its rows are ClaimedTry. Also sent in a scheduling pass's batch. */

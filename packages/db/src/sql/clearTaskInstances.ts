@@ -45,7 +45,10 @@ export const clearStatement = `WITH moved AS (
 export const reopenStatement = `UPDATE dag_run SET state = ${rs.queued}, ended_at = NULL, updated_at = now()
          WHERE id = $1 AND state IN (${runStatesSql(terminalRunStates)})`;
 
-export async function clearTaskInstances(pool: Pool, args: ClearArgs): Promise<{ cleared: string[]; interrupted: InterruptedTry[] }> {
+export async function clearTaskInstances(
+  pool: Pool,
+  args: ClearArgs,
+): Promise<{ cleared: string[]; interrupted: InterruptedTry[] }> {
   const taskIds = [...args.tasks.keys()];
   return withTransaction(pool, async (client) => {
     const res = await client.query<{ task_id: string } & InterruptedRow>(clearStatement, [

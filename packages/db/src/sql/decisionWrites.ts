@@ -120,7 +120,8 @@ export function startWrites(snapshot: RunSnapshot, decisions: Decisions): Decisi
   for (const d of decisions.tasks) {
     const k = depth.get(d.taskId) ?? 0;
     depth.set(d.taskId, k + 1);
-    (rounds[k] ??= []).push(d);
+    rounds[k] ??= [];
+    rounds[k]?.push(d);
   }
   const idOf = (taskId: string) => byTask.get(taskId)?.id;
   return {
@@ -131,7 +132,13 @@ export function startWrites(snapshot: RunSnapshot, decisions: Decisions): Decisi
     rounds,
     sets: (round) => round.filter((d): d is SetState => d.type === 'set_state' && byTask.has(d.taskId)),
     enqueues: (round) => round.filter((d): d is Enqueue => d.type === 'enqueue' && byTask.has(d.taskId)),
-    setStatement: (ds) => setStates([ds.map((d) => idOf(d.taskId)), ds.map((d) => d.from), ds.map((d) => d.to), ds.map((d) => isTerminalTaskState(d.to))]),
+    setStatement: (ds) =>
+      setStates([
+        ds.map((d) => idOf(d.taskId)),
+        ds.map((d) => d.from),
+        ds.map((d) => d.to),
+        ds.map((d) => isTerminalTaskState(d.to)),
+      ]),
     enqueueStatement: (ds) => enqueueTasks([ds.map((d) => idOf(d.taskId)), ds.map((d) => d.tryNumber)]),
     setsApplied: (ds, res) => {
       const applied = new Set((res as QueryResult<{ id: string }>).rows.map((r) => r.id));
@@ -141,7 +148,9 @@ export function startWrites(snapshot: RunSnapshot, decisions: Decisions): Decisi
       }
     },
     enqueuesApplied: (ds, res) => {
-      const applied = new Map((res as QueryResult<{ id: string; try_number: number }>).rows.map((r) => [r.id, r.try_number]));
+      const applied = new Map(
+        (res as QueryResult<{ id: string; try_number: number }>).rows.map((r) => [r.id, r.try_number]),
+      );
       // In decision order: the queue serves jobs in the order they are added.
       for (const d of ds) {
         const id = idOf(d.taskId) ?? '';

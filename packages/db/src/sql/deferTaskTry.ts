@@ -89,7 +89,11 @@ export interface TryForCancel {
   external: unknown;
 }
 
-export async function readTryForCancel(db: Queryable, taskInstanceId: string, tryNumber: number): Promise<TryForCancel | null> {
+export async function readTryForCancel(
+  db: Queryable,
+  taskInstanceId: string,
+  tryNumber: number,
+): Promise<TryForCancel | null> {
   const res = await db.query<TryForCancel>(
     `SELECT ti.dag_id AS "dagId", r.run_id AS "runId", ti.task_id AS "taskId", r.dag_version_id AS "dagVersionId",
             r.logical_date AS "logicalDate", r.data_interval_start AS "dataIntervalStart",

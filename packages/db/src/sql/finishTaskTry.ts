@@ -152,7 +152,11 @@ export function finishTriesStatement(tries: readonly FinishTryArgs[]): QueryConf
  * skipped while the run still has a task that has not started: that task's
  * own finish (or the pass that skips it) checks later.
  */
-export async function afterFinish(db: Queryable, tries: readonly FinishTryArgs[], rows: readonly FinishRow[]): Promise<Array<FinishedTry | null>> {
+export async function afterFinish(
+  db: Queryable,
+  tries: readonly FinishTryArgs[],
+  rows: readonly FinishRow[],
+): Promise<Array<FinishedTry | null>> {
   const runEnds = new Map<string, Promise<'success' | 'failed' | null>>();
   for (const row of rows) {
     if (!row.othersPending && !runEnds.has(row.dagRunId)) runEnds.set(row.dagRunId, finishRunIfDone(db, row.dagRunId));
@@ -169,7 +173,10 @@ export async function afterFinish(db: Queryable, tries: readonly FinishTryArgs[]
 }
 
 /** Ends any number of tries in one statement; see `afterFinish` for what it returns. */
-export async function finishTaskTries(db: Queryable, tries: readonly FinishTryArgs[]): Promise<Array<FinishedTry | null>> {
+export async function finishTaskTries(
+  db: Queryable,
+  tries: readonly FinishTryArgs[],
+): Promise<Array<FinishedTry | null>> {
   if (tries.length === 0) return [];
   const res = await db.query<FinishRow>(finishTriesStatement(tries));
   return afterFinish(db, tries, res.rows);

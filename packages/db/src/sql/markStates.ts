@@ -33,7 +33,9 @@ export type MarkTo = 'success' | 'failed';
 const MARKS: readonly MarkTo[] = ['success', 'failed'];
 
 /** Unfinished tasks a run marked failed skips: those that never held a worker. */
-const SKIPPED_WITH_RUN: readonly TaskInstanceState[] = [...unfinishedTaskStates].filter((s) => !failedWithRunTaskStates.has(s));
+const SKIPPED_WITH_RUN: readonly TaskInstanceState[] = [...unfinishedTaskStates].filter(
+  (s) => !failedWithRunTaskStates.has(s),
+);
 
 /** A task instance marked success or failed. */
 export const markTaskMoves: readonly TaskMove[] = MARKS.map((to) => ({ from: taskStatesAllowedBefore(to), to }));
@@ -101,7 +103,9 @@ export async function markDagRun(
   args: { dagRunId: string; to: MarkTo; actor: string },
 ): Promise<{ changed: boolean; touchedTaskIds: string[]; interrupted: InterruptedTry[] }> {
   return withTransaction(pool, async (client) => {
-    const run = await client.query<{ state: DagRunState }>(`SELECT state FROM dag_run WHERE id = $1 FOR UPDATE`, [args.dagRunId]);
+    const run = await client.query<{ state: DagRunState }>(`SELECT state FROM dag_run WHERE id = $1 FOR UPDATE`, [
+      args.dagRunId,
+    ]);
     const prev = run.rows[0]?.state;
     if (!prev || prev === args.to) return { changed: false, touchedTaskIds: [], interrupted: [] };
     const touched = await client.query<{ task_id: string } & InterruptedRow>(markRunTasksStatement[args.to], [
@@ -110,6 +114,10 @@ export async function markDagRun(
     ]);
     await client.query(markRunStatement(args.to), [args.dagRunId]);
     await recordCancelRequests(client, interruptedTries(touched.rows), `run marked ${args.to}`);
-    return { changed: true, touchedTaskIds: touched.rows.map((r) => r.task_id), interrupted: interruptedTries(touched.rows) };
+    return {
+      changed: true,
+      touchedTaskIds: touched.rows.map((r) => r.task_id),
+      interrupted: interruptedTries(touched.rows),
+    };
   });
 }

@@ -47,7 +47,8 @@ describe('declared moves', () => {
     const files = (await readdir(sqlDir)).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
     const declaring: string[] = [];
     for (const f of files) {
-      if (/^export const moves\b/m.test(await readFile(`${sqlDir}/${f}`, 'utf8'))) declaring.push(f.replace(/\.ts$/, ''));
+      if (/^export const moves\b/m.test(await readFile(`${sqlDir}/${f}`, 'utf8')))
+        declaring.push(f.replace(/\.ts$/, ''));
     }
     expect(sorted(statementMoves.map((m) => m.module))).toEqual(sorted(declaring));
   });
@@ -57,7 +58,8 @@ describe('declared moves', () => {
       for (const move of moves) {
         expect(move.from.length, `${module} → ${move.to}`).toBeGreaterThan(0);
         for (const s of [...move.from, ...(move.via ?? []), move.to]) expect(taskInstanceStates).toContain(s);
-        for (const [from, to] of steps(move)) expect(canTransitionTask(from, to), `${module}: ${from} → ${to}`).toBe(true);
+        for (const [from, to] of steps(move))
+          expect(canTransitionTask(from, to), `${module}: ${from} → ${to}`).toBe(true);
       }
     });
 
@@ -65,7 +67,8 @@ describe('declared moves', () => {
       for (const move of runMoves) {
         expect(move.from.length, `${module} → ${move.to}`).toBeGreaterThan(0);
         for (const s of [...move.from, ...(move.via ?? []), move.to]) expect(dagRunStates).toContain(s);
-        for (const [from, to] of steps(move)) expect(canTransitionRun(from, to), `${module}: ${from} → ${to}`).toBe(true);
+        for (const [from, to] of steps(move))
+          expect(canTransitionRun(from, to), `${module}: ${from} → ${to}`).toBe(true);
       }
     });
   }
@@ -83,12 +86,17 @@ describe('declared moves', () => {
 });
 
 describe('the SQL guards are the declared from sets', () => {
-  const taskMove = (moves: readonly DeclaredMove<TaskInstanceState>[], to: TaskInstanceState) => moves.find((m) => m.to === to);
+  const taskMove = (moves: readonly DeclaredMove<TaskInstanceState>[], to: TaskInstanceState) =>
+    moves.find((m) => m.to === to);
   const runMove = (moves: readonly DeclaredMove<DagRunState>[], to: DagRunState) => moves.find((m) => m.to === to);
 
   it('clear: moves to none exactly what it declares, and reopens exactly the runs it declares', () => {
-    expect(inLists(clear.clearStatement, 'ti.state').map(sorted)).toEqual([sorted(taskMove(clear.moves, 'none')?.from ?? [])]);
-    expect(inLists(clear.reopenStatement, 'state').map(sorted)).toEqual([sorted(runMove(clear.runMoves, 'queued')?.from ?? [])]);
+    expect(inLists(clear.clearStatement, 'ti.state').map(sorted)).toEqual([
+      sorted(taskMove(clear.moves, 'none')?.from ?? []),
+    ]);
+    expect(inLists(clear.reopenStatement, 'state').map(sorted)).toEqual([
+      sorted(runMove(clear.runMoves, 'queued')?.from ?? []),
+    ]);
   });
 
   it('mark task: each mark is guarded by the states it declares for its target', () => {
@@ -109,7 +117,9 @@ describe('the SQL guards are the declared from sets', () => {
 
   it('mark run: the run itself moves only from the states it declares', () => {
     for (const to of ['success', 'failed'] as const) {
-      expect(inLists(mark.markRunStatement(to), 'state').map(sorted)).toEqual([sorted(runMove(mark.runMoves, to)?.from ?? [])]);
+      expect(inLists(mark.markRunStatement(to), 'state').map(sorted)).toEqual([
+        sorted(runMove(mark.runMoves, to)?.from ?? []),
+      ]);
     }
   });
 

@@ -25,9 +25,22 @@ async function addRun(tasks: number): Promise<void> {
   );
   const at = new Date(Date.UTC(2026, 0, 1, runs));
   await createDagRun(t.db.pool, {
-    dagId: 'd', runId: `r${runs++}`, runType: 'manual', logicalDate: at, dataIntervalStart: at, dataIntervalEnd: at, conf: {},
+    dagId: 'd',
+    runId: `r${runs++}`,
+    runType: 'manual',
+    logicalDate: at,
+    dataIntervalStart: at,
+    dataIntervalEnd: at,
+    conf: {},
     dagVersionId: v.rows[0]?.id ?? '',
-    tasks: Array.from({ length: tasks }, (_, i) => ({ taskId: `t${i}`, maxTries: 1, operator: 'fn', pool: 'default_pool', poolSlots: 1, priorityWeight: 1 })),
+    tasks: Array.from({ length: tasks }, (_, i) => ({
+      taskId: `t${i}`,
+      maxTries: 1,
+      operator: 'fn',
+      pool: 'default_pool',
+      poolSlots: 1,
+      priorityWeight: 1,
+    })),
   });
   await t.db.pool.query('SELECT pg_stat_force_next_flush()');
 }
@@ -36,7 +49,9 @@ async function addRun(tasks: number): Promise<void> {
 async function changedRowsCounted(table: string, n: number): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const res = await t.db.pool.query<{ n: string }>(`SELECT pg_stat_get_mod_since_analyze($1::regclass) AS n`, [table]);
+    const res = await t.db.pool.query<{ n: string }>(`SELECT pg_stat_get_mod_since_analyze($1::regclass) AS n`, [
+      table,
+    ]);
     if (Number(res.rows[0]?.n) === n) return;
     if (Date.now() > deadline) throw new Error(`${table}: ${res.rows[0]?.n} changed rows counted, expected ${n}`);
     await new Promise((r) => setTimeout(r, 50));
@@ -44,7 +59,10 @@ async function changedRowsCounted(table: string, n: number): Promise<void> {
 }
 
 const reltuples = async (table: string) =>
-  Number((await t.db.pool.query<{ n: number }>(`SELECT reltuples AS n FROM pg_class WHERE oid = $1::regclass`, [table])).rows[0]?.n);
+  Number(
+    (await t.db.pool.query<{ n: number }>(`SELECT reltuples AS n FROM pg_class WHERE oid = $1::regclass`, [table]))
+      .rows[0]?.n,
+  );
 
 it('analyzes a table that has outgrown its statistics, and only that table', async () => {
   await addRun(MIN_CHANGED_ROWS + 200);

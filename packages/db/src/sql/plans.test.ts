@@ -25,7 +25,12 @@ import { createDagRun } from './createDagRun';
  * it holds four runs). refreshPlannerStatistics keeps their statistics from
  * lying for long (see its test).
  */
-const READ_MANY = new Set(['sluice.scheduleRun.head', 'sluice.scheduleRun.all', 'sluice.scheduleRuns.tis', 'sluice.scheduleRuns.active']);
+const READ_MANY = new Set([
+  'sluice.scheduleRun.head',
+  'sluice.scheduleRun.all',
+  'sluice.scheduleRuns.tis',
+  'sluice.scheduleRuns.active',
+]);
 
 /** A database whose statistics were taken while every task was queued, and whose tasks have all ended since. */
 async function afterABurst(runs: number, tasks: number): Promise<TestDatabase> {
@@ -35,19 +40,39 @@ async function afterABurst(runs: number, tasks: number): Promise<TestDatabase> {
   const v = await pool.query<{ id: string }>(
     `INSERT INTO dag_version (dag_id, hash, structure, bundle, file_loc) VALUES ('d', 'h', '{}', '', 'd.ts') RETURNING id`,
   );
-  const taskList = Array.from({ length: tasks }, (_, i) => ({ taskId: `t${i}`, maxTries: 1, operator: 'fn', pool: 'default_pool', poolSlots: 1, priorityWeight: 1 }));
+  const taskList = Array.from({ length: tasks }, (_, i) => ({
+    taskId: `t${i}`,
+    maxTries: 1,
+    operator: 'fn',
+    pool: 'default_pool',
+    poolSlots: 1,
+    priorityWeight: 1,
+  }));
   for (let r = 0; r < runs; r++) {
     const at = new Date(Date.UTC(2026, 0, 1, r));
     await createDagRun(pool, {
-      dagId: 'd', runId: `r${r}`, runType: 'manual', logicalDate: at, dataIntervalStart: at, dataIntervalEnd: at, conf: {},
-      dagVersionId: v.rows[0]?.id ?? '', tasks: taskList,
+      dagId: 'd',
+      runId: `r${r}`,
+      runType: 'manual',
+      logicalDate: at,
+      dataIntervalStart: at,
+      dataIntervalEnd: at,
+      conf: {},
+      dagVersionId: v.rows[0]?.id ?? '',
+      tasks: taskList,
     });
   }
   await pool.query(`UPDATE dag_run SET state = 'running'`);
   await pool.query(`UPDATE task_instance SET state = 'queued', try_number = 1, queued_at = now()`);
-  await pool.query(`INSERT INTO task_try (task_instance_id, try_number, state) SELECT id, 1, 'running' FROM task_instance`);
-  await pool.query(`INSERT INTO task_output (task_instance_id, try_number, value) SELECT id, 1, '{}' FROM task_instance`);
-  await pool.query(`INSERT INTO task_log (task_instance_id, try_number, seq, stream, text) SELECT id, 1, 1, 'system', 'x' FROM task_instance`);
+  await pool.query(
+    `INSERT INTO task_try (task_instance_id, try_number, state) SELECT id, 1, 'running' FROM task_instance`,
+  );
+  await pool.query(
+    `INSERT INTO task_output (task_instance_id, try_number, value) SELECT id, 1, '{}' FROM task_instance`,
+  );
+  await pool.query(
+    `INSERT INTO task_log (task_instance_id, try_number, seq, stream, text) SELECT id, 1, 1, 'system', 'x' FROM task_instance`,
+  );
   await pool.query(`ANALYZE`);
   await pool.query(`UPDATE task_instance SET state = 'success', ended_at = now()`);
   return t;
@@ -85,14 +110,29 @@ async function sequentialScans(t: TestDatabase, tables: readonly string[]): Prom
 
 it('registers the statements every try runs', () => {
   expect([...preparedStatements().keys()]).toEqual(
-    expect.arrayContaining(['sluice.claimTaskTries', 'sluice.finishTaskTries', 'sluice.finishRunIfDone', 'sluice.scheduleRun.promote']),
+    expect.arrayContaining([
+      'sluice.claimTaskTries',
+      'sluice.finishTaskTries',
+      'sluice.finishRunIfDone',
+      'sluice.scheduleRun.promote',
+    ]),
   );
 });
 
 const shapes = [
   // dag_run holds four rows here: reading all of it is the right plan.
-  { name: 'a new install: a few large runs', runs: 4, tasks: 600, byIndex: ['task_instance', 'task_try', 'task_log', 'task_output'] },
-  { name: 'a database in use: hundreds of small runs', runs: 400, tasks: 6, byIndex: ['dag_run', 'task_instance', 'task_try', 'task_log', 'task_output'] },
+  {
+    name: 'a new install: a few large runs',
+    runs: 4,
+    tasks: 600,
+    byIndex: ['task_instance', 'task_try', 'task_log', 'task_output'],
+  },
+  {
+    name: 'a database in use: hundreds of small runs',
+    runs: 400,
+    tasks: 6,
+    byIndex: ['dag_run', 'task_instance', 'task_try', 'task_log', 'task_output'],
+  },
 ];
 
 describe.each(shapes)('$name', ({ runs, tasks, byIndex }) => {

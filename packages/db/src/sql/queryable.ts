@@ -4,7 +4,11 @@ import pg, { type Pool, type PoolClient, type QueryConfig, type QueryResult, typ
 /** A pool or a client inside a transaction: SQL functions accept either. */
 export type Queryable = Pool | PoolClient;
 
-export async function rows<T extends QueryResultRow>(db: Queryable, text: string, values: unknown[] = []): Promise<T[]> {
+export async function rows<T extends QueryResultRow>(
+  db: Queryable,
+  text: string,
+  values: unknown[] = [],
+): Promise<T[]> {
   const res = await db.query<T>(text, values);
   return res.rows;
 }
@@ -58,7 +62,10 @@ export function preparedStatements(): ReadonlyMap<string, string> {
  * over the extended protocol; an unnamed one is sent with its parameters
  * inlined.
  */
-export async function sendBatch(client: PoolClient, statements: ReadonlyArray<QueryConfig | string>): Promise<QueryResult[]> {
+export async function sendBatch(
+  client: PoolClient,
+  statements: ReadonlyArray<QueryConfig | string>,
+): Promise<QueryResult[]> {
   let known = preparedHere.get(client);
   if (known === null) known = await listPrepared(client);
   known ??= new Set<string>();
@@ -100,7 +107,10 @@ const BATCH_PREFIX = 'batch:';
 const preparedHere = new WeakMap<PoolClient, Set<string> | null>();
 
 async function listPrepared(client: PoolClient): Promise<Set<string>> {
-  const res = await client.query<{ name: string }>(`SELECT name FROM pg_prepared_statements WHERE starts_with(name, $1)`, [BATCH_PREFIX]);
+  const res = await client.query<{ name: string }>(
+    `SELECT name FROM pg_prepared_statements WHERE starts_with(name, $1)`,
+    [BATCH_PREFIX],
+  );
   return new Set(res.rows.map((r) => r.name));
 }
 
@@ -109,7 +119,8 @@ export function inlineParameters(statement: QueryConfig): string {
   const values = statement.values ?? [];
   return statement.text.replace(/\$(\d+)/g, (_, n: string) => {
     const i = Number(n) - 1;
-    if (i >= values.length) throw new Error(`statement ${statement.name ?? statement.text.slice(0, 40)} has no value for $${n}`);
+    if (i >= values.length)
+      throw new Error(`statement ${statement.name ?? statement.text.slice(0, 40)} has no value for $${n}`);
     return toLiteral(values[i]);
   });
 }
@@ -127,7 +138,8 @@ function arrayElement(value: unknown): string {
 
 function scalar(value: unknown): string {
   if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return String(value);
   return JSON.stringify(value);
 }
 

@@ -56,8 +56,14 @@ const readRunHead = prepared(
        now() AS now
      FROM dag_run r WHERE r.id = $1`,
 );
-const readAllTaskInstances = prepared('scheduleRun.all', `SELECT ${TI_COLUMNS} FROM task_instance WHERE dag_run_id = $1`);
-const readSomeTaskInstances = prepared('scheduleRun.some', `SELECT ${TI_COLUMNS} FROM task_instance WHERE dag_run_id = $1 AND task_id = ANY($2::text[])`);
+const readAllTaskInstances = prepared(
+  'scheduleRun.all',
+  `SELECT ${TI_COLUMNS} FROM task_instance WHERE dag_run_id = $1`,
+);
+const readSomeTaskInstances = prepared(
+  'scheduleRun.some',
+  `SELECT ${TI_COLUMNS} FROM task_instance WHERE dag_run_id = $1 AND task_id = ANY($2::text[])`,
+);
 
 /**
  * One round trip: (BEGIN and the DAG lock, then) the run with the DAG's
@@ -76,7 +82,10 @@ export async function readSnapshot(
   onlyTaskIds: readonly string[] | null,
   opts: { lock: boolean; first?: { statement: QueryConfig; applied(result: QueryResult): boolean } | undefined },
 ): Promise<RunSnapshot | null | 'not applied'> {
-  const reads = [readRunHead([runId]), onlyTaskIds ? readSomeTaskInstances([runId, onlyTaskIds]) : readAllTaskInstances([runId])];
+  const reads = [
+    readRunHead([runId]),
+    onlyTaskIds ? readSomeTaskInstances([runId, onlyTaskIds]) : readAllTaskInstances([runId]),
+  ];
   const first = opts.first ? ['BEGIN', opts.first.statement, 'COMMIT'] : [];
   const results = await sendBatch(client, opts.lock ? [...first, 'BEGIN', lockDagOfRun([runId]), ...reads] : reads);
   if (opts.first && !opts.first.applied(results[1] as QueryResult)) return 'not applied';

@@ -59,7 +59,7 @@ export async function scheduleRun(
     if (opts.lockOnlyToWrite) {
       const peek = await readSnapshot(client, runId, onlyTaskIds, { lock: false });
       if (peek === 'not applied') throw new Error('a pass that locks only to write commits nothing first');
-      if (!peek || peek.run.state !== 'running') return nothingDone(peek?.run.state ?? null);
+      if (peek?.run.state !== 'running') return nothingDone(peek?.run.state ?? null);
       if (!writesSomething(decide(peek))) return nothingDone(peek.run.state);
     }
     const snapshot = await readSnapshot(client, runId, onlyTaskIds, { lock: true, first: opts.committedFirst });
@@ -67,7 +67,7 @@ export async function scheduleRun(
       await client.query('COMMIT');
       return nothingDone(null);
     }
-    if (!snapshot || snapshot.run.state !== 'running') {
+    if (snapshot?.run.state !== 'running') {
       await client.query('COMMIT');
       return nothingDone(snapshot?.run.state ?? null);
     }

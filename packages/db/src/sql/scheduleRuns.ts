@@ -60,20 +60,27 @@ interface RunsRead {
 }
 
 /** The statements reading runs, their task instances, active counts, pools and the clock; then what they read. */
-const readRuns = (runIds: readonly string[]) => [readRunHeads([runIds]), readRunsTaskInstances([runIds]), readActiveByDag([runIds]), readPoolsAndClock];
+const readRuns = (runIds: readonly string[]) => [
+  readRunHeads([runIds]),
+  readRunsTaskInstances([runIds]),
+  readActiveByDag([runIds]),
+  readPoolsAndClock,
+];
 
 function runsRead([heads, tis, active, facts]: QueryResult[]): RunsRead {
   const taskInstances = new Map<string, TaskInstanceRow[]>();
   for (const { dagRunId, ...ti } of (tis as QueryResult<TaskInstanceRow & { dagRunId: string }>).rows) {
-    let list = taskInstances.get(dagRunId);
-    if (!list) taskInstances.set(dagRunId, (list = []));
+    const list = taskInstances.get(dagRunId) ?? [];
+    if (list.length === 0) taskInstances.set(dagRunId, list);
     list.push(ti);
   }
   const fact = (facts as QueryResult<{ pools: string[]; now: Date }>).rows[0];
   return {
     runs: (heads as QueryResult<RunSnapshot['run']>).rows,
     taskInstances,
-    activeByDag: new Map((active as QueryResult<{ dagId: string; active: string }>).rows.map((r) => [r.dagId, Number(r.active)])),
+    activeByDag: new Map(
+      (active as QueryResult<{ dagId: string; active: string }>).rows.map((r) => [r.dagId, Number(r.active)]),
+    ),
     pools: new Set(fact?.pools ?? []),
     now: fact?.now ?? new Date(),
   };
@@ -98,11 +105,18 @@ export async function scheduleRuns(
     const read = runsRead(reads);
     const { runs } = read;
     const allTis = [...read.taskInstances.values()].flat();
-    const simple = lock?.rowCount === 1 && !allTis.some((t) => read.pools.has(t.pool)) && runs.every((r) => r.state === 'running');
+    const simple =
+      lock?.rowCount === 1 && !allTis.some((t) => read.pools.has(t.pool)) && runs.every((r) => r.state === 'running');
     if (simple) {
       let active = read.activeByDag.get(runs[0]?.dagId ?? '') ?? 0;
       // One merged view: task ids made unique per run, so the writes of all runs go together.
-      const merged: RunSnapshot = { run: runs[0] as RunSnapshot['run'], taskInstances: [], activeInDag: active, pools: new Map(), now: read.now };
+      const merged: RunSnapshot = {
+        run: runs[0] as RunSnapshot['run'],
+        taskInstances: [],
+        activeInDag: active,
+        pools: new Map(),
+        now: read.now,
+      };
       const tasks: Decisions['tasks'] = [];
       const keyed = new Map<string, { runId: string; taskId: string }>();
       let promotionsOnly = true;
@@ -124,7 +138,9 @@ export async function scheduleRuns(
       if (promotionsOnly) {
         // applyDecisions commits.
         const all = await applyDecisions(client, merged, { tasks, run: null }, null);
-        const runOf = new Map(runs.flatMap((r) => (read.taskInstances.get(r.id) ?? []).map((ti) => [ti.id, r.id] as const)));
+        const runOf = new Map(
+          runs.flatMap((r) => (read.taskInstances.get(r.id) ?? []).map((ti) => [ti.id, r.id] as const)),
+        );
         results = runIds.map((id) => ({
           enqueued: all.enqueued.filter((e) => runOf.get(e.taskInstanceId) === id),
           finished: all.finished.filter((k) => keyed.get(k)?.runId === id).map((k) => keyed.get(k)?.taskId ?? k),
@@ -161,7 +177,13 @@ export async function peekRuns(pool: Pool, runIds: readonly string[]): Promise<M
   try {
     const read = runsRead(await sendBatch(client, readRuns(runIds)));
     for (const run of read.runs) {
-      out.set(run.id, { run, taskInstances: read.taskInstances.get(run.id) ?? [], activeInDag: read.activeByDag.get(run.dagId) ?? 0, pools: new Map(), now: read.now });
+      out.set(run.id, {
+        run,
+        taskInstances: read.taskInstances.get(run.id) ?? [],
+        activeInDag: read.activeByDag.get(run.dagId) ?? 0,
+        pools: new Map(),
+        now: read.now,
+      });
     }
     return out;
   } finally {

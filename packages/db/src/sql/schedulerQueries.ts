@@ -42,7 +42,10 @@ export async function lastScheduledInterval(db: Queryable, dagId: string): Promi
 }
 
 export async function setNextRunAt(db: Queryable, dagId: string, nextRunAt: Date | null): Promise<void> {
-  await db.query(`UPDATE dag SET next_run_at = $2 WHERE dag_id = $1 AND next_run_at IS DISTINCT FROM $2`, [dagId, nextRunAt]);
+  await db.query(`UPDATE dag SET next_run_at = $2 WHERE dag_id = $1 AND next_run_at IS DISTINCT FROM $2`, [
+    dagId,
+    nextRunAt,
+  ]);
 }
 
 export async function listRunsInState(

@@ -11,10 +11,17 @@ import { rs, type RunMove, type TaskMove } from './states';
 export const moves: readonly TaskMove[] = [];
 export const runMoves: readonly RunMove[] = [{ from: ['queued'], to: 'running' }];
 
-export async function startQueuedRuns(pool: Pool, dagId: string, maxActiveRuns: number): Promise<Array<{ id: string; dagVersionId: string }>> {
+export async function startQueuedRuns(
+  pool: Pool,
+  dagId: string,
+  maxActiveRuns: number,
+): Promise<Array<{ id: string; dagVersionId: string }>> {
   return withTransaction(pool, async (client) => {
     // The DAG lock (see scheduleRun's lockDagOfRun): runs being created need not wait for it.
-    const dag = await client.query<{ is_paused: boolean }>(`SELECT is_paused FROM dag WHERE dag_id = $1 FOR NO KEY UPDATE`, [dagId]);
+    const dag = await client.query<{ is_paused: boolean }>(
+      `SELECT is_paused FROM dag WHERE dag_id = $1 FOR NO KEY UPDATE`,
+      [dagId],
+    );
     const row = dag.rows[0];
     if (!row || row.is_paused) return [];
     const started = await client.query<{ id: string; dagVersionId: string }>(

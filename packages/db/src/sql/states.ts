@@ -4,7 +4,7 @@
  * interpolates `ts.running` or `taskStatesSql(activeTaskStates)`, so a
  * state added or renamed in core's table reaches every query.
  */
-import { DagRunState, TaskInstanceState, dagRunStates, taskInstanceStates } from '@sluice/core';
+import { type DagRunState, type TaskInstanceState, dagRunStates, taskInstanceStates } from '@sluice/core';
 
 const quote = (s: string): string => `'${s}'`;
 
@@ -22,14 +22,20 @@ export const rs = Object.fromEntries(dagRunStates.map((s) => [s, quote(s)])) as 
 export function taskStatesSql(states: Iterable<TaskInstanceState>): string {
   const wanted = new Set(states);
   if (wanted.size === 0) throw new Error('taskStatesSql: an empty state list matches nothing');
-  return taskInstanceStates.filter((s) => wanted.has(s)).map(quote).join(', ');
+  return taskInstanceStates
+    .filter((s) => wanted.has(s))
+    .map(quote)
+    .join(', ');
 }
 
 /** `'a', 'b', …` of run states for `state IN (…)`. */
 export function runStatesSql(states: Iterable<DagRunState>): string {
   const wanted = new Set(states);
   if (wanted.size === 0) throw new Error('runStatesSql: an empty state list matches nothing');
-  return dagRunStates.filter((s) => wanted.has(s)).map(quote).join(', ');
+  return dagRunStates
+    .filter((s) => wanted.has(s))
+    .map(quote)
+    .join(', ');
 }
 
 /** Task states of a statement's declared moves, so a test can walk them against core's table. */

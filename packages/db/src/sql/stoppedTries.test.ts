@@ -45,11 +45,21 @@ async function startRun(): Promise<{ runId: string; ti: Record<string, string> }
     dataIntervalEnd: now,
     conf: {},
     dagVersionId: versionId,
-    tasks: ['a', 'b'].map((taskId) => ({ taskId, maxTries: 1, operator: 'shell', pool: 'default_pool', poolSlots: 1, priorityWeight: 1 })),
+    tasks: ['a', 'b'].map((taskId) => ({
+      taskId,
+      maxTries: 1,
+      operator: 'shell',
+      pool: 'default_pool',
+      poolSlots: 1,
+      priorityWeight: 1,
+    })),
   });
   const runId = created?.id ?? '';
   await startQueuedRuns(t.db.pool, 'st', 100);
-  const rows = await t.db.pool.query<{ id: string; task_id: string }>('SELECT id, task_id FROM task_instance WHERE dag_run_id = $1', [runId]);
+  const rows = await t.db.pool.query<{ id: string; task_id: string }>(
+    'SELECT id, task_id FROM task_instance WHERE dag_run_id = $1',
+    [runId],
+  );
   return { runId, ti: Object.fromEntries(rows.rows.map((r) => [r.task_id, r.id])) };
 }
 
@@ -82,7 +92,8 @@ async function tries(id: string): Promise<TryRow[]> {
   return res.rows;
 }
 
-const taskState = async (id: string) => (await t.db.pool.query<{ state: string }>('SELECT state FROM task_instance WHERE id = $1', [id])).rows[0]?.state;
+const taskState = async (id: string) =>
+  (await t.db.pool.query<{ state: string }>('SELECT state FROM task_instance WHERE id = $1', [id])).rows[0]?.state;
 
 describe('a clear of a running task instance', () => {
   it('closes the running try with who cleared it, and the heartbeat answers only for the new try', async () => {
@@ -91,10 +102,16 @@ describe('a clear of a running task instance', () => {
     await runNextTry(a);
     expect(await heartbeatTaskTries(t.db.pool, [{ taskInstanceId: a, tryNumber: 1 }])).toEqual(new Set([tryKey(a, 1)]));
 
-    const cleared = await clearTaskInstances(t.db.pool, { dagRunId: runId, tasks: new Map([['a', 1]]), actor: 'alice' });
+    const cleared = await clearTaskInstances(t.db.pool, {
+      dagRunId: runId,
+      tasks: new Map([['a', 1]]),
+      actor: 'alice',
+    });
     expect(cleared.cleared).toEqual(['a']);
     expect(await taskState(a)).toBe('none');
-    expect(await tries(a)).toEqual([{ try_number: 1, state: 'failed', ended: true, has_duration: true, stopped_by: 'cleared by alice' }]);
+    expect(await tries(a)).toEqual([
+      { try_number: 1, state: 'failed', ended: true, has_duration: true, stopped_by: 'cleared by alice' },
+    ]);
     expect(await heartbeatTaskTries(t.db.pool, [{ taskInstanceId: a, tryNumber: 1 }])).toEqual(new Set());
 
     // Try 2 starts on the same worker while try 1's process has not yet noticed.
@@ -116,7 +133,9 @@ describe('a clear of a running task instance', () => {
     await runNextTry(a);
     expect(await finishTaskTry(t.db.pool, { taskInstanceId: a, tryNumber: 1, to: 'success' })).not.toBeNull();
     await clearTaskInstances(t.db.pool, { dagRunId: runId, tasks: new Map([['a', 1]]), actor: 'alice' });
-    expect(await tries(a)).toEqual([{ try_number: 1, state: 'success', ended: true, has_duration: true, stopped_by: null }]);
+    expect(await tries(a)).toEqual([
+      { try_number: 1, state: 'success', ended: true, has_duration: true, stopped_by: null },
+    ]);
   });
 });
 
@@ -127,7 +146,9 @@ describe('a mark of a running task instance', () => {
     await runNextTry(a);
     const marked = await markTaskInstance(t.db.pool, { dagRunId: runId, taskId: 'a', to: 'failed', actor: 'alice' });
     expect(marked?.from).toBe('running');
-    expect(await tries(a)).toEqual([{ try_number: 1, state: 'failed', ended: true, has_duration: true, stopped_by: 'marked failed by alice' }]);
+    expect(await tries(a)).toEqual([
+      { try_number: 1, state: 'failed', ended: true, has_duration: true, stopped_by: 'marked failed by alice' },
+    ]);
     expect(await heartbeatTaskTries(t.db.pool, [{ taskInstanceId: a, tryNumber: 1 }])).toEqual(new Set());
   });
 
@@ -136,7 +157,9 @@ describe('a mark of a running task instance', () => {
     const a = ti['a'] ?? '';
     await runNextTry(a);
     await markTaskInstance(t.db.pool, { dagRunId: runId, taskId: 'a', to: 'success', actor: 'bob' });
-    expect(await tries(a)).toEqual([{ try_number: 1, state: 'success', ended: true, has_duration: true, stopped_by: 'marked success by bob' }]);
+    expect(await tries(a)).toEqual([
+      { try_number: 1, state: 'success', ended: true, has_duration: true, stopped_by: 'marked success by bob' },
+    ]);
   });
 });
 
@@ -150,7 +173,9 @@ describe('a run marked failed', () => {
     expect(result.touchedTaskIds.sort()).toEqual(['a', 'b']);
     expect(await taskState(a)).toBe('failed');
     expect(await taskState(b)).toBe('skipped');
-    expect(await tries(a)).toEqual([{ try_number: 1, state: 'failed', ended: true, has_duration: true, stopped_by: 'run marked failed by carol' }]);
+    expect(await tries(a)).toEqual([
+      { try_number: 1, state: 'failed', ended: true, has_duration: true, stopped_by: 'run marked failed by carol' },
+    ]);
     expect(await tries(b)).toEqual([]);
     expect(await heartbeatTaskTries(t.db.pool, [{ taskInstanceId: a, tryNumber: 1 }])).toEqual(new Set());
   });
@@ -160,7 +185,9 @@ describe('a run marked failed', () => {
     const a = ti['a'] ?? '';
     await runNextTry(a);
     await markDagRun(t.db.pool, { dagRunId: runId, to: 'success', actor: 'carol' });
-    expect(await tries(a)).toEqual([{ try_number: 1, state: 'success', ended: true, has_duration: true, stopped_by: 'run marked success by carol' }]);
+    expect(await tries(a)).toEqual([
+      { try_number: 1, state: 'success', ended: true, has_duration: true, stopped_by: 'run marked success by carol' },
+    ]);
   });
 });
 
@@ -178,7 +205,9 @@ describe('a run past its timeout', () => {
     expect(result.finished.sort()).toEqual(['a', 'b']);
     expect(await taskState(a)).toBe('skipped');
     expect(await taskState(b)).toBe('skipped');
-    expect(await tries(a)).toEqual([{ try_number: 1, state: 'skipped', ended: true, has_duration: true, stopped_by: 'run timed out' }]);
+    expect(await tries(a)).toEqual([
+      { try_number: 1, state: 'skipped', ended: true, has_duration: true, stopped_by: 'run timed out' },
+    ]);
     expect(await tries(b)).toEqual([]);
     expect(await heartbeatTaskTries(t.db.pool, [{ taskInstanceId: a, tryNumber: 1 }])).toEqual(new Set());
   });
@@ -190,10 +219,14 @@ describe('a clear of a deferred task instance', () => {
     const a = ti['a'] ?? '';
     await runNextTry(a);
     // As deferTaskTry leaves it: parked with its external job, the try row open.
-    await t.db.pool.query(`UPDATE task_instance SET state = 'deferred', external = '{"step": "s-1"}' WHERE id = $1`, [a]);
+    await t.db.pool.query(`UPDATE task_instance SET state = 'deferred', external = '{"step": "s-1"}' WHERE id = $1`, [
+      a,
+    ]);
     await t.db.pool.query(`UPDATE task_try SET state = 'deferred' WHERE task_instance_id = $1`, [a]);
     const cleared = await clearTaskInstances(t.db.pool, { dagRunId: runId, tasks: new Map([['a', 1]]), actor: 'dave' });
     expect(cleared.interrupted).toEqual([{ taskInstanceId: a, tryNumber: 1 }]);
-    expect(await tries(a)).toEqual([{ try_number: 1, state: 'failed', ended: true, has_duration: true, stopped_by: 'cleared by dave' }]);
+    expect(await tries(a)).toEqual([
+      { try_number: 1, state: 'failed', ended: true, has_duration: true, stopped_by: 'cleared by dave' },
+    ]);
   });
 });

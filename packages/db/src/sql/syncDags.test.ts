@@ -22,10 +22,20 @@ afterAll(async () => {
 const parsedAt = new Date('2026-03-01T00:00:00Z');
 
 function parsed(dagId: string, hash: string, overrides: Partial<ParsedDag> = {}): ParsedDag {
-  return { dagId, fileLoc: `${dagId}.ts`, hash, structure: { dagId, hash }, bundle: `// bundle of ${dagId} ${hash}`, pausedOnCreation: false, ...overrides };
+  return {
+    dagId,
+    fileLoc: `${dagId}.ts`,
+    hash,
+    structure: { dagId, hash },
+    bundle: `// bundle of ${dagId} ${hash}`,
+    pausedOnCreation: false,
+    ...overrides,
+  };
 }
 
-async function current(dagId: string): Promise<{ hash: string | null; is_active: boolean; file_loc: string } | undefined> {
+async function current(
+  dagId: string,
+): Promise<{ hash: string | null; is_active: boolean; file_loc: string } | undefined> {
   const res = await t.db.pool.query<{ hash: string | null; is_active: boolean; file_loc: string }>(
     `SELECT v.hash, d.is_active, d.file_loc FROM dag d LEFT JOIN dag_version v ON v.id = d.current_version_id WHERE d.dag_id = $1`,
     [dagId],
@@ -63,7 +73,11 @@ function recordingPool(sent: unknown[][]): Pool {
 
 describe('syncDags', () => {
   it('creates a version per new DAG and points each DAG at it', async () => {
-    const result = await syncDags(t.db.pool, { parsedAt, dags: [parsed('a', 'h1'), parsed('b', 'h1', { pausedOnCreation: true })], errors: [] });
+    const result = await syncDags(t.db.pool, {
+      parsedAt,
+      dags: [parsed('a', 'h1'), parsed('b', 'h1', { pausedOnCreation: true })],
+      errors: [],
+    });
     expect(result.newVersions).toEqual(['a', 'b']);
     expect(await current('a')).toEqual({ hash: 'h1', is_active: true, file_loc: 'a.ts' });
     const b = await t.db.pool.query<{ is_paused: boolean; structure: unknown; bundle: string }>(
@@ -92,7 +106,11 @@ describe('syncDags', () => {
   it('sends as many statements for a hundred DAGs as for one', async () => {
     const count = async (dags: ParsedDag[]): Promise<number> => {
       const sent: unknown[][] = [];
-      await syncDags(recordingPool(sent), { parsedAt, dags, errors: [{ fileLoc: 'broken.ts', line: 1, column: 1, message: 'no' }] });
+      await syncDags(recordingPool(sent), {
+        parsedAt,
+        dags,
+        errors: [{ fileLoc: 'broken.ts', line: 1, column: 1, message: 'no' }],
+      });
       return sent.length;
     };
     const one = await count([parsed('solo', 'h1')]);
@@ -105,7 +123,9 @@ describe('syncDags', () => {
     const big = (dagId: string) => parsed(dagId, 'h1', { bundle: `// ${dagId}\n${'x'.repeat(9 * 1024 * 1024)}` });
     const result = await syncDags(t.db.pool, { parsedAt, dags: [big('a'), big('b'), parsed('c', 'h1')], errors: [] });
     expect(result.newVersions).toEqual(['a', 'b', 'c']);
-    const lengths = await t.db.pool.query<{ dag_id: string; n: number }>('SELECT dag_id, length(bundle) AS n FROM dag_version ORDER BY dag_id');
+    const lengths = await t.db.pool.query<{ dag_id: string; n: number }>(
+      'SELECT dag_id, length(bundle) AS n FROM dag_version ORDER BY dag_id',
+    );
     expect(lengths.rows.map((r) => [r.dag_id, r.n])).toEqual([
       ['a', 9 * 1024 * 1024 + 5],
       ['b', 9 * 1024 * 1024 + 5],
@@ -137,7 +157,11 @@ describe('syncDags', () => {
 
   it('keeps a DAG whose file broke on its last version and deactivates one whose file is gone', async () => {
     await syncDags(t.db.pool, { parsedAt, dags: [parsed('kept', 'h1'), parsed('gone', 'h1')], errors: [] });
-    await syncDags(t.db.pool, { parsedAt, dags: [], errors: [{ fileLoc: 'kept.ts', line: 3, column: null, message: 'boom' }] });
+    await syncDags(t.db.pool, {
+      parsedAt,
+      dags: [],
+      errors: [{ fileLoc: 'kept.ts', line: 3, column: null, message: 'boom' }],
+    });
     expect(await current('kept')).toEqual({ hash: 'h1', is_active: true, file_loc: 'kept.ts' });
     expect((await current('gone'))?.is_active).toBe(false);
   });
@@ -145,7 +169,10 @@ describe('syncDags', () => {
   it('keeps when an unchanged import error was first seen, and clears it once the file loads', async () => {
     const error = { fileLoc: 'a.ts', line: 1, column: null, message: 'boom' };
     const later = new Date(parsedAt.getTime() + 60_000);
-    const createdAt = async () => (await t.db.pool.query<{ created_at: Date }>('SELECT created_at FROM import_error')).rows.map((r) => r.created_at.toISOString());
+    const createdAt = async () =>
+      (await t.db.pool.query<{ created_at: Date }>('SELECT created_at FROM import_error')).rows.map((r) =>
+        r.created_at.toISOString(),
+      );
     await syncDags(t.db.pool, { parsedAt, dags: [], errors: [error] });
     await syncDags(t.db.pool, { parsedAt: later, dags: [], errors: [error] });
     expect(await createdAt()).toEqual([parsedAt.toISOString()]);
@@ -156,7 +183,11 @@ describe('syncDags', () => {
   });
 
   it('tells the loader which file each active DAG came from', async () => {
-    await syncDags(t.db.pool, { parsedAt, dags: [parsed('a', 'h1', { fileLoc: 'real.ts' }), parsed('gone', 'h1')], errors: [] });
+    await syncDags(t.db.pool, {
+      parsedAt,
+      dags: [parsed('a', 'h1', { fileLoc: 'real.ts' }), parsed('gone', 'h1')],
+      errors: [],
+    });
     await syncDags(t.db.pool, { parsedAt, dags: [parsed('a', 'h1', { fileLoc: 'real.ts' })], errors: [] });
     expect(await readDagFiles(t.db.pool)).toEqual(new Map([['a', 'real.ts']]));
   });

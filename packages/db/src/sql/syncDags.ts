@@ -52,9 +52,14 @@ export async function syncDags(pool: Pool, input: SyncDagsInput): Promise<{ newV
     );
     const versionIds = await findVersions(client, dags);
     const created = new Set<string>();
-    for (const batch of batchesOf(dags.filter((d) => !versionIds.has(d.dagId)), versionBatch)) {
+    for (const batch of batchesOf(
+      dags.filter((d) => !versionIds.has(d.dagId)),
+      versionBatch,
+    )) {
       // One parameter per value, not arrays: a bundle goes over the wire as is, without array quoting on either side.
-      const rows = batch.map((_, i) => `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}::jsonb, $${i * 5 + 4}, $${i * 5 + 5})`);
+      const rows = batch.map(
+        (_, i) => `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}::jsonb, $${i * 5 + 4}, $${i * 5 + 5})`,
+      );
       const inserted = await client.query<{ dag_id: string; id: string }>(
         `INSERT INTO dag_version (dag_id, hash, structure, bundle, file_loc) VALUES ${rows.join(', ')}
          ON CONFLICT (dag_id, hash) DO NOTHING
@@ -94,7 +99,13 @@ export async function syncDags(pool: Pool, input: SyncDagsInput): Promise<{ newV
          ON CONFLICT (file_loc) DO UPDATE SET line = EXCLUDED.line, "column" = EXCLUDED."column",
            message = EXCLUDED.message, created_at = CASE WHEN import_error.message = EXCLUDED.message
              THEN import_error.created_at ELSE EXCLUDED.created_at END`,
-        [brokenFiles, errors.map((e) => e.line), errors.map((e) => e.column), errors.map((e) => e.message), input.parsedAt],
+        [
+          brokenFiles,
+          errors.map((e) => e.line),
+          errors.map((e) => e.column),
+          errors.map((e) => e.message),
+          input.parsedAt,
+        ],
       );
     }
     return { newVersions: dags.filter((d) => created.has(d.dagId)).map((d) => d.dagId) };
@@ -140,6 +151,8 @@ function batchesOf(dags: readonly ParsedDag[], limits: { maxChars: number; maxRo
  * cannot take a DAG over by sorting first.
  */
 export async function readDagFiles(pool: Pool): Promise<Map<string, string>> {
-  const res = await pool.query<{ dag_id: string; file_loc: string }>(`SELECT dag_id, file_loc FROM dag WHERE is_active`);
+  const res = await pool.query<{ dag_id: string; file_loc: string }>(
+    `SELECT dag_id, file_loc FROM dag WHERE is_active`,
+  );
   return new Map(res.rows.map((r) => [r.dag_id, r.file_loc]));
 }

@@ -56,16 +56,22 @@ export async function appendTaskLogs(
 ): Promise<void> {
   if (chunks.length === 0) return;
   await db.query(
-    appendLogsStatement([taskInstanceId, tryNumber, chunks.map((c) => c.seq), chunks.map((c) => c.stream), chunks.map((c) => escapeNul(c.text))]),
+    appendLogsStatement([
+      taskInstanceId,
+      tryNumber,
+      chunks.map((c) => c.seq),
+      chunks.map((c) => c.stream),
+      chunks.map((c) => escapeNul(c.text)),
+    ]),
   );
 }
 
 /** The highest seq the try's log has, 0 when it has none: where a writer for a try resumed later goes on from. */
 export async function lastTaskLogSeq(db: Queryable, taskInstanceId: string, tryNumber: number): Promise<number> {
-  const res = await db.query<{ seq: number | null }>(`SELECT max(seq) AS seq FROM task_log WHERE task_instance_id = $1 AND try_number = $2`, [
-    taskInstanceId,
-    tryNumber,
-  ]);
+  const res = await db.query<{ seq: number | null }>(
+    `SELECT max(seq) AS seq FROM task_log WHERE task_instance_id = $1 AND try_number = $2`,
+    [taskInstanceId, tryNumber],
+  );
   return res.rows[0]?.seq ?? 0;
 }
 

@@ -45,11 +45,21 @@ async function startRun(): Promise<{ runId: string; ti: Record<string, string> }
     dataIntervalEnd: now,
     conf: {},
     dagVersionId: versionId,
-    tasks: ['a', 'b', 'c'].map((taskId) => ({ taskId, maxTries: 1, operator: 'fn', pool: 'default_pool', poolSlots: 1, priorityWeight: 1 })),
+    tasks: ['a', 'b', 'c'].map((taskId) => ({
+      taskId,
+      maxTries: 1,
+      operator: 'fn',
+      pool: 'default_pool',
+      poolSlots: 1,
+      priorityWeight: 1,
+    })),
   });
   const runId = created?.id ?? '';
   await startQueuedRuns(t.db.pool, 'tr', 100);
-  const rows = await t.db.pool.query<{ id: string; task_id: string }>('SELECT id, task_id FROM task_instance WHERE dag_run_id = $1', [runId]);
+  const rows = await t.db.pool.query<{ id: string; task_id: string }>(
+    'SELECT id, task_id FROM task_instance WHERE dag_run_id = $1',
+    [runId],
+  );
   return { runId, ti: Object.fromEntries(rows.rows.map((r) => [r.task_id, r.id])) };
 }
 
@@ -59,7 +69,10 @@ const promote = (taskId: string): Decisions['tasks'] => [
 ];
 
 async function states(runId: string): Promise<Record<string, string>> {
-  const rows = await t.db.pool.query<{ task_id: string; state: string }>('SELECT task_id, state FROM task_instance WHERE dag_run_id = $1', [runId]);
+  const rows = await t.db.pool.query<{ task_id: string; state: string }>(
+    'SELECT task_id, state FROM task_instance WHERE dag_run_id = $1',
+    [runId],
+  );
   return Object.fromEntries(rows.rows.map((r) => [r.task_id, r.state]));
 }
 
@@ -75,7 +88,7 @@ describe('sendBatch', () => {
       new Date('2026-03-29T01:30:00.123Z'),
       false,
       null,
-      JSON.stringify({ k: "v'\"\\" }),
+      JSON.stringify({ k: 'v\'"\\' }),
     ];
     const client = await t.db.pool.connect();
     try {
@@ -85,7 +98,15 @@ describe('sendBatch', () => {
           values,
         },
       ]);
-      expect(res?.rows[0]).toEqual({ s: values[0], arr: values[1], ints: values[2], at: values[3], b: false, n: null, j: { k: "v'\"\\" } });
+      expect(res?.rows[0]).toEqual({
+        s: values[0],
+        arr: values[1],
+        ints: values[2],
+        at: values[3],
+        b: false,
+        n: null,
+        j: { k: 'v\'"\\' },
+      });
     } finally {
       client.release();
     }
@@ -115,7 +136,12 @@ describe('sendBatch with prepared statements', () => {
   it('prepares a named statement once per connection and executes it with its values', async () => {
     const client = await t.db.pool.connect();
     try {
-      const first = await sendBatch(client, ['BEGIN', echo([`it's`, ['a"b', null], 7]), echo(['x', [], null]), 'COMMIT']);
+      const first = await sendBatch(client, [
+        'BEGIN',
+        echo([`it's`, ['a"b', null], 7]),
+        echo(['x', [], null]),
+        'COMMIT',
+      ]);
       expect(first[1]?.rows).toEqual([{ s: `it's`, arr: ['a"b', null], n: 7 }]);
       expect(first[2]?.rows).toEqual([{ s: 'x', arr: [], n: null }]);
       const again = await sendBatch(client, [echo(['y', ['z'], 1])]);
@@ -131,7 +157,9 @@ describe('sendBatch with prepared statements', () => {
     const client = await t.db.pool.connect();
     const other = prepared('test.other', 'SELECT $1::int + 1 AS n');
     try {
-      await expect(sendBatch(client, ['BEGIN', other([1]), 'SELECT 1/0', 'COMMIT'])).rejects.toThrow(/division by zero/);
+      await expect(sendBatch(client, ['BEGIN', other([1]), 'SELECT 1/0', 'COMMIT'])).rejects.toThrow(
+        /division by zero/,
+      );
       await client.query('ROLLBACK');
       const res = await sendBatch(client, [other([41])]);
       expect(res[0]?.rows).toEqual([{ n: 42 }]);
@@ -144,7 +172,10 @@ describe('sendBatch with prepared statements', () => {
 describe('scheduleRun', () => {
   it('promotes several tasks with one statement per kind and returns them in decision order', async () => {
     const { runId, ti } = await startRun();
-    const result = await scheduleRun(t.db.pool, runId, null, () => ({ tasks: [...promote('c'), ...promote('a')], run: null }));
+    const result = await scheduleRun(t.db.pool, runId, null, () => ({
+      tasks: [...promote('c'), ...promote('a')],
+      run: null,
+    }));
     expect(result.enqueued).toEqual([
       { taskInstanceId: ti['c'], tryNumber: 1 },
       { taskInstanceId: ti['a'], tryNumber: 1 },
@@ -156,7 +187,10 @@ describe('scheduleRun', () => {
     const { runId, ti } = await startRun();
     // As if a user marked b between the read and the writes: the decision still says none → scheduled → queued.
     await t.db.pool.query(`UPDATE task_instance SET state = 'skipped' WHERE id = $1`, [ti['b']]);
-    const result = await scheduleRun(t.db.pool, runId, null, () => ({ tasks: [...promote('a'), ...promote('b')], run: null }));
+    const result = await scheduleRun(t.db.pool, runId, null, () => ({
+      tasks: [...promote('a'), ...promote('b')],
+      run: null,
+    }));
     expect(result.enqueued).toEqual([{ taskInstanceId: ti['a'], tryNumber: 1 }]);
     expect(await states(runId)).toEqual({ a: 'queued', b: 'skipped', c: 'none' });
   });
@@ -175,9 +209,15 @@ describe('scheduleRun', () => {
   });
   it('with claimFirstFor, claims the first try it queues for the caller instead of enqueuing it', async () => {
     const { runId, ti } = await startRun();
-    const result = await scheduleRun(t.db.pool, runId, null, () => ({ tasks: [...promote('b'), ...promote('c')], run: null }), {
-      claimFirstFor: 'worker-7',
-    });
+    const result = await scheduleRun(
+      t.db.pool,
+      runId,
+      null,
+      () => ({ tasks: [...promote('b'), ...promote('c')], run: null }),
+      {
+        claimFirstFor: 'worker-7',
+      },
+    );
     expect(result.claimed).toMatchObject({ taskInstanceId: ti['b'], taskId: 'b', tryNumber: 1, dagRunId: runId });
     expect(result.enqueued).toEqual([{ taskInstanceId: ti['c'], tryNumber: 1 }]);
     const rows = await t.db.pool.query<{ task_id: string; state: string; hostname: string | null }>(
@@ -194,7 +234,9 @@ describe('scheduleRun', () => {
 
   it('with claimFirstFor, takes the claimed task from the state it was decided from to running, and claims nothing when it moved', async () => {
     const { runId, ti } = await startRun();
-    const result = await scheduleRun(t.db.pool, runId, null, () => ({ tasks: promote('a'), run: null }), { claimFirstFor: 'w' });
+    const result = await scheduleRun(t.db.pool, runId, null, () => ({ tasks: promote('a'), run: null }), {
+      claimFirstFor: 'w',
+    });
     expect(result.claimed?.taskId).toBe('a');
     const after = await t.db.pool.query<{ queued: boolean; started: boolean }>(
       'SELECT queued_at IS NOT NULL AS queued, started_at >= queued_at AS started FROM task_instance WHERE id = $1',
@@ -206,7 +248,9 @@ describe('scheduleRun', () => {
     // Decided from none, but someone queued it meanwhile: nothing is claimed.
     const other = await startRun();
     await t.db.pool.query(`UPDATE task_instance SET state = 'queued', try_number = 1 WHERE id = $1`, [other.ti['a']]);
-    const stale = await scheduleRun(t.db.pool, other.runId, null, () => ({ tasks: promote('a'), run: null }), { claimFirstFor: 'w' });
+    const stale = await scheduleRun(t.db.pool, other.runId, null, () => ({ tasks: promote('a'), run: null }), {
+      claimFirstFor: 'w',
+    });
     expect(stale.claimed).toBeNull();
     expect(await states(other.runId)).toMatchObject({ a: 'queued' });
   });
@@ -228,7 +272,10 @@ describe('scheduleRun', () => {
         claimFirstFor: 'w',
         committedFirst: {
           statement: finishTriesStatement([{ taskInstanceId: ti['a'] ?? '', tryNumber: 1, to: 'success' }]),
-          applied: (res) => (finishedRows = res.rows.length) > 0,
+          applied: (res) => {
+            finishedRows = res.rows.length;
+            return finishedRows > 0;
+          },
         },
       },
     );
@@ -268,12 +315,20 @@ describe('scheduleRun', () => {
     try {
       await holder.query('BEGIN');
       await holder.query(`SELECT 1 FROM dag WHERE dag_id = 'tr' FOR UPDATE`);
-      const idle = await scheduleRun(t.db.pool, runId, null, () => ({ tasks: [{ type: 'waiting', taskId: 'a', reason: 'test' }], run: null }), {
-        lockOnlyToWrite: true,
-      });
+      const idle = await scheduleRun(
+        t.db.pool,
+        runId,
+        null,
+        () => ({ tasks: [{ type: 'waiting', taskId: 'a', reason: 'test' }], run: null }),
+        {
+          lockOnlyToWrite: true,
+        },
+      );
       expect(idle).toMatchObject({ enqueued: [], runState: 'running' });
       let done = false;
-      const writing = scheduleRun(t.db.pool, runId, null, () => ({ tasks: promote('a'), run: null }), { lockOnlyToWrite: true }).then((r) => {
+      const writing = scheduleRun(t.db.pool, runId, null, () => ({ tasks: promote('a'), run: null }), {
+        lockOnlyToWrite: true,
+      }).then((r) => {
         done = true;
         return r;
       });
@@ -300,20 +355,32 @@ describe('finishTaskTry', () => {
   async function runningTries(): Promise<{ runId: string; ti: Record<string, string> }> {
     const run = await startRun();
     await scheduleRun(t.db.pool, run.runId, null, () => ({ tasks: ['a', 'b', 'c'].flatMap(promote), run: null }));
-    for (const id of Object.values(run.ti)) await claimTaskTry(t.db.pool, { taskInstanceId: id, tryNumber: 1, hostname: 'h' });
+    for (const id of Object.values(run.ti))
+      await claimTaskTry(t.db.pool, { taskInstanceId: id, tryNumber: 1, hostname: 'h' });
     return run;
   }
 
   it('ends the run with its last task, failed when a task failed', async () => {
     const { runId, ti } = await runningTries();
-    expect(await finishTaskTry(t.db.pool, { taskInstanceId: ti['a'] ?? '', tryNumber: 1, to: 'success', outputJson: '{"rows":3}' })).toEqual({
+    expect(
+      await finishTaskTry(t.db.pool, {
+        taskInstanceId: ti['a'] ?? '',
+        tryNumber: 1,
+        to: 'success',
+        outputJson: '{"rows":3}',
+      }),
+    ).toEqual({
       dagRunId: runId,
       taskId: 'a',
       runState: null,
     });
-    expect((await finishTaskTry(t.db.pool, { taskInstanceId: ti['b'] ?? '', tryNumber: 1, to: 'failed' }))?.runState).toBeNull();
+    expect(
+      (await finishTaskTry(t.db.pool, { taskInstanceId: ti['b'] ?? '', tryNumber: 1, to: 'failed' }))?.runState,
+    ).toBeNull();
     expect(await runState(runId)).toBe('running');
-    expect((await finishTaskTry(t.db.pool, { taskInstanceId: ti['c'] ?? '', tryNumber: 1, to: 'skipped' }))?.runState).toBe('failed');
+    expect(
+      (await finishTaskTry(t.db.pool, { taskInstanceId: ti['c'] ?? '', tryNumber: 1, to: 'skipped' }))?.runState,
+    ).toBe('failed');
     expect(await runState(runId)).toBe('failed');
     const out = await t.db.pool.query('SELECT value FROM task_output WHERE task_instance_id = $1', [ti['a']]);
     expect(out.rows[0]).toEqual({ value: { rows: 3 } });
@@ -322,7 +389,14 @@ describe('finishTaskTry', () => {
   it('ends the run as success when every task succeeded, even when they finish at once', async () => {
     const { runId, ti } = await runningTries();
     const ends = await Promise.all(
-      Object.values(ti).map((id) => finishTaskTry(t.db.pool, { taskInstanceId: id, tryNumber: 1, to: 'success', logs: [{ seq: 1, stream: 'stdout', text: "it's done\n" }] })),
+      Object.values(ti).map((id) =>
+        finishTaskTry(t.db.pool, {
+          taskInstanceId: id,
+          tryNumber: 1,
+          to: 'success',
+          logs: [{ seq: 1, stream: 'stdout', text: "it's done\n" }],
+        }),
+      ),
     );
     expect(await runState(runId)).toBe('success');
     expect(ends.filter((e) => e?.runState === 'success').length).toBeGreaterThanOrEqual(1);
@@ -340,7 +414,9 @@ describe('finishTaskTry', () => {
 describe('anyUnfinished', () => {
   it('tells whether any of the named task instances is unfinished', async () => {
     const { runId, ti } = await startRun();
-    await t.db.pool.query(`UPDATE task_instance SET state = 'success' WHERE id = ANY($1::uuid[])`, [[ti['a'], ti['b']]]);
+    await t.db.pool.query(`UPDATE task_instance SET state = 'success' WHERE id = ANY($1::uuid[])`, [
+      [ti['a'], ti['b']],
+    ]);
     expect(await anyUnfinished(t.db.pool, runId, ['a', 'b'])).toBe(false);
     expect(await anyUnfinished(t.db.pool, runId, ['b', 'a', 'c'])).toBe(true);
     expect(await anyUnfinished(t.db.pool, runId, ['c'])).toBe(true);
@@ -353,7 +429,10 @@ describe('writeTries', () => {
   /** A run whose task a is running and b and c are queued, all on try 1. */
   async function oneRunningTwoQueued() {
     const { runId, ti } = await startRun();
-    await t.db.pool.query(`UPDATE task_instance SET state = 'queued', try_number = 1, queued_at = now() WHERE dag_run_id = $1`, [runId]);
+    await t.db.pool.query(
+      `UPDATE task_instance SET state = 'queued', try_number = 1, queued_at = now() WHERE dag_run_id = $1`,
+      [runId],
+    );
     await claimTaskTry(t.db.pool, { taskInstanceId: ti['a'] ?? '', tryNumber: 1, hostname: 'w' });
     return { runId, ti };
   }
@@ -366,13 +445,23 @@ describe('writeTries', () => {
         { taskInstanceId: ti['c'] ?? '', tryNumber: 1, hostname: 'w' },
         { taskInstanceId: ti['b'] ?? '', tryNumber: 1, hostname: 'w' },
       ],
-      finishes: [{ taskInstanceId: ti['a'] ?? '', tryNumber: 1, to: 'success', logs: [{ seq: 1, stream: 'system', text: 'done\n' }] }],
+      finishes: [
+        {
+          taskInstanceId: ti['a'] ?? '',
+          tryNumber: 1,
+          to: 'success',
+          logs: [{ seq: 1, stream: 'system', text: 'done\n' }],
+        },
+      ],
     });
 
     expect(done.claimed.map((c) => c?.taskId)).toEqual(['c', 'b']);
     expect(done.finished).toEqual([{ dagRunId: runId, taskId: 'a', runState: null }]);
     expect(await states(runId)).toEqual({ a: 'success', b: 'running', c: 'running' });
-    const tries = await t.db.pool.query('SELECT state FROM task_try WHERE task_instance_id = ANY($1::uuid[]) ORDER BY state', [[ti['a'], ti['b'], ti['c']]]);
+    const tries = await t.db.pool.query(
+      'SELECT state FROM task_try WHERE task_instance_id = ANY($1::uuid[]) ORDER BY state',
+      [[ti['a'], ti['b'], ti['c']]],
+    );
     expect(tries.rows.map((r) => r.state)).toEqual(['running', 'running', 'success']);
   });
 
@@ -395,7 +484,10 @@ describe('writeTries', () => {
   it('ends the run when a batch finishes its last tasks', async () => {
     const { runId, ti } = await oneRunningTwoQueued();
     await writeTries(t.db.pool, {
-      claims: [{ taskInstanceId: ti['b'] ?? '', tryNumber: 1, hostname: 'w' }, { taskInstanceId: ti['c'] ?? '', tryNumber: 1, hostname: 'w' }],
+      claims: [
+        { taskInstanceId: ti['b'] ?? '', tryNumber: 1, hostname: 'w' },
+        { taskInstanceId: ti['c'] ?? '', tryNumber: 1, hostname: 'w' },
+      ],
       finishes: [],
     });
 
@@ -418,10 +510,20 @@ describe('the DAG lock', () => {
       await holder.query(lockDagOfRun([runId]));
       const now = new Date();
       const creating = createDagRun(t.db.pool, {
-        dagId: 'tr', runId: `r${++runs}`, runType: 'manual', logicalDate: now, dataIntervalStart: now, dataIntervalEnd: now, conf: {},
-        dagVersionId: versionId, tasks: [{ taskId: 'a', maxTries: 1, operator: 'fn', pool: 'default_pool', poolSlots: 1, priorityWeight: 1 }],
+        dagId: 'tr',
+        runId: `r${++runs}`,
+        runType: 'manual',
+        logicalDate: now,
+        dataIntervalStart: now,
+        dataIntervalEnd: now,
+        conf: {},
+        dagVersionId: versionId,
+        tasks: [{ taskId: 'a', maxTries: 1, operator: 'fn', pool: 'default_pool', poolSlots: 1, priorityWeight: 1 }],
       });
-      const outcome = await Promise.race([creating.then(() => 'created'), new Promise((r) => setTimeout(() => r('still waiting after 5 s'), 5_000))]);
+      const outcome = await Promise.race([
+        creating.then(() => 'created'),
+        new Promise((r) => setTimeout(() => r('still waiting after 5 s'), 5_000)),
+      ]);
       expect(outcome).toBe('created');
     } finally {
       await holder.query('COMMIT');
@@ -457,7 +559,9 @@ describe('scheduleRuns', () => {
     const one = await startRun();
     const two = await startRun();
     const results = await scheduleRuns(t.db.pool, [one.runId, two.runId], (snap) =>
-      snap.run.id === two.runId ? { tasks: [], run: { type: 'finish_run', to: 'success', reason: 'test' } } : { tasks: promote('a'), run: null },
+      snap.run.id === two.runId
+        ? { tasks: [], run: { type: 'finish_run', to: 'success', reason: 'test' } }
+        : { tasks: promote('a'), run: null },
     );
 
     expect(results.map((r) => r.runState)).toEqual(['running', 'success']);
@@ -477,7 +581,12 @@ describe('peekRuns', () => {
     const snaps = await peekRuns(t.db.pool, [one.runId, two.runId]);
 
     expect([...snaps.keys()].sort()).toEqual([one.runId, two.runId].sort());
-    expect(snaps.get(one.runId)?.taskInstances.map((ti) => `${ti.taskId}:${ti.state}`).sort()).toEqual(['a:running', 'b:none', 'c:none']);
+    expect(
+      snaps
+        .get(one.runId)
+        ?.taskInstances.map((ti) => `${ti.taskId}:${ti.state}`)
+        .sort(),
+    ).toEqual(['a:running', 'b:none', 'c:none']);
     expect(snaps.get(two.runId)?.taskInstances.map((ti) => ti.state)).toEqual(['none', 'none', 'none']);
     expect(snaps.get(two.runId)?.activeInDag).toBe(active.rows[0]?.n);
     expect(snaps.get(one.runId)?.run).toMatchObject({ id: one.runId, dagId: 'tr', state: 'running' });

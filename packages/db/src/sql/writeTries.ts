@@ -13,7 +13,13 @@
  */
 import type { Pool } from 'pg';
 import { claimTriesStatement, claimedInOrder, type ClaimArgs, type ClaimedTry } from './claimTaskTry';
-import { afterFinish, finishTriesStatement, type FinishRow, type FinishTryArgs, type FinishedTry } from './finishTaskTry';
+import {
+  afterFinish,
+  finishTriesStatement,
+  type FinishRow,
+  type FinishTryArgs,
+  type FinishedTry,
+} from './finishTaskTry';
 import { sendBatch } from './queryable';
 import { NO_FLUSH_WAIT } from './decisionWrites';
 import type { TaskMove } from './states';
@@ -39,11 +45,15 @@ export interface TryWritesDone {
 export async function writeTries(pool: Pool, writes: TryWrites): Promise<TryWritesDone> {
   const { claims, finishes } = writes;
   if (claims.length === 0 && finishes.length === 0) return { claimed: [], finished: [] };
-  const statements = ['BEGIN', ...(finishes.length > 0 ? [finishTriesStatement(finishes)] : []), ...(claims.length > 0 ? [claimTriesStatement(claims)] : [])];
+  const statements = [
+    'BEGIN',
+    ...(finishes.length > 0 ? [finishTriesStatement(finishes)] : []),
+    ...(claims.length > 0 ? [claimTriesStatement(claims)] : []),
+  ];
   if (finishes.length === 0) statements.push(NO_FLUSH_WAIT);
   statements.push('COMMIT');
   const client = await pool.connect();
-  let results;
+  let results: Awaited<ReturnType<typeof sendBatch>>;
   try {
     results = await sendBatch(client, statements);
   } catch (err) {

@@ -9,7 +9,8 @@ import { emrClusterConsoleUrl, glueCrawlerConsoleUrl, glueJobRunConsoleUrl } fro
 import { startHarness } from './testing';
 
 describe('classifyAwsError', () => {
-  const aws = (name: string, status: number, message = 'm') => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+  const aws = (name: string, status: number, message = 'm') =>
+    Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 
   it.each([
     ['ThrottlingException', 400],
@@ -24,24 +25,38 @@ describe('classifyAwsError', () => {
     expect(classifyAwsError(aws(name, status))).toEqual({ transient: true, name, message: 'm' });
   });
 
-  it.each(['ValidationException', 'InvalidRequestException', 'AccessDeniedException', 'AccessDenied', 'EntityNotFoundException', 'ResourceNotFoundException'])(
-    '%s is permanent, with AWS message',
-    (name) => {
-      expect(classifyAwsError(aws(name, 400, 'AWS says no'))).toEqual({ transient: false, name, message: 'AWS says no' });
-    },
-  );
+  it.each([
+    'ValidationException',
+    'InvalidRequestException',
+    'AccessDeniedException',
+    'AccessDenied',
+    'EntityNotFoundException',
+    'ResourceNotFoundException',
+  ])('%s is permanent, with AWS message', (name) => {
+    expect(classifyAwsError(aws(name, 400, 'AWS says no'))).toEqual({ transient: false, name, message: 'AWS says no' });
+  });
 
   it('network errors are transient', () => {
-    expect(classifyAwsError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toEqual({ transient: true, name: 'ECONNRESET', message: 'socket hang up' });
+    expect(classifyAwsError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))).toEqual({
+      transient: true,
+      name: 'ECONNRESET',
+      message: 'socket hang up',
+    });
     expect(classifyAwsError(Object.assign(new Error('timed out'), { name: 'TimeoutError' })).transient).toBe(true);
   });
 });
 
 describe('console links', () => {
   it('point at the cluster, the job run and the crawler', () => {
-    expect(emrClusterConsoleUrl('eu-west-1', 'j-ABC')).toBe('https://eu-west-1.console.aws.amazon.com/emr/home?region=eu-west-1#/clusterDetails/j-ABC');
-    expect(glueJobRunConsoleUrl('eu-west-1', 'hourly stats', 'jr_1')).toBe('https://eu-west-1.console.aws.amazon.com/gluestudio/home?region=eu-west-1#/job/hourly%20stats/run/jr_1');
-    expect(glueCrawlerConsoleUrl('eu-west-1', 'c')).toBe('https://eu-west-1.console.aws.amazon.com/glue/home?region=eu-west-1#/v2/data-catalog/crawlers/view/c');
+    expect(emrClusterConsoleUrl('eu-west-1', 'j-ABC')).toBe(
+      'https://eu-west-1.console.aws.amazon.com/emr/home?region=eu-west-1#/clusterDetails/j-ABC',
+    );
+    expect(glueJobRunConsoleUrl('eu-west-1', 'hourly stats', 'jr_1')).toBe(
+      'https://eu-west-1.console.aws.amazon.com/gluestudio/home?region=eu-west-1#/job/hourly%20stats/run/jr_1',
+    );
+    expect(glueCrawlerConsoleUrl('eu-west-1', 'c')).toBe(
+      'https://eu-west-1.console.aws.amazon.com/glue/home?region=eu-west-1#/v2/data-catalog/crawlers/view/c',
+    );
   });
 });
 
@@ -70,12 +85,35 @@ describe('externalOperators', () => {
 describe('options stored by the @sluice/sdk builders', () => {
   // The JSON that packages/sdk/src/aws.test.ts shows emr.* and glue.* storing.
   it.each([
-    ['emr.createCluster', { name: 'daily', releaseLabel: 'emr-7.2.0', instances: { masterInstanceType: 'm5.xlarge', instanceCount: 3 }, applications: ['Hive', 'Spark'] }],
-    ['emr.addSteps', { clusterFrom: 'create_cluster', steps: [{ name: 'hive', args: ['hive-script', '--run-hive-script', '--args', '-f', 's3://b/q.hql'] }] }],
+    [
+      'emr.createCluster',
+      {
+        name: 'daily',
+        releaseLabel: 'emr-7.2.0',
+        instances: { masterInstanceType: 'm5.xlarge', instanceCount: 3 },
+        applications: ['Hive', 'Spark'],
+      },
+    ],
+    [
+      'emr.addSteps',
+      {
+        clusterFrom: 'create_cluster',
+        steps: [{ name: 'hive', args: ['hive-script', '--run-hive-script', '--args', '-f', 's3://b/q.hql'] }],
+      },
+    ],
     ['emr.terminateCluster', { clusterFrom: 'create_cluster' }],
     ['emr.stepSensor', { stepId: 's-XYZ', clusterId: 'j-ABC', aws: { region: 'ap-northeast-1', maxAttempts: 10 } }],
     ['emr.clusterSensor', { clusterId: 'j-ABC', targetStates: ['WAITING'], connection: 'prod' }],
-    ['glue.startJobRun', { jobName: 'hourly-stats', arguments: { '--hour': '2026-01-01T06' }, workerType: 'G.1X', numberOfWorkers: 10, timeoutMinutes: 60 }],
+    [
+      'glue.startJobRun',
+      {
+        jobName: 'hourly-stats',
+        arguments: { '--hour': '2026-01-01T06' },
+        workerType: 'G.1X',
+        numberOfWorkers: 10,
+        timeoutMinutes: 60,
+      },
+    ],
     ['glue.crawler', { crawlerName: 'stats-tables' }],
     ['glue.jobRunSensor', { jobName: 'hourly-stats', runFrom: 'stats' }],
   ])('%s compiles them', (kind, options) => {
@@ -108,10 +146,16 @@ describe('roleArn', () => {
       });
     });
     await new Promise<void>((resolve) => sts?.listen(0, '127.0.0.1', resolve));
-    return { url: `http://127.0.0.1:${(sts?.address() as AddressInfo).port}`, bodies };
+    const address = sts?.address() as AddressInfo | null | undefined;
+    if (!address) throw new Error('the STS stand-in is not listening');
+    return { url: `http://127.0.0.1:${address.port}`, bodies };
   }
 
-  const base = { region: 'us-east-1', roleArn: 'arn:aws:iam::123456789012:role/etl', credentials: { accessKeyId: 'base', secretAccessKey: 'base' } };
+  const base = {
+    region: 'us-east-1',
+    roleArn: 'arn:aws:iam::123456789012:role/etl',
+    credentials: { accessKeyId: 'base', secretAccessKey: 'base' },
+  };
 
   it('assumes the role once and reuses the credentials until shortly before they expire', async () => {
     let expiry = new Date(Date.now() + 3_600_000);

@@ -77,7 +77,9 @@ export function assumeRoleCredentials(settings: AwsClientSettings & { roleArn: s
 
 function clientConfig(settings: AwsClientSettings) {
   const credentials: AwsCredentials | CredentialsProvider | undefined =
-    settings.roleArn !== undefined ? assumeRoleCredentials({ ...settings, roleArn: settings.roleArn }) : settings.credentials;
+    settings.roleArn !== undefined
+      ? assumeRoleCredentials({ ...settings, roleArn: settings.roleArn })
+      : settings.credentials;
   return {
     ...(settings.region !== undefined && { region: settings.region }),
     ...(settings.endpoint !== undefined && { endpoint: settings.endpoint }),
@@ -100,8 +102,22 @@ export function createGlueClient(settings: AwsClientSettings): GlueClient {
 const MAX_CACHED_CLIENTS = 32;
 const cache = new Map<string, EMRClient | GlueClient>();
 
-function cached<C extends EMRClient | GlueClient>(service: string, settings: AwsClientSettings, create: () => C, is: (c: unknown) => c is C): C {
-  const key = JSON.stringify([service, settings.region, settings.endpoint, settings.credentials, settings.roleArn, settings.stsEndpoint, settings.roleSessionName, settings.maxAttempts]);
+function cached<C extends EMRClient | GlueClient>(
+  service: string,
+  settings: AwsClientSettings,
+  create: () => C,
+  is: (c: unknown) => c is C,
+): C {
+  const key = JSON.stringify([
+    service,
+    settings.region,
+    settings.endpoint,
+    settings.credentials,
+    settings.roleArn,
+    settings.stsEndpoint,
+    settings.roleSessionName,
+    settings.maxAttempts,
+  ]);
   const hit = cache.get(key);
   if (hit !== undefined && is(hit)) return hit;
   const client = create();
@@ -116,10 +132,20 @@ function cached<C extends EMRClient | GlueClient>(service: string, settings: Aws
 
 /** The shared EMR client for these settings (what the operators use). */
 export function emrClientFor(settings: AwsClientSettings): EMRClient {
-  return cached('emr', settings, () => createEmrClient(settings), (c): c is EMRClient => c instanceof EMRClient);
+  return cached(
+    'emr',
+    settings,
+    () => createEmrClient(settings),
+    (c): c is EMRClient => c instanceof EMRClient,
+  );
 }
 
 /** The shared Glue client for these settings (what the operators use). */
 export function glueClientFor(settings: AwsClientSettings): GlueClient {
-  return cached('glue', settings, () => createGlueClient(settings), (c): c is GlueClient => c instanceof GlueClient);
+  return cached(
+    'glue',
+    settings,
+    () => createGlueClient(settings),
+    (c): c is GlueClient => c instanceof GlueClient,
+  );
 }

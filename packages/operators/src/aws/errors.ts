@@ -108,7 +108,8 @@ export function isAwsError(raw: unknown): boolean {
 /** Transient (retry later, no try used) or permanent (fail the try), with AWS's code and message. */
 export function classifyAwsError(raw: unknown): AwsErrorClass {
   const err = shape(raw);
-  const name = typeof err.name === 'string' && err.name !== 'Error' ? err.name : typeof err.code === 'string' ? err.code : 'Error';
+  const name =
+    typeof err.name === 'string' && err.name !== 'Error' ? err.name : typeof err.code === 'string' ? err.code : 'Error';
   const message = typeof err.message === 'string' && err.message !== '' ? err.message : String(raw);
   const status = typeof err.$metadata?.httpStatusCode === 'number' ? err.$metadata.httpStatusCode : undefined;
   const code = typeof err.code === 'string' ? err.code : undefined;

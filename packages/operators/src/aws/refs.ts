@@ -2,7 +2,11 @@
 import type { ExternalContext, ExternalRef, ExternalStatus } from '../external';
 
 /** The newest ref of `type` recorded for `marker` (this try's, after a worker crash). */
-export function recordedRef(ctx: Pick<ExternalContext, 'previousRefs'>, type: string, marker: string): ExternalRef | undefined {
+export function recordedRef(
+  ctx: Pick<ExternalContext, 'previousRefs'>,
+  type: string,
+  marker: string,
+): ExternalRef | undefined {
   return ctx.previousRefs.find((ref) => ref.type === type && ref.marker === marker);
 }
 
@@ -42,7 +46,9 @@ export function upstreamField(
   option: string,
 ): { value: string } | { error: string } {
   if (!upstreamOutputs.has(taskId)) {
-    return { error: `${option}: upstream task "${taskId}" recorded no output (is it listed in upstream, and did it succeed?)` };
+    return {
+      error: `${option}: upstream task "${taskId}" recorded no output (is it listed in upstream, and did it succeed?)`,
+    };
   }
   const output = upstreamOutputs.get(taskId);
   const value = typeof output === 'object' && output !== null ? (output as Record<string, unknown>)[field] : undefined;

@@ -24,9 +24,15 @@ export interface AwsClientSettings extends AwsSettings {
 
 /** The `aws` option every AWS operator accepts. */
 export const AwsOptions = z.strictObject({
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be a region such as us-east-1').optional(),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be a region such as us-east-1')
+    .optional(),
   endpoint: z.url('must be a URL such as http://127.0.0.1:4566').optional(),
-  roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN').optional(),
+  roleArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'must be an IAM role ARN')
+    .optional(),
   maxAttempts: z.number().int().min(1).max(20).optional(),
 });
 export type AwsOptions = z.infer<typeof AwsOptions>;

@@ -50,7 +50,14 @@ export async function startHarness(durations: Partial<Durations> = {}, maxAttemp
     ctx(tryNumber = 1, extra = {}) {
       const taskMarkers = Array.from({ length: tryNumber }, (_, i) => markerFor(run, i + 1));
       return {
-        run: { ...run, logicalDate: new Date(0), dataInterval: { start: new Date(0), end: new Date(0) }, conf: {}, tryNumber, maxTries: 3 },
+        run: {
+          ...run,
+          logicalDate: new Date(0),
+          dataInterval: { start: new Date(0), end: new Date(0) },
+          conf: {},
+          tryNumber,
+          maxTries: 3,
+        },
         marker: markerFor(run, tryNumber),
         taskMarkers,
         cancelledMarkers: [],
@@ -76,7 +83,11 @@ export async function startHarness(durations: Partial<Durations> = {}, maxAttemp
 /** A kept-alive cluster, advanced until it is WAITING. */
 export async function readyCluster(h: Harness): Promise<string> {
   const out = await h.emr.send(
-    new RunJobFlowCommand({ Name: 'shared', ReleaseLabel: 'emr-7.2.0', Instances: { KeepJobFlowAliveWhenNoSteps: true, InstanceCount: 1 } }),
+    new RunJobFlowCommand({
+      Name: 'shared',
+      ReleaseLabel: 'emr-7.2.0',
+      Instances: { KeepJobFlowAliveWhenNoSteps: true, InstanceCount: 1 },
+    }),
   );
   h.clock.advance(h.emulator.control.state().durations.clusterStartMs);
   if (out.JobFlowId === undefined) throw new Error('RunJobFlow returned no id');

@@ -34,8 +34,13 @@ describe('emr.addSteps', () => {
     const started = await op.start(options(), ctx);
     expect(started.state).toBe('waiting');
     expect(h.records.at(-1)).toMatchObject({ type: 'emr.step', marker: ctx.marker, clusterId, phase: 'submitting' });
-    expect(stepsOnCluster().map((s) => s.name)).toEqual([`hive-aggregate [${ctx.marker}]`, `spark-rank [${ctx.marker}]`]);
-    expect(started.ref.consoleUrl).toBe(`https://us-east-1.console.aws.amazon.com/emr/home?region=us-east-1#/clusterDetails/${clusterId}`);
+    expect(stepsOnCluster().map((s) => s.name)).toEqual([
+      `hive-aggregate [${ctx.marker}]`,
+      `spark-rank [${ctx.marker}]`,
+    ]);
+    expect(started.ref.consoleUrl).toBe(
+      `https://us-east-1.console.aws.amazon.com/emr/home?region=us-east-1#/clusterDetails/${clusterId}`,
+    );
 
     h.clock.advance(RUN);
     const midway = await op.poll(options(), started.ref, ctx);
@@ -50,7 +55,10 @@ describe('emr.addSteps', () => {
   });
 
   it('fails with the FailureDetails of a failed step and cancels the rest of the submission', async () => {
-    h.emulator.control.addStepRule({ name: /^hive-aggregate/, failureDetails: { reason: 'OutOfMemory', message: 'Container killed', logFile: 's3://logs/stderr.gz' } });
+    h.emulator.control.addStepRule({
+      name: /^hive-aggregate/,
+      failureDetails: { reason: 'OutOfMemory', message: 'Container killed', logFile: 's3://logs/stderr.gz' },
+    });
     const ctx = h.ctx();
     const started = await op.start(options(), ctx);
     h.clock.advance(RUN);
@@ -65,7 +73,10 @@ describe('emr.addSteps', () => {
   it('adopts the steps a crashed worker submitted instead of submitting again', async () => {
     await op.start(options(), h.ctx());
     // The worker died after AddJobFlowSteps, before recording the step ids: only the intent is stored.
-    h.records.splice(0, h.records.findIndex((r) => r['phase'] === 'submitting'));
+    h.records.splice(
+      0,
+      h.records.findIndex((r) => r['phase'] === 'submitting'),
+    );
     const again = await op.start(options(), h.ctx());
     expect(again.state).toBe('waiting');
     expect(stepsOnCluster()).toHaveLength(2);
@@ -77,7 +88,10 @@ describe('emr.addSteps', () => {
     const one = { clusterId, steps: [{ name: 'spark-rank', args: ['spark-submit', 'rank.py'] }] };
     await op.start(op.compile(one), h.ctx(1));
     const retry = await op.start(op.compile(one), h.ctx(2));
-    expect(retry).toMatchObject({ state: 'waiting', ref: { marker: h.ctx(2).marker, adoptedFrom: h.ctx(1).marker, awsState: 'RUNNING' } });
+    expect(retry).toMatchObject({
+      state: 'waiting',
+      ref: { marker: h.ctx(2).marker, adoptedFrom: h.ctx(1).marker, awsState: 'RUNNING' },
+    });
     expect(stepsOnCluster()).toHaveLength(1);
     h.clock.advance(RUN);
     expect((await op.poll(op.compile(one), retry.ref, h.ctx(2))).state).toBe('succeeded');
@@ -91,7 +105,10 @@ describe('emr.addSteps', () => {
     expect(stepsOnCluster().map((s) => s.state)).toEqual(['CANCEL_PENDING']);
     const retry = await op.start(one, h.ctx(2));
     expect(retry.ref['adoptedFrom']).toBeUndefined();
-    expect(stepsOnCluster().map((s) => s.name)).toEqual([`spark-rank [${h.ctx(1).marker}]`, `spark-rank [${h.ctx(2).marker}]`]);
+    expect(stepsOnCluster().map((s) => s.name)).toEqual([
+      `spark-rank [${h.ctx(1).marker}]`,
+      `spark-rank [${h.ctx(2).marker}]`,
+    ]);
   });
 
   it('does not adopt a running step of an earlier try whose cancel was requested, and cancels it', async () => {
@@ -115,7 +132,10 @@ describe('emr.addSteps', () => {
     expect((await op.poll(one, first.ref, h.ctx(1))).state).toBe('failed');
     const retry = await op.start(one, h.ctx(2));
     expect(retry.ref['adoptedFrom']).toBeUndefined();
-    expect(stepsOnCluster().map((s) => s.name)).toEqual([`spark-rank [${h.ctx(1).marker}]`, `spark-rank [${h.ctx(2).marker}]`]);
+    expect(stepsOnCluster().map((s) => s.name)).toEqual([
+      `spark-rank [${h.ctx(1).marker}]`,
+      `spark-rank [${h.ctx(2).marker}]`,
+    ]);
   });
 
   it('cancel stops the pending and running steps, and says ended once AWS reports them CANCELLED', async () => {
@@ -142,7 +162,12 @@ describe('emr.addSteps', () => {
     const started = await op.start(options({ aws: { maxAttempts: 6 } }), h.ctx());
     expect(started.state).toBe('waiting');
     expect(stepsOnCluster()).toHaveLength(2);
-    expect(h.emulator.control.calls('AddJobFlowSteps').map((c) => c.errorCode)).toEqual(['ThrottlingException', 'ThrottlingException', 'ThrottlingException', undefined]);
+    expect(h.emulator.control.calls('AddJobFlowSteps').map((c) => c.errorCode)).toEqual([
+      'ThrottlingException',
+      'ThrottlingException',
+      'ThrottlingException',
+      undefined,
+    ]);
   });
 
   it('throws TransientAwsError when throttling outlasts maxAttempts, and the next start submits once', async () => {
@@ -161,29 +186,53 @@ describe('emr.addSteps', () => {
     expect(status).toMatchObject({
       state: 'failed',
       retryable: false,
-      error: { name: 'ValidationException', message: 'A job flow that is shutting down, terminated, or finished may not be modified.' },
+      error: {
+        name: 'ValidationException',
+        message: 'A job flow that is shutting down, terminated, or finished may not be modified.',
+      },
     });
   });
 
   it('fails without retry on AccessDeniedException', async () => {
-    h.emulator.control.injectFault({ operation: 'ListSteps', kind: 'error', code: 'AccessDeniedException', status: 400, message: 'User is not authorized to perform: elasticmapreduce:ListSteps' });
+    h.emulator.control.injectFault({
+      operation: 'ListSteps',
+      kind: 'error',
+      code: 'AccessDeniedException',
+      status: 400,
+      message: 'User is not authorized to perform: elasticmapreduce:ListSteps',
+    });
     const status = await op.start(options(), h.ctx());
-    expect(status).toMatchObject({ state: 'failed', retryable: false, error: { name: 'AccessDeniedException', message: 'User is not authorized to perform: elasticmapreduce:ListSteps' } });
+    expect(status).toMatchObject({
+      state: 'failed',
+      retryable: false,
+      error: {
+        name: 'AccessDeniedException',
+        message: 'User is not authorized to perform: elasticmapreduce:ListSteps',
+      },
+    });
   });
 
   it('reads the cluster from an upstream output, and fails clearly when there is none', async () => {
     const fromUpstream = op.compile({ clusterFrom: 'create_cluster', steps: [{ name: 'x', args: ['true'] }] });
-    const ok = await op.start(fromUpstream, h.ctx(1, { upstreamOutputs: new Map([['create_cluster', { clusterId }]]) }));
+    const ok = await op.start(
+      fromUpstream,
+      h.ctx(1, { upstreamOutputs: new Map([['create_cluster', { clusterId }]]) }),
+    );
     expect(ok.ref['clusterId']).toBe(clusterId);
     const missing = await op.start(fromUpstream, h.ctx(1, { upstreamOutputs: new Map() }));
     expect(missing).toMatchObject({ state: 'failed', retryable: false, error: { name: 'InvalidOptionsError' } });
-    if (missing.state === 'failed') expect(missing.error.message).toContain('upstream task "create_cluster" recorded no output');
+    if (missing.state === 'failed')
+      expect(missing.error.message).toContain('upstream task "create_cluster" recorded no output');
   });
 
   it('rejects bad options naming the option', () => {
-    expect(() => op.compile({ steps: [{ name: 'x', args: [] }] })).toThrow(new InvalidOptionsError('emr.addSteps: clusterId: give exactly one of clusterId and clusterFrom'));
+    expect(() => op.compile({ steps: [{ name: 'x', args: [] }] })).toThrow(
+      new InvalidOptionsError('emr.addSteps: clusterId: give exactly one of clusterId and clusterFrom'),
+    );
     expect(() => op.compile({ clusterId, steps: [{ name: 'x', args: [1] }] })).toThrow(InvalidOptionsError);
-    expect(() => op.compile({ clusterId, steps: [{ name: 'x', args: [1] }] })).toThrow(/^emr\.addSteps: steps\.0\.args\.0: /);
+    expect(() => op.compile({ clusterId, steps: [{ name: 'x', args: [1] }] })).toThrow(
+      /^emr\.addSteps: steps\.0\.args\.0: /,
+    );
     expect(() => op.compile({ clusterId, steps: [] })).toThrow(/^emr\.addSteps: steps: /);
   });
 });

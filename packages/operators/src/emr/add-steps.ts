@@ -10,22 +10,53 @@
 import { AddJobFlowStepsCommand, type EMRClient } from '@aws-sdk/client-emr';
 import { emrClientFor } from '../aws/clients';
 import { classifyAwsError, rethrowForCancel, settle } from '../aws/errors';
-import { clientRegion, earliestIntent, emrClusterConsoleUrl, invalidInput, recordedRef, stringArrayField, stringField } from '../aws/refs';
+import {
+  clientRegion,
+  earliestIntent,
+  emrClusterConsoleUrl,
+  invalidInput,
+  recordedRef,
+  stringArrayField,
+  stringField,
+} from '../aws/refs';
 import { compileOptions, resolveAwsSettings } from '../aws/settings';
-import { adoptableMarkers, type CancelOutcome, type ExternalContext, type ExternalOperator, type ExternalRef, type ExternalStatus } from '../external';
+import {
+  adoptableMarkers,
+  type CancelOutcome,
+  type ExternalContext,
+  type ExternalOperator,
+  type ExternalRef,
+  type ExternalStatus,
+} from '../external';
 import { resolveClusterId } from './cluster-target';
 import { AddStepsOptions } from './options';
-import { activeStepStates, cancelActiveSteps, chooseAdoption, describeSteps, failedStepStates, findMarkedSteps, markedName, markerOfName, statusOfSteps } from './steps';
+import {
+  activeStepStates,
+  cancelActiveSteps,
+  chooseAdoption,
+  describeSteps,
+  failedStepStates,
+  findMarkedSteps,
+  markedName,
+  markerOfName,
+  statusOfSteps,
+} from './steps';
 
 const TYPE = 'emr.step';
 
-async function check(emr: EMRClient, ref: ExternalRef, clusterId: string, ctx: Pick<ExternalContext, 'log' | 'signal'>): Promise<ExternalStatus> {
+async function check(
+  emr: EMRClient,
+  ref: ExternalRef,
+  clusterId: string,
+  ctx: Pick<ExternalContext, 'log' | 'signal'>,
+): Promise<ExternalStatus> {
   const steps = await describeSteps(emr, clusterId, stringArrayField(ref, 'stepIds'));
   const status = statusOfSteps(ref, clusterId, steps);
   if (status.state === 'failed') {
     // Clean up after ourselves: the rest of this submission must not run on.
     const cancelled = await cancelActiveSteps(emr, clusterId, steps);
-    if (cancelled.length > 0) ctx.log(`cancelled the remaining steps ${cancelled.join(', ')} after ${status.error.message}`);
+    if (cancelled.length > 0)
+      ctx.log(`cancelled the remaining steps ${cancelled.join(', ')} after ${status.error.message}`);
   }
   return status;
 }
@@ -36,45 +67,62 @@ async function start(options: AddStepsOptions, ctx: ExternalContext): Promise<Ex
   if ('error' in cluster) return invalidInput(ref, cluster.error);
   const clusterId = cluster.value;
   const emr = emrClientFor(resolveAwsSettings(ctx.aws, options.aws));
-  return settle(() => ref, ctx.signal, async () => {
-    const region = await clientRegion(emr);
-    ref = { ...ref, clusterId, region, consoleUrl: emrClusterConsoleUrl(region, clusterId) };
+  return settle(
+    () => ref,
+    ctx.signal,
+    async () => {
+      const region = await clientRegion(emr);
+      ref = { ...ref, clusterId, region, consoleUrl: emrClusterConsoleUrl(region, clusterId) };
 
-    const known = recordedRef(ctx, TYPE, ctx.marker);
-    if (known !== undefined && stringArrayField(known, 'stepIds').length > 0) {
-      ctx.log(`adopting steps ${stringArrayField(known, 'stepIds').join(', ')} this try already submitted`);
-      return check(emr, { ...known }, stringField(known, 'clusterId') ?? clusterId, ctx);
-    }
+      const known = recordedRef(ctx, TYPE, ctx.marker);
+      if (known !== undefined && stringArrayField(known, 'stepIds').length > 0) {
+        ctx.log(`adopting steps ${stringArrayField(known, 'stepIds').join(', ')} this try already submitted`);
+        return check(emr, { ...known }, stringField(known, 'clusterId') ?? clusterId, ctx);
+      }
 
-    const existing = await findMarkedSteps(emr, clusterId, ctx.taskMarkers, earliestIntent(ctx, Date.now()));
-    const adoption = chooseAdoption(existing, ctx.marker, adoptableMarkers(ctx), options.steps.length);
-    if (adoption !== undefined) {
-      ref = { ...ref, phase: 'submitted', stepIds: adoption.stepIds, ...(adoption.marker !== ctx.marker && { adoptedFrom: adoption.marker }) };
+      const existing = await findMarkedSteps(emr, clusterId, ctx.taskMarkers, earliestIntent(ctx, Date.now()));
+      const adoption = chooseAdoption(existing, ctx.marker, adoptableMarkers(ctx), options.steps.length);
+      if (adoption !== undefined) {
+        ref = {
+          ...ref,
+          phase: 'submitted',
+          stepIds: adoption.stepIds,
+          ...(adoption.marker !== ctx.marker && { adoptedFrom: adoption.marker }),
+        };
+        await ctx.record(ref);
+        ctx.log(
+          `adopting steps ${adoption.stepIds.join(', ')} on ${clusterId} (submitted by try marker ${adoption.marker})`,
+        );
+        return check(emr, ref, clusterId, ctx);
+      }
+      const leftovers = existing.filter(
+        (s) => markerOfName(s.Name) !== ctx.marker && !failedStepStates.has(s.Status?.State ?? ''),
+      );
+      const cancelled = await cancelActiveSteps(emr, clusterId, leftovers);
+      if (cancelled.length > 0) ctx.log(`cancelled steps ${cancelled.join(', ')} left over from earlier tries`);
+
+      ref = { ...ref, phase: 'submitting', intentAt: new Date().toISOString() };
       await ctx.record(ref);
-      ctx.log(`adopting steps ${adoption.stepIds.join(', ')} on ${clusterId} (submitted by try marker ${adoption.marker})`);
-      return check(emr, ref, clusterId, ctx);
-    }
-    const leftovers = existing.filter((s) => markerOfName(s.Name) !== ctx.marker && !failedStepStates.has(s.Status?.State ?? ''));
-    const cancelled = await cancelActiveSteps(emr, clusterId, leftovers);
-    if (cancelled.length > 0) ctx.log(`cancelled steps ${cancelled.join(', ')} left over from earlier tries`);
-
-    ref = { ...ref, phase: 'submitting', intentAt: new Date().toISOString() };
-    await ctx.record(ref);
-    const out = await emr.send(
-      new AddJobFlowStepsCommand({
-        JobFlowId: clusterId,
-        Steps: options.steps.map((step) => ({
-          Name: markedName(step.name, ctx.marker),
-          ActionOnFailure: step.actionOnFailure,
-          HadoopJarStep: { Jar: step.jar, Args: step.args, ...(step.mainClass !== undefined && { MainClass: step.mainClass }) },
-        })),
-      }),
-    );
-    ref = { ...ref, phase: 'submitted', stepIds: out.StepIds ?? [], awsState: 'PENDING' };
-    await ctx.record(ref);
-    ctx.log(`submitted steps ${(out.StepIds ?? []).join(', ')} to ${clusterId}: ${String(ref.consoleUrl)}`);
-    return { state: 'waiting', ref };
-  });
+      const out = await emr.send(
+        new AddJobFlowStepsCommand({
+          JobFlowId: clusterId,
+          Steps: options.steps.map((step) => ({
+            Name: markedName(step.name, ctx.marker),
+            ActionOnFailure: step.actionOnFailure,
+            HadoopJarStep: {
+              Jar: step.jar,
+              Args: step.args,
+              ...(step.mainClass !== undefined && { MainClass: step.mainClass }),
+            },
+          })),
+        }),
+      );
+      ref = { ...ref, phase: 'submitted', stepIds: out.StepIds ?? [], awsState: 'PENDING' };
+      await ctx.record(ref);
+      ctx.log(`submitted steps ${(out.StepIds ?? []).join(', ')} to ${clusterId}: ${String(ref.consoleUrl)}`);
+      return { state: 'waiting', ref };
+    },
+  );
 }
 
 export const addStepsOperator: ExternalOperator<AddStepsOptions> = {
@@ -86,7 +134,11 @@ export const addStepsOperator: ExternalOperator<AddStepsOptions> = {
     const clusterId = stringField(ref, 'clusterId');
     if (clusterId === undefined || stringArrayField(ref, 'stepIds').length === 0) return start(options, ctx);
     const emr = emrClientFor(resolveAwsSettings(ctx.aws, options.aws));
-    return settle(() => ref, ctx.signal, () => check(emr, ref, clusterId, ctx));
+    return settle(
+      () => ref,
+      ctx.signal,
+      () => check(emr, ref, clusterId, ctx),
+    );
   },
 
   async cancel(options, ref, ctx) {
@@ -106,7 +158,12 @@ export const addStepsOperator: ExternalOperator<AddStepsOptions> = {
  * intent recorded (a crash mid-submit), finds the steps by the ref's marker.
  * Ended when none of them is pending, running or being cancelled.
  */
-export async function cancelSteps(emr: EMRClient, clusterId: string, ref: ExternalRef, log: (line: string) => void): Promise<CancelOutcome> {
+export async function cancelSteps(
+  emr: EMRClient,
+  clusterId: string,
+  ref: ExternalRef,
+  log: (line: string) => void,
+): Promise<CancelOutcome> {
   try {
     const stepIds = stringArrayField(ref, 'stepIds');
     const steps =
@@ -118,7 +175,12 @@ export async function cancelSteps(emr: EMRClient, clusterId: string, ref: Extern
     const states = steps.map((s) => `${s.Id ?? '?'} ${s.Status?.State ?? '?'}`).join(', ');
     if (cancelled.length > 0) log(`requested cancellation of steps ${cancelled.join(', ')} on ${clusterId}`);
     else if (going.length > 0) log(`steps being cancelled on ${clusterId}: ${states}`);
-    else log(steps.length > 0 ? `steps of ${ref.marker} on ${clusterId} have ended: ${states}` : `no step of ${ref.marker} on ${clusterId}`);
+    else
+      log(
+        steps.length > 0
+          ? `steps of ${ref.marker} on ${clusterId} have ended: ${states}`
+          : `no step of ${ref.marker} on ${clusterId}`,
+      );
     return { ended: going.length === 0 };
   } catch (raw) {
     const { transient, name, message } = classifyAwsError(raw);

@@ -6,7 +6,11 @@ import { stringField, upstreamField } from '../aws/refs';
 import { type AwsOptions, resolveAwsSettings } from '../aws/settings';
 import type { ExternalContext, ExternalRef, ExternalStatus } from '../external';
 
-export const closedClusterStates: ReadonlySet<string> = new Set(['TERMINATING', 'TERMINATED', 'TERMINATED_WITH_ERRORS']);
+export const closedClusterStates: ReadonlySet<string> = new Set([
+  'TERMINATING',
+  'TERMINATED',
+  'TERMINATED_WITH_ERRORS',
+]);
 export const endedClusterStates: ReadonlySet<string> = new Set(['TERMINATED', 'TERMINATED_WITH_ERRORS']);
 
 /** `clusterId`, or the clusterId in the output of upstream task `clusterFrom`. */
@@ -15,7 +19,8 @@ export function resolveClusterId(
   upstreamOutputs: ReadonlyMap<string, unknown>,
 ): { value: string } | { error: string } {
   if (options.clusterId !== undefined) return { value: options.clusterId };
-  if (options.clusterFrom !== undefined) return upstreamField(upstreamOutputs, options.clusterFrom, 'clusterId', 'clusterFrom');
+  if (options.clusterFrom !== undefined)
+    return upstreamField(upstreamOutputs, options.clusterFrom, 'clusterId', 'clusterFrom');
   return { error: 'clusterId: no cluster given' };
 }
 
@@ -44,6 +49,10 @@ export function pollCluster<O extends { aws?: AwsOptions | undefined }>(
     const clusterId = stringField(ref, 'clusterId');
     if (clusterId === undefined) return start(options, ctx);
     const emr = emrClientFor(resolveAwsSettings(ctx.aws, options.aws));
-    return settle(() => ref, ctx.signal, () => check(emr, ref, clusterId));
+    return settle(
+      () => ref,
+      ctx.signal,
+      () => check(emr, ref, clusterId),
+    );
   };
 }

@@ -29,16 +29,30 @@ describe('emr.createCluster', () => {
     const started = await create.start(createOptions, ctx);
     expect(started).toMatchObject({ state: 'waiting', ref: { type: 'emr.cluster', awsState: 'STARTING' } });
     const [cluster] = clusters();
-    expect(cluster).toMatchObject({ name: `daily-batch [${ctx.marker}]`, keepAlive: true, applications: ['Hive', 'Spark'] });
-    expect(cluster?.tags).toEqual([{ Key: 'team', Value: 'news' }, { Key: MARKER_TAG, Value: ctx.marker }]);
+    expect(cluster).toMatchObject({
+      name: `daily-batch [${ctx.marker}]`,
+      keepAlive: true,
+      applications: ['Hive', 'Spark'],
+    });
+    expect(cluster?.tags).toEqual([
+      { Key: 'team', Value: 'news' },
+      { Key: MARKER_TAG, Value: ctx.marker },
+    ]);
     expect((await create.poll(createOptions, started.ref, ctx)).state).toBe('waiting');
     h.clock.advance(START);
-    expect(await create.poll(createOptions, started.ref, ctx)).toMatchObject({ state: 'succeeded', output: { clusterId: cluster?.id }, ref: { awsState: 'WAITING' } });
+    expect(await create.poll(createOptions, started.ref, ctx)).toMatchObject({
+      state: 'succeeded',
+      output: { clusterId: cluster?.id },
+      ref: { awsState: 'WAITING' },
+    });
   });
 
   it("adopts the cluster of a crashed worker, and an earlier try's cluster still starting", async () => {
     await create.start(createOptions, h.ctx(1));
-    h.records.splice(0, h.records.findIndex((r) => r['phase'] === 'submitting'));
+    h.records.splice(
+      0,
+      h.records.findIndex((r) => r['phase'] === 'submitting'),
+    );
     const again = await create.start(createOptions, h.ctx(1));
     const retry = await create.start(createOptions, h.ctx(2));
     expect(clusters()).toHaveLength(1);
@@ -51,7 +65,10 @@ describe('emr.createCluster', () => {
     await h.emr.send(new TerminateJobFlowsCommand({ JobFlowIds: [String(started.ref['clusterId'])] }));
     const failed = await create.poll(createOptions, started.ref, h.ctx());
     expect(failed).toMatchObject({ state: 'failed', retryable: true, error: { name: 'EmrClusterTerminated' } });
-    if (failed.state === 'failed') expect(failed.error.message).toMatch(/is TERMINATING before it was ready: USER_REQUEST: Terminated by user request/);
+    if (failed.state === 'failed')
+      expect(failed.error.message).toMatch(
+        /is TERMINATING before it was ready: USER_REQUEST: Terminated by user request/,
+      );
   });
 
   it('cancel terminates the cluster', async () => {
@@ -70,7 +87,10 @@ describe('emr.terminateCluster', () => {
     const started = await terminate.start(options, ctx);
     expect(started).toMatchObject({ state: 'waiting', ref: { awsState: 'TERMINATING' } });
     h.clock.advance(TERMINATE);
-    expect(await terminate.poll(options, started.ref, ctx)).toMatchObject({ state: 'succeeded', output: { clusterId, finalState: 'TERMINATED' } });
+    expect(await terminate.poll(options, started.ref, ctx)).toMatchObject({
+      state: 'succeeded',
+      output: { clusterId, finalState: 'TERMINATED' },
+    });
   });
 
   it('succeeds at once for a terminated cluster or an upstream that created none', async () => {
@@ -89,7 +109,13 @@ describe('EMR sensors', () => {
     const clusterId = await readyCluster(h);
     h.emulator.control.addStepRule({ name: 'bad', failureDetails: { reason: 'Exit 2', message: 'hive error' } });
     const { StepIds = [] } = await h.emr.send(
-      new AddJobFlowStepsCommand({ JobFlowId: clusterId, Steps: [{ Name: 'good', HadoopJarStep: { Jar: 'command-runner.jar', Args: [] } }, { Name: 'bad', ActionOnFailure: 'CONTINUE', HadoopJarStep: { Jar: 'command-runner.jar', Args: [] } }] }),
+      new AddJobFlowStepsCommand({
+        JobFlowId: clusterId,
+        Steps: [
+          { Name: 'good', HadoopJarStep: { Jar: 'command-runner.jar', Args: [] } },
+          { Name: 'bad', ActionOnFailure: 'CONTINUE', HadoopJarStep: { Jar: 'command-runner.jar', Args: [] } },
+        ],
+      }),
     );
     const ctx = h.ctx(1, { upstreamOutputs: new Map([['add_steps', { clusterId, stepIds: StepIds }]]) });
     const options = stepSensorOperator.compile({ stepFrom: 'add_steps' });
@@ -97,9 +123,16 @@ describe('EMR sensors', () => {
     expect(first.state).toBe('waiting');
     h.clock.advance(1000);
     const ended = await stepSensorOperator.poll(options, first.ref, ctx);
-    expect(ended).toMatchObject({ state: 'failed', retryable: false, error: { message: expect.stringContaining('Exit 2: hive error') } });
+    expect(ended).toMatchObject({
+      state: 'failed',
+      retryable: false,
+      error: { message: expect.stringContaining('Exit 2: hive error') },
+    });
     const one = stepSensorOperator.compile({ clusterId, stepId: StepIds[0] });
-    expect(await stepSensorOperator.start(one, h.ctx())).toMatchObject({ state: 'succeeded', output: { clusterId, stepIds: [StepIds[0]] } });
+    expect(await stepSensorOperator.start(one, h.ctx())).toMatchObject({
+      state: 'succeeded',
+      output: { clusterId, stepIds: [StepIds[0]] },
+    });
   });
 
   it('clusterSensor waits for a target state and fails when the cluster ends elsewhere', async () => {
@@ -108,10 +141,17 @@ describe('EMR sensors', () => {
     const ready = clusterSensorOperator.compile({ clusterId });
     expect((await clusterSensorOperator.start(ready, h.ctx())).state).toBe('waiting');
     h.clock.advance(START);
-    expect(await clusterSensorOperator.start(ready, h.ctx())).toMatchObject({ state: 'succeeded', output: { clusterId, state: 'WAITING' } });
+    expect(await clusterSensorOperator.start(ready, h.ctx())).toMatchObject({
+      state: 'succeeded',
+      output: { clusterId, state: 'WAITING' },
+    });
     const done = clusterSensorOperator.compile({ clusterId, targetStates: ['RUNNING'] });
     await h.emr.send(new TerminateJobFlowsCommand({ JobFlowIds: [clusterId] }));
     h.clock.advance(TERMINATE);
-    expect(await clusterSensorOperator.start(done, h.ctx())).toMatchObject({ state: 'failed', retryable: false, error: { name: 'EmrClusterTerminated' } });
+    expect(await clusterSensorOperator.start(done, h.ctx())).toMatchObject({
+      state: 'failed',
+      retryable: false,
+      error: { name: 'EmrClusterTerminated' },
+    });
   });
 });

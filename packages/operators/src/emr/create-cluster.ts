@@ -6,12 +6,24 @@
  * try's still starting) found by ListClusters + DescribeCluster. `cancel`
  * terminates it, so a try that is timed out or cleared leaves no cluster.
  */
-import { type ClusterSummary, type EMRClient, ListClustersCommand, RunJobFlowCommand, TerminateJobFlowsCommand } from '@aws-sdk/client-emr';
+import {
+  type ClusterSummary,
+  type EMRClient,
+  ListClustersCommand,
+  RunJobFlowCommand,
+  TerminateJobFlowsCommand,
+} from '@aws-sdk/client-emr';
 import { emrClientFor } from '../aws/clients';
 import { classifyAwsError, rethrowForCancel, settle } from '../aws/errors';
 import { clientRegion, emrClusterConsoleUrl, recordedRef, stringField } from '../aws/refs';
 import { compileOptions, resolveAwsSettings } from '../aws/settings';
-import { adoptableMarkers, type ExternalContext, type ExternalOperator, type ExternalRef, type ExternalStatus } from '../external';
+import {
+  adoptableMarkers,
+  type ExternalContext,
+  type ExternalOperator,
+  type ExternalRef,
+  type ExternalStatus,
+} from '../external';
 import { clusterReason, describeCluster, endedClusterStates, pollCluster } from './cluster-target';
 import { CreateClusterOptions } from './options';
 import { markedName, markerOfName } from './steps';
@@ -22,7 +34,10 @@ const activeStates = ['STARTING', 'BOOTSTRAPPING', 'RUNNING', 'WAITING'] as cons
 const MAX_LIST_PAGES = 20;
 
 /** Active clusters whose name and `sluice:marker` tag carry one of `markers`, newest first. */
-async function findTaskClusters(emr: EMRClient, markers: readonly string[]): Promise<Array<{ id: string; marker: string }>> {
+async function findTaskClusters(
+  emr: EMRClient,
+  markers: readonly string[],
+): Promise<Array<{ id: string; marker: string }>> {
   const candidates: ClusterSummary[] = [];
   let marker: string | undefined;
   for (let page = 0; page < MAX_LIST_PAGES; page += 1) {
@@ -47,7 +62,15 @@ async function check(emr: EMRClient, ref: ExternalRef, clusterId: string): Promi
   const next = { ...ref, awsState: state };
   if (state === 'WAITING' || state === 'RUNNING') return { state: 'succeeded', ref: next, output: { clusterId } };
   if (state === 'TERMINATING' || endedClusterStates.has(state)) {
-    return { state: 'failed', ref: next, retryable: true, error: { name: 'EmrClusterTerminated', message: `Cluster ${clusterId} is ${state} before it was ready: ${clusterReason(cluster)}` } };
+    return {
+      state: 'failed',
+      ref: next,
+      retryable: true,
+      error: {
+        name: 'EmrClusterTerminated',
+        message: `Cluster ${clusterId} is ${state} before it was ready: ${clusterReason(cluster)}`,
+      },
+    };
   }
   return { state: 'waiting', ref: next };
 }
@@ -55,53 +78,72 @@ async function check(emr: EMRClient, ref: ExternalRef, clusterId: string): Promi
 async function start(options: CreateClusterOptions, ctx: ExternalContext): Promise<ExternalStatus> {
   let ref: ExternalRef = { type: TYPE, marker: ctx.marker };
   const emr = emrClientFor(resolveAwsSettings(ctx.aws, options.aws));
-  return settle(() => ref, ctx.signal, async () => {
-    const region = await clientRegion(emr);
-    ref = { ...ref, region };
-    const known = recordedRef(ctx, TYPE, ctx.marker);
-    const knownId = known === undefined ? undefined : stringField(known, 'clusterId');
-    if (known !== undefined && knownId !== undefined) return check(emr, { ...known }, knownId);
+  return settle(
+    () => ref,
+    ctx.signal,
+    async () => {
+      const region = await clientRegion(emr);
+      ref = { ...ref, region };
+      const known = recordedRef(ctx, TYPE, ctx.marker);
+      const knownId = known === undefined ? undefined : stringField(known, 'clusterId');
+      if (known !== undefined && knownId !== undefined) return check(emr, { ...known }, knownId);
 
-    const found = await findTaskClusters(emr, ctx.taskMarkers);
-    const adoptable = adoptableMarkers(ctx);
-    const adopted = found.find((c) => c.marker === ctx.marker) ?? found.find((c) => adoptable.includes(c.marker));
-    if (adopted !== undefined) {
-      ref = { ...ref, clusterId: adopted.id, consoleUrl: emrClusterConsoleUrl(region, adopted.id), phase: 'submitted', ...(adopted.marker !== ctx.marker && { adoptedFrom: adopted.marker }) };
+      const found = await findTaskClusters(emr, ctx.taskMarkers);
+      const adoptable = adoptableMarkers(ctx);
+      const adopted = found.find((c) => c.marker === ctx.marker) ?? found.find((c) => adoptable.includes(c.marker));
+      if (adopted !== undefined) {
+        ref = {
+          ...ref,
+          clusterId: adopted.id,
+          consoleUrl: emrClusterConsoleUrl(region, adopted.id),
+          phase: 'submitted',
+          ...(adopted.marker !== ctx.marker && { adoptedFrom: adopted.marker }),
+        };
+        await ctx.record(ref);
+        ctx.log(`adopting cluster ${adopted.id} (created by try marker ${adopted.marker})`);
+        return check(emr, ref, adopted.id);
+      }
+
+      ref = { ...ref, phase: 'submitting', intentAt: new Date().toISOString() };
       await ctx.record(ref);
-      ctx.log(`adopting cluster ${adopted.id} (created by try marker ${adopted.marker})`);
-      return check(emr, ref, adopted.id);
-    }
-
-    ref = { ...ref, phase: 'submitting', intentAt: new Date().toISOString() };
-    await ctx.record(ref);
-    const i = options.instances;
-    const out = await emr.send(
-      new RunJobFlowCommand({
-        Name: markedName(options.name, ctx.marker),
-        ReleaseLabel: options.releaseLabel,
-        ...(options.logUri !== undefined && { LogUri: options.logUri }),
-        ServiceRole: options.serviceRole,
-        JobFlowRole: options.jobFlowRole,
-        Applications: options.applications.map((Name) => ({ Name })),
-        Instances: {
-          MasterInstanceType: i.masterInstanceType,
-          SlaveInstanceType: i.slaveInstanceType ?? i.masterInstanceType,
-          InstanceCount: i.instanceCount,
-          KeepJobFlowAliveWhenNoSteps: i.keepAlive,
-          TerminationProtected: i.terminationProtected,
-          ...(i.ec2SubnetId !== undefined && { Ec2SubnetId: i.ec2SubnetId }),
-          ...(i.ec2KeyName !== undefined && { Ec2KeyName: i.ec2KeyName }),
-        },
-        Tags: [...Object.entries(options.tags).map(([Key, Value]) => ({ Key, Value })), { Key: MARKER_TAG, Value: ctx.marker }],
-        VisibleToAllUsers: true,
-      }),
-    );
-    if (out.JobFlowId === undefined) throw new Error('RunJobFlow returned no JobFlowId');
-    ref = { ...ref, phase: 'submitted', clusterId: out.JobFlowId, consoleUrl: emrClusterConsoleUrl(region, out.JobFlowId), awsState: 'STARTING' };
-    await ctx.record(ref);
-    ctx.log(`created cluster ${out.JobFlowId}: ${String(ref.consoleUrl)}`);
-    return { state: 'waiting', ref };
-  });
+      const i = options.instances;
+      const out = await emr.send(
+        new RunJobFlowCommand({
+          Name: markedName(options.name, ctx.marker),
+          ReleaseLabel: options.releaseLabel,
+          ...(options.logUri !== undefined && { LogUri: options.logUri }),
+          ServiceRole: options.serviceRole,
+          JobFlowRole: options.jobFlowRole,
+          Applications: options.applications.map((Name) => ({ Name })),
+          Instances: {
+            MasterInstanceType: i.masterInstanceType,
+            SlaveInstanceType: i.slaveInstanceType ?? i.masterInstanceType,
+            InstanceCount: i.instanceCount,
+            KeepJobFlowAliveWhenNoSteps: i.keepAlive,
+            TerminationProtected: i.terminationProtected,
+            ...(i.ec2SubnetId !== undefined && { Ec2SubnetId: i.ec2SubnetId }),
+            ...(i.ec2KeyName !== undefined && { Ec2KeyName: i.ec2KeyName }),
+          },
+          Tags: [
+            ...Object.entries(options.tags).map(([Key, Value]) => ({ Key, Value })),
+            { Key: MARKER_TAG, Value: ctx.marker },
+          ],
+          VisibleToAllUsers: true,
+        }),
+      );
+      if (out.JobFlowId === undefined) throw new Error('RunJobFlow returned no JobFlowId');
+      ref = {
+        ...ref,
+        phase: 'submitted',
+        clusterId: out.JobFlowId,
+        consoleUrl: emrClusterConsoleUrl(region, out.JobFlowId),
+        awsState: 'STARTING',
+      };
+      await ctx.record(ref);
+      ctx.log(`created cluster ${out.JobFlowId}: ${String(ref.consoleUrl)}`);
+      return { state: 'waiting', ref };
+    },
+  );
 }
 
 /** Terminates a cluster; one already terminated or gone is fine. */

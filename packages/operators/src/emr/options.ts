@@ -11,11 +11,17 @@ import { awsOptionFields } from '../aws/settings';
 export const MAX_NAME_LENGTH = 220;
 
 const ClusterTarget = {
-  clusterId: z.string().regex(/^j-[A-Z0-9]+$/, 'must be an EMR cluster id such as j-2AXXXXXXGAPLF').optional(),
+  clusterId: z
+    .string()
+    .regex(/^j-[A-Z0-9]+$/, 'must be an EMR cluster id such as j-2AXXXXXXGAPLF')
+    .optional(),
   clusterFrom: z.string().min(1, 'must name an upstream task').optional(),
 };
 
-function oneCluster(value: { clusterId?: string | undefined; clusterFrom?: string | undefined }, ctx: z.RefinementCtx): void {
+function oneCluster(
+  value: { clusterId?: string | undefined; clusterFrom?: string | undefined },
+  ctx: z.RefinementCtx,
+): void {
   if ((value.clusterId === undefined) === (value.clusterFrom === undefined)) {
     ctx.addIssue({ code: 'custom', path: ['clusterId'], message: 'give exactly one of clusterId and clusterFrom' });
   }
@@ -53,7 +59,10 @@ export const CreateClusterOptions = z.strictObject({
   }),
   applications: z.array(z.string().min(1)).default([]),
   tags: z.record(z.string().min(1), z.string()).default({}),
-  logUri: z.string().regex(/^s3n?:\/\//, 'must be an s3:// URI').optional(),
+  logUri: z
+    .string()
+    .regex(/^s3n?:\/\//, 'must be an s3:// URI')
+    .optional(),
   serviceRole: z.string().min(1).default('EMR_DefaultRole'),
   jobFlowRole: z.string().min(1).default('EMR_EC2_DefaultRole'),
   ...awsOptionFields,
@@ -66,7 +75,10 @@ export type TerminateClusterOptions = z.infer<typeof TerminateClusterOptions>;
 export const StepSensorOptions = z
   .strictObject({
     ...ClusterTarget,
-    stepId: z.string().regex(/^s-[A-Z0-9]+$/, 'must be an EMR step id such as s-1XXXXXXXXXXXX').optional(),
+    stepId: z
+      .string()
+      .regex(/^s-[A-Z0-9]+$/, 'must be an EMR step id such as s-1XXXXXXXXXXXX')
+      .optional(),
     /** Upstream task whose output has `stepIds` (and `clusterId`, used when no cluster is given). */
     stepFrom: z.string().min(1, 'must name an upstream task').optional(),
     ...awsOptionFields,
@@ -84,9 +96,21 @@ export const StepSensorOptions = z
   });
 export type StepSensorOptions = z.infer<typeof StepSensorOptions>;
 
-export const ClusterState = z.enum(['STARTING', 'BOOTSTRAPPING', 'RUNNING', 'WAITING', 'TERMINATING', 'TERMINATED', 'TERMINATED_WITH_ERRORS']);
+export const ClusterState = z.enum([
+  'STARTING',
+  'BOOTSTRAPPING',
+  'RUNNING',
+  'WAITING',
+  'TERMINATING',
+  'TERMINATED',
+  'TERMINATED_WITH_ERRORS',
+]);
 
 export const ClusterSensorOptions = z
-  .strictObject({ ...ClusterTarget, targetStates: z.array(ClusterState).min(1).default(['WAITING', 'RUNNING']), ...awsOptionFields })
+  .strictObject({
+    ...ClusterTarget,
+    targetStates: z.array(ClusterState).min(1).default(['WAITING', 'RUNNING']),
+    ...awsOptionFields,
+  })
   .superRefine(oneCluster);
 export type ClusterSensorOptions = z.infer<typeof ClusterSensorOptions>;

@@ -6,7 +6,15 @@
 import type { EMRClient } from '@aws-sdk/client-emr';
 import { emrClientFor } from '../aws/clients';
 import { settle } from '../aws/errors';
-import { clientRegion, emrClusterConsoleUrl, invalidInput, stringArrayField, stringField, upstreamField, upstreamList } from '../aws/refs';
+import {
+  clientRegion,
+  emrClusterConsoleUrl,
+  invalidInput,
+  stringArrayField,
+  stringField,
+  upstreamField,
+  upstreamList,
+} from '../aws/refs';
 import { compileOptions, resolveAwsSettings } from '../aws/settings';
 import type { ExternalContext, ExternalOperator, ExternalRef, ExternalStatus } from '../external';
 import { clusterReason, describeCluster, endedClusterStates, resolveClusterId } from './cluster-target';
@@ -14,12 +22,18 @@ import { ClusterSensorOptions, StepSensorOptions } from './options';
 import { describeSteps, statusOfSteps } from './steps';
 
 /** The cluster and steps a step sensor watches: options first, else the `stepFrom` output (`{ clusterId, stepIds }`). */
-function stepTarget(options: StepSensorOptions, upstream: ReadonlyMap<string, unknown>): { clusterId: string; stepIds: string[] } | { error: string } {
+function stepTarget(
+  options: StepSensorOptions,
+  upstream: ReadonlyMap<string, unknown>,
+): { clusterId: string; stepIds: string[] } | { error: string } {
   let stepIds: string[];
   if (options.stepId !== undefined) stepIds = [options.stepId];
   else {
     const from = options.stepFrom ?? '';
-    if (!upstream.has(from)) return { error: `stepFrom: upstream task "${from}" recorded no output (is it listed in upstream, and did it succeed?)` };
+    if (!upstream.has(from))
+      return {
+        error: `stepFrom: upstream task "${from}" recorded no output (is it listed in upstream, and did it succeed?)`,
+      };
     stepIds = upstreamList(upstream, from, 'stepIds');
     if (stepIds.length === 0) return { error: `stepFrom: the output of upstream task "${from}" has no stepIds` };
   }
@@ -42,11 +56,15 @@ async function startStepSensor(options: StepSensorOptions, ctx: ExternalContext)
   const target = stepTarget(options, ctx.upstreamOutputs);
   if ('error' in target) return invalidInput(ref, target.error);
   const emr = emrClientFor(resolveAwsSettings(ctx.aws, options.aws));
-  return settle(() => ref, ctx.signal, async () => {
-    const region = await clientRegion(emr);
-    ref = { ...ref, ...target, region, consoleUrl: emrClusterConsoleUrl(region, target.clusterId) };
-    return checkSteps(emr, ref);
-  });
+  return settle(
+    () => ref,
+    ctx.signal,
+    async () => {
+      const region = await clientRegion(emr);
+      ref = { ...ref, ...target, region, consoleUrl: emrClusterConsoleUrl(region, target.clusterId) };
+      return checkSteps(emr, ref);
+    },
+  );
 }
 
 export const stepSensorOperator: ExternalOperator<StepSensorOptions> = {
@@ -56,7 +74,11 @@ export const stepSensorOperator: ExternalOperator<StepSensorOptions> = {
   async poll(options, ref, ctx) {
     if (stringField(ref, 'clusterId') === undefined) return startStepSensor(options, ctx);
     const emr = emrClientFor(resolveAwsSettings(ctx.aws, options.aws));
-    return settle(() => ref, ctx.signal, () => checkSteps(emr, ref));
+    return settle(
+      () => ref,
+      ctx.signal,
+      () => checkSteps(emr, ref),
+    );
   },
   async cancel() {
     // A sensor submitted nothing.
@@ -82,11 +104,15 @@ async function startClusterSensor(options: ClusterSensorOptions, ctx: ExternalCo
   const cluster = resolveClusterId(options, ctx.upstreamOutputs);
   if ('error' in cluster) return invalidInput(ref, cluster.error);
   const emr = emrClientFor(resolveAwsSettings(ctx.aws, options.aws));
-  return settle(() => ref, ctx.signal, async () => {
-    const region = await clientRegion(emr);
-    ref = { ...ref, clusterId: cluster.value, region, consoleUrl: emrClusterConsoleUrl(region, cluster.value) };
-    return checkCluster(emr, ref, options.targetStates);
-  });
+  return settle(
+    () => ref,
+    ctx.signal,
+    async () => {
+      const region = await clientRegion(emr);
+      ref = { ...ref, clusterId: cluster.value, region, consoleUrl: emrClusterConsoleUrl(region, cluster.value) };
+      return checkCluster(emr, ref, options.targetStates);
+    },
+  );
 }
 
 export const clusterSensorOperator: ExternalOperator<ClusterSensorOptions> = {
@@ -96,7 +122,11 @@ export const clusterSensorOperator: ExternalOperator<ClusterSensorOptions> = {
   async poll(options, ref, ctx) {
     if (stringField(ref, 'clusterId') === undefined) return startClusterSensor(options, ctx);
     const emr = emrClientFor(resolveAwsSettings(ctx.aws, options.aws));
-    return settle(() => ref, ctx.signal, () => checkCluster(emr, ref, options.targetStates));
+    return settle(
+      () => ref,
+      ctx.signal,
+      () => checkCluster(emr, ref, options.targetStates),
+    );
   },
   async cancel() {
     // A sensor submitted nothing.

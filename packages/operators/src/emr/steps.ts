@@ -2,7 +2,14 @@
  * EMR steps: the marker in step names, finding a task's steps on a cluster,
  * and turning step states into an ExternalStatus.
  */
-import { CancelStepsCommand, DescribeStepCommand, type EMRClient, ListStepsCommand, type Step, type StepSummary } from '@aws-sdk/client-emr';
+import {
+  CancelStepsCommand,
+  DescribeStepCommand,
+  type EMRClient,
+  ListStepsCommand,
+  type Step,
+  type StepSummary,
+} from '@aws-sdk/client-emr';
 import type { ExternalRef, ExternalStatus, Json } from '../external';
 
 export const activeStepStates: ReadonlySet<string> = new Set(['PENDING', 'CANCEL_PENDING', 'RUNNING']);
@@ -63,7 +70,12 @@ export interface Adoption {
  * still going, and as many as this task submits. A COMPLETED step of an
  * earlier try alone is not adopted: the retry runs the work again.
  */
-export function chooseAdoption(steps: readonly StepSummary[], marker: string, olderMarkers: readonly string[], stepCount: number): Adoption | undefined {
+export function chooseAdoption(
+  steps: readonly StepSummary[],
+  marker: string,
+  olderMarkers: readonly string[],
+  stepCount: number,
+): Adoption | undefined {
   const byMarker = new Map<string, StepSummary[]>();
   for (const step of steps) {
     const m = markerOfName(step.Name);
@@ -85,9 +97,15 @@ export function chooseAdoption(steps: readonly StepSummary[], marker: string, ol
 }
 
 /** Requests cancellation of the steps that are still pending or running; finished ones are left alone. */
-export async function cancelActiveSteps(emr: EMRClient, clusterId: string, steps: ReadonlyArray<{ Id?: string | undefined; Status?: { State?: string | undefined } | undefined }>): Promise<string[]> {
+export async function cancelActiveSteps(
+  emr: EMRClient,
+  clusterId: string,
+  steps: ReadonlyArray<{ Id?: string | undefined; Status?: { State?: string | undefined } | undefined }>,
+): Promise<string[]> {
   // A CANCEL_PENDING step is already on its way: asking again changes nothing.
-  const ids = steps.flatMap((s) => (s.Id !== undefined && ['PENDING', 'RUNNING'].includes(s.Status?.State ?? '') ? [s.Id] : []));
+  const ids = steps.flatMap((s) =>
+    s.Id !== undefined && ['PENDING', 'RUNNING'].includes(s.Status?.State ?? '') ? [s.Id] : [],
+  );
   if (ids.length > 0) await emr.send(new CancelStepsCommand({ ClusterId: clusterId, StepIds: ids }));
   return ids;
 }
@@ -124,11 +142,20 @@ function overallState(states: readonly string[]): string {
  */
 export function statusOfSteps(ref: ExternalRef, clusterId: string, steps: readonly Step[]): ExternalStatus {
   const states = steps.map((s) => s.Status?.State ?? 'UNKNOWN');
-  const summary: Json = steps.map((s) => ({ stepId: s.Id ?? null, name: s.Name ?? null, state: s.Status?.State ?? null }));
+  const summary: Json = steps.map((s) => ({
+    stepId: s.Id ?? null,
+    name: s.Name ?? null,
+    state: s.Status?.State ?? null,
+  }));
   const failed = steps.find((s) => failedStepStates.has(s.Status?.State ?? ''));
   const next: ExternalRef = { ...ref, awsState: failed?.Status?.State ?? overallState(states), steps: summary };
   if (failed !== undefined) {
-    return { state: 'failed', ref: next, retryable: true, error: { name: 'EmrStepFailed', message: stepFailureMessage(failed) } };
+    return {
+      state: 'failed',
+      ref: next,
+      retryable: true,
+      error: { name: 'EmrStepFailed', message: stepFailureMessage(failed) },
+    };
   }
   if (states.every((s) => s === 'COMPLETED')) {
     const stepIds = steps.flatMap((s) => (s.Id === undefined ? [] : [s.Id]));

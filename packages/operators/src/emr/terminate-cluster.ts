@@ -37,16 +37,20 @@ async function start(options: TerminateClusterOptions, ctx: ExternalContext): Pr
   if ('error' in cluster) return invalidInput(ref, cluster.error);
   const clusterId = cluster.value;
   const emr = emrClientFor(resolveAwsSettings(ctx.aws, options.aws));
-  return settle(() => ref, ctx.signal, async () => {
-    const region = await clientRegion(emr);
-    ref = { ...ref, clusterId, region, consoleUrl: emrClusterConsoleUrl(region, clusterId) };
-    const before = await check(emr, ref, clusterId);
-    if (before.state === 'succeeded') return before;
-    await terminate(emr, clusterId, ctx.log);
-    ref = { ...before.ref, phase: 'submitted' };
-    await ctx.record(ref);
-    return check(emr, ref, clusterId);
-  });
+  return settle(
+    () => ref,
+    ctx.signal,
+    async () => {
+      const region = await clientRegion(emr);
+      ref = { ...ref, clusterId, region, consoleUrl: emrClusterConsoleUrl(region, clusterId) };
+      const before = await check(emr, ref, clusterId);
+      if (before.state === 'succeeded') return before;
+      await terminate(emr, clusterId, ctx.log);
+      ref = { ...before.ref, phase: 'submitted' };
+      await ctx.record(ref);
+      return check(emr, ref, clusterId);
+    },
+  );
 }
 
 export const terminateClusterOperator: ExternalOperator<TerminateClusterOptions> = {

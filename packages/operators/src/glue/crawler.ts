@@ -7,7 +7,13 @@
  * starting, so after a worker crash a crawl this try started and that has
  * already finished is recognised instead of started twice. `cancel` → StopCrawler.
  */
-import { type Crawler, GetCrawlerCommand, type GlueClient, StartCrawlerCommand, StopCrawlerCommand } from '@aws-sdk/client-glue';
+import {
+  type Crawler,
+  GetCrawlerCommand,
+  type GlueClient,
+  StartCrawlerCommand,
+  StopCrawlerCommand,
+} from '@aws-sdk/client-glue';
 import { glueClientFor } from '../aws/clients';
 import { classifyAwsError, isAwsError, rethrowForCancel, settle } from '../aws/errors';
 import { clientRegion, glueCrawlerConsoleUrl, recordedRef } from '../aws/refs';
@@ -28,10 +34,20 @@ function statusOfCrawler(ref: ExternalRef, crawler: Crawler): ExternalStatus {
   if (state !== 'READY') return { state: 'waiting', ref: { ...ref, awsState: state } };
   const last = crawler.LastCrawl;
   const status = last?.Status ?? 'UNKNOWN';
-  const next: ExternalRef = { ...ref, awsState: status, ...(last?.StartTime !== undefined && { crawlStartedAt: last.StartTime.toISOString() }) };
-  if (status === 'SUCCEEDED') return { state: 'succeeded', ref: next, output: { crawlerName: crawler.Name ?? '', status } };
+  const next: ExternalRef = {
+    ...ref,
+    awsState: status,
+    ...(last?.StartTime !== undefined && { crawlStartedAt: last.StartTime.toISOString() }),
+  };
+  if (status === 'SUCCEEDED')
+    return { state: 'succeeded', ref: next, output: { crawlerName: crawler.Name ?? '', status } };
   const why = last?.ErrorMessage ?? (status === 'CANCELLED' ? 'the crawl was cancelled' : 'no error message');
-  return { state: 'failed', ref: next, retryable: true, error: { name: 'GlueCrawlFailed', message: `Crawler ${crawler.Name ?? '?'} ${status}: ${why}` } };
+  return {
+    state: 'failed',
+    ref: next,
+    retryable: true,
+    error: { name: 'GlueCrawlFailed', message: `Crawler ${crawler.Name ?? '?'} ${status}: ${why}` },
+  };
 }
 
 const lastStart = (crawler: Crawler): string | null => crawler.LastCrawl?.StartTime?.toISOString() ?? null;
@@ -46,27 +62,31 @@ async function start(options: CrawlerOptions, ctx: ExternalContext): Promise<Ext
     ctx.log(`${how} crawler ${crawlerName}: ${String(ref.consoleUrl)}`);
     return statusOfCrawler(ref, await getCrawler(glue, crawlerName));
   };
-  return settle(() => ref, ctx.signal, async () => {
-    const region = await clientRegion(glue);
-    ref = { ...ref, region, consoleUrl: glueCrawlerConsoleUrl(region, crawlerName) };
-    const known = recordedRef(ctx, TYPE, ctx.marker);
-    if (known?.['phase'] === 'started') return statusOfCrawler({ ...known }, await getCrawler(glue, crawlerName));
+  return settle(
+    () => ref,
+    ctx.signal,
+    async () => {
+      const region = await clientRegion(glue);
+      ref = { ...ref, region, consoleUrl: glueCrawlerConsoleUrl(region, crawlerName) };
+      const known = recordedRef(ctx, TYPE, ctx.marker);
+      if (known?.['phase'] === 'started') return statusOfCrawler({ ...known }, await getCrawler(glue, crawlerName));
 
-    const crawler = await getCrawler(glue, crawlerName);
-    if (crawler.State !== 'READY') return started('adopted the crawl already running on');
-    if (known !== undefined && 'previousCrawlStart' in known && lastStart(crawler) !== known['previousCrawlStart']) {
-      return started('found the finished crawl this try started on');
-    }
-    ref = { ...ref, phase: 'submitting', previousCrawlStart: lastStart(crawler) };
-    await ctx.record(ref);
-    try {
-      await glue.send(new StartCrawlerCommand({ Name: crawlerName }));
-    } catch (raw) {
-      if (!isAwsError(raw) || classifyAwsError(raw).name !== 'CrawlerRunningException') throw raw;
-      return started('adopted the crawl already running on');
-    }
-    return started('started');
-  });
+      const crawler = await getCrawler(glue, crawlerName);
+      if (crawler.State !== 'READY') return started('adopted the crawl already running on');
+      if (known !== undefined && 'previousCrawlStart' in known && lastStart(crawler) !== known['previousCrawlStart']) {
+        return started('found the finished crawl this try started on');
+      }
+      ref = { ...ref, phase: 'submitting', previousCrawlStart: lastStart(crawler) };
+      await ctx.record(ref);
+      try {
+        await glue.send(new StartCrawlerCommand({ Name: crawlerName }));
+      } catch (raw) {
+        if (!isAwsError(raw) || classifyAwsError(raw).name !== 'CrawlerRunningException') throw raw;
+        return started('adopted the crawl already running on');
+      }
+      return started('started');
+    },
+  );
 }
 
 export const crawlerOperator: ExternalOperator<CrawlerOptions> = {
@@ -77,7 +97,11 @@ export const crawlerOperator: ExternalOperator<CrawlerOptions> = {
   async poll(options, ref, ctx) {
     if (ref['phase'] !== 'started') return start(options, ctx);
     const glue = glueClientFor(resolveAwsSettings(ctx.aws, options.aws));
-    return settle(() => ref, ctx.signal, async () => statusOfCrawler(ref, await getCrawler(glue, options.crawlerName)));
+    return settle(
+      () => ref,
+      ctx.signal,
+      async () => statusOfCrawler(ref, await getCrawler(glue, options.crawlerName)),
+    );
   },
 
   async cancel(options, _ref, ctx) {

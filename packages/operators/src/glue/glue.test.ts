@@ -13,7 +13,12 @@ let h: Harness;
 
 beforeEach(async () => {
   h = await startHarness({ jobStartMs: STARTUP, jobRunMs: RUN, jobStopMs: 50, crawlMs: 500, crawlStopMs: 50 });
-  h.emulator.control.createJob({ Name: 'hourly-stats', ExecutionProperty: { MaxConcurrentRuns: 3 }, WorkerType: 'G.1X', NumberOfWorkers: 4 });
+  h.emulator.control.createJob({
+    Name: 'hourly-stats',
+    ExecutionProperty: { MaxConcurrentRuns: 3 },
+    WorkerType: 'G.1X',
+    NumberOfWorkers: 4,
+  });
   h.emulator.control.createCrawler({ Name: 'stats-tables' });
 });
 afterEach(() => h.close());
@@ -29,13 +34,18 @@ describe('glue.startJobRun', () => {
     expect(h.records.at(-1)).toMatchObject({ phase: 'submitting', jobName: 'hourly-stats' });
     expect(runs()[0]?.arguments).toEqual({ '--hour': '2026-01-01T06', '--sluice-marker': ctx.marker });
     const runId = runs()[0]?.id ?? '';
-    expect(started.ref.consoleUrl).toBe(`https://us-east-1.console.aws.amazon.com/gluestudio/home?region=us-east-1#/job/hourly-stats/run/${runId}`);
+    expect(started.ref.consoleUrl).toBe(
+      `https://us-east-1.console.aws.amazon.com/gluestudio/home?region=us-east-1#/job/hourly-stats/run/${runId}`,
+    );
     h.clock.advance(STARTUP);
     expect((await op.poll(options, started.ref, ctx)).ref.awsState).toBe('RUNNING');
     h.clock.advance(RUN);
     const done = await op.poll(options, started.ref, ctx);
     // 2 s on 4 G.1X workers (1 DPU each).
-    expect(done).toMatchObject({ state: 'succeeded', output: { jobRunId: runId, executionTimeSeconds: 2, dpuSeconds: 8 } });
+    expect(done).toMatchObject({
+      state: 'succeeded',
+      output: { jobRunId: runId, executionTimeSeconds: 2, dpuSeconds: 8 },
+    });
     expect(done.ref).toMatchObject({ executionTimeSeconds: 2, dpuSeconds: 8 });
   });
 
@@ -45,27 +55,40 @@ describe('glue.startJobRun', () => {
     const started = await op.start(wide, h.ctx());
     h.clock.advance(STARTUP + RUN);
     // 2 s on 5 G.4X workers (4 DPUs each): the run's own worker type, not the job's.
-    expect(await op.poll(wide, started.ref, h.ctx())).toMatchObject({ state: 'succeeded', output: { executionTimeSeconds: 2, dpuSeconds: 40 } });
+    expect(await op.poll(wide, started.ref, h.ctx())).toMatchObject({
+      state: 'succeeded',
+      output: { executionTimeSeconds: 2, dpuSeconds: 40 },
+    });
   });
 
   it("fails with Glue's ErrorMessage", async () => {
-    h.emulator.control.addJobRunRule({ name: 'hourly-stats', errorMessage: 'AnalysisException: Table not found: raw.events' });
+    h.emulator.control.addJobRunRule({
+      name: 'hourly-stats',
+      errorMessage: 'AnalysisException: Table not found: raw.events',
+    });
     const started = await op.start(options, h.ctx());
     h.clock.advance(STARTUP + RUN);
     const failed = await op.poll(options, started.ref, h.ctx());
     expect(failed).toMatchObject({ state: 'failed', retryable: true, error: { name: 'GlueJobRunFailed' } });
-    if (failed.state === 'failed') expect(failed.error.message).toMatch(/FAILED: AnalysisException: Table not found: raw\.events$/);
+    if (failed.state === 'failed')
+      expect(failed.error.message).toMatch(/FAILED: AnalysisException: Table not found: raw\.events$/);
   });
 
   it('adopts the run a crashed worker started, and a running run of try 1 on try 2', async () => {
     await op.start(options, h.ctx(1));
-    h.records.splice(0, h.records.findIndex((r) => r['phase'] === 'submitting'));
+    h.records.splice(
+      0,
+      h.records.findIndex((r) => r['phase'] === 'submitting'),
+    );
     const again = await op.start(options, h.ctx(1));
     h.clock.advance(STARTUP);
     const retry = await op.start(options, h.ctx(2));
     expect(runs()).toHaveLength(1);
     expect(again.ref['jobRunId']).toBe(runs()[0]?.id);
-    expect(retry).toMatchObject({ state: 'waiting', ref: { jobRunId: runs()[0]?.id, adoptedFrom: h.ctx(1).marker, awsState: 'RUNNING' } });
+    expect(retry).toMatchObject({
+      state: 'waiting',
+      ref: { jobRunId: runs()[0]?.id, adoptedFrom: h.ctx(1).marker, awsState: 'RUNNING' },
+    });
     expect(h.emulator.control.calls('StartJobRun')).toHaveLength(1);
   });
 
@@ -104,20 +127,41 @@ describe('glue.startJobRun', () => {
   it('treats ConcurrentRunsExceededException as transient', async () => {
     h.emulator.control.createJob({ Name: 'single' });
     const single = op.compile({ jobName: 'single' });
-    await op.start(single, h.ctx(1, { taskMarkers: ['sluice-00000000000000000000'], marker: 'sluice-00000000000000000000' }));
+    await op.start(
+      single,
+      h.ctx(1, { taskMarkers: ['sluice-00000000000000000000'], marker: 'sluice-00000000000000000000' }),
+    );
     const err = await rejection(op.start(single, h.ctx(1)));
     expect(err).toMatchObject({ name: 'TransientAwsError', awsName: 'ConcurrentRunsExceededException' });
   });
 
   it('fails without retry for an unknown job or AccessDenied, with AWS message', async () => {
-    expect(await op.start(op.compile({ jobName: 'nope' }), h.ctx())).toMatchObject({ state: 'failed', retryable: false, error: { name: 'EntityNotFoundException' } });
-    h.emulator.control.injectFault({ operation: 'StartJobRun', kind: 'error', code: 'AccessDeniedException', status: 400, message: 'not authorized to perform glue:StartJobRun' });
-    expect(await op.start(options, h.ctx())).toMatchObject({ state: 'failed', retryable: false, error: { name: 'AccessDeniedException', message: 'not authorized to perform glue:StartJobRun' } });
+    expect(await op.start(op.compile({ jobName: 'nope' }), h.ctx())).toMatchObject({
+      state: 'failed',
+      retryable: false,
+      error: { name: 'EntityNotFoundException' },
+    });
+    h.emulator.control.injectFault({
+      operation: 'StartJobRun',
+      kind: 'error',
+      code: 'AccessDeniedException',
+      status: 400,
+      message: 'not authorized to perform glue:StartJobRun',
+    });
+    expect(await op.start(options, h.ctx())).toMatchObject({
+      state: 'failed',
+      retryable: false,
+      error: { name: 'AccessDeniedException', message: 'not authorized to perform glue:StartJobRun' },
+    });
   });
 
   it('rejects a marker argument and half a worker configuration, naming the option', () => {
-    expect(() => op.compile({ jobName: 'j', arguments: { '--sluice-marker': 'x' } })).toThrow('glue.startJobRun: arguments: --sluice-marker is set by Sluice');
-    expect(() => op.compile({ jobName: 'j', workerType: 'G.1X' })).toThrow('glue.startJobRun: workerType: give workerType and numberOfWorkers together');
+    expect(() => op.compile({ jobName: 'j', arguments: { '--sluice-marker': 'x' } })).toThrow(
+      'glue.startJobRun: arguments: --sluice-marker is set by Sluice',
+    );
+    expect(() => op.compile({ jobName: 'j', workerType: 'G.1X' })).toThrow(
+      'glue.startJobRun: workerType: give workerType and numberOfWorkers together',
+    );
   });
 });
 
@@ -141,16 +185,25 @@ describe('glue.crawler', () => {
     const started = await crawler.start(crawl, h.ctx());
     expect(started).toMatchObject({ state: 'waiting', ref: { awsState: 'RUNNING', phase: 'started' } });
     h.clock.advance(550);
-    expect(await crawler.poll(crawl, started.ref, h.ctx())).toMatchObject({ state: 'succeeded', output: { crawlerName: 'stats-tables', status: 'SUCCEEDED' } });
+    expect(await crawler.poll(crawl, started.ref, h.ctx())).toMatchObject({
+      state: 'succeeded',
+      output: { crawlerName: 'stats-tables', status: 'SUCCEEDED' },
+    });
   });
 
   it('fails with the crawl ErrorMessage', async () => {
-    h.emulator.control.addCrawlRule({ name: 'stats-tables', errorMessage: 'Insufficient Lake Formation permission(s)' });
+    h.emulator.control.addCrawlRule({
+      name: 'stats-tables',
+      errorMessage: 'Insufficient Lake Formation permission(s)',
+    });
     const started = await crawler.start(crawl, h.ctx());
     h.clock.advance(550);
     expect(await crawler.poll(crawl, started.ref, h.ctx())).toMatchObject({
       state: 'failed',
-      error: { name: 'GlueCrawlFailed', message: 'Crawler stats-tables FAILED: Insufficient Lake Formation permission(s)' },
+      error: {
+        name: 'GlueCrawlFailed',
+        message: 'Crawler stats-tables FAILED: Insufficient Lake Formation permission(s)',
+      },
     });
   });
 
@@ -160,7 +213,10 @@ describe('glue.crawler', () => {
     h.clock.advance(550);
     h.records.length = 0;
     await crawler.start(crawl, h.ctx(2));
-    h.records.splice(0, h.records.findIndex((r) => r['phase'] === 'submitting'));
+    h.records.splice(
+      0,
+      h.records.findIndex((r) => r['phase'] === 'submitting'),
+    );
     h.clock.advance(550);
     expect((await crawler.start(crawl, h.ctx(2))).state).toBe('succeeded');
     expect(h.emulator.control.calls('StartCrawler').filter((c) => c.status === 200)).toHaveLength(2);
@@ -170,7 +226,10 @@ describe('glue.crawler', () => {
     const started = await crawler.start(crawl, h.ctx());
     await crawler.cancel(crawl, started.ref, h.ctx());
     h.clock.advance(50);
-    expect(await crawler.poll(crawl, started.ref, h.ctx())).toMatchObject({ state: 'failed', ref: { awsState: 'CANCELLED' } });
+    expect(await crawler.poll(crawl, started.ref, h.ctx())).toMatchObject({
+      state: 'failed',
+      ref: { awsState: 'CANCELLED' },
+    });
     await crawler.cancel(crawl, started.ref, h.ctx()); // not running any more: fine
   });
 });

@@ -10,25 +10,38 @@ import { JobRunSensorOptions } from './options';
 async function look(options: JobRunSensorOptions, ref: ExternalRef, ctx: ExternalContext): Promise<ExternalStatus> {
   let current = ref;
   const glue = glueClientFor(resolveAwsSettings(ctx.aws, options.aws));
-  return settle(() => current, ctx.signal, async () => {
-    let runId = stringField(current, 'jobRunId');
-    if (runId === undefined) {
-      const found = options.runId !== undefined ? { value: options.runId } : upstreamField(ctx.upstreamOutputs, options.runFrom ?? '', 'jobRunId', 'runFrom');
-      if ('error' in found) return invalidInput(current, found.error);
-      runId = found.value;
-      const region = await clientRegion(glue);
-      current = { ...current, jobRunId: runId, region, consoleUrl: glueJobRunConsoleUrl(region, options.jobName, runId) };
-    }
-    const status = statusOfRun(current, await getJobRun(glue, options.jobName, runId));
-    // Retrying a sensor would only see the same ended run again.
-    return status.state === 'failed' ? { ...status, retryable: false } : status;
-  });
+  return settle(
+    () => current,
+    ctx.signal,
+    async () => {
+      let runId = stringField(current, 'jobRunId');
+      if (runId === undefined) {
+        const found =
+          options.runId !== undefined
+            ? { value: options.runId }
+            : upstreamField(ctx.upstreamOutputs, options.runFrom ?? '', 'jobRunId', 'runFrom');
+        if ('error' in found) return invalidInput(current, found.error);
+        runId = found.value;
+        const region = await clientRegion(glue);
+        current = {
+          ...current,
+          jobRunId: runId,
+          region,
+          consoleUrl: glueJobRunConsoleUrl(region, options.jobName, runId),
+        };
+      }
+      const status = statusOfRun(current, await getJobRun(glue, options.jobName, runId));
+      // Retrying a sensor would only see the same ended run again.
+      return status.state === 'failed' ? { ...status, retryable: false } : status;
+    },
+  );
 }
 
 export const jobRunSensorOperator: ExternalOperator<JobRunSensorOptions> = {
   kind: 'glue.jobRunSensor',
   compile: (options) => compileOptions('glue.jobRunSensor', JobRunSensorOptions, options),
-  start: (options, ctx) => look(options, { type: 'glue.jobRunSensor', marker: ctx.marker, jobName: options.jobName }, ctx),
+  start: (options, ctx) =>
+    look(options, { type: 'glue.jobRunSensor', marker: ctx.marker, jobName: options.jobName }, ctx),
   poll: (options, ref, ctx) => look(options, ref, ctx),
   async cancel() {
     // A sensor started nothing.

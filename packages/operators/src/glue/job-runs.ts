@@ -1,5 +1,11 @@
 /** Glue job runs: reading one, finding a task's runs by marker, and turning a run into an ExternalStatus. */
-import { BatchStopJobRunCommand, GetJobRunCommand, GetJobRunsCommand, type GlueClient, type JobRun } from '@aws-sdk/client-glue';
+import {
+  BatchStopJobRunCommand,
+  GetJobRunCommand,
+  GetJobRunsCommand,
+  type GlueClient,
+  type JobRun,
+} from '@aws-sdk/client-glue';
 import type { ExternalRef, ExternalStatus } from '../external';
 import { MARKER_ARGUMENT } from './options';
 
@@ -16,7 +22,12 @@ export async function getJobRun(glue: GlueClient, jobName: string, runId: string
 }
 
 /** Runs of `jobName` whose `--sluice-marker` argument is one of `markers`, newest first; stops paging at runs started well before `since`. */
-export async function findMarkedRuns(glue: GlueClient, jobName: string, markers: readonly string[], since: number): Promise<JobRun[]> {
+export async function findMarkedRuns(
+  glue: GlueClient,
+  jobName: string,
+  markers: readonly string[],
+  since: number,
+): Promise<JobRun[]> {
   const found: JobRun[] = [];
   let token: string | undefined;
   for (let page = 0; page < MAX_SCAN_PAGES; page += 1) {
@@ -36,11 +47,18 @@ export async function findMarkedRuns(glue: GlueClient, jobName: string, markers:
  * running, among `olderMarkers` (earlier tries not being cancelled). A run
  * of an earlier try that is STOPPING was cancelled and is not adopted.
  */
-export function chooseRun(runs: readonly JobRun[], marker: string, olderMarkers: readonly string[]): JobRun | undefined {
+export function chooseRun(
+  runs: readonly JobRun[],
+  marker: string,
+  olderMarkers: readonly string[],
+): JobRun | undefined {
   const own = runs.find((r) => r.Arguments?.[MARKER_ARGUMENT] === marker);
   if (own !== undefined) return own;
   for (const older of [...olderMarkers].reverse()) {
-    const run = runs.find((r) => r.Arguments?.[MARKER_ARGUMENT] === older && ['STARTING', 'RUNNING', 'WAITING'].includes(r.JobRunState ?? ''));
+    const run = runs.find(
+      (r) =>
+        r.Arguments?.[MARKER_ARGUMENT] === older && ['STARTING', 'RUNNING', 'WAITING'].includes(r.JobRunState ?? ''),
+    );
     if (run !== undefined) return run;
   }
   return undefined;
@@ -76,7 +94,9 @@ export const dpuPerWorkerType: Readonly<Record<string, number>> = {
  * run held: NumberOfWorkers × DPUs of its WorkerType, or MaxCapacity for a
  * run sized without a worker type.
  */
-export function dpuSecondsOf(run: Pick<JobRun, 'DPUSeconds' | 'ExecutionTime' | 'WorkerType' | 'NumberOfWorkers' | 'MaxCapacity'>): number {
+export function dpuSecondsOf(
+  run: Pick<JobRun, 'DPUSeconds' | 'ExecutionTime' | 'WorkerType' | 'NumberOfWorkers' | 'MaxCapacity'>,
+): number {
   if (run.DPUSeconds !== undefined) return run.DPUSeconds;
   const seconds = run.ExecutionTime ?? 0;
   const perWorker = run.WorkerType === undefined ? undefined : dpuPerWorkerType[run.WorkerType];
@@ -94,8 +114,18 @@ export function statusOfRun(ref: ExternalRef, run: JobRun): ExternalStatus {
     return { state: 'succeeded', ref: next, output: { jobRunId: run.Id ?? '', executionTimeSeconds, dpuSeconds } };
   }
   if (failedRunStates.has(state)) {
-    const why = run.ErrorMessage ?? (state === 'TIMEOUT' ? `exceeded its timeout of ${run.Timeout ?? '?'} minutes` : 'no error message');
-    return { state: 'failed', ref: next, retryable: true, error: { name: 'GlueJobRunFailed', message: `Glue job run ${run.Id ?? '?'} of ${run.JobName ?? '?'} ${state}: ${why}` } };
+    const why =
+      run.ErrorMessage ??
+      (state === 'TIMEOUT' ? `exceeded its timeout of ${run.Timeout ?? '?'} minutes` : 'no error message');
+    return {
+      state: 'failed',
+      ref: next,
+      retryable: true,
+      error: {
+        name: 'GlueJobRunFailed',
+        message: `Glue job run ${run.Id ?? '?'} of ${run.JobName ?? '?'} ${state}: ${why}`,
+      },
+    };
   }
   return { state: 'waiting', ref: next };
 }

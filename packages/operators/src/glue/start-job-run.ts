@@ -12,7 +12,13 @@ import { glueClientFor } from '../aws/clients';
 import { classifyAwsError, isAwsError, rethrowForCancel, settle } from '../aws/errors';
 import { clientRegion, earliestIntent, glueJobRunConsoleUrl, recordedRef, stringField } from '../aws/refs';
 import { compileOptions, resolveAwsSettings } from '../aws/settings';
-import { adoptableMarkers, type ExternalContext, type ExternalOperator, type ExternalRef, type ExternalStatus } from '../external';
+import {
+  adoptableMarkers,
+  type ExternalContext,
+  type ExternalOperator,
+  type ExternalRef,
+  type ExternalStatus,
+} from '../external';
 import { activeRunStates, chooseRun, findMarkedRuns, getJobRun, statusOfRun, stopRuns } from './job-runs';
 import { MARKER_ARGUMENT, StartJobRunOptions } from './options';
 
@@ -26,41 +32,70 @@ async function start(options: StartJobRunOptions, ctx: ExternalContext): Promise
   const { jobName } = options;
   let ref: ExternalRef = { type: TYPE, marker: ctx.marker, jobName };
   const glue = glueClientFor(resolveAwsSettings(ctx.aws, options.aws));
-  return settle(() => ref, ctx.signal, async () => {
-    const region = await clientRegion(glue);
-    ref = { ...ref, region };
-    const known = recordedRef(ctx, TYPE, ctx.marker);
-    if (known !== undefined && stringField(known, 'jobRunId') !== undefined) return check(glue, { ...known });
+  return settle(
+    () => ref,
+    ctx.signal,
+    async () => {
+      const region = await clientRegion(glue);
+      ref = { ...ref, region };
+      const known = recordedRef(ctx, TYPE, ctx.marker);
+      if (known !== undefined && stringField(known, 'jobRunId') !== undefined) return check(glue, { ...known });
 
-    const runs = await findMarkedRuns(glue, jobName, ctx.taskMarkers, earliestIntent(ctx, Date.now()));
-    const adopted = chooseRun(runs, ctx.marker, adoptableMarkers(ctx));
-    const leftovers = runs.filter((r) => r !== adopted && r.Id !== undefined && activeRunStates.has(r.JobRunState ?? '') && r.JobRunState !== 'STOPPING');
-    const stopped = await stopRuns(glue, jobName, leftovers.flatMap((r) => (r.Id === undefined ? [] : [r.Id])));
-    if (stopped.length > 0) ctx.log(`stopped runs ${stopped.join(', ')} left over from earlier tries`);
-    if (adopted?.Id !== undefined) {
-      const from = adopted.Arguments?.[MARKER_ARGUMENT] ?? ctx.marker;
-      ref = { ...ref, jobRunId: adopted.Id, consoleUrl: glueJobRunConsoleUrl(region, jobName, adopted.Id), phase: 'submitted', ...(from !== ctx.marker && { adoptedFrom: from }) };
+      const runs = await findMarkedRuns(glue, jobName, ctx.taskMarkers, earliestIntent(ctx, Date.now()));
+      const adopted = chooseRun(runs, ctx.marker, adoptableMarkers(ctx));
+      const leftovers = runs.filter(
+        (r) =>
+          r !== adopted &&
+          r.Id !== undefined &&
+          activeRunStates.has(r.JobRunState ?? '') &&
+          r.JobRunState !== 'STOPPING',
+      );
+      const stopped = await stopRuns(
+        glue,
+        jobName,
+        leftovers.flatMap((r) => (r.Id === undefined ? [] : [r.Id])),
+      );
+      if (stopped.length > 0) ctx.log(`stopped runs ${stopped.join(', ')} left over from earlier tries`);
+      if (adopted?.Id !== undefined) {
+        const from = adopted.Arguments?.[MARKER_ARGUMENT] ?? ctx.marker;
+        ref = {
+          ...ref,
+          jobRunId: adopted.Id,
+          consoleUrl: glueJobRunConsoleUrl(region, jobName, adopted.Id),
+          phase: 'submitted',
+          ...(from !== ctx.marker && { adoptedFrom: from }),
+        };
+        await ctx.record(ref);
+        ctx.log(`adopting Glue run ${adopted.Id} of ${jobName} (started by try marker ${from})`);
+        return statusOfRun(ref, adopted);
+      }
+
+      ref = { ...ref, phase: 'submitting', intentAt: new Date().toISOString() };
       await ctx.record(ref);
-      ctx.log(`adopting Glue run ${adopted.Id} of ${jobName} (started by try marker ${from})`);
-      return statusOfRun(ref, adopted);
-    }
-
-    ref = { ...ref, phase: 'submitting', intentAt: new Date().toISOString() };
-    await ctx.record(ref);
-    const out = await glue.send(
-      new StartJobRunCommand({
-        JobName: jobName,
-        Arguments: { ...options.arguments, [MARKER_ARGUMENT]: ctx.marker },
-        ...(options.workerType !== undefined && { WorkerType: options.workerType, NumberOfWorkers: options.numberOfWorkers }),
-        ...(options.timeoutMinutes !== undefined && { Timeout: options.timeoutMinutes }),
-      }),
-    );
-    if (out.JobRunId === undefined) throw new Error('StartJobRun returned no JobRunId');
-    ref = { ...ref, phase: 'submitted', jobRunId: out.JobRunId, consoleUrl: glueJobRunConsoleUrl(region, jobName, out.JobRunId), awsState: 'STARTING' };
-    await ctx.record(ref);
-    ctx.log(`started Glue run ${out.JobRunId} of ${jobName}: ${String(ref.consoleUrl)}`);
-    return { state: 'waiting', ref };
-  });
+      const out = await glue.send(
+        new StartJobRunCommand({
+          JobName: jobName,
+          Arguments: { ...options.arguments, [MARKER_ARGUMENT]: ctx.marker },
+          ...(options.workerType !== undefined && {
+            WorkerType: options.workerType,
+            NumberOfWorkers: options.numberOfWorkers,
+          }),
+          ...(options.timeoutMinutes !== undefined && { Timeout: options.timeoutMinutes }),
+        }),
+      );
+      if (out.JobRunId === undefined) throw new Error('StartJobRun returned no JobRunId');
+      ref = {
+        ...ref,
+        phase: 'submitted',
+        jobRunId: out.JobRunId,
+        consoleUrl: glueJobRunConsoleUrl(region, jobName, out.JobRunId),
+        awsState: 'STARTING',
+      };
+      await ctx.record(ref);
+      ctx.log(`started Glue run ${out.JobRunId} of ${jobName}: ${String(ref.consoleUrl)}`);
+      return { state: 'waiting', ref };
+    },
+  );
 }
 
 export const startJobRunOperator: ExternalOperator<StartJobRunOptions> = {
@@ -71,7 +106,11 @@ export const startJobRunOperator: ExternalOperator<StartJobRunOptions> = {
   async poll(options, ref, ctx) {
     if (stringField(ref, 'jobRunId') === undefined) return start(options, ctx);
     const glue = glueClientFor(resolveAwsSettings(ctx.aws, options.aws));
-    return settle(() => ref, ctx.signal, () => check(glue, ref));
+    return settle(
+      () => ref,
+      ctx.signal,
+      () => check(glue, ref),
+    );
   },
 
   async cancel(options, ref, ctx) {
@@ -86,10 +125,21 @@ export const startJobRunOperator: ExternalOperator<StartJobRunOptions> = {
           ? [await getJobRun(glue, jobName, runId)]
           : await findMarkedRuns(glue, jobName, [ref.marker], earliestIntent({ previousRefs: [ref] }, Date.now()));
       const going = runs.filter((r) => r.Id !== undefined && activeRunStates.has(r.JobRunState ?? ''));
-      const stopped = await stopRuns(glue, jobName, going.flatMap((r) => (r.Id !== undefined && r.JobRunState !== 'STOPPING' ? [r.Id] : [])));
+      const stopped = await stopRuns(
+        glue,
+        jobName,
+        going.flatMap((r) => (r.Id !== undefined && r.JobRunState !== 'STOPPING' ? [r.Id] : [])),
+      );
       const states = runs.map((r) => `${r.Id ?? '?'} ${r.JobRunState ?? '?'}`).join(', ');
       if (stopped.length > 0) ctx.log(`requested stop of Glue runs ${stopped.join(', ')} of ${jobName}`);
-      else ctx.log(going.length > 0 ? `Glue runs of ${jobName} stopping: ${states}` : runs.length > 0 ? `Glue runs of ${jobName} have ended: ${states}` : `no Glue run of ${ref.marker}`);
+      else
+        ctx.log(
+          going.length > 0
+            ? `Glue runs of ${jobName} stopping: ${states}`
+            : runs.length > 0
+              ? `Glue runs of ${jobName} have ended: ${states}`
+              : `no Glue run of ${ref.marker}`,
+        );
       return { ended: going.length === 0 };
     } catch (raw) {
       if (isAwsError(raw) && classifyAwsError(raw).name === 'EntityNotFoundException') {
