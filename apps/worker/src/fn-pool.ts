@@ -248,10 +248,15 @@ export class FnPool {
     this.#idle.length = 0;
   }
 
-  /** An idle child, preferring one that already imported the bundle, then one that has started; a new one if none is idle. */
+  /**
+   * An idle child, preferring one that already imported the bundle, then one
+   * that has started; a new one if none is idle. Among equals, the one that
+   * finished last: a few hot processes serve a busy worker instead of every
+   * child taking turns.
+   */
   #take(hash: string): FnChild {
-    let i = this.#idle.findIndex((c) => c.imported.has(hash));
-    if (i < 0) i = this.#idle.findIndex((c) => c.started);
+    let i = this.#idle.findLastIndex((c) => c.imported.has(hash));
+    if (i < 0) i = this.#idle.findLastIndex((c) => c.started);
     if (i < 0) i = this.#idle.length - 1;
     const child = i >= 0 ? this.#idle.splice(i, 1)[0] : undefined;
     const taken = child ?? this.#spawn();
