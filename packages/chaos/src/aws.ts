@@ -18,7 +18,7 @@ import type { Cluster } from './cluster';
 import { awsDagIds, awsNames, type AwsScenario } from './dag';
 import { activeJobs, submissionsPerMarker, type ActiveJob, type Submissions } from './external';
 import { poll } from './faults';
-import { clearTask, markTaskFailed, taskState, triesOf, trigger, waitForRuns } from './runs';
+import { clearTask, markTaskFailed, taskState, triesOf, trigger, unfinishedTasks, waitForRuns, type TaskView } from './runs';
 
 export interface ScenarioResult {
   scenario: AwsScenario;
@@ -27,6 +27,8 @@ export interface ScenarioResult {
   actual: string;
   ok: boolean;
   detail: string;
+  /** Its task instances not in a terminal state when it was given up on (evidence of a stuck run). */
+  unfinished: TaskView[];
 }
 
 export interface AwsResults {
@@ -36,7 +38,7 @@ export interface AwsResults {
   leftRunning: Array<ActiveJob & { owner: string | undefined }>;
 }
 
-const RUN_BOUND_MS = 90_000;
+const RUN_BOUND_MS = 60_000;
 
 async function runScenario(
   cluster: Cluster,
@@ -56,7 +58,8 @@ async function runScenario(
   }
   const out = await waitForRuns(cluster, dagId, [runId], since, RUN_BOUND_MS);
   const actual = out.stuck > 0 ? 'stuck' : out.success > 0 ? 'success' : 'failed';
-  return { scenario, runId, expected, actual, ok: actual === expected, detail };
+  const unfinished = out.stuck > 0 ? await unfinishedTasks(cluster, dagId, [runId]).catch(() => []) : [];
+  return { scenario, runId, expected, actual, ok: actual === expected, detail, unfinished };
 }
 
 async function waitForTaskState(cluster: Cluster, dagId: string, runId: string, taskId: string, state: string): Promise<void> {

@@ -130,14 +130,14 @@ export async function flushRedis(ctx: FaultContext): Promise<FaultRecord> {
 
 /**
  * At peak load (as many tries running as there are worker slots, or the
- * most seen within 15 s), refuses the database's connections and
+ * most seen within 8 s), refuses the database's connections and
  * terminates its backends, for `postgresOutageMs`.
  */
 export async function postgresOutage(ctx: FaultContext): Promise<FaultRecord> {
   const { cluster } = ctx;
   const slots = cluster.options.workers * cluster.options.workerConcurrency;
   let most = 0;
-  await poll(15_000, async () => {
+  await poll(8_000, async () => {
     const n = (await runningTries(cluster)).length;
     most = Math.max(most, n);
     return n >= slots ? true : undefined;

@@ -6,7 +6,7 @@ import type { AwsResults } from './aws';
 import type { Death } from './cluster';
 import type { FaultRecord } from './faults';
 import type { Execution } from './ledger';
-import type { OpenTry, RunsOutcome } from './runs';
+import type { OpenTry, RunsOutcome, TaskView } from './runs';
 
 export interface ChaosConfig {
   runs: number;
@@ -31,6 +31,8 @@ export interface ChaosResults {
   config: ChaosConfig;
   baseline: RunsOutcome | null;
   chaos: RunsOutcome & { faults: FaultRecord[]; faultsPlanned: number; faultsInjected: number };
+  /** Unfinished task instances of the shell DAG's stuck runs (evidence), at most 20 per phase. */
+  stuckTasks: TaskView[];
   aws: AwsResults | null;
   ledger: {
     executions: number;

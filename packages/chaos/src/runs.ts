@@ -98,3 +98,23 @@ export async function triesOf(cluster: Cluster, dagIds: readonly string[]): Prom
   );
   return r.rows;
 }
+
+export interface TaskView {
+  runId: string;
+  taskId: string;
+  state: string;
+  tryNumber: number;
+  hostname: string | null;
+}
+
+/** Task instances of `runIds` not in a terminal state (evidence for a stuck run), at most `limit`. */
+export async function unfinishedTasks(cluster: Cluster, dagId: string, runIds: readonly string[], limit = 20): Promise<TaskView[]> {
+  const r = await cluster.pool.query<TaskView>(
+    `SELECT r.run_id AS "runId", ti.task_id AS "taskId", ti.state, ti.try_number AS "tryNumber", ti.hostname
+     FROM task_instance ti JOIN dag_run r ON r.id = ti.dag_run_id
+     WHERE r.dag_id = $1 AND r.run_id = ANY($2::text[]) AND ti.state NOT IN ('success', 'failed', 'upstream_failed', 'skipped')
+     ORDER BY r.run_id, ti.task_id LIMIT $3`,
+    [dagId, runIds, limit],
+  );
+  return r.rows;
+}

@@ -15,7 +15,7 @@ import { awsDagFiles, awsDagIds, LAYERED_DAG_ID, layeredShellDag, shapeFor } fro
 import { planFaults, poll, runFaults } from './faults';
 import { analyseLedger, parseLedger } from './ledger';
 import { formatReport, invariantsOf, type ChaosConfig, type ChaosResults } from './report';
-import { openTries, runStates, trigger, waitForRuns, type RunsOutcome } from './runs';
+import { openTries, runStates, trigger, unfinishedTasks, waitForRuns, type RunsOutcome, type TaskView } from './runs';
 
 export interface SuiteOptions {
   runs: number;
@@ -134,6 +134,10 @@ export async function runSuite(cleanup: Cleanup, o: SuiteOptions): Promise<Chaos
   const faults = await runFaults({ cluster, phaseStart: since, busy, postgresOutageMs: o.postgresOutageMs, log: o.log }, plan, o.gapMs);
   o.log(`faults over after ${((Date.now() - since) / 1000).toFixed(1)} s; waiting up to ${(settleMs / 1000).toFixed(0)} s for the runs to end`);
   const outcome = await waitForRuns(cluster, LAYERED_DAG_ID, ids, since, Date.now() - since + settleMs);
+  const stuckTasks: TaskView[] = [
+    ...(baseline && baseline.stuck > 0 ? await unfinishedTasks(cluster, LAYERED_DAG_ID, baseline.stuckRuns).catch(() => []) : []),
+    ...(outcome.stuck > 0 ? await unfinishedTasks(cluster, LAYERED_DAG_ID, outcome.stuckRuns).catch(() => []) : []),
+  ];
   o.log(`chaos: ${outcome.success} success, ${outcome.failed} failed, ${outcome.stuck} stuck in ${(outcome.ms / 1000).toFixed(1)} s`);
 
   let awsResults: AwsResults | null = null;
@@ -174,6 +178,7 @@ export async function runSuite(cleanup: Cleanup, o: SuiteOptions): Promise<Chaos
       settleMs,
     } satisfies ChaosConfig,
     baseline,
+    stuckTasks,
     chaos: { ...outcome, faults, faultsPlanned: plan.length, faultsInjected: faults.filter((f) => f.injected).length },
     aws: awsResults,
     ledger: {
