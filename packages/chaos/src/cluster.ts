@@ -283,10 +283,26 @@ export class Cluster {
     return this.#launch(slot.role, slot.index, slot.generation + 1);
   }
 
+  /**
+   * Starts a new process in place of each one that exited by itself (its
+   * death stays recorded), so later scenarios test what they mean to and
+   * not a cluster without workers; returns the hostnames started.
+   */
+  revive(): string[] {
+    const started: string[] = [];
+    for (const s of [...this.slots]) {
+      const gone = s.proc.child.exitCode !== null || s.proc.child.signalCode !== null;
+      if (!gone || s.expectedExit) continue;
+      s.expectedExit = true;
+      started.push(this.#launch(s.role, s.index, s.generation + 1).hostname);
+    }
+    return started;
+  }
+
   /** Waits until `n` workers listen on the task queue. */
-  async waitForWorkers(n: number, timeoutMs: number): Promise<void> {
+  async waitForWorkers(n: number, timeoutMs: number, failOnDeath = true): Promise<void> {
     await waitUntil(`${n} workers to listen`, timeoutMs, async () => {
-      this.#failIfDied();
+      if (failOnDeath) this.#failIfDied();
       return (await this.#taskQueue.getWorkersCount().catch(() => 0)) >= n;
     }, 200);
   }

@@ -95,6 +95,7 @@ export async function killWorkerMidTask(ctx: FaultContext): Promise<FaultRecord>
   const found = await poll(30_000, async () => {
     if (!(await ctx.busy())) return null;
     const alive = cluster.alive('worker');
+    if (alive.length === 0) return null;
     const tries = await runningTries(cluster);
     for (let k = 0; k < alive.length; k++) {
       const slot = alive[(roundRobin + k) % alive.length];
@@ -104,7 +105,7 @@ export async function killWorkerMidTask(ctx: FaultContext): Promise<FaultRecord>
     return undefined;
   });
   const atMs = Date.now() - ctx.phaseStart;
-  if (!found) return { kind: 'worker-kill', atMs, injected: false, detail: 'no worker had a task running (runs ended, or none ran within 30 s)' };
+  if (!found) return { kind: 'worker-kill', atMs, injected: false, detail: cluster.alive('worker').length === 0 ? 'no worker alive' : 'no worker had a task running (runs ended, or none ran within 30 s)' };
   roundRobin++;
   const { slot, t } = found;
   const pid = slot.proc.pid;

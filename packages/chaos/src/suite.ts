@@ -142,6 +142,11 @@ export async function runSuite(cleanup: Cleanup, o: SuiteOptions): Promise<Chaos
 
   let awsResults: AwsResults | null = null;
   if (aws) {
+    const revived = cluster.revive();
+    if (revived.length > 0) {
+      o.log(`started ${revived.join(', ')} in place of processes that exited by themselves, for the EMR/Glue scenarios`);
+      await cluster.waitForWorkers(o.workers, 120_000, false).catch((raw: unknown) => o.log(`workers not all back: ${raw instanceof Error ? raw.message : String(raw)}`));
+    }
     o.log('EMR/Glue scenarios');
     awsResults = await runAwsScenarios(cluster, aws, o.log);
   }
