@@ -133,7 +133,7 @@ export async function runSuite(cleanup: Cleanup, o: SuiteOptions): Promise<Chaos
   };
   const faults = await runFaults({ cluster, phaseStart: since, busy, postgresOutageMs: o.postgresOutageMs, log: o.log }, plan, o.gapMs);
   o.log(`faults over after ${((Date.now() - since) / 1000).toFixed(1)} s; waiting up to ${(settleMs / 1000).toFixed(0)} s for the runs to end`);
-  const outcome = await waitForRuns(cluster, LAYERED_DAG_ID, ids, since, Date.now() - since + settleMs);
+  const outcome = await waitForRuns(cluster, LAYERED_DAG_ID, ids, since, settleMs);
   const stuckTasks: TaskView[] = [
     ...(baseline && baseline.stuck > 0 ? await unfinishedTasks(cluster, LAYERED_DAG_ID, baseline.stuckRuns).catch(() => []) : []),
     ...(outcome.stuck > 0 ? await unfinishedTasks(cluster, LAYERED_DAG_ID, outcome.stuckRuns).catch(() => []) : []),
