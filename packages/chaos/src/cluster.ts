@@ -116,7 +116,6 @@ export class Cluster {
   readonly deaths: Death[] = [];
   restarts = 0;
   readonly #opts: ClusterOptions;
-  readonly #cleanup: Cleanup;
   readonly #startedAt = Date.now();
   #api: AppProcess | null = null;
   #stopping = false;
@@ -124,13 +123,11 @@ export class Cluster {
   readonly #taskQueue: Queue;
 
   private constructor(
-    cleanup: Cleanup,
     opts: ClusterOptions,
     tag: string,
     redis: { index: number; redis: Redis },
     dagsDir: string,
   ) {
-    this.#cleanup = cleanup;
     this.#opts = opts;
     this.tag = tag;
     this.dbName = `sluice_chaos_${tag}`;
@@ -165,7 +162,7 @@ export class Cluster {
     await mkdir(dagsDir, { recursive: true });
     await writeDagFiles(dagsDir, opts.dags);
 
-    const cluster = new Cluster(cleanup, opts, tag, redis, dagsDir);
+    const cluster = new Cluster(opts, tag, redis, dagsDir);
     cleanup.add('close the suite pool', () => cluster.pool.end());
     cleanup.add('close task queue handle', () => cluster.#taskQueue.close());
     await migrate({ databaseUrl: cluster.databaseUrl });
