@@ -14,6 +14,7 @@ export interface ChaosArgs {
   redisFlush: boolean;
   aws: boolean;
   baseline: boolean;
+  revive: boolean;
   gapMs: number;
   settleMs: number | undefined;
   redisDb: number | undefined;
@@ -34,6 +35,7 @@ export const fullDefaults: ChaosArgs = {
   redisFlush: true,
   aws: true,
   baseline: true,
+  revive: false,
   gapMs: 1_500,
   settleMs: undefined,
   redisDb: undefined,
@@ -47,7 +49,7 @@ export const quickDefaults: ChaosArgs = { ...fullDefaults, runs: 3, tasks: 20, w
 
 export const usage = `usage: npm run chaos -- [--quick] [--runs N] [--tasks N] [--workers N] [--schedulers N] [--kills N]
        [--concurrency N] [--pg-outage-ms N (0: none)] [--no-scheduler-kill] [--no-flush] [--no-aws] [--no-baseline]
-       [--gap-ms N] [--settle-ms N] [--redis-db N] [--out FILE] [--logs DIR]`;
+       [--revive] [--gap-ms N] [--settle-ms N] [--redis-db N] [--out FILE] [--logs DIR]`;
 
 export class UsageError extends Error {}
 

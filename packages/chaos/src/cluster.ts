@@ -56,6 +56,12 @@ export interface ClusterOptions {
   dagIds: string[];
   /** Environment for schedulers and workers on top of the suite's (AWS endpoint, intervals). */
   env?: Record<string, string>;
+  /**
+   * Start a new process in place of one that exited by itself, at once
+   * (at most 10 times per slot), so later faults still meet a whole
+   * cluster; the death still counts.
+   */
+  revive?: boolean;
   /** Folder for the processes' logs; none when undefined. */
   logDir?: string;
   log: (line: string) => void;
@@ -115,6 +121,9 @@ export class Cluster {
   readonly slots: Slot[] = [];
   readonly deaths: Death[] = [];
   restarts = 0;
+  /** Processes started in place of ones that exited by themselves. */
+  revived = 0;
+  readonly #revivals = new Map<string, number>();
   readonly #opts: ClusterOptions;
   readonly #startedAt = Date.now();
   #api: AppProcess | null = null;
@@ -248,6 +257,15 @@ export class Cluster {
       if (slot.expectedExit || this.#stopping) return;
       this.deaths.push({ name: hostname, hostname, pid: proc.pid, exit, atMs: Date.now() - this.#startedAt, outputTail: proc.outputTail() });
       this.#opts.log(`${hostname} (pid ${proc.pid}) exited by itself (${exit})`);
+      const key = `${role}${index}`;
+      const revivals = this.#revivals.get(key) ?? 0;
+      if (this.#opts.revive && revivals < 10 && !this.#stopping) {
+        this.#revivals.set(key, revivals + 1);
+        slot.expectedExit = true;
+        this.revived++;
+        const next = this.#launch(role, index, generation + 1);
+        this.#opts.log(`started ${next.hostname} (pid ${next.proc.pid}) in its place`);
+      }
     });
     return slot;
   }

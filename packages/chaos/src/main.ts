@@ -50,6 +50,7 @@ async function main(): Promise<number> {
       postgresOutageMs: args.postgresOutageMs,
       aws: args.aws,
       baseline: args.baseline,
+      revive: args.revive,
       gapMs: args.gapMs,
       ...(args.settleMs !== undefined && { settleMs: args.settleMs }),
       ...(args.redisDb !== undefined && { redisDb: args.redisDb }),

@@ -23,6 +23,7 @@ export interface ChaosConfig {
   aws: boolean;
   baseline: boolean;
   settleMs: number;
+  revive: boolean;
 }
 
 export interface ChaosResults {
@@ -47,6 +48,8 @@ export interface ChaosResults {
   openTries: { count: number; examples: OpenTry[] };
   deaths: Death[];
   restarts: number;
+  /** Processes started in place of ones that exited by themselves (--revive). */
+  revived: number;
   /** Orphaned task shells the suite killed at the end (still running after the runs ended). */
   orphansKilled: number;
   invariants: Invariant[];
@@ -105,7 +108,7 @@ export function formatReport(r: ChaosResults): string {
     rows.push(['external submissions per marker (max)', `${r.aws.submissions.max} over ${r.aws.submissions.markers} markers; above 1: ${r.aws.submissions.over.length}`]);
     rows.push(['external jobs left running', String(r.aws.leftRunning.length)]);
   }
-  rows.push(['processes exited by themselves / restarted by the suite', `${r.deaths.length} / ${r.restarts}`]);
+  rows.push(['processes exited by themselves / restarted by the suite', `${r.deaths.length} / ${r.restarts}${r.config.revive ? ` (+${r.revived} revived)` : ''}`]);
   rows.push(['orphaned task shells killed at the end', String(r.orphansKilled)]);
   if (r.baseline) rows.push(['total time chaos vs baseline', `${secs(r.chaos.ms)} vs ${secs(r.baseline.ms)} (×${(r.chaos.ms / r.baseline.ms).toFixed(2)})`]);
   else rows.push(['total time chaos', secs(r.chaos.ms)]);

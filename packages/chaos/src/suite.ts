@@ -35,6 +35,8 @@ export interface SuiteOptions {
   /** Pause between two faults. */
   gapMs: number;
   redisDb?: number;
+  /** Start a new process at once in place of one that exited by itself (the death still counts). */
+  revive?: boolean;
   /** Keep the processes' logs in this folder. */
   logDir?: string;
   command: string;
@@ -109,6 +111,7 @@ export async function runSuite(cleanup: Cleanup, o: SuiteOptions): Promise<Chaos
     log: o.log,
     ...(o.logDir !== undefined && { logDir: o.logDir }),
     ...(o.redisDb !== undefined && { redisDb: o.redisDb }),
+    ...(o.revive !== undefined && { revive: o.revive }),
   });
   o.log(`database ${cluster.dbName}, Redis db ${cluster.redisDb}, prefix ${cluster.prefix}, API ${cluster.apiUrl}, ledger ${ledgerPath}`);
 
@@ -181,6 +184,7 @@ export async function runSuite(cleanup: Cleanup, o: SuiteOptions): Promise<Chaos
       aws: o.aws,
       baseline: o.baseline,
       settleMs,
+      revive: o.revive ?? false,
     } satisfies ChaosConfig,
     baseline,
     stuckTasks,
@@ -198,6 +202,7 @@ export async function runSuite(cleanup: Cleanup, o: SuiteOptions): Promise<Chaos
     openTries: { count: open.length, examples: open.slice(0, 10) },
     deaths: cluster.deaths.map((d) => ({ ...d, outputTail: d.outputTail.slice(-1500) })),
     restarts: cluster.restarts,
+    revived: cluster.revived,
     orphansKilled,
   };
   const invariants = invariantsOf(partial);
