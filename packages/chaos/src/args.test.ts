@@ -8,7 +8,7 @@ describe('chaos arguments', () => {
   });
 
   it('takes --quick and lets later options override it, in both forms', () => {
-    expect(parseArgs(['--quick', '--runs', '5', '--kills=1', '--no-aws'])).toEqual({ ...quickDefaults, runs: 5, kills: 1, aws: false });
+    expect(parseArgs(['--quick', '--runs', '5', '--kills=1', '--no-aws', '--revive'])).toEqual({ ...quickDefaults, runs: 5, kills: 1, aws: false, revive: true });
   });
 
   it('rejects unknown arguments and bad numbers', () => {

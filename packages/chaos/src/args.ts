@@ -97,7 +97,8 @@ export function parseArgs(argv: readonly string[]): ChaosArgs {
       args[numeric[name]] = n;
     } else if (isKey(flags, name)) {
       args[flags[name]] = false;
-    } else if (name === '--out') args.out = value();
+    } else if (name === '--revive') args.revive = true;
+    else if (name === '--out') args.out = value();
     else if (name === '--logs') args.logs = value();
     else throw new UsageError(`unknown argument "${raw}"`);
   }
