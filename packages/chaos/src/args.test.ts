@@ -8,7 +8,7 @@ describe('chaos arguments', () => {
   });
 
   it('takes --quick and lets later options override it, in both forms', () => {
-    expect(parseArgs(['--quick', '--runs', '5', '--kills=1', '--no-aws', '--revive'])).toEqual({ ...quickDefaults, runs: 5, kills: 1, aws: false, revive: true });
+    expect(parseArgs(['--quick', '--runs', '5', '--kills=1', '--no-aws', '--no-revive'])).toEqual({ ...quickDefaults, runs: 5, kills: 1, aws: false, revive: false });
   });
 
   it('rejects unknown arguments and bad numbers', () => {

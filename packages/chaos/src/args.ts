@@ -35,7 +35,7 @@ export const fullDefaults: ChaosArgs = {
   redisFlush: true,
   aws: true,
   baseline: true,
-  revive: false,
+  revive: true,
   gapMs: 1_500,
   settleMs: undefined,
   redisDb: undefined,
@@ -49,7 +49,7 @@ export const quickDefaults: ChaosArgs = { ...fullDefaults, runs: 3, tasks: 20, w
 
 export const usage = `usage: npm run chaos -- [--quick] [--runs N] [--tasks N] [--workers N] [--schedulers N] [--kills N]
        [--concurrency N] [--pg-outage-ms N (0: none)] [--no-scheduler-kill] [--no-flush] [--no-aws] [--no-baseline]
-       [--revive] [--gap-ms N] [--settle-ms N] [--redis-db N] [--out FILE] [--logs DIR]`;
+       [--no-revive] [--gap-ms N] [--settle-ms N] [--redis-db N] [--out FILE] [--logs DIR]`;
 
 export class UsageError extends Error {}
 
@@ -70,6 +70,7 @@ const flags = {
   '--no-flush': 'redisFlush',
   '--no-aws': 'aws',
   '--no-baseline': 'baseline',
+  '--no-revive': 'revive',
 } as const;
 
 const isKey = <T extends object>(o: T, k: string): k is Extract<keyof T, string> => Object.hasOwn(o, k);
@@ -97,8 +98,7 @@ export function parseArgs(argv: readonly string[]): ChaosArgs {
       args[numeric[name]] = n;
     } else if (isKey(flags, name)) {
       args[flags[name]] = false;
-    } else if (name === '--revive') args.revive = true;
-    else if (name === '--out') args.out = value();
+    } else if (name === '--out') args.out = value();
     else if (name === '--logs') args.logs = value();
     else throw new UsageError(`unknown argument "${raw}"`);
   }
