@@ -15,6 +15,7 @@ export interface ChaosArgs {
   aws: boolean;
   baseline: boolean;
   revive: boolean;
+  longTasks: boolean;
   gapMs: number;
   settleMs: number | undefined;
   redisDb: number | undefined;
@@ -36,6 +37,7 @@ export const fullDefaults: ChaosArgs = {
   aws: true,
   baseline: true,
   revive: true,
+  longTasks: true,
   gapMs: 1_500,
   settleMs: undefined,
   redisDb: undefined,
@@ -49,7 +51,7 @@ export const quickDefaults: ChaosArgs = { ...fullDefaults, runs: 3, tasks: 20, w
 
 export const usage = `usage: npm run chaos -- [--quick] [--runs N] [--tasks N] [--workers N] [--schedulers N] [--kills N]
        [--concurrency N] [--pg-outage-ms N (0: none)] [--no-scheduler-kill] [--no-flush] [--no-aws] [--no-baseline]
-       [--no-revive] [--gap-ms N] [--settle-ms N] [--redis-db N] [--out FILE] [--logs DIR]`;
+       [--no-revive] [--no-long] [--gap-ms N] [--settle-ms N] [--redis-db N] [--out FILE] [--logs DIR]`;
 
 export class UsageError extends Error {}
 
@@ -71,6 +73,7 @@ const flags = {
   '--no-aws': 'aws',
   '--no-baseline': 'baseline',
   '--no-revive': 'revive',
+  '--no-long': 'longTasks',
 } as const;
 
 const isKey = <T extends object>(o: T, k: string): k is Extract<keyof T, string> => Object.hasOwn(o, k);

@@ -41,24 +41,34 @@ export function upstreamIndexes(index: number, shape: LayeredShape): number[] {
 /** Shell quoting for a path inside single quotes. */
 const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** The command every layered task runs: ledger start line, 0.1–0.9 s of sleep, ledger end line. */
-export function ledgerCommand(ledgerPath: string): string {
+/**
+ * The command a layered task runs: ledger start line, a random sleep,
+ * ledger end line. Short tasks sleep 0.1–0.9 s; long ones 7–9 s, longer
+ * than the suite's heartbeat timeout (6 s), so that a retry started after
+ * its worker was killed would overlap the orphaned first try if that try
+ * kept running.
+ */
+export function ledgerCommand(ledgerPath: string, long = false): string {
   const line = (what: 'start' | 'end') => `echo "$SLUICE_RUN_ID $SLUICE_TASK_ID $SLUICE_TRY_NUMBER $$ ${what} $(date +%s%3N)" >> ${quote(ledgerPath)}`;
-  return `${line('start')}; sleep 0.$((RANDOM % 9 + 1)); ${line('end')}`;
+  const sleep = long ? 'sleep $((RANDOM % 3 + 7)).$((RANDOM % 10))' : 'sleep 0.$((RANDOM % 9 + 1))';
+  return `${line('start')}; ${sleep}; ${line('end')}`;
 }
 
-export function layeredShellDag(shape: LayeredShape, ledgerPath: string): DagFile {
+/** With `long`, the first task of every layer is a long one (see ledgerCommand). */
+export function layeredShellDag(shape: LayeredShape, ledgerPath: string, long = false): DagFile {
   const lines: string[] = [
     `import { dag, shell } from '@sluice/sdk';`,
     ``,
     `export const d = dag({ id: '${LAYERED_DAG_ID}', schedule: null, maxActiveRuns: 1000, maxActiveTasks: 1000000, defaultArgs: { retries: 5, retryDelay: 500 } });`,
     `const command = ${JSON.stringify(ledgerCommand(ledgerPath))};`,
+    `const longCommand = ${JSON.stringify(ledgerCommand(ledgerPath, true))};`,
   ];
   for (let l = 0; l < shape.layers; l++) {
     for (let i = 0; i < shape.width; i++) {
       const ups = l === 0 ? [] : upstreamIndexes(i, shape).map((u) => `t_${l - 1}_${u}`);
       const opts = ups.length > 0 ? `{ upstream: [${ups.join(', ')}] }, ` : '';
-      lines.push(`const t_${l}_${i} = d.task('${layeredTaskId(l, i)}', ${opts}shell({ command }));`);
+      const command = long && i === 0 ? 'command: longCommand' : 'command';
+      lines.push(`const t_${l}_${i} = d.task('${layeredTaskId(l, i)}', ${opts}shell({ ${command} }));`);
     }
   }
   // Every task is referenced, so an unused-variable check never trips on the last layer.

@@ -51,6 +51,7 @@ async function main(): Promise<number> {
       aws: args.aws,
       baseline: args.baseline,
       revive: args.revive,
+      longTasks: args.longTasks,
       gapMs: args.gapMs,
       ...(args.settleMs !== undefined && { settleMs: args.settleMs }),
       ...(args.redisDb !== undefined && { redisDb: args.redisDb }),

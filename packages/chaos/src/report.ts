@@ -24,6 +24,7 @@ export interface ChaosConfig {
   baseline: boolean;
   settleMs: number;
   revive: boolean;
+  longTasks: boolean;
 }
 
 export interface ChaosResults {

@@ -30,6 +30,8 @@ export interface SuiteOptions {
   postgresOutageMs: number;
   aws: boolean;
   baseline: boolean;
+  /** The first task of every layer sleeps 7–9 s instead of 0.1–0.9 s. */
+  longTasks?: boolean;
   /** Bound on how long runs may take to end after the faults ended (and for the baseline); default from the baseline. */
   settleMs?: number;
   /** Pause between two faults. */
@@ -88,7 +90,7 @@ export async function runSuite(cleanup: Cleanup, o: SuiteOptions): Promise<Chaos
   });
 
   let aws: AwsEmulator | null = null;
-  const dags: DagFile[] = [layeredShellDag(shape, ledgerPath)];
+  const dags: DagFile[] = [layeredShellDag(shape, ledgerPath, o.longTasks ?? false)];
   const dagIds = [LAYERED_DAG_ID];
   const env: Record<string, string> = {};
   if (o.aws) {
@@ -185,6 +187,7 @@ export async function runSuite(cleanup: Cleanup, o: SuiteOptions): Promise<Chaos
       baseline: o.baseline,
       settleMs,
       revive: o.revive ?? false,
+      longTasks: o.longTasks ?? false,
     } satisfies ChaosConfig,
     baseline,
     stuckTasks,
