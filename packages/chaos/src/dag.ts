@@ -43,16 +43,19 @@ const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /**
  * The command a layered task runs: ledger start line, a random sleep,
- * ledger end line. Short tasks sleep 0.1–0.9 s; long ones 7–9 s, longer
- * than the suite's heartbeat timeout (6 s), so that a retry started after
+ * ledger end line. Short tasks sleep 0.1–0.9 s; long ones 11–13 s, longer
+ * than the suite's heartbeat timeout (6 s) and retry delay together, so that a retry started after
  * its worker was killed would overlap the orphaned first try if that try
  * kept running.
  */
 export function ledgerCommand(ledgerPath: string, long = false): string {
   const line = (what: 'start' | 'end') => `echo "$SLUICE_RUN_ID $SLUICE_TASK_ID $SLUICE_TRY_NUMBER $$ ${what} $(date +%s%3N)" >> ${quote(ledgerPath)}`;
-  const sleep = long ? 'sleep $((RANDOM % 3 + 7)).$((RANDOM % 10))' : 'sleep 0.$((RANDOM % 9 + 1))';
+  const sleep = long ? 'sleep $((RANDOM % 3 + 11)).$((RANDOM % 10))' : 'sleep 0.$((RANDOM % 9 + 1))';
   return `${line('start')}; ${sleep}; ${line('end')}`;
 }
+
+/** Whether a task of the layered DAG is a long one when the DAG has them: the first of every layer. */
+export const isLongTask = (taskId: string) => /^l\d+_t00$/.test(taskId);
 
 /** With `long`, the first task of every layer is a long one (see ledgerCommand). */
 export function layeredShellDag(shape: LayeredShape, ledgerPath: string, long = false): DagFile {

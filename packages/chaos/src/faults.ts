@@ -84,22 +84,31 @@ export interface FaultContext {
   /** True while some run of the phase has not ended: faults only make sense then. */
   busy: () => Promise<boolean>;
   postgresOutageMs: number;
+  /** Whether a task is one of the long ones. */
+  isLong: (taskId: string) => boolean;
   log: (line: string) => void;
 }
 
 let roundRobin = 0;
 
-/** kill -9 of a worker that has a task running right now, then a new worker in its place. */
+/**
+ * kill -9 of a worker that has a task running right now, then a new worker
+ * in its place. For up to 3 s it waits for a worker running a long task
+ * (`isLong`), whose orphaned shell outlives the heartbeat timeout; then it
+ * takes any worker with a task running.
+ */
 export async function killWorkerMidTask(ctx: FaultContext): Promise<FaultRecord> {
   const { cluster } = ctx;
+  const began = Date.now();
   const found = await poll(30_000, async () => {
     if (!(await ctx.busy())) return null;
     const alive = cluster.alive('worker');
     if (alive.length === 0) return null;
     const tries = await runningTries(cluster);
+    const preferLong = Date.now() - began < 3_000;
     for (let k = 0; k < alive.length; k++) {
       const slot = alive[(roundRobin + k) % alive.length];
-      const t = tries.find((x) => x.hostname === slot?.hostname);
+      const t = tries.find((x) => x.hostname === slot?.hostname && (!preferLong || ctx.isLong(x.taskId)));
       if (slot && t) return { slot, t };
     }
     return undefined;

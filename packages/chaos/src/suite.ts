@@ -11,7 +11,7 @@ import { startAwsEmulator, type AwsEmulator } from '@sluice/aws-emulator';
 import type { Cleanup, DagFile } from '@sluice/bench';
 import { runAwsScenarios, type AwsResults } from './aws';
 import { Cluster } from './cluster';
-import { awsDagFiles, awsDagIds, LAYERED_DAG_ID, layeredShellDag, shapeFor } from './dag';
+import { awsDagFiles, awsDagIds, isLongTask, LAYERED_DAG_ID, layeredShellDag, shapeFor } from './dag';
 import { planFaults, poll, runFaults } from './faults';
 import { analyseLedger, parseLedger } from './ledger';
 import { formatReport, invariantsOf, type ChaosConfig, type ChaosResults } from './report';
@@ -136,7 +136,7 @@ export async function runSuite(cleanup: Cleanup, o: SuiteOptions): Promise<Chaos
     const states = await runStates(cluster, LAYERED_DAG_ID, ids);
     return ids.some((id) => states.get(id) !== 'success' && states.get(id) !== 'failed');
   };
-  const faults = await runFaults({ cluster, phaseStart: since, busy, postgresOutageMs: o.postgresOutageMs, log: o.log }, plan, o.gapMs);
+  const faults = await runFaults({ cluster, phaseStart: since, busy, postgresOutageMs: o.postgresOutageMs, isLong: (t) => (o.longTasks ?? false) && isLongTask(t), log: o.log }, plan, o.gapMs);
   o.log(`faults over after ${((Date.now() - since) / 1000).toFixed(1)} s; waiting up to ${(settleMs / 1000).toFixed(0)} s for the runs to end`);
   const outcome = await waitForRuns(cluster, LAYERED_DAG_ID, ids, since, settleMs);
   const stuckTasks: TaskView[] = [
