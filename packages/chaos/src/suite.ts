@@ -125,7 +125,7 @@ export async function runSuite(cleanup: Cleanup, o: SuiteOptions): Promise<Chaos
     const since = await triggerAll(cluster, ids);
     baseline = await waitForRuns(cluster, LAYERED_DAG_ID, ids, since, settleMs);
     o.log(`baseline: ${baseline.success} success, ${baseline.failed} failed, ${baseline.stuck} stuck in ${(baseline.ms / 1000).toFixed(1)} s`);
-    if (o.settleMs === undefined) settleMs = Math.max(60_000, 3 * baseline.ms);
+    if (o.settleMs === undefined) settleMs = Math.max(60_000, Math.round(1.5 * baseline.ms));
   }
 
   const ids = runIds('chaos', o.runs);
