@@ -12,7 +12,7 @@ import type { Cleanup, DagFile } from '@sluice/bench';
 import { runAwsScenarios, type AwsResults } from './aws';
 import { Cluster } from './cluster';
 import { awsDagFiles, awsDagIds, isLongTask, LAYERED_DAG_ID, layeredShellDag, shapeFor } from './dag';
-import { planFaults, poll, runFaults } from './faults';
+import { planFaults, poll, runFaults, type FaultKind } from './faults';
 import { analyseLedger, parseLedger } from './ledger';
 import { formatReport, invariantsOf, type ChaosConfig, type ChaosResults } from './report';
 import { openTries, runStates, trigger, unfinishedTasks, waitForRuns, type RunsOutcome, type TaskView } from './runs';
@@ -34,6 +34,8 @@ export interface SuiteOptions {
   longTasks?: boolean;
   /** Bound on how long runs may take to end after the faults ended (and for the baseline); default from the baseline. */
   settleMs?: number;
+  /** The faults in this order instead of planFaults' (kills, schedulerKill, redisFlush and postgresOutageMs then only size the outage). */
+  plan?: FaultKind[];
   /** Pause between two faults. */
   gapMs: number;
   redisDb?: number;
@@ -129,7 +131,7 @@ export async function runSuite(cleanup: Cleanup, o: SuiteOptions): Promise<Chaos
   }
 
   const ids = runIds('chaos', o.runs);
-  const plan = planFaults({ workerKills: o.kills, schedulerKill: o.schedulerKill, redisFlush: o.redisFlush, postgresOutage: o.postgresOutageMs > 0 });
+  const plan = o.plan ?? planFaults({ workerKills: o.kills, schedulerKill: o.schedulerKill, redisFlush: o.redisFlush, postgresOutage: o.postgresOutageMs > 0 });
   o.log(`chaos: ${ids.length} runs, faults: ${plan.join(', ') || 'none'}`);
   const since = await triggerAll(cluster, ids);
   const busy = async () => {
