@@ -124,6 +124,10 @@ export class Cluster {
   /** Processes started in place of ones that exited by themselves. */
   revived = 0;
   readonly #revivals = new Map<string, number>();
+  /** True while the suite refuses the database's connections: a process started now would exit at once, by design. */
+  #refusing = false;
+  /** Revivals held back until connections are allowed again. */
+  readonly #pendingRevivals: Array<() => void> = [];
   readonly #opts: ClusterOptions;
   readonly #startedAt = Date.now();
   #api: AppProcess | null = null;
@@ -262,9 +266,14 @@ export class Cluster {
       if (this.#opts.revive && revivals < 10 && !this.#stopping) {
         this.#revivals.set(key, revivals + 1);
         slot.expectedExit = true;
-        this.revived++;
-        const next = this.#launch(role, index, generation + 1);
-        this.#opts.log(`started ${next.hostname} (pid ${next.proc.pid}) in its place`);
+        const start = () => {
+          if (this.#stopping) return;
+          this.revived++;
+          const next = this.#launch(role, index, generation + 1);
+          this.#opts.log(`started ${next.hostname} (pid ${next.proc.pid}) in place of ${hostname}`);
+        };
+        if (this.#refusing) this.#pendingRevivals.push(start);
+        else start();
       }
     });
     return slot;
@@ -324,6 +333,7 @@ export class Cluster {
 
   /** Refuses new connections to the suite's database and terminates its current ones (no other database's). */
   async refuseConnections(): Promise<number> {
+    this.#refusing = true;
     await adminQuery(`ALTER DATABASE ${this.dbName} WITH ALLOW_CONNECTIONS false`);
     return this.terminateBackends();
   }
@@ -338,6 +348,8 @@ export class Cluster {
 
   async allowConnections(): Promise<void> {
     await adminQuery(`ALTER DATABASE ${this.dbName} WITH ALLOW_CONNECTIONS true`);
+    this.#refusing = false;
+    for (let start = this.#pendingRevivals.shift(); start; start = this.#pendingRevivals.shift()) start();
   }
 
   /** FLUSHDB of Sluice's Redis database index (the suite's own), then the claim key again. */
