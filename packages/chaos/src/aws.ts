@@ -18,7 +18,7 @@ import type { Cluster } from './cluster';
 import { awsDagIds, awsNames, type AwsScenario } from './dag';
 import { activeJobs, submissionsPerMarker, type ActiveJob, type Submissions } from './external';
 import { poll } from './faults';
-import { clearTask, markTaskFailed, taskState, triesOf, trigger, unfinishedTasks, waitForRuns, type TaskView } from './runs';
+import { clearTask, markTaskFailed, taskState, triesOf, triesOfRun, trigger, unfinishedTasks, waitForRuns, type TaskView, type TryView } from './runs';
 
 export interface ScenarioResult {
   scenario: AwsScenario;
@@ -29,6 +29,8 @@ export interface ScenarioResult {
   detail: string;
   /** Its task instances not in a terminal state when it was given up on (evidence of a stuck run). */
   unfinished: TaskView[];
+  /** Every try of the run with its error, when the scenario did not end as expected. */
+  tries: TryView[];
 }
 
 export interface AwsResults {
@@ -59,7 +61,9 @@ async function runScenario(
   const out = await waitForRuns(cluster, dagId, [runId], since, RUN_BOUND_MS);
   const actual = out.stuck > 0 ? 'stuck' : out.success > 0 ? 'success' : 'failed';
   const unfinished = out.stuck > 0 ? await unfinishedTasks(cluster, dagId, [runId]).catch(() => []) : [];
-  return { scenario, runId, expected, actual, ok: actual === expected, detail, unfinished };
+  const ok = actual === expected;
+  const tries = ok ? [] : await triesOfRun(cluster, dagId, runId).catch(() => []);
+  return { scenario, runId, expected, actual, ok, detail, unfinished, tries };
 }
 
 async function waitForTaskState(cluster: Cluster, dagId: string, runId: string, taskId: string, state: string): Promise<void> {

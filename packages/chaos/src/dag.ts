@@ -108,13 +108,13 @@ export function awsDagFiles(): DagFile[] {
     {
       file: `${awsDagIds.adopt}.ts`,
       source: `${head(awsDagIds.adopt, 'emr')}${clusterTask('adopt')}
-d.task('step', { upstream: [cluster], retries: 2 }, emr.addSteps({ cluster, steps: [{ name: '${awsNames.adoptStep}', args: ['spark-submit', 'adopt.py'] }] }));
+d.task('step', { upstream: [cluster], retries: 2, retryDelay: 1000 }, emr.addSteps({ cluster, steps: [{ name: '${awsNames.adoptStep}', args: ['spark-submit', 'adopt.py'] }] }));
 `,
     },
     {
       file: `${awsDagIds.clear}.ts`,
       source: `${head(awsDagIds.clear, 'glue')}
-d.task('job', { retries: 2 }, glue.startJobRun({ jobName: '${awsNames.clearJob}' }));
+d.task('job', { retries: 2, retryDelay: 1000 }, glue.startJobRun({ jobName: '${awsNames.clearJob}' }));
 `,
     },
     {

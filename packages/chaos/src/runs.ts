@@ -118,3 +118,24 @@ export async function unfinishedTasks(cluster: Cluster, dagId: string, runIds: r
   );
   return r.rows;
 }
+
+export interface TryView {
+  taskId: string;
+  tryNumber: number;
+  state: string;
+  hostname: string | null;
+  ended: boolean;
+  error: string | null;
+}
+
+/** Every try of a run's tasks with its error message (evidence for a scenario that went wrong). */
+export async function triesOfRun(cluster: Cluster, dagId: string, runId: string): Promise<TryView[]> {
+  const r = await cluster.pool.query<TryView>(
+    `SELECT ti.task_id AS "taskId", t.try_number AS "tryNumber", t.state, t.hostname, t.ended_at IS NOT NULL AS ended,
+            left(coalesce(t.error->>'name', '') || ': ' || coalesce(t.error->>'message', ''), 300) AS error
+     FROM task_try t JOIN task_instance ti ON ti.id = t.task_instance_id JOIN dag_run r ON r.id = ti.dag_run_id
+     WHERE r.dag_id = $1 AND r.run_id = $2 ORDER BY ti.task_id, t.try_number`,
+    [dagId, runId],
+  );
+  return r.rows;
+}
