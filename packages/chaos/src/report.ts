@@ -30,6 +30,8 @@ export interface ChaosConfig {
 export interface ChaosResults {
   date: string;
   command: string;
+  /** Cores, Node version and the 1-minute load average when the suite started (the machine is shared). */
+  machine: { cores: number; node: string; loadAverage1m: number };
   config: ChaosConfig;
   baseline: RunsOutcome | null;
   chaos: RunsOutcome & { faults: FaultRecord[]; faultsPlanned: number; faultsInjected: number };
@@ -88,6 +90,7 @@ const secs = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 export function formatReport(r: ChaosResults): string {
   const rows: Array<[string, string]> = [];
   const c = r.config;
+  rows.push(['machine', `${r.machine.cores} cores, Node ${r.machine.node}, load average ${r.machine.loadAverage1m.toFixed(1)} at start`]);
   rows.push(['configuration', `${c.runs} runs × ${c.tasks} tasks (${c.layers}×${c.width}), ${c.schedulers} schedulers, ${c.workers} workers × ${c.workerConcurrency}`]);
   if (r.baseline) rows.push(['baseline runs success / failed / stuck', `${r.baseline.success} / ${r.baseline.failed} / ${r.baseline.stuck}`]);
   rows.push(['chaos runs success / failed / stuck', `${r.chaos.success} / ${r.chaos.failed} / ${r.chaos.stuck}`]);

@@ -82,6 +82,7 @@ async function killShells(ledgerPath: string): Promise<number> {
 
 export async function runSuite(cleanup: Cleanup, o: SuiteOptions): Promise<ChaosResults> {
   const shape = shapeFor(o.tasks);
+  const machine = { cores: os.cpus().length, node: process.version, loadAverage1m: os.loadavg()[0] ?? 0 };
   const work = path.join(os.tmpdir(), `sluice-chaos-${randomBytes(4).toString('hex')}`);
   await mkdir(work, { recursive: true });
   cleanup.add(`remove ${work}`, () => rm(work, { recursive: true, force: true }));
@@ -173,6 +174,7 @@ export async function runSuite(cleanup: Cleanup, o: SuiteOptions): Promise<Chaos
   const partial: Omit<ChaosResults, 'invariants' | 'ok'> = {
     date: new Date().toISOString(),
     command: o.command,
+    machine,
     config: {
       runs: o.runs,
       tasks: shape.layers * shape.width,
