@@ -62,7 +62,7 @@ export function layeredShellDag(shape: LayeredShape, ledgerPath: string, long = 
   const lines: string[] = [
     `import { dag, shell } from '@sluice/sdk';`,
     ``,
-    `export const d = dag({ id: '${LAYERED_DAG_ID}', schedule: null, maxActiveRuns: 1000, maxActiveTasks: 1000000, defaultArgs: { retries: 5, retryDelay: 500 } });`,
+    `export const d = dag({ id: '${LAYERED_DAG_ID}', schedule: null, maxActiveRuns: 1000, maxActiveTasks: 1000000, defaultArgs: { retries: 10, retryDelay: 500 } });`,
     `const command = ${JSON.stringify(ledgerCommand(ledgerPath))};`,
     `const longCommand = ${JSON.stringify(ledgerCommand(ledgerPath, true))};`,
   ];
