@@ -1,6 +1,7 @@
 /**
  * @sluice/bench — benchmarks of Sluice against bare BullMQ. The CLI is
- * `src/main.ts`; these are its pure parts.
+ * `src/main.ts`; these are its pure parts, and the process, wait and
+ * cleanup helpers other suites that start a real Sluice reuse (the chaos suite).
  */
 export { percentile, median, spread, latencySummary, ratio, chainGaps } from './stats';
 export type { Spread, LatencySummary } from './stats';
@@ -16,3 +17,8 @@ export {
   taskId,
 } from './dag-files';
 export type { DagFile, GeneratedDagFile, BrokenKind } from './dag-files';
+export { startApp, repoRoot } from './processes';
+export type { AppProcess } from './processes';
+export { Cleanup } from './cleanup';
+export { waitUntil } from './wait';
+export { deletePrefix, writeDagFiles } from './stack';
