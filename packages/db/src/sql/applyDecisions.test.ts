@@ -3,13 +3,12 @@
  * parked for another worker (resume_deferred), and a try the scheduler
  * fails records the error its typed cause names.
  */
+import { createTestDag, startTestRun } from './test-runs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing';
 import { claimTaskTry } from './claimTaskTry';
-import { createDagRun } from './createDagRun';
 import { finishTaskTry } from './finishTaskTry';
 import { scheduleRun, type Decisions } from './scheduleRun';
-import { startQueuedRuns } from './startQueuedRuns';
 
 let t: TestDatabase;
 let versionId = '';
@@ -17,11 +16,7 @@ let runs = 0;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  const version = await t.db.pool.query<{ id: string }>(
-    `WITH d AS (INSERT INTO dag (dag_id, file_loc) VALUES ('ad', 'ad.ts'))
-     INSERT INTO dag_version (dag_id, hash, structure, bundle, file_loc) VALUES ('ad', 'h1', '{}', '', 'ad.ts') RETURNING id`,
-  );
-  versionId = version.rows[0]?.id ?? '';
+  versionId = await createTestDag(t.db.pool, 'ad');
 });
 
 afterAll(async () => {
@@ -30,27 +25,13 @@ afterAll(async () => {
 
 /** A running run of tasks a and b, with a's first try claimed (running) by host 'w'. */
 async function runWithRunningTry(): Promise<{ runId: string; a: string }> {
-  const now = new Date();
-  const created = await createDagRun(t.db.pool, {
+  const { runId } = await startTestRun(t.db.pool, {
     dagId: 'ad',
+    versionId,
     runId: `r${++runs}`,
-    runType: 'manual',
-    logicalDate: now,
-    dataIntervalStart: now,
-    dataIntervalEnd: now,
-    conf: {},
-    dagVersionId: versionId,
-    tasks: ['a', 'b'].map((taskId) => ({
-      taskId,
-      maxTries: 1,
-      operator: 'emr.addSteps',
-      pool: 'default_pool',
-      poolSlots: 1,
-      priorityWeight: 1,
-    })),
+    taskIds: ['a', 'b'],
+    operator: 'emr.addSteps',
   });
-  const runId = created?.id ?? '';
-  await startQueuedRuns(t.db.pool, 'ad', 100);
   await scheduleRun(t.db.pool, runId, null, () => ({
     tasks: [
       { type: 'set_state', taskId: 'a', from: 'none', to: 'scheduled', reason: 'test' },

@@ -4,6 +4,7 @@
  * until done, found again when their job is lost, and logged on the try
  * without overwriting its lines.
  */
+import { createTestDag, startTestRun } from './test-runs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing';
 import {
@@ -16,12 +17,10 @@ import {
 } from './cancelRequests';
 import { claimTaskTry } from './claimTaskTry';
 import { clearTaskInstances } from './clearTaskInstances';
-import { createDagRun } from './createDagRun';
 import { readTryExternals, recordTryExternal } from './deferTaskTry';
 import { markDagRun, markTaskInstance } from './markStates';
 import { withTransaction } from './queryable';
 import { scheduleRun } from './scheduleRun';
-import { startQueuedRuns } from './startQueuedRuns';
 import { appendTaskLogs, readTaskLogs } from './taskLogs';
 
 let t: TestDatabase;
@@ -30,11 +29,7 @@ let runs = 0;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  const version = await t.db.pool.query<{ id: string }>(
-    `WITH d AS (INSERT INTO dag (dag_id, file_loc) VALUES ('cr', 'cr.ts'))
-     INSERT INTO dag_version (dag_id, hash, structure, bundle, file_loc) VALUES ('cr', 'h1', '{}', '', 'cr.ts') RETURNING id`,
-  );
-  versionId = version.rows[0]?.id ?? '';
+  versionId = await createTestDag(t.db.pool, 'cr');
 });
 
 afterAll(async () => {
@@ -43,27 +38,13 @@ afterAll(async () => {
 
 /** A run whose task `a` is running try 1 and recorded an external job; `b` is running without one. */
 async function runningWithExternal(): Promise<{ runId: string; a: string; b: string }> {
-  const now = new Date();
-  const created = await createDagRun(t.db.pool, {
+  const { runId } = await startTestRun(t.db.pool, {
     dagId: 'cr',
+    versionId,
     runId: `r${++runs}`,
-    runType: 'manual',
-    logicalDate: now,
-    dataIntervalStart: now,
-    dataIntervalEnd: now,
-    conf: {},
-    dagVersionId: versionId,
-    tasks: ['a', 'b'].map((taskId) => ({
-      taskId,
-      maxTries: 1,
-      operator: 'emr.addSteps',
-      pool: 'default_pool',
-      poolSlots: 1,
-      priorityWeight: 1,
-    })),
+    taskIds: ['a', 'b'],
+    operator: 'emr.addSteps',
   });
-  const runId = created?.id ?? '';
-  await startQueuedRuns(t.db.pool, 'cr', 100);
   const promote = (taskId: string) =>
     [
       { type: 'set_state', taskId, from: 'none', to: 'scheduled', reason: 'test' },

@@ -5,16 +5,15 @@
  * heartbeat no longer answers for it even when a newer try of the same task
  * instance is running. So does a run's timeout.
  */
+import { createTestDag, startTestRun } from './test-runs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../testing';
 import { claimTaskTry } from './claimTaskTry';
 import { clearTaskInstances } from './clearTaskInstances';
-import { createDagRun } from './createDagRun';
 import { finishTaskTry } from './finishTaskTry';
 import { heartbeatTaskTries, tryKey } from './heartbeatTaskTries';
 import { markDagRun, markTaskInstance } from './markStates';
 import { scheduleRun } from './scheduleRun';
-import { startQueuedRuns } from './startQueuedRuns';
 
 let t: TestDatabase;
 let versionId = '';
@@ -22,11 +21,7 @@ let runs = 0;
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  const version = await t.db.pool.query<{ id: string }>(
-    `WITH d AS (INSERT INTO dag (dag_id, file_loc) VALUES ('st', 'st.ts'))
-     INSERT INTO dag_version (dag_id, hash, structure, bundle, file_loc) VALUES ('st', 'h1', '{}', '', 'st.ts') RETURNING id`,
-  );
-  versionId = version.rows[0]?.id ?? '';
+  versionId = await createTestDag(t.db.pool, 'st');
 });
 
 afterAll(async () => {
@@ -35,32 +30,13 @@ afterAll(async () => {
 
 /** A running run of tasks a and b, nothing started. */
 async function startRun(): Promise<{ runId: string; ti: Record<string, string> }> {
-  const now = new Date();
-  const created = await createDagRun(t.db.pool, {
+  return startTestRun(t.db.pool, {
     dagId: 'st',
+    versionId,
     runId: `r${++runs}`,
-    runType: 'manual',
-    logicalDate: now,
-    dataIntervalStart: now,
-    dataIntervalEnd: now,
-    conf: {},
-    dagVersionId: versionId,
-    tasks: ['a', 'b'].map((taskId) => ({
-      taskId,
-      maxTries: 1,
-      operator: 'shell',
-      pool: 'default_pool',
-      poolSlots: 1,
-      priorityWeight: 1,
-    })),
+    taskIds: ['a', 'b'],
+    operator: 'shell',
   });
-  const runId = created?.id ?? '';
-  await startQueuedRuns(t.db.pool, 'st', 100);
-  const rows = await t.db.pool.query<{ id: string; task_id: string }>(
-    'SELECT id, task_id FROM task_instance WHERE dag_run_id = $1',
-    [runId],
-  );
-  return { runId, ti: Object.fromEntries(rows.rows.map((r) => [r.task_id, r.id])) };
 }
 
 /** Queues the next try of a task instance and claims it, as a worker would. */
