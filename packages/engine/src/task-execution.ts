@@ -22,6 +22,7 @@ import {
   recordTryExternal,
   withoutNul,
   type ClaimedTry,
+  type LogChunk,
   type TryOutcome,
 } from '@sluice/db';
 import type { TaskCheckJob, TaskRunJob } from '@sluice/queue';
@@ -108,56 +109,95 @@ export function nextCheckDelayMs(
   return Math.round(base * (0.8 + 0.4 * random()));
 }
 
-async function executeTry(
-  res: EngineResources,
-  wc: WorkerContext,
-  job: { taskInstanceId: string; tryNumber: number },
-  from: 'queued' | 'deferred',
-  claimed?: ClaimedTry,
-): Promise<void> {
-  // A claim Postgres could not take is tried again here rather than left to the reconciler.
-  const claim =
-    claimed ??
-    (await retryTransient(
-      () =>
-        res.tries.claim({ taskInstanceId: job.taskInstanceId, tryNumber: job.tryNumber, hostname: wc.hostname, from }),
-      {
-        onRetry: (err, attempt) => {
-          if (attempt === 1 || attempt % 20 === 0)
-            res.logger.warn({ ...job, err, attempt }, 'could not claim a try; trying again');
-        },
-      },
-    ));
-  if (!claim) {
-    res.logger.debug(job, `try is not ${from} any more; nothing to do`);
-    return;
-  }
-  const key = { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber };
-  const logOpts: LogWriterOptions = {
-    onWriteError: (err, info) =>
-      info.dropped
-        ? res.logger.error({ ...key, err, ...info }, 'could not write task log')
-        : res.logger.warn({ ...key, err, ...info }, 'could not write task log yet; keeping it'),
-  };
-  // A deferred try checked again has lines already: its log goes on after them.
-  const log =
-    from === 'deferred'
-      ? await retryTransient(() => TaskLogWriter.continuing(res.pool, claim.taskInstanceId, claim.tryNumber, logOpts))
-      : new TaskLogWriter(res.pool, claim.taskInstanceId, claim.tryNumber, logOpts);
-  const controller = new AbortController();
-  wc.heartbeater.add({
-    taskInstanceId: claim.taskInstanceId,
-    tryNumber: claim.tryNumber,
-    abort: (e) => controller.abort(e),
-  });
-  let timeout: NodeJS.Timeout | null = null;
-  let outcome: {
+/** How a try that ran ended, as runClaimedTry hands it to recordEnd. */
+interface TryEnd {
+  outcome: {
     to: TryOutcome;
     nextRetryAt: Date | null;
     error: ReturnType<typeof serializeError> | null;
     outputJson?: string;
     external?: Record<string, unknown> | null;
   };
+  version: CachedDagVersion | null;
+  /** The log lines not written yet: they go with the finish. */
+  tail: LogChunk[];
+  /** Set when the try was stopped from outside while it had an external job: its job may need cancelling. */
+  stopped: { key: TryKey; reason: unknown } | null;
+}
+
+type TryKey = { taskInstanceId: string; tryNumber: number };
+
+/** claim → run → record → continue: one try, then the next one this slot claimed with its promotion. */
+async function executeTry(
+  res: EngineResources,
+  wc: WorkerContext,
+  job: TryKey,
+  from: 'queued' | 'deferred',
+  claimed?: ClaimedTry,
+): Promise<void> {
+  const claim = claimed ?? (await claimTry(res, wc, job, from));
+  if (!claim) {
+    res.logger.debug(job, `try is not ${from} any more; nothing to do`);
+    return;
+  }
+  const ended = await runClaimedTry(res, wc, claim, from);
+  if (!ended) return;
+  const next = await recordEnd(res, wc, claim, ended);
+  // The next task runs here, in the slot this try held: claimed with its
+  // promotion, it took no trip through Redis.
+  if (next) await executeTry(res, wc, next, 'queued', next);
+}
+
+/** Claims the try; a claim Postgres could not take is tried again here rather than left to the reconciler. */
+function claimTry(
+  res: EngineResources,
+  wc: WorkerContext,
+  job: TryKey,
+  from: 'queued' | 'deferred',
+): Promise<ClaimedTry | null> {
+  return retryTransient(
+    () =>
+      res.tries.claim({ taskInstanceId: job.taskInstanceId, tryNumber: job.tryNumber, hostname: wc.hostname, from }),
+    {
+      onRetry: (err, attempt) => {
+        if (attempt === 1 || attempt % 20 === 0)
+          res.logger.warn({ ...job, err, attempt }, 'could not claim a try; trying again');
+      },
+    },
+  );
+}
+
+/** A deferred try checked again has lines already: its log goes on after them. */
+function openLog(res: EngineResources, claim: ClaimedTry, from: 'queued' | 'deferred'): Promise<TaskLogWriter> {
+  const key = { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber };
+  const opts: LogWriterOptions = {
+    onWriteError: (err, info) =>
+      info.dropped
+        ? res.logger.error({ ...key, err, ...info }, 'could not write task log')
+        : res.logger.warn({ ...key, err, ...info }, 'could not write task log yet; keeping it'),
+  };
+  return from === 'deferred'
+    ? retryTransient(() => TaskLogWriter.continuing(res.pool, claim.taskInstanceId, claim.tryNumber, opts))
+    : Promise.resolve(new TaskLogWriter(res.pool, claim.taskInstanceId, claim.tryNumber, opts));
+}
+
+/**
+ * Runs the operator for a claimed try, with an AbortSignal that fires on
+ * executionTimeout or when the heartbeat finds the try taken away. Returns
+ * how it ended, or null when it parked as `deferred` (its check is queued).
+ */
+async function runClaimedTry(
+  res: EngineResources,
+  wc: WorkerContext,
+  claim: ClaimedTry,
+  from: 'queued' | 'deferred',
+): Promise<TryEnd | null> {
+  const key = { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber };
+  const log = await openLog(res, claim, from);
+  const controller = new AbortController();
+  wc.heartbeater.add({ ...key, abort: (e) => controller.abort(e) });
+  let timeout: NodeJS.Timeout | null = null;
+  let outcome: TryEnd['outcome'];
   let version: CachedDagVersion | null = null;
   let recorded = false;
   let execution: Promise<ExecutionResult> | null = null;
@@ -184,11 +224,7 @@ async function executeTry(
       externals: () => (externals ??= readTryExternals(res.pool, claim.taskInstanceId)),
       recordExternal: async (external) => {
         recorded = true;
-        await recordTryExternal(res.pool, {
-          taskInstanceId: claim.taskInstanceId,
-          tryNumber: claim.tryNumber,
-          external,
-        });
+        await recordTryExternal(res.pool, { ...key, external });
       },
     };
     execution = from === 'queued' ? wc.execute.execute(req) : wc.execute.check(req);
@@ -196,20 +232,8 @@ async function executeTry(
     if (result.defer) {
       if (timeout) clearTimeout(timeout);
       wc.heartbeater.remove(claim.taskInstanceId, claim.tryNumber);
-      await log.flush().catch((raw: unknown) => res.logger.error({ err: toError(raw) }, 'could not write task log'));
-      const delay = nextCheckDelayMs(res.now().getTime() - claim.startedAt.getTime(), res.settings);
-      const dueAt = res.now().getTime() + delay;
-      const parked = await recordOutcome(res, wc.heartbeater, key, () =>
-        deferTaskTry(res.pool, {
-          taskInstanceId: claim.taskInstanceId,
-          tryNumber: claim.tryNumber,
-          external: withoutNul(result.external ?? null),
-          nextCheckAt: new Date(dueAt),
-        }),
-      );
-      if (parked)
-        await res.queue.enqueueCheck({ taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber, dueAt });
-      return;
+      await parkDeferred(res, wc, claim, log, result);
+      return null;
     }
     const outputJson = encodeOutput(result.output, wc.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
     outcome = {
@@ -238,14 +262,49 @@ async function executeTry(
     res.logger.error({ err: toError(raw) }, 'could not write task log');
     return [];
   });
-  const stopped = controller.signal.aborted && (recorded || from === 'deferred') ? { ...key } : null;
+  const stopped =
+    controller.signal.aborted && (recorded || from === 'deferred') ? { key, reason: controller.signal.reason } : null;
+  return { outcome, version, tail, stopped };
+}
+
+/** Parks a try whose external job is still going as `deferred`, and queues its next check. */
+async function parkDeferred(
+  res: EngineResources,
+  wc: WorkerContext,
+  claim: ClaimedTry,
+  log: TaskLogWriter,
+  result: ExecutionResult,
+): Promise<void> {
+  const key = { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber };
+  await log.flush().catch((raw: unknown) => res.logger.error({ err: toError(raw) }, 'could not write task log'));
+  const delay = nextCheckDelayMs(res.now().getTime() - claim.startedAt.getTime(), res.settings);
+  const dueAt = res.now().getTime() + delay;
+  const parked = await recordOutcome(res, wc.heartbeater, key, () =>
+    deferTaskTry(res.pool, { ...key, external: withoutNul(result.external ?? null), nextCheckAt: new Date(dueAt) }),
+  );
+  if (parked) await res.queue.enqueueCheck({ ...key, dueAt });
+}
+
+/**
+ * Records how the try ended — retried until Postgres takes it, so the
+ * command is never run again for want of a write — asks for its external
+ * job to be cancelled when it was stopped, and evaluates its direct
+ * downstream (the fast path). Returns the next try this slot claimed, if any.
+ */
+async function recordEnd(
+  res: EngineResources,
+  wc: WorkerContext,
+  claim: ClaimedTry,
+  ended: TryEnd,
+): Promise<ClaimedTry | null> {
+  const key = { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber };
+  const { outcome, version, tail, stopped } = ended;
   const cancelling =
-    stopped !== null && (await retryTransient(() => requestCancelOfStoppedTry(res, stopped, controller.signal.reason)));
+    stopped !== null && (await retryTransient(() => requestCancelOfStoppedTry(res, stopped.key, stopped.reason)));
   const finishArgs = { ...storableFinish({ ...key, ...outcome }), logs: tail };
   // A success whose downstream needs no look at other upstreams is recorded
   // in the round trip that schedules that downstream.
   const withDownstream = outcome.to === 'success' && version !== null && finishesWithDownstream(version, claim.taskId);
-  // Retried until Postgres takes it: the command is never run again for want of a write.
   const together = withDownstream
     ? await recordOutcome(res, wc.heartbeater, key, () =>
         finishAndScheduleDownstream(res, claim, finishArgs, wc.hostname),
@@ -257,25 +316,18 @@ async function executeTry(
   // A try taken away keeps its log all the same.
   if (!finished) await retryTransient(() => appendTaskLogs(res.pool, claim.taskInstanceId, claim.tryNumber, tail));
   // A try stopped from outside (timeout, clear) may leave its external job going.
-  if (stopped && cancelling) await res.queue.enqueueCancels([stopped]);
+  if (stopped && cancelling) await res.queue.enqueueCancels([stopped.key]);
   if (!finished) {
-    res.logger.info(
-      { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber },
-      'try was taken away while it ran; outcome dropped',
-    );
-    return;
+    res.logger.info(key, 'try was taken away while it ran; outcome dropped');
+    return null;
   }
   // Nothing is left to evaluate in a run this try ended.
-  if (outcome.to === 'up_for_retry' || finished.runState !== null) return;
-  const next = together
-    ? together.next
-    : await scheduleDownstream(res, claim.dagRunId, claim.dagVersionId, [claim.taskId], {
-        succeeded: outcome.to === 'success',
-        claimFor: wc.hostname,
-      });
-  // The next task runs here, in the slot this try held: claimed with its
-  // promotion, it took no trip through Redis.
-  if (next) await executeTry(res, wc, next, 'queued', next);
+  if (outcome.to === 'up_for_retry' || finished.runState !== null) return null;
+  if (together) return together.next;
+  return scheduleDownstream(res, claim.dagRunId, claim.dagVersionId, [claim.taskId], {
+    succeeded: outcome.to === 'success',
+    claimFor: wc.hostname,
+  });
 }
 
 /** How a failed try ends, as core's one rule for every try says (the same retry time the scheduler would give it). */
