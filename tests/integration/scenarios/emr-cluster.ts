@@ -4,9 +4,10 @@
  * process, and how to read back what happened.
  */
 import request from 'supertest';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { startAwsEmulator } from '@sluice/aws-emulator';
-import type { Harness } from '../harness';
+import { startHarness, waitFor, type Harness } from '../harness';
+import { startWorkerKilledOnAnswer, type DoomedWorker } from './kill-worker';
 
 export type Emulator = Awaited<ReturnType<typeof startAwsEmulator>>;
 
@@ -87,4 +88,38 @@ export async function expectAdoptedAndCleanedUp(h: Harness, aws: Emulator, runId
   expect(addSteps?.endedAt).not.toBeNull();
   expect(terminate?.startedAt).not.toBeNull();
   expect(Date.parse(terminate?.startedAt ?? '')).toBeGreaterThanOrEqual(Date.parse(addSteps?.endedAt ?? ''));
+}
+
+/**
+ * The scenario both kill-on-answer files run: the DAG above on a harness
+ * without a worker, a child worker SIGKILLed the moment the emulator has
+ * answered `call` (before the answer reaches it), then a fresh worker that
+ * must adopt what the dead one started and leave the cluster terminated.
+ */
+export function defineKillOnAnswerScenario(title: string, call: 'AddJobFlowSteps' | 'RunJobFlow'): void {
+  let aws: Emulator;
+  let restoreEnv: () => void;
+  let h: Harness | null = null;
+  let doomed: DoomedWorker | null = null;
+
+  beforeAll(async () => {
+    ({ aws, restoreEnv } = await startEmulator());
+  });
+  afterAll(async () => {
+    await aws.close();
+    restoreEnv();
+  });
+  afterEach(async () => {
+    await doomed?.close();
+    await h?.close();
+  });
+
+  it(title, async () => {
+    h = await startHarness({ worker: false, heartbeatTimeoutMs: HEARTBEAT_TIMEOUT_MS, dags: { 'emr.ts': clusterDag } });
+    doomed = await startWorkerKilledOnAnswer(h, aws.url, call);
+    const run = await h.trigger('emr_cluster');
+    await waitFor(`the worker to be killed after ${call}`, async () => (doomed?.isKilled() ? true : undefined), 30_000);
+    await h.startWorker();
+    await expectAdoptedAndCleanedUp(h, aws, run.runId);
+  }, 90_000);
 }
