@@ -9,14 +9,13 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAwsEmulator } from '@sluice/aws-emulator';
+import { type Emulator, startEmulatorWithEnv } from './aws-support';
 import { EMRClient, RunJobFlowCommand } from '@aws-sdk/client-emr';
 import { repoRoot, startHarness, waitFor, type Harness } from './harness';
 
-type Emulator = Awaited<ReturnType<typeof startAwsEmulator>>;
 let aws: Emulator;
+let restoreEnv: () => void;
 let h: Harness | null = null;
-const savedEnv = { ...process.env };
 const DURATIONS = {
   clusterStartMs: 100,
   stepRunMs: 400,
@@ -27,17 +26,11 @@ const DURATIONS = {
 };
 
 beforeAll(async () => {
-  aws = await startAwsEmulator({ port: 0, durations: DURATIONS });
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: aws.url,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-  });
+  ({ aws, restoreEnv } = await startEmulatorWithEnv(DURATIONS));
 });
 afterAll(async () => {
   await aws.close();
-  process.env = savedEnv;
+  restoreEnv();
 });
 afterEach(async () => {
   await h?.close();

@@ -7,30 +7,26 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAwsEmulator } from '@sluice/aws-emulator';
+import { type Emulator, startEmulatorWithEnv } from './aws-support';
 import { EMRClient, RunJobFlowCommand } from '@aws-sdk/client-emr';
 import { repoRoot, startHarness, waitFor, type Harness } from './harness';
 
-type Emulator = Awaited<ReturnType<typeof startAwsEmulator>>;
 let aws: Emulator;
+let restoreEnv: () => void;
 let h: Harness | null = null;
-const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  aws = await startAwsEmulator({
-    port: 0,
-    durations: { clusterStartMs: 200, stepRunMs: 400, jobStartMs: 50, jobRunMs: 400, crawlMs: 200 },
-  });
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: aws.url,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-  });
+  ({ aws, restoreEnv } = await startEmulatorWithEnv({
+    clusterStartMs: 200,
+    stepRunMs: 400,
+    jobStartMs: 50,
+    jobRunMs: 400,
+    crawlMs: 200,
+  }));
 });
 afterAll(async () => {
   await aws.close();
-  process.env = savedEnv;
+  restoreEnv();
 });
 afterEach(async () => {
   await h?.close();

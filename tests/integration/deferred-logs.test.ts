@@ -4,29 +4,25 @@
  * dropped as repeats of the first check's line numbers.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startAwsEmulator } from '@sluice/aws-emulator';
+import { type Emulator, startEmulatorWithEnv } from './aws-support';
 import { startHarness, type Harness } from './harness';
 
-type Emulator = Awaited<ReturnType<typeof startAwsEmulator>>;
 let aws: Emulator;
+let restoreEnv: () => void;
 let h: Harness | null = null;
-const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  aws = await startAwsEmulator({
-    port: 0,
-    durations: { clusterStartMs: 600, stepRunMs: 600, jobStartMs: 50, jobRunMs: 400, crawlMs: 200 },
-  });
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: aws.url,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-  });
+  ({ aws, restoreEnv } = await startEmulatorWithEnv({
+    clusterStartMs: 600,
+    stepRunMs: 600,
+    jobStartMs: 50,
+    jobRunMs: 400,
+    crawlMs: 200,
+  }));
 });
 afterAll(async () => {
   await aws.close();
-  process.env = savedEnv;
+  restoreEnv();
 });
 afterEach(async () => {
   await h?.close();

@@ -5,34 +5,24 @@
  */
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { startAwsEmulator } from '@sluice/aws-emulator';
+import { type Emulator, startEmulatorWithEnv } from '../aws-support';
 import { startHarness, waitFor, type Harness } from '../harness';
-import { startWorkerKilledOnAnswer, type DoomedWorker } from './kill-worker';
 
-export type Emulator = Awaited<ReturnType<typeof startAwsEmulator>>;
+export type { Emulator } from '../aws-support';
+import { startWorkerKilledOnAnswer, type DoomedWorker } from './kill-worker';
 
 /** The step outlives the heartbeat timeout, so a lost worker is judged while it runs. */
 export const STEP_RUN_MS = 5000;
 export const HEARTBEAT_TIMEOUT_MS = 3000;
 
-export async function startEmulator(): Promise<{ aws: Emulator; restoreEnv: () => void }> {
-  const aws = await startAwsEmulator({
-    port: 0,
-    durations: { clusterStartMs: 200, stepRunMs: STEP_RUN_MS, jobStartMs: 50, jobRunMs: 400, crawlMs: 200 },
+export function startEmulator(): Promise<{ aws: Emulator; restoreEnv: () => void }> {
+  return startEmulatorWithEnv({
+    clusterStartMs: 200,
+    stepRunMs: STEP_RUN_MS,
+    jobStartMs: 50,
+    jobRunMs: 400,
+    crawlMs: 200,
   });
-  const saved = { ...process.env };
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: aws.url,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-  });
-  return {
-    aws,
-    restoreEnv: () => {
-      process.env = saved;
-    },
-  };
 }
 
 export const clusterDag = `
