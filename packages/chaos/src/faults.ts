@@ -4,6 +4,7 @@
  * meaningful — a worker with a task running, load on the cluster — and
  * records what it did and to which process.
  */
+import { ts } from '@sluice/db';
 import type { Cluster, Slot } from './cluster';
 
 export type FaultKind = 'worker-kill' | 'scheduler-kill' | 'redis-flush' | 'postgres-outage';
@@ -61,7 +62,7 @@ async function runningTries(cluster: Cluster): Promise<RunningTry[]> {
   const r = await cluster.pool.query<RunningTry>(
     `SELECT t.hostname, r.run_id AS "runId", ti.task_id AS "taskId", t.try_number AS "tryNumber"
      FROM task_try t JOIN task_instance ti ON ti.id = t.task_instance_id JOIN dag_run r ON r.id = ti.dag_run_id
-     WHERE t.state = 'running' AND t.ended_at IS NULL AND t.hostname IS NOT NULL`,
+     WHERE t.state = ${ts.running} AND t.ended_at IS NULL AND t.hostname IS NOT NULL`,
   );
   return r.rows;
 }

@@ -3,6 +3,8 @@
  * source of truth. Reads tolerate the database being away (a fault): a
  * failed read counts as "not yet".
  */
+import { stoppableTaskStates, unfinishedTaskStates } from '@sluice/core';
+import { taskStatesSql } from '@sluice/db';
 import type { Cluster } from './cluster';
 import { poll } from './faults';
 
@@ -117,7 +119,7 @@ export async function openTries(cluster: Cluster): Promise<OpenTry[]> {
   const r = await cluster.pool.query<OpenTry>(
     `SELECT r.dag_id AS "dagId", r.run_id AS "runId", ti.task_id AS "taskId", t.try_number AS "tryNumber", t.state, t.hostname, r.state AS "runState"
      FROM task_try t JOIN task_instance ti ON ti.id = t.task_instance_id JOIN dag_run r ON r.id = ti.dag_run_id
-     WHERE t.state IN ('running', 'deferred') AND t.ended_at IS NULL ORDER BY r.run_id, ti.task_id`,
+     WHERE t.state IN (${taskStatesSql(stoppableTaskStates)}) AND t.ended_at IS NULL ORDER BY r.run_id, ti.task_id`,
   );
   return r.rows;
 }
@@ -153,7 +155,7 @@ export async function unfinishedTasks(
   const r = await cluster.pool.query<TaskView>(
     `SELECT r.run_id AS "runId", ti.task_id AS "taskId", ti.state, ti.try_number AS "tryNumber", ti.hostname
      FROM task_instance ti JOIN dag_run r ON r.id = ti.dag_run_id
-     WHERE r.dag_id = $1 AND r.run_id = ANY($2::text[]) AND ti.state NOT IN ('success', 'failed', 'upstream_failed', 'skipped')
+     WHERE r.dag_id = $1 AND r.run_id = ANY($2::text[]) AND ti.state IN (${taskStatesSql(unfinishedTaskStates)})
      ORDER BY r.run_id, ti.task_id LIMIT $3`,
     [dagId, runIds, limit],
   );
