@@ -17,6 +17,7 @@ import { runRoutes } from './routes/runs';
 import { taskRoutes } from './routes/tasks';
 import { connectionRoutes } from './routes/connections';
 import { checkRequestText } from './input';
+import { buildOpenApi } from './openapi';
 import { checkTransport, securityHeaders } from './transport';
 
 export interface ApiDeps {
@@ -62,6 +63,11 @@ export function createApp(deps: ApiDeps): Express {
       scheduler: { lastHeartbeatAt: heartbeat ? heartbeat.toISOString() : null },
     };
     res.status(body.status === 'ok' ? 200 : 503).json(body);
+  });
+  // Built once: the routes do not change while the process runs.
+  const openApi = buildOpenApi();
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openApi);
   });
   api.use(dagRoutes(deps));
   api.use(runRoutes(deps));

@@ -1,3 +1,5 @@
 export { createApp } from './app';
 export type { ApiDeps } from './app';
 export { ApiConfig, loadConfig } from './config';
+export { buildOpenApi, openApiPath, routeDocs } from './openapi';
+export type { RouteDoc } from './openapi';

@@ -11,6 +11,7 @@ import {
 import { InvalidRequestError, NotFoundError } from '@sluice/engine';
 import type { Connection } from '@sluice/client';
 import type { ApiDeps } from '../app';
+import type { RouteDoc } from '../openapi';
 import { parse } from '../validate';
 import { safeId } from '../input';
 
@@ -37,6 +38,33 @@ const ConnectionBody = z
     message: 'accessKeyId and secretAccessKey go together',
     path: ['secretAccessKey'],
   });
+
+export const connectionRouteDocs: readonly RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/connections',
+    summary: 'Named AWS connections; credentials are never returned',
+    tag: 'connections',
+    status: 200,
+  },
+  {
+    method: 'put',
+    path: '/connections/:name',
+    summary: 'Create or replace a connection',
+    tag: 'connections',
+    params: NameParams,
+    body: ConnectionBody,
+    status: 200,
+  },
+  {
+    method: 'delete',
+    path: '/connections/:name',
+    summary: 'Delete a connection',
+    tag: 'connections',
+    params: NameParams,
+    status: 204,
+  },
+];
 
 function present(c: ConnectionView): Connection {
   return {

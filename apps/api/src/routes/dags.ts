@@ -5,6 +5,7 @@ import { NotFoundError, setPaused } from '@sluice/engine';
 import type { ImportError, Page, DagSummary } from '@sluice/client';
 import type { ApiDeps } from '../app';
 import { presentDag, presentDagDetail } from '../presenters';
+import type { RouteDoc } from '../openapi';
 import { parse } from '../validate';
 import { safeId } from '../input';
 import { actorOf } from '../actor';
@@ -18,6 +19,34 @@ const ListDagsQuery = z.object({
     .optional(),
 });
 const PatchDagBody = z.object({ isPaused: z.boolean() }).strict();
+
+export const dagRouteDocs: readonly RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/dags',
+    summary: 'DAGs with their schedule and recent runs',
+    tag: 'dags',
+    query: ListDagsQuery,
+    status: 200,
+  },
+  { method: 'get', path: '/dags/:dagId', summary: "A DAG's detail", tag: 'dags', params: DagParams, status: 200 },
+  {
+    method: 'patch',
+    path: '/dags/:dagId',
+    summary: 'Pause or unpause a DAG',
+    tag: 'dags',
+    params: DagParams,
+    body: PatchDagBody,
+    status: 200,
+  },
+  {
+    method: 'get',
+    path: '/import-errors',
+    summary: 'DAG files the scheduler could not load',
+    tag: 'dags',
+    status: 200,
+  },
+];
 
 export function dagRoutes(deps: ApiDeps): Router {
   const r = Router();

@@ -5,6 +5,7 @@ import { NotFoundError, markRun, triggerRun } from '@sluice/engine';
 import type { Grid, Page, RunDetail, RunSummary, TaskState } from '@sluice/client';
 import type { ApiDeps } from '../app';
 import { parseSpec, presentRun, presentTaskInstances, taskNodes } from '../presenters';
+import type { RouteDoc } from '../openapi';
 import { parse } from '../validate';
 import { LOGICAL_DATE_RANGE, safeId, withinLogicalDateRange } from '../input';
 import { actorOf } from '../actor';
@@ -32,6 +33,53 @@ const TriggerBody = z
   .strict();
 const PatchRunBody = z.object({ state: z.enum(['success', 'failed']) }).strict();
 const GridQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(25) });
+
+export const runRouteDocs: readonly RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/dags/:dagId/runs',
+    summary: "A DAG's runs, newest first",
+    tag: 'runs',
+    params: DagParams,
+    query: ListRunsQuery,
+    status: 200,
+  },
+  {
+    method: 'post',
+    path: '/dags/:dagId/runs',
+    summary: 'Trigger a run',
+    tag: 'runs',
+    params: DagParams,
+    body: TriggerBody,
+    status: 201,
+  },
+  {
+    method: 'get',
+    path: '/dags/:dagId/runs/:runId',
+    summary: 'A run and its task instances',
+    tag: 'runs',
+    params: RunParams,
+    status: 200,
+  },
+  {
+    method: 'patch',
+    path: '/dags/:dagId/runs/:runId',
+    summary: 'Mark a run success or failed',
+    tag: 'runs',
+    params: RunParams,
+    body: PatchRunBody,
+    status: 200,
+  },
+  {
+    method: 'get',
+    path: '/dags/:dagId/grid',
+    summary: 'Recent runs × tasks',
+    tag: 'runs',
+    params: DagParams,
+    query: GridQuery,
+    status: 200,
+  },
+];
 
 export function runRoutes(deps: ApiDeps): Router {
   const r = Router();

@@ -6,6 +6,7 @@ import type { ClearResult, ErrorInfo, TaskInstanceDetail, TaskLog, TaskState } f
 import type { TaskInstanceState } from '@sluice/core';
 import type { ApiDeps } from '../app';
 import { presentTaskInstance } from '../presenters';
+import type { RouteDoc } from '../openapi';
 import { parse } from '../validate';
 import { safeId } from '../input';
 import { actorOf } from '../actor';
@@ -18,6 +19,45 @@ const LogsQuery = z.object({
 });
 const ClearBody = z.object({ downstream: z.boolean().default(false) }).strict();
 const PatchTaskBody = z.object({ state: z.enum(['success', 'failed']) }).strict();
+
+const TASK = '/dags/:dagId/runs/:runId/tasks/:taskId';
+export const taskRouteDocs: readonly RouteDoc[] = [
+  {
+    method: 'get',
+    path: TASK,
+    summary: 'A task instance, its tries and output',
+    tag: 'tasks',
+    params: TaskParams,
+    status: 200,
+  },
+  {
+    method: 'get',
+    path: `${TASK}/logs`,
+    summary: "A try's log lines",
+    tag: 'tasks',
+    params: TaskParams,
+    query: LogsQuery,
+    status: 200,
+  },
+  {
+    method: 'post',
+    path: `${TASK}/clear`,
+    summary: 'Clear a task (and its downstream) to run it again',
+    tag: 'tasks',
+    params: TaskParams,
+    body: ClearBody,
+    status: 200,
+  },
+  {
+    method: 'patch',
+    path: TASK,
+    summary: 'Mark a task instance success or failed',
+    tag: 'tasks',
+    params: TaskParams,
+    body: PatchTaskBody,
+    status: 200,
+  },
+];
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 

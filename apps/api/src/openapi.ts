@@ -1,0 +1,153 @@
+/**
+ * The OpenAPI 3.1 document of the API, built from the zod schemas the route
+ * handlers parse with: each route file lists its routes (`RouteDoc`), and
+ * this file turns them into paths, parameters and request bodies. A test
+ * compares the document with the routes Express really has, so a route
+ * cannot be added without being described.
+ */
+import { z } from 'zod';
+import { connectionRouteDocs } from './routes/connections';
+import { dagRouteDocs } from './routes/dags';
+import { runRouteDocs } from './routes/runs';
+import { taskRouteDocs } from './routes/tasks';
+
+/** One route as the document describes it; `path` in Express form, relative to /api/v1. */
+export interface RouteDoc {
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
+  path: string;
+  summary: string;
+  tag: 'dags' | 'runs' | 'tasks' | 'connections' | 'system';
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  /** The status of a successful answer. */
+  status: 200 | 201 | 204;
+}
+
+const systemRouteDocs: readonly RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/health',
+    summary: 'Whether Postgres, Redis and the scheduler answer',
+    tag: 'system',
+    status: 200,
+  },
+  { method: 'get', path: '/openapi.json', summary: 'This document', tag: 'system', status: 200 },
+];
+
+export const routeDocs: readonly RouteDoc[] = [
+  ...systemRouteDocs,
+  ...dagRouteDocs,
+  ...runRouteDocs,
+  ...taskRouteDocs,
+  ...connectionRouteDocs,
+];
+
+const ApiError = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message'],
+      properties: {
+        code: { enum: ['bad_request', 'forbidden', 'not_found', 'conflict', 'unsupported_media_type', 'internal'] },
+        message: { type: 'string' },
+        issues: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['path', 'message'],
+            properties: { path: { type: 'string' }, message: { type: 'string' } },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+/** `/dags/:dagId` → `/dags/{dagId}`. */
+export const openApiPath = (expressPath: string): string => expressPath.replace(/:(\w+)/g, '{$1}');
+
+type JsonSchema = Record<string, unknown>;
+/** A schema's JSON Schema as the client sends it; the document's dialect (2020-12) needs no `$schema` on each. */
+function schemaOf(t: z.ZodType): JsonSchema {
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(t, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return schema;
+}
+
+function parameters(doc: RouteDoc): JsonSchema[] {
+  const out: JsonSchema[] = [];
+  for (const [where, obj] of [
+    ['path', doc.params],
+    ['query', doc.query],
+  ] as const) {
+    if (!obj) continue;
+    const schema = schemaOf(obj);
+    const props = (schema.properties ?? {}) as Record<string, JsonSchema>;
+    const required = new Set((schema.required as string[] | undefined) ?? []);
+    for (const [name, s] of Object.entries(props)) {
+      out.push({ name, in: where, required: where === 'path' || required.has(name), schema: s });
+    }
+  }
+  return out;
+}
+
+function operation(doc: RouteDoc): JsonSchema {
+  const responses: Record<string, JsonSchema> = {
+    [String(doc.status)]: { description: doc.status === 204 ? 'Done; no body' : 'OK' },
+    '400': {
+      description: 'A field is wrong; `issues` names it',
+      content: { 'application/json': { schema: ApiError } },
+    },
+    '403': {
+      description: 'Addressed to a host name, or sent from an origin, this API does not serve',
+      content: { 'application/json': { schema: ApiError } },
+    },
+  };
+  if (doc.params)
+    responses['404'] = {
+      description: 'No such DAG, run, task or connection',
+      content: { 'application/json': { schema: ApiError } },
+    };
+  if (doc.body) {
+    responses['409'] = {
+      description: 'The change conflicts with the current state',
+      content: { 'application/json': { schema: ApiError } },
+    };
+    responses['415'] = { description: 'The body is not JSON', content: { 'application/json': { schema: ApiError } } };
+  }
+  return {
+    summary: doc.summary,
+    tags: [doc.tag],
+    operationId: `${doc.method}${doc.path.replace(/[/:{}.-]+(\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
+    parameters: parameters(doc),
+    ...(doc.body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(doc.body) } } } }
+      : {}),
+    responses,
+  };
+}
+
+/** The document served at /api/v1/openapi.json. */
+export function buildOpenApi(docs: readonly RouteDoc[] = routeDocs): JsonSchema {
+  const paths: Record<string, Record<string, JsonSchema>> = {};
+  for (const doc of docs) {
+    const p = openApiPath(doc.path);
+    paths[p] ??= {};
+    const ops = paths[p];
+    if (ops) ops[doc.method] = operation(doc);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Sluice API',
+      version: '1',
+      description:
+        'Runs, tasks and DAGs of Sluice. JSON in and out. Requests that change something must be JSON from the API’s own origin. Sign-in is not built yet: keep the API on a loopback address.',
+    },
+    servers: [{ url: '/api/v1' }],
+    tags: [{ name: 'dags' }, { name: 'runs' }, { name: 'tasks' }, { name: 'connections' }, { name: 'system' }],
+    paths,
+  };
+}
