@@ -21,4 +21,4 @@ export { startApp, repoRoot } from './processes';
 export type { AppProcess } from './processes';
 export { Cleanup } from './cleanup';
 export { waitUntil } from './wait';
-export { deletePrefix, writeDagFiles } from './stack';
+export { deletePrefix, freePort, writeDagFiles } from './stack';
