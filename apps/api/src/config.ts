@@ -25,6 +25,8 @@ export const ApiConfig = z.object({
   SLUICE_ALLOWED_HOSTS: z.string().default('').transform(commaList),
   /** Origins (comma-separated, e.g. https://sluice.example.com) that may change things besides the API's own. */
   SLUICE_ALLOWED_ORIGINS: z.string().default('').transform(commaList),
+  /** How long a starting process waits for Postgres and Redis to answer before it exits. */
+  SLUICE_STARTUP_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
   SLUICE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 export type ApiConfig = z.infer<typeof ApiConfig>;

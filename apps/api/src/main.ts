@@ -9,7 +9,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.SLUICE_LOG_LEVEL });
   installProcessGuards(logger, 'sluice api');
-  await preflight({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
+  await preflight({
+    databaseUrl: config.DATABASE_URL,
+    redisUrl: config.REDIS_URL,
+    waitMs: config.SLUICE_STARTUP_WAIT_MS,
+    onWait: (problems) => logger.warn(`waiting up to ${config.SLUICE_STARTUP_WAIT_MS} ms for: ${problems}`),
+  });
   const engine = openEngine({
     databaseUrl: config.DATABASE_URL,
     redisUrl: config.REDIS_URL,

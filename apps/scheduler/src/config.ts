@@ -19,6 +19,8 @@ export const SchedulerConfig = z.object({
   SLUICE_TIMEOUT_GRACE_MS: z.coerce.number().int().nonnegative().default(10_000),
   SLUICE_RECONCILE_AFTER_MS: z.coerce.number().int().positive().default(15_000),
   SLUICE_HOSTNAME: z.string().min(1).default(os.hostname()),
+  /** How long a starting process waits for Postgres and Redis to answer before it exits. */
+  SLUICE_STARTUP_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
   SLUICE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 export type SchedulerConfig = z.infer<typeof SchedulerConfig>;

@@ -13,7 +13,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.SLUICE_LOG_LEVEL });
   installProcessGuards(logger, 'sluice scheduler');
-  await preflight({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
+  await preflight({
+    databaseUrl: config.DATABASE_URL,
+    redisUrl: config.REDIS_URL,
+    waitMs: config.SLUICE_STARTUP_WAIT_MS,
+    onWait: (problems) => logger.warn(`waiting up to ${config.SLUICE_STARTUP_WAIT_MS} ms for: ${problems}`),
+  });
   await migrate({ databaseUrl: config.DATABASE_URL, migrationsDir });
   const scheduler = await startScheduler(config, logger);
   const stop = () => {

@@ -16,6 +16,8 @@ export const WorkerConfig = z.object({
   /** Decrypts connection credentials; the same value the API encrypted them with. */
   SLUICE_SECRET_KEY: z.string().min(16, 'use at least 16 characters').optional(),
   SLUICE_HOSTNAME: z.string().min(1).default(os.hostname()),
+  /** How long a starting process waits for Postgres and Redis to answer before it exits. */
+  SLUICE_STARTUP_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
   SLUICE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig>;

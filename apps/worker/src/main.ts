@@ -8,7 +8,12 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.SLUICE_LOG_LEVEL });
   installProcessGuards(logger, 'sluice worker');
-  await preflight({ databaseUrl: config.DATABASE_URL, redisUrl: config.REDIS_URL });
+  await preflight({
+    databaseUrl: config.DATABASE_URL,
+    redisUrl: config.REDIS_URL,
+    waitMs: config.SLUICE_STARTUP_WAIT_MS,
+    onWait: (problems) => logger.warn(`waiting up to ${config.SLUICE_STARTUP_WAIT_MS} ms for: ${problems}`),
+  });
   const worker = await startWorker(config, logger);
   const stop = () => {
     void worker.close().then(
