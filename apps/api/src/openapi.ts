@@ -6,6 +6,7 @@
  * cannot be added without being described.
  */
 import { z } from 'zod';
+import type { Role } from '@sluice/core';
 import { connectionRouteDocs } from './routes/connections';
 import { dagRouteDocs } from './routes/dags';
 import { runRouteDocs } from './routes/runs';
@@ -17,6 +18,8 @@ export interface RouteDoc {
   path: string;
   summary: string;
   tag: 'dags' | 'runs' | 'tasks' | 'connections' | 'system';
+  /** The least role that may call it; `public` needs no credentials. */
+  role: Role | 'public';
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
@@ -30,9 +33,10 @@ const systemRouteDocs: readonly RouteDoc[] = [
     path: '/health',
     summary: 'Whether Postgres, Redis and the scheduler answer',
     tag: 'system',
+    role: 'public',
     status: 200,
   },
-  { method: 'get', path: '/openapi.json', summary: 'This document', tag: 'system', status: 200 },
+  { method: 'get', path: '/openapi.json', summary: 'This document', tag: 'system', role: 'public', status: 200 },
 ];
 
 export const routeDocs: readonly RouteDoc[] = [

@@ -104,3 +104,4 @@ export type {
   RunDecision,
 } from './scheduling';
 export { parseConfig, ConfigError } from './config';
+export { roles, roleAllows, weakerRole, type Role } from './roles';

@@ -45,6 +45,7 @@ export const connectionRouteDocs: readonly RouteDoc[] = [
     path: '/connections',
     summary: 'Named AWS connections; credentials are never returned',
     tag: 'connections',
+    role: 'admin',
     status: 200,
   },
   {
@@ -52,6 +53,7 @@ export const connectionRouteDocs: readonly RouteDoc[] = [
     path: '/connections/:name',
     summary: 'Create or replace a connection',
     tag: 'connections',
+    role: 'admin',
     params: NameParams,
     body: ConnectionBody,
     status: 200,
@@ -61,6 +63,7 @@ export const connectionRouteDocs: readonly RouteDoc[] = [
     path: '/connections/:name',
     summary: 'Delete a connection',
     tag: 'connections',
+    role: 'admin',
     params: NameParams,
     status: 204,
   },
