@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
-import { createApp } from '@sluice/api';
+import { DEFAULT_AUTH, createApp } from '@sluice/api';
 import { createTestDatabase } from '@sluice/db';
 import { openEngine } from '@sluice/engine';
 import { SchedulerConfig, startScheduler } from '@sluice/scheduler';
@@ -44,6 +44,7 @@ const app = createApp({
   logger,
   pingRedis: () => redis.ping().then((r) => r === 'PONG'),
   webDist: path.resolve(here, '../../apps/web/dist'),
+  auth: { ...DEFAULT_AUTH, mode: 'off' },
 });
 const server = app.listen(port, '127.0.0.1', () => process.stdout.write(`e2e Sluice on http://127.0.0.1:${port}\n`));
 

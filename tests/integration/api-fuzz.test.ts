@@ -11,6 +11,7 @@ import net from 'node:net';
 import path from 'node:path';
 import fc from 'fast-check';
 import { routeDocs } from '@sluice/api';
+import { createApiToken, createUser } from '@sluice/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, startHarness, waitFor, type Harness } from './harness';
 
@@ -85,12 +86,15 @@ interface Sent {
   method: Method;
   url: string;
   body: string | undefined;
+  /** Sent with the admin's token (most requests, to reach the handlers) or without any. */
+  signedIn: boolean;
 }
 
 let h: Harness;
 let api: ChildProcess;
 let base: string;
-let validIds: { dagId: string; runId: string; taskId: string; name: string };
+let validIds: { dagId: string; runId: string; taskId: string; name: string; username: string; tokenId: string };
+let adminToken: string;
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -111,7 +115,13 @@ const rssKb = (pid: number): number => {
 };
 
 async function send(r: Sent): Promise<number> {
-  const init: RequestInit = { method: r.method, headers: { 'content-type': 'application/json' } };
+  const init: RequestInit = {
+    method: r.method,
+    headers: {
+      'content-type': 'application/json',
+      ...(r.signedIn ? { authorization: `Bearer ${adminToken}` } : {}),
+    },
+  };
   if (r.body !== undefined) init.body = r.body;
   const res = await fetch(`${base}${r.url}`, init);
   await res.arrayBuffer();
@@ -122,7 +132,19 @@ beforeAll(async () => {
   h = await startHarness({ dags: { 'fuzzed.ts': dagSource } });
   const run = await h.trigger('fuzzed');
   await h.waitForRun('fuzzed', run.runId, ['success']);
-  validIds = { dagId: 'fuzzed', runId: run.runId, taskId: 'only', name: 'conn1' };
+  const prisma = h.db.db.prisma;
+  await createUser(prisma, { username: 'fuzz-admin', role: 'admin' });
+  await createUser(prisma, { username: 'fuzz-viewer', role: 'viewer' });
+  adminToken = (await createApiToken(prisma, { username: 'fuzz-admin', name: 'fuzz', expiresAt: null })).token;
+  const spare = await createApiToken(prisma, { username: 'fuzz-viewer', name: 'spare', expiresAt: null });
+  validIds = {
+    dagId: 'fuzzed',
+    runId: run.runId,
+    taskId: 'only',
+    name: 'conn1',
+    username: 'fuzz-viewer',
+    tokenId: spare.view.id,
+  };
 
   const port = await freePort();
   base = `http://127.0.0.1:${port}/api/v1`;
@@ -188,6 +210,7 @@ describe('API fuzz', () => {
           method: route.method,
           url: qs ? `${url}?${qs}` : url,
           body: route.method === 'GET' ? undefined : body,
+          signedIn: (picks[0] ?? 0) % 5 !== 4,
         };
       });
 
@@ -201,6 +224,7 @@ describe('API fuzz', () => {
           method: r.method,
           url: r.path.replace(/:(\w+)/g, () => segment(`a${NUL}`)),
           body: r.method === 'GET' ? undefined : body,
+          signedIn: true,
         });
     const serverErrors: Array<{ sent: Sent; status: number }> = [];
     const statuses = new Map<number, number>();

@@ -2,7 +2,7 @@
 import pino from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '@sluice/api';
+import { DEFAULT_AUTH, createApp } from '@sluice/api';
 import { createTestDatabase, readConnectionSettings, verifySecretKey, type TestDatabase } from '@sluice/db';
 import { WorkerConfig, startWorker } from '@sluice/worker';
 import { DagVersionCache, createTryWrites, defaultEngineSettings } from '@sluice/engine';
@@ -40,6 +40,7 @@ function app(secretKey?: string) {
     },
     logger,
     pingRedis: async () => true,
+    auth: { ...DEFAULT_AUTH, mode: 'off' },
     ...(secretKey ? { secretKey } : {}),
   });
 }

@@ -10,9 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import request from 'supertest';
-import { createApp } from '@sluice/api';
+import { type AuthSettings, DEFAULT_AUTH, createApp } from '@sluice/api';
 import type { RunDetail, TaskState } from '@sluice/client';
-import { createTestDatabase, type TestDatabase } from '@sluice/db';
+import { createApiToken, createTestDatabase, createUser, type TestDatabase } from '@sluice/db';
 import { openEngine } from '@sluice/engine';
 import { checkRedis } from '@sluice/queue';
 import { SchedulerConfig, startScheduler, type RunningScheduler } from '@sluice/scheduler';
@@ -34,6 +34,8 @@ export interface HarnessOptions {
   reconcileAfterMs?: number;
   /** A built web UI folder for the API to serve. */
   webDist?: string;
+  /** Sign-in settings of the API; default: off (every request a local admin), as on a developer's machine. */
+  auth?: AuthSettings;
   /** More environment for the scheduler and worker (e.g. defer check intervals). */
   env?: Record<string, string>;
 }
@@ -136,10 +138,21 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     logger,
     pingRedis: () => redis.ping().then((r) => r === 'PONG'),
     ...(opts.webDist ? { webDist: opts.webDist } : {}),
+    auth: opts.auth ?? { ...DEFAULT_AUTH, mode: 'off' },
   });
 
+  // With sign-in on, the harness's own calls go as an operator with a token of its own.
+  const harnessAuth: Record<string, string> = {};
+  if (opts.auth && opts.auth.mode === 'on') {
+    await createUser(db.db.prisma, { username: 'harness', role: 'operator' });
+    const made = await createApiToken(db.db.prisma, { username: 'harness', name: 'harness', expiresAt: null });
+    harnessAuth.authorization = `Bearer ${made.token}`;
+  }
+
   const getRun = async (dagId: string, runId: string): Promise<RunDetail> => {
-    const res = await request(app).get(`/api/v1/dags/${encodeURIComponent(dagId)}/runs/${encodeURIComponent(runId)}`);
+    const res = await request(app)
+      .get(`/api/v1/dags/${encodeURIComponent(dagId)}/runs/${encodeURIComponent(runId)}`)
+      .set(harnessAuth);
     if (res.status !== 200) throw new Error(`GET run ${runId}: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body as RunDetail;
   };
@@ -162,6 +175,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     async trigger(dagId, body = {}) {
       const res = await request(app)
         .post(`/api/v1/dags/${encodeURIComponent(dagId)}/runs`)
+        .set(harnessAuth)
         .send(body);
       if (res.status !== 201) throw new Error(`trigger ${dagId}: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body as RunDetail;

@@ -24,8 +24,8 @@ function routesOf(app: Express): string[] {
     }
   };
   walk((app as unknown as { router: { stack: unknown } }).router.stack);
-  // The UI's catch-all page route is not part of the API.
-  return found.filter((r) => !r.includes('/^')).sort();
+  // The UI's catch-all page route is not part of the API; the role guards repeat each route's path.
+  return [...new Set(found.filter((r) => !r.includes('/^')))].sort();
 }
 
 type Operation = {
@@ -34,6 +34,8 @@ type Operation = {
     content: { 'application/json': { schema: { properties?: Record<string, Record<string, unknown>> } } };
   };
   responses: Record<string, unknown>;
+  'x-sluice-role': string;
+  security: Array<Record<string, unknown>>;
 };
 type Doc = { openapi: string; paths: Record<string, Record<string, Operation>> };
 
@@ -63,6 +65,25 @@ describe('the OpenAPI document', () => {
         })
         .sort(),
     );
+  });
+
+  it('names the least role of every operation and its auth schemes; only public ones need none', () => {
+    let publicOps = 0;
+    for (const [p, ops] of Object.entries(doc.paths)) {
+      for (const [m, op] of Object.entries(ops)) {
+        expect(['public', 'viewer', 'operator', 'admin'], `${m} ${p}`).toContain(op['x-sluice-role']);
+        if (op['x-sluice-role'] === 'public') {
+          publicOps++;
+          expect(op.security, `${m} ${p}`).toEqual([]);
+        } else {
+          expect(op.security, `${m} ${p}`).toEqual([{ bearerToken: [] }, { sessionCookie: [] }]);
+          expect(Object.keys(op.responses), `${m} ${p}`).toEqual(expect.arrayContaining(['401', '403']));
+        }
+      }
+    }
+    expect(publicOps).toBe(6);
+    expect(doc.paths['/connections/{name}']?.put?.['x-sluice-role']).toBe('admin');
+    expect(doc.paths['/dags/{dagId}/runs']?.post?.['x-sluice-role']).toBe('operator');
   });
 
   it('declares every path parameter of every operation, required', () => {

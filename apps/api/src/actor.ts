@@ -1,8 +1,10 @@
 import type { Request } from 'express';
+import { principalOf } from './auth/principal';
 
-/** Who is acting, for the audit log: the `X-Sluice-Actor` header the CLI and UI send, else the peer. */
+/**
+ * Who is acting, for the audit log: the authenticated user. Nothing the
+ * client sends (an `X-Sluice-Actor` header, a body field) can change it.
+ */
 export function actorOf(req: Request): string {
-  const header = req.get('x-sluice-actor');
-  if (header && header.length <= 200) return header;
-  return `api:${req.ip ?? 'unknown'}`;
+  return principalOf(req)?.username ?? 'anonymous';
 }

@@ -17,8 +17,16 @@ import { runRoutes } from './routes/runs';
 import { taskRoutes } from './routes/tasks';
 import { connectionRoutes } from './routes/connections';
 import { checkRequestText } from './input';
-import { buildOpenApi } from './openapi';
+import { buildOpenApi, routeDocs } from './openapi';
 import { checkTransport, securityHeaders } from './transport';
+import { accessLog } from './access-log';
+import { authenticate } from './auth/authenticate';
+import { authorize } from './auth/authorize';
+import { checkDagAccess } from './auth/dag-access';
+import type { AuthSettings } from './auth/settings';
+import { authRoutes } from './routes/auth';
+import { userRoutes } from './routes/users';
+import { auditRoutes } from './routes/audit';
 
 export interface ApiDeps {
   db: Db;
@@ -34,16 +42,22 @@ export interface ApiDeps {
   allowedHosts?: readonly string[];
   /** Other origins allowed to change things (SLUICE_ALLOWED_ORIGINS). */
   allowedOrigins?: readonly string[];
+  /** Who may call: sign-in and tokens, or everyone as a local admin (loopback only). */
+  auth: AuthSettings;
 }
 
 export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders());
+  app.use(accessLog(deps.logger));
   app.use(checkTransport({ allowedHosts: deps.allowedHosts ?? [], allowedOrigins: deps.allowedOrigins ?? [] }));
   app.use('/api', express.json({ limit: '1mb' }), checkRequestText());
 
   const api = express.Router();
+  api.use(authenticate(deps));
+  api.use(authorize(routeDocs));
+  api.use('/dags/:dagId', checkDagAccess(deps));
   api.get('/health', async (_req, res) => {
     const [database, redis, heartbeat] = await Promise.all([
       deps.db.pool.query('SELECT 1').then(
@@ -69,6 +83,9 @@ export function createApp(deps: ApiDeps): Express {
   api.get('/openapi.json', (_req, res) => {
     res.json(openApi);
   });
+  api.use(authRoutes(deps));
+  api.use(userRoutes(deps));
+  api.use(auditRoutes(deps));
   api.use(dagRoutes(deps));
   api.use(runRoutes(deps));
   api.use(taskRoutes(deps));

@@ -5,6 +5,7 @@ import { ConflictError, InvalidRequestError, NotFoundError } from '@sluice/engin
 import type { ApiErrorBody } from '@sluice/client';
 import type { Logger } from 'pino';
 import { ForbiddenRequestError, UnsupportedMediaTypeError } from './transport';
+import { NotAllowedError, TooManyRequestsError, UnauthorizedError } from './auth/principal';
 
 function body(
   code: ApiErrorBody['error']['code'],
@@ -36,6 +37,15 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (raw instanceof InvalidRequestError)
       return void res.status(400).json(body('bad_request', raw.message, raw.issues));
     if (raw instanceof NotFoundError) return void res.status(404).json(body('not_found', raw.message));
+    if (raw instanceof UnauthorizedError) {
+      res.set('WWW-Authenticate', 'Bearer realm="sluice"');
+      return void res.status(401).json(body('unauthorized', raw.message));
+    }
+    if (raw instanceof NotAllowedError) return void res.status(403).json(body('forbidden', raw.message));
+    if (raw instanceof TooManyRequestsError) {
+      res.set('Retry-After', String(raw.retryAfterSeconds));
+      return void res.status(429).json(body('too_many_requests', raw.message));
+    }
     if (raw instanceof ForbiddenRequestError) return void res.status(403).json(body('forbidden', raw.message));
     if (raw instanceof UnsupportedMediaTypeError)
       return void res.status(415).json(body('unsupported_media_type', raw.message));

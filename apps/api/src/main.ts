@@ -3,7 +3,7 @@ import { toError } from '@sluice/core';
 import { verifySecretKey } from '@sluice/db';
 import { installProcessGuards, openEngine, preflight } from '@sluice/engine';
 import { createApp } from './app';
-import { loadConfig } from './config';
+import { authSettings, loadConfig } from './config';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -36,10 +36,12 @@ async function main(): Promise<void> {
       ...(['0.0.0.0', '::'].includes(config.SLUICE_API_HOST) ? [] : [config.SLUICE_API_HOST]),
     ],
     allowedOrigins: config.SLUICE_ALLOWED_ORIGINS,
+    auth: authSettings(config),
     ...(config.SLUICE_SECRET_KEY ? { secretKey: config.SLUICE_SECRET_KEY } : {}),
   });
   const server = app.listen(config.SLUICE_API_PORT, config.SLUICE_API_HOST, () => {
     logger.info(`Sluice API and UI on http://${config.SLUICE_API_HOST}:${config.SLUICE_API_PORT}`);
+    if (config.SLUICE_AUTH === 'off') logger.warn('sign-in is off (SLUICE_AUTH=off): every request acts as admin');
   });
   const stop = () => {
     server.close();

@@ -11,13 +11,16 @@ import { connectionRouteDocs } from './routes/connections';
 import { dagRouteDocs } from './routes/dags';
 import { runRouteDocs } from './routes/runs';
 import { taskRouteDocs } from './routes/tasks';
+import { authRouteDocs } from './routes/auth';
+import { userRouteDocs } from './routes/users';
+import { auditRouteDocs } from './routes/audit';
 
 /** One route as the document describes it; `path` in Express form, relative to /api/v1. */
 export interface RouteDoc {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
-  tag: 'dags' | 'runs' | 'tasks' | 'connections' | 'system';
+  tag: 'dags' | 'runs' | 'tasks' | 'connections' | 'auth' | 'users' | 'audit' | 'system';
   /** The least role that may call it; `public` needs no credentials. */
   role: Role | 'public';
   params?: z.ZodObject;
@@ -45,6 +48,9 @@ export const routeDocs: readonly RouteDoc[] = [
   ...runRouteDocs,
   ...taskRouteDocs,
   ...connectionRouteDocs,
+  ...authRouteDocs,
+  ...userRouteDocs,
+  ...auditRouteDocs,
 ];
 
 const ApiError = {
@@ -55,7 +61,18 @@ const ApiError = {
       type: 'object',
       required: ['code', 'message'],
       properties: {
-        code: { enum: ['bad_request', 'forbidden', 'not_found', 'conflict', 'unsupported_media_type', 'internal'] },
+        code: {
+          enum: [
+            'bad_request',
+            'unauthorized',
+            'forbidden',
+            'not_found',
+            'conflict',
+            'unsupported_media_type',
+            'too_many_requests',
+            'internal',
+          ],
+        },
         message: { type: 'string' },
         issues: {
           type: 'array',
@@ -105,10 +122,18 @@ function operation(doc: RouteDoc): JsonSchema {
       content: { 'application/json': { schema: ApiError } },
     },
     '403': {
-      description: 'Addressed to a host name, or sent from an origin, this API does not serve',
+      description:
+        doc.role === 'public'
+          ? 'Addressed to a host name, or sent from an origin, this API does not serve'
+          : `Not allowed: needs the ${doc.role} role (or the DAG is another team's, or a browser change lacks its X-CSRF-Token); also a host or origin this API does not serve`,
       content: { 'application/json': { schema: ApiError } },
     },
   };
+  if (doc.role !== 'public')
+    responses['401'] = {
+      description: 'No session cookie or API token, or one that is unknown, expired or revoked',
+      content: { 'application/json': { schema: ApiError } },
+    };
   if (doc.params)
     responses['404'] = {
       description: 'No such DAG, run, task or connection',
@@ -126,6 +151,8 @@ function operation(doc: RouteDoc): JsonSchema {
     tags: [doc.tag],
     operationId: `${doc.method}${doc.path.replace(/[/:{}.-]+(\w)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
     parameters: parameters(doc),
+    'x-sluice-role': doc.role,
+    security: doc.role === 'public' ? [] : [{ bearerToken: [] }, { sessionCookie: [] }],
     ...(doc.body
       ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(doc.body) } } } }
       : {}),
@@ -148,10 +175,21 @@ export function buildOpenApi(docs: readonly RouteDoc[] = routeDocs): JsonSchema 
       title: 'Sluice API',
       version: '1',
       description:
-        'Runs, tasks and DAGs of Sluice. JSON in and out. Requests that change something must be JSON from the API’s own origin. Sign-in is not built yet: keep the API on a loopback address.',
+        'Runs, tasks and DAGs of Sluice. JSON in and out. Every operation but the public ones needs an API token (`Authorization: Bearer slc_…`) or a browser session; `x-sluice-role` names the least role it needs (viewer < operator < admin). Requests that change something must be JSON from the API’s own origin; with a session they also send `X-CSRF-Token`.',
     },
+    components: {
+      securitySchemes: {
+        bearerToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An API token from `sluice login`, `sluice tokens create` or POST /tokens',
+        },
+        sessionCookie: { type: 'apiKey', in: 'cookie', name: 'sluice_session' },
+      },
+    },
+    security: [{ bearerToken: [] }, { sessionCookie: [] }],
     servers: [{ url: '/api/v1' }],
-    tags: [{ name: 'dags' }, { name: 'runs' }, { name: 'tasks' }, { name: 'connections' }, { name: 'system' }],
+    tags: ['dags', 'runs', 'tasks', 'connections', 'auth', 'users', 'audit', 'system'].map((name) => ({ name })),
     paths,
   };
 }

@@ -163,7 +163,13 @@ export async function startStack(cleanup: Cleanup, opts: StackOptions): Promise<
   const api = launch(
     'api',
     'api',
-    { SLUICE_API_PORT: String(port), SLUICE_API_HOST: '127.0.0.1', SLUICE_WEB_DIST: path.join(dagsDir, 'no-ui') },
+    {
+      SLUICE_API_PORT: String(port),
+      SLUICE_API_HOST: '127.0.0.1',
+      SLUICE_WEB_DIST: path.join(dagsDir, 'no-ui'),
+      // The benchmark's API stays on loopback and measures the engine, not sign-in.
+      SLUICE_AUTH: 'off',
+    },
     opts.apiNodeArgs,
   );
   const apiUrl = `http://127.0.0.1:${port}`;

@@ -241,6 +241,8 @@ export class Cluster {
       ...this.#env('chaos-api'),
       SLUICE_API_PORT: String(port),
       SLUICE_API_HOST: '127.0.0.1',
+      // On loopback, and the faults are the subject, not sign-in.
+      SLUICE_AUTH: 'off',
       SLUICE_WEB_DIST: path.join(this.dagsDir, 'no-ui'),
     });
     this.#api = api;

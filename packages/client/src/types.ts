@@ -159,7 +159,15 @@ export interface Health {
 /** Every 4xx/5xx body. */
 export interface ApiErrorBody {
   error: {
-    code: 'bad_request' | 'forbidden' | 'not_found' | 'conflict' | 'unsupported_media_type' | 'internal';
+    code:
+      | 'bad_request'
+      | 'unauthorized'
+      | 'forbidden'
+      | 'not_found'
+      | 'conflict'
+      | 'unsupported_media_type'
+      | 'too_many_requests'
+      | 'internal';
     message: string;
     /** For validation errors: the field path and what is wrong with it. */
     issues?: Array<{ path: string; message: string }>;

@@ -88,8 +88,8 @@ export type { LogChunk, LogRow } from './sql/taskLogs';
 export { clearTaskInstances } from './sql/clearTaskInstances';
 export type { ClearArgs } from './sql/clearTaskInstances';
 export { markTaskInstance, markDagRun } from './sql/markStates';
-export { recordAuditEvent } from './sql/audit';
-export type { AuditAction, AuditEventInput } from './sql/audit';
+export { listAuditEvents, recordAuditEvent } from './sql/audit';
+export type { AuditAction, AuditEventInput, AuditEventRow, AuditQuery } from './sql/audit';
 export {
   listActiveDags,
   readDagVersion,
@@ -118,6 +118,7 @@ export {
   lastSchedulerHeartbeat,
 } from './read/views';
 export type { DagRow, RunRow, TaskInstanceRowView } from './read/views';
+export { readDagTags } from './read/dag-tags';
 export {
   upsertConnection,
   listConnections,
@@ -133,3 +134,29 @@ export {
 export type { ConnectionInput, ConnectionView, ConnectionCredentials } from './connections';
 export { ts, rs, taskStatesSql, runStatesSql } from './sql/states';
 export type { TaskMove, RunMove } from './sql/states';
+export {
+  UserError,
+  TOKEN_PREFIX,
+  checkPassword,
+  checkSignIn,
+  countUsers,
+  createApiToken,
+  createSession,
+  createUser,
+  deleteSession,
+  deleteUser,
+  findUser,
+  hashPassword,
+  listApiTokens,
+  listUsers,
+  principalOfSession,
+  principalOfToken,
+  randomSecret,
+  revokeApiToken,
+  sameSecret,
+  signInWithOidc,
+  teamPattern,
+  updateUser,
+  usernamePattern,
+} from './users';
+export type { NewToken, NewUser, OidcIdentity, Principal, TokenView, UserChange, UserView } from './users';

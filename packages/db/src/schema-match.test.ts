@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import type { QueryResultRow } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { dagRunStates, taskInstanceStates } from '@sluice/core';
+import { dagRunStates, roles, taskInstanceStates } from '@sluice/core';
 import { Prisma } from './generated/prisma/client';
 import { quoteIdent } from './connection';
 import { type TestDatabase, createTestDatabase } from './testing';
@@ -353,13 +353,15 @@ describe('the migrated database matches schema.prisma', () => {
  * state added there without a migration fails here.
  */
 const expectedStateChecks: Record<string, readonly string[]> = {
+  api_token_role_check: roles,
+  app_user_role_check: roles,
   dag_run_state_check: dagRunStates,
   task_instance_state_check: taskInstanceStates,
   task_try_state_check: taskInstanceStates,
 };
 
 describe('the CHECK constraints', () => {
-  it('allow exactly core’s states on dag_run, task_instance and task_try, and there are no others', async () => {
+  it('allow exactly core’s states on dag_run, task_instance and task_try, core’s roles on users and tokens, and there are no others', async () => {
     const rows = await sql<{ name: string; definition: string }>(
       `SELECT c.conname AS name, pg_get_constraintdef(c.oid) AS definition
          FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
@@ -368,7 +370,7 @@ describe('the CHECK constraints', () => {
     );
     const actual = Object.fromEntries(
       rows.map((r) => {
-        expect(r.definition, r.name).toMatch(/^CHECK \(\(state = ANY \(ARRAY\[('[a-z_]+'::text(, )?)+\]\)\)\)$/);
+        expect(r.definition, r.name).toMatch(/^CHECK \(\((state|role) = ANY \(ARRAY\[('[a-z_]+'::text(, )?)+\]\)\)\)$/);
         return [r.name, [...r.definition.matchAll(/'([a-z_]+)'::text/g)].map((m) => m[1])];
       }),
     );

@@ -9,6 +9,8 @@ import type { RouteDoc } from '../openapi';
 import { parse } from '../validate';
 import { safeId } from '../input';
 import { actorOf } from '../actor';
+import { principalOf } from '../auth/principal';
+import { canSeeDag } from '../auth/dag-access';
 
 const DagParams = z.object({ dagId: safeId('dagId') });
 const ListDagsQuery = z.object({
@@ -65,7 +67,10 @@ export function dagRoutes(deps: ApiDeps): Router {
   r.get('/dags', async (req, res) => {
     const q = parse(ListDagsQuery, req, 'query');
     const rows = await listDagRows(deps.db.prisma, q.paused === undefined ? {} : { paused: q.paused });
-    const items = rows.map(presentDag).filter((d) => !q.tag || d.tags.includes(q.tag));
+    const p = principalOf(req);
+    const items = rows
+      .map(presentDag)
+      .filter((d) => (!q.tag || d.tags.includes(q.tag)) && p !== undefined && canSeeDag(p, d.tags));
     const page: Page<DagSummary> = { items, total: items.length, limit: items.length, offset: 0 };
     res.json(page);
   });
