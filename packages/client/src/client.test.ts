@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, ApiUnreachableError, createClient } from './client';
 
-type Call = { url: string; method: string; body: unknown; contentType: string | null };
+type Call = {
+  url: string;
+  method: string;
+  body: unknown;
+  contentType: string | null;
+  authorization: string | null;
+  csrf: string | null;
+};
 
 function fakeFetch(respond: (call: Call) => Response = () => json(200, {})) {
   const calls: Call[] = [];
@@ -12,6 +19,8 @@ function fakeFetch(respond: (call: Call) => Response = () => json(200, {})) {
       method: init?.method ?? 'GET',
       body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
       contentType: headers.get('content-type'),
+      authorization: headers.get('authorization'),
+      csrf: headers.get('x-csrf-token'),
     };
     calls.push(call);
     return respond(call);
@@ -26,6 +35,29 @@ function json(status: number, body: unknown): Response {
 const base = 'http://api.test:8080';
 
 describe('createClient requests', () => {
+  it('sends its API token as a bearer token on every request', async () => {
+    const { calls, fetchFn } = fakeFetch();
+    const client = createClient({ baseUrl: base, fetch: fetchFn, token: 'slc_abc' });
+    await client.listDags();
+    await client.triggerRun('etl', {});
+    expect(calls.map((c) => c.authorization)).toEqual(['Bearer slc_abc', 'Bearer slc_abc']);
+  });
+
+  it('adds the headers its caller gives per method (the UI’s CSRF token on changes)', async () => {
+    const { calls, fetchFn } = fakeFetch();
+    const client = createClient({
+      baseUrl: '',
+      fetch: fetchFn,
+      headers: (method): Record<string, string> => (method === 'GET' ? {} : { 'x-csrf-token': 'csrf1' }),
+    });
+    await client.listDags();
+    await client.setPaused('etl', true);
+    expect(calls.map((c) => [c.method, c.csrf, c.authorization])).toEqual([
+      ['GET', null, null],
+      ['PATCH', 'csrf1', null],
+    ]);
+  });
+
   it('encodes every path part, including run ids with colons and slashes', async () => {
     const { calls, fetchFn } = fakeFetch();
     const client = createClient({ baseUrl: base, fetch: fetchFn });

@@ -19,6 +19,15 @@ import type {
   TaskInstance,
   TaskInstanceDetail,
   TaskLog,
+  ApiToken,
+  AuditEvent,
+  AuditQuery,
+  AuthOptions,
+  Me,
+  TokenBody,
+  User,
+  UserBody,
+  UserChange,
 } from './types';
 
 export type ApiIssue = { path: string; message: string };
@@ -76,12 +85,30 @@ export interface SluiceClient {
   listConnections(): Promise<{ items: Connection[] }>;
   putConnection(name: string, body: ConnectionBody): Promise<Connection>;
   deleteConnection(name: string): Promise<void>;
+  authOptions(): Promise<AuthOptions>;
+  /** Signs a browser in (sets the session cookie); answers with the CSRF token. */
+  login(username: string, password: string): Promise<{ user: User; csrfToken: string }>;
+  logout(): Promise<void>;
+  me(): Promise<Me>;
+  listUsers(): Promise<{ items: User[] }>;
+  createUser(body: UserBody): Promise<User>;
+  updateUser(username: string, change: UserChange): Promise<User>;
+  deleteUser(username: string): Promise<void>;
+  listTokens(): Promise<{ items: ApiToken[] }>;
+  /** The answer's `token` is the only time it is shown. */
+  createToken(body: TokenBody): Promise<ApiToken & { token: string }>;
+  revokeToken(id: string): Promise<void>;
+  listAudit(q?: AuditQuery): Promise<{ items: AuditEvent[]; nextBefore: string | null }>;
 }
 
 export type ClientOptions = {
   /** e.g. `http://127.0.0.1:8080`, or `''` in the browser for the same origin. */
   baseUrl: string;
   fetch?: typeof fetch;
+  /** An API token, sent as `Authorization: Bearer <token>` (the CLI). */
+  token?: string;
+  /** More headers per request, e.g. the browser's X-CSRF-Token on changes. */
+  headers?: (method: string) => Record<string, string>;
 };
 
 type QueryValue = string | number | boolean | undefined;
@@ -103,9 +130,14 @@ export function createClient(opts: ClientOptions): SluiceClient {
   const doFetch: typeof fetch = opts.fetch ?? ((...args) => globalThis.fetch(...args));
 
   async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const init: RequestInit = { method, headers: { accept: 'application/json' } };
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
+      ...opts.headers?.(method),
+    };
+    const init: RequestInit = { method, headers };
     if (body !== undefined) {
-      init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+      headers['content-type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
     let res: Response;
@@ -155,6 +187,29 @@ export function createClient(opts: ClientOptions): SluiceClient {
     listConnections: () => request('GET', apiPath(['connections'])),
     putConnection: (name, body) => request('PUT', apiPath(['connections', name]), body),
     deleteConnection: (name) => request('DELETE', apiPath(['connections', name])),
+    authOptions: () => request('GET', apiPath(['auth', 'options'])),
+    login: (username, password) => request('POST', apiPath(['auth', 'login']), { username, password }),
+    logout: () => request('POST', apiPath(['auth', 'logout'])),
+    me: () => request('GET', apiPath(['auth', 'me'])),
+    listUsers: () => request('GET', apiPath(['users'])),
+    createUser: (body) => request('POST', apiPath(['users']), body),
+    updateUser: (username, change) => request('PATCH', apiPath(['users', username]), change),
+    deleteUser: (username) => request('DELETE', apiPath(['users', username])),
+    listTokens: () => request('GET', apiPath(['tokens'])),
+    createToken: (body) => request('POST', apiPath(['tokens']), body),
+    revokeToken: (id) => request('DELETE', apiPath(['tokens', id])),
+    listAudit: (q = {}) =>
+      request(
+        'GET',
+        apiPath(['audit'], {
+          actor: q.actor,
+          action: q.action,
+          dagId: q.dagId,
+          since: q.since,
+          before: q.before,
+          limit: q.limit,
+        }),
+      ),
   };
 }
 

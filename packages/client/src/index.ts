@@ -11,6 +11,16 @@ export type {
 } from './client';
 export type {
   ApiErrorBody,
+  ApiToken,
+  AuditEvent,
+  AuditQuery,
+  AuthOptions,
+  Me,
+  Role,
+  TokenBody,
+  User,
+  UserBody,
+  UserChange,
   ClearResult,
   DagDetail,
   DagSummary,

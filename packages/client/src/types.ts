@@ -196,3 +196,93 @@ export interface ConnectionBody {
   secretAccessKey?: string;
   sessionToken?: string;
 }
+
+export type Role = 'viewer' | 'operator' | 'admin';
+
+/** How this server signs people in. */
+export interface AuthOptions {
+  /** False when the server runs with SLUICE_AUTH=off (everyone is a local admin). */
+  authRequired: boolean;
+  password: boolean;
+  sso: { name: string; loginUrl: string } | null;
+}
+
+/** Who the request acts as. */
+export interface Me {
+  username: string;
+  role: Role;
+  teams: string[];
+  via: 'session' | 'token' | 'local';
+  tokenName?: string;
+  /** For a browser session: send it as X-CSRF-Token with every change. */
+  csrfToken: string | null;
+}
+
+export interface User {
+  username: string;
+  displayName: string | null;
+  email: string | null;
+  role: Role;
+  teams: string[];
+  signIn: 'password' | 'sso' | 'both';
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+export interface UserBody {
+  username: string;
+  role: Role;
+  password?: string;
+  teams?: string[];
+  displayName?: string;
+  email?: string;
+}
+
+export interface UserChange {
+  role?: Role;
+  password?: string;
+  teams?: string[];
+  displayName?: string | null;
+  email?: string | null;
+}
+
+export interface ApiToken {
+  id: string;
+  username: string;
+  name: string;
+  /** The token's first characters, to tell tokens apart. */
+  prefix: string;
+  role: Role;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+  createdAt: string;
+}
+
+export interface TokenBody {
+  name: string;
+  role?: Role;
+  expiresInDays?: number;
+  /** Admins: make it for another user (a service account). */
+  username?: string;
+}
+
+export interface AuditEvent {
+  id: string;
+  at: string;
+  actor: string;
+  action: string;
+  dagId: string | null;
+  runId: string | null;
+  taskId: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  dagId?: string;
+  since?: string;
+  before?: string;
+  limit?: number;
+}
