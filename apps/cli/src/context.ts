@@ -1,5 +1,7 @@
 /** What the `sluice` commands are given: their dependencies, errors and argument parsers. */
-import type { SluiceClient } from '@sluice/client';
+import type { ClientOptions, SluiceClient } from '@sluice/client';
+import type { NewUser, UserChange, UserView } from '@sluice/db';
+import type { CredentialStore } from './credentials';
 import { InvalidArgumentError } from 'commander';
 
 export type Output = { write(chunk: string): unknown };
@@ -9,8 +11,26 @@ export type ValidationResult = {
   dags: Array<{ dagId: string; fileLoc: string; taskCount: number }>;
 };
 
+/** User administration straight in the database, as the server's operator (like `airflow users`). */
+export interface UserAdmin {
+  list(): Promise<UserView[]>;
+  create(input: NewUser): Promise<UserView>;
+  update(username: string, change: UserChange): Promise<UserView>;
+  remove(username: string): Promise<void>;
+}
+
 export interface CliDeps {
   client: SluiceClient;
+  /** The API the client talks to; stored tokens are kept per API URL. */
+  apiUrl: string;
+  /** A client for the same API with other credentials (used by `login`). */
+  clientWith(opts: Omit<ClientOptions, 'baseUrl'>): SluiceClient;
+  /** Where `sluice login` keeps tokens. */
+  credentials: CredentialStore;
+  /** Reads a secret: from the terminal without echo, else the first line of standard input. */
+  readSecret(prompt: string): Promise<string>;
+  /** Opens the database for `sluice users …`, runs `fn`, closes it. */
+  withUsers<T>(fn: (admin: UserAdmin) => Promise<T>): Promise<T>;
   stdout: Output;
   stderr: Output;
   env: Record<string, string | undefined>;

@@ -12,11 +12,15 @@ import { registerRunCommands } from './runs';
 import { registerSystemCommands } from './system';
 import { registerTaskCommands } from './tasks';
 import { registerConnectionCommands } from './connections';
+import { registerAuthCommands } from './auth';
+import { registerUserCommands } from './users';
 
 const HELP_FOOTER = `
 Environment:
   SLUICE_API_URL      the API the commands talk to (default http://127.0.0.1:8080)
-  DATABASE_URL        the database \`db migrate\` migrates (default postgres://postgres@127.0.0.1:5432/sluice)
+  SLUICE_API_TOKEN    an API token to send (else the one \`sluice login\` saved for SLUICE_API_URL)
+  XDG_CONFIG_HOME     where \`sluice login\` keeps tokens: $XDG_CONFIG_HOME/sluice (default ~/.config/sluice)
+  DATABASE_URL        the database \`db migrate\` and \`users\` work on (default postgres://postgres@127.0.0.1:5432/sluice)
   SLUICE_DAGS_FOLDER  the folder \`dags validate\` checks when no path is given (default ./dags)
 
 Exit codes: 0 ok, 1 the command failed or found errors, 2 bad usage or a bad argument.`;
@@ -45,6 +49,8 @@ export function buildProgram(deps: CliDeps): Command {
   registerRunCommands(program, ctx);
   registerTaskCommands(program, ctx);
   registerConnectionCommands(program, ctx);
+  registerAuthCommands(program, ctx);
+  registerUserCommands(program, ctx);
   registerSystemCommands(program, ctx);
   return program;
 }

@@ -12,8 +12,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { migrate } from '@sluice/db';
+import { createDb, migrate } from '@sluice/db';
 import { preflight } from '@sluice/engine';
+import { ensureFirstAdmin, firstAdminMessage } from './first-admin';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -70,6 +71,15 @@ export async function startAll(env: NodeJS.ProcessEnv = process.env): Promise<vo
   await preflight({ databaseUrl, redisUrl });
   const { applied } = await migrate({ databaseUrl, migrationsDir: path.join(repoRoot, 'prisma/migrations') });
   if (applied.length > 0) process.stdout.write(`Applied migrations: ${applied.join(', ')}\n`);
+  if (env.SLUICE_AUTH !== 'off') {
+    const db = createDb({ databaseUrl, max: 1 });
+    try {
+      const password = await ensureFirstAdmin(db);
+      if (password) process.stdout.write(firstAdminMessage(password));
+    } finally {
+      await db.close();
+    }
+  }
   await buildWebIfMissing(env);
   const toStart = [...services];
   if (wantsEmulator(env)) {

@@ -134,6 +134,10 @@ export function logPage(tryNumber: number, seqs: number[], complete: boolean, ne
 
 export type Call = { method: keyof SluiceClient; args: unknown[] };
 
+const notExpected = (method: string) => async (): Promise<never> => {
+  throw new Error(`${method} was not expected in this test; pass it in the overrides`);
+};
+
 /** A SluiceClient answering with the fixtures above unless overridden; records every call. */
 export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: SluiceClient; calls: Call[] } {
   const calls: Call[] = [];
@@ -187,31 +191,31 @@ export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: Slu
     listConnections: async () => ({ items: [connection('prod', true)] }),
     putConnection: async (name, body) => connection(name, body.accessKeyId !== undefined),
     deleteConnection: async () => undefined,
+    authOptions: notExpected('authOptions'),
+    login: notExpected('login'),
+    logout: notExpected('logout'),
+    me: notExpected('me'),
+    listUsers: notExpected('listUsers'),
+    createUser: notExpected('createUser'),
+    updateUser: notExpected('updateUser'),
+    deleteUser: notExpected('deleteUser'),
+    listTokens: notExpected('listTokens'),
+    createToken: notExpected('createToken'),
+    revokeToken: notExpected('revokeToken'),
+    listAudit: notExpected('listAudit'),
   };
   const impl: SluiceClient = { ...base, ...overrides };
   const rec = <T>(method: keyof SluiceClient, args: unknown[], result: Promise<T>): Promise<T> => {
     calls.push({ method, args });
     return result;
   };
-  const client: SluiceClient = {
-    health: (...a) => rec('health', a, impl.health(...a)),
-    listDags: (...a) => rec('listDags', a, impl.listDags(...a)),
-    getDag: (...a) => rec('getDag', a, impl.getDag(...a)),
-    setPaused: (...a) => rec('setPaused', a, impl.setPaused(...a)),
-    listRuns: (...a) => rec('listRuns', a, impl.listRuns(...a)),
-    triggerRun: (...a) => rec('triggerRun', a, impl.triggerRun(...a)),
-    getRun: (...a) => rec('getRun', a, impl.getRun(...a)),
-    setRunState: (...a) => rec('setRunState', a, impl.setRunState(...a)),
-    getGrid: (...a) => rec('getGrid', a, impl.getGrid(...a)),
-    getTaskInstance: (...a) => rec('getTaskInstance', a, impl.getTaskInstance(...a)),
-    getLogs: (...a) => rec('getLogs', a, impl.getLogs(...a)),
-    clearTask: (...a) => rec('clearTask', a, impl.clearTask(...a)),
-    setTaskState: (...a) => rec('setTaskState', a, impl.setTaskState(...a)),
-    listImportErrors: (...a) => rec('listImportErrors', a, impl.listImportErrors(...a)),
-    listConnections: (...a) => rec('listConnections', a, impl.listConnections(...a)),
-    putConnection: (...a) => rec('putConnection', a, impl.putConnection(...a)),
-    deleteConnection: (...a) => rec('deleteConnection', a, impl.deleteConnection(...a)),
-  };
+  // Every method recorded the same way: the call, then the fixture's answer.
+  const client = Object.fromEntries(
+    (Object.keys(impl) as Array<keyof SluiceClient>).map((method) => [
+      method,
+      (...args: unknown[]) => rec(method, args, (impl[method] as (...a: unknown[]) => Promise<unknown>)(...args)),
+    ]),
+  ) as unknown as SluiceClient;
   return { client, calls };
 }
 
@@ -232,6 +236,20 @@ export async function runWith(argv: string[], deps: Partial<CliDeps> = {}): Prom
     migrateDb: notWired('migrateDb'),
     rotateSecretKey: notWired('rotateSecretKey'),
     start: notWired('start'),
+    apiUrl: 'http://api.test:8080',
+    clientWith: () => {
+      throw new Error('clientWith was not expected in this test');
+    },
+    credentials: {
+      file: '/nonexistent/credentials.json',
+      read: () => undefined,
+      save: () => {
+        throw new Error('credentials.save was not expected in this test');
+      },
+      remove: () => {},
+    },
+    readSecret: notWired('readSecret'),
+    withUsers: notWired('withUsers'),
     sleep: async (ms) => {
       sleeps.push(ms);
     },

@@ -29,7 +29,7 @@ export const auditRouteDocs: readonly RouteDoc[] = [
   {
     method: 'get',
     path: '/audit',
-    summary: 'Audit events, newest first (events about DAGs you may see; admins see all)',
+    summary: 'Audit events, newest first (about DAGs you may see, and your own; admins see all)',
     tag: 'audit',
     role: 'viewer',
     query: AuditQuery,
@@ -51,7 +51,7 @@ export function auditRoutes(deps: ApiDeps): Router {
       ...(q.dagId ? { dagId: q.dagId } : {}),
       ...(q.since ? { since: new Date(q.since) } : {}),
       ...(q.before ? { beforeId: q.before } : {}),
-      ...(visible ? { visibleDagIds: visible } : {}),
+      ...(visible ? { visibleDagIds: visible, ownActor: p.username } : {}),
     });
     res.json({
       items: page.items.map((e) => ({ ...e, at: e.at.toISOString() })),

@@ -60,6 +60,8 @@ export interface AuditQuery {
    * connections) are left out too. Undefined: everything (admins).
    */
   visibleDagIds?: readonly string[];
+  /** With `visibleDagIds`: this actor's own events are shown whatever they are about. */
+  ownActor?: string;
 }
 
 /** Newest first, one page; `nextBeforeId` continues after the last row, null at the end. */
@@ -78,7 +80,11 @@ export async function listAuditEvents(
   if (q.dagId !== undefined) add((n) => `dag_id = $${n}`, q.dagId);
   if (q.since !== undefined) add((n) => `at >= $${n}`, q.since);
   if (q.beforeId !== undefined) add((n) => `id < $${n}::bigint`, q.beforeId);
-  if (q.visibleDagIds !== undefined) add((n) => `dag_id = ANY($${n}::text[])`, q.visibleDagIds);
+  if (q.visibleDagIds !== undefined) {
+    values.push(q.visibleDagIds, q.ownActor ?? null);
+    const n = values.length;
+    where.push(`(dag_id = ANY($${n - 1}::text[]) OR actor = $${n})`);
+  }
   values.push(q.limit + 1);
   const res = await db.query<{
     id: string;
