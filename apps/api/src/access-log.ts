@@ -8,13 +8,16 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { principalOf } from './auth/principal';
 
+/** The URL as sent: Express rewrites `req.url` inside mounted routers. */
+const urlOf = (req: { url?: string; originalUrl?: string }): string => req.originalUrl ?? req.url ?? '';
+
 export function accessLog(logger: Logger): RequestHandler {
   return pinoHttp({
     logger,
     quietReqLogger: true,
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
-    customSuccessMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode}`,
-    customErrorMessage: (req, res) => `${req.method} ${req.url} ${res.statusCode}`,
+    customSuccessMessage: (req, res) => `${req.method} ${urlOf(req)} ${res.statusCode}`,
+    customErrorMessage: (req, res) => `${req.method} ${urlOf(req)} ${res.statusCode}`,
     customSuccessObject: (req, _res, val: Record<string, unknown>) => ({
       ...val,
       actor: principalOf(req as Parameters<typeof principalOf>[0])?.username ?? null,
