@@ -294,6 +294,30 @@ describe('per-DAG access by team tag', () => {
 });
 
 describe('users', () => {
+  it('an admin lowers a role (their browsers are signed out) and deletes a user with their tokens', async () => {
+    await createUser(h.db.db.prisma, { username: 'leaver', role: 'operator', password: PASSWORD });
+    const leaverToken = (await createApiToken(h.db.db.prisma, { username: 'leaver', name: 'x', expiresAt: null }))
+      .token;
+    const agent = request.agent(h.app);
+    expect((await agent.post('/api/v1/auth/login').send({ username: 'leaver', password: PASSWORD })).status).toBe(200);
+
+    const lowered = await request(h.app)
+      .patch('/api/v1/users/leaver')
+      .set(bearer(tokens.admin))
+      .send({ role: 'viewer', teams: ['growth'] });
+    expect(lowered.status).toBe(200);
+    expect(lowered.body).toMatchObject({ username: 'leaver', role: 'viewer', teams: ['growth'] });
+    expect((await agent.get('/api/v1/dags')).status).toBe(401);
+    // The token made as operator is held to the owner's new role.
+    const trigger = await request(h.app).post('/api/v1/dags/open_dag/runs').set(bearer(leaverToken)).send({});
+    expect(trigger.status).toBe(403);
+
+    const gone = await request(h.app).delete('/api/v1/users/leaver').set(bearer(tokens.admin));
+    expect(gone.status).toBe(204);
+    expect((await request(h.app).get('/api/v1/dags').set(bearer(leaverToken))).status).toBe(401);
+    expect((await request(h.app).delete('/api/v1/users/leaver').set(bearer(tokens.admin))).status).toBe(404);
+  });
+
   it('an admin manages users; the last admin cannot be demoted or deleted', async () => {
     const demote = await request(h.app)
       .patch('/api/v1/users/admin-user')
