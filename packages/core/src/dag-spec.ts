@@ -15,6 +15,10 @@ export const TriggerRule = z.enum([
   'one_failed',
   'none_failed',
   'none_failed_min_one_success',
+  'none_skipped',
+  'all_skipped',
+  'one_done',
+  'all_done_min_one_success',
   'always',
 ]);
 export type TriggerRule = z.infer<typeof TriggerRule>;

@@ -67,7 +67,7 @@ export {
 } from './timetable';
 export type { CompiledSchedule, CronSchedule, DagRunInfo } from './timetable';
 export { isValidTimezone, assertTimezone } from './timezone';
-export { evaluateTriggerRule } from './trigger-rules';
+export { evaluateTriggerRule, successDecidesEarly } from './trigger-rules';
 export type { TriggerOutcome, TriggerEvaluation, UpstreamTask } from './trigger-rules';
 export {
   compileRetryPolicy,

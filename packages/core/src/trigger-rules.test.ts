@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TriggerRule } from './dag-spec';
 import { taskInstanceStates, isTerminalTaskState, type TaskInstanceState } from './states';
-import { evaluateTriggerRule, type TriggerOutcome } from './trigger-rules';
+import { evaluateTriggerRule, successDecidesEarly, type TriggerOutcome } from './trigger-rules';
 
 type Case = [rule: TriggerRule, upstream: TaskInstanceState[], outcome: TriggerOutcome];
 
@@ -63,6 +63,35 @@ const cases: Case[] = [
   ['none_failed_min_one_success', ['failed', 'success'], 'upstream_failed'],
   ['none_failed_min_one_success', ['upstream_failed', 'running'], 'upstream_failed'],
 
+  // none_skipped: runs when every upstream finished and none was skipped; a skip skips it at once.
+  ['none_skipped', ['success', 'failed'], 'run'],
+  ['none_skipped', ['success', 'upstream_failed'], 'run'],
+  ['none_skipped', ['success', 'running'], 'wait'],
+  ['none_skipped', ['running', 'skipped'], 'skip'],
+  ['none_skipped', ['failed', 'skipped'], 'skip'],
+
+  // all_skipped: runs when every upstream was skipped; anything else finishing skips it.
+  ['all_skipped', ['skipped', 'skipped'], 'run'],
+  ['all_skipped', ['skipped', 'running'], 'wait'],
+  ['all_skipped', ['skipped', 'success'], 'skip'],
+  ['all_skipped', ['running', 'failed'], 'skip'],
+  ['all_skipped', ['skipped', 'upstream_failed'], 'skip'],
+
+  // one_done: runs as soon as one upstream succeeded or failed; skipped when none did.
+  ['one_done', ['success', 'running'], 'run'],
+  ['one_done', ['failed', 'queued'], 'run'],
+  ['one_done', ['skipped', 'running'], 'wait'],
+  ['one_done', ['skipped', 'upstream_failed'], 'skip'],
+  ['one_done', ['skipped', 'skipped'], 'skip'],
+
+  // all_done_min_one_success: every upstream finished and one succeeded, whatever the others did.
+  ['all_done_min_one_success', ['success', 'failed'], 'run'],
+  ['all_done_min_one_success', ['success', 'skipped'], 'run'],
+  ['all_done_min_one_success', ['success', 'running'], 'wait'],
+  ['all_done_min_one_success', ['failed', 'running'], 'wait'],
+  ['all_done_min_one_success', ['failed', 'skipped'], 'upstream_failed'],
+  ['all_done_min_one_success', ['skipped', 'skipped'], 'skip'],
+
   // always: runs at once, even with upstream tasks still going.
   ['always', ['running', 'none'], 'run'],
   ['always', ['failed', 'upstream_failed'], 'run'],
@@ -101,6 +130,16 @@ describe('evaluateTriggerRule', () => {
   it('treats none, scheduled, queued, running, deferred and up_for_retry all as not done yet', () => {
     for (const state of ['none', 'scheduled', 'queued', 'running', 'deferred', 'up_for_retry'] as const) {
       expect(evaluateTriggerRule('all_done', ['success', state]).outcome, state).toBe('wait');
+    }
+  });
+});
+
+describe('successDecidesEarly', () => {
+  it('is false exactly for the rules one more success cannot decide while another upstream is unfinished', () => {
+    // Checked against the rules themselves: a success beside a running upstream decides (not "wait") or not.
+    for (const rule of TriggerRule.options) {
+      const decided = evaluateTriggerRule(rule, ['success', 'running']).outcome !== 'wait';
+      expect(successDecidesEarly(rule), rule).toBe(decided);
     }
   });
 });

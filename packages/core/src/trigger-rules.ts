@@ -130,9 +130,63 @@ export function evaluateTriggerRule(
       if (allDone) return { outcome: 'run', reason: `no upstream task failed; ${says(t.success, 'succeeded')}` };
       return waiting(t);
 
+    case 'none_skipped':
+      if (t.skipped.length > 0) return { outcome: 'skip', reason: says(t.skipped, 'skipped', rule) };
+      if (allDone) return { outcome: 'run', reason: `no upstream task was skipped` };
+      return waiting(t);
+
+    case 'all_skipped': {
+      const notSkipped = [...t.success, ...failures];
+      if (notSkipped.length > 0) return { outcome: 'skip', reason: says(notSkipped, 'was not skipped', rule) };
+      if (allDone) return { outcome: 'run', reason: every(t.total, 'was skipped', 'were skipped') };
+      return waiting(t);
+    }
+
+    case 'one_done': {
+      const done = [...t.success, ...t.failed];
+      if (done.length > 0) return { outcome: 'run', reason: says(done, 'finished') };
+      if (allDone) return { outcome: 'skip', reason: `no upstream task succeeded or failed (${rule})` };
+      return waiting(t);
+    }
+
+    case 'all_done_min_one_success':
+      if (!allDone) return waiting(t);
+      if (t.success.length > 0)
+        return { outcome: 'run', reason: `${every(t.total, 'finished')}; ${says(t.success, 'succeeded')}` };
+      if (failures.length > 0)
+        return { outcome: 'upstream_failed', reason: `no upstream task succeeded; ${says(failures, 'failed', rule)}` };
+      return { outcome: 'skip', reason: `${every(t.total, 'was skipped', 'were skipped')} (${rule})` };
+
     case 'always':
       return { outcome: 'run', reason: 'the trigger rule is always' };
 
+    default:
+      return assertNever(rule);
+  }
+}
+
+/**
+ * Whether an upstream's success can decide a task under `rule` while
+ * another upstream is unfinished. When it cannot, a task that succeeds need
+ * not evaluate that downstream until its last upstream ends (the join check
+ * of the fast path).
+ */
+export function successDecidesEarly(rule: TriggerRule): boolean {
+  switch (rule) {
+    case 'all_success':
+    case 'all_done':
+    case 'none_failed':
+    case 'none_failed_min_one_success':
+    case 'none_skipped':
+    case 'all_done_min_one_success':
+    case 'one_failed':
+      return false;
+    case 'all_failed':
+    case 'one_success':
+    case 'all_skipped':
+    case 'one_done':
+    case 'always':
+      return true;
     default:
       return assertNever(rule);
   }

@@ -4,7 +4,7 @@
  * path evaluates only the direct downstream of a task that just ended, so
  * the next task starts within milliseconds.
  */
-import { decide, type TaskInstanceView } from '@sluice/core';
+import { decide, successDecidesEarly, type TaskInstanceView } from '@sluice/core';
 import {
   anyUnfinished,
   finishRunIfDone,
@@ -110,14 +110,6 @@ export async function hasWorkToDo(res: EngineResources, dagVersionId: string, sn
   return writesSomething(decide(toDecisionInput(res, version, snap, undefined)));
 }
 
-/** Rules under which one more successful upstream cannot decide a task while another upstream is unfinished. */
-const waitsForAllUpstream: ReadonlySet<string> = new Set([
-  'all_success',
-  'all_done',
-  'none_failed',
-  'none_failed_min_one_success',
-]);
-
 /**
  * Downstream tasks a success cannot have made decidable: their rule waits
  * for every upstream and another upstream is still going. Checked before
@@ -136,7 +128,7 @@ async function stillWaiting(
   const waiting = new Set<string>();
   for (const id of candidates) {
     const task = version.tasks.get(id);
-    if (!task || !waitsForAllUpstream.has(task.triggerRule)) continue;
+    if (!task || successDecidesEarly(task.triggerRule)) continue;
     // Last declared first: tasks are queued in the order they are declared, so those end last.
     const others = task.upstream.filter((u) => !succeeded.has(u)).reverse();
     if (others.length > 0 && (await anyUnfinished(res.pool, dagRunId, others))) waiting.add(id);
@@ -215,9 +207,7 @@ export function finishesWithDownstream(version: CachedDagVersion, taskId: string
     down.length > 0 &&
     down.every((id) => {
       const task = version.tasks.get(id);
-      return (
-        task !== undefined && (!waitsForAllUpstream.has(task.triggerRule) || task.upstream.every((u) => u === taskId))
-      );
+      return task !== undefined && (successDecidesEarly(task.triggerRule) || task.upstream.every((u) => u === taskId));
     })
   );
 }

@@ -24,6 +24,10 @@ const triggerRuleSet = {
   one_failed: true,
   none_failed: true,
   none_failed_min_one_success: true,
+  none_skipped: true,
+  all_skipped: true,
+  one_done: true,
+  all_done_min_one_success: true,
   always: true,
 } satisfies Record<TriggerRule, true>;
 const triggerRules = Object.keys(triggerRuleSet) as TriggerRule[];
