@@ -93,7 +93,13 @@ describe('API input validation', () => {
   it('answers 404 for unknown DAGs, runs and tasks, and 409 for a taken run id', async () => {
     expect((await request(h.app).get('/api/v1/dags/nope')).status).toBe(404);
     expect((await request(h.app).post('/api/v1/dags/nope/runs').send({})).status).toBe(404);
-    expect((await request(h.app).get('/api/v1/dags/good/runs/nope')).status).toBe(404);
+    const noRun = await request(h.app).get('/api/v1/dags/good/runs/nope');
+    expect(noRun.status).toBe(404);
+    expect(noRun.body.error.message).toBe('DAG "good" has no run "nope"');
+    // An unknown DAG is named as such, not as a missing run of it.
+    const noDag = await request(h.app).get('/api/v1/dags/nope_dag/runs/x');
+    expect(noDag.status).toBe(404);
+    expect(noDag.body.error.message).toBe('DAG "nope_dag" does not exist');
     const first = await request(h.app).post('/api/v1/dags/good/runs').send({ runId: 'fixed_id' });
     expect(first.status).toBe(201);
     const again = await request(h.app).post('/api/v1/dags/good/runs').send({ runId: 'fixed_id' });

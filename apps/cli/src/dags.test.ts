@@ -139,7 +139,7 @@ describe('sluice dags trigger', () => {
     const r = await runWith(['dags', 'trigger', 'etl', '--wait', '--json'], { client });
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ runId: RUN_ID, state: 'failed' });
-    expect(r.stderr).toBe(`error: run ${RUN_ID} failed\n`);
+    expect(JSON.parse(r.stderr)).toEqual({ error: { code: 'failed', message: `run ${RUN_ID} failed`, issues: [] } });
   });
 
   it('--wait without --json names the failed tasks', async () => {
@@ -166,10 +166,16 @@ describe('sluice dags pause / unpause / import-errors', () => {
     expect(unpaused.stdout).toBe('unpaused etl\n');
   });
 
-  it('import-errors prints file:line:column: message', async () => {
+  it('import-errors prints file:line:column: message and exits 1, as validate does', async () => {
     const r = await runWith(['dags', 'import-errors']);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('error: 1 DAG file failed to import\n');
     expect(r.stdout).toBe('broken.ts:4:7: cycle: a -> b -> a\n');
+  });
+
+  it('import-errors exits 0 when every file imported', async () => {
+    const { client } = fakeClient({ listImportErrors: async () => ({ items: [] }) });
+    expect((await runWith(['dags', 'import-errors'], { client })).code).toBe(0);
   });
 
   it('import-errors --json prints the API answer', async () => {

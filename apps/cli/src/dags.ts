@@ -1,5 +1,7 @@
 /** `sluice dags …`: list, show, trigger, pause/unpause, import errors and local validation. */
 import type { DagDetail, DagSummary, ImportError, RunDetail } from '@sluice/client';
+import { stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { loadConfig } from './config';
 import { CommandFailed, EXIT, UsageError, isoDate, type CommandContext } from './context';
@@ -81,15 +83,22 @@ export function registerDagCommands(program: Command, ctx: CommandContext): void
     .action(async (opts: JsonOpt) => {
       const result = await ctx.client.listImportErrors();
       ctx.out(opts.json ? json(result) : importErrorsText(result.items));
+      // As `dags validate`: errors found is exit 1, so scripts can gate on it.
+      if (result.items.length > 0)
+        throw new CommandFailed(`${plural(result.items.length, 'DAG file')} failed to import`);
     });
 
   dags
     .command('validate')
     .description('load and validate DAG files locally, without the API (exit 1 on any error)')
-    .argument('[path]', 'DAG folder (default: $SLUICE_DAGS_FOLDER or ./dags)')
+    .argument('[path]', 'DAG folder, or one DAG file in it (default: $SLUICE_DAGS_FOLDER or ./dags)')
     .action(async (path: string | undefined) => {
-      const folder = path ?? loadConfig(ctx.env).dagsFolder;
-      const result = await ctx.validateDags(folder);
+      const given = path ?? loadConfig(ctx.env).dagsFolder;
+      const { folder, only } = await dagTarget(given);
+      const all = await ctx.validateDags(folder);
+      const result = only
+        ? { errors: all.errors.filter((e) => e.fileLoc === only), dags: all.dags.filter((d) => d.fileLoc === only) }
+        : all;
       for (const e of result.errors) {
         ctx.out(diagnostic(e));
       }
@@ -213,4 +222,13 @@ export function diagnostic(e: {
     .filter((part) => part !== undefined && part !== '')
     .join(':');
   return where === '' ? e.message : `${where}: ${e.message}`;
+}
+
+/** A folder to validate, or one file of it: what does not exist is a usage error naming it (exit 2). */
+async function dagTarget(given: string): Promise<{ folder: string; only?: string }> {
+  const st = await stat(given).catch(() => null);
+  if (!st) throw new UsageError(`no such file or folder: ${given}`);
+  if (st.isDirectory()) return { folder: given };
+  if (!/\.(ts|mts|js|mjs)$/.test(given)) throw new UsageError(`${given} is not a DAG file (.ts, .mts, .js or .mjs)`);
+  return { folder: dirname(given), only: basename(given) };
 }

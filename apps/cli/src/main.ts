@@ -91,4 +91,10 @@ async function main(argv: string[]): Promise<number> {
   });
 }
 
+// `sluice tasks logs … | head` closes the pipe early: stop quietly, as other commands do.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 process.exitCode = await main(process.argv.slice(2));

@@ -1,6 +1,7 @@
 import { ApiError, ApiUnreachableError } from '@sluice/client';
 import { describe, expect, it } from 'vitest';
 import { fakeClient, runWith } from './testing';
+import { asFlag } from './program';
 
 describe('sluice --help', () => {
   it('lists every command group and the environment it reads', async () => {
@@ -86,5 +87,52 @@ describe('sluice API failures', () => {
     const r = await runWith(['dags', 'show', 'etl'], { client });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('error: database is down\n');
+  });
+});
+
+describe('errors and version', () => {
+  it('--version prints the package version', async () => {
+    const r = await runWith(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
+  });
+
+  it('names API fields as the flags the user typed', async () => {
+    const { client } = fakeClient({
+      triggerRun: async () => {
+        throw new ApiError(400, 'bad_request', 'Invalid request: body.logicalDate: a logical date lies between…', [
+          { path: 'body.logicalDate', message: 'a logical date lies between 1970 and 2200' },
+          { path: 'body.conf.day', message: 'required' },
+        ]);
+      },
+    });
+    const r = await runWith(['dags', 'trigger', 'etl', '--logical-date', '0001-01-01T00:00:00Z'], { client });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      'error: Invalid request: --logical-date: a logical date lies between…\n' +
+        '  --logical-date: a logical date lies between 1970 and 2200\n' +
+        '  --conf day: required\n',
+    );
+  });
+
+  it('with --json an error is JSON too, with the same exit code', async () => {
+    const { client } = fakeClient({
+      getRun: async () => {
+        throw new ApiError(404, 'not_found', 'DAG "nope" does not exist');
+      },
+    });
+    const r = await runWith(['runs', 'show', 'nope', 'x', '--json'], { client });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stderr)).toEqual({
+      error: { code: 'not_found', message: 'DAG "nope" does not exist', issues: [] },
+    });
+  });
+
+  it('maps every kind of field path', () => {
+    expect(asFlag('body.roleArn')).toBe('--role-arn');
+    expect(asFlag('query.limit')).toBe('--limit');
+    expect(asFlag('params.dagId')).toBe('<dag>');
+    expect(asFlag('params.runId')).toBe('<run>');
+    expect(asFlag('conf')).toBe('conf');
   });
 });

@@ -3,7 +3,8 @@
  * process: everything it touches (API client, output streams, environment, the
  * database migrator, the DAG validator, the process starter) comes in `deps`.
  */
-import { ApiError, ApiUnreachableError } from '@sluice/client';
+import { readFileSync } from 'node:fs';
+import { ApiError, ApiUnreachableError, type ApiIssue } from '@sluice/client';
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from './config';
 import { CommandFailed, EXIT, UsageError, type CliDeps, type CommandContext, type Output } from './context';
@@ -25,6 +26,12 @@ Environment:
 
 Exit codes: 0 ok, 1 the command failed or found errors, 2 bad usage or a bad argument.`;
 
+/** The version of this package, read once. */
+function cliVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
 export function buildProgram(deps: CliDeps): Command {
   const ctx: CommandContext = {
     ...deps,
@@ -41,6 +48,7 @@ export function buildProgram(deps: CliDeps): Command {
       writeOut: (s) => deps.stdout.write(s),
       writeErr: (s) => deps.stderr.write(s),
     })
+    .version(cliVersion(), '-V, --version', 'print the version')
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', HELP_FOOTER);
@@ -62,34 +70,54 @@ export async function runCli(argv: string[], deps: CliDeps): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return EXIT.ok;
   } catch (raw) {
-    return reportError(raw, deps.stderr);
+    return reportError(raw, deps.stderr, argv.includes('--json'));
   }
 }
 
-function reportError(raw: unknown, stderr: Output): number {
+/** What went wrong, as the exit code and the message (with API field issues named as the CLI's own flags). */
+function describeError(raw: unknown): { code: number; kind: string; message: string; issues: ApiIssue[] } {
+  if (raw instanceof CommandFailed) return { code: raw.exitCode, kind: 'failed', message: raw.message, issues: [] };
+  if (raw instanceof UsageError) return { code: EXIT.usage, kind: 'usage', message: raw.message, issues: [] };
+  if (raw instanceof ApiError) {
+    const issues = (raw.issues ?? []).map((i) => ({ path: asFlag(i.path), message: i.message }));
+    const code = raw.status === 400 || raw.status === 422 ? EXIT.usage : EXIT.failed;
+    return {
+      code,
+      kind: raw.code,
+      message: raw.message.replace(/\b(body|query)\.([\w.]+)/g, (m) => asFlag(m)),
+      issues,
+    };
+  }
+  if (raw instanceof ApiUnreachableError)
+    return { code: EXIT.failed, kind: 'unreachable', message: raw.message, issues: [] };
+  if (raw instanceof ConfigError) return { code: EXIT.failed, kind: 'config', message: raw.message, issues: [] };
+  return { code: EXIT.failed, kind: 'internal', message: raw instanceof Error ? raw.message : String(raw), issues: [] };
+}
+
+const ARGUMENTS: Record<string, string> = { dagId: '<dag>', runId: '<run>', taskId: '<task>', name: '<name>' };
+
+/** `body.roleArn` → `--role-arn`, `body.conf.day` → `--conf day`, `params.dagId` → `<dag>`: what the user typed. */
+export function asFlag(path: string): string {
+  const [where, first, ...rest] = path.split('.');
+  if (!first) return path;
+  if (where === 'params') return ARGUMENTS[first] ?? `<${first}>`;
+  if (where !== 'body' && where !== 'query') return path;
+  const flag = `--${first.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  return rest.length ? `${flag} ${rest.join('.')}` : flag;
+}
+
+function reportError(raw: unknown, stderr: Output, asJson: boolean): number {
   if (raw instanceof CommanderError) {
     // Commander has already printed its message (or the help) to stderr/stdout.
     if (raw.code === 'commander.helpDisplayed' || raw.code === 'commander.version') return EXIT.ok;
     return EXIT.usage;
   }
-  if (raw instanceof CommandFailed) {
-    stderr.write(`error: ${raw.message}\n`);
-    return raw.exitCode;
+  const e = describeError(raw);
+  if (asJson) {
+    stderr.write(`${JSON.stringify({ error: { code: e.kind, message: e.message, issues: e.issues } })}\n`);
+    return e.code;
   }
-  if (raw instanceof UsageError) {
-    stderr.write(`error: ${raw.message}\n`);
-    return EXIT.usage;
-  }
-  if (raw instanceof ApiError) {
-    stderr.write(`error: ${raw.message}\n`);
-    for (const issue of raw.issues ?? []) stderr.write(`  ${issue.path}: ${issue.message}\n`);
-    return raw.status === 400 || raw.status === 422 ? EXIT.usage : EXIT.failed;
-  }
-  if (raw instanceof ApiUnreachableError || raw instanceof ConfigError) {
-    stderr.write(`error: ${raw.message}\n`);
-    return EXIT.failed;
-  }
-  const message = raw instanceof Error ? raw.message : String(raw);
-  stderr.write(`error: ${message}\n`);
-  return EXIT.failed;
+  stderr.write(`error: ${e.message}\n`);
+  for (const issue of e.issues) stderr.write(`  ${issue.path}: ${issue.message}\n`);
+  return e.code;
 }

@@ -1,3 +1,6 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ValidationResult } from './context';
 import { fakeClient, runWith } from './testing';
@@ -44,7 +47,7 @@ describe('sluice dags validate', () => {
         { dagId: 'glue_hourly', fileLoc: 'glue/hourly.ts', taskCount: 12 },
       ],
     });
-    const r = await runWith(['dags', 'validate', '/srv/dags'], { validateDags: v.validateDags });
+    const r = await runWith(['dags', 'validate', os.tmpdir()], { validateDags: v.validateDags });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
       /^DAG ID\s+FILE\s+TASKS\netl\s+etl\.ts\s+3\nglue_hourly\s+glue\/hourly\.ts\s+12\n2 DAGs OK\n$/,
@@ -53,10 +56,37 @@ describe('sluice dags validate', () => {
 
   it('defaults the folder to $SLUICE_DAGS_FOLDER, then ./dags', async () => {
     const v = validator({ errors: [], dags: [] });
-    await runWith(['dags', 'validate'], { validateDags: v.validateDags, env: { SLUICE_DAGS_FOLDER: '/opt/dags' } });
+    await runWith(['dags', 'validate'], { validateDags: v.validateDags, env: { SLUICE_DAGS_FOLDER: os.tmpdir() } });
     const empty = await runWith(['dags', 'validate'], { validateDags: v.validateDags, env: {} });
-    expect(v.paths).toEqual(['/opt/dags', 'dags']);
+    expect(v.paths).toEqual([os.tmpdir(), 'dags']);
     expect(empty.stdout).toBe('no DAGs found in dags\n');
+  });
+});
+
+describe('sluice dags validate paths', () => {
+  it('a folder that does not exist is a usage error naming it (exit 2), not a stack trace', async () => {
+    const v = validator({ errors: [], dags: [] });
+    const r = await runWith(['dags', 'validate', '/nonexistent/dags'], { validateDags: v.validateDags });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: no such file or folder: /nonexistent/dags\n');
+    expect(v.paths).toEqual([]);
+  });
+
+  it('one DAG file validates its folder and reports that file only', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'sluice-validate-'));
+    await fs.writeFile(path.join(dir, 'x.ts'), '');
+    const v = validator({
+      errors: [{ fileLoc: 'other.ts', line: 1, column: 1, message: 'broken elsewhere' }],
+      dags: [
+        { dagId: 'x', fileLoc: 'x.ts', taskCount: 2 },
+        { dagId: 'o', fileLoc: 'other.ts', taskCount: 1 },
+      ],
+    });
+    const r = await runWith(['dags', 'validate', path.join(dir, 'x.ts')], { validateDags: v.validateDags });
+    expect(r.code).toBe(0);
+    expect(v.paths).toEqual([dir]);
+    expect(r.stdout).toMatch(/^DAG ID\s+FILE\s+TASKS\nx\s+x\.ts\s+2\n1 DAG OK\n$/);
+    await fs.rm(dir, { recursive: true, force: true });
   });
 });
 

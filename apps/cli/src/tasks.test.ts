@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { TaskState } from '@sluice/client';
 import { RUN_ID, fakeClient, logPage, runWith, taskDetail } from './testing';
 
 describe('sluice tasks clear / rerun', () => {
@@ -41,16 +42,23 @@ describe('sluice tasks logs', () => {
     expect(calls[0]?.args[3]).toEqual({ limit: 1000, try: 2 });
   });
 
-  it('--follow keeps reading after the last seq until the try is complete', async () => {
+  it('--follow keeps reading after the last seq until the task instance is final, and exits with its outcome', async () => {
     const pages = [logPage(3, [1, 2], false), logPage(3, [], false, 2), logPage(3, [3], true)];
     let i = 0;
-    const { client, calls } = fakeClient({ getLogs: async () => pages[i++] ?? logPage(3, [], true) });
+    const states: TaskState[] = ['running', 'running', 'success'];
+    let j = 0;
+    const { client, calls } = fakeClient({
+      getLogs: async () => pages[i++] ?? logPage(3, [], true, 3),
+      getTaskInstance: async () => ({ ...taskDetail(), tryNumber: 3, state: states[j++] ?? 'success' }),
+    });
     const r = await runWith(['tasks', 'logs', 'etl', RUN_ID, 'load', '--follow'], { client, pollIntervalMs: 500 });
     expect(r.code).toBe(0);
-    expect(calls.map((c) => c.args[3])).toEqual([
+    expect(r.stderr).toBe('task load ended success\n');
+    expect(calls.filter((c) => c.method === 'getLogs').map((c) => c.args[3])).toEqual([
       { limit: 1000 },
       { limit: 1000, try: 3, after: 2 },
       { limit: 1000, try: 3, after: 2 },
+      { limit: 1000, try: 3, after: 3 },
     ]);
     expect(r.sleeps).toEqual([500, 500]);
     expect(
@@ -59,6 +67,50 @@ describe('sluice tasks logs', () => {
         .split('\n')
         .map((l) => l.slice(-6)),
     ).toEqual(['line 1', 'line 2', 'line 3']);
+  });
+
+  it('--follow goes on to the next try when the task retries, and exits 1 when it finally fails', async () => {
+    const logs: Record<number, ReturnType<typeof logPage>[]> = {
+      1: [logPage(1, [1], true)],
+      2: [logPage(2, [1], false), logPage(2, [], true, 1)],
+    };
+    const tis: Array<[number, TaskState]> = [
+      [1, 'up_for_retry'],
+      [2, 'running'],
+      [2, 'failed'],
+    ];
+    let k = 0;
+    const { client } = fakeClient({
+      getLogs: async (_d, _r, _t, q) => logs[q?.try ?? 1]?.shift() ?? logPage(q?.try ?? 1, [], true, 1),
+      getTaskInstance: async () => {
+        const [tryNumber, state] = tis[Math.min(k++, tis.length - 1)] ?? [2, 'failed'];
+        return { ...taskDetail(), tryNumber, state };
+      },
+    });
+    const r = await runWith(['tasks', 'logs', 'etl', RUN_ID, 'load', '--follow'], { client, pollIntervalMs: 10 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('--- try 2 ---');
+    expect(r.stderr).toBe('error: task load ended failed\n');
+  });
+
+  it('--follow ends at once for a task that will never run (upstream_failed), with exit 1', async () => {
+    const { client } = fakeClient({
+      getLogs: async () => logPage(1, [], false, 0),
+      getTaskInstance: async () => ({ ...taskDetail(), tryNumber: 0, state: 'upstream_failed' }),
+    });
+    const r = await runWith(['tasks', 'logs', 'etl', RUN_ID, 'load', '--follow'], { client, pollIntervalMs: 10 });
+    expect(r.code).toBe(1);
+    expect(r.sleeps).toEqual([]);
+    expect(r.stderr).toBe('error: task load ended upstream_failed\n');
+  });
+
+  it('--follow ends on a task marked failed whose try never closed', async () => {
+    const { client } = fakeClient({
+      getLogs: async () => logPage(1, [], false, 0),
+      getTaskInstance: async () => ({ ...taskDetail(), tryNumber: 1, state: 'failed' }),
+    });
+    const r = await runWith(['tasks', 'logs', 'etl', RUN_ID, 'load', '--follow'], { client, pollIntervalMs: 10 });
+    expect(r.code).toBe(1);
   });
 
   it('without --follow stops after one short page even if the try is still running', async () => {

@@ -1,7 +1,7 @@
 /** `sluice tasks …`: clear (rerun), read logs, show tries, mark a task instance. */
-import type { LogLine, TaskInstanceDetail } from '@sluice/client';
+import type { LogLine, TaskInstanceDetail, TaskState } from '@sluice/client';
 import { Option, type Command } from 'commander';
-import { positiveInt, type CommandContext } from './context';
+import { CommandFailed, positiveInt, type CommandContext } from './context';
 import { dash, duration, fields, json, plural, table, time } from './format';
 
 /** Log lines asked for per request; a shorter page means we have caught up. */
@@ -9,6 +9,15 @@ const LOG_PAGE = 1000;
 
 type JsonOpt = { json?: boolean };
 type LogsOpts = { try?: number; follow?: boolean };
+
+/** States a task instance leaves only when someone clears it: `--follow` ends on them. */
+const FINAL: ReadonlySet<TaskState> = new Set<TaskState>(['success', 'failed', 'skipped', 'upstream_failed']);
+
+/** `--follow` ends with the task's outcome: exit 0 for success or skipped, 1 for failed or upstream_failed. */
+function endWith(taskId: string, state: TaskState, ctx: CommandContext): void {
+  if (state === 'failed' || state === 'upstream_failed') throw new CommandFailed(`task ${taskId} ended ${state}`);
+  ctx.stderr.write(`task ${taskId} ended ${state}\n`);
+}
 
 export function registerTaskCommands(program: Command, ctx: CommandContext): void {
   const tasks = program.command('tasks').description('clear, rerun, inspect and mark task instances');
@@ -34,21 +43,39 @@ export function registerTaskCommands(program: Command, ctx: CommandContext): voi
     .argument('<run>', 'run id')
     .argument('<task>', 'task id')
     .addOption(new Option('--try <n>', 'try number (default: the latest)').argParser(positiveInt))
-    .option('-f, --follow', 'keep printing new lines until the try ends')
+    .option(
+      '-f, --follow',
+      'keep printing new lines, through retries, until the task instance is final; exit 1 if it failed',
+    )
     .action(async (dagId: string, runId: string, taskId: string, opts: LogsOpts) => {
       let tryNumber = opts.try;
       let after: number | undefined;
+      // Set once the task instance is final: one more read drains what is left, then the command ends.
+      let finalState: TaskState | null = null;
       for (;;) {
         const q: { try?: number; after?: number; limit: number } = { limit: LOG_PAGE };
         if (tryNumber !== undefined) q.try = tryNumber;
         if (after !== undefined) q.after = after;
         const page = await ctx.client.getLogs(dagId, runId, taskId, q);
-        // Stay on the try we started with, even if a retry begins while following.
         tryNumber = page.tryNumber;
         after = page.nextSeq;
         for (const line of page.lines) ctx.out(logLine(line));
         if (page.lines.length >= LOG_PAGE) continue;
-        if (!opts.follow || page.complete) return;
+        if (!opts.follow) return;
+        if (finalState) return endWith(taskId, finalState, ctx);
+        if (page.complete && opts.try !== undefined) return;
+        const ti = await ctx.client.getTaskInstance(dagId, runId, taskId);
+        if (opts.try === undefined && ti.tryNumber > tryNumber) {
+          // A retry began: follow it, as `airflow tasks logs` does not.
+          tryNumber = ti.tryNumber;
+          after = undefined;
+          ctx.out(`--- try ${tryNumber} ---`);
+          continue;
+        }
+        if (FINAL.has(ti.state)) {
+          finalState = ti.state;
+          continue;
+        }
         await ctx.sleep(ctx.pollIntervalMs);
       }
     });

@@ -91,7 +91,10 @@ export function runRoutes(deps: ApiDeps): Router {
 
   const runDetail = async (dagId: string, runId: string): Promise<RunDetail> => {
     const run = await findRunRow(deps.db.prisma, dagId, runId);
-    if (!run) throw new NotFoundError(`DAG "${dagId}" has no run "${runId}"`);
+    if (!run) {
+      const [dag] = await listDagRows(deps.db.prisma, { dagId });
+      throw new NotFoundError(dag ? `DAG "${dagId}" has no run "${runId}"` : `DAG "${dagId}" does not exist`);
+    }
     // Versions never change: parsed once per process, not per request.
     const version = await deps.engine.dags.get(run.dagVersionId).catch(() => {
       throw new NotFoundError(`DAG version of run "${runId}" is missing`);
