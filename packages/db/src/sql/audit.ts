@@ -8,7 +8,11 @@ export type AuditAction =
   | 'mark_success'
   | 'mark_failed'
   | 'mark_run_success'
-  | 'mark_run_failed';
+  | 'mark_run_failed'
+  | 'connection_set'
+  | 'connection_delete'
+  | 'variable_set'
+  | 'variable_delete';
 
 export interface AuditEventInput {
   actor: string;
