@@ -11,13 +11,14 @@ import { connectionRouteDocs } from './routes/connections';
 import { dagRouteDocs } from './routes/dags';
 import { runRouteDocs } from './routes/runs';
 import { taskRouteDocs } from './routes/tasks';
+import { variableRouteDocs } from './routes/variables';
 
 /** One route as the document describes it; `path` in Express form, relative to /api/v1. */
 export interface RouteDoc {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
-  tag: 'dags' | 'runs' | 'tasks' | 'connections' | 'system';
+  tag: 'dags' | 'runs' | 'tasks' | 'connections' | 'variables' | 'system';
   /** The least role that may call it; `public` needs no credentials. */
   role: Role | 'public';
   params?: z.ZodObject;
@@ -45,6 +46,7 @@ export const routeDocs: readonly RouteDoc[] = [
   ...runRouteDocs,
   ...taskRouteDocs,
   ...connectionRouteDocs,
+  ...variableRouteDocs,
 ];
 
 const ApiError = {
@@ -111,7 +113,7 @@ function operation(doc: RouteDoc): JsonSchema {
   };
   if (doc.params)
     responses['404'] = {
-      description: 'No such DAG, run, task or connection',
+      description: 'No such DAG, run, task, connection or variable',
       content: { 'application/json': { schema: ApiError } },
     };
   if (doc.body) {
@@ -151,7 +153,14 @@ export function buildOpenApi(docs: readonly RouteDoc[] = routeDocs): JsonSchema 
         'Runs, tasks and DAGs of Sluice. JSON in and out. Requests that change something must be JSON from the API’s own origin. Sign-in is not built yet: keep the API on a loopback address.',
     },
     servers: [{ url: '/api/v1' }],
-    tags: [{ name: 'dags' }, { name: 'runs' }, { name: 'tasks' }, { name: 'connections' }, { name: 'system' }],
+    tags: [
+      { name: 'dags' },
+      { name: 'runs' },
+      { name: 'tasks' },
+      { name: 'connections' },
+      { name: 'variables' },
+      { name: 'system' },
+    ],
     paths,
   };
 }

@@ -19,6 +19,8 @@ import type {
   TaskInstance,
   TaskInstanceDetail,
   TaskLog,
+  Variable,
+  VariableBody,
 } from './types';
 
 export type ApiIssue = { path: string; message: string };
@@ -76,6 +78,10 @@ export interface SluiceClient {
   listConnections(): Promise<{ items: Connection[] }>;
   putConnection(name: string, body: ConnectionBody): Promise<Connection>;
   deleteConnection(name: string): Promise<void>;
+  listVariables(): Promise<{ items: Variable[] }>;
+  getVariable(key: string): Promise<Variable>;
+  putVariable(key: string, body: VariableBody): Promise<Variable>;
+  deleteVariable(key: string): Promise<void>;
 }
 
 export type ClientOptions = {
@@ -155,6 +161,10 @@ export function createClient(opts: ClientOptions): SluiceClient {
     listConnections: () => request('GET', apiPath(['connections'])),
     putConnection: (name, body) => request('PUT', apiPath(['connections', name]), body),
     deleteConnection: (name) => request('DELETE', apiPath(['connections', name])),
+    listVariables: () => request('GET', apiPath(['variables'])),
+    getVariable: (key) => request('GET', apiPath(['variables', key])),
+    putVariable: (key, body) => request('PUT', apiPath(['variables', key]), body),
+    deleteVariable: (key) => request('DELETE', apiPath(['variables', key])),
   };
 }
 

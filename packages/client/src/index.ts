@@ -32,4 +32,6 @@ export type {
   TaskNode,
   TaskState,
   TaskTry,
+  Variable,
+  VariableBody,
 } from './types';
