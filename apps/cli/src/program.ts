@@ -12,6 +12,7 @@ import { registerRunCommands } from './runs';
 import { registerSystemCommands } from './system';
 import { registerTaskCommands } from './tasks';
 import { registerConnectionCommands } from './connections';
+import { registerVariableCommands } from './variables';
 
 const HELP_FOOTER = `
 Environment:
@@ -45,6 +46,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerRunCommands(program, ctx);
   registerTaskCommands(program, ctx);
   registerConnectionCommands(program, ctx);
+  registerVariableCommands(program, ctx);
   registerSystemCommands(program, ctx);
   return program;
 }

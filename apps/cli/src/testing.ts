@@ -4,6 +4,7 @@
  */
 import type {
   Connection,
+  Variable,
   DagDetail,
   RunDetail,
   SluiceClient,
@@ -187,6 +188,12 @@ export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: Slu
     listConnections: async () => ({ items: [connection('prod', true)] }),
     putConnection: async (name, body) => connection(name, body.accessKeyId !== undefined),
     deleteConnection: async () => undefined,
+    listVariables: async () => ({
+      items: [variable('region', 'eu-west-1', false), variable('api_token', '***', true)],
+    }),
+    getVariable: async (key) => variable(key, key === 'api_token' ? '***' : 'eu-west-1', key === 'api_token'),
+    putVariable: async (key, body) => variable(key, body.secret ? '***' : body.value, body.secret === true),
+    deleteVariable: async () => undefined,
   };
   const impl: SluiceClient = { ...base, ...overrides };
   const rec = <T>(method: keyof SluiceClient, args: unknown[], result: Promise<T>): Promise<T> => {
@@ -211,6 +218,10 @@ export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: Slu
     listConnections: (...a) => rec('listConnections', a, impl.listConnections(...a)),
     putConnection: (...a) => rec('putConnection', a, impl.putConnection(...a)),
     deleteConnection: (...a) => rec('deleteConnection', a, impl.deleteConnection(...a)),
+    listVariables: (...a) => rec('listVariables', a, impl.listVariables(...a)),
+    getVariable: (...a) => rec('getVariable', a, impl.getVariable(...a)),
+    putVariable: (...a) => rec('putVariable', a, impl.putVariable(...a)),
+    deleteVariable: (...a) => rec('deleteVariable', a, impl.deleteVariable(...a)),
   };
   return { client, calls };
 }
@@ -231,6 +242,7 @@ export async function runWith(argv: string[], deps: Partial<CliDeps> = {}): Prom
     validateDags: async (): Promise<ValidationResult> => notWired('validateDags')(),
     migrateDb: notWired('migrateDb'),
     rotateSecretKey: notWired('rotateSecretKey'),
+    readStdin: notWired('readStdin'),
     start: notWired('start'),
     sleep: async (ms) => {
       sleeps.push(ms);
@@ -253,4 +265,8 @@ function connection(name: string, hasCredentials: boolean): Connection {
     hasCredentials,
     updatedAt: '2026-11-22T03:00:00.000Z',
   };
+}
+
+function variable(key: string, value: string, secret: boolean): Variable {
+  return { key, value, secret, description: null, updatedAt: '2026-11-22T03:00:00.000Z' };
 }
