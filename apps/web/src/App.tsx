@@ -3,6 +3,7 @@ import { HealthIndicator } from './components/HealthIndicator';
 import { DagListPage } from './dags/DagListPage';
 import { DagPage } from './dags/DagPage';
 import { RunPage } from './runs/RunPage';
+import { VariablesPage } from './variables/VariablesPage';
 
 export function App() {
   return (
@@ -13,7 +14,10 @@ export function App() {
           Sluice
         </Link>
         <nav className="topnav">
-          <NavLink to="/">DAGs</NavLink>
+          <NavLink to="/" end>
+            DAGs
+          </NavLink>
+          <NavLink to="/variables">Variables</NavLink>
         </nav>
         <HealthIndicator />
       </header>
@@ -22,6 +26,7 @@ export function App() {
           <Route path="/" element={<DagListPage />} />
           <Route path="/dags/:dagId" element={<DagPage />} />
           <Route path="/dags/:dagId/runs/:runId" element={<RunPage />} />
+          <Route path="/variables" element={<VariablesPage />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </main>
