@@ -1,4 +1,4 @@
-import { Link, NavLink, Route, Routes } from 'react-router-dom';
+import { Link, NavLink, Route, Routes, useLocation } from 'react-router-dom';
 import { HealthIndicator } from './components/HealthIndicator';
 import { DagListPage } from './dags/DagListPage';
 import { DagPage } from './dags/DagPage';
@@ -6,6 +6,7 @@ import { RunPage } from './runs/RunPage';
 import { VariablesPage } from './variables/VariablesPage';
 
 export function App() {
+  const { pathname } = useLocation();
   return (
     <div className="app">
       <header className="topbar">
@@ -14,7 +15,11 @@ export function App() {
           Sluice
         </Link>
         <nav className="topnav">
-          <NavLink to="/" end>
+          {/* DAGs stays lit on DAG and run pages, which all live under it */}
+          <NavLink
+            to="/"
+            className={({ isActive }) => (isActive && !pathname.startsWith('/variables') ? 'active' : '')}
+          >
             DAGs
           </NavLink>
           <NavLink to="/variables">Variables</NavLink>
