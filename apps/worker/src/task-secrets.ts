@@ -22,22 +22,25 @@ async function withKeyErrors<T>(read: Promise<T>): Promise<T> {
   }
 }
 
+/** What of a try these functions use: where to register a secret for masking. */
+type SecretSink = Pick<ExecutionRequest, 'maskSecret'>;
+
 export interface TaskSecrets {
   /** A variable's value for the try (registered for masking when secret), or null when there is none. */
-  readVariable(req: ExecutionRequest, name: string): Promise<string | null>;
+  readVariable(req: SecretSink, name: string): Promise<string | null>;
   /** A shell task's own env with variables read and its connection's AWS_* settings added. */
-  shellEnv(req: ExecutionRequest, options: ShellOptions): Promise<Record<string, string>>;
+  shellEnv(req: SecretSink, options: ShellOptions): Promise<Record<string, string>>;
 }
 
 export function taskSecrets(db: Db, secretKey: string | undefined): TaskSecrets {
-  const readVariable = async (req: ExecutionRequest, name: string): Promise<string | null> => {
+  const readVariable = async (req: SecretSink, name: string): Promise<string | null> => {
     const found = await withKeyErrors(readVariableValue(db.pool, name, secretKey));
     if (!found) return null;
     if (found.secret) req.maskSecret(found.value);
     return found.value;
   };
 
-  const connectionEnv = async (req: ExecutionRequest, name: string): Promise<Record<string, string>> => {
+  const connectionEnv = async (req: SecretSink, name: string): Promise<Record<string, string>> => {
     const conn = await withKeyErrors(readConnectionSettings(db.prisma, name, secretKey));
     if (!conn) throw new NonRetryableError(`Connection "${name}" does not exist (sluice connections set ${name} …)`);
     const env: Record<string, string> = {};
