@@ -104,6 +104,7 @@ describe('migrate', () => {
       'task_log',
       'task_output',
       'task_try',
+      'variable',
     ]);
     const sqlBytes = await readFile(path.join(defaultMigrationsDir, initName, 'migration.sql'));
     const rows = await migrationRows(schema);
