@@ -26,6 +26,7 @@ const env = {
   SLUICE_QUEUE_PREFIX: prefix,
   SLUICE_DAGS_FOLDER: path.join(here, 'dags'),
   SLUICE_SCHEDULER_INTERVAL_MS: '500',
+  SLUICE_SECRET_KEY: `e2e-${randomBytes(12).toString('hex')}`,
 };
 const scheduler = await startScheduler(SchedulerConfig.parse(env), logger);
 const worker = await startWorker(WorkerConfig.parse(env), logger);
@@ -45,6 +46,7 @@ const app = createApp({
   pingRedis: () => redis.ping().then((r) => r === 'PONG'),
   webDist: path.resolve(here, '../../apps/web/dist'),
   auth: { ...DEFAULT_AUTH, mode: 'off' },
+  secretKey: env.SLUICE_SECRET_KEY,
 });
 const server = app.listen(port, '127.0.0.1', () => process.stdout.write(`e2e Sluice on http://127.0.0.1:${port}\n`));
 

@@ -16,6 +16,7 @@ import { dagRoutes } from './routes/dags';
 import { runRoutes } from './routes/runs';
 import { taskRoutes } from './routes/tasks';
 import { connectionRoutes } from './routes/connections';
+import { variableRoutes } from './routes/variables';
 import { checkRequestText } from './input';
 import { buildOpenApi, routeDocs } from './openapi';
 import { checkTransport, securityHeaders } from './transport';
@@ -36,7 +37,7 @@ export interface ApiDeps {
   pingRedis: () => Promise<boolean>;
   /** Folder of the built web UI, served at / when present. */
   webDist?: string;
-  /** Key connection credentials are encrypted with (SLUICE_SECRET_KEY). */
+  /** Key connection credentials and variables are encrypted with (SLUICE_SECRET_KEY). */
   secretKey?: string;
   /** Host names the API answers to besides loopback (SLUICE_ALLOWED_HOSTS). */
   allowedHosts?: readonly string[];
@@ -90,6 +91,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(runRoutes(deps));
   api.use(taskRoutes(deps));
   api.use(connectionRoutes(deps));
+  api.use(variableRoutes(deps));
   api.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `No API route ${req.method} ${req.originalUrl}` } });
   });

@@ -14,13 +14,14 @@ import { taskRouteDocs } from './routes/tasks';
 import { authRouteDocs } from './routes/auth';
 import { userRouteDocs } from './routes/users';
 import { auditRouteDocs } from './routes/audit';
+import { variableRouteDocs } from './routes/variables';
 
 /** One route as the document describes it; `path` in Express form, relative to /api/v1. */
 export interface RouteDoc {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
-  tag: 'dags' | 'runs' | 'tasks' | 'connections' | 'auth' | 'users' | 'audit' | 'system';
+  tag: 'dags' | 'runs' | 'tasks' | 'connections' | 'variables' | 'auth' | 'users' | 'audit' | 'system';
   /** The least role that may call it; `public` needs no credentials. */
   role: Role | 'public';
   params?: z.ZodObject;
@@ -51,6 +52,7 @@ export const routeDocs: readonly RouteDoc[] = [
   ...authRouteDocs,
   ...userRouteDocs,
   ...auditRouteDocs,
+  ...variableRouteDocs,
 ];
 
 const ApiError = {
@@ -136,7 +138,7 @@ function operation(doc: RouteDoc): JsonSchema {
     };
   if (doc.params)
     responses['404'] = {
-      description: 'No such DAG, run, task or connection',
+      description: 'No such DAG, run, task, connection or variable',
       content: { 'application/json': { schema: ApiError } },
     };
   if (doc.body) {
@@ -189,7 +191,9 @@ export function buildOpenApi(docs: readonly RouteDoc[] = routeDocs): JsonSchema 
     },
     security: [{ bearerToken: [] }, { sessionCookie: [] }],
     servers: [{ url: '/api/v1' }],
-    tags: ['dags', 'runs', 'tasks', 'connections', 'auth', 'users', 'audit', 'system'].map((name) => ({ name })),
+    tags: ['dags', 'runs', 'tasks', 'connections', 'variables', 'auth', 'users', 'audit', 'system'].map((name) => ({
+      name,
+    })),
     paths,
   };
 }

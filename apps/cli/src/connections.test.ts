@@ -36,12 +36,14 @@ describe('sluice connections', () => {
       env: { SLUICE_SECRET_KEY: 'old-key-0123456789', SLUICE_NEW_SECRET_KEY: 'new-key-0123456789' },
       rotateSecretKey: async (oldKey, newKey) => {
         asked.push([oldKey, newKey]);
-        return { connections: 3 };
+        return { connections: 3, variables: 1 };
       },
     });
     expect(r.code).toBe(0);
     expect(asked).toEqual([['old-key-0123456789', 'new-key-0123456789']]);
-    expect(r.stdout).toContain('re-encrypted 3 connections under the new key; restart the API and workers');
+    expect(r.stdout).toContain(
+      're-encrypted 3 connections and 1 variable under the new key; restart the API and workers',
+    );
   });
 
   it('rotate-key without a new key of 16 characters is a usage error', async () => {

@@ -66,7 +66,7 @@ export function registerConnectionCommands(program: Command, ctx: CommandContext
   connections
     .command('rotate-key')
     .description(
-      're-encrypt every stored credential from SLUICE_SECRET_KEY to SLUICE_NEW_SECRET_KEY (both read from this shell), in the database at DATABASE_URL; restart the API and workers with the new key after',
+      're-encrypt every stored credential and variable from SLUICE_SECRET_KEY to SLUICE_NEW_SECRET_KEY (both read from this shell), in the database at DATABASE_URL; restart the API and workers with the new key after',
     )
     .action(async () => {
       const oldKey = ctx.env.SLUICE_SECRET_KEY;
@@ -74,9 +74,9 @@ export function registerConnectionCommands(program: Command, ctx: CommandContext
       if (!oldKey) throw new UsageError('rotate-key needs the current key in SLUICE_SECRET_KEY');
       if (!newKey || newKey.length < 16)
         throw new UsageError('rotate-key needs the new key (16 characters or more) in SLUICE_NEW_SECRET_KEY');
-      const { connections: n } = await ctx.rotateSecretKey(oldKey, newKey);
+      const { connections: n, variables: v } = await ctx.rotateSecretKey(oldKey, newKey);
       ctx.out(
-        `re-encrypted ${n} connection${n === 1 ? '' : 's'} under the new key; restart the API and workers with SLUICE_SECRET_KEY set to it`,
+        `re-encrypted ${n} connection${n === 1 ? '' : 's'} and ${v} variable${v === 1 ? '' : 's'} under the new key; restart the API and workers with SLUICE_SECRET_KEY set to it`,
       );
     });
 

@@ -39,7 +39,9 @@ export interface CliDeps {
   /** Applies pending database migrations. */
   migrateDb(): Promise<{ applied: string[] }>;
   /** Re-encrypts every stored secret from `oldKey` to `newKey`, in the database directly. */
-  rotateSecretKey(oldKey: string, newKey: string): Promise<{ connections: number }>;
+  rotateSecretKey(oldKey: string, newKey: string): Promise<{ connections: number; variables: number }>;
+  /** All of standard input as text (a secret piped to `variables set`). */
+  readStdin(): Promise<string>;
   /** Starts the API, scheduler and a worker (and the AWS emulator when no AWS is configured) as child processes; resolves when they stop. */
   start(): Promise<void>;
   /** Waits between polls of `--wait` and `--follow`; tests pass one that returns at once. */

@@ -84,6 +84,11 @@ async function main(argv: string[]): Promise<number> {
         await db.close();
       }
     },
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+      return Buffer.concat(chunks).toString('utf8');
+    },
     start: async () => {
       const { startAll } = await import('./start');
       await startAll();

@@ -15,6 +15,7 @@ import { registerTaskCommands } from './tasks';
 import { registerConnectionCommands } from './connections';
 import { registerAuthCommands } from './auth';
 import { registerUserCommands } from './users';
+import { registerVariableCommands } from './variables';
 
 const HELP_FOOTER = `
 Environment:
@@ -59,6 +60,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerConnectionCommands(program, ctx);
   registerAuthCommands(program, ctx);
   registerUserCommands(program, ctx);
+  registerVariableCommands(program, ctx);
   registerSystemCommands(program, ctx);
   return program;
 }

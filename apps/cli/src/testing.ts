@@ -4,6 +4,7 @@
  */
 import type {
   Connection,
+  Variable,
   DagDetail,
   RunDetail,
   SluiceClient,
@@ -203,6 +204,12 @@ export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: Slu
     createToken: notExpected('createToken'),
     revokeToken: notExpected('revokeToken'),
     listAudit: notExpected('listAudit'),
+    listVariables: async () => ({
+      items: [variable('region', 'eu-west-1', false), variable('api_token', '***', true)],
+    }),
+    getVariable: async (key) => variable(key, key === 'api_token' ? '***' : 'eu-west-1', key === 'api_token'),
+    putVariable: async (key, body) => variable(key, body.secret ? '***' : body.value, body.secret === true),
+    deleteVariable: async () => undefined,
   };
   const impl: SluiceClient = { ...base, ...overrides };
   const rec = <T>(method: keyof SluiceClient, args: unknown[], result: Promise<T>): Promise<T> => {
@@ -235,6 +242,7 @@ export async function runWith(argv: string[], deps: Partial<CliDeps> = {}): Prom
     validateDags: async (): Promise<ValidationResult> => notWired('validateDags')(),
     migrateDb: notWired('migrateDb'),
     rotateSecretKey: notWired('rotateSecretKey'),
+    readStdin: notWired('readStdin'),
     start: notWired('start'),
     apiUrl: 'http://api.test:8080',
     clientWith: () => {
@@ -271,4 +279,8 @@ function connection(name: string, hasCredentials: boolean): Connection {
     hasCredentials,
     updatedAt: '2026-11-22T03:00:00.000Z',
   };
+}
+
+function variable(key: string, value: string, secret: boolean): Variable {
+  return { key, value, secret, description: null, updatedAt: '2026-11-22T03:00:00.000Z' };
 }

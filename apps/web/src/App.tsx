@@ -1,10 +1,12 @@
-import { Link, NavLink, Route, Routes } from 'react-router-dom';
+import { Link, NavLink, Route, Routes, useLocation } from 'react-router-dom';
 import { HealthIndicator } from './components/HealthIndicator';
 import { DagListPage } from './dags/DagListPage';
 import { DagPage } from './dags/DagPage';
 import { RunPage } from './runs/RunPage';
+import { VariablesPage } from './variables/VariablesPage';
 
 export function App() {
+  const { pathname } = useLocation();
   return (
     <div className="app">
       <header className="topbar">
@@ -13,7 +15,14 @@ export function App() {
           Sluice
         </Link>
         <nav className="topnav">
-          <NavLink to="/">DAGs</NavLink>
+          {/* DAGs stays lit on DAG and run pages, which all live under it */}
+          <NavLink
+            to="/"
+            className={({ isActive }) => (isActive && !pathname.startsWith('/variables') ? 'active' : '')}
+          >
+            DAGs
+          </NavLink>
+          <NavLink to="/variables">Variables</NavLink>
         </nav>
         <HealthIndicator />
       </header>
@@ -22,6 +31,7 @@ export function App() {
           <Route path="/" element={<DagListPage />} />
           <Route path="/dags/:dagId" element={<DagPage />} />
           <Route path="/dags/:dagId/runs/:runId" element={<RunPage />} />
+          <Route path="/variables" element={<VariablesPage />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </main>

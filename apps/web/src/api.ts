@@ -17,6 +17,7 @@ export const queryKeys = {
   grid: (dagId: string, limit: number) => ['dag', dagId, 'grid', limit] as const,
   run: (dagId: string, runId: string) => ['dag', dagId, 'run', runId] as const,
   taskInstance: (dagId: string, runId: string, taskId: string) => ['dag', dagId, 'run', runId, 'ti', taskId] as const,
+  variables: () => ['variables'] as const,
 };
 
 /** A message fit for a person: the API's own message, plus the field issues of a 4xx. */

@@ -4,12 +4,14 @@
  */
 import { NonRetryableError, SkipTaskError } from '@sluice/core';
 import type { ExecutionRequest, ExecutionResult, TaskExecutor } from '@sluice/engine';
-import { ShellCommandError, compileShellOptions, runShell } from '@sluice/operators';
+import { ShellCommandError, compileShellOptions, runShell, type ShellOptions } from '@sluice/operators';
 import { createExternalRunner, type ExternalDeps } from './external';
 
 export interface ExecutorDeps extends ExternalDeps {
   /** Runs a `fn` task's function from its DAG version's bundle. */
   runFunction(req: ExecutionRequest): Promise<unknown>;
+  /** A shell task's own env resolved: variables read, its connection's AWS_* added, secrets registered for masking. */
+  shellEnv(req: ExecutionRequest, options: ShellOptions): Promise<Record<string, string>>;
 }
 
 /** Environment every shell task gets, so scripts know which run they serve. */
@@ -36,8 +38,9 @@ export function createExecutor(deps: ExecutorDeps): TaskExecutor {
     switch (kind) {
       case 'shell': {
         const options = compileShellOptions(req.task.operator.options);
+        const taskEnv = await deps.shellEnv(req, options);
         try {
-          await runShell({ options, contextEnv: contextEnv(req), signal: req.signal, log: req.log });
+          await runShell({ options, contextEnv: contextEnv(req), taskEnv, signal: req.signal, log: req.log });
         } catch (raw) {
           if (
             raw instanceof ShellCommandError &&

@@ -43,6 +43,12 @@ async function contextFor(req: ExecutionRequest, deps: ExternalDeps): Promise<Ex
   const recorded = await req.externals();
   const run = { dagId: c.dagId, runId: c.runId, taskId: c.taskId };
   const taskMarkers = Array.from({ length: c.tryNumber }, (_, i) => markerFor(run, i + 1));
+  const aws = await deps.resolveAws(req.task.operator.options);
+  // The connection's credentials never show in the try's log, whatever an AWS error message repeats.
+  if (aws.credentials) {
+    for (const value of [aws.credentials.accessKeyId, aws.credentials.secretAccessKey, aws.credentials.sessionToken])
+      if (value) req.maskSecret(value);
+  }
   return {
     run: {
       ...run,
@@ -58,7 +64,7 @@ async function contextFor(req: ExecutionRequest, deps: ExternalDeps): Promise<Ex
     previousRefs: recorded.map((r) => r.external).filter(isRef),
     record: (ref) => req.recordExternal(ref),
     upstreamOutputs: req.upstreamOutputs,
-    aws: await deps.resolveAws(req.task.operator.options),
+    aws,
     log: (line) => req.log('stdout', `${line}\n`),
     signal: req.signal,
   };

@@ -11,8 +11,16 @@
  */
 import { Worker } from 'node:worker_threads';
 import { toError } from '@sluice/core';
+import { VariableNotFoundError } from '@sluice/sdk';
 import { runFunction } from './run-function';
-import { toWireError, type ChildMessage, type ParentMessage, type RunTaskMessage } from './fn-protocol';
+import {
+  TaskFunctionError,
+  toWireError,
+  type ChildMessage,
+  type ParentMessage,
+  type RunTaskMessage,
+  type VariableAnswerMessage,
+} from './fn-protocol';
 
 /** The environment the worker started this process with: already only PATH, HOME, LANG, TZ. */
 const baseEnv: Record<string, string | undefined> = { ...process.env };
@@ -56,6 +64,27 @@ function resetEnv(extra: Record<string, string>): void {
   Object.assign(process.env, extra);
 }
 
+/** `ctx.variable` requests waiting for the worker's answer, by request number. */
+const variableRequests = new Map<number, { name: string; resolve(v: string): void; reject(e: Error): void }>();
+let lastRequest = 0;
+
+function readVariable(taskId: number, name: string): Promise<string> {
+  const request = ++lastRequest;
+  return new Promise<string>((resolve, reject) => {
+    variableRequests.set(request, { name, resolve, reject });
+    send({ type: 'variable', id: taskId, request, name });
+  });
+}
+
+function answerVariable(msg: VariableAnswerMessage): void {
+  const waiting = variableRequests.get(msg.request);
+  if (!waiting) return;
+  variableRequests.delete(msg.request);
+  if (msg.value !== undefined) waiting.resolve(msg.value);
+  else if (msg.error) waiting.reject(new TaskFunctionError(msg.error));
+  else waiting.reject(new VariableNotFoundError(waiting.name));
+}
+
 async function runTask(msg: RunTaskMessage): Promise<void> {
   resetEnv(msg.env);
   // The worker kills this process to stop a try, so nothing aborts this signal; it exists for the context's shape.
@@ -67,6 +96,7 @@ async function runTask(msg: RunTaskMessage): Promise<void> {
       msg,
       msg.bundle ?? '',
       (line) => send({ type: 'log', id: msg.id, line }),
+      (name) => readVariable(msg.id, name),
       controller.signal,
       () => {
         imported = true;
@@ -110,5 +140,6 @@ process.on('uncaughtException', fatal);
 process.on('unhandledRejection', fatal);
 process.on('message', (msg: ParentMessage) => {
   if (msg.type === 'run') void runTask(msg);
+  else if (msg.type === 'variable') answerVariable(msg);
 });
 send({ type: 'ready' });

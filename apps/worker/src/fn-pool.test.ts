@@ -97,11 +97,13 @@ function request(taskId: string, outputs: Record<string, unknown> = {}): Tried {
     upstreamOutputs: new Map(Object.entries(outputs)),
     externals: () => Promise.resolve([]),
     recordExternal: () => Promise.resolve(),
+    maskSecret: () => undefined,
   };
   return { req, lines, controller };
 }
 
 const taskEnv = (req: ExecutionRequest) => ({ SLUICE_RUN_ID: req.claim.runId });
+const readVariable = async (_req: ExecutionRequest, name: string) => (name === 'region' ? 'eu-west-1' : null);
 
 async function until<T>(
   what: string,
@@ -134,7 +136,7 @@ async function failure(p: Promise<unknown>): Promise<Error> {
 
 describe('FnPool', () => {
   it('runs tasks in a child started ahead of them and reused, with the context in and output and logs out', async () => {
-    const pool = new FnPool({ warm: 1, logger, taskEnv });
+    const pool = new FnPool({ warm: 1, logger, taskEnv, readVariable });
     try {
       const [warm] = pool.pids();
       expect(pool.pids()).toHaveLength(1);
@@ -154,7 +156,7 @@ describe('FnPool', () => {
   });
 
   it("kills a stopped task's process with everything it started, and the next task runs in another", async () => {
-    const pool = new FnPool({ warm: 1, logger, taskEnv });
+    const pool = new FnPool({ warm: 1, logger, taskEnv, readVariable });
     try {
       const t = request('spawns');
       const running = failure(pool.run(t.req));
@@ -177,7 +179,7 @@ describe('FnPool', () => {
   });
 
   it('fails only the task whose process exits or crashes', async () => {
-    const pool = new FnPool({ warm: 1, logger, taskEnv });
+    const pool = new FnPool({ warm: 1, logger, taskEnv, readVariable });
     try {
       const exited = await failure(pool.run(request('exits').req));
       expect(exited.name).toBe('TaskProcessExitedError');
@@ -191,7 +193,7 @@ describe('FnPool', () => {
   });
 
   it('keeps the retry marks of what a task throws, and fails an output JSON cannot hold for good', async () => {
-    const pool = new FnPool({ warm: 1, logger, taskEnv });
+    const pool = new FnPool({ warm: 1, logger, taskEnv, readVariable });
     try {
       const later = await failure(pool.run(request('later').req));
       expect([later.name, later.message, retryAfterMs(later), isNonRetryable(later)]).toEqual([

@@ -12,7 +12,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
 import type { ExecutionRequest } from '@sluice/engine';
 import { baseTaskEnv } from '@sluice/operators';
-import { TaskFunctionError, type ChildMessage, type RunTaskMessage, type WireError } from './fn-protocol';
+import { TaskFunctionError, toWireError, type ChildMessage, type RunTaskMessage, type WireError } from './fn-protocol';
 
 const childScript = fileURLToPath(new URL('./fn-child.ts', import.meta.url));
 /** The children are TypeScript, like the worker: they load with tsx. */
@@ -33,6 +33,8 @@ export interface FnPoolOptions {
   startTimeoutMs?: number;
   /** Run facts a task's process.env holds (the SLUICE_* variables shell tasks get too). */
   taskEnv(req: ExecutionRequest): Record<string, string>;
+  /** A variable's value for `ctx.variable(name)` (masked in the try's log when secret), or null when there is none. */
+  readVariable(req: ExecutionRequest, name: string): Promise<string | null>;
 }
 
 interface Running {
@@ -59,6 +61,7 @@ class FnChild {
     startTimeoutMs: number,
     private readonly logger: Logger,
     private readonly onExit: (child: FnChild) => void,
+    private readonly readVariable: FnPoolOptions['readVariable'],
   ) {
     this.proc = fork(childScript, [], {
       execArgv: ['--import', tsxLoader],
@@ -175,6 +178,10 @@ class FnChild {
       running.req.log('stdout', `${msg.line}\n`);
       return;
     }
+    if (msg.type === 'variable') {
+      this.#answerVariable(running, msg.request, msg.name);
+      return;
+    }
     if (msg.imported) this.imported.add(running.req.version.hash);
     // The task's last prints were written before this message was sent, but
     // arrive on other pipes: let this poll phase deliver them to its log first.
@@ -183,6 +190,20 @@ class FnChild {
       if (msg.type === 'done') running.resolve(msg.outputJson === undefined ? undefined : JSON.parse(msg.outputJson));
       else running.reject(new TaskFunctionError(msg.error));
     });
+  }
+
+  #answerVariable(running: Running, request: number, name: string): void {
+    const answer = (fields: { value?: string; missing?: boolean; error?: WireError }) => {
+      // A try stopped meanwhile has no one waiting; its child is being killed.
+      if (this.#running !== running || this.exited) return;
+      this.proc.send({ type: 'variable', request, ...fields }, (err) => {
+        if (err) this.logger.warn({ err }, 'could not answer a task process');
+      });
+    };
+    this.readVariable(running.req, name).then(
+      (value) => answer(value === null ? { missing: true } : { value }),
+      (raw: unknown) => answer({ error: toWireError(raw) }),
+    );
   }
 
   #output(stream: 'stdout' | 'stderr', text: string): void {
@@ -265,7 +286,13 @@ export class FnPool {
   }
 
   #spawn(): FnChild {
-    const child = new FnChild(this.#env, this.#startTimeoutMs, this.opts.logger, (c) => this.#onExit(c));
+    const child = new FnChild(
+      this.#env,
+      this.#startTimeoutMs,
+      this.opts.logger,
+      (c) => this.#onExit(c),
+      (req, name) => this.opts.readVariable(req, name),
+    );
     this.#all.add(child);
     return child;
   }

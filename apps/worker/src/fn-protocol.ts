@@ -29,7 +29,16 @@ export interface RunTaskMessage {
   env: Record<string, string>;
 }
 
-export type ParentMessage = RunTaskMessage;
+/** The answer to a child's `variable` request: the value, or `missing`, or why it could not be read. */
+export interface VariableAnswerMessage {
+  type: 'variable';
+  request: number;
+  value?: string;
+  missing?: boolean;
+  error?: WireError;
+}
+
+export type ParentMessage = RunTaskMessage | VariableAnswerMessage;
 
 /** A thrown value as data, with the marks that carry retry semantics (see @sluice/core's isNonRetryable, isSkip, retryAfterMs). */
 export interface WireError {
@@ -45,6 +54,8 @@ export interface WireError {
 export type ChildMessage =
   | { type: 'ready' }
   | { type: 'log'; id: number; line: string }
+  /** `ctx.variable(name)` of task `id`: the worker reads it (and masks it when secret) and answers `request`. */
+  | { type: 'variable'; id: number; request: number; name: string }
   /** `outputJson` absent: the function returned undefined. `imported`: the bundle is now loaded in this child. */
   | { type: 'done'; id: number; outputJson?: string; imported: boolean }
   | { type: 'failed'; id: number; error: WireError; imported: boolean }

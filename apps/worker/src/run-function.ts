@@ -13,6 +13,7 @@ export async function runFunction(
   msg: RunTaskMessage,
   bundle: string,
   writeLog: (line: string) => void,
+  readVariable: (name: string) => Promise<string>,
   signal: AbortSignal,
   onImported: () => void,
 ): Promise<unknown> {
@@ -38,6 +39,7 @@ export async function runFunction(
     upstream: msg.upstream,
     outputs: new Map(msg.outputs),
     writeLog,
+    readVariable,
     signal,
   });
   return fn(ctx);

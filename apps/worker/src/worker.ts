@@ -10,6 +10,7 @@ import type { WorkerConfig } from './config';
 import { contextEnv, createExecutor } from './executor';
 import { FnPool } from './fn-pool';
 import { awsSettingsResolver } from './aws-settings';
+import { taskSecrets } from './task-secrets';
 import { externalOperators } from '@sluice/operators';
 
 export interface RunningWorker {
@@ -40,9 +41,16 @@ export async function startWorker(
   const heartbeater = new Heartbeater(db.pool, logger, config.SLUICE_HEARTBEAT_INTERVAL_MS);
   heartbeater.start();
   // fn tasks run in child processes, never in this one.
-  const fnPool = new FnPool({ warm: config.SLUICE_FN_WARM_PROCESSES, logger, taskEnv: contextEnv });
+  const secrets = taskSecrets(db, config.SLUICE_SECRET_KEY);
+  const fnPool = new FnPool({
+    warm: config.SLUICE_FN_WARM_PROCESSES,
+    logger,
+    taskEnv: contextEnv,
+    readVariable: secrets.readVariable,
+  });
   const execute = createExecutor({
     runFunction: (req) => fnPool.run(req),
+    shellEnv: secrets.shellEnv,
     operators: externalOperators,
     resolveAws: awsSettingsResolver(db, config.SLUICE_SECRET_KEY),
   });

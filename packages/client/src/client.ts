@@ -28,6 +28,8 @@ import type {
   User,
   UserBody,
   UserChange,
+  Variable,
+  VariableBody,
 } from './types';
 
 export type ApiIssue = { path: string; message: string };
@@ -99,6 +101,10 @@ export interface SluiceClient {
   createToken(body: TokenBody): Promise<ApiToken & { token: string }>;
   revokeToken(id: string): Promise<void>;
   listAudit(q?: AuditQuery): Promise<{ items: AuditEvent[]; nextBefore: string | null }>;
+  listVariables(): Promise<{ items: Variable[] }>;
+  getVariable(key: string): Promise<Variable>;
+  putVariable(key: string, body: VariableBody): Promise<Variable>;
+  deleteVariable(key: string): Promise<void>;
 }
 
 export type ClientOptions = {
@@ -210,6 +216,10 @@ export function createClient(opts: ClientOptions): SluiceClient {
           limit: q.limit,
         }),
       ),
+    listVariables: () => request('GET', apiPath(['variables'])),
+    getVariable: (key) => request('GET', apiPath(['variables', key])),
+    putVariable: (key, body) => request('PUT', apiPath(['variables', key]), body),
+    deleteVariable: (key) => request('DELETE', apiPath(['variables', key])),
   };
 }
 

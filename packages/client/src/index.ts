@@ -42,4 +42,6 @@ export type {
   TaskNode,
   TaskState,
   TaskTry,
+  Variable,
+  VariableBody,
 } from './types';

@@ -286,3 +286,19 @@ export interface AuditQuery {
   before?: string;
   limit?: number;
 }
+
+/** A named value tasks read; a secret one's value is always `***` here. */
+export interface Variable {
+  key: string;
+  value: string;
+  secret: boolean;
+  description: string | null;
+  updatedAt: string;
+}
+
+export interface VariableBody {
+  value: string;
+  /** Masked in the API and in task logs. Default false. */
+  secret?: boolean;
+  description?: string;
+}

@@ -40,6 +40,7 @@ describe('example DAGs', () => {
       upstream: Object.keys(outputs),
       outputs: new Map(Object.entries(outputs)),
       writeLog: () => undefined,
+      readVariable: async (name) => Promise.reject(new Error(`no variable ${name} in this test`)),
       signal: new AbortController().signal,
     });
   }

@@ -24,6 +24,7 @@ function ctxFor(dagId: string, taskId: string, upstream: string[], outputs: Reco
     upstream,
     outputs: new Map(Object.entries(outputs)),
     writeLog: () => undefined,
+    readVariable: async (name) => Promise.reject(new Error(`no variable ${name} in this test`)),
     signal: new AbortController().signal,
   });
 }

@@ -58,7 +58,7 @@ describe('rotateSecretKey', () => {
       KEY,
     );
     await upsertConnection(tdb.db.prisma, { name: 'plain', kind: 'aws', region: 'eu-west-1' }, KEY);
-    expect(await rotateSecretKey(tdb.db.prisma, KEY, OTHER)).toEqual({ connections: 2 });
+    expect(await rotateSecretKey(tdb.db.prisma, KEY, OTHER)).toEqual({ connections: 2, variables: 0 });
     expect((await readConnectionSettings(tdb.db.prisma, 'b', OTHER))?.credentials).toEqual({
       ...creds,
       sessionToken: 'tok',

@@ -67,7 +67,7 @@ export function decryptSecret(stored: string, secretKey: string): string {
     return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
   } catch {
     throw new SecretKeyError(
-      'Could not decrypt the connection credentials: SLUICE_SECRET_KEY differs from the key they were stored with',
+      'Could not decrypt a stored secret: SLUICE_SECRET_KEY differs from the key it was stored with',
     );
   }
 }
@@ -141,17 +141,24 @@ export async function verifySecretKey(
 }
 
 /**
- * Re-encrypts every stored secret and the key check from `oldKey` to
+ * Re-encrypts every stored secret (connection credentials, variables) and the key check from `oldKey` to
  * `newKey` in one transaction: all rows move, or none do.
  */
 export async function rotateSecretKey(
   prisma: PrismaClient,
   oldKey: string,
   newKey: string,
-): Promise<{ connections: number }> {
+): Promise<{ connections: number; variables: number }> {
   if (oldKey === newKey) throw new SecretKeyError('The new key is the same as the old one');
   await verifySecretKey(prisma, oldKey);
   return prisma.$transaction(async (tx) => {
+    const variables = await tx.variable.findMany({ select: { key: true, value: true } });
+    for (const v of variables) {
+      await tx.variable.update({
+        where: { key: v.key },
+        data: { value: encryptSecret(decryptSecret(v.value, oldKey), newKey) },
+      });
+    }
     const rows = await tx.connection.findMany({
       where: { secret: { not: null } },
       select: { name: true, secret: true },
@@ -169,7 +176,7 @@ export async function rotateSecretKey(
       create: { id: 1, check, rotatedAt: new Date() },
       update: { check, rotatedAt: new Date() },
     });
-    return { connections: rows.length };
+    return { connections: rows.length, variables: variables.length };
   });
 }
 

@@ -132,6 +132,15 @@ export {
   rotateSecretKey,
 } from './connections';
 export type { ConnectionInput, ConnectionView, ConnectionCredentials } from './connections';
+export {
+  setVariable,
+  deleteVariable,
+  listVariables,
+  findVariable,
+  readVariableValue,
+  MASKED_VALUE,
+} from './sql/variables';
+export type { VariableInput, VariableView } from './sql/variables';
 export { ts, rs, taskStatesSql, runStatesSql } from './sql/states';
 export type { TaskMove, RunMove } from './sql/states';
 export {

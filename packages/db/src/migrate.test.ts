@@ -90,6 +90,8 @@ describe('migrate', () => {
     expect(shipped[0]).toBe(initName);
     expect(await tableNames(schema)).toEqual([
       '_prisma_migrations',
+      'api_token',
+      'app_user',
       'audit_event',
       'cancel_request',
       'connection',
@@ -104,6 +106,8 @@ describe('migrate', () => {
       'task_log',
       'task_output',
       'task_try',
+      'user_session',
+      'variable',
     ]);
     const sqlBytes = await readFile(path.join(defaultMigrationsDir, initName, 'migration.sql'));
     const rows = await migrationRows(schema);

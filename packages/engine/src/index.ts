@@ -17,6 +17,8 @@ export type { CancelRequest, CancelOutcome, CancelRun } from './external-cancel'
 export { Heartbeater, TryTakenAwayError } from './heartbeater';
 export { TaskLogWriter } from './log-writer';
 export type { LogStream, LogWriterOptions } from './log-writer';
+export { SecretMasker, MaskingStream, MASK, MIN_MASKED_LENGTH, isSensitiveName } from './secret-masker';
+export { MaskedLog } from './masked-log';
 export { validateConf } from './conf';
 export { preflight } from './preflight';
 export { installProcessGuards } from './process-guards';

@@ -30,6 +30,7 @@ import type { CachedDagVersion } from './dag-cache';
 import { requestCancelOfStoppedTry, type CancelOutcome, type CancelRequest } from './external-cancel';
 import type { Heartbeater } from './heartbeater';
 import { TaskLogWriter, type LogStream, type LogWriterOptions } from './log-writer';
+import { MaskedLog } from './masked-log';
 import { recordOutcome, retryTransient, storableFinish } from './record-outcome';
 import type { EngineResources } from './resources';
 import { finishAndScheduleDownstream, finishesWithDownstream, scheduleDownstream } from './task-scheduling';
@@ -50,6 +51,13 @@ export interface ExecutionRequest {
   externals(): Promise<ReadonlyArray<{ tryNumber: number; external: unknown; cancelRequested: boolean }>>;
   /** Persists what the try started (or is about to start) on the try, before and after a submit call. */
   recordExternal(external: unknown): Promise<void>;
+  /**
+   * Registers a secret the task is given (a connection's credentials, a
+   * secret variable, an env value under a secret-looking name): from now on
+   * it shows as `***` in the try's log and recorded error. Call it before
+   * the task can print the value.
+   */
+  maskSecret(value: string): void;
 }
 
 export interface ExecutionResult {
@@ -193,7 +201,7 @@ async function runClaimedTry(
   from: 'queued' | 'deferred',
 ): Promise<TryEnd | null> {
   const key = { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber };
-  const log = await openLog(res, claim, from);
+  const log = new MaskedLog(await openLog(res, claim, from));
   const controller = new AbortController();
   wc.heartbeater.add({ ...key, abort: (e) => controller.abort(e) });
   let timeout: NodeJS.Timeout | null = null;
@@ -226,13 +234,15 @@ async function runClaimedTry(
         recorded = true;
         await recordTryExternal(res.pool, { ...key, external });
       },
+      maskSecret: (value) => log.masker.add(value),
     };
     execution = from === 'queued' ? wc.execute.execute(req) : wc.execute.check(req);
     const result = await abortable(execution, controller.signal);
     if (result.defer) {
       if (timeout) clearTimeout(timeout);
       wc.heartbeater.remove(claim.taskInstanceId, claim.tryNumber);
-      await parkDeferred(res, wc, claim, log, result);
+      log.end();
+      await parkDeferred(res, wc, claim, log.writer, result);
       return null;
     }
     const outputJson = encodeOutput(result.output, wc.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
@@ -247,7 +257,8 @@ async function runClaimedTry(
     const err = toError(
       controller.signal.aborted && controller.signal.reason instanceof Error ? controller.signal.reason : raw,
     );
-    outcome = failureOutcome(err, claim, version?.tasks.get(claim.taskId) ?? null, res.now());
+    const failed = failureOutcome(err, claim, version?.tasks.get(claim.taskId) ?? null, res.now());
+    outcome = failed.error ? { ...failed, error: log.maskError(failed.error) } : failed;
     log.write(isSkip(err) ? 'system' : 'stderr', `${err.stack ?? `${err.name}: ${err.message}`}\n`);
     // A try stopped from outside (cleared, marked, timed out): its command is
     // being killed. Wait for it to go, within a grace, so it does not run on
@@ -258,7 +269,8 @@ async function runClaimedTry(
     wc.heartbeater.remove(claim.taskInstanceId, claim.tryNumber);
   }
   log.write('system', `try ${claim.tryNumber} ended: ${outcome.to}\n`);
-  const tail = await log.takePending().catch((raw: unknown) => {
+  log.end();
+  const tail = await log.writer.takePending().catch((raw: unknown) => {
     res.logger.error({ err: toError(raw) }, 'could not write task log');
     return [];
   });

@@ -1,4 +1,4 @@
-export { ShellOptions, ShellCommandError, baseTaskEnv, compileShellOptions, runShell } from './shell';
+export { ShellOptions, ShellEnvValue, ShellCommandError, baseTaskEnv, compileShellOptions, runShell } from './shell';
 export type { ShellRun } from './shell';
 export { adoptableMarkers, markerFor } from './external';
 export type {

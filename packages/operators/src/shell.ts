@@ -14,9 +14,15 @@ import { spawn } from 'node:child_process';
 import { z } from 'zod';
 import { InvalidOptionsError } from '@sluice/core';
 
+/** An env value: a literal, or `{ variable: '<key>' }` for a variable's value, read by the worker when the try starts. */
+export const ShellEnvValue = z.union([z.string(), z.object({ variable: z.string().min(1) }).strict()]);
+export type ShellEnvValue = z.infer<typeof ShellEnvValue>;
+
 export const ShellOptions = z.object({
   command: z.string().min(1, 'command must not be empty'),
-  env: z.record(z.string(), z.string()).default({}),
+  env: z.record(z.string(), ShellEnvValue).default({}),
+  /** A connection whose region, endpoint and credentials the command gets as AWS_* variables. */
+  connection: z.string().min(1).optional(),
   cwd: z.string().nullable().default(null),
   /** Exit codes that skip the task instead of failing it (Airflow's skip_on_exit_code). */
   skipOnExitCode: z.array(z.number().int()).default([99]),
@@ -72,6 +78,8 @@ export interface ShellRun {
   options: ShellOptions;
   /** Variables every task gets: SLUICE_DAG_ID, SLUICE_RUN_ID, SLUICE_LOGICAL_DATE… */
   contextEnv: Record<string, string>;
+  /** The task's own env with variables read and its connection's AWS_* added: what `options.env` resolved to. */
+  taskEnv: Record<string, string>;
   signal: AbortSignal;
   log: (stream: 'stdout' | 'stderr' | 'system', text: string) => void;
   killGraceMs?: number;
@@ -87,7 +95,7 @@ export function runShell(run: ShellRun): Promise<{ exitCode: 0 }> {
     }
     const child = spawn('bash', ['-c', WRAPPER, 'sluice-shell', options.command], {
       cwd: options.cwd ?? process.cwd(),
-      env: { ...baseTaskEnv(), ...run.contextEnv, ...options.env },
+      env: { ...baseTaskEnv(), ...run.contextEnv, ...run.taskEnv },
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });

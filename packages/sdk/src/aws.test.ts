@@ -84,6 +84,7 @@ describe('emr builders', () => {
       upstream: ['aggregate'],
       outputs: new Map([['aggregate', { clusterId: 'j-1', stepIds: ['s-1', 's-2'] }]]),
       writeLog: () => undefined,
+      readVariable: async (name) => Promise.reject(new Error(`no variable ${name} in this test`)),
       signal: new AbortController().signal,
     });
     expect(report?.(ctx)).toBe(2);

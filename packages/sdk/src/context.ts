@@ -32,6 +32,12 @@ export interface TaskContext<TUpstream extends AnyTaskRef = never> extends RunCo
   hasOutput(ref: TUpstream): boolean;
   /** Writes one line to this try's task log; non-strings are JSON-encoded. */
   log(...args: unknown[]): void;
+  /**
+   * A variable's value (`sluice variables set`), read from the database when
+   * called. A secret one is masked (`***`) wherever it shows in this try's
+   * log. Rejects with VariableNotFoundError, naming it, when there is none.
+   */
+  variable(name: string): Promise<string>;
   /** Aborted when the try times out or is cleared; pass it to fetch(), child processes, AWS calls. */
   signal: AbortSignal;
 }
@@ -45,6 +51,8 @@ export interface TaskContextInput {
   outputs: ReadonlyMap<string, unknown>;
   /** Appends one line to the try's log. */
   writeLog(line: string): void;
+  /** Reads a variable's value through the worker; rejects with VariableNotFoundError when there is none. */
+  readVariable(name: string): Promise<string>;
   signal: AbortSignal;
 }
 
@@ -64,9 +72,17 @@ export function formatLogArgs(args: readonly unknown[]): string {
     .join(' ');
 }
 
+/** Thrown by `ctx.variable(name)` when no variable has that name. */
+export class VariableNotFoundError extends Error {
+  override readonly name = 'VariableNotFoundError';
+  constructor(readonly variable: string) {
+    super(`Variable "${variable}" does not exist (set it with: sluice variables set ${variable} …)`);
+  }
+}
+
 /** Builds the context the worker passes to a task function. */
 export function createTaskContext(input: TaskContextInput): TaskContext<AnyTaskRef> {
-  const { run, upstream, outputs, writeLog, signal } = input;
+  const { run, upstream, outputs, writeLog, readVariable, signal } = input;
   const checkRef = (ref: AnyTaskRef): string => {
     if (ref.dagId !== run.dagId || !upstream.includes(ref.taskId)) {
       const listed = upstream.length === 0 ? 'it has no upstream' : `its upstream is ${upstream.join(', ')}`;
@@ -90,6 +106,11 @@ export function createTaskContext(input: TaskContextInput): TaskContext<AnyTaskR
     },
     log(...args: unknown[]): void {
       writeLog(formatLogArgs(args));
+    },
+    async variable(name: string): Promise<string> {
+      if (typeof name !== 'string' || name === '')
+        throw new TypeError(`ctx.variable() takes a variable's name, got ${JSON.stringify(name) ?? String(name)}`);
+      return readVariable(name);
     },
     signal,
   };

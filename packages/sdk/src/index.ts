@@ -10,8 +10,8 @@
 export { dag, Dag, registeredDags } from './dag';
 export type { DagOptions } from './dag';
 export { fn, shell, defineOperator } from './operator';
-export type { OperatorDescriptor, OperatorDefinition, TaskFunction, ShellInput } from './operator';
-export { createTaskContext, formatLogArgs } from './context';
+export type { OperatorDescriptor, OperatorDefinition, TaskFunction, ShellInput, VariableRef } from './operator';
+export { createTaskContext, formatLogArgs, VariableNotFoundError } from './context';
 export type { TaskRef, AnyTaskRef, OutputOf, TaskContext, TaskContextInput } from './context';
 export { taskDefaults } from './task-options';
 export type { DefaultArgs, TaskOptions } from './task-options';

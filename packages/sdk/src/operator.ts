@@ -60,17 +60,37 @@ export function fn<TOutput, TUpstream extends AnyTaskRef = never>(
   return { kind: 'fn', options: {}, run: run as TaskFunction<Awaited<TOutput>, TUpstream> };
 }
 
+/** Names a variable (`sluice variables set`) whose value the worker puts in the env when the try starts. */
+export interface VariableRef {
+  variable: string;
+}
+
 export interface ShellInput {
   /** Run with `bash -c`; a non-zero exit fails the try. */
   command: string;
-  /** Added to the worker's environment and the SLUICE_* run variables. */
-  env?: Record<string, string>;
+  /**
+   * Added to the minimal task environment and the SLUICE_* run variables.
+   * A value is a string or `{ variable: '<key>' }`; a secret variable's value
+   * (and any value under a name with SECRET, PASSWORD, TOKEN or KEY) is
+   * masked in the task log.
+   */
+  env?: Record<string, string | VariableRef>;
+  /** A connection (`sluice connections set`) whose region, endpoint and credentials the command gets as AWS_* variables. */
+  connection?: string;
   cwd?: string;
   /** Exit codes that end the task as skipped instead of failed (default [99]). */
   skipOnExitCode?: number[];
 }
 
-const shellKeys = ['command', 'env', 'cwd', 'skipOnExitCode'] as const;
+const shellKeys = ['command', 'env', 'connection', 'cwd', 'skipOnExitCode'] as const;
+
+/** A shell env value as stored: the string, or a copy of `{ variable }`; null when it is neither. */
+function envValue(v: unknown): string | VariableRef | null {
+  if (typeof v === 'string') return v;
+  if (isPlainObject(v) && Object.keys(v).length === 1 && typeof v['variable'] === 'string' && v['variable'] !== '')
+    return { variable: v['variable'] };
+  return null;
+}
 
 /** Runs a shell command; it records no output. */
 export const shell = defineOperator<ShellInput, void>({
@@ -81,11 +101,22 @@ export const shell = defineOperator<ShellInput, void>({
     const options: Record<string, unknown> = { command: checkString(raw['command'], 'shell() option command') };
     if (raw['env'] !== undefined) {
       const env = raw['env'];
-      if (!isPlainObject(env) || !Object.values(env).every((v) => typeof v === 'string')) {
+      if (!isPlainObject(env)) {
         throw new InvalidOptionsError(`shell() option env must be an object of strings, got ${describe(env)}`);
       }
-      options['env'] = { ...env };
+      const out: Record<string, string | VariableRef> = {};
+      for (const [name, value] of Object.entries(env)) {
+        const v = envValue(value);
+        if (v === null)
+          throw new InvalidOptionsError(
+            `shell() option env.${name} must be a string or { variable: '<key>' }, got ${describe(value)}`,
+          );
+        out[name] = v;
+      }
+      options['env'] = out;
     }
+    if (raw['connection'] !== undefined)
+      options['connection'] = checkString(raw['connection'], 'shell() option connection');
     if (raw['cwd'] !== undefined) options['cwd'] = checkString(raw['cwd'], 'shell() option cwd');
     if (raw['skipOnExitCode'] !== undefined) {
       const codes = raw['skipOnExitCode'];

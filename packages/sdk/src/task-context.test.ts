@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { createTaskContext, type AnyTaskRef, type TaskContext } from './context';
+import { VariableNotFoundError, createTaskContext, type AnyTaskRef, type TaskContext } from './context';
 import { dag } from './dag';
 import { fn, shell } from './operator';
 
@@ -47,6 +47,7 @@ function contextFor(
   upstream: string[],
   outputs: Record<string, unknown>,
   lines: string[] = [],
+  variables: Record<string, string> = {},
 ): TaskContext<AnyTaskRef> {
   const day = new Date('2026-01-01T00:00:00Z');
   return createTaskContext({
@@ -63,11 +64,26 @@ function contextFor(
     upstream,
     outputs: new Map(Object.entries(outputs)),
     writeLog: (line) => lines.push(line),
+    readVariable: async (name) => {
+      const value = variables[name];
+      if (value === undefined) throw new VariableNotFoundError(name);
+      return value;
+    },
     signal: new AbortController().signal,
   });
 }
 
 describe('TaskContext', () => {
+  it('reads a variable by name, and names one that does not exist', async () => {
+    const ctx = contextFor('extract', [], {}, [], { api_token: 'tok-12345' });
+    const value: string = await ctx.variable('api_token');
+    expect(value).toBe('tok-12345');
+    await expect(ctx.variable('missing')).rejects.toThrow(VariableNotFoundError);
+    await expect(ctx.variable('missing')).rejects.toThrow(
+      'Variable "missing" does not exist (set it with: sluice variables set missing …)',
+    );
+  });
+
   it('hands a task function the outputs of its upstream tasks', async () => {
     const run = etl.getTaskFunction('report');
     const ctx = contextFor('report', ['extract', 'count'], { extract: { rows: 42, path: 'p' }, count: 84 });

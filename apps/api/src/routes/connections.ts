@@ -4,6 +4,7 @@ import {
   CredentialsRequiredError,
   deleteConnection,
   listConnections,
+  recordAuditEvent,
   upsertConnection,
   SecretKeyError,
   type ConnectionView,
@@ -14,6 +15,7 @@ import type { ApiDeps } from '../app';
 import type { RouteDoc } from '../openapi';
 import { parse } from '../validate';
 import { safeId } from '../input';
+import { actorOf } from '../actor';
 
 const NameParams = z.object({ name: safeId('name', 100) });
 const ConnectionBody = z
@@ -82,7 +84,7 @@ function present(c: ConnectionView): Connection {
   };
 }
 
-/** Connections: credentials go in, never come out. */
+/** Connections: credentials go in, never come out. Every change is audited, without the credentials. */
 export function connectionRoutes(deps: ApiDeps): Router {
   const r = Router();
 
@@ -111,6 +113,18 @@ export function connectionRoutes(deps: ApiDeps): Router {
         },
         deps.secretKey,
       );
+      // What changed and who did it; the credentials themselves never go in the audit.
+      await recordAuditEvent(deps.db.pool, {
+        actor: actorOf(req),
+        action: 'connection_set',
+        details: {
+          name,
+          region: saved.region,
+          roleArn: saved.roleArn,
+          endpoint: saved.endpoint,
+          credentials: credentials ? 'entered' : saved.hasCredentials ? 'kept' : 'none',
+        },
+      });
       res.json(present(saved));
     } catch (raw) {
       if (raw instanceof SecretKeyError)
@@ -124,6 +138,7 @@ export function connectionRoutes(deps: ApiDeps): Router {
   r.delete('/connections/:name', async (req, res) => {
     const { name } = parse(NameParams, req, 'params');
     if (!(await deleteConnection(deps.db.prisma, name))) throw new NotFoundError(`Connection "${name}" does not exist`);
+    await recordAuditEvent(deps.db.pool, { actor: actorOf(req), action: 'connection_delete', details: { name } });
     res.status(204).end();
   });
 

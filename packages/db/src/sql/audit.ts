@@ -17,7 +17,11 @@ export type AuditAction =
   | 'token_use'
   | 'user_create'
   | 'user_update'
-  | 'user_delete';
+  | 'user_delete'
+  | 'connection_set'
+  | 'connection_delete'
+  | 'variable_set'
+  | 'variable_delete';
 
 export interface AuditEventInput {
   actor: string;
