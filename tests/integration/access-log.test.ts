@@ -7,58 +7,32 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_AUTH, createApp } from '@sluice/api';
-import { createApiToken, createTestDatabase, createUser, type TestDatabase } from '@sluice/db';
-import { DagVersionCache, createTryWrites, defaultEngineSettings } from '@sluice/engine';
-import { TaskQueue, createRedis } from '@sluice/queue';
-import type { Redis } from 'ioredis';
+import { DEFAULT_AUTH } from '@sluice/api';
+import { createApiToken, createUser, type TestDatabase } from '@sluice/db';
+import { type ApiOnly, startApiOnly } from './api-only';
 
+let api: ApiOnly;
 let tdb: TestDatabase;
-let redis: Redis;
-let queue: TaskQueue;
 const lines: Array<Record<string, unknown>> = [];
-
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  redis = createRedis({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
-  queue = new TaskQueue({ connection: redis, prefix: `test-access-${process.pid}` });
+  api = await startApiOnly('access');
+  tdb = api.tdb;
 });
 afterAll(async () => {
-  await queue.close();
-  redis.disconnect();
-  await tdb.drop();
+  await api.close();
 });
-
-function app() {
-  const sink = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-      done();
-    },
-  });
-  const logger = pino({ level: 'info' }, sink);
-  return createApp({
-    db: tdb.db,
-    engine: {
-      pool: tdb.db.pool,
-      queue,
-      dags: new DagVersionCache(tdb.db.pool),
-      logger,
-      now: () => new Date(),
-      settings: defaultEngineSettings,
-      tries: createTryWrites(tdb.db.pool),
-    },
-    logger,
-    pingRedis: async () => true,
-    auth: { ...DEFAULT_AUTH, mode: 'on' },
-  });
-}
 
 describe('the access log', () => {
   it('names the authenticated actor of each request and never logs credentials', async () => {
     await createUser(tdb.db.prisma, { username: 'logged-user', role: 'viewer' });
     const { token } = await createApiToken(tdb.db.prisma, { username: 'logged-user', name: 't', expiresAt: null });
-    const a = app();
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const a = api.app({ logger: pino({ level: 'info' }, sink), auth: { ...DEFAULT_AUTH, mode: 'on' } });
     await request(a).get('/api/v1/dags').set('authorization', `Bearer ${token}`).set('cookie', 'sluice_session=abc');
     await request(a).get('/api/v1/dags/nope/runs');
     await new Promise((r) => setImmediate(r));

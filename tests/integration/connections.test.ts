@@ -2,48 +2,23 @@
 import pino from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_AUTH, createApp } from '@sluice/api';
-import { createTestDatabase, readConnectionSettings, verifySecretKey, type TestDatabase } from '@sluice/db';
+import { readConnectionSettings, verifySecretKey, type TestDatabase } from '@sluice/db';
 import { WorkerConfig, startWorker } from '@sluice/worker';
-import { DagVersionCache, createTryWrites, defaultEngineSettings } from '@sluice/engine';
-import { TaskQueue, createRedis } from '@sluice/queue';
-import type { Redis } from 'ioredis';
+import { type ApiOnly, startApiOnly } from './api-only';
 
 const KEY = 'a-test-key-of-sufficient-length';
+let api: ApiOnly;
 let tdb: TestDatabase;
-let redis: Redis;
-let queue: TaskQueue;
+
+const app = (secretKey?: string) => api.app(secretKey ? { secretKey } : {});
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  redis = createRedis({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
-  queue = new TaskQueue({ connection: redis, prefix: `test-conn-${process.pid}` });
+  api = await startApiOnly('conn');
+  tdb = api.tdb;
 });
 afterAll(async () => {
-  await queue.close();
-  redis.disconnect();
-  await tdb.drop();
+  await api.close();
 });
-
-function app(secretKey?: string) {
-  const logger = pino({ level: 'silent' });
-  return createApp({
-    db: tdb.db,
-    engine: {
-      pool: tdb.db.pool,
-      queue,
-      dags: new DagVersionCache(tdb.db.pool),
-      logger,
-      now: () => new Date(),
-      settings: defaultEngineSettings,
-      tries: createTryWrites(tdb.db.pool),
-    },
-    logger,
-    pingRedis: async () => true,
-    auth: { ...DEFAULT_AUTH, mode: 'off' },
-    ...(secretKey ? { secretKey } : {}),
-  });
-}
 
 describe('connections', () => {
   it('stores credentials encrypted and answers without them', async () => {

@@ -1,49 +1,23 @@
 /** Variables through the API: stored encrypted, secret values never answered, every change (and each connection change) audited without its value. */
-import pino from 'pino';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_AUTH, createApp } from '@sluice/api';
-import { createTestDatabase, type TestDatabase } from '@sluice/db';
-import { DagVersionCache, createTryWrites, defaultEngineSettings } from '@sluice/engine';
-import { TaskQueue, createRedis } from '@sluice/queue';
-import type { Redis } from 'ioredis';
+import type { TestDatabase } from '@sluice/db';
+import { type ApiOnly, startApiOnly } from './api-only';
 
 const KEY = 'a-test-key-of-sufficient-length';
 const SECRET = 'tok-variable-value-4f2a9';
+let api: ApiOnly;
 let tdb: TestDatabase;
-let redis: Redis;
-let queue: TaskQueue;
+
+const app = (secretKey?: string) => api.app(secretKey ? { secretKey } : {});
 
 beforeAll(async () => {
-  tdb = await createTestDatabase();
-  redis = createRedis({ url: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' });
-  queue = new TaskQueue({ connection: redis, prefix: `test-vars-${process.pid}` });
+  api = await startApiOnly('vars');
+  tdb = api.tdb;
 });
 afterAll(async () => {
-  await queue.close();
-  redis.disconnect();
-  await tdb.drop();
+  await api.close();
 });
-
-function app(secretKey?: string) {
-  const logger = pino({ level: 'silent' });
-  return createApp({
-    db: tdb.db,
-    engine: {
-      pool: tdb.db.pool,
-      queue,
-      dags: new DagVersionCache(tdb.db.pool),
-      logger,
-      now: () => new Date(),
-      settings: defaultEngineSettings,
-      tries: createTryWrites(tdb.db.pool),
-    },
-    logger,
-    pingRedis: async () => true,
-    auth: { ...DEFAULT_AUTH, mode: 'off' },
-    ...(secretKey ? { secretKey } : {}),
-  });
-}
 
 const audit = async (actions: string[]) =>
   (
