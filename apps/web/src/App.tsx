@@ -3,6 +3,10 @@ import { HealthIndicator } from './components/HealthIndicator';
 import { DagListPage } from './dags/DagListPage';
 import { DagPage } from './dags/DagPage';
 import { RunPage } from './runs/RunPage';
+import { AuditPage } from './audit/AuditPage';
+import { AccountNavLinks, UserMenu } from './auth/UserMenu';
+import { TokensPage } from './tokens/TokensPage';
+import { UsersPage } from './users/UsersPage';
 
 export function App() {
   return (
@@ -14,14 +18,19 @@ export function App() {
         </Link>
         <nav className="topnav">
           <NavLink to="/">DAGs</NavLink>
+          <AccountNavLinks />
         </nav>
         <HealthIndicator />
+        <UserMenu />
       </header>
       <main className="main">
         <Routes>
           <Route path="/" element={<DagListPage />} />
           <Route path="/dags/:dagId" element={<DagPage />} />
           <Route path="/dags/:dagId/runs/:runId" element={<RunPage />} />
+          <Route path="/audit" element={<AuditPage />} />
+          <Route path="/tokens" element={<TokensPage />} />
+          <Route path="/users" element={<UsersPage />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </main>
