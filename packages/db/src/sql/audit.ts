@@ -80,6 +80,7 @@ export async function listAuditEvents(
   if (q.beforeId !== undefined) add((n) => `id < $${n}::bigint`, q.beforeId);
   if (q.visibleDagIds !== undefined) add((n) => `dag_id = ANY($${n}::text[])`, q.visibleDagIds);
   values.push(q.limit + 1);
+  // ORDER BY names the table's column: a bare `id` would be the text of the SELECT list, where '9' > '10'.
   const res = await db.query<{
     id: string;
     at: Date;
@@ -92,7 +93,7 @@ export async function listAuditEvents(
   }>(
     `SELECT id::text, at, actor, action, dag_id, run_id, task_id, details FROM audit_event
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY id DESC LIMIT $${values.length}`,
+      ORDER BY audit_event.id DESC LIMIT $${values.length}`,
     values,
   );
   const page = res.rows.slice(0, q.limit);
