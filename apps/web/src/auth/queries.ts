@@ -51,7 +51,8 @@ export function useSignIn() {
       setCsrfToken(answer.csrfToken);
       // Nothing another user's session loaded may show for this one.
       queryClient.removeQueries({ predicate: (q) => !KEPT_ON_SIGN_IN.has(String(q.queryKey[0])) });
-      await queryClient.fetchQuery({ queryKey: queryKeys.me(), queryFn: loadMe });
+      // staleTime 0: the "nobody" answer from a moment ago must not stand in for the new session.
+      await queryClient.fetchQuery({ queryKey: queryKeys.me(), queryFn: loadMe, staleTime: 0 });
     },
   });
 }
