@@ -5,6 +5,7 @@ import { LoadError, Spinner } from '../components/Loading';
 import { Table } from '../components/Table';
 import type { Column } from '../components/Table';
 import { formatDateTime } from '../format';
+import { useSignedIn } from '../auth/queries';
 import { dagPath, runPath } from '../paths';
 import { AuditFilters } from './AuditFilters';
 import { useAuditLog } from './queries';
@@ -63,12 +64,18 @@ export function AuditPage() {
   const log = useAuditLog(filters);
   const events = log.data?.pages.flatMap((page) => page.items) ?? [];
   const filtered = Object.keys(filters).length > 0;
+  const isAdmin = useSignedIn()?.role === 'admin';
 
   return (
     <div className="page">
       <header className="page-header">
         <h1>Audit log</h1>
       </header>
+      {!isAdmin && (
+        <p className="lead" data-testid="audit-scope">
+          Events about the DAGs you may see. Sign-ins, tokens and user changes are shown to admins only.
+        </p>
+      )}
       <AuditFilters key={params.toString()} value={filters} onApply={(next) => setParams({ ...next })} />
       {log.error && !log.data ? (
         <LoadError what="the audit log" error={log.error} />

@@ -82,9 +82,8 @@ export function TokensPage() {
         <h1>API tokens</h1>
       </header>
       <p className="lead">
-        For the CLI (<code>sluice login</code> or <code>SLUICE_API_TOKEN</code>) and scripts: sent as{' '}
-        <code>Authorization: Bearer &lt;token&gt;</code>. A token acts with its own role, never more than its
-        owner&apos;s.
+        For scripts and the CLI: send it as <code>Authorization: Bearer &lt;token&gt;</code>. A token acts with its own
+        role, never more than its owner&apos;s.
       </p>
       <CreateTokenForm role={me.role} />
       {tokens.error ? (
