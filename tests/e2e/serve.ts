@@ -58,12 +58,15 @@ const opened = openEngine({
   db: db.db,
 });
 const { redis } = opened;
-const app = createApp({
+const deps = {
   db: db.db,
   engine: opened.res,
   logger,
   pingRedis: () => redis.ping().then((r) => r === 'PONG'),
   webDist: path.resolve(here, '../../apps/web/dist'),
+};
+const app = createApp({
+  ...deps,
   auth: {
     ...DEFAULT_AUTH,
     mode: 'on',
@@ -81,12 +84,19 @@ const app = createApp({
     },
   },
 });
+// The same Sluice with sign-in off, on the next port, for the test that the UI then shows no sign-in page.
+const openServer = createApp({ ...deps, auth: { ...DEFAULT_AUTH, mode: 'off' } }).listen(port + 1, '127.0.0.1');
+await new Promise<void>((resolve, reject) => {
+  openServer.once('listening', resolve);
+  openServer.once('error', reject);
+});
 server.removeAllListeners('request');
 server.on('request', app);
 process.stdout.write(`e2e Sluice on http://127.0.0.1:${port} (OpenID Connect provider at ${idp.issuer})\n`);
 
 const stop = async () => {
   server.close();
+  openServer.close();
   await idp.close();
   await worker.close();
   await scheduler.close();
