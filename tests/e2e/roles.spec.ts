@@ -56,3 +56,35 @@ test('an admin sees every team’s DAG and a Users link', async ({ page }) => {
   await expect(page.getByTestId('dag-row-e2e_finance')).toBeVisible();
   await expect(page.getByRole('link', { name: 'Users' })).toBeVisible();
 });
+
+test('on a run page a viewer finds clear and mark disabled, each naming the role it needs', async ({
+  page,
+  request,
+}) => {
+  // A run made by the operator through the API, so this test needs no other test's runs.
+  const login = await request.post('/api/v1/auth/login', {
+    data: { username: E2E_USERS.operator.username, password: E2E_USERS.operator.password },
+  });
+  expect(login.status()).toBe(200);
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const made = await request.post('/api/v1/dags/e2e_pipeline/runs', {
+    data: {},
+    headers: { 'x-csrf-token': csrfToken },
+  });
+  expect(made.status()).toBe(201);
+  const { runId } = (await made.json()) as { runId: string };
+
+  await signIn(page, E2E_USERS.viewer, `/dags/e2e_pipeline/runs/${encodeURIComponent(runId)}?task=extract`);
+  await expect(page.getByTestId('ti-panel')).toBeVisible();
+  await expect(page.getByTestId('clear-button')).toBeDisabled();
+  await expect(page.getByTestId('clear-button')).toHaveAttribute(
+    'title',
+    'Clearing needs the operator role; you are a viewer',
+  );
+  await expect(page.getByTestId('mark-success')).toBeDisabled();
+  await expect(page.getByTestId('mark-failed')).toHaveAttribute(
+    'title',
+    'Marking needs the operator role; you are a viewer',
+  );
+  await expect(page.getByTestId('mark-run-failed')).toBeDisabled();
+});
