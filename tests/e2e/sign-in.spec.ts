@@ -54,6 +54,23 @@ test('an unauthenticated visit to a DAG goes to sign-in and comes back there aft
   await expect(page.getByTestId('graph-node-extract')).toBeVisible();
 });
 
+test('a session that ends while the page is open sends the next request to sign-in, and back after it', async ({
+  page,
+  context,
+}) => {
+  await signIn(page, E2E_USERS.viewer);
+  await expect(page.getByTestId('dag-row-e2e_pipeline')).toBeVisible();
+  // The cookie goes (expired, or signed out elsewhere); the page does not know until the API answers 401.
+  await context.clearCookies();
+  await page.getByTestId('dag-row-e2e_pipeline').getByRole('link', { name: 'e2e_pipeline' }).click();
+  await expect(page).toHaveURL(/\/login\?returnTo=%2Fdags%2Fe2e_pipeline$/);
+  await page.getByTestId('login-username').fill(E2E_USERS.viewer.username);
+  await page.getByTestId('login-password').fill(E2E_USERS.viewer.password);
+  await page.getByTestId('login-submit').click();
+  await expect(page).toHaveURL(/\/dags\/e2e_pipeline$/);
+  await expect(page.getByRole('heading', { name: 'e2e_pipeline' })).toBeVisible();
+});
+
 test('single sign-on through the provider’s pages lands on the DAG list as the provider’s user', async ({ page }) => {
   await page.goto('/login');
   await expect(page.getByTestId('login-sso')).toHaveText(`Sign in with ${SSO_NAME}`);
