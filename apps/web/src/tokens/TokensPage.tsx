@@ -20,7 +20,7 @@ function tokenStatus(t: ApiToken, now: number): 'revoked' | 'expired' | 'active'
 /** Your API tokens (an admin sees everyone's): make one, see when each was last used, revoke. */
 export function TokensPage() {
   const me = useSignedIn();
-  const tokens = useTokens();
+  const tokens = useTokens(me !== null && me.via !== 'local');
   const revoke = useRevokeToken();
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
 

@@ -2,8 +2,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { TokenBody } from '@sluice/client';
 import { api, queryKeys } from '../api';
 
-export function useTokens() {
-  return useQuery({ queryKey: queryKeys.tokens(), queryFn: () => api.listTokens() });
+/** `enabled`: false with sign-in off, where there is no user to own a token. */
+export function useTokens(enabled: boolean) {
+  return useQuery({ queryKey: queryKeys.tokens(), queryFn: () => api.listTokens(), enabled });
 }
 
 export function useCreateToken() {
