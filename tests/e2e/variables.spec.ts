@@ -1,9 +1,11 @@
 import { expect, test } from '@playwright/test';
+import { signIn } from './helpers';
+import { E2E_USERS } from './users';
 
 const SECRET = 'tok-from-the-browser-31337';
 
 test('variables are set and deleted from the UI, and a secret value is never shown', async ({ page }) => {
-  await page.goto('/');
+  await signIn(page, E2E_USERS.admin);
   await page.getByRole('navigation').getByRole('link', { name: 'Variables' }).click();
   await expect(page).toHaveURL(/\/variables$/);
 

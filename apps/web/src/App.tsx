@@ -4,6 +4,10 @@ import { DagListPage } from './dags/DagListPage';
 import { DagPage } from './dags/DagPage';
 import { RunPage } from './runs/RunPage';
 import { VariablesPage } from './variables/VariablesPage';
+import { AuditPage } from './audit/AuditPage';
+import { AccountNavLinks, UserMenu } from './auth/UserMenu';
+import { TokensPage } from './tokens/TokensPage';
+import { UsersPage } from './users/UsersPage';
 
 export function App() {
   const { pathname } = useLocation();
@@ -23,8 +27,10 @@ export function App() {
             DAGs
           </NavLink>
           <NavLink to="/variables">Variables</NavLink>
+          <AccountNavLinks />
         </nav>
         <HealthIndicator />
+        <UserMenu />
       </header>
       <main className="main">
         <Routes>
@@ -32,6 +38,9 @@ export function App() {
           <Route path="/dags/:dagId" element={<DagPage />} />
           <Route path="/dags/:dagId/runs/:runId" element={<RunPage />} />
           <Route path="/variables" element={<VariablesPage />} />
+          <Route path="/audit" element={<AuditPage />} />
+          <Route path="/tokens" element={<TokensPage />} />
+          <Route path="/users" element={<UsersPage />} />
           <Route path="*" element={<NotFound />} />
         </Routes>
       </main>

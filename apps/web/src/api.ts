@@ -1,8 +1,17 @@
 import { ApiError, createClient } from '@sluice/client';
-import type { SluiceClient } from '@sluice/client';
+import type { AuditQuery, SluiceClient } from '@sluice/client';
+import { csrfHeaders, fetchWatchingSession } from './auth/session';
 
-/** Same origin: the API serves this bundle, and Vite proxies /api in dev. */
-export const api: SluiceClient = createClient({ baseUrl: '' });
+/**
+ * Same origin: the API serves this bundle, and Vite proxies /api in dev. The
+ * session cookie goes by itself; every change carries the CSRF token, and a
+ * 401 tells the sign-in gate the session is gone.
+ */
+export const api: SluiceClient = createClient({
+  baseUrl: '',
+  fetch: fetchWatchingSession((...args) => globalThis.fetch(...args)),
+  headers: csrfHeaders,
+});
 
 /**
  * Query keys, nested so that invalidating `dag(dagId)` refreshes everything
@@ -18,11 +27,17 @@ export const queryKeys = {
   run: (dagId: string, runId: string) => ['dag', dagId, 'run', runId] as const,
   taskInstance: (dagId: string, runId: string, taskId: string) => ['dag', dagId, 'run', runId, 'ti', taskId] as const,
   variables: () => ['variables'] as const,
+  authOptions: () => ['auth-options'] as const,
+  me: () => ['me'] as const,
+  audit: (filters: AuditQuery) => ['audit', filters] as const,
+  tokens: () => ['tokens'] as const,
+  users: () => ['users'] as const,
 };
 
 /** A message fit for a person: the API's own message, plus the field issues of a 4xx. */
 export function errorMessage(raw: unknown): string {
   if (raw instanceof ApiError) {
+    if (raw.status === 403) return `Not allowed: ${raw.message}`;
     const issues = raw.issues?.map((issue) => `${issue.path || '(body)'}: ${issue.message}`) ?? [];
     return issues.length > 0 ? `${raw.message} (${issues.join('; ')})` : raw.message;
   }
@@ -32,4 +47,8 @@ export function errorMessage(raw: unknown): string {
 
 export function isNotFound(raw: unknown): boolean {
   return raw instanceof ApiError && raw.status === 404;
+}
+
+export function hasStatus(raw: unknown, status: number): boolean {
+  return raw instanceof ApiError && raw.status === status;
 }

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { errorMessage } from '../api';
+import { usePermission } from '../auth/queries';
 import { Dialog } from '../components/Dialog';
 import { useTriggerRun } from './queries';
 
@@ -20,8 +21,23 @@ export function parseConf(text: string): ParsedConf {
   return { ok: true, conf: value as Record<string, unknown> };
 }
 
-/** The Trigger button and its dialog, used on the DAG list and the DAG page. */
+/**
+ * The Trigger button and its dialog, used on the DAG list and the DAG page.
+ * Not offered to a role that may not trigger: the list shows nothing, the
+ * DAG page says which role it takes.
+ */
 export function TriggerButton({ dagId, compact = false }: { dagId: string; compact?: boolean }) {
+  const permission = usePermission('operator', 'Triggering');
+  if (!permission.allowed)
+    return compact ? null : (
+      <span className="muted small" data-testid="trigger-not-allowed">
+        {permission.title}
+      </span>
+    );
+  return <TriggerDialogButton dagId={dagId} compact={compact} />;
+}
+
+function TriggerDialogButton({ dagId, compact }: { dagId: string; compact: boolean }) {
   const [open, setOpen] = useState(false);
   const [text, setText] = useState('{}');
   const [parseError, setParseError] = useState<string | null>(null);

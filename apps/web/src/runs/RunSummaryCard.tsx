@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { RunDetail } from '@sluice/client';
 import { errorMessage } from '../api';
+import { usePermission } from '../auth/queries';
 import { ConfirmDialog } from '../components/Dialog';
 import { StateBadge } from '../components/StateBadge';
 import { elapsedMs, formatDateTime, formatDuration } from '../format';
@@ -10,6 +11,7 @@ import { useSetRunState } from './queries';
 export function RunSummaryCard({ run }: { run: RunDetail }) {
   const [confirming, setConfirming] = useState(false);
   const markRun = useSetRunState(run.dagId, run.runId);
+  const canMark = usePermission('operator', 'Marking a run');
   const hasConf = Object.keys(run.conf).length > 0;
 
   function close() {
@@ -30,7 +32,8 @@ export function RunSummaryCard({ run }: { run: RunDetail }) {
             type="button"
             className="button button-danger-outline"
             data-testid="mark-run-failed"
-            disabled={run.state === 'failed'}
+            disabled={!canMark.allowed || run.state === 'failed'}
+            title={canMark.title}
             onClick={() => setConfirming(true)}
           >
             Mark run failed

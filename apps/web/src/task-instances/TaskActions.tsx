@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { TaskInstance } from '@sluice/client';
 import { errorMessage } from '../api';
+import { usePermission } from '../auth/queries';
 import { ConfirmDialog } from '../components/Dialog';
 import { useClearTask, useSetTaskState } from './queries';
 
@@ -21,6 +22,8 @@ export function TaskActions({ dagId, runId, taskInstance, onCleared }: TaskActio
   const [downstream, setDownstream] = useState(false);
   const clear = useClearTask(dagId, runId, taskId);
   const mark = useSetTaskState(dagId, runId, taskId);
+  const canClear = usePermission('operator', 'Clearing');
+  const canMark = usePermission('operator', 'Marking');
 
   function close() {
     setPending(null);
@@ -31,14 +34,22 @@ export function TaskActions({ dagId, runId, taskInstance, onCleared }: TaskActio
 
   return (
     <div className="actions">
-      <button type="button" className="button" data-testid="clear-button" onClick={() => setPending('clear')}>
+      <button
+        type="button"
+        className="button"
+        data-testid="clear-button"
+        disabled={!canClear.allowed}
+        title={canClear.title}
+        onClick={() => setPending('clear')}
+      >
         ↻ Clear
       </button>
       <button
         type="button"
         className="button"
         data-testid="mark-success"
-        disabled={state === 'success'}
+        disabled={!canMark.allowed || state === 'success'}
+        title={canMark.title}
         onClick={() => setPending('success')}
       >
         Mark success
@@ -47,7 +58,8 @@ export function TaskActions({ dagId, runId, taskInstance, onCleared }: TaskActio
         type="button"
         className="button"
         data-testid="mark-failed"
-        disabled={state === 'failed'}
+        disabled={!canMark.allowed || state === 'failed'}
+        title={canMark.title}
         onClick={() => setPending('failed')}
       >
         Mark failed

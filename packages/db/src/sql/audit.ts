@@ -90,6 +90,7 @@ export async function listAuditEvents(
     where.push(`(dag_id = ANY($${n - 1}::text[]) OR actor = $${n})`);
   }
   values.push(q.limit + 1);
+  // ORDER BY names the table's column: a bare `id` would be the text of the SELECT list, where '9' > '10'.
   const res = await db.query<{
     id: string;
     at: Date;
@@ -102,7 +103,7 @@ export async function listAuditEvents(
   }>(
     `SELECT id::text, at, actor, action, dag_id, run_id, task_id, details FROM audit_event
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY id DESC LIMIT $${values.length}`,
+      ORDER BY audit_event.id DESC LIMIT $${values.length}`,
     values,
   );
   const page = res.rows.slice(0, q.limit);

@@ -1,0 +1,101 @@
+import { useState } from 'react';
+import type { FormEvent } from 'react';
+import type { AuditFilters as Filters } from './queries';
+
+/** Actions the API records; the field takes any other name too. */
+const KNOWN_ACTIONS = [
+  'trigger',
+  'clear',
+  'pause',
+  'unpause',
+  'mark_success',
+  'mark_failed',
+  'mark_run_success',
+  'mark_run_failed',
+  'sign_in',
+  'sign_in_failed',
+  'sign_out',
+  'token_create',
+  'token_revoke',
+  'token_use',
+  'user_create',
+  'user_update',
+  'user_delete',
+];
+
+interface AuditFiltersProps {
+  value: Filters;
+  onApply: (filters: Filters) => void;
+}
+
+/** Actor, action and DAG; applied together, kept in the URL so a filtered view can be shared. */
+export function AuditFilters({ value, onApply }: AuditFiltersProps) {
+  const [actor, setActor] = useState(value.actor ?? '');
+  const [action, setAction] = useState(value.action ?? '');
+  const [dagId, setDagId] = useState(value.dagId ?? '');
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const next: Filters = {};
+    if (actor.trim()) next.actor = actor.trim();
+    if (action.trim()) next.action = action.trim();
+    if (dagId.trim()) next.dagId = dagId.trim();
+    onApply(next);
+  }
+
+  function reset() {
+    setActor('');
+    setAction('');
+    setDagId('');
+    onApply({});
+  }
+
+  return (
+    <form className="filter-form" onSubmit={submit} data-testid="audit-filters">
+      <label className="field">
+        <span className="field-label">Actor</span>
+        <input
+          className="text-input"
+          data-testid="audit-filter-actor"
+          placeholder="username"
+          value={actor}
+          onChange={(event) => setActor(event.target.value)}
+        />
+      </label>
+      <label className="field">
+        <span className="field-label">Action</span>
+        <input
+          className="text-input"
+          data-testid="audit-filter-action"
+          list="audit-actions"
+          placeholder="any"
+          value={action}
+          onChange={(event) => setAction(event.target.value)}
+        />
+        <datalist id="audit-actions">
+          {KNOWN_ACTIONS.map((name) => (
+            <option key={name} value={name} />
+          ))}
+        </datalist>
+      </label>
+      <label className="field">
+        <span className="field-label">DAG</span>
+        <input
+          className="text-input"
+          data-testid="audit-filter-dag"
+          placeholder="dag id"
+          value={dagId}
+          onChange={(event) => setDagId(event.target.value)}
+        />
+      </label>
+      <div className="filter-form-buttons">
+        <button type="submit" className="button button-primary" data-testid="audit-apply">
+          Filter
+        </button>
+        <button type="button" className="button" onClick={reset}>
+          Clear filters
+        </button>
+      </div>
+    </form>
+  );
+}
