@@ -86,3 +86,11 @@ test('single sign-on through the provider’s pages lands on the DAG list as the
   await expect(page.getByTestId('user-role')).toHaveText(SSO_ACCOUNT.role);
   await expect(page.getByTestId('dag-row-e2e_pipeline')).toBeVisible();
 });
+
+test('a failed single sign-on comes back to the sign-in page saying why', async ({ page }) => {
+  // The provider's answer arrives without the state this browser left with.
+  await page.goto('/api/v1/auth/oidc/callback?code=forged&state=forged');
+  await expect(page).toHaveURL(/\/login\?ssoError=/);
+  await expect(page.getByTestId('login-sso-error')).toContainText('Single sign-on took too long');
+  await expect(page.getByTestId('login-sso')).toBeVisible();
+});

@@ -103,7 +103,7 @@ describe('single sign-on with OpenID Connect', () => {
     expect((await me(bob.cookieFor(base))).body).toMatchObject({ username: 'bob', role: 'viewer' });
   });
 
-  it('refuses a callback whose state does not match the one the browser left with', async () => {
+  it('refuses a callback whose state does not match the one the browser left with, back on the sign-in page', async () => {
     const start = await fetch(`${base}/api/v1/auth/oidc/login`, { redirect: 'manual' });
     const pending = start.headers.getSetCookie().find((c) => c.startsWith('sluice_oidc='));
     expect(pending).toBeDefined();
@@ -111,13 +111,15 @@ describe('single sign-on with OpenID Connect', () => {
       redirect: 'manual',
       headers: { cookie: (pending ?? '').split(';')[0] ?? '' },
     });
-    expect(res.status).toBe(401);
-    expect(
-      res.headers
-        .getSetCookie()
-        .some((c) => c.startsWith('sluice_session=') && !c.includes('Expires=Thu, 01 Jan 1970')),
-    ).toBe(false);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/Single sign-on failed/);
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get('location') ?? '', base);
+    expect(location.pathname).toBe('/login');
+    expect(location.searchParams.get('ssoError')).toMatch(/^Single sign-on failed: /);
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('sluice_session='))).toBe(false);
+    const failed = await h.db.db.pool.query(
+      `SELECT 1 FROM audit_event WHERE action = 'sign_in_failed' AND details->>'via' = 'oidc'`,
+    );
+    expect(failed.rowCount).toBe(1);
   });
 
   it('never redirects back to another site', async () => {

@@ -173,12 +173,22 @@ export function authRoutes(deps: ApiDeps): Router {
     if (!oidc) throw new UnauthorizedError('Single sign-on is not configured (SLUICE_OIDC_ISSUER)');
     const pending = req.headers.cookie ? parseCookies(req.headers.cookie)[OIDC_COOKIE] : undefined;
     res.clearCookie(OIDC_COOKIE, cookieOptions(req));
-    if (!pending) throw new UnauthorizedError('Single sign-on took too long or started elsewhere; start again');
+    // The browser came back from the provider: a failure goes to the sign-in page, which says why.
+    const fail = (message: string) => res.redirect(302, `/login?ssoError=${encodeURIComponent(message)}`);
+    if (!pending) return fail('Single sign-on took too long or started in another browser; start again');
     const callback = new URL(req.originalUrl, oidc.settings.redirectUrl);
-    const done = await oidc.finish(callback, pending).catch((raw: unknown) => {
+    let done: Awaited<ReturnType<OidcClient['finish']>>;
+    try {
+      done = await oidc.finish(callback, pending);
+    } catch (raw) {
       deps.logger.warn({ err: toError(raw) }, 'single sign-on failed');
-      throw new UnauthorizedError(`Single sign-on failed: ${toError(raw).message}`);
-    });
+      await recordAuditEvent(pool, {
+        actor: 'unknown',
+        action: 'sign_in_failed',
+        details: { via: 'oidc', reason: toError(raw).message.slice(0, 200), ip: req.ip ?? null },
+      });
+      return fail(`Single sign-on failed: ${toError(raw).message}`);
+    }
     const user = await signInWithOidc(prisma, done.identity);
     await startSession(req, res, user, 'oidc');
     res.redirect(302, safeReturnTo(done.returnTo));

@@ -18,6 +18,8 @@ function signInError(raw: unknown): string {
 export function LoginPage({ options }: { options: AuthOptions }) {
   const [params] = useSearchParams();
   const returnTo = safeReturnTo(params.get('returnTo'));
+  // Set by the API when the browser came back from a failed single sign-on.
+  const ssoError = params.get('ssoError');
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const signIn = useSignIn();
@@ -76,6 +78,11 @@ export function LoginPage({ options }: { options: AuthOptions }) {
               {signIn.isPending ? 'Signing in…' : 'Sign in'}
             </button>
           </>
+        )}
+        {ssoError && (
+          <p className="form-error" role="alert" data-testid="login-sso-error">
+            {ssoError}
+          </p>
         )}
         {options.sso && (
           <>
