@@ -11,7 +11,11 @@ import path from 'node:path';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskInstanceDetail, TaskLog } from '@sluice/client';
+import { DEFAULT_AUTH } from '@sluice/api';
+import { createApiToken, createUser } from '@sluice/db';
 import { startHarness, waitFor, type Harness } from './harness';
+
+let aliceToken = '';
 
 const HEARTBEAT_MS = 500;
 
@@ -73,15 +77,17 @@ async function ledgerHas(what: LedgerLine['what'], tryNumber: number): Promise<L
 }
 
 async function taskDetail(harness: Harness, runId: string): Promise<TaskInstanceDetail> {
-  const res = await request(harness.app).get(`/api/v1/dags/loop/runs/${encodeURIComponent(runId)}/tasks/loop`);
+  const res = await request(harness.app)
+    .get(`/api/v1/dags/loop/runs/${encodeURIComponent(runId)}/tasks/loop`)
+    .set('authorization', `Bearer ${aliceToken}`);
   expect(res.status).toBe(200);
   return res.body as TaskInstanceDetail;
 }
 
 async function logsOfTry(harness: Harness, runId: string, tryNumber: number): Promise<TaskLog> {
-  const res = await request(harness.app).get(
-    `/api/v1/dags/loop/runs/${encodeURIComponent(runId)}/tasks/loop/logs?try=${tryNumber}`,
-  );
+  const res = await request(harness.app)
+    .get(`/api/v1/dags/loop/runs/${encodeURIComponent(runId)}/tasks/loop/logs?try=${tryNumber}`)
+    .set('authorization', `Bearer ${aliceToken}`);
   expect(res.status).toBe(200);
   return res.body as TaskLog;
 }
@@ -100,8 +106,12 @@ async function start(loopSeconds: number): Promise<{ harness: Harness; runId: st
   const harness = await startHarness({
     dags: { 'loop.ts': loopDag(ledger, loopSeconds) },
     heartbeatIntervalMs: HEARTBEAT_MS,
+    auth: { ...DEFAULT_AUTH, mode: 'on' },
   });
   h = harness;
+  // Who stops a try is the signed-in user the API knows, recorded on the try.
+  await createUser(harness.db.db.prisma, { username: 'alice', role: 'operator' });
+  aliceToken = (await createApiToken(harness.db.db.prisma, { username: 'alice', name: 't', expiresAt: null })).token;
   const run = await harness.trigger('loop');
   await ledgerHas('start', 1);
   return { harness, runId: run.runId };
@@ -112,7 +122,7 @@ describe('a running shell task', () => {
     const { harness, runId } = await start(4);
     const cleared = await request(harness.app)
       .post(`/api/v1/dags/loop/runs/${encodeURIComponent(runId)}/tasks/loop/clear`)
-      .set('X-Sluice-Actor', 'alice')
+      .set('authorization', `Bearer ${aliceToken}`)
       .send({});
     expect(cleared.status).toBe(200);
 
@@ -144,7 +154,7 @@ describe('a running shell task', () => {
     const { harness, runId } = await start(20);
     const marked = await request(harness.app)
       .patch(`/api/v1/dags/loop/runs/${encodeURIComponent(runId)}/tasks/loop`)
-      .set('X-Sluice-Actor', 'alice')
+      .set('authorization', `Bearer ${aliceToken}`)
       .send({ state: 'failed' });
     expect(marked.status).toBe(200);
     const body = marked.body as TaskInstanceDetail;
@@ -160,7 +170,7 @@ describe('a running shell task', () => {
     const { harness, runId } = await start(20);
     const marked = await request(harness.app)
       .patch(`/api/v1/dags/loop/runs/${encodeURIComponent(runId)}`)
-      .set('X-Sluice-Actor', 'alice')
+      .set('authorization', `Bearer ${aliceToken}`)
       .send({ state: 'failed' });
     expect(marked.status).toBe(200);
     const detail = await taskDetail(harness, runId);
