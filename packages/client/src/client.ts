@@ -7,6 +7,7 @@ import type {
   ClearResult,
   Connection,
   ConnectionBody,
+  CursorPage,
   DagDetail,
   DagSummary,
   Grid,
@@ -54,7 +55,7 @@ export class ApiUnreachableError extends Error {
 
 export type TriggerRunBody = { conf?: Record<string, unknown>; logicalDate?: string; runId?: string };
 export type ListDagsQuery = { tag?: string; paused?: boolean };
-export type ListRunsQuery = { limit?: number; offset?: number; state?: RunState };
+export type ListRunsQuery = { limit?: number; cursor?: string; state?: RunState };
 export type LogsQuery = { try?: number; after?: number; limit?: number };
 export type SettableState = 'success' | 'failed';
 
@@ -63,7 +64,7 @@ export interface SluiceClient {
   listDags(q?: ListDagsQuery): Promise<Page<DagSummary>>;
   getDag(dagId: string): Promise<DagDetail>;
   setPaused(dagId: string, isPaused: boolean): Promise<DagSummary>;
-  listRuns(dagId: string, q?: ListRunsQuery): Promise<Page<RunSummary>>;
+  listRuns(dagId: string, q?: ListRunsQuery): Promise<CursorPage<RunSummary>>;
   triggerRun(dagId: string, body?: TriggerRunBody): Promise<RunDetail>;
   getRun(dagId: string, runId: string): Promise<RunDetail>;
   setRunState(dagId: string, runId: string, state: SettableState): Promise<RunDetail>;
@@ -133,7 +134,7 @@ export function createClient(opts: ClientOptions): SluiceClient {
     getDag: (dagId) => request('GET', apiPath(['dags', dagId])),
     setPaused: (dagId, isPaused) => request('PATCH', apiPath(['dags', dagId]), { isPaused }),
     listRuns: (dagId, q = {}) =>
-      request('GET', apiPath(['dags', dagId, 'runs'], { limit: q.limit, offset: q.offset, state: q.state })),
+      request('GET', apiPath(['dags', dagId, 'runs'], { limit: q.limit, cursor: q.cursor, state: q.state })),
     triggerRun: (dagId, body = {}) => request('POST', apiPath(['dags', dagId, 'runs']), body),
     getRun: (dagId, runId) => request('GET', apiPath(runPath(dagId, runId))),
     setRunState: (dagId, runId, state) => request('PATCH', apiPath(runPath(dagId, runId)), { state }),

@@ -22,6 +22,7 @@ export type {
   ConnectionBody,
   LogLine,
   Page,
+  CursorPage,
   RunDetail,
   RunState,
   RunSummary,

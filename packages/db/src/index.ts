@@ -108,8 +108,6 @@ export { refreshPlannerStatistics, HOT_TABLES } from './sql/plannerStatistics';
 export { ensureDatabaseExists } from './ensure-database';
 // Reads behind the REST API.
 export {
-  listDagRows,
-  listRunRows,
   findRunRow,
   listTaskInstanceRows,
   findTaskInstanceDetail,
@@ -117,7 +115,19 @@ export {
   listImportErrorRows,
   lastSchedulerHeartbeat,
 } from './read/views';
-export type { DagRow, RunRow, TaskInstanceRowView } from './read/views';
+export type { RunRow, TaskInstanceRowView } from './read/views';
+export {
+  listDagRows,
+  latestRuns,
+  listRunPage,
+  dagExists,
+  encodeRunCursor,
+  decodeRunCursor,
+  InvalidCursorError,
+  RECENT_RUNS,
+  RUN_COUNT_CAP,
+} from './read/runPages';
+export type { DagRow, RunCursor, RunPage } from './read/runPages';
 export {
   upsertConnection,
   listConnections,
