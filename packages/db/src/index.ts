@@ -92,6 +92,7 @@ export { recordAuditEvent } from './sql/audit';
 export type { AuditAction, AuditEventInput } from './sql/audit';
 export {
   listActiveDags,
+  dagsWithQueuedRuns,
   readDagVersion,
   lastScheduledInterval,
   setNextRunAt,

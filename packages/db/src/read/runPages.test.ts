@@ -16,6 +16,8 @@ import {
   latestRuns,
 } from './runPages';
 import { readGridCells } from './views';
+// Registers the scheduler's per-DAG probes for the plan checks below.
+import '../sql/schedulerQueries';
 
 const RUNS = 3000;
 let t: TestDatabase;
@@ -150,7 +152,7 @@ async function explain(name: string, values: string[]): Promise<{ text: string; 
     await client.query('SET plan_cache_mode = force_generic_plan');
     await client.query(`PREPARE plan_probe AS ${text}`);
     const res = await client.query<{ 'QUERY PLAN': string }>(
-      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE plan_probe(${values.join(', ')})`,
+      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) EXECUTE plan_probe${values.length > 0 ? `(${values.join(', ')})` : ''}`,
     );
     await client.query('DEALLOCATE plan_probe');
     const plan = res.rows.map((r) => r['QUERY PLAN']).join('\n');
@@ -177,6 +179,8 @@ describe('plans: bounded by what a read returns, whatever the history', () => {
     ['read.latestRuns', async () => [`ARRAY['a','b','c']`, '10']],
     ['read.runPage', async () => [...(await deepCursor()), '26']],
     ['read.runPageInState', async () => [...(await deepCursor()), '26', `'failed'`]],
+    ['lastScheduledInterval', async () => [`'a'`]],
+    ['dagsWithQueuedRuns', async () => []],
     ['read.runCount', async () => [`'a'`, String(RUN_COUNT_CAP + 1)]],
     ['read.runCountInState', async () => [`'a'`, String(RUN_COUNT_CAP + 1), `'failed'`]],
     [
