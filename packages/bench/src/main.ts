@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=handoff,throughput,bullmq,scale,api,loading] [-- --profile] [-- --keep]`
+ * `npm run bench [-- --quick] [-- --only=handoff,throughput,bullmq,scale,api,loading,history] [-- --history-runs=N] [-- --profile] [-- --keep]`
  *
  * --profile writes V8 CPU profiles of the scheduler, API and workers to bench/profiles/;
  * --keep leaves the Sluice schema in Postgres for EXPLAIN ANALYZE.
@@ -7,9 +7,12 @@
  * Starts a whole Sluice (scheduler, API and worker processes, a fresh
  * Postgres schema, a random Redis prefix), measures handoff, throughput,
  * scale, DAG loading and the grid API, runs bare BullMQ on the same Redis
- * as the peer, prints a table and writes bench/results.json. `--quick`
- * runs small versions of handoff, throughput and BullMQ and fails when a
- * Sluice ÷ BullMQ ratio is worse than half its target.
+ * as the peer, then the API and scheduler after a year of runs (history,
+ * on a Sluice of its own), prints a table and writes bench/results.json.
+ * `--quick` runs small versions of handoff, throughput, BullMQ and history
+ * and fails when a Sluice ÷ BullMQ ratio is worse than half its target or
+ * a read grew with history. `--history-runs=N` sets how many runs history
+ * seeds (250,000 by default, 5,000 with --quick).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -26,23 +29,32 @@ import { measureLoading } from './sections/loading';
 import { bullmqFlowChain, bullmqThroughput, cleanPrefix } from './sections/peer';
 import { measureScaleRun } from './sections/scale';
 import { measureThroughput } from './sections/throughput';
+import { measureHistory } from './sections/history';
+import { historyGuardCheck } from './sections/history-report';
+import { historyDag, historyDagId } from './sections/history-seed';
 import { DATABASE_URL, REDIS_URL, startStack } from './stack';
 
-const sectionNames = ['handoff', 'throughput', 'bullmq', 'scale', 'api', 'loading'] as const;
+const sectionNames = ['handoff', 'throughput', 'bullmq', 'scale', 'api', 'loading', 'history'] as const;
 type Section = (typeof sectionNames)[number];
 
 interface Args {
   quick: boolean;
+  historyRuns: number | null;
   only: Set<Section> | null;
   profile: boolean;
   keep: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, only: null, profile: false, keep: false };
+  const args: Args = { quick: false, historyRuns: null, only: null, profile: false, keep: false };
   for (const a of argv) {
     if (a === '--quick') args.quick = true;
-    else if (a === '--profile') args.profile = true;
+    else if (a.startsWith('--history-runs=')) {
+      const runs = Number(a.slice('--history-runs='.length));
+      if (!Number.isInteger(runs) || runs < 50)
+        usage(`--history-runs must be a whole number of at least 50, got "${a}"`);
+      args.historyRuns = runs;
+    } else if (a === '--profile') args.profile = true;
     else if (a === '--keep') args.keep = true;
     else if (a.startsWith('--only=')) {
       const names = a.slice('--only='.length).split(',');
@@ -56,7 +68,9 @@ function parseArgs(argv: string[]): Args {
 
 function usage(problem?: string): never {
   if (problem) process.stderr.write(`bench: ${problem}\n`);
-  process.stderr.write(`usage: npm run bench -- [--quick] [--only=${sectionNames.join(',')}] [--profile] [--keep]\n`);
+  process.stderr.write(
+    `usage: npm run bench -- [--quick] [--only=${sectionNames.join(',')}] [--history-runs=N] [--profile] [--keep]\n`,
+  );
   process.exit(problem ? 2 : 0);
 }
 
@@ -71,6 +85,7 @@ const sizes = {
     scale: [] as Array<{ blocks: number; width: number }>,
     gridRuns: 0,
     loadFiles: 0,
+    history: { dags: 50, runs: 5_000, liveRunsPerDag: 1, requests: 15, passes: 10, idleSeconds: 10 },
   },
   full: {
     chain: 200,
@@ -85,6 +100,7 @@ const sizes = {
     ],
     gridRuns: 365,
     loadFiles: 1000,
+    history: { dags: 50, runs: 250_000, liveRunsPerDag: 5, requests: 30, passes: 30, idleSeconds: 60 },
   },
 };
 const WORKER_CONCURRENCY = 10;
@@ -94,7 +110,11 @@ const GRID_TASKS = { blocks: 5, width: 9 }; // 50 tasks
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const want = (s: Section) =>
-    args.only ? args.only.has(s) : args.quick ? s === 'handoff' || s === 'throughput' || s === 'bullmq' : true;
+    args.only
+      ? args.only.has(s)
+      : args.quick
+        ? s === 'handoff' || s === 'throughput' || s === 'bullmq' || s === 'history'
+        : true;
   const size = args.quick ? sizes.quick : sizes.full;
   cleanup.onSignals();
   const started = Date.now();
@@ -256,6 +276,25 @@ async function main(): Promise<number> {
       log('stopping Sluice…');
       await cleanup.run();
     }
+    if (want('history')) {
+      const historySize = { ...size.history, runs: args.historyRuns ?? size.history.runs };
+      await section('history', async () => {
+        const dagFiles = Array.from({ length: historySize.dags }, (_, i) => historyDag(historyDagId(i)));
+        log(`starting a Sluice for history: ${dagFiles.length} hourly DAGs…`);
+        const stack = await startStack(cleanup, {
+          dags: dagFiles,
+          dagIds: dagFiles.map((d) => d.file.replace(/\.ts$/, '')),
+          workers: 2,
+          workerConcurrency: WORKER_CONCURRENCY,
+          keepSchema: args.keep,
+        });
+        try {
+          partial.history = await measureHistory(stack, historySize, log);
+        } finally {
+          await cleanup.run();
+        }
+      });
+    }
     if (want('loading') && size.loadFiles > 0) {
       await section('DAG loading', async () => {
         partial.loading = await measureLoading(cleanup, randomBytes(5).toString('hex'), {
@@ -276,7 +315,7 @@ async function main(): Promise<number> {
     ...withHead,
     durationS: (Date.now() - started) / 1000,
     checks: targetChecks(withHead),
-    ...(args.quick ? { guard: decideGuard({ throughputRatio: head.throughputRatio, hopRatio: head.hopRatio }) } : {}),
+    ...(args.quick ? { guard: quickGuard(head, partial.history) } : {}),
   };
   const outDir = path.join(repoRoot, 'bench');
   await mkdir(outDir, { recursive: true });
@@ -285,6 +324,13 @@ async function main(): Promise<number> {
   process.stdout.write(`${formatReport(results)}\n\nwritten to bench/${file}\n`);
   if (results.guard && !results.guard.passed) return 1;
   return Object.keys(results.errors).length > 0 ? 1 : 0;
+}
+
+/** The guard: the Sluice ÷ BullMQ ratios, and history's growth when it ran. */
+function quickGuard(head: ReturnType<typeof headline>, history: BenchResults['history']) {
+  const guard = decideGuard({ throughputRatio: head.throughputRatio, hopRatio: head.hopRatio });
+  const checks = [...guard.checks, historyGuardCheck(history)];
+  return { passed: checks.every((c) => c.passed), checks };
 }
 
 main().then(
