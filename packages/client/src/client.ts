@@ -98,15 +98,29 @@ export function apiPath(parts: string[], query?: Record<string, QueryValue>): st
   return qs === '' ? path : `${path}?${qs}`;
 }
 
+/** Conditional GETs whose last answer a client keeps. */
+const MAX_VALIDATED = 20;
+
 export function createClient(opts: ClientOptions): SluiceClient {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
   // Looked up per call so a fetch installed or mocked after createClient() is used.
   const doFetch: typeof fetch = opts.fetch ?? ((...args) => globalThis.fetch(...args));
 
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const init: RequestInit = { method, headers: { accept: 'application/json' } };
+  /**
+   * The last answer and ETag of each conditional GET (the reads a UI polls):
+   * asked again with If-None-Match, a 304 returns the same object, so a
+   * poll while nothing moved costs the API one digest query and the caller
+   * no re-render.
+   */
+  const validated = new Map<string, { etag: string; body: unknown }>();
+
+  async function request<T>(method: string, path: string, body?: unknown, conditional = false): Promise<T> {
+    const known = conditional ? validated.get(path) : undefined;
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (known) headers['if-none-match'] = known.etag;
+    const init: RequestInit = { method, headers };
     if (body !== undefined) {
-      init.headers = { accept: 'application/json', 'content-type': 'application/json' };
+      headers['content-type'] = 'application/json';
       init.body = JSON.stringify(body);
     }
     let res: Response;
@@ -115,13 +129,28 @@ export function createClient(opts: ClientOptions): SluiceClient {
     } catch (raw) {
       throw new ApiUnreachableError(baseUrl, describeNetworkError(raw), { cause: raw });
     }
+    if (res.status === 304 && known) return known.body as T;
     const text = await res.text();
     if (!res.ok) throw toApiError(res.status, res.statusText, text);
     if (text === '') return undefined as T;
+    let parsed: T;
     try {
-      return JSON.parse(text) as T;
+      parsed = JSON.parse(text) as T;
     } catch {
       throw new ApiError(res.status, 'bad_response', `the API answered ${method} ${path} with invalid JSON`);
+    }
+    const etag = res.headers.get('etag');
+    if (conditional && etag) remember(path, etag, parsed);
+    return parsed;
+  }
+
+  function remember(path: string, etag: string, body: unknown): void {
+    validated.delete(path);
+    validated.set(path, { etag, body });
+    // Newest last: drop the oldest beyond a handful of polled views.
+    for (const oldest of validated.keys()) {
+      if (validated.size <= MAX_VALIDATED) break;
+      validated.delete(oldest);
     }
   }
 
@@ -130,7 +159,7 @@ export function createClient(opts: ClientOptions): SluiceClient {
 
   return {
     health: () => request('GET', apiPath(['health'])),
-    listDags: (q = {}) => request('GET', apiPath(['dags'], { tag: q.tag, paused: q.paused })),
+    listDags: (q = {}) => request('GET', apiPath(['dags'], { tag: q.tag, paused: q.paused }), undefined, true),
     getDag: (dagId) => request('GET', apiPath(['dags', dagId])),
     setPaused: (dagId, isPaused) => request('PATCH', apiPath(['dags', dagId]), { isPaused }),
     listRuns: (dagId, q = {}) =>
@@ -138,7 +167,7 @@ export function createClient(opts: ClientOptions): SluiceClient {
     triggerRun: (dagId, body = {}) => request('POST', apiPath(['dags', dagId, 'runs']), body),
     getRun: (dagId, runId) => request('GET', apiPath(runPath(dagId, runId))),
     setRunState: (dagId, runId, state) => request('PATCH', apiPath(runPath(dagId, runId)), { state }),
-    getGrid: (dagId, q = {}) => request('GET', apiPath(['dags', dagId, 'grid'], { limit: q.limit })),
+    getGrid: (dagId, q = {}) => request('GET', apiPath(['dags', dagId, 'grid'], { limit: q.limit }), undefined, true),
     getTaskInstance: (dagId, runId, taskId) => request('GET', apiPath(taskPath(dagId, runId, taskId))),
     getLogs: (dagId, runId, taskId, q = {}) =>
       request(

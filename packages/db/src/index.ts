@@ -129,6 +129,7 @@ export {
   RUN_COUNT_CAP,
 } from './read/runPages';
 export type { DagRow, RunCursor, RunPage } from './read/runPages';
+export { dagListDigest, gridDigest } from './read/digests';
 export {
   upsertConnection,
   listConnections,

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { listDagRows, listImportErrorRows, type DagRow } from '@sluice/db';
+import { dagListDigest, listDagRows, listImportErrorRows, type DagRow } from '@sluice/db';
+import { answeredNotModified } from '../etag';
 import type { DagSpec } from '@sluice/core';
 import { NotFoundError, setPaused } from '@sluice/engine';
 import type { ImportError, Page, DagSummary } from '@sluice/client';
@@ -71,7 +72,9 @@ export function dagRoutes(deps: ApiDeps): Router {
 
   r.get('/dags', async (req, res) => {
     const q = parse(ListDagsQuery, req, 'query');
-    const rows = await listDagRows(deps.db.pool, q.paused === undefined ? {} : { paused: q.paused });
+    const filter = q.paused === undefined ? {} : { paused: q.paused };
+    if (answeredNotModified(req, res, await dagListDigest(deps.db.pool, filter))) return;
+    const rows = await listDagRows(deps.db.pool, filter);
     const items = (await Promise.all(rows.map((row) => withSpec(deps, row, presentDag)))).filter(
       (d) => !q.tag || d.tags.includes(q.tag),
     );

@@ -5,6 +5,7 @@ import {
   dagExists,
   decodeRunCursor,
   findRunRow,
+  gridDigest,
   listDagRows,
   listRunPage,
   listTaskInstanceRows,
@@ -18,6 +19,7 @@ import type { RouteDoc } from '../openapi';
 import { parse } from '../validate';
 import { LOGICAL_DATE_RANGE, safeId, withinLogicalDateRange } from '../input';
 import { actorOf } from '../actor';
+import { answeredNotModified } from '../etag';
 
 const DagParams = z.object({ dagId: safeId('dagId') });
 const RunParams = DagParams.extend({ runId: safeId('runId') });
@@ -178,6 +180,7 @@ export function runRoutes(deps: ApiDeps): Router {
   r.get('/dags/:dagId/grid', async (req, res) => {
     const { dagId } = parse(DagParams, req, 'params');
     const q = parse(GridQuery, req, 'query');
+    if (answeredNotModified(req, res, await gridDigest(deps.db.pool, dagId, q.limit))) return;
     // The DAG and its version only: the grid's runs are read below, as many as it shows.
     const [dag] = await listDagRows(deps.db.pool, { dagId, recentRuns: 0 });
     if (!dag) throw new NotFoundError(`DAG "${dagId}" does not exist`);
