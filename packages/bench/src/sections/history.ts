@@ -96,7 +96,8 @@ async function measureEndpoints(stack: Stack, requests: number): Promise<Record<
   const out: Record<string, Latency> = {};
   for (const [name, path] of Object.entries(await endpointPaths(stack))) {
     const url = `${stack.apiUrl}${path}`;
-    for (let i = 0; i < 3; i++) await timeGet(url);
+    // A fresh API process compiles and caches on its first requests: not what is measured.
+    for (let i = 0; i < 10; i++) await timeGet(url);
     const samples: number[] = [];
     for (let i = 0; i < requests; i++) samples.push(await timeGet(url));
     out[name] = summary(samples);
