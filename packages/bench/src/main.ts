@@ -85,7 +85,7 @@ const sizes = {
     scale: [] as Array<{ blocks: number; width: number }>,
     gridRuns: 0,
     loadFiles: 0,
-    history: { dags: 50, runs: 5_000, liveRunsPerDag: 1, requests: 15, passes: 10, idleSeconds: 10 },
+    history: { dags: 50, runs: 5_000, liveRunsPerDag: 1, requests: 10, passes: 10, idleSeconds: 10 },
   },
   full: {
     chain: 200,
@@ -100,7 +100,7 @@ const sizes = {
     ],
     gridRuns: 365,
     loadFiles: 1000,
-    history: { dags: 50, runs: 250_000, liveRunsPerDag: 5, requests: 30, passes: 30, idleSeconds: 60 },
+    history: { dags: 50, runs: 250_000, liveRunsPerDag: 20, requests: 20, passes: 20, idleSeconds: 60 },
   },
 };
 const WORKER_CONCURRENCY = 10;
