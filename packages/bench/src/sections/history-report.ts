@@ -92,12 +92,12 @@ export function formatHistory(h: HistoryResult): string {
 }
 
 /** Below this many ms more than the empty database, a ratio is noise on a shared machine, not growth. */
-const GUARD_NOISE_MS = 5;
+const GUARD_NOISE_MS = 20;
 
 /**
  * The guard's history check: with a small history, no endpoint and not the
  * scheduler pass may take more than twice the 1.5× target over the empty
- * database (unless it is under 5 ms slower). A read that grows with history
+ * database (unless it is under 20 ms slower: the shared machines this runs on swing that much). A read that grows with history
  * shows even at a few thousand runs.
  */
 export function historyGuardCheck(h: HistoryResult | undefined): GuardCheck {
