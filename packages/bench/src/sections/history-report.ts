@@ -97,8 +97,9 @@ const GUARD_NOISE_MS = 20;
 /**
  * The guard's history check: with a small history, no endpoint and not the
  * scheduler pass may take more than twice the 1.5× target over the empty
- * database (unless it is under 20 ms slower: the shared machines this runs on swing that much). A read that grows with history
- * shows even at a few thousand runs.
+ * database, unless it is under 20 ms slower (the shared machines this runs
+ * on swing that much). A read that grows with history shows even at a few
+ * thousand runs.
  */
 export function historyGuardCheck(h: HistoryResult | undefined): GuardCheck {
   const limit = historyTargets.growthMax * 2;
