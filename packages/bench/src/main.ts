@@ -32,6 +32,7 @@ import { measureThroughput } from './sections/throughput';
 import { measureHistory } from './sections/history';
 import { historyGuardCheck } from './sections/history-report';
 import { historyDag, historyDagId } from './sections/history-seed';
+import { runSoak } from './sections/soak';
 import { DATABASE_URL, REDIS_URL, startStack } from './stack';
 
 const sectionNames = ['handoff', 'throughput', 'bullmq', 'scale', 'api', 'loading', 'history'] as const;
@@ -39,6 +40,8 @@ type Section = (typeof sectionNames)[number];
 
 interface Args {
   quick: boolean;
+  /** --soak=20m: only the soak, this long. */
+  soakMs: number | null;
   historyRuns: number | null;
   only: Set<Section> | null;
   profile: boolean;
@@ -46,10 +49,14 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, historyRuns: null, only: null, profile: false, keep: false };
+  const args: Args = { quick: false, soakMs: null, historyRuns: null, only: null, profile: false, keep: false };
   for (const a of argv) {
     if (a === '--quick') args.quick = true;
-    else if (a.startsWith('--history-runs=')) {
+    else if (a.startsWith('--soak=')) {
+      const m = /^(\d+)(s|m)$/.exec(a.slice('--soak='.length));
+      if (!m) usage(`--soak takes a duration such as 20m or 90s, got "${a}"`);
+      args.soakMs = Number(m[1]) * (m[2] === 'm' ? 60_000 : 1000);
+    } else if (a.startsWith('--history-runs=')) {
       const runs = Number(a.slice('--history-runs='.length));
       if (!Number.isInteger(runs) || runs < 50)
         usage(`--history-runs must be a whole number of at least 50, got "${a}"`);
@@ -69,7 +76,7 @@ function parseArgs(argv: string[]): Args {
 function usage(problem?: string): never {
   if (problem) process.stderr.write(`bench: ${problem}\n`);
   process.stderr.write(
-    `usage: npm run bench -- [--quick] [--only=${sectionNames.join(',')}] [--history-runs=N] [--profile] [--keep]\n`,
+    `usage: npm run bench -- [--quick] [--only=${sectionNames.join(',')}] [--history-runs=N] [--soak=20m] [--profile] [--keep]\n`,
   );
   process.exit(problem ? 2 : 0);
 }
@@ -104,17 +111,21 @@ const sizes = {
   },
 };
 const WORKER_CONCURRENCY = 10;
+/** The soak: 85 task instances per second, as the issue's, in runs of 20 no-op tasks. */
+const SOAK = { dagId: 'bench_soak_20', tasksPerRun: 20, tiPerSec: 85 };
 const cleanup = new Cleanup();
 const GRID_TASKS = { blocks: 5, width: 9 }; // 50 tasks
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const want = (s: Section) =>
-    args.only
-      ? args.only.has(s)
-      : args.quick
-        ? s === 'handoff' || s === 'throughput' || s === 'bullmq' || s === 'history'
-        : true;
+    args.soakMs !== null
+      ? false
+      : args.only
+        ? args.only.has(s)
+        : args.quick
+          ? s === 'handoff' || s === 'throughput' || s === 'bullmq' || s === 'history'
+          : true;
   const size = args.quick ? sizes.quick : sizes.full;
   cleanup.onSignals();
   const started = Date.now();
@@ -295,6 +306,24 @@ async function main(): Promise<number> {
         }
       });
     }
+    if (args.soakMs !== null) {
+      const durationMs = args.soakMs;
+      await section('soak', async () => {
+        const dag = independentDag(SOAK.dagId, SOAK.tasksPerRun);
+        const stack = await startStack(cleanup, {
+          dags: [dag],
+          dagIds: [SOAK.dagId],
+          workers: 2,
+          workerConcurrency: WORKER_CONCURRENCY,
+          keepSchema: args.keep,
+        });
+        try {
+          partial.soak = await runSoak(stack, { ...SOAK, durationMs, windowMs: 60_000 }, log);
+        } finally {
+          await cleanup.run();
+        }
+      });
+    }
     if (want('loading') && size.loadFiles > 0) {
       await section('DAG loading', async () => {
         partial.loading = await measureLoading(cleanup, randomBytes(5).toString('hex'), {
@@ -319,7 +348,11 @@ async function main(): Promise<number> {
   };
   const outDir = path.join(repoRoot, 'bench');
   await mkdir(outDir, { recursive: true });
-  const file = args.quick ? 'results-quick.json' : args.only ? 'results-partial.json' : 'results.json';
+  const file = args.quick
+    ? 'results-quick.json'
+    : args.only || args.soakMs !== null
+      ? 'results-partial.json'
+      : 'results.json';
   await writeFile(path.join(outDir, file), `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${formatReport(results)}\n\nwritten to bench/${file}\n`);
   if (results.guard && !results.guard.passed) return 1;

@@ -10,6 +10,7 @@ import type { LoadingResult } from './sections/loading';
 import type { GridResult } from './sections/api';
 import type { HistoryResult } from './sections/history';
 import { formatHistory } from './sections/history-report';
+import { formatSoak, type SoakResult } from './sections/soak';
 
 export interface BenchResults {
   mode: 'full' | 'quick';
@@ -24,6 +25,7 @@ export interface BenchResults {
   loading?: LoadingResult;
   grid: GridResult[];
   history?: HistoryResult;
+  soak?: SoakResult;
   headline: Headline;
   checks: TargetCheck[];
   guard?: GuardResult;
@@ -216,6 +218,10 @@ export function formatReport(r: BenchResults): string {
   out.push('');
   if (r.history) {
     out.push(formatHistory(r.history));
+    out.push('');
+  }
+  if (r.soak) {
+    out.push(formatSoak(r.soak));
     out.push('');
   }
   const hl = r.headline;
