@@ -88,6 +88,33 @@ describe('API input validation', () => {
     const page = await request(h.app).get('/api/v1/dags/good/runs?limit=0');
     expect(page.status).toBe(400);
     expect(page.body.error.issues[0].path).toBe('query.limit');
+    const cursor = await request(h.app).get('/api/v1/dags/good/runs?cursor=abc');
+    expect(cursor.status).toBe(400);
+    expect(cursor.body.error.issues[0]).toEqual({
+      path: 'query.cursor',
+      message: 'not a cursor this API handed out (use nextCursor of the page before)',
+    });
+    const offset = await request(h.app).get('/api/v1/dags/good/runs?offset=25');
+    expect(offset.status).toBe(400);
+    expect(offset.body.error.issues[0]).toEqual({
+      path: 'query.offset',
+      message: "offset is not supported: pass the page's nextCursor as cursor",
+    });
+  });
+
+  it('pages runs with a cursor: limit runs per page, then the next ones', async () => {
+    for (const runId of ['page_1', 'page_2', 'page_3']) {
+      expect((await request(h.app).post('/api/v1/dags/good/runs').send({ runId })).status).toBe(201);
+    }
+    const first = await request(h.app).get('/api/v1/dags/good/runs?limit=2');
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(2);
+    expect(first.body.totalCapped).toBe(false);
+    const second = await request(h.app).get(`/api/v1/dags/good/runs?limit=2&cursor=${first.body.nextCursor}`);
+    const ids = [...first.body.items, ...second.body.items].map((r: { runId: string }) => r.runId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(second.body.total).toBe(first.body.total);
+    expect(ids.length).toBe(Math.min(4, first.body.total));
   });
 
   it('answers 404 for unknown DAGs, runs and tasks, and 409 for a taken run id', async () => {

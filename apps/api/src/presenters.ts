@@ -49,8 +49,7 @@ export function taskNodes(spec: DagSpec): TaskNode[] {
   });
 }
 
-export function presentDag(row: DagRow): DagSummary {
-  const spec = parseSpec(row.structure);
+export function presentDag(row: DagRow, spec: DagSpec): DagSummary {
   return {
     dagId: row.dagId,
     description: spec.description,
@@ -67,8 +66,8 @@ export function presentDag(row: DagRow): DagSummary {
   };
 }
 
-export function presentDagDetail(row: DagRow): DagDetail {
-  return { ...presentDag(row), tasks: taskNodes(parseSpec(row.structure)) };
+export function presentDagDetail(row: DagRow, spec: DagSpec): DagDetail {
+  return { ...presentDag(row, spec), tasks: taskNodes(spec) };
 }
 
 /** Why a task instance is not moving, in words — Airflow's "task instance details: dependencies". */

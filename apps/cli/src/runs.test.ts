@@ -26,9 +26,18 @@ describe('sluice runs list', () => {
 
   it('says when more runs exist than were shown', async () => {
     const page = await fakeClient().client.listRuns('etl');
-    const { client } = fakeClient({ listRuns: async () => ({ ...page, total: 40 }) });
+    const { client } = fakeClient({ listRuns: async () => ({ ...page, total: 40, nextCursor: 'next' }) });
     const r = await runWith(['runs', 'list', 'etl'], { client });
     expect(r.stdout).toContain('showing 2 of 40 runs (use --limit)');
+  });
+
+  it('says "more than" when the API counted up to its cap', async () => {
+    const page = await fakeClient().client.listRuns('etl');
+    const { client } = fakeClient({
+      listRuns: async () => ({ ...page, total: 1000, totalCapped: true, nextCursor: 'next' }),
+    });
+    const r = await runWith(['runs', 'list', 'etl'], { client });
+    expect(r.stdout).toContain('showing 2 of more than 1000 runs (use --limit)');
   });
 
   it.each([

@@ -29,8 +29,9 @@ export function registerRunCommands(program: Command, ctx: CommandContext): void
         return;
       }
       ctx.out(page.items.length === 0 ? `no runs of ${dagId}` : runsTable(page.items));
-      if (page.total > page.offset + page.items.length) {
-        ctx.out(`showing ${page.items.length} of ${page.total} runs (use --limit)`);
+      if (page.nextCursor !== null) {
+        const total = page.totalCapped ? `more than ${page.total}` : String(page.total);
+        ctx.out(`showing ${page.items.length} of ${total} runs (use --limit)`);
       }
     });
 

@@ -167,7 +167,8 @@ export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: Slu
         ],
         total: 2,
         limit: 25,
-        offset: 0,
+        nextCursor: null,
+        totalCapped: false,
       };
     },
     triggerRun: async () => runDetail('queued'),

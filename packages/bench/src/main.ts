@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=handoff,throughput,bullmq,scale,api,loading] [-- --profile] [-- --keep]`
+ * `npm run bench [-- --quick] [-- --only=handoff,throughput,bullmq,scale,api,loading,history] [-- --history-runs=N] [-- --profile] [-- --keep]`
  *
  * --profile writes V8 CPU profiles of the scheduler, API and workers to bench/profiles/;
  * --keep leaves the Sluice schema in Postgres for EXPLAIN ANALYZE.
@@ -7,9 +7,12 @@
  * Starts a whole Sluice (scheduler, API and worker processes, a fresh
  * Postgres schema, a random Redis prefix), measures handoff, throughput,
  * scale, DAG loading and the grid API, runs bare BullMQ on the same Redis
- * as the peer, prints a table and writes bench/results.json. `--quick`
- * runs small versions of handoff, throughput and BullMQ and fails when a
- * Sluice ÷ BullMQ ratio is worse than half its target.
+ * as the peer, then the API and scheduler after a year of runs (history,
+ * on a Sluice of its own), prints a table and writes bench/results.json.
+ * `--quick` runs small versions of handoff, throughput, BullMQ and history
+ * and fails when a Sluice ÷ BullMQ ratio is worse than half its target or
+ * a read grew with history. `--history-runs=N` sets how many runs history
+ * seeds (250,000 by default, 5,000 with --quick).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -26,23 +29,39 @@ import { measureLoading } from './sections/loading';
 import { bullmqFlowChain, bullmqThroughput, cleanPrefix } from './sections/peer';
 import { measureScaleRun } from './sections/scale';
 import { measureThroughput } from './sections/throughput';
+import { measureHistory } from './sections/history';
+import { historyGuardCheck } from './sections/history-report';
+import { historyDag, historyDagId } from './sections/history-seed';
+import { runSoak } from './sections/soak';
 import { DATABASE_URL, REDIS_URL, startStack } from './stack';
 
-const sectionNames = ['handoff', 'throughput', 'bullmq', 'scale', 'api', 'loading'] as const;
+const sectionNames = ['handoff', 'throughput', 'bullmq', 'scale', 'api', 'loading', 'history'] as const;
 type Section = (typeof sectionNames)[number];
 
 interface Args {
   quick: boolean;
+  /** --soak=20m: only the soak, this long. */
+  soakMs: number | null;
+  historyRuns: number | null;
   only: Set<Section> | null;
   profile: boolean;
   keep: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { quick: false, only: null, profile: false, keep: false };
+  const args: Args = { quick: false, soakMs: null, historyRuns: null, only: null, profile: false, keep: false };
   for (const a of argv) {
     if (a === '--quick') args.quick = true;
-    else if (a === '--profile') args.profile = true;
+    else if (a.startsWith('--soak=')) {
+      const m = /^(\d+)(s|m)$/.exec(a.slice('--soak='.length));
+      if (!m) usage(`--soak takes a duration such as 20m or 90s, got "${a}"`);
+      args.soakMs = Number(m[1]) * (m[2] === 'm' ? 60_000 : 1000);
+    } else if (a.startsWith('--history-runs=')) {
+      const runs = Number(a.slice('--history-runs='.length));
+      if (!Number.isInteger(runs) || runs < 50)
+        usage(`--history-runs must be a whole number of at least 50, got "${a}"`);
+      args.historyRuns = runs;
+    } else if (a === '--profile') args.profile = true;
     else if (a === '--keep') args.keep = true;
     else if (a.startsWith('--only=')) {
       const names = a.slice('--only='.length).split(',');
@@ -56,7 +75,9 @@ function parseArgs(argv: string[]): Args {
 
 function usage(problem?: string): never {
   if (problem) process.stderr.write(`bench: ${problem}\n`);
-  process.stderr.write(`usage: npm run bench -- [--quick] [--only=${sectionNames.join(',')}] [--profile] [--keep]\n`);
+  process.stderr.write(
+    `usage: npm run bench -- [--quick] [--only=${sectionNames.join(',')}] [--history-runs=N] [--soak=20m] [--profile] [--keep]\n`,
+  );
   process.exit(problem ? 2 : 0);
 }
 
@@ -71,6 +92,7 @@ const sizes = {
     scale: [] as Array<{ blocks: number; width: number }>,
     gridRuns: 0,
     loadFiles: 0,
+    history: { dags: 50, runs: 5_000, liveRunsPerDag: 1, requests: 10, passes: 10, idleSeconds: 10 },
   },
   full: {
     chain: 200,
@@ -85,16 +107,25 @@ const sizes = {
     ],
     gridRuns: 365,
     loadFiles: 1000,
+    history: { dags: 50, runs: 250_000, liveRunsPerDag: 20, requests: 20, passes: 20, idleSeconds: 60 },
   },
 };
 const WORKER_CONCURRENCY = 10;
+/** The soak: 85 task instances per second, as the issue's, in runs of 20 no-op tasks. */
+const SOAK = { dagId: 'bench_soak_20', tasksPerRun: 20, tiPerSec: 85 };
 const cleanup = new Cleanup();
 const GRID_TASKS = { blocks: 5, width: 9 }; // 50 tasks
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const want = (s: Section) =>
-    args.only ? args.only.has(s) : args.quick ? s === 'handoff' || s === 'throughput' || s === 'bullmq' : true;
+    args.soakMs !== null
+      ? false
+      : args.only
+        ? args.only.has(s)
+        : args.quick
+          ? s === 'handoff' || s === 'throughput' || s === 'bullmq' || s === 'history'
+          : true;
   const size = args.quick ? sizes.quick : sizes.full;
   cleanup.onSignals();
   const started = Date.now();
@@ -256,6 +287,43 @@ async function main(): Promise<number> {
       log('stopping Sluice…');
       await cleanup.run();
     }
+    if (want('history')) {
+      const historySize = { ...size.history, runs: args.historyRuns ?? size.history.runs };
+      await section('history', async () => {
+        const dagFiles = Array.from({ length: historySize.dags }, (_, i) => historyDag(historyDagId(i)));
+        log(`starting a Sluice for history: ${dagFiles.length} hourly DAGs…`);
+        const stack = await startStack(cleanup, {
+          dags: dagFiles,
+          dagIds: dagFiles.map((d) => d.file.replace(/\.ts$/, '')),
+          workers: 2,
+          workerConcurrency: WORKER_CONCURRENCY,
+          keepSchema: args.keep,
+        });
+        try {
+          partial.history = await measureHistory(stack, historySize, log);
+        } finally {
+          await cleanup.run();
+        }
+      });
+    }
+    if (args.soakMs !== null) {
+      const durationMs = args.soakMs;
+      await section('soak', async () => {
+        const dag = independentDag(SOAK.dagId, SOAK.tasksPerRun);
+        const stack = await startStack(cleanup, {
+          dags: [dag],
+          dagIds: [SOAK.dagId],
+          workers: 2,
+          workerConcurrency: WORKER_CONCURRENCY,
+          keepSchema: args.keep,
+        });
+        try {
+          partial.soak = await runSoak(stack, { ...SOAK, durationMs, windowMs: 60_000 }, log);
+        } finally {
+          await cleanup.run();
+        }
+      });
+    }
     if (want('loading') && size.loadFiles > 0) {
       await section('DAG loading', async () => {
         partial.loading = await measureLoading(cleanup, randomBytes(5).toString('hex'), {
@@ -276,15 +344,26 @@ async function main(): Promise<number> {
     ...withHead,
     durationS: (Date.now() - started) / 1000,
     checks: targetChecks(withHead),
-    ...(args.quick ? { guard: decideGuard({ throughputRatio: head.throughputRatio, hopRatio: head.hopRatio }) } : {}),
+    ...(args.quick ? { guard: quickGuard(head, partial.history) } : {}),
   };
   const outDir = path.join(repoRoot, 'bench');
   await mkdir(outDir, { recursive: true });
-  const file = args.quick ? 'results-quick.json' : args.only ? 'results-partial.json' : 'results.json';
+  const file = args.quick
+    ? 'results-quick.json'
+    : args.only || args.soakMs !== null
+      ? 'results-partial.json'
+      : 'results.json';
   await writeFile(path.join(outDir, file), `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${formatReport(results)}\n\nwritten to bench/${file}\n`);
   if (results.guard && !results.guard.passed) return 1;
   return Object.keys(results.errors).length > 0 ? 1 : 0;
+}
+
+/** The guard: the Sluice ÷ BullMQ ratios, and history's growth when it ran. */
+function quickGuard(head: ReturnType<typeof headline>, history: BenchResults['history']) {
+  const guard = decideGuard({ throughputRatio: head.throughputRatio, hopRatio: head.hopRatio });
+  const checks = [...guard.checks, historyGuardCheck(history)];
+  return { passed: checks.every((c) => c.passed), checks };
 }
 
 main().then(

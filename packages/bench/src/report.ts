@@ -8,6 +8,9 @@ import type { PeerFlowResult, PeerThroughputResult } from './sections/peer';
 import type { ScaleRun } from './sections/scale';
 import type { LoadingResult } from './sections/loading';
 import type { GridResult } from './sections/api';
+import type { HistoryResult } from './sections/history';
+import { formatHistory } from './sections/history-report';
+import { formatSoak, type SoakResult } from './sections/soak';
 
 export interface BenchResults {
   mode: 'full' | 'quick';
@@ -21,6 +24,8 @@ export interface BenchResults {
   scale: ScaleRun[];
   loading?: LoadingResult;
   grid: GridResult[];
+  history?: HistoryResult;
+  soak?: SoakResult;
   headline: Headline;
   checks: TargetCheck[];
   guard?: GuardResult;
@@ -211,6 +216,14 @@ export function formatReport(r: BenchResults): string {
   }
   out.push(table(['figure', 'median', 'min', 'max'], rows));
   out.push('');
+  if (r.history) {
+    out.push(formatHistory(r.history));
+    out.push('');
+  }
+  if (r.soak) {
+    out.push(formatSoak(r.soak));
+    out.push('');
+  }
   const hl = r.headline;
   out.push(
     `HEADLINE  Sluice ÷ BullMQ throughput: ${num(hl.throughputRatio, 3)}   Sluice ÷ BullMQ hop latency: ${num(hl.hopRatio, 2)}×`,

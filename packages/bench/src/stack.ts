@@ -131,6 +131,8 @@ export async function startStack(cleanup: Cleanup, opts: StackOptions): Promise<
     SLUICE_QUEUE_PREFIX: prefix,
     SLUICE_LOG_LEVEL: 'warn',
     SLUICE_HOSTNAME: 'bench',
+    // Names this stack's Postgres connections, so their backends can be told from other users'.
+    PGAPPNAME: prefix,
   };
   const processes: AppProcess[] = [];
   const stopAll = async () => {

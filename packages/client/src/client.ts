@@ -7,6 +7,7 @@ import type {
   ClearResult,
   Connection,
   ConnectionBody,
+  CursorPage,
   DagDetail,
   DagSummary,
   Grid,
@@ -65,7 +66,7 @@ export class ApiUnreachableError extends Error {
 
 export type TriggerRunBody = { conf?: Record<string, unknown>; logicalDate?: string; runId?: string };
 export type ListDagsQuery = { tag?: string; paused?: boolean };
-export type ListRunsQuery = { limit?: number; offset?: number; state?: RunState };
+export type ListRunsQuery = { limit?: number; cursor?: string; state?: RunState };
 export type LogsQuery = { try?: number; after?: number; limit?: number };
 export type SettableState = 'success' | 'failed';
 
@@ -74,7 +75,7 @@ export interface SluiceClient {
   listDags(q?: ListDagsQuery): Promise<Page<DagSummary>>;
   getDag(dagId: string): Promise<DagDetail>;
   setPaused(dagId: string, isPaused: boolean): Promise<DagSummary>;
-  listRuns(dagId: string, q?: ListRunsQuery): Promise<Page<RunSummary>>;
+  listRuns(dagId: string, q?: ListRunsQuery): Promise<CursorPage<RunSummary>>;
   triggerRun(dagId: string, body?: TriggerRunBody): Promise<RunDetail>;
   getRun(dagId: string, runId: string): Promise<RunDetail>;
   setRunState(dagId: string, runId: string, state: SettableState): Promise<RunDetail>;
@@ -130,17 +131,30 @@ export function apiPath(parts: string[], query?: Record<string, QueryValue>): st
   return qs === '' ? path : `${path}?${qs}`;
 }
 
+/** Conditional GETs whose last answer a client keeps. */
+const MAX_VALIDATED = 20;
+
 export function createClient(opts: ClientOptions): SluiceClient {
   const baseUrl = opts.baseUrl.replace(/\/+$/, '');
   // Looked up per call so a fetch installed or mocked after createClient() is used.
   const doFetch: typeof fetch = opts.fetch ?? ((...args) => globalThis.fetch(...args));
 
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /**
+   * The last answer and ETag of each conditional GET (the reads a UI polls):
+   * asked again with If-None-Match, a 304 returns the same object, so a
+   * poll while nothing moved costs the API one digest query and the caller
+   * no re-render.
+   */
+  const validated = new Map<string, { etag: string; body: unknown }>();
+
+  async function request<T>(method: string, path: string, body?: unknown, conditional = false): Promise<T> {
+    const known = conditional ? validated.get(path) : undefined;
     const headers: Record<string, string> = {
       accept: 'application/json',
       ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}),
       ...opts.headers?.(method),
     };
+    if (known) headers['if-none-match'] = known.etag;
     const init: RequestInit = { method, headers };
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
@@ -152,13 +166,28 @@ export function createClient(opts: ClientOptions): SluiceClient {
     } catch (raw) {
       throw new ApiUnreachableError(baseUrl, describeNetworkError(raw), { cause: raw });
     }
+    if (res.status === 304 && known) return known.body as T;
     const text = await res.text();
     if (!res.ok) throw toApiError(res.status, res.statusText, text);
     if (text === '') return undefined as T;
+    let parsed: T;
     try {
-      return JSON.parse(text) as T;
+      parsed = JSON.parse(text) as T;
     } catch {
       throw new ApiError(res.status, 'bad_response', `the API answered ${method} ${path} with invalid JSON`);
+    }
+    const etag = res.headers.get('etag');
+    if (conditional && etag) remember(path, etag, parsed);
+    return parsed;
+  }
+
+  function remember(path: string, etag: string, body: unknown): void {
+    validated.delete(path);
+    validated.set(path, { etag, body });
+    // Newest last: drop the oldest beyond a handful of polled views.
+    for (const oldest of validated.keys()) {
+      if (validated.size <= MAX_VALIDATED) break;
+      validated.delete(oldest);
     }
   }
 
@@ -167,15 +196,15 @@ export function createClient(opts: ClientOptions): SluiceClient {
 
   return {
     health: () => request('GET', apiPath(['health'])),
-    listDags: (q = {}) => request('GET', apiPath(['dags'], { tag: q.tag, paused: q.paused })),
+    listDags: (q = {}) => request('GET', apiPath(['dags'], { tag: q.tag, paused: q.paused }), undefined, true),
     getDag: (dagId) => request('GET', apiPath(['dags', dagId])),
     setPaused: (dagId, isPaused) => request('PATCH', apiPath(['dags', dagId]), { isPaused }),
     listRuns: (dagId, q = {}) =>
-      request('GET', apiPath(['dags', dagId, 'runs'], { limit: q.limit, offset: q.offset, state: q.state })),
+      request('GET', apiPath(['dags', dagId, 'runs'], { limit: q.limit, cursor: q.cursor, state: q.state })),
     triggerRun: (dagId, body = {}) => request('POST', apiPath(['dags', dagId, 'runs']), body),
     getRun: (dagId, runId) => request('GET', apiPath(runPath(dagId, runId))),
     setRunState: (dagId, runId, state) => request('PATCH', apiPath(runPath(dagId, runId)), { state }),
-    getGrid: (dagId, q = {}) => request('GET', apiPath(['dags', dagId, 'grid'], { limit: q.limit })),
+    getGrid: (dagId, q = {}) => request('GET', apiPath(['dags', dagId, 'grid'], { limit: q.limit }), undefined, true),
     getTaskInstance: (dagId, runId, taskId) => request('GET', apiPath(taskPath(dagId, runId, taskId))),
     getLogs: (dagId, runId, taskId, q = {}) =>
       request(

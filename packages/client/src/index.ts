@@ -32,6 +32,7 @@ export type {
   ConnectionBody,
   LogLine,
   Page,
+  CursorPage,
   RunDetail,
   RunState,
   RunSummary,

@@ -25,6 +25,21 @@ export interface Page<T> {
   offset: number;
 }
 
+/**
+ * A page of a list that grows with history (a DAG's runs): newest first,
+ * the next page asked for with `cursor=<nextCursor>`.
+ */
+export interface CursorPage<T> {
+  items: T[];
+  limit: number;
+  /** Pass as `cursor` for the page after this one; null on the last page. */
+  nextCursor: string | null;
+  /** Matching items, counted up to a cap (1,000 runs). */
+  total: number;
+  /** True when more items match than `total` says. */
+  totalCapped: boolean;
+}
+
 export interface RunSummary {
   runId: string;
   state: RunState;

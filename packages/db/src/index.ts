@@ -92,6 +92,7 @@ export { listAuditEvents, recordAuditEvent } from './sql/audit';
 export type { AuditAction, AuditEventInput, AuditEventRow, AuditQuery } from './sql/audit';
 export {
   listActiveDags,
+  dagsWithQueuedRuns,
   readDagVersion,
   lastScheduledInterval,
   setNextRunAt,
@@ -108,8 +109,6 @@ export { refreshPlannerStatistics, HOT_TABLES } from './sql/plannerStatistics';
 export { ensureDatabaseExists } from './ensure-database';
 // Reads behind the REST API.
 export {
-  listDagRows,
-  listRunRows,
   findRunRow,
   listTaskInstanceRows,
   findTaskInstanceDetail,
@@ -117,8 +116,21 @@ export {
   listImportErrorRows,
   lastSchedulerHeartbeat,
 } from './read/views';
-export type { DagRow, RunRow, TaskInstanceRowView } from './read/views';
 export { readDagTags } from './read/dag-tags';
+export type { RunRow, TaskInstanceRowView } from './read/views';
+export {
+  listDagRows,
+  latestRuns,
+  listRunPage,
+  dagExists,
+  encodeRunCursor,
+  decodeRunCursor,
+  InvalidCursorError,
+  RECENT_RUNS,
+  RUN_COUNT_CAP,
+} from './read/runPages';
+export type { DagRow, RunCursor, RunPage } from './read/runPages';
+export { dagListDigest, gridDigest } from './read/digests';
 export {
   upsertConnection,
   listConnections,

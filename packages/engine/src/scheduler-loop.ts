@@ -4,6 +4,7 @@
  * timeouts, zombies, anything the fast path missed) and reconciles Redis.
  */
 import {
+  dagsWithQueuedRuns,
   listActiveDags,
   listRunsInState,
   peekRuns,
@@ -30,11 +31,21 @@ export async function schedulerPass(res: EngineResources, schedulerId: string, h
   await recordSchedulerHeartbeat(res.pool, schedulerId, hostname);
   await refreshStatistics(res);
   const stats: PassStats = { runsCreated: 0, runsStarted: 0, runsEvaluated: 0, requeued: 0 };
+  // Work per pass follows what is due, not how many DAGs or runs there are:
+  // a paused DAG is skipped, a DAG whose next run lies ahead is not read,
+  // and only DAGs with a queued run are started.
+  const queued = await dagsWithQueuedRuns(res.pool);
+  const now = res.now();
   for (const dag of await listActiveDags(res.pool)) {
+    if (dag.isPaused) continue;
     try {
       const version = await res.dags.get(dag.versionId);
-      stats.runsCreated += (await createDueRuns(res, { dagId: dag.dagId, isPaused: dag.isPaused, version })).length;
-      if (!dag.isPaused) stats.runsStarted += (await startRuns(res, dag.dagId, version)).length;
+      const due =
+        version.spec.schedule === null ? dag.nextRunAt !== null : dag.nextRunAt === null || dag.nextRunAt <= now;
+      const created = due ? await createDueRuns(res, { dagId: dag.dagId, isPaused: false, version }) : [];
+      stats.runsCreated += created.length;
+      if (created.length > 0 || queued.has(dag.dagId))
+        stats.runsStarted += (await startRuns(res, dag.dagId, version)).length;
     } catch (raw) {
       res.logger.error({ err: toError(raw), dagId: dag.dagId }, 'could not create or start runs');
     }

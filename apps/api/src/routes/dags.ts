@@ -1,6 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { listDagRows, listImportErrorRows } from '@sluice/db';
+import { dagListDigest, listDagRows, listImportErrorRows, type DagRow } from '@sluice/db';
+import { answeredNotModified } from '../etag';
+import type { DagSpec } from '@sluice/core';
 import { NotFoundError, setPaused } from '@sluice/engine';
 import type { ImportError, Page, DagSummary } from '@sluice/client';
 import type { ApiDeps } from '../app';
@@ -61,34 +63,42 @@ export const dagRouteDocs: readonly RouteDoc[] = [
   },
 ];
 
+/** Presents a DAG row with its version's spec, parsed once per process (versions never change). */
+async function withSpec<T>(deps: ApiDeps, row: DagRow, present: (row: DagRow, spec: DagSpec) => T): Promise<T> {
+  const version = await deps.engine.dags.get(row.versionId);
+  return present(row, version.spec);
+}
+
 export function dagRoutes(deps: ApiDeps): Router {
   const r = Router();
 
   r.get('/dags', async (req, res) => {
     const q = parse(ListDagsQuery, req, 'query');
-    const rows = await listDagRows(deps.db.prisma, q.paused === undefined ? {} : { paused: q.paused });
+    const filter = q.paused === undefined ? {} : { paused: q.paused };
+    if (answeredNotModified(req, res, await dagListDigest(deps.db.pool, filter))) return;
+    const rows = await listDagRows(deps.db.pool, filter);
     const p = principalOf(req);
-    const items = rows
-      .map(presentDag)
-      .filter((d) => (!q.tag || d.tags.includes(q.tag)) && p !== undefined && canSeeDag(p, d.tags));
+    const items = (await Promise.all(rows.map((row) => withSpec(deps, row, presentDag)))).filter(
+      (d) => (!q.tag || d.tags.includes(q.tag)) && p !== undefined && canSeeDag(p, d.tags),
+    );
     const page: Page<DagSummary> = { items, total: items.length, limit: items.length, offset: 0 };
     res.json(page);
   });
 
   r.get('/dags/:dagId', async (req, res) => {
     const { dagId } = parse(DagParams, req, 'params');
-    const [row] = await listDagRows(deps.db.prisma, { dagId });
+    const [row] = await listDagRows(deps.db.pool, { dagId });
     if (!row) throw new NotFoundError(`DAG "${dagId}" does not exist`);
-    res.json(presentDagDetail(row));
+    res.json(await withSpec(deps, row, presentDagDetail));
   });
 
   r.patch('/dags/:dagId', async (req, res) => {
     const { dagId } = parse(DagParams, req, 'params');
     const body = parse(PatchDagBody, req, 'body');
     await setPaused(deps.engine, { dagId, isPaused: body.isPaused, actor: actorOf(req) });
-    const [row] = await listDagRows(deps.db.prisma, { dagId });
+    const [row] = await listDagRows(deps.db.pool, { dagId });
     if (!row) throw new NotFoundError(`DAG "${dagId}" does not exist`);
-    res.json(presentDag(row));
+    res.json(await withSpec(deps, row, presentDag));
   });
 
   r.get('/import-errors', async (_req, res) => {

@@ -1,22 +1,45 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { findRunRow, listRunRows, listTaskInstanceRows, readGridCells, listDagRows } from '@sluice/db';
+import {
+  InvalidCursorError,
+  dagExists,
+  decodeRunCursor,
+  findRunRow,
+  gridDigest,
+  listDagRows,
+  listRunPage,
+  listTaskInstanceRows,
+  readGridCells,
+} from '@sluice/db';
 import { NotFoundError, markRun, triggerRun } from '@sluice/engine';
-import type { Grid, Page, RunDetail, RunSummary, TaskState } from '@sluice/client';
+import type { CursorPage, Grid, RunDetail, RunSummary, TaskState } from '@sluice/client';
 import type { ApiDeps } from '../app';
-import { parseSpec, presentRun, presentTaskInstances, taskNodes } from '../presenters';
+import { presentRun, presentTaskInstances, taskNodes } from '../presenters';
 import type { RouteDoc } from '../openapi';
 import { parse } from '../validate';
 import { LOGICAL_DATE_RANGE, safeId, withinLogicalDateRange } from '../input';
 import { actorOf } from '../actor';
+import { answeredNotModified } from '../etag';
 
 const DagParams = z.object({ dagId: safeId('dagId') });
 const RunParams = DagParams.extend({ runId: safeId('runId') });
 const RunState = z.enum(['queued', 'running', 'success', 'failed']);
+/** A cursor from `nextCursor`, decoded; anything else is a 400 naming `query.cursor`. */
+const RunCursorParam = z.string().transform((text, ctx) => {
+  try {
+    return decodeRunCursor(text);
+  } catch (raw) {
+    if (!(raw instanceof InvalidCursorError)) throw raw;
+    ctx.addIssue({ code: 'custom', message: raw.message });
+    return z.NEVER;
+  }
+});
 const ListRunsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(25),
-  offset: z.coerce.number().int().min(0).default(0),
+  cursor: RunCursorParam.optional(),
   state: RunState.optional(),
+  // Pages are keyset pages now: an OFFSET reads every run before the page.
+  offset: z.never({ error: "offset is not supported: pass the page's nextCursor as cursor" }).optional(),
 });
 const TriggerBody = z
   .object({
@@ -92,8 +115,8 @@ export function runRoutes(deps: ApiDeps): Router {
   const runDetail = async (dagId: string, runId: string): Promise<RunDetail> => {
     const run = await findRunRow(deps.db.prisma, dagId, runId);
     if (!run) {
-      const [dag] = await listDagRows(deps.db.prisma, { dagId });
-      throw new NotFoundError(dag ? `DAG "${dagId}" has no run "${runId}"` : `DAG "${dagId}" does not exist`);
+      const known = await dagExists(deps.db.pool, dagId);
+      throw new NotFoundError(known ? `DAG "${dagId}" has no run "${runId}"` : `DAG "${dagId}" does not exist`);
     }
     // Versions never change: parsed once per process, not per request.
     const version = await deps.engine.dags.get(run.dagVersionId).catch(() => {
@@ -113,17 +136,23 @@ export function runRoutes(deps: ApiDeps): Router {
   r.get('/dags/:dagId/runs', async (req, res) => {
     const { dagId } = parse(DagParams, req, 'params');
     const q = parse(ListRunsQuery, req, 'query');
-    const { items, total } = await listRunRows(deps.db.prisma, {
+    const page = await listRunPage(deps.db.pool, {
       dagId,
       limit: q.limit,
-      offset: q.offset,
+      ...(q.cursor ? { cursor: q.cursor } : {}),
       ...(q.state ? { state: q.state } : {}),
     });
-    if (total === 0 && (await listDagRows(deps.db.prisma, { dagId })).length === 0) {
+    if (page.items.length === 0 && !(await dagExists(deps.db.pool, dagId))) {
       throw new NotFoundError(`DAG "${dagId}" does not exist`);
     }
-    const page: Page<RunSummary> = { items: items.map(presentRun), total, limit: q.limit, offset: q.offset };
-    res.json(page);
+    const body: CursorPage<RunSummary> = {
+      items: page.items.map(presentRun),
+      limit: q.limit,
+      nextCursor: page.nextCursor,
+      total: page.total,
+      totalCapped: page.totalCapped,
+    };
+    res.json(body);
   });
 
   r.post('/dags/:dagId/runs', async (req, res) => {
@@ -154,8 +183,11 @@ export function runRoutes(deps: ApiDeps): Router {
   r.get('/dags/:dagId/grid', async (req, res) => {
     const { dagId } = parse(DagParams, req, 'params');
     const q = parse(GridQuery, req, 'query');
-    const [dag] = await listDagRows(deps.db.prisma, { dagId });
+    if (answeredNotModified(req, res, await gridDigest(deps.db.pool, dagId, q.limit))) return;
+    // The DAG and its version only: the grid's runs are read below, as many as it shows.
+    const [dag] = await listDagRows(deps.db.pool, { dagId, recentRuns: 0 });
     if (!dag) throw new NotFoundError(`DAG "${dagId}" does not exist`);
+    const version = await deps.engine.dags.get(dag.versionId);
     const { runs, cells } = await readGridCells(deps.db.pool, dagId, q.limit);
     const states = new Map<string, Record<string, TaskState>>();
     for (const c of cells) {
@@ -165,7 +197,7 @@ export function runRoutes(deps: ApiDeps): Router {
     }
     const grid: Grid = {
       dagId,
-      tasks: taskNodes(parseSpec(dag.structure)),
+      tasks: taskNodes(version.spec),
       runs: runs.map((run) => ({ ...presentRun(run), states: states.get(run.id) ?? {} })),
     };
     res.json(grid);

@@ -4,7 +4,8 @@
  * be large.
  */
 import type { PrismaClient } from '../generated/prisma/client';
-import type { Queryable } from '../sql/queryable';
+import { prepared, type Queryable } from '../sql/queryable';
+import { latestRuns } from './runPages';
 
 export interface RunRow {
   id: string;
@@ -21,16 +22,6 @@ export interface RunRow {
   dagVersionId: string;
 }
 
-export interface DagRow {
-  dagId: string;
-  isPaused: boolean;
-  fileLoc: string;
-  nextRunAt: Date | null;
-  versionHash: string;
-  structure: unknown;
-  recentRuns: RunRow[];
-}
-
 const runSelect = {
   id: true,
   dagId: true,
@@ -45,61 +36,6 @@ const runSelect = {
   conf: true,
   dagVersionId: true,
 } as const;
-
-export async function listDagRows(
-  prisma: PrismaClient,
-  q: { dagId?: string; paused?: boolean } = {},
-): Promise<DagRow[]> {
-  const dags = await prisma.dag.findMany({
-    where: {
-      isActive: true,
-      currentVersionId: { not: null },
-      ...(q.dagId !== undefined ? { dagId: q.dagId } : {}),
-      ...(q.paused !== undefined ? { isPaused: q.paused } : {}),
-    },
-    orderBy: { dagId: 'asc' },
-    include: { runs: { orderBy: [{ logicalDate: 'desc' }, { queuedAt: 'desc' }], take: 10, select: runSelect } },
-  });
-  const versionIds = dags.map((d) => d.currentVersionId).filter((v): v is string => v !== null);
-  const versions = await prisma.dagVersion.findMany({
-    where: { id: { in: versionIds } },
-    select: { id: true, hash: true, structure: true },
-  });
-  const byId = new Map(versions.map((v) => [v.id, v]));
-  const rows: DagRow[] = [];
-  for (const d of dags) {
-    const v = d.currentVersionId ? byId.get(d.currentVersionId) : undefined;
-    if (!v) continue;
-    rows.push({
-      dagId: d.dagId,
-      isPaused: d.isPaused,
-      fileLoc: d.fileLoc,
-      nextRunAt: d.nextRunAt,
-      versionHash: v.hash,
-      structure: v.structure,
-      recentRuns: d.runs,
-    });
-  }
-  return rows;
-}
-
-export async function listRunRows(
-  prisma: PrismaClient,
-  q: { dagId: string; limit: number; offset: number; state?: string },
-): Promise<{ items: RunRow[]; total: number }> {
-  const where = { dagId: q.dagId, ...(q.state ? { state: q.state } : {}) };
-  const [items, total] = await Promise.all([
-    prisma.dagRun.findMany({
-      where,
-      orderBy: [{ logicalDate: 'desc' }, { queuedAt: 'desc' }],
-      take: q.limit,
-      skip: q.offset,
-      select: runSelect,
-    }),
-    prisma.dagRun.count({ where }),
-  ]);
-  return { items, total };
-}
 
 export async function findRunRow(prisma: PrismaClient, dagId: string, runId: string): Promise<RunRow | null> {
   return prisma.dagRun.findUnique({ where: { dagId_runId: { dagId, runId } }, select: runSelect });
@@ -148,27 +84,23 @@ export async function findTaskInstanceDetail(prisma: PrismaClient, dagRunId: str
   });
 }
 
-/** The grid: the last `limit` runs of a DAG and every task state in them, one query. */
+/** The grid: the last `limit` runs of a DAG, oldest first, and every task state in them. */
 export async function readGridCells(
   db: Queryable,
   dagId: string,
   limit: number,
 ): Promise<{ runs: RunRow[]; cells: Array<{ dagRunId: string; taskId: string; state: string }> }> {
-  const runs = await db.query<RunRow>(
-    `SELECT id, dag_id AS "dagId", run_id AS "runId", run_type AS "runType", state, logical_date AS "logicalDate",
-            data_interval_start AS "dataIntervalStart", data_interval_end AS "dataIntervalEnd",
-            started_at AS "startedAt", ended_at AS "endedAt", conf, dag_version_id AS "dagVersionId"
-     FROM (SELECT * FROM dag_run WHERE dag_id = $1 ORDER BY logical_date DESC, queued_at DESC LIMIT $2) r
-     ORDER BY logical_date, queued_at`,
-    [dagId, limit],
-  );
-  const ids = runs.rows.map((r) => r.id);
+  const runs = ((await latestRuns(db, [dagId], limit)).get(dagId) ?? []).reverse();
   const cells = await db.query<{ dagRunId: string; taskId: string; state: string }>(
-    `SELECT dag_run_id AS "dagRunId", task_id AS "taskId", state FROM task_instance WHERE dag_run_id = ANY($1::uuid[])`,
-    [ids],
+    gridCellsStatement([runs.map((r) => r.id)]),
   );
-  return { runs: runs.rows, cells: cells.rows };
+  return { runs, cells: cells.rows };
 }
+
+const gridCellsStatement = prepared(
+  'read.gridCells',
+  `SELECT dag_run_id AS "dagRunId", task_id AS "taskId", state FROM task_instance WHERE dag_run_id = ANY($1::uuid[])`,
+);
 
 export async function listImportErrorRows(prisma: PrismaClient) {
   return prisma.importError.findMany({ orderBy: { fileLoc: 'asc' } });

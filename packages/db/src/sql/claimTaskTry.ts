@@ -9,6 +9,7 @@
 import type { QueryConfig } from 'pg';
 import { prepared, type Queryable } from './queryable';
 import { ts, type TaskMove } from './states';
+import { lockedInIdOrder } from './lockOrder';
 
 export const moves: readonly TaskMove[] = [
   // A queued try, or a deferred try's check.
@@ -59,11 +60,11 @@ const claimStatement = prepared(
   'claimTaskTries',
   `WITH c AS (
        SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS c(id, try, hostname, from_state)
-     ), claimed AS (
+     ), ${lockedInIdOrder('c', 'ti.id = c.id AND ti.state = c.from_state AND ti.try_number = c.try')}, claimed AS (
        UPDATE task_instance ti SET state = ${ts.running},
          started_at = COALESCE(CASE WHEN c.from_state = ${ts.deferred} THEN ti.started_at END, clock_timestamp()),
          hostname = c.hostname, heartbeat_at = now(), updated_at = now()
-       FROM c WHERE ti.id = c.id AND ti.state = c.from_state AND ti.try_number = c.try
+       FROM c JOIN locked ON locked.id = c.id WHERE ti.id = c.id
        RETURNING ti.id, ti.dag_run_id, ti.dag_id, ti.task_id, ti.try_number, ti.max_tries, ti.operator, ti.started_at, ti.hostname
      ), ${CLAIMED_TAIL}`,
 );
@@ -79,11 +80,11 @@ const promoteAndClaimStatement = prepared(
   'promoteAndClaimTaskTries',
   `WITH c AS (
        SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[]) AS c(id, try, hostname, from_state)
-     ), claimed AS (
+     ), ${lockedInIdOrder('c', 'ti.id = c.id AND ti.state = c.from_state AND ti.try_number = c.try - 1')}, claimed AS (
        UPDATE task_instance ti SET state = ${ts.running}, try_number = c.try, queued_at = now(), next_retry_at = NULL,
          started_at = clock_timestamp(), ended_at = NULL, duration_ms = NULL,
          hostname = c.hostname, heartbeat_at = now(), updated_at = now()
-       FROM c WHERE ti.id = c.id AND ti.state = c.from_state AND ti.try_number = c.try - 1
+       FROM c JOIN locked ON locked.id = c.id WHERE ti.id = c.id
        RETURNING ti.id, ti.dag_run_id, ti.dag_id, ti.task_id, ti.try_number, ti.max_tries, ti.operator, ti.started_at, ti.hostname
      ), ${CLAIMED_TAIL}`,
 );

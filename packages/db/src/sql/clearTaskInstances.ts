@@ -36,7 +36,7 @@ export const clearStatement = `WITH moved AS (
        UPDATE task_instance ti SET state = ${ts.none}, next_retry_at = NULL, queued_at = NULL,
          max_tries = ti.try_number + c.tries, updated_at = now()
        FROM unnest($2::text[], $3::int[]) AS c(task_id, tries),
-            (SELECT id, state, external FROM task_instance WHERE dag_run_id = $1 FOR UPDATE) prev
+            (SELECT id, state, external FROM task_instance WHERE dag_run_id = $1 ORDER BY id FOR UPDATE) prev
        WHERE ti.dag_run_id = $1 AND ti.task_id = c.task_id AND ti.state IN (${taskStatesSql(CLEARABLE)}) AND prev.id = ti.id
        RETURNING ti.task_id, ${INTERRUPTED_COLUMNS}
      ), ${closeStoppedTries({ moved: 'moved', state: ts[stoppedTryState], stoppedBy: `'cleared by ' || $4::text` })}

@@ -12,6 +12,7 @@ import type { InterruptedTry } from './interrupted';
 import { prepared } from './queryable';
 import type { RunSnapshot, TaskInstanceRow } from './runSnapshot';
 import { ts, type TaskMove } from './states';
+import { lockedInIdOrder } from './lockOrder';
 
 export interface Decisions {
   tasks: TaskDecision[];
@@ -64,30 +65,36 @@ export const setStatesMoves: readonly TaskMove[] = [
 ];
 const setStates = prepared(
   'scheduleRun.setStates',
-  `UPDATE task_instance ti SET state = d.to_state, updated_at = now(),
+  `WITH d AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bool[]) AS d(id, from_state, to_state, terminal)),
+     ${lockedInIdOrder('d', 'ti.id = d.id AND ti.state = d.from_state')}
+   UPDATE task_instance ti SET state = d.to_state, updated_at = now(),
            ended_at = CASE WHEN d.terminal THEN now() ELSE ti.ended_at END,
            next_retry_at = CASE WHEN d.to_state = ${ts.scheduled} THEN NULL ELSE ti.next_retry_at END
-         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bool[]) AS d(id, from_state, to_state, terminal)
-         WHERE ti.id = d.id AND ti.state = d.from_state
+         FROM d JOIN locked ON locked.id = d.id
+         WHERE ti.id = d.id
          RETURNING ti.id`,
 );
 /** A task promoted straight through (→ scheduled → queued) in one row write. */
 export const promoteMoves: readonly TaskMove[] = [{ from: ['none', 'up_for_retry'], to: 'queued' }];
 export const promoteTasks = prepared(
   'scheduleRun.promote',
-  `UPDATE task_instance ti SET state = ${ts.queued}, try_number = d.try, queued_at = now(), next_retry_at = NULL,
+  `WITH d AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[]) AS d(id, from_state, try)),
+     ${lockedInIdOrder('d', 'ti.id = d.id AND ti.state = d.from_state AND ti.try_number = d.try - 1')}
+   UPDATE task_instance ti SET state = ${ts.queued}, try_number = d.try, queued_at = now(), next_retry_at = NULL,
            started_at = NULL, ended_at = NULL, duration_ms = NULL, hostname = NULL, heartbeat_at = NULL, updated_at = now()
-         FROM unnest($1::uuid[], $2::text[], $3::int[]) AS d(id, from_state, try)
-         WHERE ti.id = d.id AND ti.state = d.from_state AND ti.try_number = d.try - 1
+         FROM d JOIN locked ON locked.id = d.id
+         WHERE ti.id = d.id
          RETURNING ti.id, ti.try_number`,
 );
 export const enqueueMoves: readonly TaskMove[] = [{ from: ['scheduled'], to: 'queued' }];
 const enqueueTasks = prepared(
   'scheduleRun.enqueue',
-  `UPDATE task_instance ti SET state = ${ts.queued}, try_number = d.try, queued_at = now(),
+  `WITH d AS (SELECT * FROM unnest($1::uuid[], $2::int[]) AS d(id, try)),
+     ${lockedInIdOrder('d', `ti.id = d.id AND ti.state = ${ts.scheduled} AND ti.try_number = d.try - 1`)}
+   UPDATE task_instance ti SET state = ${ts.queued}, try_number = d.try, queued_at = now(),
            started_at = NULL, ended_at = NULL, duration_ms = NULL, hostname = NULL, heartbeat_at = NULL, updated_at = now()
-         FROM unnest($1::uuid[], $2::int[]) AS d(id, try)
-         WHERE ti.id = d.id AND ti.state = ${ts.scheduled} AND ti.try_number = d.try - 1
+         FROM d JOIN locked ON locked.id = d.id
+         WHERE ti.id = d.id
          RETURNING ti.id, ti.try_number`,
 );
 

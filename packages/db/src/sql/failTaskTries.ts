@@ -26,7 +26,10 @@ export interface TryFailure {
 
 export async function failTaskTries(client: PoolClient, failures: readonly TryFailure[]): Promise<TryFailure[]> {
   const applied: TryFailure[] = [];
-  for (const f of failures) {
+  // One row per statement, in one transaction: in id order, as every
+  // multi-row write to task_instance locks (lockOrder.ts).
+  const inIdOrder = [...failures].sort((a, b) => (a.taskInstanceId < b.taskInstanceId ? -1 : 1));
+  for (const f of inIdOrder) {
     const res = await client.query(
       `UPDATE task_instance SET state = $4, next_retry_at = $5, ended_at = now(),
          duration_ms = CASE WHEN started_at IS NULL THEN NULL ELSE (extract(epoch FROM now() - started_at) * 1000)::int END,

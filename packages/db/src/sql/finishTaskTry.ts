@@ -16,6 +16,7 @@ import {
   type SerializedError,
 } from '@sluice/core';
 import { rs, taskStatesSql, type RunMove, type TaskMove } from './states';
+import { lockedInIdOrder } from './lockOrder';
 
 /** A worker's finish; and, after it, the run's end (finishRunIfDone). */
 export const moves: readonly TaskMove[] = [
@@ -78,14 +79,14 @@ const finishStatement = prepared(
   `WITH f AS (
        SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::jsonb[], $7::jsonb[], $12::text[])
          AS f(id, try, to_state, next_retry_at, error, output, external, from_state)
-     ), fin AS (
+     ), ${lockedInIdOrder('f', 'ti.id = f.id AND ti.state = f.from_state AND ti.try_number = f.try')}, fin AS (
        -- from_state is 'running' for every row; as a column rather than a
        -- literal it keeps the planner from reading the running rows of an
        -- index and joining them: the rows are found by id.
        UPDATE task_instance ti SET state = f.to_state, ended_at = now(), next_retry_at = f.next_retry_at, updated_at = now(),
          duration_ms = (extract(epoch FROM now() - ti.started_at) * 1000)::int,
          external = COALESCE(f.external, ti.external)
-       FROM f WHERE ti.id = f.id AND ti.state = f.from_state AND ti.try_number = f.try
+       FROM f JOIN locked ON locked.id = f.id WHERE ti.id = f.id
        RETURNING ti.id, ti.dag_run_id, ti.task_id, ti.ended_at, ti.duration_ms, f.try, f.to_state, f.error, f.output, f.external
      ), t AS (
        UPDATE task_try tt SET state = fin.to_state, ended_at = fin.ended_at, duration_ms = fin.duration_ms, error = fin.error,

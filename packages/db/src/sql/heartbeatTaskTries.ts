@@ -7,15 +7,19 @@
  */
 import { prepared, type Queryable } from './queryable';
 import { ts, type TaskMove } from './states';
+import { lockedInIdOrder } from './lockOrder';
 
 /** A heartbeat moves no state. */
 export const moves: readonly TaskMove[] = [];
 
 const heartbeatStatement = prepared(
   'heartbeatTaskTries',
-  `UPDATE task_instance ti SET heartbeat_at = now()
-     FROM unnest($1::uuid[], $2::int[]) AS h(id, try_number)
-     WHERE ti.id = h.id AND ti.try_number = h.try_number AND ti.state = ${ts.running}
+  `WITH ${lockedInIdOrder(
+    'unnest($1::uuid[], $2::int[]) AS h(id, try_number)',
+    `ti.id = h.id AND ti.try_number = h.try_number AND ti.state = ${ts.running}`,
+  )}
+   UPDATE task_instance ti SET heartbeat_at = now()
+     FROM locked WHERE ti.id = locked.id
      RETURNING ti.id, ti.try_number`,
 );
 

@@ -65,14 +65,14 @@ export const markRunTasksStatement: Record<MarkTo, string> = {
   failed: `WITH moved AS (
        UPDATE task_instance ti SET updated_at = now(), ended_at = now(), next_retry_at = NULL,
          state = CASE WHEN ti.state IN (${taskStatesSql(failedWithRunTaskStates)}) THEN ${ts.failed} ELSE ${ts.skipped} END
-       FROM (SELECT id, state, external FROM task_instance WHERE dag_run_id = $1 FOR UPDATE) prev
+       FROM (SELECT id, state, external FROM task_instance WHERE dag_run_id = $1 ORDER BY id FOR UPDATE) prev
        WHERE ti.id = prev.id AND ti.state IN (${taskStatesSql(unfinishedTaskStates)})
        RETURNING ti.task_id, ${INTERRUPTED_COLUMNS}
      ), ${close('$2::text')}
      SELECT * FROM moved`,
   success: `WITH moved AS (
        UPDATE task_instance ti SET state = ${ts.success}, ended_at = now(), next_retry_at = NULL, updated_at = now()
-       FROM (SELECT id, state, external FROM task_instance WHERE dag_run_id = $1 FOR UPDATE) prev
+       FROM (SELECT id, state, external FROM task_instance WHERE dag_run_id = $1 ORDER BY id FOR UPDATE) prev
        WHERE ti.id = prev.id AND ti.state IN (${taskStatesSql(taskStatesAllowedBefore('success'))})
        RETURNING ti.task_id, ${INTERRUPTED_COLUMNS}
      ), ${close('$2::text')}

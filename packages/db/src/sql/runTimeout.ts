@@ -17,7 +17,7 @@ export const moves: readonly TaskMove[] = [{ from: [...unfinishedTaskStates], to
 /** Rows: `task_id` and INTERRUPTED_COLUMNS of each task it skipped. */
 export const skipTimedOutTasksStatement = `WITH moved AS (
        UPDATE task_instance ti SET state = ${ts.skipped}, ended_at = now(), next_retry_at = NULL, updated_at = now()
-       FROM (SELECT id, state, external FROM task_instance WHERE dag_run_id = $1 FOR UPDATE) prev
+       FROM (SELECT id, state, external FROM task_instance WHERE dag_run_id = $1 ORDER BY id FOR UPDATE) prev
        WHERE ti.id = prev.id AND ti.task_id = ANY($2::text[])
          AND ti.state IN (${taskStatesSql(unfinishedTaskStates)})
        RETURNING ti.task_id, ${INTERRUPTED_COLUMNS}

@@ -1,7 +1,7 @@
 /** The reads the scheduler's periodic loop makes. */
 import { unfinishedRunStates, type DagRunState } from '@sluice/core';
-import type { Queryable } from './queryable';
-import { runStatesSql, ts, type TaskMove } from './states';
+import { prepared, type Queryable } from './queryable';
+import { rs, runStatesSql, ts, type TaskMove } from './states';
 
 /** Reads only. */
 export const moves: readonly TaskMove[] = [];
@@ -10,14 +10,27 @@ export interface SchedulableDag {
   dagId: string;
   isPaused: boolean;
   versionId: string;
+  /** When the timetable's next run is due; null when not worked out yet (or the DAG has no schedule). */
+  nextRunAt: Date | null;
 }
 
 export async function listActiveDags(db: Queryable): Promise<SchedulableDag[]> {
   const res = await db.query<SchedulableDag>(
-    `SELECT dag_id AS "dagId", is_paused AS "isPaused", current_version_id AS "versionId"
+    `SELECT dag_id AS "dagId", is_paused AS "isPaused", current_version_id AS "versionId", next_run_at AS "nextRunAt"
      FROM dag WHERE is_active AND current_version_id IS NOT NULL ORDER BY dag_id`,
   );
   return res.rows;
+}
+
+const dagsWithQueuedRunsStatement = prepared(
+  'dagsWithQueuedRuns',
+  `SELECT DISTINCT dag_id AS "dagId" FROM dag_run WHERE state = ${rs.queued}`,
+);
+
+/** DAGs that have a run waiting to start: read from the state index, not from each DAG's runs. */
+export async function dagsWithQueuedRuns(db: Queryable): Promise<Set<string>> {
+  const res = await db.query<{ dagId: string }>(dagsWithQueuedRunsStatement([]));
+  return new Set(res.rows.map((r) => r.dagId));
 }
 
 export async function readDagVersion(
@@ -31,13 +44,16 @@ export async function readDagVersion(
   return res.rows[0] ?? null;
 }
 
+/** One probe of `dag_run_scheduled_idx`, however many runs the DAG has had. */
+const lastScheduledStatement = prepared(
+  'lastScheduledInterval',
+  `SELECT data_interval_end AS "dataIntervalEnd" FROM dag_run
+   WHERE dag_id = $1 AND run_type = 'scheduled' ORDER BY data_interval_end DESC LIMIT 1`,
+);
+
 /** The newest scheduled run's data interval end: where the timetable goes on from. */
 export async function lastScheduledInterval(db: Queryable, dagId: string): Promise<{ dataIntervalEnd: Date } | null> {
-  const res = await db.query<{ dataIntervalEnd: Date }>(
-    `SELECT data_interval_end AS "dataIntervalEnd" FROM dag_run
-     WHERE dag_id = $1 AND run_type = 'scheduled' ORDER BY data_interval_end DESC LIMIT 1`,
-    [dagId],
-  );
+  const res = await db.query<{ dataIntervalEnd: Date }>(lastScheduledStatement([dagId]));
   return res.rows[0] ?? null;
 }
 

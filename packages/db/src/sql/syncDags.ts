@@ -77,7 +77,8 @@ export async function syncDags(pool: Pool, input: SyncDagsInput): Promise<{ newV
     const missing = dags.find((d) => !versionIds.has(d.dagId));
     if (missing) throw new Error(`Could not record version ${missing.hash} of DAG ${missing.dagId}`);
     await client.query(
-      `UPDATE dag SET current_version_id = v.id
+      // A new version may have a new timetable: the next pass works out the next run again.
+      `UPDATE dag SET current_version_id = v.id, next_run_at = NULL, updated_at = now()
        FROM unnest($1::text[], $2::uuid[]) AS v(dag_id, id)
        WHERE dag.dag_id = v.dag_id AND dag.current_version_id IS DISTINCT FROM v.id`,
       [[...versionIds.keys()], [...versionIds.values()]],
