@@ -12,6 +12,7 @@ import { registerRunCommands } from './runs';
 import { registerSystemCommands } from './system';
 import { registerTaskCommands } from './tasks';
 import { registerConnectionCommands } from './connections';
+import { registerLocalTestCommands } from './local-test';
 
 const HELP_FOOTER = `
 Environment:
@@ -46,6 +47,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerTaskCommands(program, ctx);
   registerConnectionCommands(program, ctx);
   registerSystemCommands(program, ctx);
+  registerLocalTestCommands(program, ctx);
   return program;
 }
 

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrate } from '@sluice/db';
 import { preflight } from '@sluice/engine';
+import { wantsEmulator } from './aws-env';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -29,19 +30,6 @@ const services: Service[] = [
   { name: 'worker', entry: 'apps/worker/src/main.ts', colour: 33 },
 ];
 const emulator: Service = { name: 'aws', entry: 'packages/aws-emulator/src/main.ts', colour: 32 };
-
-/** True when the environment says where real AWS is: then the emulator stays off. */
-export function wantsEmulator(env: NodeJS.ProcessEnv): boolean {
-  if (env.SLUICE_AWS_EMULATOR === 'on') return true;
-  if (env.SLUICE_AWS_EMULATOR === 'off') return false;
-  return ![
-    'AWS_ACCESS_KEY_ID',
-    'AWS_PROFILE',
-    'AWS_ENDPOINT_URL',
-    'AWS_WEB_IDENTITY_TOKEN_FILE',
-    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  ].some((k) => (env[k] ?? '') !== '');
-}
 
 function prefixLines(name: string, colour: number, out: NodeJS.WritableStream) {
   let partial = '';

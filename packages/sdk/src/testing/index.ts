@@ -7,5 +7,12 @@
  */
 export { testDag, UnrunnableTaskError } from './test-dag';
 export type { TestDagOptions, DagTestResult, TaskStub } from './test-dag';
-export { runDagLocally, localDataInterval, localLogicalDate } from './run-dag';
-export type { LocalRunOptions, LocalRunResult, LocalTaskResult, LocalTaskState, LocalTry } from './run-dag';
+export { runDagLocally, runOneTaskLocally, localDataInterval, localLogicalDate } from './run-dag';
+export type {
+  OneTaskOptions,
+  LocalRunOptions,
+  LocalRunResult,
+  LocalTaskResult,
+  LocalTaskState,
+  LocalTry,
+} from './run-dag';

@@ -7,6 +7,7 @@
  * operators. Tasks run one at a time, so logs read in order.
  */
 import {
+  InvalidOptionsError,
   type DagSpec,
   type DataInterval,
   type RunContext,
@@ -130,7 +131,13 @@ export async function runDagLocally(options: LocalRunOptions): Promise<LocalRunR
         const up = results.get(id);
         if (up?.hasOutput) outputs.set(id, up.output);
       }
-      result = await runTask(options, task, { dagId: spec.dagId, runId, logicalDate, dataInterval, conf }, outputs);
+      result = await runTask(
+        options,
+        task,
+        { dagId: spec.dagId, runId, logicalDate, dataInterval, conf },
+        outputs,
+        true,
+      );
     } else {
       const state: LocalTaskState = gate.outcome === 'upstream_failed' ? 'upstream_failed' : 'skipped';
       result = emptyResult(taskId, state, gate.reason);
@@ -150,6 +157,33 @@ export async function runDagLocally(options: LocalRunOptions): Promise<LocalRunR
   };
 }
 
+export interface OneTaskOptions extends Omit<LocalRunOptions, 'onTaskEnd'> {
+  taskId: string;
+  /** What the task's upstream tasks returned, by task id (`--upstream-output`). */
+  upstreamOutputs: ReadonlyMap<string, unknown>;
+}
+
+/** One try of one task, as `sluice tasks test` runs it: no upstream run, no retry; the try's outcome is the result. */
+export async function runOneTaskLocally(options: OneTaskOptions): Promise<LocalTaskResult> {
+  const { spec, logicalDate } = options;
+  const task = spec.tasks.find((t) => t.taskId === options.taskId);
+  if (!task) throw new InvalidOptionsError(`DAG "${spec.dagId}" has no task "${options.taskId}"`);
+  for (const id of options.upstreamOutputs.keys()) {
+    if (!task.upstream.includes(id))
+      throw new InvalidOptionsError(
+        `"${id}" is not an upstream task of "${task.taskId}" (its upstream: ${task.upstream.join(', ') || 'none'})`,
+      );
+  }
+  const facts = {
+    dagId: spec.dagId,
+    runId: options.runId ?? `test__${logicalDate.toISOString()}`,
+    logicalDate,
+    dataInterval: options.dataInterval ?? localDataInterval(spec, logicalDate),
+    conf: options.conf ?? {},
+  };
+  return runTask(options, task, facts, options.upstreamOutputs, false);
+}
+
 function emptyResult(taskId: string, state: LocalTaskState, reason: string | null): LocalTaskResult {
   return { taskId, state, tries: 0, hasOutput: false, output: undefined, error: null, reason, durationMs: 0 };
 }
@@ -161,6 +195,7 @@ async function runTask(
   task: TaskSpec,
   facts: RunFacts,
   upstreamOutputs: ReadonlyMap<string, unknown>,
+  retries: boolean,
 ): Promise<LocalTaskResult> {
   const maxTries = maxTriesOf(task.retry);
   const started = Date.now();
@@ -190,7 +225,7 @@ async function runTask(
         random: tryJitter(facts.dagId, facts.runId, task.taskId, tryNumber),
       });
       if (next.type === 'skip') return ended('skipped', tryNumber, { reason: error.message });
-      if (next.type !== 'retry') return ended('failed', tryNumber, { error });
+      if (next.type !== 'retry' || !retries) return ended('failed', tryNumber, { error });
       const delayMs = Math.max(0, next.at.getTime() - now.getTime());
       options.onRetry?.(task, error, delayMs);
       await (options.wait ?? defaultWait)(delayMs);
