@@ -68,7 +68,8 @@ export function presentDag(row: DagRow): DagSummary {
 }
 
 export function presentDagDetail(row: DagRow): DagDetail {
-  return { ...presentDag(row), tasks: taskNodes(parseSpec(row.structure)) };
+  const spec = parseSpec(row.structure);
+  return { ...presentDag(row), tasks: taskNodes(spec), spec };
 }
 
 /** Why a task instance is not moving, in words — Airflow's "task instance details: dependencies". */

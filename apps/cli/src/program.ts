@@ -13,6 +13,7 @@ import { registerSystemCommands } from './system';
 import { registerTaskCommands } from './tasks';
 import { registerConnectionCommands } from './connections';
 import { registerLocalTestCommands } from './local-test';
+import { registerPlanCommand } from './plan';
 
 const HELP_FOOTER = `
 Environment:
@@ -48,6 +49,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerConnectionCommands(program, ctx);
   registerSystemCommands(program, ctx);
   registerLocalTestCommands(program, ctx);
+  registerPlanCommand(program, ctx);
   return program;
 }
 

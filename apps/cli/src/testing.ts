@@ -82,6 +82,7 @@ export function dagDetail(extra: Partial<DagDetail> = {}): DagDetail {
       { taskId: 'extract', operator: 'shell', upstream: [], triggerRule: 'all_success', retries: 0 },
       { taskId: 'load', operator: 'emr', upstream: ['extract'], triggerRule: 'all_success', retries: 2 },
     ],
+    spec: {},
     ...extra,
   };
 }

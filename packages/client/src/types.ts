@@ -65,6 +65,8 @@ export interface TaskNode {
 
 export interface DagDetail extends DagSummary {
   tasks: TaskNode[];
+  /** The current version's whole structure: a DagSpec of @sluice/core, as JSON (what `sluice dags plan --against` compares). */
+  spec: Record<string, unknown>;
 }
 
 export interface TaskInstance {
