@@ -16,6 +16,7 @@ import { dagRoutes } from './routes/dags';
 import { runRoutes } from './routes/runs';
 import { taskRoutes } from './routes/tasks';
 import { connectionRoutes } from './routes/connections';
+import { dagBundleRoutes } from './routes/dag-bundles';
 import { checkRequestText } from './input';
 import { buildOpenApi } from './openapi';
 import { checkTransport, securityHeaders } from './transport';
@@ -73,6 +74,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(runRoutes(deps));
   api.use(taskRoutes(deps));
   api.use(connectionRoutes(deps));
+  api.use(dagBundleRoutes(deps));
   api.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `No API route ${req.method} ${req.originalUrl}` } });
   });

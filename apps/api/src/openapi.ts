@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { Role } from '@sluice/core';
 import { connectionRouteDocs } from './routes/connections';
+import { dagBundleRouteDocs } from './routes/dag-bundles';
 import { dagRouteDocs } from './routes/dags';
 import { runRouteDocs } from './routes/runs';
 import { taskRouteDocs } from './routes/tasks';
@@ -45,6 +46,7 @@ export const routeDocs: readonly RouteDoc[] = [
   ...runRouteDocs,
   ...taskRouteDocs,
   ...connectionRouteDocs,
+  ...dagBundleRouteDocs,
 ];
 
 const ApiError = {

@@ -61,6 +61,7 @@ export function presentDag(row: DagRow): DagSummary {
     isPaused: row.isPaused,
     fileLoc: row.fileLoc,
     versionHash: row.versionHash,
+    bundleCommit: row.bundleCommit,
     nextRunAt: iso(row.nextRunAt),
     recentRuns: row.recentRuns.map(presentRun),
     taskCount: spec.tasks.length,

@@ -12,6 +12,7 @@ export type {
 export type {
   ApiErrorBody,
   ClearResult,
+  DagBundle,
   DagDetail,
   DagSummary,
   ErrorInfo,

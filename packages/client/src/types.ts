@@ -48,6 +48,8 @@ export interface DagSummary {
   fileLoc: string;
   /** Hash of the current version. */
   versionHash: string;
+  /** The git commit the current version was first read from (SLUICE_DAGS_GIT); null for a DAGs folder. */
+  bundleCommit: string | null;
   /** When the next scheduled run will be created (the end of its data interval), or null when none will come. */
   nextRunAt: string | null;
   /** Newest first, at most 10. */
@@ -88,6 +90,8 @@ export interface RunDetail extends RunSummary {
   dagId: string;
   conf: Record<string, unknown>;
   versionHash: string;
+  /** The git commit the run's version was first read from (its code is that commit's file); null for a DAGs folder. */
+  bundleCommit: string | null;
   taskInstances: TaskInstance[];
 }
 
@@ -189,4 +193,20 @@ export interface ConnectionBody {
   accessKeyId?: string;
   secretAccessKey?: string;
   sessionToken?: string;
+}
+
+/** A git repository the scheduler reads DAGs from. */
+export interface DagBundle {
+  name: string;
+  url: string;
+  /** The branch, tag or commit it follows. */
+  ref: string;
+  /** The folder of the repository holding the DAG files. */
+  path: string;
+  /** The commit read last; null before the first sync. */
+  commit: string | null;
+  syncedAt: string | null;
+  refreshRequestedAt: string | null;
+  /** Why the last fetch failed; the scheduler keeps the commit read before. */
+  lastError: string | null;
 }

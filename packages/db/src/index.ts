@@ -116,8 +116,17 @@ export {
   readGridCells,
   listImportErrorRows,
   lastSchedulerHeartbeat,
+  readVersionSource,
 } from './read/views';
 export type { DagRow, RunRow, TaskInstanceRowView } from './read/views';
+export {
+  declareDagBundle,
+  recordDagBundleSync,
+  requestDagBundleRefresh,
+  listDagBundles,
+  dagBundleRefreshDue,
+} from './sql/dagBundles';
+export type { DagBundleRow } from './sql/dagBundles';
 export {
   upsertConnection,
   listConnections,

@@ -1,6 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { findRunRow, listRunRows, listTaskInstanceRows, readGridCells, listDagRows } from '@sluice/db';
+import {
+  findRunRow,
+  listRunRows,
+  listTaskInstanceRows,
+  readGridCells,
+  listDagRows,
+  readVersionSource,
+} from '@sluice/db';
 import { NotFoundError, markRun, triggerRun } from '@sluice/engine';
 import type { Grid, Page, RunDetail, RunSummary, TaskState } from '@sluice/client';
 import type { ApiDeps } from '../app';
@@ -98,11 +105,13 @@ export function runRoutes(deps: ApiDeps): Router {
     });
     const spec = version.spec;
     const tis = await listTaskInstanceRows(deps.db.prisma, run.id);
+    const source = await readVersionSource(deps.db.prisma, run.dagVersionId);
     return {
       ...presentRun(run),
       dagId,
       conf: (run.conf as Record<string, unknown> | null) ?? {},
       versionHash: version.hash,
+      bundleCommit: source?.bundleCommit ?? null,
       taskInstances: presentTaskInstances(spec, tis),
     };
   };

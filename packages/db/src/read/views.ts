@@ -27,6 +27,8 @@ export interface DagRow {
   fileLoc: string;
   nextRunAt: Date | null;
   versionHash: string;
+  /** The git commit the current version was first read from; null for a DAGs folder. */
+  bundleCommit: string | null;
   structure: unknown;
   recentRuns: RunRow[];
 }
@@ -63,7 +65,7 @@ export async function listDagRows(
   const versionIds = dags.map((d) => d.currentVersionId).filter((v): v is string => v !== null);
   const versions = await prisma.dagVersion.findMany({
     where: { id: { in: versionIds } },
-    select: { id: true, hash: true, structure: true },
+    select: { id: true, hash: true, structure: true, bundleCommit: true },
   });
   const byId = new Map(versions.map((v) => [v.id, v]));
   const rows: DagRow[] = [];
@@ -76,6 +78,7 @@ export async function listDagRows(
       fileLoc: d.fileLoc,
       nextRunAt: d.nextRunAt,
       versionHash: v.hash,
+      bundleCommit: v.bundleCommit,
       structure: v.structure,
       recentRuns: d.runs,
     });
@@ -177,4 +180,12 @@ export async function listImportErrorRows(prisma: PrismaClient) {
 export async function lastSchedulerHeartbeat(prisma: PrismaClient): Promise<Date | null> {
   const row = await prisma.schedulerHeartbeat.findFirst({ orderBy: { lastHeartbeatAt: 'desc' } });
   return row?.lastHeartbeatAt ?? null;
+}
+
+/** Where a DAG version's code came from: its file and, for a git bundle, the commit it was first read from. */
+export async function readVersionSource(
+  prisma: PrismaClient,
+  versionId: string,
+): Promise<{ fileLoc: string; bundleCommit: string | null } | null> {
+  return prisma.dagVersion.findUnique({ where: { id: versionId }, select: { fileLoc: true, bundleCommit: true } });
 }
