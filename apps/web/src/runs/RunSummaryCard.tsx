@@ -64,6 +64,12 @@ export function RunSummaryCard({ run }: { run: RunDetail }) {
           <dt>Version</dt>
           <dd>
             <code>{run.versionHash.slice(0, 10)}</code>
+            {run.bundleCommit && (
+              <span className="muted small" title={run.bundleCommit}>
+                {' '}
+                from commit <code>{run.bundleCommit.slice(0, 12)}</code>
+              </span>
+            )}
           </dd>
         </div>
       </dl>
