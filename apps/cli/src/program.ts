@@ -14,6 +14,7 @@ import { registerTaskCommands } from './tasks';
 import { registerConnectionCommands } from './connections';
 import { registerLocalTestCommands } from './local-test';
 import { registerPlanCommand } from './plan';
+import { registerInitCommand } from './init';
 
 const HELP_FOOTER = `
 Environment:
@@ -50,6 +51,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerSystemCommands(program, ctx);
   registerLocalTestCommands(program, ctx);
   registerPlanCommand(program, ctx);
+  registerInitCommand(program, ctx);
   return program;
 }
 
