@@ -50,9 +50,7 @@ export function registerPlanCommand(program: Command, ctx: CommandContext): void
             ? planMarkdown(plan)
             : planText(plan);
       ctx.stdout.write(text);
-      if (code !== 0) {
-        const why = code === 1 ? `${plan.errors.length} error(s) in ${folder}` : 'DAGs change';
-        throw new CommandFailed(why, code);
-      }
+      if (code === 1) throw new CommandFailed(`${plan.errors.length} error(s) in ${folder}`, code);
+      if (code === 3) throw new CommandFailed('', code);
     });
 }

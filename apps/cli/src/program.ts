@@ -73,7 +73,8 @@ function reportError(raw: unknown, stderr: Output): number {
     return EXIT.usage;
   }
   if (raw instanceof CommandFailed) {
-    stderr.write(`error: ${raw.message}\n`);
+    // An exit code that is an answer, not a failure (`dags plan`: 3 = changes), comes without a message.
+    if (raw.message !== '') stderr.write(`error: ${raw.message}\n`);
     return raw.exitCode;
   }
   if (raw instanceof UsageError) {
