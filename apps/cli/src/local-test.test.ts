@@ -4,6 +4,9 @@
  * nothing listens: nothing here may need either.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -118,5 +121,26 @@ describe('sluice tasks test', () => {
     const r = await sluice(['tasks', 'test', 'no_such_dag', 'x']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: no DAG "no_such_dag" in .*dags \(DAGs there: daily_batch_etl, /);
+  });
+});
+
+describe('a local run and executionTimeout', () => {
+  it('kills a shell task past its executionTimeout and fails it with TaskTimeoutError', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sluice-local-timeout-'));
+    try {
+      writeFileSync(
+        path.join(dir, 'slow.ts'),
+        "import { dag, shell } from '@sluice/sdk';\n" +
+          "const d = dag({ id: 'slow' });\n" +
+          "d.task('sleep', { executionTimeout: '1s' }, shell({ command: 'sleep 30' }));\n",
+      );
+      const started = Date.now();
+      const r = await sluice(['tasks', 'test', 'slow', 'sleep', '--json', '--dags-folder', dir]);
+      expect(r.code).toBe(1);
+      expect(JSON.parse(r.stdout)).toMatchObject({ state: 'failed', error: { name: 'TaskTimeoutError' } });
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
