@@ -1,6 +1,7 @@
 /** Database rows → the API's JSON (packages/client types). */
 import { DagSpec, assertNever, evaluateTriggerRule, topologicalOrder, type TaskInstanceState } from '@sluice/core';
-import type { DagRow, RunRow, TaskInstanceRowView } from '@sluice/db';
+import type { DagBundleRow, DagRow, RunRow, TaskInstanceRowView } from '@sluice/db';
+import { commitFileUrl } from './source-links';
 import type {
   DagDetail,
   DagSummary,
@@ -49,7 +50,8 @@ export function taskNodes(spec: DagSpec): TaskNode[] {
   });
 }
 
-export function presentDag(row: DagRow): DagSummary {
+/** `bundle`: the git DAG bundle the scheduler reads, if any, for the link to the file at the version's commit. */
+export function presentDag(row: DagRow, bundle?: DagBundleRow): DagSummary {
   const spec = parseSpec(row.structure);
   return {
     dagId: row.dagId,
@@ -62,15 +64,16 @@ export function presentDag(row: DagRow): DagSummary {
     fileLoc: row.fileLoc,
     versionHash: row.versionHash,
     bundleCommit: row.bundleCommit,
+    sourceUrl: commitFileUrl(bundle, row.bundleCommit, row.fileLoc),
     nextRunAt: iso(row.nextRunAt),
     recentRuns: row.recentRuns.map(presentRun),
     taskCount: spec.tasks.length,
   };
 }
 
-export function presentDagDetail(row: DagRow): DagDetail {
+export function presentDagDetail(row: DagRow, bundle?: DagBundleRow): DagDetail {
   const spec = parseSpec(row.structure);
-  return { ...presentDag(row), tasks: taskNodes(spec), spec };
+  return { ...presentDag(row, bundle), tasks: taskNodes(spec), spec };
 }
 
 /** Why a task instance is not moving, in words — Airflow's "task instance details: dependencies". */

@@ -96,7 +96,8 @@ type JsonPlan = {
   }>;
 };
 
-describe('sluice dags plan --base', () => {
+// Each test spawns the CLI, which loads and type-checks the DAG files: seconds alone, far more on a loaded machine.
+describe('sluice dags plan --base', { timeout: 120_000 }, () => {
   it('exits 0 and says so when the work tree changes no DAG', async () => {
     const dir = repoWith({ 'etl.ts': etl() });
     const r = await plan(dir);

@@ -50,6 +50,7 @@ export function runDetail(state: RunDetail['state'], extra: Partial<RunDetail> =
     conf: { day: '2026-11-21' },
     versionHash: 'abc123',
     bundleCommit: null,
+    sourceUrl: null,
     taskInstances: [
       taskInstance('extract', 'success'),
       taskInstance('load', 'up_for_retry', { tryNumber: 2 }),
@@ -77,6 +78,7 @@ export function dagDetail(extra: Partial<DagDetail> = {}): DagDetail {
     fileLoc: 'etl.ts',
     versionHash: 'abc123',
     bundleCommit: null,
+    sourceUrl: null,
     nextRunAt: '2026-11-23T00:00:00.000Z',
     recentRuns: [lastRun],
     taskCount: 3,

@@ -50,6 +50,8 @@ export interface DagSummary {
   versionHash: string;
   /** The git commit the current version was first read from (SLUICE_DAGS_GIT); null for a DAGs folder. */
   bundleCommit: string | null;
+  /** The DAG file at that commit on the repository's web site (GitHub, GitLab); null when there is none. */
+  sourceUrl: string | null;
   /** When the next scheduled run will be created (the end of its data interval), or null when none will come. */
   nextRunAt: string | null;
   /** Newest first, at most 10. */
@@ -92,6 +94,8 @@ export interface RunDetail extends RunSummary {
   versionHash: string;
   /** The git commit the run's version was first read from (its code is that commit's file); null for a DAGs folder. */
   bundleCommit: string | null;
+  /** The DAG file at that commit on the repository's web site (GitHub, GitLab); null when there is none. */
+  sourceUrl: string | null;
   taskInstances: TaskInstance[];
 }
 

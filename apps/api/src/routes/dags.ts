@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { listDagRows, listImportErrorRows } from '@sluice/db';
+import { listDagBundles, listDagRows, listImportErrorRows } from '@sluice/db';
 import { NotFoundError, setPaused } from '@sluice/engine';
 import type { ImportError, Page, DagSummary } from '@sluice/client';
 import type { ApiDeps } from '../app';
@@ -65,7 +65,8 @@ export function dagRoutes(deps: ApiDeps): Router {
   r.get('/dags', async (req, res) => {
     const q = parse(ListDagsQuery, req, 'query');
     const rows = await listDagRows(deps.db.prisma, q.paused === undefined ? {} : { paused: q.paused });
-    const items = rows.map(presentDag).filter((d) => !q.tag || d.tags.includes(q.tag));
+    const [bundle] = await listDagBundles(deps.db.pool);
+    const items = rows.map((row) => presentDag(row, bundle)).filter((d) => !q.tag || d.tags.includes(q.tag));
     const page: Page<DagSummary> = { items, total: items.length, limit: items.length, offset: 0 };
     res.json(page);
   });
@@ -74,7 +75,8 @@ export function dagRoutes(deps: ApiDeps): Router {
     const { dagId } = parse(DagParams, req, 'params');
     const [row] = await listDagRows(deps.db.prisma, { dagId });
     if (!row) throw new NotFoundError(`DAG "${dagId}" does not exist`);
-    res.json(presentDagDetail(row));
+    const [bundle] = await listDagBundles(deps.db.pool);
+    res.json(presentDagDetail(row, bundle));
   });
 
   r.patch('/dags/:dagId', async (req, res) => {
@@ -83,7 +85,8 @@ export function dagRoutes(deps: ApiDeps): Router {
     await setPaused(deps.engine, { dagId, isPaused: body.isPaused, actor: actorOf(req) });
     const [row] = await listDagRows(deps.db.prisma, { dagId });
     if (!row) throw new NotFoundError(`DAG "${dagId}" does not exist`);
-    res.json(presentDag(row));
+    const [bundle] = await listDagBundles(deps.db.pool);
+    res.json(presentDag(row, bundle));
   });
 
   r.get('/import-errors', async (_req, res) => {

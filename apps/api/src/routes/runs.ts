@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import {
   findRunRow,
+  listDagBundles,
   listRunRows,
   listTaskInstanceRows,
   readGridCells,
@@ -14,6 +15,7 @@ import type { ApiDeps } from '../app';
 import { parseSpec, presentRun, presentTaskInstances, taskNodes } from '../presenters';
 import type { RouteDoc } from '../openapi';
 import { parse } from '../validate';
+import { commitFileUrl } from '../source-links';
 import { LOGICAL_DATE_RANGE, safeId, withinLogicalDateRange } from '../input';
 import { actorOf } from '../actor';
 
@@ -106,12 +108,15 @@ export function runRoutes(deps: ApiDeps): Router {
     const spec = version.spec;
     const tis = await listTaskInstanceRows(deps.db.prisma, run.id);
     const source = await readVersionSource(deps.db.prisma, run.dagVersionId);
+    const [bundle] = await listDagBundles(deps.db.pool);
+    const bundleCommit = source?.bundleCommit ?? null;
     return {
       ...presentRun(run),
       dagId,
       conf: (run.conf as Record<string, unknown> | null) ?? {},
       versionHash: version.hash,
-      bundleCommit: source?.bundleCommit ?? null,
+      bundleCommit,
+      sourceUrl: commitFileUrl(bundle, bundleCommit, source?.fileLoc ?? ''),
       taskInstances: presentTaskInstances(spec, tis),
     };
   };

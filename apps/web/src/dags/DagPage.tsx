@@ -93,7 +93,14 @@ function DagView({ dag }: { dag: DagDetail }) {
             {dag.bundleCommit && (
               <span className="muted small" title={dag.bundleCommit}>
                 {' '}
-                from commit <code>{dag.bundleCommit.slice(0, 12)}</code>
+                from commit{' '}
+                {dag.sourceUrl ? (
+                  <a href={dag.sourceUrl} target="_blank" rel="noreferrer">
+                    <code>{dag.bundleCommit.slice(0, 12)}</code>
+                  </a>
+                ) : (
+                  <code>{dag.bundleCommit.slice(0, 12)}</code>
+                )}
               </span>
             )}
           </dd>

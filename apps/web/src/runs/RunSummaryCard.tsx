@@ -67,7 +67,14 @@ export function RunSummaryCard({ run }: { run: RunDetail }) {
             {run.bundleCommit && (
               <span className="muted small" title={run.bundleCommit}>
                 {' '}
-                from commit <code>{run.bundleCommit.slice(0, 12)}</code>
+                from commit{' '}
+                {run.sourceUrl ? (
+                  <a href={run.sourceUrl} target="_blank" rel="noreferrer">
+                    <code>{run.bundleCommit.slice(0, 12)}</code>
+                  </a>
+                ) : (
+                  <code>{run.bundleCommit.slice(0, 12)}</code>
+                )}
               </span>
             )}
           </dd>
