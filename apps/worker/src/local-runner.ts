@@ -11,6 +11,7 @@ import { type CachedDagVersion, type ExecutionRequest, type LogStream, nextCheck
 import { type AwsSettings, externalOperators } from '@sluice/operators';
 import type { RunContext } from '@sluice/core';
 import pino from 'pino';
+import { TaskAws } from './aws-settings';
 import { contextEnv, createExecutor } from './executor';
 import { FnPool } from './fn-pool';
 
@@ -51,13 +52,20 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): LocalRunner
     runFunction: (req) => fnPool.run(req),
     operators: externalOperators,
     resolveAws: async (taskOptions) => {
-      if (typeof taskOptions.connection === 'string')
+      const parsed = TaskAws.safeParse(taskOptions);
+      if (!parsed.success)
+        throw new NonRetryableError(`Invalid aws options: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
+      const { connection, aws } = parsed.data;
+      if (connection !== undefined)
         throw new NonRetryableError(
-          `task uses connection "${taskOptions.connection}", which lives in Sluice's database; a local run ` +
+          `task uses connection "${connection}", which lives in Sluice's database; a local run ` +
             'uses the aws option or AWS_* variables instead',
         );
-      const own = (taskOptions.aws ?? {}) as AwsSettings;
-      return { ...options.aws, ...own };
+      const settings: AwsSettings = { ...options.aws };
+      if (aws?.region) settings.region = aws.region;
+      if (aws?.endpoint) settings.endpoint = aws.endpoint;
+      if (aws?.roleArn) settings.roleArn = aws.roleArn;
+      return settings;
     },
   });
   const settings = { deferCheckMinMs: options.checkMinMs ?? 1_000, deferCheckMaxMs: options.checkMaxMs ?? 10_000 };
