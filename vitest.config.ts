@@ -7,6 +7,7 @@ export default defineConfig({
       'apps/*/src/**/*.test.ts',
       'tests/integration/**/*.test.ts',
       'scripts/**/*.test.ts',
+      'dags/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', 'tests/e2e/**'],
     testTimeout: 30_000,

@@ -33,7 +33,7 @@ function seeded(day: string, salt: number): number {
   return h;
 }
 
-const extract = dailyBatchEtl.task(
+export const extract = dailyBatchEtl.task(
   'extract',
   { doc: 'Lists the activity log files Fluentd wrote to S3 for the data interval.' },
   fn(async (ctx) => {
@@ -45,7 +45,7 @@ const extract = dailyBatchEtl.task(
   }),
 );
 
-const transform = dailyBatchEtl.task(
+export const transform = dailyBatchEtl.task(
   'transform',
   { upstream: [extract], doc: 'Converts the raw logs to ORC and computes per-activity counts.' },
   fn(async (ctx) => {
@@ -63,7 +63,7 @@ const transform = dailyBatchEtl.task(
   }),
 );
 
-const load = dailyBatchEtl.task(
+export const load = dailyBatchEtl.task(
   'load',
   { upstream: [transform], executionTimeout: '2m' },
   shell({
@@ -72,7 +72,7 @@ const load = dailyBatchEtl.task(
   }),
 );
 
-dailyBatchEtl.task(
+export const report = dailyBatchEtl.task(
   'report',
   { upstream: [transform, load], triggerRule: 'all_success' },
   fn(async (ctx) => {

@@ -17,6 +17,7 @@ import { runRoutes } from './routes/runs';
 import { taskRoutes } from './routes/tasks';
 import { connectionRoutes } from './routes/connections';
 import { variableRoutes } from './routes/variables';
+import { dagBundleRoutes } from './routes/dag-bundles';
 import { checkRequestText } from './input';
 import { buildOpenApi, routeDocs } from './openapi';
 import { checkTransport, securityHeaders } from './transport';
@@ -92,6 +93,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(taskRoutes(deps));
   api.use(connectionRoutes(deps));
   api.use(variableRoutes(deps));
+  api.use(dagBundleRoutes(deps));
   api.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `No API route ${req.method} ${req.originalUrl}` } });
   });

@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import type { Role } from '@sluice/core';
 import { connectionRouteDocs } from './routes/connections';
+import { dagBundleRouteDocs } from './routes/dag-bundles';
 import { dagRouteDocs } from './routes/dags';
 import { runRouteDocs } from './routes/runs';
 import { taskRouteDocs } from './routes/tasks';
@@ -53,6 +54,7 @@ export const routeDocs: readonly RouteDoc[] = [
   ...userRouteDocs,
   ...auditRouteDocs,
   ...variableRouteDocs,
+  ...dagBundleRouteDocs,
 ];
 
 const ApiError = {

@@ -1,6 +1,7 @@
 /** Database rows → the API's JSON (packages/client types). */
 import { DagSpec, assertNever, evaluateTriggerRule, topologicalOrder, type TaskInstanceState } from '@sluice/core';
-import type { DagRow, RunRow, TaskInstanceRowView } from '@sluice/db';
+import type { DagBundleRow, DagRow, RunRow, TaskInstanceRowView } from '@sluice/db';
+import { commitFileUrl } from './source-links';
 import type {
   DagDetail,
   DagSummary,
@@ -49,7 +50,8 @@ export function taskNodes(spec: DagSpec): TaskNode[] {
   });
 }
 
-export function presentDag(row: DagRow, spec: DagSpec): DagSummary {
+/** `bundle`: the git DAG bundle the scheduler reads, if any, for the link to the file at the version's commit. */
+export function presentDag(row: DagRow, spec: DagSpec, bundle?: DagBundleRow): DagSummary {
   return {
     dagId: row.dagId,
     description: spec.description,
@@ -60,14 +62,16 @@ export function presentDag(row: DagRow, spec: DagSpec): DagSummary {
     isPaused: row.isPaused,
     fileLoc: row.fileLoc,
     versionHash: row.versionHash,
+    bundleCommit: row.bundleCommit,
+    sourceUrl: commitFileUrl(bundle, row.bundleCommit, row.fileLoc),
     nextRunAt: iso(row.nextRunAt),
     recentRuns: row.recentRuns.map(presentRun),
     taskCount: spec.tasks.length,
   };
 }
 
-export function presentDagDetail(row: DagRow, spec: DagSpec): DagDetail {
-  return { ...presentDag(row, spec), tasks: taskNodes(spec) };
+export function presentDagDetail(row: DagRow, spec: DagSpec, bundle?: DagBundleRow): DagDetail {
+  return { ...presentDag(row, spec, bundle), tasks: taskNodes(spec), spec };
 }
 
 /** Why a task instance is not moving, in words — Airflow's "task instance details: dependencies". */

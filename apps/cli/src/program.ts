@@ -16,6 +16,9 @@ import { registerConnectionCommands } from './connections';
 import { registerAuthCommands } from './auth';
 import { registerUserCommands } from './users';
 import { registerVariableCommands } from './variables';
+import { registerLocalTestCommands } from './local-test';
+import { registerPlanCommand } from './plan';
+import { registerInitCommand } from './init';
 
 const HELP_FOOTER = `
 Environment:
@@ -62,6 +65,9 @@ export function buildProgram(deps: CliDeps): Command {
   registerUserCommands(program, ctx);
   registerVariableCommands(program, ctx);
   registerSystemCommands(program, ctx);
+  registerLocalTestCommands(program, ctx);
+  registerPlanCommand(program, ctx);
+  registerInitCommand(program, ctx);
   return program;
 }
 
@@ -115,6 +121,8 @@ function reportError(raw: unknown, stderr: Output, asJson: boolean): number {
     return EXIT.usage;
   }
   const e = describeError(raw);
+  // An exit code that is an answer, not a failure (`dags plan`: 3 = changes), comes without a message.
+  if (e.message === '') return e.code;
   if (asJson) {
     stderr.write(`${JSON.stringify({ error: { code: e.kind, message: e.message, issues: e.issues } })}\n`);
     return e.code;

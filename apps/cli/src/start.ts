@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { createDb, migrate } from '@sluice/db';
 import { preflight } from '@sluice/engine';
 import { ensureFirstAdmin, firstAdminMessage } from './first-admin';
+import { wantsEmulator } from './aws-env';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -30,19 +31,6 @@ const services: Service[] = [
   { name: 'worker', entry: 'apps/worker/src/main.ts', colour: 33 },
 ];
 const emulator: Service = { name: 'aws', entry: 'packages/aws-emulator/src/main.ts', colour: 32 };
-
-/** True when the environment says where real AWS is: then the emulator stays off. */
-export function wantsEmulator(env: NodeJS.ProcessEnv): boolean {
-  if (env.SLUICE_AWS_EMULATOR === 'on') return true;
-  if (env.SLUICE_AWS_EMULATOR === 'off') return false;
-  return ![
-    'AWS_ACCESS_KEY_ID',
-    'AWS_PROFILE',
-    'AWS_ENDPOINT_URL',
-    'AWS_WEB_IDENTITY_TOKEN_FILE',
-    'AWS_CONTAINER_CREDENTIALS_FULL_URI',
-  ].some((k) => (env[k] ?? '') !== '');
-}
 
 function prefixLines(name: string, colour: number, out: NodeJS.WritableStream) {
   let partial = '';

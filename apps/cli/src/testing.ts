@@ -50,6 +50,8 @@ export function runDetail(state: RunDetail['state'], extra: Partial<RunDetail> =
     endedAt: state === 'success' || state === 'failed' ? '2026-11-22T03:01:00.000Z' : null,
     conf: { day: '2026-11-21' },
     versionHash: 'abc123',
+    bundleCommit: null,
+    sourceUrl: null,
     taskInstances: [
       taskInstance('extract', 'success'),
       taskInstance('load', 'up_for_retry', { tryNumber: 2 }),
@@ -76,6 +78,8 @@ export function dagDetail(extra: Partial<DagDetail> = {}): DagDetail {
     isPaused: false,
     fileLoc: 'etl.ts',
     versionHash: 'abc123',
+    bundleCommit: null,
+    sourceUrl: null,
     nextRunAt: '2026-11-23T00:00:00.000Z',
     recentRuns: [lastRun],
     taskCount: 3,
@@ -83,6 +87,7 @@ export function dagDetail(extra: Partial<DagDetail> = {}): DagDetail {
       { taskId: 'extract', operator: 'shell', upstream: [], triggerRule: 'all_success', retries: 0 },
       { taskId: 'load', operator: 'emr', upstream: ['extract'], triggerRule: 'all_success', retries: 2 },
     ],
+    spec: {},
     ...extra,
   };
 }

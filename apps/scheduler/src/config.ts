@@ -13,6 +13,12 @@ export const SchedulerConfig = z.object({
   SLUICE_DAGS_FOLDER: z.string().min(1).default(path.join(repoRoot, 'dags')),
   /** How often the safety-net pass runs. */
   SLUICE_SCHEDULER_INTERVAL_MS: z.coerce.number().int().positive().default(1_000),
+  /** A git repository to read DAGs from instead of the folder: `url#ref` (branch, tag or commit). */
+  SLUICE_DAGS_GIT: z.string().min(1).optional(),
+  /** The folder of that repository holding the DAG files. */
+  SLUICE_DAGS_GIT_PATH: z.string().default('dags'),
+  /** How often the repository is fetched again (POST /api/v1/dag-bundles/refresh fetches at once). */
+  SLUICE_DAGS_GIT_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
   /** How often the DAGs folder is parsed again. */
   SLUICE_DAG_PARSE_INTERVAL_MS: z.coerce.number().int().positive().default(10_000),
   SLUICE_HEARTBEAT_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),

@@ -11,11 +11,13 @@ export async function processDagFolder(
   pool: Pool,
   folder: string,
   logger: Logger,
+  bundleCommit: string | null = null,
 ): Promise<{ dags: number; errors: number }> {
   const started = Date.now();
   const { dags, errors } = await loadDagFolder(folder, { owners: await readDagFiles(pool) });
   const { newVersions } = await syncDags(pool, {
     parsedAt: new Date(),
+    bundleCommit,
     dags: dags.map((d) => ({
       dagId: d.dagId,
       fileLoc: d.fileLoc,

@@ -9,6 +9,7 @@ import { toError } from '@sluice/core';
 import { openEngine, schedulerPass } from '@sluice/engine';
 import type { SchedulerConfig } from './config';
 import { processDagFolder } from './dag-processing';
+import { openDagSource } from './dag-source';
 
 export interface RunningScheduler {
   /** Parses the DAGs folder now. */
@@ -38,7 +39,18 @@ export async function startScheduler(
   });
   const { res, db } = engine;
   const schedulerId = `${config.SLUICE_HOSTNAME}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const parse = () => processDagFolder(db.pool, config.SLUICE_DAGS_FOLDER, logger);
+  const source = await openDagSource(config, db.pool, logger).catch(async (raw: unknown) => {
+    await engine.close();
+    throw raw;
+  });
+  const parse = async (sync = false) => {
+    const { folder, commit } = await source.folder(sync);
+    return processDagFolder(db.pool, folder, logger, commit);
+  };
+  /** A git bundle whose refresh the API asked for (a merge webhook) is fetched and parsed at the next pass. */
+  const refreshIfDue = async () => {
+    if (await source.due()) await parse(true);
+  };
   const pass = () => schedulerPass(res, schedulerId, config.SLUICE_HOSTNAME);
 
   let stopped = false;
@@ -71,12 +83,17 @@ export async function startScheduler(
 
   if (opts.loops !== false) {
     await parse().catch((raw: unknown) => logger.error({ err: toError(raw) }, 'first DAG parse failed'));
-    every(config.SLUICE_DAG_PARSE_INTERVAL_MS, 'DAG parse', serial(parse));
+    every(
+      config.SLUICE_DAG_PARSE_INTERVAL_MS,
+      'DAG parse',
+      serial(() => parse()),
+    );
     every(config.SLUICE_SCHEDULER_INTERVAL_MS, 'scheduler pass', serial(pass));
-    logger.info({ dagsFolder: config.SLUICE_DAGS_FOLDER, id: schedulerId }, 'scheduler started');
+    if (config.SLUICE_DAGS_GIT) every(config.SLUICE_SCHEDULER_INTERVAL_MS, 'DAG bundle refresh', serial(refreshIfDue));
+    logger.info({ dags: source.describe, id: schedulerId }, 'scheduler started');
   }
   return {
-    parse: () => queued(parse),
+    parse: () => queued(() => parse()),
     pass,
     async close() {
       stopped = true;

@@ -8,7 +8,8 @@ import { NonRetryableError } from '@sluice/core';
 import { readConnectionSettings, SecretKeyError, type Db } from '@sluice/db';
 import type { AwsSettings } from '@sluice/operators';
 
-const TaskAws = z.looseObject({
+/** The AWS-related options of a task: its own `aws` settings and its named connection. */
+export const TaskAws = z.looseObject({
   aws: z
     .object({ region: z.string().optional(), endpoint: z.string().optional(), roleArn: z.string().optional() })
     .optional(),

@@ -1,4 +1,6 @@
 export { startAwsEmulator } from './server';
+export { readSeed, applySeed } from './seed';
+export type { SeedFile } from './seed';
 export type { AwsEmulator, AwsEmulatorOptions } from './server';
 export type { EmulatorControl, EmulatorState } from './control';
 export type { ApiCall } from './emulator';

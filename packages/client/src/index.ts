@@ -22,6 +22,7 @@ export type {
   UserBody,
   UserChange,
   ClearResult,
+  DagBundle,
   DagDetail,
   DagSummary,
   ErrorInfo,

@@ -63,6 +63,10 @@ export interface DagSummary {
   fileLoc: string;
   /** Hash of the current version. */
   versionHash: string;
+  /** The git commit the current version was first read from (SLUICE_DAGS_GIT); null for a DAGs folder. */
+  bundleCommit: string | null;
+  /** The DAG file at that commit on the repository's web site (GitHub, GitLab); null when there is none. */
+  sourceUrl: string | null;
   /** When the next scheduled run will be created (the end of its data interval), or null when none will come. */
   nextRunAt: string | null;
   /** Newest first, at most 10. */
@@ -80,6 +84,8 @@ export interface TaskNode {
 
 export interface DagDetail extends DagSummary {
   tasks: TaskNode[];
+  /** The current version's whole structure: a DagSpec of @sluice/core, as JSON (what `sluice dags plan --against` compares). */
+  spec: Record<string, unknown>;
 }
 
 export interface TaskInstance {
@@ -101,6 +107,10 @@ export interface RunDetail extends RunSummary {
   dagId: string;
   conf: Record<string, unknown>;
   versionHash: string;
+  /** The git commit the run's version was first read from (its code is that commit's file); null for a DAGs folder. */
+  bundleCommit: string | null;
+  /** The DAG file at that commit on the repository's web site (GitHub, GitLab); null when there is none. */
+  sourceUrl: string | null;
   taskInstances: TaskInstance[];
 }
 
@@ -316,4 +326,20 @@ export interface VariableBody {
   /** Masked in the API and in task logs. Default false. */
   secret?: boolean;
   description?: string;
+}
+
+/** A git repository the scheduler reads DAGs from. */
+export interface DagBundle {
+  name: string;
+  url: string;
+  /** The branch, tag or commit it follows. */
+  ref: string;
+  /** The folder of the repository holding the DAG files. */
+  path: string;
+  /** The commit read last; null before the first sync. */
+  commit: string | null;
+  syncedAt: string | null;
+  refreshRequestedAt: string | null;
+  /** Why the last fetch failed; the scheduler keeps the commit read before. */
+  lastError: string | null;
 }

@@ -105,3 +105,7 @@ export type {
 } from './scheduling';
 export { parseConfig, ConfigError } from './config';
 export { roles, roleAllows, weakerRole, type Role } from './roles';
+export { diffDags, graphDiff } from './dag-diff';
+export type { DagDiff, DagSide, DagChangeKind, FieldChange, TaskChange } from './dag-diff';
+export { nextRuns, dstHazards, catchUp, scheduledHistory, formatLocal } from './schedule-plan';
+export type { PlannedRun, DstHazard, CatchUp } from './schedule-plan';

@@ -12,3 +12,6 @@ export type { ValidateResult, ValidatedDag } from './validate-folder';
 export { importDagBundle, bundleCacheDir } from './import-bundle';
 export type { DagModule } from './import-bundle';
 export { canonicalJson, dagVersionHash } from './hash';
+export { GitDagBundle, GitBundleError, parseGitBundle } from './git-bundle';
+export type { GitBundleSpec, GitBundleCheckout } from './git-bundle';
+export { privateDir } from './write-once';

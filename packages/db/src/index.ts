@@ -115,6 +115,7 @@ export {
   readGridCells,
   listImportErrorRows,
   lastSchedulerHeartbeat,
+  readVersionSource,
 } from './read/views';
 export { readDagTags } from './read/dag-tags';
 export type { RunRow, TaskInstanceRowView } from './read/views';
@@ -131,6 +132,14 @@ export {
 } from './read/runPages';
 export type { DagRow, RunCursor, RunPage } from './read/runPages';
 export { dagListDigest, gridDigest } from './read/digests';
+export {
+  declareDagBundle,
+  recordDagBundleSync,
+  requestDagBundleRefresh,
+  listDagBundles,
+  dagBundleRefreshDue,
+} from './sql/dagBundles';
+export type { DagBundleRow } from './sql/dagBundles';
 export {
   upsertConnection,
   listConnections,

@@ -96,6 +96,7 @@ describe('migrate', () => {
       'cancel_request',
       'connection',
       'dag',
+      'dag_bundle',
       'dag_run',
       'dag_version',
       'import_error',

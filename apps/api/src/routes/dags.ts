@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { dagListDigest, listDagRows, listImportErrorRows, type DagRow } from '@sluice/db';
+import { dagListDigest, listDagBundles, listDagRows, listImportErrorRows, type DagRow } from '@sluice/db';
 import { answeredNotModified } from '../etag';
 import type { DagSpec } from '@sluice/core';
 import { NotFoundError, setPaused } from '@sluice/engine';
@@ -78,9 +78,10 @@ export function dagRoutes(deps: ApiDeps): Router {
     if (answeredNotModified(req, res, await dagListDigest(deps.db.pool, filter))) return;
     const rows = await listDagRows(deps.db.pool, filter);
     const p = principalOf(req);
-    const items = (await Promise.all(rows.map((row) => withSpec(deps, row, presentDag)))).filter(
-      (d) => (!q.tag || d.tags.includes(q.tag)) && p !== undefined && canSeeDag(p, d.tags),
-    );
+    const [bundle] = await listDagBundles(deps.db.pool);
+    const items = (
+      await Promise.all(rows.map((row) => withSpec(deps, row, (r, spec) => presentDag(r, spec, bundle))))
+    ).filter((d) => (!q.tag || d.tags.includes(q.tag)) && p !== undefined && canSeeDag(p, d.tags));
     const page: Page<DagSummary> = { items, total: items.length, limit: items.length, offset: 0 };
     res.json(page);
   });
@@ -89,7 +90,8 @@ export function dagRoutes(deps: ApiDeps): Router {
     const { dagId } = parse(DagParams, req, 'params');
     const [row] = await listDagRows(deps.db.pool, { dagId });
     if (!row) throw new NotFoundError(`DAG "${dagId}" does not exist`);
-    res.json(await withSpec(deps, row, presentDagDetail));
+    const [bundle] = await listDagBundles(deps.db.pool);
+    res.json(await withSpec(deps, row, (r, spec) => presentDagDetail(r, spec, bundle)));
   });
 
   r.patch('/dags/:dagId', async (req, res) => {
@@ -98,7 +100,8 @@ export function dagRoutes(deps: ApiDeps): Router {
     await setPaused(deps.engine, { dagId, isPaused: body.isPaused, actor: actorOf(req) });
     const [row] = await listDagRows(deps.db.pool, { dagId });
     if (!row) throw new NotFoundError(`DAG "${dagId}" does not exist`);
-    res.json(await withSpec(deps, row, presentDag));
+    const [bundle] = await listDagBundles(deps.db.pool);
+    res.json(await withSpec(deps, row, (r, spec) => presentDag(r, spec, bundle)));
   });
 
   r.get('/import-errors', async (_req, res) => {

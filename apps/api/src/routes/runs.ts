@@ -6,10 +6,12 @@ import {
   decodeRunCursor,
   findRunRow,
   gridDigest,
+  listDagBundles,
   listDagRows,
   listRunPage,
   listTaskInstanceRows,
   readGridCells,
+  readVersionSource,
 } from '@sluice/db';
 import { NotFoundError, markRun, triggerRun } from '@sluice/engine';
 import type { CursorPage, Grid, RunDetail, RunSummary, TaskState } from '@sluice/client';
@@ -17,6 +19,7 @@ import type { ApiDeps } from '../app';
 import { presentRun, presentTaskInstances, taskNodes } from '../presenters';
 import type { RouteDoc } from '../openapi';
 import { parse } from '../validate';
+import { commitFileUrl } from '../source-links';
 import { LOGICAL_DATE_RANGE, safeId, withinLogicalDateRange } from '../input';
 import { actorOf } from '../actor';
 import { answeredNotModified } from '../etag';
@@ -124,11 +127,16 @@ export function runRoutes(deps: ApiDeps): Router {
     });
     const spec = version.spec;
     const tis = await listTaskInstanceRows(deps.db.prisma, run.id);
+    const source = await readVersionSource(deps.db.prisma, run.dagVersionId);
+    const [bundle] = await listDagBundles(deps.db.pool);
+    const bundleCommit = source?.bundleCommit ?? null;
     return {
       ...presentRun(run),
       dagId,
       conf: (run.conf as Record<string, unknown> | null) ?? {},
       versionHash: version.hash,
+      bundleCommit,
+      sourceUrl: commitFileUrl(bundle, bundleCommit, source?.fileLoc ?? ''),
       taskInstances: presentTaskInstances(spec, tis),
     };
   };

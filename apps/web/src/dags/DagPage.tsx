@@ -90,6 +90,19 @@ function DagView({ dag }: { dag: DagDetail }) {
           <dt>File</dt>
           <dd>
             <code>{dag.fileLoc}</code> <span className="muted small">@ {dag.versionHash.slice(0, 10)}</span>
+            {dag.bundleCommit && (
+              <span className="muted small" title={dag.bundleCommit}>
+                {' '}
+                from commit{' '}
+                {dag.sourceUrl ? (
+                  <a href={dag.sourceUrl} target="_blank" rel="noreferrer">
+                    <code>{dag.bundleCommit.slice(0, 12)}</code>
+                  </a>
+                ) : (
+                  <code>{dag.bundleCommit.slice(0, 12)}</code>
+                )}
+              </span>
+            )}
           </dd>
         </div>
         {dag.tags.length > 0 && (

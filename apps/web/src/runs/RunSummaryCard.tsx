@@ -67,6 +67,19 @@ export function RunSummaryCard({ run }: { run: RunDetail }) {
           <dt>Version</dt>
           <dd>
             <code>{run.versionHash.slice(0, 10)}</code>
+            {run.bundleCommit && (
+              <span className="muted small" title={run.bundleCommit}>
+                {' '}
+                from commit{' '}
+                {run.sourceUrl ? (
+                  <a href={run.sourceUrl} target="_blank" rel="noreferrer">
+                    <code>{run.bundleCommit.slice(0, 12)}</code>
+                  </a>
+                ) : (
+                  <code>{run.bundleCommit.slice(0, 12)}</code>
+                )}
+              </span>
+            )}
           </dd>
         </div>
       </dl>

@@ -17,6 +17,8 @@ export interface DagRow {
   /** The current version: its spec comes from the caller's version cache. */
   versionId: string;
   versionHash: string;
+  /** The git commit the current version was first read from; null for a DAGs folder. */
+  bundleCommit: string | null;
   /** Newest first, at most RECENT_RUNS (or the number asked for). */
   recentRuns: RunRow[];
 }
@@ -37,7 +39,7 @@ const NEWEST_FIRST = 'r.logical_date DESC, r.queued_at DESC, r.id DESC';
 const dagsStatement = prepared(
   'read.dags',
   `SELECT d.dag_id AS "dagId", d.is_paused AS "isPaused", d.file_loc AS "fileLoc", d.next_run_at AS "nextRunAt",
-          v.id AS "versionId", v.hash AS "versionHash"
+          v.id AS "versionId", v.hash AS "versionHash", v.bundle_commit AS "bundleCommit"
    FROM dag d JOIN dag_version v ON v.id = d.current_version_id
    WHERE d.is_active AND ($1::text IS NULL OR d.dag_id = $1) AND ($2::boolean IS NULL OR d.is_paused = $2)
    ORDER BY d.dag_id`,

@@ -110,3 +110,11 @@ export async function lastSchedulerHeartbeat(prisma: PrismaClient): Promise<Date
   const row = await prisma.schedulerHeartbeat.findFirst({ orderBy: { lastHeartbeatAt: 'desc' } });
   return row?.lastHeartbeatAt ?? null;
 }
+
+/** Where a DAG version's code came from: its file and, for a git bundle, the commit it was first read from. */
+export async function readVersionSource(
+  prisma: PrismaClient,
+  versionId: string,
+): Promise<{ fileLoc: string; bundleCommit: string | null } | null> {
+  return prisma.dagVersion.findUnique({ where: { id: versionId }, select: { fileLoc: true, bundleCommit: true } });
+}

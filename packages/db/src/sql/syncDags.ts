@@ -33,6 +33,8 @@ export interface SyncDagsInput {
   /** A later error for the same file replaces an earlier one. */
   errors: readonly ParsedImportError[];
   parsedAt: Date;
+  /** The git commit the files were read from (a git DAG bundle); recorded on the versions this parse creates. */
+  bundleCommit?: string | null;
 }
 
 /** Versions sent in one INSERT: a cold parse of many DAGs is not one huge message, nor over Postgres' 65,535 parameters. */
@@ -58,13 +60,20 @@ export async function syncDags(pool: Pool, input: SyncDagsInput): Promise<{ newV
     )) {
       // One parameter per value, not arrays: a bundle goes over the wire as is, without array quoting on either side.
       const rows = batch.map(
-        (_, i) => `($${i * 5 + 1}, $${i * 5 + 2}, $${i * 5 + 3}::jsonb, $${i * 5 + 4}, $${i * 5 + 5})`,
+        (_, i) => `($${i * 6 + 1}, $${i * 6 + 2}, $${i * 6 + 3}::jsonb, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6})`,
       );
       const inserted = await client.query<{ dag_id: string; id: string }>(
-        `INSERT INTO dag_version (dag_id, hash, structure, bundle, file_loc) VALUES ${rows.join(', ')}
+        `INSERT INTO dag_version (dag_id, hash, structure, bundle, file_loc, bundle_commit) VALUES ${rows.join(', ')}
          ON CONFLICT (dag_id, hash) DO NOTHING
          RETURNING dag_id, id`,
-        batch.flatMap((d) => [d.dagId, d.hash, JSON.stringify(d.structure), d.bundle, d.fileLoc]),
+        batch.flatMap((d) => [
+          d.dagId,
+          d.hash,
+          JSON.stringify(d.structure),
+          d.bundle,
+          d.fileLoc,
+          input.bundleCommit ?? null,
+        ]),
       );
       for (const row of inserted.rows) {
         versionIds.set(row.dag_id, row.id);

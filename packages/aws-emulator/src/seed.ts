@@ -1,0 +1,29 @@
+/** A seed file: what should exist in the emulated account before anything calls it (`--seed`, `dags/aws-emulator.json`). */
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { DurationsPatch, SeedCrawler, SeedJob } from './control-schemas';
+import type { AwsEmulator } from './server';
+
+const SeedFile = z.strictObject({
+  jobs: z.array(SeedJob).default([]),
+  crawlers: z.array(SeedCrawler).default([]),
+  durations: DurationsPatch.optional(),
+});
+
+export type SeedFile = z.infer<typeof SeedFile>;
+
+export async function readSeed(file: string): Promise<SeedFile> {
+  const parsed = SeedFile.safeParse(JSON.parse(await readFile(file, 'utf8')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Invalid seed file ${file}: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+/** Creates the seed's jobs and crawlers and applies its durations. */
+export function applySeed(emulator: AwsEmulator, seed: SeedFile): void {
+  if (seed.durations) emulator.control.setDurations(seed.durations);
+  for (const job of seed.jobs) emulator.control.createJob(job);
+  for (const crawler of seed.crawlers) emulator.control.createCrawler(crawler);
+}

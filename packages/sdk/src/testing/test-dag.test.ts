@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { NonRetryableError, SkipTaskError } from '@sluice/core';
+import { dag } from '../dag';
+import { fn, shell } from '../operator';
+import { testDag } from './test-dag';
+
+describe('testDag', () => {
+  it('runs fn tasks in dependency order and returns their outputs typed', async () => {
+    const d = dag({ id: 'typed_outputs', schedule: '@daily', timezone: 'Europe/Copenhagen', start: '2026-01-01' });
+    const extract = d.task(
+      'extract',
+      fn((ctx) => ({ day: ctx.dataInterval.start.toISOString(), rows: 3 })),
+    );
+    const double = d.task(
+      'double',
+      { upstream: [extract] },
+      fn((ctx) => ctx.output(extract).rows * 2),
+    );
+    const result = await testDag(d, { logicalDate: '2026-11-21' });
+    const rows: number = result.output(double);
+    expect(rows).toBe(6);
+    // A local date is read in the DAG's zone: 21 Nov 00:00 in Copenhagen.
+    expect(result.output(extract).day).toBe('2026-11-20T23:00:00.000Z');
+    expect(result.dataInterval.end.toISOString()).toBe('2026-11-21T23:00:00.000Z');
+    expect(result.state).toBe('success');
+  });
+
+  it('retries a failing task as its retries allow, without waiting out the delay', async () => {
+    const d = dag({ id: 'flaky_local', defaultArgs: { retries: 2, retryDelay: '1h' } });
+    d.task(
+      'flaky',
+      fn((ctx) => {
+        if (ctx.tryNumber < 3) throw new Error(`try ${ctx.tryNumber} failed`);
+        return ctx.tryNumber;
+      }),
+    );
+    const started = Date.now();
+    const result = await testDag(d);
+    expect(result.task('flaky')).toMatchObject({ state: 'success', tries: 3, output: 3 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('applies trigger rules: all_done runs after a failure, all_success is upstream_failed', async () => {
+    const d = dag({ id: 'rules_local' });
+    const load = d.task(
+      'load',
+      fn(() => {
+        throw new NonRetryableError('warehouse refused the load');
+      }),
+    );
+    d.task(
+      'report',
+      { upstream: [load] },
+      fn(() => 'never'),
+    );
+    d.task(
+      'cleanup',
+      { upstream: [load], triggerRule: 'all_done' },
+      fn(() => 'cleaned'),
+    );
+    const result = await testDag(d);
+    expect(result.state).toBe('failed');
+    expect(result.task('load').error?.message).toBe('warehouse refused the load');
+    expect(result.task('report').state).toBe('upstream_failed');
+    expect(result.task('cleanup')).toMatchObject({ state: 'success', output: 'cleaned' });
+  });
+
+  it('skips a task that throws SkipTaskError and the all_success tasks after it', async () => {
+    const d = dag({ id: 'skip_local' });
+    const check = d.task(
+      'check',
+      fn(() => {
+        throw new SkipTaskError('no new files');
+      }),
+    );
+    d.task(
+      'process',
+      { upstream: [check] },
+      fn(() => 1),
+    );
+    const result = await testDag(d);
+    expect(result.task('check')).toMatchObject({ state: 'skipped', reason: 'no new files' });
+    expect(result.task('process').state).toBe('skipped');
+    expect(result.state).toBe('success');
+  });
+
+  it('fails a task past its executionTimeout', async () => {
+    const d = dag({ id: 'slow_local' });
+    d.task(
+      'slow',
+      { executionTimeout: 50 },
+      fn(() => new Promise((resolve) => setTimeout(resolve, 5_000))),
+    );
+    const result = await testDag(d);
+    expect(result.task('slow').error?.name).toBe('TaskTimeoutError');
+  });
+
+  it('fails a shell task it cannot run in-process, naming it, unless it is stubbed', async () => {
+    const d = dag({ id: 'shell_local' });
+    const ls = d.task('list', shell({ command: 'ls' }));
+    d.task(
+      'count',
+      { upstream: [ls] },
+      fn((ctx) => ctx.hasOutput(ls)),
+    );
+    const plain = await testDag(d);
+    expect(plain.task('list').error?.message).toMatch(/task "list" is a shell task: testDag runs fn tasks/);
+    const stubbed = await testDag(d, { stubs: { list: { output: ['a'] } } });
+    expect(stubbed.output(ls)).toEqual(['a']);
+    expect(stubbed.task('count').output).toBe(true);
+  });
+
+  it('collects ctx.log lines per task and passes conf', async () => {
+    const d = dag({ id: 'log_local' });
+    d.task(
+      'hello',
+      fn((ctx) => {
+        ctx.log('conf is', ctx.conf);
+      }),
+    );
+    const result = await testDag(d, { conf: { table: 'events' } });
+    expect(result.logs.get('hello')).toEqual(['conf is {"table":"events"}']);
+  });
+
+  it('rejects a stub for a task the DAG does not have', async () => {
+    const d = dag({ id: 'bad_stub' });
+    d.task(
+      'a',
+      fn(() => 1),
+    );
+    await expect(testDag(d, { stubs: { b: { output: 1 } } })).rejects.toThrow(
+      'testDag option stubs names unknown task "b" of DAG "bad_stub"',
+    );
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * `testDag(dag)`: runs a DAG in the test's own process, for vitest or jest.
+ * `fn` tasks run their function with the context a worker would give it;
+ * a task of another kind (shell, EMR, Glue) needs a stub — its output, or a
+ * function returning it — or a `runTask` that runs it (`sluice dags test`
+ * runs every kind with the worker's own operators). Outputs come back typed:
+ * `result.output(extract)` has the type `extract` returns.
+ */
+import { InvalidOptionsError } from '@sluice/core';
+import { type AnyTaskRef, type OutputOf, type TaskContext, VariableNotFoundError, createTaskContext } from '../context';
+import type { Dag } from '../dag';
+import { type LocalRunResult, type LocalTaskResult, type LocalTry, localLogicalDate, runDagLocally } from './run-dag';
+
+/** Stands in for a task: its output, or a function of the task's context returning it. */
+export type TaskStub = { output: unknown } | { run: (ctx: TaskContext<AnyTaskRef>) => unknown };
+
+export interface TestDagOptions {
+  /** ISO instant or Date (default: the start of the DAG's latest complete interval, or now). */
+  logicalDate?: string | Date;
+  conf?: Record<string, unknown>;
+  /** Tasks to replace, by task id. */
+  stubs?: Record<string, TaskStub>;
+  /** Runs tasks that are neither stubbed nor `fn` (default: fail them, naming the task). */
+  runTask?(attempt: LocalTry, log: (line: string) => void): Promise<unknown>;
+  /** Wait out retry delays (default false: retries follow at once). */
+  realRetryDelays?: boolean;
+  /** Values `ctx.variable(name)` returns; a name not here fails as a missing variable does on a worker. */
+  variables?: Record<string, string>;
+}
+
+export interface DagTestResult extends LocalRunResult {
+  /** Each task's result by id. */
+  task(ref: AnyTaskRef | string): LocalTaskResult;
+  /** A task's output, typed by its ref; throws when the task recorded none. */
+  output<R extends AnyTaskRef>(ref: R): OutputOf<R>;
+  /** Lines each task logged (ctx.log), by task id. */
+  logs: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Thrown by `testDag` for a task it cannot run in this process. */
+export class UnrunnableTaskError extends Error {
+  override readonly name = 'UnrunnableTaskError';
+}
+
+export async function testDag(dag: Dag, options: TestDagOptions = {}): Promise<DagTestResult> {
+  const spec = dag.toSpec();
+  const stubs = options.stubs ?? {};
+  for (const id of Object.keys(stubs)) {
+    if (!spec.tasks.some((t) => t.taskId === id))
+      throw new InvalidOptionsError(`testDag option stubs names unknown task "${id}" of DAG "${dag.dagId}"`);
+  }
+  const logs = new Map<string, string[]>();
+  const runOne = async (attempt: LocalTry): Promise<unknown> => {
+    const { task, run } = attempt;
+    const lines = logs.get(task.taskId) ?? [];
+    logs.set(task.taskId, lines);
+    const writeLog = (line: string): void => {
+      lines.push(line);
+    };
+    const ctx = createTaskContext({
+      run,
+      upstream: task.upstream,
+      outputs: attempt.upstreamOutputs,
+      writeLog,
+      readVariable: async (name) => {
+        const value = options.variables?.[name];
+        if (value === undefined) throw new VariableNotFoundError(name);
+        return value;
+      },
+      signal: attempt.signal,
+    });
+    const stub = stubs[task.taskId];
+    if (stub) return 'output' in stub ? stub.output : stub.run(ctx);
+    const fn = dag.getTaskFunction(task.taskId);
+    if (fn) return roundTrip(await fn(ctx));
+    if (options.runTask) return options.runTask(attempt, writeLog);
+    throw new UnrunnableTaskError(
+      `task "${task.taskId}" is a ${task.operator.kind} task: testDag runs fn tasks in this process; ` +
+        `give it a stub (stubs: { ${task.taskId}: { output: … } }) or run it with \`sluice dags test\``,
+    );
+  };
+  const result = await runDagLocally({
+    spec,
+    logicalDate: localLogicalDate(spec, options.logicalDate, 'testDag option logicalDate'),
+    conf: options.conf ?? {},
+    runTask: runOne,
+    ...(options.realRetryDelays ? {} : { wait: () => Promise.resolve() }),
+  });
+  const byId = new Map(result.tasks.map((t) => [t.taskId, t]));
+  const task = (ref: AnyTaskRef | string): LocalTaskResult => {
+    const id = typeof ref === 'string' ? ref : ref.taskId;
+    const found = byId.get(id);
+    if (!found) throw new Error(`DAG "${dag.dagId}" has no task "${id}"`);
+    return found;
+  };
+  return {
+    ...result,
+    logs,
+    task,
+    output<R extends AnyTaskRef>(ref: R): OutputOf<R> {
+      const t = task(ref);
+      if (!t.hasOutput) {
+        const why = t.error ? `: ${t.error.message}` : t.reason ? `: ${t.reason}` : '';
+        throw new Error(`task "${t.taskId}" recorded no output (it ended ${t.state}${why})`);
+      }
+      return t.output as OutputOf<R>;
+    },
+  };
+}
+
+/** Outputs are stored as JSON: a downstream task sees what JSON keeps of a value, here as on a worker. */
+function roundTrip(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  const json = JSON.stringify(value);
+  return json === undefined ? undefined : JSON.parse(json);
+}
