@@ -48,6 +48,8 @@ export function runDetail(state: RunDetail['state'], extra: Partial<RunDetail> =
     startedAt: '2026-11-22T03:00:00.500Z',
     endedAt: state === 'success' || state === 'failed' ? '2026-11-22T03:01:00.000Z' : null,
     conf: { day: '2026-11-21' },
+    deadline: null,
+    callbacks: [],
     versionHash: 'abc123',
     taskInstances: [
       taskInstance('extract', 'success'),

@@ -19,9 +19,14 @@ export const WorkerConfig = z.object({
   /** How long a starting process waits for Postgres and Redis to answer before it exits. */
   SLUICE_STARTUP_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
   SLUICE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** The UI's address as users reach it (https://sluice.example.com): links in notifications. */
+  SLUICE_BASE_URL: z.string().url().optional(),
 });
-export type WorkerConfig = z.infer<typeof WorkerConfig>;
+export type WorkerConfig = z.infer<typeof WorkerConfig> & {
+  /** Variables a notifier may read with `{ env: 'NAME' }` (webhook URLs, secrets); the worker's own environment. */
+  notifierEnv?: Readonly<Record<string, string | undefined>>;
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  return parseConfig(WorkerConfig, env, 'worker');
+  return { ...parseConfig(WorkerConfig, env, 'worker'), notifierEnv: env };
 }

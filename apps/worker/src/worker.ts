@@ -4,13 +4,22 @@
  */
 import pino, { type Logger } from 'pino';
 import { verifySecretKey } from '@sluice/db';
-import { Heartbeater, cancelExternalJob, checkDeferredTry, openEngine, runTaskTry } from '@sluice/engine';
+import {
+  Heartbeater,
+  cancelExternalJob,
+  checkDeferredTry,
+  openEngine,
+  runCallbackAttempt,
+  runTaskTry,
+} from '@sluice/engine';
 import { createRedis, createTaskWorker } from '@sluice/queue';
 import type { WorkerConfig } from './config';
 import { contextEnv, createExecutor } from './executor';
 import { FnPool } from './fn-pool';
 import { awsSettingsResolver } from './aws-settings';
 import { externalOperators } from '@sluice/operators';
+import { createCallbackRunner } from './callback-runner';
+import { snsSettingsResolver } from './aws-settings';
 
 export interface RunningWorker {
   close(): Promise<void>;
@@ -47,6 +56,11 @@ export async function startWorker(
     resolveAws: awsSettingsResolver(db, config.SLUICE_SECRET_KEY),
   });
   const wc = { hostname: config.SLUICE_HOSTNAME, execute, heartbeater };
+  const callbacks = createCallbackRunner(fnPool, {
+    env: config.notifierEnv ?? {},
+    resolveSns: snsSettingsResolver(db, config.SLUICE_SECRET_KEY),
+  });
+  const links = { baseUrl: config.SLUICE_BASE_URL ?? null };
   const worker = createTaskWorker({
     connection: workerConnection,
     prefix: config.SLUICE_QUEUE_PREFIX,
@@ -55,6 +69,7 @@ export async function startWorker(
       'task.run': (job) => runTaskTry(res, wc, job),
       'task.check': (job) => checkDeferredTry(res, wc, job),
       'task.cancel': (job) => cancelExternalJob(res, wc, job),
+      'callback.run': (job) => runCallbackAttempt(res, callbacks, links, job),
     },
     onError: (err) => logger.error({ err }, 'worker job error'),
   });

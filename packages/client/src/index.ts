@@ -23,6 +23,8 @@ export type {
   LogLine,
   Page,
   RunDetail,
+  CallbackRunInfo,
+  CallbackRunState,
   RunState,
   RunSummary,
   RunType,

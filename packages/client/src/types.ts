@@ -87,6 +87,33 @@ export interface RunDetail extends RunSummary {
   conf: Record<string, unknown>;
   versionHash: string;
   taskInstances: TaskInstance[];
+  /** The run's deadline (the DAG's `deadline`), and when it was found missed; null when the DAG sets none. */
+  deadline: { at: string; missedAt: string | null } | null;
+  /** Callbacks the run's events fired (onFailure, onRetry, onSuccess, onDeadlineMiss), oldest first. */
+  callbacks: CallbackRunInfo[];
+}
+
+export type CallbackRunState = 'pending' | 'running' | 'success' | 'failed';
+
+/** One callback fired for one event, and how its attempts went. */
+export interface CallbackRunInfo {
+  id: string;
+  event: 'onFailure' | 'onRetry' | 'onSuccess' | 'onDeadlineMiss';
+  /** dag or task: where the DAG file declares it. */
+  scope: 'dag' | 'task';
+  /** function, slack, webhook, email or sns. */
+  kind: string;
+  /** The task whose try fired it; null for onDeadlineMiss. */
+  taskId: string | null;
+  tryNumber: number | null;
+  state: CallbackRunState;
+  attempts: number;
+  maxAttempts: number;
+  lastError: ErrorInfo | null;
+  /** Each attempt's outcome and what the callback logged. */
+  log: string;
+  createdAt: string;
+  endedAt: string | null;
 }
 
 export interface ErrorInfo {

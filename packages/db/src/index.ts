@@ -52,6 +52,24 @@ export {
   afterFinish,
   finishTriesStatement,
 } from './sql/finishTaskTry';
+export {
+  recordCallbackRuns,
+  callbackRunKey,
+  claimCallbackAttempt,
+  finishCallbackAttempt,
+  listDueCallbackRuns,
+  listRunCallbacks,
+  readRunDeadline,
+  takeMissedDeadlines,
+  callbackRunStates,
+} from './sql/callbacks';
+export type {
+  NewCallbackRun,
+  CallbackAttempt,
+  CallbackRunState,
+  CallbackRunView,
+  MissedDeadline,
+} from './sql/callbacks';
 export { writeTries } from './sql/writeTries';
 export type { TryWrites as TryWriteBatch, TryWritesDone } from './sql/writeTries';
 export type { FinishTryArgs, FinishedTry, FinishRow, TryOutcome } from './sql/finishTaskTry';

@@ -23,3 +23,12 @@ export { installProcessGuards } from './process-guards';
 export { recordOutcome, retryTransient } from './record-outcome';
 export { createTryWrites, openEngine } from './open-engine';
 export type { OpenEngine, OpenEngineOptions } from './open-engine';
+export {
+  queueTryCallbacks,
+  runCallbackAttempt,
+  callbackBackoffMs,
+  callbackRows,
+  CallbackTimeoutError,
+} from './callbacks';
+export type { CallbackRequest, CallbackRunner, CallbackLinks } from './callbacks';
+export { fireMissedDeadlines, reconcileCallbackRuns, alertingPass } from './deadlines';

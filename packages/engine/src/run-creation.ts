@@ -63,6 +63,7 @@ export async function createDueRuns(
         conf: {},
         dagVersionId: dag.version.versionId,
         tasks: taskInstancesOf(spec),
+        deadline: spec.deadline,
       });
       if (run) created.push(runId);
       last = { dataIntervalEnd: info.dataInterval.end };
@@ -109,6 +110,7 @@ export async function triggerRun(res: EngineResources, input: TriggerInput): Pro
     conf,
     dagVersionId: version.versionId,
     tasks: taskInstancesOf(version.spec),
+    deadline: version.spec.deadline,
   });
   if (!run) throw new ConflictError(`DAG "${input.dagId}" already has a run with id "${runId}"`);
   await recordAuditEvent(res.pool, {

@@ -15,6 +15,7 @@ import type { EngineResources } from './resources';
 import { createDueRuns, startRuns } from './run-creation';
 import { hasWorkToDo, scheduleWholeRun } from './task-scheduling';
 import { reconcileCancelRequests, reconcileDeferredTries, reconcileQueuedTries } from './reconciler';
+import { alertingPass } from './deadlines';
 
 /** Running runs read per round trip by the safety-net pass. */
 const PEEK_RUNS = 100;
@@ -24,12 +25,14 @@ export interface PassStats {
   runsStarted: number;
   runsEvaluated: number;
   requeued: number;
+  /** Runs found past their deadline this pass (each fires once). */
+  deadlinesMissed: number;
 }
 
 export async function schedulerPass(res: EngineResources, schedulerId: string, hostname: string): Promise<PassStats> {
   await recordSchedulerHeartbeat(res.pool, schedulerId, hostname);
   await refreshStatistics(res);
-  const stats: PassStats = { runsCreated: 0, runsStarted: 0, runsEvaluated: 0, requeued: 0 };
+  const stats: PassStats = { runsCreated: 0, runsStarted: 0, runsEvaluated: 0, requeued: 0, deadlinesMissed: 0 };
   for (const dag of await listActiveDags(res.pool)) {
     try {
       const version = await res.dags.get(dag.versionId);
@@ -67,6 +70,9 @@ export async function schedulerPass(res: EngineResources, schedulerId: string, h
   }
   stats.requeued =
     (await reconcileQueuedTries(res)) + (await reconcileDeferredTries(res)) + (await reconcileCancelRequests(res));
+  const alerting = await alertingPass(res);
+  stats.deadlinesMissed = alerting.deadlinesMissed;
+  stats.requeued += alerting.callbacksRequeued;
   return stats;
 }
 

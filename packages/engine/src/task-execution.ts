@@ -33,6 +33,7 @@ import { TaskLogWriter, type LogStream, type LogWriterOptions } from './log-writ
 import { recordOutcome, retryTransient, storableFinish } from './record-outcome';
 import type { EngineResources } from './resources';
 import { finishAndScheduleDownstream, finishesWithDownstream, scheduleDownstream } from './task-scheduling';
+import { queueTryCallbacks } from './callbacks';
 
 export interface ExecutionRequest {
   claim: ClaimedTry;
@@ -321,6 +322,7 @@ async function recordEnd(
     res.logger.info(key, 'try was taken away while it ran; outcome dropped');
     return null;
   }
+  if (version) await queueTryCallbacks(res, claim, version, outcome.to);
   // Nothing is left to evaluate in a run this try ended.
   if (outcome.to === 'up_for_retry' || finished.runState !== null) return null;
   if (together) return together.next;

@@ -1,8 +1,16 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { findRunRow, listRunRows, listTaskInstanceRows, readGridCells, listDagRows } from '@sluice/db';
+import {
+  findRunRow,
+  listRunRows,
+  listTaskInstanceRows,
+  readGridCells,
+  listDagRows,
+  listRunCallbacks,
+  readRunDeadline,
+} from '@sluice/db';
 import { NotFoundError, markRun, triggerRun } from '@sluice/engine';
-import type { Grid, Page, RunDetail, RunSummary, TaskState } from '@sluice/client';
+import type { CallbackRunInfo, Grid, Page, RunDetail, RunSummary, TaskState } from '@sluice/client';
 import type { ApiDeps } from '../app';
 import { parseSpec, presentRun, presentTaskInstances, taskNodes } from '../presenters';
 import type { RouteDoc } from '../openapi';
@@ -98,12 +106,34 @@ export function runRoutes(deps: ApiDeps): Router {
     });
     const spec = version.spec;
     const tis = await listTaskInstanceRows(deps.db.prisma, run.id);
+    const deadline = await readRunDeadline(deps.db.pool, run.id);
+    const callbacks = await listRunCallbacks(deps.db.pool, run.id);
     return {
       ...presentRun(run),
       dagId,
       conf: (run.conf as Record<string, unknown> | null) ?? {},
       versionHash: version.hash,
       taskInstances: presentTaskInstances(spec, tis),
+      deadline: deadline.deadlineAt
+        ? { at: deadline.deadlineAt.toISOString(), missedAt: deadline.deadlineMissedAt?.toISOString() ?? null }
+        : null,
+      callbacks: callbacks.map(
+        (c): CallbackRunInfo => ({
+          id: c.id,
+          event: c.event as CallbackRunInfo['event'],
+          scope: c.scope === 'task' ? 'task' : 'dag',
+          kind: c.kind,
+          taskId: c.taskId,
+          tryNumber: c.tryNumber,
+          state: c.state,
+          attempts: c.attempts,
+          maxAttempts: c.maxAttempts,
+          lastError: c.lastError ? { name: c.lastError.name, message: c.lastError.message } : null,
+          log: c.log,
+          createdAt: c.createdAt.toISOString(),
+          endedAt: c.endedAt?.toISOString() ?? null,
+        }),
+      ),
     };
   };
 

@@ -4,6 +4,7 @@
  * exports `moves` belongs here (moves.test.ts checks that it is).
  */
 import * as applyDecisions from './applyDecisions';
+import * as callbacks from './callbacks';
 import * as claimTaskTry from './claimTaskTry';
 import * as clearTaskInstances from './clearTaskInstances';
 import * as createDagRun from './createDagRun';
@@ -33,6 +34,7 @@ export interface ModuleMoves {
  */
 export const statementMoves: readonly ModuleMoves[] = [
   { module: 'applyDecisions', moves: applyDecisions.moves, runMoves: applyDecisions.runMoves },
+  { module: 'callbacks', moves: callbacks.moves, runMoves: callbacks.runMoves },
   { module: 'claimTaskTry', moves: claimTaskTry.moves, runMoves: [] },
   { module: 'clearTaskInstances', moves: clearTaskInstances.moves, runMoves: clearTaskInstances.runMoves },
   { module: 'createDagRun', moves: createDagRun.moves, runMoves: createDagRun.runMoves },
