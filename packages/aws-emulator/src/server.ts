@@ -6,6 +6,7 @@ import { createControl, type EmulatorControl } from './control';
 import { CONTROL_PREFIX, handleControl } from './control-http';
 import { Emulator } from './emulator';
 import { parseJsonBody, readBody, regionOf, sendError, sendJson, ServiceError } from './protocol';
+import { SnsService } from './sns/service';
 
 export interface AwsEmulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -21,14 +22,17 @@ export interface AwsEmulator {
   url: string;
   port: number;
   control: EmulatorControl;
+  /** SNS topics and the messages they got. */
+  sns: SnsService;
   close(): Promise<void>;
 }
 
 export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promise<AwsEmulator> {
   const emulator = new Emulator({ durations: options.durations, now: options.now });
   const control = createControl(emulator);
+  const sns = new SnsService(emulator.now);
   const server = createServer((request, response) => {
-    handle(emulator, control, request, response).catch((raw: unknown) => {
+    handle(emulator, control, sns, request, response).catch((raw: unknown) => {
       const message = raw instanceof Error ? raw.message : String(raw);
       if (!response.headersSent) sendError(response, new ServiceError('InternalFailure', message, 500));
       else response.destroy();
@@ -49,6 +53,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
     control,
+    sns,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -60,11 +65,19 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
 async function handle(
   emulator: Emulator,
   control: EmulatorControl,
+  sns: SnsService,
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
   if (request.url?.startsWith(CONTROL_PREFIX)) {
     await handleControl(control, request, response);
+    return;
+  }
+  // SNS speaks the query protocol: a form with `Action=`, answered in XML.
+  if (request.method === 'POST' && request.headers['content-type']?.startsWith('application/x-www-form-urlencoded')) {
+    const [status, xml] = sns.dispatch(new URLSearchParams(await readBody(request)), regionOf(request));
+    response.writeHead(status, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(xml) });
+    response.end(xml);
     return;
   }
   const target = request.headers['x-amz-target'];
