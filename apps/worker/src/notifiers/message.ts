@@ -51,7 +51,8 @@ export function factsOf(ctx: CallbackContextData): Array<[string, string]> {
     ['Logical date', ctx.run.logicalDate],
   ];
   if (ctx.task) facts.push(['Task', ctx.task.taskId], ['Try', `${ctx.task.tryNumber} of ${ctx.task.maxTries}`]);
-  if (ctx.error) facts.push(['Error', `${ctx.error.name}: ${ctx.error.message}`]);
+  if (ctx.error)
+    facts.push(['Error', ctx.error.name === 'Error' ? ctx.error.message : `${ctx.error.name}: ${ctx.error.message}`]);
   if (ctx.dag.owner) facts.push(['Owner', ctx.dag.owner]);
   if (ctx.url) facts.push(['Link', ctx.url]);
   if (ctx.logUrl) facts.push(['Log', ctx.logUrl]);
