@@ -4,6 +4,8 @@ import { verifySecretKey } from '@sluice/db';
 import { installProcessGuards, openEngine, preflight } from '@sluice/engine';
 import { createApp } from './app';
 import { loadConfig } from './config';
+import { engineObserver } from '@sluice/metrics';
+import { apiMetrics, startApiOps } from './ops';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -15,7 +17,9 @@ async function main(): Promise<void> {
     waitMs: config.SLUICE_STARTUP_WAIT_MS,
     onWait: (problems) => logger.warn(`waiting up to ${config.SLUICE_STARTUP_WAIT_MS} ms for: ${problems}`),
   });
+  const metrics = apiMetrics();
   const engine = openEngine({
+    observer: engineObserver(metrics),
     databaseUrl: config.DATABASE_URL,
     redisUrl: config.REDIS_URL,
     queuePrefix: config.SLUICE_QUEUE_PREFIX,
@@ -38,12 +42,13 @@ async function main(): Promise<void> {
     allowedOrigins: config.SLUICE_ALLOWED_ORIGINS,
     ...(config.SLUICE_SECRET_KEY ? { secretKey: config.SLUICE_SECRET_KEY } : {}),
   });
+  const ops = await startApiOps(config, engine, metrics, logger);
   const server = app.listen(config.SLUICE_API_PORT, config.SLUICE_API_HOST, () => {
     logger.info(`Sluice API and UI on http://${config.SLUICE_API_HOST}:${config.SLUICE_API_PORT}`);
   });
   const stop = () => {
     server.close();
-    void engine.close().then(
+    void Promise.all([ops.close(), engine.close()]).then(
       () => process.exit(0),
       (raw: unknown) => {
         logger.error({ err: toError(raw) }, 'could not shut down cleanly');

@@ -21,6 +21,9 @@ export const SchedulerConfig = z.object({
   SLUICE_HOSTNAME: z.string().min(1).default(os.hostname()),
   /** How long a starting process waits for Postgres and Redis to answer before it exits. */
   SLUICE_STARTUP_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Serve /metrics, /healthz and /readyz on this port (unset: none). */
+  SLUICE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  SLUICE_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   SLUICE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 export type SchedulerConfig = z.infer<typeof SchedulerConfig>;

@@ -9,12 +9,16 @@ import { toError } from '@sluice/core';
 import { openEngine, schedulerPass } from '@sluice/engine';
 import type { SchedulerConfig } from './config';
 import { processDagFolder } from './dag-processing';
+import { engineObserver } from '@sluice/metrics';
+import { schedulerMetrics, startSchedulerOps } from './ops';
 
 export interface RunningScheduler {
   /** Parses the DAGs folder now. */
   parse(): Promise<{ dags: number; errors: number }>;
   /** Runs one safety-net pass now. */
   pass(): ReturnType<typeof schedulerPass>;
+  /** Where its /metrics, /healthz and /readyz are served (SLUICE_METRICS_PORT), or null. */
+  metricsUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -23,7 +27,9 @@ export async function startScheduler(
   logger: Logger = pino({ level: config.SLUICE_LOG_LEVEL }),
   opts: { loops?: boolean } = {},
 ): Promise<RunningScheduler> {
+  const metrics = schedulerMetrics();
   const engine = openEngine({
+    observer: engineObserver(metrics),
     databaseUrl: config.DATABASE_URL,
     redisUrl: config.REDIS_URL,
     queuePrefix: config.SLUICE_QUEUE_PREFIX,
@@ -38,8 +44,14 @@ export async function startScheduler(
   });
   const { res, db } = engine;
   const schedulerId = `${config.SLUICE_HOSTNAME}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const parse = () => processDagFolder(db.pool, config.SLUICE_DAGS_FOLDER, logger);
-  const pass = () => schedulerPass(res, schedulerId, config.SLUICE_HOSTNAME);
+  const parse = async () => {
+    const timer = metrics.dagParseSeconds.startTimer();
+    const parsed = await processDagFolder(db.pool, config.SLUICE_DAGS_FOLDER, logger);
+    timer();
+    return parsed;
+  };
+  const pass = () => schedulerPass(res, schedulerId, config.SLUICE_HOSTNAME, config.SLUICE_SCHEDULER_INTERVAL_MS);
+  const ops = await startSchedulerOps(config, engine, metrics, schedulerId, logger);
 
   let stopped = false;
   const timers = new Set<NodeJS.Timeout>();
@@ -78,10 +90,12 @@ export async function startScheduler(
   return {
     parse: () => queued(parse),
     pass,
+    metricsUrl: ops.url,
     async close() {
       stopped = true;
       for (const t of timers) clearTimeout(t);
       await inFlight.catch(() => undefined);
+      await ops.close();
       await engine.close();
     },
   };

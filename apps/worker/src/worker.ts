@@ -20,8 +20,12 @@ import { awsSettingsResolver } from './aws-settings';
 import { externalOperators } from '@sluice/operators';
 import { createCallbackRunner } from './callback-runner';
 import { snsSettingsResolver } from './aws-settings';
+import { startWorkerOps, workerMetrics } from './ops';
+import { engineObserver } from '@sluice/metrics';
 
 export interface RunningWorker {
+  /** Where its /metrics, /healthz and /readyz are served (SLUICE_METRICS_PORT), or null. */
+  metricsUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -29,7 +33,9 @@ export async function startWorker(
   config: WorkerConfig,
   logger: Logger = pino({ level: config.SLUICE_LOG_LEVEL }),
 ): Promise<RunningWorker> {
+  const metrics = workerMetrics();
   const engine = openEngine({
+    observer: engineObserver(metrics),
     databaseUrl: config.DATABASE_URL,
     redisUrl: config.REDIS_URL,
     queuePrefix: config.SLUICE_QUEUE_PREFIX,
@@ -74,10 +80,13 @@ export async function startWorker(
     onError: (err) => logger.error({ err }, 'worker job error'),
   });
   await worker.waitUntilReady();
+  const ops = await startWorkerOps(config, engine, metrics, heartbeater, logger);
   logger.info({ concurrency: config.SLUICE_WORKER_CONCURRENCY, host: config.SLUICE_HOSTNAME }, 'worker started');
   return {
+    metricsUrl: ops.url,
     async close() {
       await worker.close();
+      await ops.close();
       fnPool.close();
       heartbeater.stop();
       workerConnection.disconnect();

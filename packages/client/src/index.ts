@@ -17,6 +17,7 @@ export type {
   ErrorInfo,
   Grid,
   Health,
+  WorkerHealth,
   ImportError,
   Connection,
   ConnectionBody,

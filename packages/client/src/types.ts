@@ -176,11 +176,33 @@ export interface ClearResult {
   cleared: string[];
 }
 
+/**
+ * What `/api/v1/health` says. `degraded` when Redis is down, no scheduler
+ * beat within 1.5 × its interval, or a worker heard from in the last ten
+ * minutes (or none at all) has not beaten within 1.5 × its interval — a
+ * stopped process or a blocked event loop; `down` when Postgres is.
+ */
 export interface Health {
-  status: 'ok' | 'degraded';
+  status: 'ok' | 'degraded' | 'down';
   database: 'ok' | 'down';
   redis: 'ok' | 'down';
-  scheduler: { lastHeartbeatAt: string | null };
+  scheduler: { lastHeartbeatAt: string | null; ageMs?: number | null; status?: 'ok' | 'stale' | 'missing' };
+  workers?: WorkerHealth[];
+  /** The task queue's backlog; null when Redis or Postgres did not answer. */
+  queue?: { waiting: number; active: number; delayed: number; oldestQueuedAgeSeconds: number } | null;
+  /** What is wrong, one phrase each ("scheduler heartbeat 4.2 s old"); empty when ok. */
+  problems?: string[];
+}
+
+export interface WorkerHealth {
+  id: string;
+  hostname: string;
+  lastHeartbeatAt: string;
+  ageMs: number;
+  /** The longest event-loop delay the worker measured before its last beat. */
+  eventLoopLagMs: number;
+  runningTries: number;
+  status: 'ok' | 'stale';
 }
 
 /** Every 4xx/5xx body. */

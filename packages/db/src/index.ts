@@ -70,6 +70,13 @@ export type {
   CallbackRunView,
   MissedDeadline,
 } from './sql/callbacks';
+export {
+  recordWorkerHeartbeat,
+  removeHeartbeat,
+  readLiveness,
+  readClusterCounts,
+} from './sql/liveness';
+export type { WorkerBeat, ProcessBeat, ClusterCounts } from './sql/liveness';
 export { writeTries } from './sql/writeTries';
 export type { TryWrites as TryWriteBatch, TryWritesDone } from './sql/writeTries';
 export type { FinishTryArgs, FinishedTry, FinishRow, TryOutcome } from './sql/finishTaskTry';

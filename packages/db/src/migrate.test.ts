@@ -91,6 +91,7 @@ describe('migrate', () => {
     expect(await tableNames(schema)).toEqual([
       '_prisma_migrations',
       'audit_event',
+      'callback_run',
       'cancel_request',
       'connection',
       'dag',
@@ -104,6 +105,7 @@ describe('migrate', () => {
       'task_log',
       'task_output',
       'task_try',
+      'worker_heartbeat',
     ]);
     const sqlBytes = await readFile(path.join(defaultMigrationsDir, initName, 'migration.sql'));
     const rows = await migrationRows(schema);

@@ -229,6 +229,11 @@ export async function runCallbackAttempt(
     }),
   );
   if (!finished) return;
+  res.observe?.callbackAttempt({
+    event: attempt.event,
+    kind: attempt.kind,
+    outcome: finished.state === 'success' ? 'success' : finished.state === 'failed' ? 'failed' : 'retry',
+  });
   if (finished.state === 'success') res.logger.info({ ...where, event: attempt.event }, 'callback succeeded');
   else if (finished.state === 'failed')
     res.logger.error({ ...where, event: attempt.event, err: error }, 'callback failed; no attempts left');

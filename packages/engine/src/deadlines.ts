@@ -27,6 +27,7 @@ export async function fireMissedDeadlines(res: EngineResources): Promise<number>
       'run missed its deadline; firing onDeadlineMiss',
     );
   }
+  if (missed.length > 0) res.observe?.deadlinesMissed(missed.length);
   await res.queue.enqueueCallbacks(ids.map((callbackRunId) => ({ callbackRunId })));
   return missed.length;
 }

@@ -32,3 +32,8 @@ export {
 } from './callbacks';
 export type { CallbackRequest, CallbackRunner, CallbackLinks } from './callbacks';
 export { fireMissedDeadlines, reconcileCallbackRuns, alertingPass } from './deadlines';
+export type { EngineObserver } from './observer';
+export { startWorkerLiveness } from './liveness';
+export type { WorkerLiveness, WorkerLivenessOptions } from './liveness';
+export { clusterProbe } from './cluster-probe';
+export type { ClusterProbe } from './cluster-probe';

@@ -127,6 +127,7 @@ export async function triggerRun(res: EngineResources, input: TriggerInput): Pro
 /** Starts queued runs of a DAG within maxActiveRuns and schedules their first tasks, in one pass. */
 export async function startRuns(res: EngineResources, dagId: string, version: CachedDagVersion): Promise<string[]> {
   const started = await startQueuedRuns(res.pool, dagId, version.spec.maxActiveRuns);
+  if (started.length > 0) res.observe?.runsStarted(started.map((r) => r.lagSeconds));
   await scheduleStartedRuns(res, started);
   return started.map((r) => r.id);
 }

@@ -29,8 +29,25 @@ export interface PassStats {
   deadlinesMissed: number;
 }
 
-export async function schedulerPass(res: EngineResources, schedulerId: string, hostname: string): Promise<PassStats> {
-  await recordSchedulerHeartbeat(res.pool, schedulerId, hostname);
+export async function schedulerPass(
+  res: EngineResources,
+  schedulerId: string,
+  hostname: string,
+  intervalMs: number | null = null,
+): Promise<PassStats> {
+  const started = performance.now();
+  const stats = await pass(res, schedulerId, hostname, intervalMs);
+  res.observe?.schedulerPass((performance.now() - started) / 1000);
+  return stats;
+}
+
+async function pass(
+  res: EngineResources,
+  schedulerId: string,
+  hostname: string,
+  intervalMs: number | null,
+): Promise<PassStats> {
+  await recordSchedulerHeartbeat(res.pool, schedulerId, hostname, intervalMs);
   await refreshStatistics(res);
   const stats: PassStats = { runsCreated: 0, runsStarted: 0, runsEvaluated: 0, requeued: 0, deadlinesMissed: 0 };
   for (const dag of await listActiveDags(res.pool)) {

@@ -142,11 +142,25 @@ async function executeTry(
     return;
   }
   const ended = await runClaimedTry(res, wc, claim, from);
-  if (!ended) return;
+  if (!ended) {
+    res.observe?.deferredCheck('waiting');
+    return;
+  }
+  if (from === 'deferred') res.observe?.deferredCheck('ended');
+  const endedAt = performance.now();
+  res.observe?.tryEnded({
+    dagId: claim.dagId,
+    taskId: claim.taskId,
+    outcome: ended.outcome.to,
+    seconds: (res.now().getTime() - claim.startedAt.getTime()) / 1000,
+  });
   const next = await recordEnd(res, wc, claim, ended);
   // The next task runs here, in the slot this try held: claimed with its
   // promotion, it took no trip through Redis.
-  if (next) await executeTry(res, wc, next, 'queued', next);
+  if (next) {
+    res.observe?.handoff((performance.now() - endedAt) / 1000);
+    await executeTry(res, wc, next, 'queued', next);
+  }
 }
 
 /** Claims the try; a claim Postgres could not take is tried again here rather than left to the reconciler. */

@@ -53,3 +53,23 @@ ALTER TABLE "callback_run" ADD CONSTRAINT "callback_run_dag_run_id_fkey" FOREIGN
 
 -- AddForeignKey
 ALTER TABLE "callback_run" ADD CONSTRAINT "callback_run_task_instance_id_fkey" FOREIGN KEY ("task_instance_id") REFERENCES "task_instance"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- Liveness of each worker process (health): a row per worker, written every
+-- interval from its event loop, so a blocked loop shows as a stale row.
+-- A scheduler records the interval of its passes, for the same reading.
+
+-- AlterTable
+ALTER TABLE "scheduler_heartbeat" ADD COLUMN "interval_ms" INTEGER;
+
+-- CreateTable
+CREATE TABLE "worker_heartbeat" (
+    "id" TEXT NOT NULL,
+    "hostname" TEXT NOT NULL,
+    "started_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "last_heartbeat_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "interval_ms" INTEGER NOT NULL,
+    "event_loop_lag_ms" INTEGER NOT NULL DEFAULT 0,
+    "running_tries" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "worker_heartbeat_pkey" PRIMARY KEY ("id")
+);

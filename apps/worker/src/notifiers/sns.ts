@@ -1,6 +1,7 @@
 /** AWS SNS Publish to a topic: the title as Subject, the facts as Message. */
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { CallbackContextData } from '@sluice/core';
+import { withCallObserver } from '@sluice/operators';
 import { z } from 'zod';
 import { textOf, titleOf } from './message';
 
@@ -29,12 +30,15 @@ export async function sendSns(
 ): Promise<string> {
   const o = SnsOptions.parse(raw);
   const settings = await resolve(o);
-  const client = new SNSClient({
-    ...(settings.region ? { region: settings.region } : {}),
-    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-    ...(settings.credentials ? { credentials: settings.credentials } : {}),
-    maxAttempts: 3,
-  });
+  const client = withCallObserver(
+    new SNSClient({
+      ...(settings.region ? { region: settings.region } : {}),
+      ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
+      ...(settings.credentials ? { credentials: settings.credentials } : {}),
+      maxAttempts: 3,
+    }),
+    'sns',
+  );
   try {
     // SNS subjects are at most 100 characters of ASCII text.
     const subject = titleOf(ctx)

@@ -12,6 +12,7 @@ import * as deferTaskTry from './deferTaskTry';
 import * as failTaskTries from './failTaskTries';
 import * as finishTaskTry from './finishTaskTry';
 import * as heartbeatTaskTries from './heartbeatTaskTries';
+import * as liveness from './liveness';
 import * as markStates from './markStates';
 import * as runTimeout from './runTimeout';
 import * as scheduleRuns from './scheduleRuns';
@@ -42,6 +43,7 @@ export const statementMoves: readonly ModuleMoves[] = [
   { module: 'failTaskTries', moves: failTaskTries.moves, runMoves: [] },
   { module: 'finishTaskTry', moves: finishTaskTry.moves, runMoves: finishTaskTry.runMoves },
   { module: 'heartbeatTaskTries', moves: heartbeatTaskTries.moves, runMoves: [] },
+  { module: 'liveness', moves: liveness.moves, runMoves: liveness.runMoves },
   { module: 'markStates', moves: markStates.moves, runMoves: markStates.runMoves },
   { module: 'runTimeout', moves: runTimeout.moves, runMoves: [] },
   { module: 'scheduleRuns', moves: scheduleRuns.moves, runMoves: [] },
