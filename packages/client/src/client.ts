@@ -102,7 +102,12 @@ export function createClient(opts: ClientOptions): SluiceClient {
   // Looked up per call so a fetch installed or mocked after createClient() is used.
   const doFetch: typeof fetch = opts.fetch ?? ((...args) => globalThis.fetch(...args));
 
-  async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    okStatuses: readonly number[] = [],
+  ): Promise<T> {
     const init: RequestInit = { method, headers: { accept: 'application/json' } };
     if (body !== undefined) {
       init.headers = { accept: 'application/json', 'content-type': 'application/json' };
@@ -115,7 +120,7 @@ export function createClient(opts: ClientOptions): SluiceClient {
       throw new ApiUnreachableError(baseUrl, describeNetworkError(raw), { cause: raw });
     }
     const text = await res.text();
-    if (!res.ok) throw toApiError(res.status, res.statusText, text);
+    if (!res.ok && !okStatuses.includes(res.status)) throw toApiError(res.status, res.statusText, text);
     if (text === '') return undefined as T;
     try {
       return JSON.parse(text) as T;
@@ -128,7 +133,8 @@ export function createClient(opts: ClientOptions): SluiceClient {
   const taskPath = (dagId: string, runId: string, taskId: string) => [...runPath(dagId, runId), 'tasks', taskId];
 
   return {
-    health: () => request('GET', apiPath(['health'])),
+    // 503 is health saying degraded or down: its body says why.
+    health: () => request('GET', apiPath(['health']), undefined, [503]),
     listDags: (q = {}) => request('GET', apiPath(['dags'], { tag: q.tag, paused: q.paused })),
     getDag: (dagId) => request('GET', apiPath(['dags', dagId])),
     setPaused: (dagId, isPaused) => request('PATCH', apiPath(['dags', dagId]), { isPaused }),
