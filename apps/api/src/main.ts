@@ -1,7 +1,6 @@
-import pino from 'pino';
 import { toError } from '@sluice/core';
 import { verifySecretKey } from '@sluice/db';
-import { installProcessGuards, openEngine, preflight } from '@sluice/engine';
+import { installProcessGuards, openEngine, preflight, createLogger } from '@sluice/engine';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { engineObserver } from '@sluice/metrics';
@@ -9,7 +8,11 @@ import { apiMetrics, startApiOps } from './ops';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.SLUICE_LOG_LEVEL });
+  const logger = createLogger({
+    level: config.SLUICE_LOG_LEVEL,
+    format: config.SLUICE_LOG_FORMAT,
+    isTty: process.stdout.isTTY === true,
+  });
   installProcessGuards(logger, 'sluice api');
   await preflight({
     databaseUrl: config.DATABASE_URL,

@@ -18,6 +18,8 @@ export const WorkerConfig = z.object({
   SLUICE_HOSTNAME: z.string().min(1).default(os.hostname()),
   /** How long a starting process waits for Postgres and Redis to answer before it exits. */
   SLUICE_STARTUP_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
+  /** pretty: coloured lines for a terminal; json: JSON lines; auto: pretty when stdout is a terminal. */
+  SLUICE_LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   SLUICE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Serve /metrics, /healthz and /readyz on this port (unset: none). */
   SLUICE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),

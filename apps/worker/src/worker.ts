@@ -21,6 +21,7 @@ import { externalOperators } from '@sluice/operators';
 import { createCallbackRunner } from './callback-runner';
 import { snsSettingsResolver } from './aws-settings';
 import { startWorkerOps, workerMetrics } from './ops';
+import { jobErrorLevel } from './job-errors';
 import { engineObserver } from '@sluice/metrics';
 
 export interface RunningWorker {
@@ -77,7 +78,7 @@ export async function startWorker(
       'task.cancel': (job) => cancelExternalJob(res, wc, job),
       'callback.run': (job) => runCallbackAttempt(res, callbacks, links, job),
     },
-    onError: (err) => logger.error({ err }, 'worker job error'),
+    onError: (err) => logger[jobErrorLevel(err)]({ err }, 'worker job error'),
   });
   await worker.waitUntilReady();
   const ops = await startWorkerOps(config, engine, metrics, heartbeater, logger);

@@ -37,3 +37,5 @@ export { startWorkerLiveness } from './liveness';
 export type { WorkerLiveness, WorkerLivenessOptions } from './liveness';
 export { clusterProbe } from './cluster-probe';
 export type { ClusterProbe } from './cluster-probe';
+export { createLogger } from './logger';
+export type { LogFormat } from './logger';

@@ -34,6 +34,7 @@ import { recordOutcome, retryTransient, storableFinish } from './record-outcome'
 import type { EngineResources } from './resources';
 import { finishAndScheduleDownstream, finishesWithDownstream, scheduleDownstream } from './task-scheduling';
 import { queueTryCallbacks } from './callbacks';
+import { logTryEnd } from './event-log';
 
 export interface ExecutionRequest {
   claim: ClaimedTry;
@@ -336,6 +337,7 @@ async function recordEnd(
     res.logger.info(key, 'try was taken away while it ran; outcome dropped');
     return null;
   }
+  logTryEnd(res, claim, outcome.to, outcome.nextRetryAt, outcome.error);
   if (version) await queueTryCallbacks(res, claim, version, outcome.to);
   // Nothing is left to evaluate in a run this try ended.
   if (outcome.to === 'up_for_retry' || finished.runState !== null) return null;

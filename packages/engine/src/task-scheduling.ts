@@ -23,6 +23,7 @@ import {
 } from '@sluice/db';
 import type { CachedDagVersion } from './dag-cache';
 import type { EngineResources } from './resources';
+import { logPassDecisions } from './event-log';
 
 function toDecisionInput(
   res: EngineResources,
@@ -64,13 +65,18 @@ export async function scheduleWholeRun(
   opts: ScheduleRunOptions = {},
 ): Promise<ScheduleRunResult> {
   const version = await res.dags.get(dagVersionId);
+  let decided: ReturnType<typeof decide> | null = null;
   const result = await scheduleRun(
     res.pool,
     dagRunId,
     null,
-    (snap) => decide(toDecisionInput(res, version, snap, undefined)),
+    (snap) => {
+      decided = decide(toDecisionInput(res, version, snap, undefined));
+      return decided;
+    },
     opts,
   );
+  logPassDecisions(res, dagRunId, decided);
   await dispatch(res, result);
   return result;
 }
