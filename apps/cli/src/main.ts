@@ -40,6 +40,15 @@ async function main(argv: string[]): Promise<number> {
         await db.close();
       }
     },
+    cleanDb: async (o) => {
+      const { createDb, cleanHistory } = await import('@sluice/db');
+      const db = createDb({ databaseUrl, max: 1 });
+      try {
+        return await cleanHistory(db.pool, o);
+      } finally {
+        await db.close();
+      }
+    },
     start: async () => {
       const { startAll } = await import('./start');
       await startAll();

@@ -1,6 +1,21 @@
 /** Commands that work on this machine rather than through the API: migrate the database, start Sluice. */
 import type { Command } from 'commander';
-import type { CommandContext } from './context';
+import { type CommandContext, type CleanSummary, dateOrAge, positiveInt } from './context';
+
+function describeCounts(c: CleanSummary): string {
+  const parts: Array<[number, string]> = [
+    [c.runs, 'run'],
+    [c.taskInstances, 'task instance'],
+    [c.tries, 'try'],
+    [c.logLines, 'log line'],
+    [c.outputs, 'output'],
+    [c.callbacks, 'callback'],
+    [c.auditEvents, 'audit row'],
+  ];
+  return parts
+    .map(([n, what]) => `${n} ${what === 'try' && n !== 1 ? 'tries' : `${what}${n === 1 ? '' : 's'}`}`)
+    .join(', ');
+}
 
 export function registerSystemCommands(program: Command, ctx: CommandContext): void {
   const db = program.command('db').description('manage the Sluice database');
@@ -14,6 +29,28 @@ export function registerSystemCommands(program: Command, ctx: CommandContext): v
       }
       for (const name of applied) ctx.out(`applied ${name}`);
       ctx.out(`applied ${applied.length} migration${applied.length === 1 ? '' : 's'}`);
+    });
+
+  db.command('clean')
+    .description(
+      'delete finished runs (with their task instances, tries, logs, outputs and callbacks) and audit rows older than --before, in batches, from $DATABASE_URL',
+    )
+    .requiredOption('--before <date|age>', 'an ISO date, or an age such as 90d, 12h, 2w', (v) => dateOrAge(v))
+    .option('--dags <ids>', 'only these DAGs (comma-separated)')
+    .option('--dry-run', 'count what would be deleted; delete nothing')
+    .option('--batch-size <n>', 'runs deleted per transaction', positiveInt, 50)
+    .action(async (o: { before: Date; dags?: string; dryRun?: boolean; batchSize: number }) => {
+      const dagIds = o.dags
+        ? o.dags
+            .split(',')
+            .map((d) => d.trim())
+            .filter((d) => d !== '')
+        : null;
+      const counts = await ctx.cleanDb({ before: o.before, dagIds, dryRun: o.dryRun === true, batchRuns: o.batchSize });
+      const scope = dagIds ? ` of ${dagIds.join(', ')}` : '';
+      ctx.out(
+        `${o.dryRun ? 'would delete' : 'deleted'} ${describeCounts(counts)}${scope} from before ${o.before.toISOString()}`,
+      );
     });
 
   program

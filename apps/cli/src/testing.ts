@@ -233,6 +233,7 @@ export async function runWith(argv: string[], deps: Partial<CliDeps> = {}): Prom
     validateDags: async (): Promise<ValidationResult> => notWired('validateDags')(),
     migrateDb: notWired('migrateDb'),
     rotateSecretKey: notWired('rotateSecretKey'),
+    cleanDb: notWired('cleanDb'),
     start: notWired('start'),
     sleep: async (ms) => {
       sleeps.push(ms);

@@ -5,7 +5,7 @@
  * SLUICE_METRICS_PORT, an endpoint serving /metrics, /healthz and /readyz.
  */
 import type { Logger } from 'pino';
-import { removeHeartbeat } from '@sluice/db';
+import { cleanHistory, removeHeartbeat } from '@sluice/db';
 import { clusterProbe, type OpenEngine } from '@sluice/engine';
 import { createMetrics, startOpsServer, type SluiceMetrics } from '@sluice/metrics';
 import { toError } from '@sluice/core';
@@ -40,14 +40,47 @@ export async function startSchedulerOps(
           },
         });
   if (server) logger.info({ url: server.url }, 'scheduler metrics and probes');
+  const retention =
+    config.SLUICE_RETENTION === undefined ? null : startRetention(engine, config.SLUICE_RETENTION, logger);
   return {
     url: server?.url ?? null,
     async close() {
+      await retention?.stop();
       await server?.close();
       // A scheduler that stops cleanly leaves no heartbeat behind; one that died does, and health calls it stale.
       await removeHeartbeat(engine.db.pool, 'scheduler', schedulerId).catch((raw: unknown) =>
         logger.warn({ err: toError(raw) }, 'could not remove the scheduler heartbeat'),
       );
+    },
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * SLUICE_RETENTION: a clean of history older than the setting, a minute
+ * after start and then daily, beside the passes (not between them: its
+ * batches lock only the rows they delete). Several schedulers may each run
+ * it; they skip each other's rows.
+ */
+function startRetention(engine: OpenEngine, keepMs: number, logger: Logger): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const clean = () => {
+    const before = new Date(Date.now() - keepMs);
+    running = cleanHistory(engine.db.pool, { before, dagIds: null }).then(
+      (deleted) => logger.info({ before: before.toISOString(), ...deleted }, 'retention: deleted old history'),
+      (raw: unknown) => logger.error({ err: toError(raw) }, 'retention: could not delete old history'),
+    );
+  };
+  const first = setTimeout(clean, 60_000);
+  const daily = setInterval(clean, DAY_MS);
+  first.unref();
+  daily.unref();
+  return {
+    async stop() {
+      clearTimeout(first);
+      clearInterval(daily);
+      await running;
     },
   };
 }

@@ -77,6 +77,11 @@ export {
   readClusterCounts,
 } from './sql/liveness';
 export type { WorkerBeat, ProcessBeat, ClusterCounts } from './sql/liveness';
+export { cleanHistory } from './retention';
+export { generateFinishedRuns } from './history-fixtures';
+export type { HistoryFixture } from './history-fixtures';
+export type { CleanOptions, ArchivedLog } from './retention';
+export type { CleanCounts, CleanFilter } from './sql/retention';
 export { writeTries } from './sql/writeTries';
 export type { TryWrites as TryWriteBatch, TryWritesDone } from './sql/writeTries';
 export type { FinishTryArgs, FinishedTry, FinishRow, TryOutcome } from './sql/finishTaskTry';

@@ -14,6 +14,7 @@ import * as finishTaskTry from './finishTaskTry';
 import * as heartbeatTaskTries from './heartbeatTaskTries';
 import * as liveness from './liveness';
 import * as markStates from './markStates';
+import * as retention from './retention';
 import * as runTimeout from './runTimeout';
 import * as scheduleRuns from './scheduleRuns';
 import * as schedulerQueries from './schedulerQueries';
@@ -45,6 +46,7 @@ export const statementMoves: readonly ModuleMoves[] = [
   { module: 'heartbeatTaskTries', moves: heartbeatTaskTries.moves, runMoves: [] },
   { module: 'liveness', moves: liveness.moves, runMoves: liveness.runMoves },
   { module: 'markStates', moves: markStates.moves, runMoves: markStates.runMoves },
+  { module: 'retention', moves: retention.moves, runMoves: retention.runMoves },
   { module: 'runTimeout', moves: runTimeout.moves, runMoves: [] },
   { module: 'scheduleRuns', moves: scheduleRuns.moves, runMoves: [] },
   { module: 'schedulerQueries', moves: schedulerQueries.moves, runMoves: [] },
