@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness, waitFor } from './harness';
 import { type HttpReceiver, startHttpReceiver } from './receivers';
+import { claimTaskTry } from '@sluice/db';
 
 let receiver: HttpReceiver;
 let h: Harness;
@@ -100,5 +101,52 @@ describe('callbacks', () => {
     expect(cb).toMatchObject({ event: 'onFailure', attempts: 2, maxAttempts: 2 });
     expect(cb.lastError).toEqual({ name: 'CallbackTimeoutError', message: 'the callback took longer than 500 ms' });
     expect(cb.log).toContain('attempt 1 of 2 failed: CallbackTimeoutError');
+  }, 60_000);
+});
+
+describe('callbacks of tries the scheduler fails', () => {
+  it("calls onFailure once when a try's worker is lost", async () => {
+    const lost = await startHarness({
+      dags: {
+        'lost.ts': `
+import { dag, shell } from '@sluice/sdk';
+const d = dag({
+  id: 'lost',
+  onFailure: async (ctx) => {
+    await fetch('${receiver.url}/lost', { method: 'POST', body: JSON.stringify({ event: ctx.event, try: ctx.task?.tryNumber, error: ctx.error?.message }) });
+  },
+});
+d.task('t', shell({ command: 'true' }));
+`,
+      },
+      worker: false,
+      heartbeatTimeoutMs: 1000,
+    });
+    try {
+      const { runId } = await lost.trigger('lost');
+      await lost.waitForTask('lost', runId, 't', ['queued']);
+      const ti = await lost.db.db.pool.query<{ id: string }>(`SELECT id FROM task_instance WHERE dag_id = 'lost'`);
+      const id = ti.rows[0]?.id ?? '';
+      // A worker claims the try, then goes silent.
+      expect(
+        await claimTaskTry(lost.db.db.pool, { taskInstanceId: id, tryNumber: 1, hostname: 'gone' }),
+      ).not.toBeNull();
+      await lost.db.db.pool.query(`UPDATE task_instance SET heartbeat_at = now() - interval '1 hour' WHERE id = $1`, [
+        id,
+      ]);
+      await lost.scheduler.pass();
+      await lost.scheduler.pass();
+      await lost.waitForRun('lost', runId, ['failed']);
+      await lost.startWorker();
+      await waitFor('the lost try to be reported', async () => (receiver.json('/lost').length > 0 ? true : undefined));
+      const run = await waitFor('the callback to end', async () => {
+        const r = await lost.getRun('lost', runId);
+        return r.callbacks[0]?.state === 'success' ? r : undefined;
+      });
+      expect(receiver.json('/lost')).toEqual([{ event: 'onFailure', try: 1, error: expect.any(String) }]);
+      expect(run.callbacks).toHaveLength(1);
+    } finally {
+      await lost.close();
+    }
   }, 60_000);
 });

@@ -106,6 +106,40 @@ export async function queueTryCallbacks(
   }
 }
 
+/**
+ * Records and queues the callbacks of tries a scheduling pass failed (lost
+ * worker, timeout), each only when the try did end that way: the pass's
+ * write is conditional, and a worker that finished first keeps its outcome.
+ */
+export async function queueFailedTryCallbacks(
+  res: EngineResources,
+  version: CachedDagVersion,
+  dagRunId: string,
+  failed: ReadonlyArray<{ taskId: string; taskInstanceId: string; tryNumber: number; to: 'failed' | 'up_for_retry' }>,
+): Promise<void> {
+  for (const f of failed) {
+    const event = tryCallbackEvent(f.to);
+    const task = version.tasks.get(f.taskId);
+    if (event === null || !task) continue;
+    const callbacks = callbacksForTry(version.spec, task, event);
+    if (callbacks.length === 0) continue;
+    try {
+      const ended = await res.pool.query<{ state: string }>(
+        'SELECT state FROM task_try WHERE task_instance_id = $1 AND try_number = $2',
+        [f.taskInstanceId, f.tryNumber],
+      );
+      if (ended.rows[0]?.state !== f.to) continue;
+      const ids = await recordCallbackRuns(
+        res.pool,
+        callbackRows(callbacks, { dagRunId, taskInstanceId: f.taskInstanceId, tryNumber: f.tryNumber }),
+      );
+      await res.queue.enqueueCallbacks(ids.map((callbackRunId) => ({ callbackRunId })));
+    } catch (raw) {
+      res.logger.error({ err: toError(raw), dagRunId, taskId: f.taskId, event }, 'could not queue callbacks of a try');
+    }
+  }
+}
+
 /** Records the deadline-miss callbacks of runs (inside the caller's transaction); returns their ids. */
 export function recordDeadlineCallbacks(
   db: Queryable,
