@@ -34,6 +34,8 @@ export interface CleanRequest {
   dagIds: string[] | null;
   dryRun: boolean;
   batchRuns: number;
+  /** `s3://bucket/prefix`: write each batch's task logs there before deleting it. */
+  archiveLogs: { bucket: string; prefix: string } | null;
 }
 
 export interface CleanSummary {

@@ -15,7 +15,13 @@ describe('sluice db clean', () => {
     });
     expect(r.code).toBe(0);
     expect(asked).toEqual([
-      { before: new Date('2026-09-01T00:00:00.000Z'), dagIds: ['etl', 'ingest'], dryRun: false, batchRuns: 20 },
+      {
+        before: new Date('2026-09-01T00:00:00.000Z'),
+        dagIds: ['etl', 'ingest'],
+        dryRun: false,
+        batchRuns: 20,
+        archiveLogs: null,
+      },
     ]);
     expect(r.stdout).toBe(
       'deleted 12 runs, 36 task instances, 36 tries, 72 log lines, 1 output, 0 callbacks, 1 audit row of etl, ingest from before 2026-09-01T00:00:00.000Z\n',

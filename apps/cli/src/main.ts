@@ -41,13 +41,8 @@ async function main(argv: string[]): Promise<number> {
       }
     },
     cleanDb: async (o) => {
-      const { createDb, cleanHistory } = await import('@sluice/db');
-      const db = createDb({ databaseUrl, max: 1 });
-      try {
-        return await cleanHistory(db.pool, o);
-      } finally {
-        await db.close();
-      }
+      const { cleanDbWith } = await import('./db-clean');
+      return cleanDbWith(databaseUrl, o, process.env);
     },
     start: async () => {
       const { startAll } = await import('./start');

@@ -1,6 +1,7 @@
 /** Commands that work on this machine rather than through the API: migrate the database, start Sluice. */
 import type { Command } from 'commander';
 import { type CommandContext, type CleanSummary, dateOrAge, positiveInt } from './context';
+import { s3Location, type S3Location } from './log-archive';
 
 function describeCounts(c: CleanSummary): string {
   const parts: Array<[number, string]> = [
@@ -39,19 +40,30 @@ export function registerSystemCommands(program: Command, ctx: CommandContext): v
     .option('--dags <ids>', 'only these DAGs (comma-separated)')
     .option('--dry-run', 'count what would be deleted; delete nothing')
     .option('--batch-size <n>', 'runs deleted per transaction', positiveInt, 50)
-    .action(async (o: { before: Date; dags?: string; dryRun?: boolean; batchSize: number }) => {
-      const dagIds = o.dags
-        ? o.dags
-            .split(',')
-            .map((d) => d.trim())
-            .filter((d) => d !== '')
-        : null;
-      const counts = await ctx.cleanDb({ before: o.before, dagIds, dryRun: o.dryRun === true, batchRuns: o.batchSize });
-      const scope = dagIds ? ` of ${dagIds.join(', ')}` : '';
-      ctx.out(
-        `${o.dryRun ? 'would delete' : 'deleted'} ${describeCounts(counts)}${scope} from before ${o.before.toISOString()}`,
-      );
-    });
+    .option('--archive-logs <s3url>', 'write task logs to s3://bucket/prefix before deleting them', s3Location)
+    .action(
+      async (o: { before: Date; dags?: string; dryRun?: boolean; batchSize: number; archiveLogs?: S3Location }) => {
+        const dagIds = o.dags
+          ? o.dags
+              .split(',')
+              .map((d) => d.trim())
+              .filter((d) => d !== '')
+          : null;
+        const counts = await ctx.cleanDb({
+          before: o.before,
+          dagIds,
+          dryRun: o.dryRun === true,
+          batchRuns: o.batchSize,
+          archiveLogs: o.archiveLogs ?? null,
+        });
+        const scope = dagIds ? ` of ${dagIds.join(', ')}` : '';
+        const archived =
+          o.archiveLogs && !o.dryRun ? `; logs archived to s3://${o.archiveLogs.bucket}/${o.archiveLogs.prefix}` : '';
+        ctx.out(
+          `${o.dryRun ? 'would delete' : 'deleted'} ${describeCounts(counts)}${scope} from before ${o.before.toISOString()}${archived}`,
+        );
+      },
+    );
 
   program
     .command('start')

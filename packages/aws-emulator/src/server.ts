@@ -7,6 +7,7 @@ import { CONTROL_PREFIX, handleControl } from './control-http';
 import { Emulator } from './emulator';
 import { parseJsonBody, readBody, regionOf, sendError, sendJson, ServiceError } from './protocol';
 import { SnsService } from './sns/service';
+import { S3Service } from './s3/service';
 
 export interface AwsEmulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -24,6 +25,8 @@ export interface AwsEmulator {
   control: EmulatorControl;
   /** SNS topics and the messages they got. */
   sns: SnsService;
+  /** S3 buckets and their objects (path-style requests: the client needs forcePathStyle). */
+  s3: S3Service;
   close(): Promise<void>;
 }
 
@@ -31,8 +34,9 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
   const emulator = new Emulator({ durations: options.durations, now: options.now });
   const control = createControl(emulator);
   const sns = new SnsService(emulator.now);
+  const s3 = new S3Service();
   const server = createServer((request, response) => {
-    handle(emulator, control, sns, request, response).catch((raw: unknown) => {
+    handle(emulator, control, { sns, s3 }, request, response).catch((raw: unknown) => {
       const message = raw instanceof Error ? raw.message : String(raw);
       if (!response.headersSent) sendError(response, new ServiceError('InternalFailure', message, 500));
       else response.destroy();
@@ -54,6 +58,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
     port,
     control,
     sns,
+    s3,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
@@ -65,7 +70,7 @@ export async function startAwsEmulator(options: AwsEmulatorOptions = {}): Promis
 async function handle(
   emulator: Emulator,
   control: EmulatorControl,
-  sns: SnsService,
+  { sns, s3 }: { sns: SnsService; s3: S3Service },
   request: IncomingMessage,
   response: ServerResponse,
 ): Promise<void> {
@@ -81,6 +86,22 @@ async function handle(
     return;
   }
   const target = request.headers['x-amz-target'];
+  // S3 is REST: a method on /bucket/key, no X-Amz-Target.
+  if (typeof target !== 'string' && request.method !== 'POST') {
+    const body = Buffer.from(await readBody(request), 'utf8');
+    const [status, headers, out] = s3.handle(
+      request.method ?? 'GET',
+      request.url ?? '/',
+      body,
+      request.headers['content-type'],
+    );
+    response.writeHead(status, {
+      ...headers,
+      ...(request.method === 'HEAD' ? {} : { 'content-length': String(Buffer.byteLength(out)) }),
+    });
+    response.end(request.method === 'HEAD' ? undefined : out);
+    return;
+  }
   if (request.method !== 'POST' || typeof target !== 'string') {
     sendError(response, new ServiceError('UnknownOperationException', 'Expected POST with an X-Amz-Target header'));
     return;
