@@ -9,6 +9,7 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Db } from '@sluice/db';
 import type { EngineResources } from '@sluice/engine';
+import type { RemoteLogStore } from '@sluice/remote-logs';
 import { errorHandler } from './http-errors';
 import { healthHandler } from './health';
 import { dagRoutes } from './routes/dags';
@@ -33,6 +34,8 @@ export interface ApiDeps {
   allowedHosts?: readonly string[];
   /** Other origins allowed to change things (SLUICE_ALLOWED_ORIGINS). */
   allowedOrigins?: readonly string[];
+  /** Where ended tries' logs are read from first (SLUICE_REMOTE_LOGS). */
+  remoteLogs?: RemoteLogStore;
 }
 
 export function createApp(deps: ApiDeps): Express {

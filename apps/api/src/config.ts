@@ -27,6 +27,8 @@ export const ApiConfig = z.object({
   SLUICE_ALLOWED_ORIGINS: z.string().default('').transform(commaList),
   /** How long a starting process waits for Postgres and Redis to answer before it exits. */
   SLUICE_STARTUP_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
+  /** s3://bucket/prefix: read ended tries' logs from there (workers write them). */
+  SLUICE_REMOTE_LOGS: z.string().startsWith('s3://', 'use s3://bucket/prefix').optional(),
   /** Serve /metrics, /healthz and /readyz on this port (unset: none). */
   SLUICE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SLUICE_METRICS_HOST: z.string().min(1).default('127.0.0.1'),

@@ -5,6 +5,7 @@ import { createApp } from './app';
 import { loadConfig } from './config';
 import { engineObserver } from '@sluice/metrics';
 import { apiMetrics, startApiOps } from './ops';
+import { RemoteLogStore, parseS3Url, s3ClientFromEnv } from '@sluice/remote-logs';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -44,6 +45,9 @@ async function main(): Promise<void> {
     ],
     allowedOrigins: config.SLUICE_ALLOWED_ORIGINS,
     ...(config.SLUICE_SECRET_KEY ? { secretKey: config.SLUICE_SECRET_KEY } : {}),
+    ...(config.SLUICE_REMOTE_LOGS
+      ? { remoteLogs: new RemoteLogStore(parseS3Url(config.SLUICE_REMOTE_LOGS), s3ClientFromEnv(process.env)) }
+      : {}),
   });
   const ops = await startApiOps(config, engine, metrics, logger);
   const server = app.listen(config.SLUICE_API_PORT, config.SLUICE_API_HOST, () => {

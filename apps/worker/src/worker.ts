@@ -22,6 +22,7 @@ import { createCallbackRunner } from './callback-runner';
 import { snsSettingsResolver } from './aws-settings';
 import { startWorkerOps, workerMetrics } from './ops';
 import { jobErrorLevel } from './job-errors';
+import { remoteLogUploader } from './remote-logs';
 import { engineObserver } from '@sluice/metrics';
 
 export interface RunningWorker {
@@ -62,7 +63,15 @@ export async function startWorker(
     operators: externalOperators,
     resolveAws: awsSettingsResolver(db, config.SLUICE_SECRET_KEY),
   });
-  const wc = { hostname: config.SLUICE_HOSTNAME, execute, heartbeater };
+  const remoteLogs = config.SLUICE_REMOTE_LOGS
+    ? remoteLogUploader(config.SLUICE_REMOTE_LOGS, config.notifierEnv ?? process.env, db.pool, logger)
+    : null;
+  const wc = {
+    hostname: config.SLUICE_HOSTNAME,
+    execute,
+    heartbeater,
+    ...(remoteLogs ? { afterTry: remoteLogs.afterTry } : {}),
+  };
   const callbacks = createCallbackRunner(fnPool, {
     env: config.notifierEnv ?? {},
     resolveSns: snsSettingsResolver(db, config.SLUICE_SECRET_KEY),
@@ -87,6 +96,7 @@ export async function startWorker(
     metricsUrl: ops.url,
     async close() {
       await worker.close();
+      await remoteLogs?.close();
       await ops.close();
       fnPool.close();
       heartbeater.stop();

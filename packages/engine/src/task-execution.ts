@@ -79,6 +79,8 @@ export interface WorkerContext {
   heartbeater: Heartbeater;
   /** Largest output a task may return, as JSON bytes. */
   maxOutputBytes?: number;
+  /** Told, without being awaited, of each try whose end was recorded (remote logs upload it). */
+  afterTry?(claim: ClaimedTry): void;
 }
 
 const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
@@ -338,6 +340,7 @@ async function recordEnd(
     return null;
   }
   logTryEnd(res, claim, outcome.to, outcome.nextRetryAt, outcome.error);
+  wc.afterTry?.(claim);
   if (version) await queueTryCallbacks(res, claim, version, outcome.to);
   // Nothing is left to evaluate in a run this try ended.
   if (outcome.to === 'up_for_retry' || finished.runState !== null) return null;
