@@ -40,7 +40,7 @@ describe('sluice db clean', () => {
     expect(r.code).toBe(0);
     const ageMs = started - (asked[0]?.before.getTime() ?? 0);
     expect(Math.abs(ageMs - 90 * 86_400_000)).toBeLessThan(60_000);
-    expect(asked[0]).toMatchObject({ dagIds: null, dryRun: true, batchRuns: 50 });
+    expect(asked[0]).toMatchObject({ dagIds: null, dryRun: true, batchRuns: 10 });
     expect(r.stdout).toMatch(/^would delete 12 runs, .* from before \d{4}-/);
   });
 

@@ -39,7 +39,7 @@ export function registerSystemCommands(program: Command, ctx: CommandContext): v
     .requiredOption('--before <date|age>', 'an ISO date, or an age such as 90d, 12h, 2w', (v) => dateOrAge(v))
     .option('--dags <ids>', 'only these DAGs (comma-separated)')
     .option('--dry-run', 'count what would be deleted; delete nothing')
-    .option('--batch-size <n>', 'runs deleted per transaction', positiveInt, 50)
+    .option('--batch-size <n>', 'runs deleted per transaction', positiveInt, 10)
     .option('--archive-logs <s3url>', 'write task logs to s3://bucket/prefix before deleting them', s3Location)
     .action(
       async (o: { before: Date; dags?: string; dryRun?: boolean; batchSize: number; archiveLogs?: S3Location }) => {

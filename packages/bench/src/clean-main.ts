@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   try {
     const total = arg('task-instances', 1_000_000);
     const tasksPerRun = 100;
-    const batchRuns = arg('batch-size', 50);
+    const batchRuns = arg('batch-size', 10);
     const tag = randomBytes(4).toString('hex');
     const { schema, db } = await createBenchSchema(cleanup, `clean_${tag}`);
     const runs = Math.ceil(total / tasksPerRun);

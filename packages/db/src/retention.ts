@@ -20,7 +20,7 @@ import {
 export type ArchivedLog = Awaited<ReturnType<typeof readRunLogs>>[number];
 
 export interface CleanOptions extends CleanFilter {
-  /** Runs per batch (default 50). */
+  /** Runs per batch (default 10). */
   batchRuns?: number;
   /** Audit rows per batch (default 5000). */
   batchAudit?: number;
@@ -36,7 +36,7 @@ export async function cleanHistory(pool: Pool, opts: CleanOptions): Promise<Clea
   const filter: CleanFilter = { before: opts.before, dagIds: opts.dagIds };
   if (opts.dryRun) return countOld(pool, filter);
   const total = noCounts();
-  const batchRuns = opts.batchRuns ?? 50;
+  const batchRuns = opts.batchRuns ?? 10;
   for (;;) {
     const ids = await nextOldRuns(pool, filter, batchRuns);
     if (ids.length === 0) break;
