@@ -232,7 +232,8 @@ describe('API fuzz', () => {
       for (const sent of samples) {
         const status = await send(sent);
         statuses.set(status, (statuses.get(status) ?? 0) + 1);
-        if (status >= 500 && !(sent.url === '/health' && status === 503))
+        // Health answers 503 when it reports degraded (this API runs with no worker), whatever the query string.
+        if (status >= 500 && !(sent.url.split('?')[0] === '/health' && status === 503))
           serverErrors.push({ sent: { ...sent, body: sent.body?.slice(0, 200) }, status });
       }
     };

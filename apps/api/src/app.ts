@@ -8,10 +8,10 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import type { Db } from '@sluice/db';
-import { lastSchedulerHeartbeat } from '@sluice/db';
 import type { EngineResources } from '@sluice/engine';
-import type { Health } from '@sluice/client';
+import type { RemoteLogStore } from '@sluice/remote-logs';
 import { errorHandler } from './http-errors';
+import { healthHandler } from './health';
 import { dagRoutes } from './routes/dags';
 import { runRoutes } from './routes/runs';
 import { taskRoutes } from './routes/tasks';
@@ -46,6 +46,8 @@ export interface ApiDeps {
   allowedOrigins?: readonly string[];
   /** Who may call: sign-in and tokens, or everyone as a local admin (loopback only). */
   auth: AuthSettings;
+  /** Where ended tries' logs are read from first (SLUICE_REMOTE_LOGS). */
+  remoteLogs?: RemoteLogStore;
 }
 
 export function createApp(deps: ApiDeps): Express {
@@ -60,26 +62,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(authenticate(deps));
   api.use(authorize(routeDocs));
   api.use('/dags/:dagId', checkDagAccess(deps));
-  api.get('/health', async (_req, res) => {
-    const [database, redis, heartbeat] = await Promise.all([
-      deps.db.pool.query('SELECT 1').then(
-        () => 'ok' as const,
-        () => 'down' as const,
-      ),
-      deps.pingRedis().then(
-        (ok) => (ok ? ('ok' as const) : ('down' as const)),
-        () => 'down' as const,
-      ),
-      lastSchedulerHeartbeat(deps.db.prisma).catch(() => null),
-    ]);
-    const body: Health = {
-      status: database === 'ok' && redis === 'ok' ? 'ok' : 'degraded',
-      database,
-      redis,
-      scheduler: { lastHeartbeatAt: heartbeat ? heartbeat.toISOString() : null },
-    };
-    res.status(body.status === 'ok' ? 200 : 503).json(body);
-  });
+  api.get('/health', healthHandler(deps));
   // Built once: the routes do not change while the process runs.
   const openApi = buildOpenApi();
   api.get('/openapi.json', (_req, res) => {

@@ -54,6 +54,13 @@ export const ApiConfig = z
     SLUICE_OIDC_ROLE_CLAIM: z.string().min(1).optional(),
     /** A claim carrying the user's teams (an array of names). */
     SLUICE_OIDC_TEAMS_CLAIM: z.string().min(1).optional(),
+    /** s3://bucket/prefix: read ended tries' logs from there (workers write them). */
+    SLUICE_REMOTE_LOGS: z.string().startsWith('s3://', 'use s3://bucket/prefix').optional(),
+    /** Serve /metrics, /healthz and /readyz on this port (unset: none). */
+    SLUICE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+    SLUICE_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+    /** pretty: coloured lines for a terminal; json: JSON lines; auto: pretty when stdout is a terminal. */
+    SLUICE_LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
     SLUICE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   })
   .superRefine((c, ctx) => {

@@ -6,3 +6,5 @@ export type { RouteDoc } from './openapi';
 export { DEFAULT_AUTH, SESSION_COOKIE } from './auth/settings';
 export type { AuthSettings } from './auth/settings';
 export type { OidcSettings } from './auth/oidc';
+export { readHealth, healthHandler, STALE_AFTER_INTERVALS } from './health';
+export { apiMetrics, startApiOps } from './ops';

@@ -36,7 +36,7 @@ const systemRouteDocs: readonly RouteDoc[] = [
   {
     method: 'get',
     path: '/health',
-    summary: 'Whether Postgres, Redis and the scheduler answer',
+    summary: 'Whether Postgres, Redis, the schedulers and the workers are alive, and the queue backlog',
     tag: 'system',
     role: 'public',
     status: 200,

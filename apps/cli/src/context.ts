@@ -42,11 +42,32 @@ export interface CliDeps {
   rotateSecretKey(oldKey: string, newKey: string): Promise<{ connections: number; variables: number }>;
   /** All of standard input as text (a secret piped to `variables set`). */
   readStdin(): Promise<string>;
+  /** Deletes (or, dry, counts) history older than `before`, in batches, in the database directly. */
+  cleanDb(opts: CleanRequest): Promise<CleanSummary>;
   /** Starts the API, scheduler and a worker (and the AWS emulator when no AWS is configured) as child processes; resolves when they stop. */
   start(): Promise<void>;
   /** Waits between polls of `--wait` and `--follow`; tests pass one that returns at once. */
   sleep?(ms: number): Promise<void>;
   pollIntervalMs?: number;
+}
+
+export interface CleanRequest {
+  before: Date;
+  dagIds: string[] | null;
+  dryRun: boolean;
+  batchRuns: number;
+  /** `s3://bucket/prefix`: write each batch's task logs there before deleting it. */
+  archiveLogs: { bucket: string; prefix: string } | null;
+}
+
+export interface CleanSummary {
+  runs: number;
+  taskInstances: number;
+  tries: number;
+  logLines: number;
+  outputs: number;
+  callbacks: number;
+  auditEvents: number;
 }
 
 /** What every command module receives: the deps plus the helpers built from them. */
@@ -86,4 +107,17 @@ export function isoDate(value: string): string {
     throw new InvalidArgumentError('expected an ISO date, e.g. 2026-11-22T03:00:00Z');
   }
   return new Date(ms).toISOString();
+}
+
+const AGE = /^(\d+)(m|h|d|w)$/;
+const AGE_MS = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
+
+/** `--before`: an ISO date, or an age such as 90d, 12h, 2w (before now). */
+export function dateOrAge(value: string, now: () => number = Date.now): Date {
+  const age = AGE.exec(value);
+  if (age) return new Date(now() - Number(age[1]) * AGE_MS[age[2] as keyof typeof AGE_MS]);
+  const ms = Date.parse(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(ms))
+    throw new InvalidArgumentError('expected an ISO date (2026-09-01) or an age (90d, 12h, 2w, 30m)');
+  return new Date(ms);
 }

@@ -89,6 +89,10 @@ async function main(argv: string[]): Promise<number> {
       for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
       return Buffer.concat(chunks).toString('utf8');
     },
+    cleanDb: async (o) => {
+      const { cleanDbWith } = await import('./db-clean');
+      return cleanDbWith(databaseUrl, o, process.env);
+    },
     start: async () => {
       const { startAll } = await import('./start');
       await startAll();

@@ -84,6 +84,9 @@ export async function startAll(env: NodeJS.ProcessEnv = process.env): Promise<vo
     process.stdout.write(`No AWS configuration found: EMR and Glue tasks go to the local emulator on port ${port}.\n`);
   }
 
+  // The processes print through this one: pretty lines when a person watches this terminal.
+  if (env.SLUICE_LOG_FORMAT === undefined && process.stdout.isTTY === true)
+    env = { ...env, SLUICE_LOG_FORMAT: 'pretty' };
   const children = new Map<string, ChildProcess>();
   let stopping = false;
   const exited = new Promise<number>((resolve) => {

@@ -1,6 +1,22 @@
 /** Commands that work on this machine rather than through the API: migrate the database, start Sluice. */
 import type { Command } from 'commander';
-import type { CommandContext } from './context';
+import { type CommandContext, type CleanSummary, dateOrAge, positiveInt } from './context';
+import { s3Location, type S3Location } from './log-archive';
+
+function describeCounts(c: CleanSummary): string {
+  const parts: Array<[number, string]> = [
+    [c.runs, 'run'],
+    [c.taskInstances, 'task instance'],
+    [c.tries, 'try'],
+    [c.logLines, 'log line'],
+    [c.outputs, 'output'],
+    [c.callbacks, 'callback'],
+    [c.auditEvents, 'audit row'],
+  ];
+  return parts
+    .map(([n, what]) => `${n} ${what === 'try' && n !== 1 ? 'tries' : `${what}${n === 1 ? '' : 's'}`}`)
+    .join(', ');
+}
 
 export function registerSystemCommands(program: Command, ctx: CommandContext): void {
   const db = program.command('db').description('manage the Sluice database');
@@ -15,6 +31,39 @@ export function registerSystemCommands(program: Command, ctx: CommandContext): v
       for (const name of applied) ctx.out(`applied ${name}`);
       ctx.out(`applied ${applied.length} migration${applied.length === 1 ? '' : 's'}`);
     });
+
+  db.command('clean')
+    .description(
+      'delete finished runs (with their task instances, tries, logs, outputs and callbacks) and audit rows older than --before, in batches, from $DATABASE_URL',
+    )
+    .requiredOption('--before <date|age>', 'an ISO date, or an age such as 90d, 12h, 2w', (v) => dateOrAge(v))
+    .option('--dags <ids>', 'only these DAGs (comma-separated)')
+    .option('--dry-run', 'count what would be deleted; delete nothing')
+    .option('--batch-size <n>', 'runs deleted per transaction', positiveInt, 10)
+    .option('--archive-logs <s3url>', 'write task logs to s3://bucket/prefix before deleting them', s3Location)
+    .action(
+      async (o: { before: Date; dags?: string; dryRun?: boolean; batchSize: number; archiveLogs?: S3Location }) => {
+        const dagIds = o.dags
+          ? o.dags
+              .split(',')
+              .map((d) => d.trim())
+              .filter((d) => d !== '')
+          : null;
+        const counts = await ctx.cleanDb({
+          before: o.before,
+          dagIds,
+          dryRun: o.dryRun === true,
+          batchRuns: o.batchSize,
+          archiveLogs: o.archiveLogs ?? null,
+        });
+        const scope = dagIds ? ` of ${dagIds.join(', ')}` : '';
+        const archived =
+          o.archiveLogs && !o.dryRun ? `; logs archived to s3://${o.archiveLogs.bucket}/${o.archiveLogs.prefix}` : '';
+        ctx.out(
+          `${o.dryRun ? 'would delete' : 'deleted'} ${describeCounts(counts)}${scope} from before ${o.before.toISOString()}${archived}`,
+        );
+      },
+    );
 
   program
     .command('start')

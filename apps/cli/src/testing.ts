@@ -49,6 +49,8 @@ export function runDetail(state: RunDetail['state'], extra: Partial<RunDetail> =
     startedAt: '2026-11-22T03:00:00.500Z',
     endedAt: state === 'success' || state === 'failed' ? '2026-11-22T03:01:00.000Z' : null,
     conf: { day: '2026-11-21' },
+    deadline: null,
+    callbacks: [],
     versionHash: 'abc123',
     bundleCommit: null,
     sourceUrl: null,
@@ -249,6 +251,7 @@ export async function runWith(argv: string[], deps: Partial<CliDeps> = {}): Prom
     migrateDb: notWired('migrateDb'),
     rotateSecretKey: notWired('rotateSecretKey'),
     readStdin: notWired('readStdin'),
+    cleanDb: notWired('cleanDb'),
     start: notWired('start'),
     apiUrl: 'http://api.test:8080',
     clientWith: () => {

@@ -27,6 +27,19 @@ export const SchedulerConfig = z.object({
   SLUICE_HOSTNAME: z.string().min(1).default(os.hostname()),
   /** How long a starting process waits for Postgres and Redis to answer before it exits. */
   SLUICE_STARTUP_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Delete finished runs older than this (90d, 12w…) once a day; unset keeps everything. */
+  SLUICE_RETENTION: z
+    .string()
+    .regex(/^\d+[hdw]$/, 'use an age such as 90d, 12w or 48h')
+    .transform(
+      (v) => Number(v.slice(0, -1)) * { h: 3_600_000, d: 86_400_000, w: 604_800_000 }[v.slice(-1) as 'h' | 'd' | 'w'],
+    )
+    .optional(),
+  /** Serve /metrics, /healthz and /readyz on this port (unset: none). */
+  SLUICE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  SLUICE_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** pretty: coloured lines for a terminal; json: JSON lines; auto: pretty when stdout is a terminal. */
+  SLUICE_LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   SLUICE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
 });
 export type SchedulerConfig = z.infer<typeof SchedulerConfig>;

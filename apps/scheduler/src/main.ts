@@ -2,8 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toError } from '@sluice/core';
 import { migrate } from '@sluice/db';
-import pino from 'pino';
-import { installProcessGuards, preflight } from '@sluice/engine';
+import { installProcessGuards, preflight, createLogger } from '@sluice/engine';
 import { loadConfig } from './config';
 import { startScheduler } from './scheduler';
 
@@ -11,7 +10,11 @@ const migrationsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)),
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.SLUICE_LOG_LEVEL });
+  const logger = createLogger({
+    level: config.SLUICE_LOG_LEVEL,
+    format: config.SLUICE_LOG_FORMAT,
+    isTty: process.stdout.isTTY === true,
+  });
   installProcessGuards(logger, 'sluice scheduler');
   await preflight({
     databaseUrl: config.DATABASE_URL,

@@ -10,12 +10,16 @@ import { openEngine, schedulerPass } from '@sluice/engine';
 import type { SchedulerConfig } from './config';
 import { processDagFolder } from './dag-processing';
 import { openDagSource } from './dag-source';
+import { engineObserver } from '@sluice/metrics';
+import { schedulerMetrics, startSchedulerOps } from './ops';
 
 export interface RunningScheduler {
   /** Parses the DAGs folder now. */
   parse(): Promise<{ dags: number; errors: number }>;
   /** Runs one safety-net pass now. */
   pass(): ReturnType<typeof schedulerPass>;
+  /** Where its /metrics, /healthz and /readyz are served (SLUICE_METRICS_PORT), or null. */
+  metricsUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -24,7 +28,9 @@ export async function startScheduler(
   logger: Logger = pino({ level: config.SLUICE_LOG_LEVEL }),
   opts: { loops?: boolean } = {},
 ): Promise<RunningScheduler> {
+  const metrics = schedulerMetrics();
   const engine = openEngine({
+    observer: engineObserver(metrics),
     databaseUrl: config.DATABASE_URL,
     redisUrl: config.REDIS_URL,
     queuePrefix: config.SLUICE_QUEUE_PREFIX,
@@ -45,13 +51,17 @@ export async function startScheduler(
   });
   const parse = async (sync = false) => {
     const { folder, commit } = await source.folder(sync);
-    return processDagFolder(db.pool, folder, logger, commit);
+    const timer = metrics.dagParseSeconds.startTimer();
+    const parsed = await processDagFolder(db.pool, folder, logger, commit);
+    timer();
+    return parsed;
   };
   /** A git bundle whose refresh the API asked for (a merge webhook) is fetched and parsed at the next pass. */
   const refreshIfDue = async () => {
     if (await source.due()) await parse(true);
   };
-  const pass = () => schedulerPass(res, schedulerId, config.SLUICE_HOSTNAME);
+  const pass = () => schedulerPass(res, schedulerId, config.SLUICE_HOSTNAME, config.SLUICE_SCHEDULER_INTERVAL_MS);
+  const ops = await startSchedulerOps(config, engine, metrics, schedulerId, logger);
 
   let stopped = false;
   const timers = new Set<NodeJS.Timeout>();
@@ -95,10 +105,12 @@ export async function startScheduler(
   return {
     parse: () => queued(() => parse()),
     pass,
+    metricsUrl: ops.url,
     async close() {
       stopped = true;
       for (const t of timers) clearTimeout(t);
       await inFlight.catch(() => undefined);
+      await ops.close();
       await engine.close();
     },
   };

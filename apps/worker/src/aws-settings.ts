@@ -44,3 +44,22 @@ export function awsSettingsResolver(db: Db, secretKey: string | undefined) {
     return settings;
   };
 }
+
+/** Region, endpoint and credentials of an SNS notifier: its connection first, then its own region and endpoint. */
+export function snsSettingsResolver(db: Db, secretKey: string | undefined) {
+  const resolve = awsSettingsResolver(db, secretKey);
+  return async (o: { region?: string | undefined; endpoint?: string | undefined; connection?: string | undefined }) => {
+    const s = await resolve({
+      aws: {
+        ...(o.region ? { region: o.region } : {}),
+        ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+      },
+      ...(o.connection ? { connection: o.connection } : {}),
+    });
+    return {
+      ...(s.region ? { region: s.region } : {}),
+      ...(s.endpoint ? { endpoint: s.endpoint } : {}),
+      ...(s.credentials ? { credentials: s.credentials } : {}),
+    };
+  };
+}

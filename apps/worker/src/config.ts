@@ -18,10 +18,22 @@ export const WorkerConfig = z.object({
   SLUICE_HOSTNAME: z.string().min(1).default(os.hostname()),
   /** How long a starting process waits for Postgres and Redis to answer before it exits. */
   SLUICE_STARTUP_WAIT_MS: z.coerce.number().int().min(0).default(60_000),
+  /** pretty: coloured lines for a terminal; json: JSON lines; auto: pretty when stdout is a terminal. */
+  SLUICE_LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   SLUICE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** Serve /metrics, /healthz and /readyz on this port (unset: none). */
+  SLUICE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  SLUICE_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** s3://bucket/prefix: write each try's log there when it ends (the API reads it back). */
+  SLUICE_REMOTE_LOGS: z.string().startsWith('s3://', 'use s3://bucket/prefix').optional(),
+  /** The UI's address as users reach it (https://sluice.example.com): links in notifications. */
+  SLUICE_BASE_URL: z.string().url().optional(),
 });
-export type WorkerConfig = z.infer<typeof WorkerConfig>;
+export type WorkerConfig = z.infer<typeof WorkerConfig> & {
+  /** Variables a notifier may read with `{ env: 'NAME' }` (webhook URLs, secrets); the worker's own environment. */
+  notifierEnv?: Readonly<Record<string, string | undefined>>;
+};
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  return parseConfig(WorkerConfig, env, 'worker');
+  return { ...parseConfig(WorkerConfig, env, 'worker'), notifierEnv: env };
 }

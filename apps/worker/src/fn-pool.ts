@@ -10,9 +10,20 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Logger } from 'pino';
-import type { ExecutionRequest } from '@sluice/engine';
+import type { CallbackRequest, ExecutionRequest } from '@sluice/engine';
 import { baseTaskEnv } from '@sluice/operators';
 import { TaskFunctionError, toWireError, type ChildMessage, type RunTaskMessage, type WireError } from './fn-protocol';
+
+/** One function to run in a child: a task's, or a callback's. */
+interface PoolJob {
+  hash: string;
+  bundle: string;
+  signal: AbortSignal;
+  log(stream: 'stdout' | 'stderr' | 'system', text: string): void;
+  /** `ctx.variable(name)` from the function: the value, or null when there is none. */
+  readVariable(name: string): Promise<string | null>;
+  message: Omit<RunTaskMessage, 'type' | 'id' | 'hash' | 'bundle'>;
+}
 
 const childScript = fileURLToPath(new URL('./fn-child.ts', import.meta.url));
 /** The children are TypeScript, like the worker: they load with tsx. */
@@ -34,12 +45,12 @@ export interface FnPoolOptions {
   /** Run facts a task's process.env holds (the SLUICE_* variables shell tasks get too). */
   taskEnv(req: ExecutionRequest): Record<string, string>;
   /** A variable's value for `ctx.variable(name)` (masked in the try's log when secret), or null when there is none. */
-  readVariable(req: ExecutionRequest, name: string): Promise<string | null>;
+  readVariable(req: Pick<ExecutionRequest, 'maskSecret'>, name: string): Promise<string | null>;
 }
 
 interface Running {
   id: number;
-  req: ExecutionRequest;
+  req: PoolJob;
   resolve(value: unknown): void;
   reject(err: Error): void;
 }
@@ -61,7 +72,6 @@ class FnChild {
     startTimeoutMs: number,
     private readonly logger: Logger,
     private readonly onExit: (child: FnChild) => void,
-    private readonly readVariable: FnPoolOptions['readVariable'],
   ) {
     this.proc = fork(childScript, [], {
       execArgv: ['--import', tsxLoader],
@@ -120,30 +130,16 @@ class FnChild {
     return this.proc.pid;
   }
 
-  run(req: ExecutionRequest, taskEnv: Record<string, string>): Promise<unknown> {
+  run(req: PoolJob): Promise<unknown> {
     const id = ++this.#nextId;
-    const { claim, version } = req;
     return new Promise<unknown>((resolve, reject) => {
       this.#running = { id, req, resolve, reject };
       const msg: RunTaskMessage = {
         type: 'run',
         id,
-        hash: version.hash,
-        ...(this.imported.has(version.hash) ? {} : { bundle: version.bundle }),
-        run: {
-          dagId: claim.dagId,
-          runId: claim.runId,
-          taskId: claim.taskId,
-          logicalDate: claim.logicalDate.toISOString(),
-          dataIntervalStart: claim.dataIntervalStart.toISOString(),
-          dataIntervalEnd: claim.dataIntervalEnd.toISOString(),
-          conf: claim.conf,
-          tryNumber: claim.tryNumber,
-          maxTries: claim.maxTries,
-        },
-        upstream: [...req.task.upstream],
-        outputs: [...req.upstreamOutputs.entries()],
-        env: taskEnv,
+        hash: req.hash,
+        ...(this.imported.has(req.hash) ? {} : { bundle: req.bundle }),
+        ...req.message,
       };
       this.proc.send(msg, (err) => {
         if (err) reject(err);
@@ -182,7 +178,7 @@ class FnChild {
       this.#answerVariable(running, msg.request, msg.name);
       return;
     }
-    if (msg.imported) this.imported.add(running.req.version.hash);
+    if (msg.imported) this.imported.add(running.req.hash);
     // The task's last prints were written before this message was sent, but
     // arrive on other pipes: let this poll phase deliver them to its log first.
     setImmediate(() => {
@@ -200,7 +196,7 @@ class FnChild {
         if (err) this.logger.warn({ err }, 'could not answer a task process');
       });
     };
-    this.readVariable(running.req, name).then(
+    running.req.readVariable(name).then(
       (value) => answer(value === null ? { missing: true } : { value }),
       (raw: unknown) => answer({ error: toWireError(raw) }),
     );
@@ -236,10 +232,72 @@ export class FnPool {
   }
 
   /** Runs the task's function in a child; rejects with the task's error, the abort reason, or TaskProcessExitedError. */
-  async run(req: ExecutionRequest): Promise<unknown> {
+  run(req: ExecutionRequest): Promise<unknown> {
+    const { claim, version } = req;
+    return this.#run({
+      hash: version.hash,
+      bundle: version.bundle,
+      signal: req.signal,
+      log: req.log,
+      readVariable: (name) => this.opts.readVariable(req, name),
+      message: {
+        run: {
+          dagId: claim.dagId,
+          runId: claim.runId,
+          taskId: claim.taskId,
+          logicalDate: claim.logicalDate.toISOString(),
+          dataIntervalStart: claim.dataIntervalStart.toISOString(),
+          dataIntervalEnd: claim.dataIntervalEnd.toISOString(),
+          conf: claim.conf,
+          tryNumber: claim.tryNumber,
+          maxTries: claim.maxTries,
+        },
+        upstream: [...req.task.upstream],
+        outputs: [...req.upstreamOutputs.entries()],
+        env: this.opts.taskEnv(req),
+      },
+    });
+  }
+
+  /**
+   * Runs a callback function of the DAG file in a child, isolated as a task
+   * is: on its timeout (the request's signal) the child's group is killed.
+   */
+  async runCallback(req: CallbackRequest): Promise<void> {
+    const c = req.context;
+    await this.#run({
+      hash: req.version.hash,
+      bundle: req.version.bundle,
+      signal: req.signal,
+      log: (_stream, text) => {
+        for (const line of text.split('\n')) if (line !== '') req.log(line);
+      },
+      // A callback may read variables too (a webhook URL kept as one); its log lines are its own, not a try's.
+      readVariable: (name) => this.opts.readVariable({ maskSecret: () => undefined }, name),
+      message: {
+        run: {
+          dagId: c.dag.dagId,
+          runId: c.run.runId,
+          taskId: c.task?.taskId ?? '',
+          logicalDate: c.run.logicalDate,
+          dataIntervalStart: c.run.dataIntervalStart,
+          dataIntervalEnd: c.run.dataIntervalEnd,
+          conf: c.run.conf,
+          tryNumber: c.task?.tryNumber ?? 0,
+          maxTries: c.task?.maxTries ?? 0,
+        },
+        upstream: [],
+        outputs: [],
+        env: { SLUICE_DAG_ID: c.dag.dagId, SLUICE_RUN_ID: c.run.runId, SLUICE_CALLBACK_EVENT: c.event },
+        callback: { taskId: req.taskId, event: req.event, position: req.position, context: c },
+      },
+    });
+  }
+
+  async #run(req: PoolJob): Promise<unknown> {
     if (this.#closed) throw new Error('the worker is shutting down');
     if (req.signal.aborted) throw req.signal.reason;
-    const child = this.#take(req.version.hash);
+    const child = this.#take(req.hash);
     let onAbort: (() => void) | null = null;
     const stopped = new Promise<never>((_, reject) => {
       onAbort = () => {
@@ -253,7 +311,7 @@ export class FnPool {
     stopped.catch(() => undefined);
     try {
       await Promise.race([child.ready, stopped]);
-      return await Promise.race([child.run(req, this.opts.taskEnv(req)), stopped]);
+      return await Promise.race([child.run(req), stopped]);
     } finally {
       if (onAbort) req.signal.removeEventListener('abort', onAbort);
       // Back to the pool only if it is sound: started, alive, and not stopped mid-task.
@@ -286,13 +344,7 @@ export class FnPool {
   }
 
   #spawn(): FnChild {
-    const child = new FnChild(
-      this.#env,
-      this.#startTimeoutMs,
-      this.opts.logger,
-      (c) => this.#onExit(c),
-      (req, name) => this.opts.readVariable(req, name),
-    );
+    const child = new FnChild(this.#env, this.#startTimeoutMs, this.opts.logger, (c) => this.#onExit(c));
     this.#all.add(child);
     return child;
   }

@@ -3,7 +3,7 @@
  * (fn-pool.ts ↔ fn-child.ts). Plain JSON: dates travel as ISO strings, the
  * upstream outputs as [taskId, output] pairs, the return value as its JSON.
  */
-import { toError } from '@sluice/core';
+import { toError, type CallbackContextData, type CallbackEvent } from '@sluice/core';
 
 /** What the worker sends to run one task function. */
 export interface RunTaskMessage {
@@ -27,6 +27,16 @@ export interface RunTaskMessage {
   outputs: Array<[string, unknown]>;
   /** Variables the task's process.env holds besides the child's minimal base. */
   env: Record<string, string>;
+  /** Set to run a callback of the DAG file instead of the task's function. */
+  callback?: CallbackCall;
+}
+
+/** Which callback function to call (the DAG's when `taskId` is null) and the context it gets. */
+export interface CallbackCall {
+  taskId: string | null;
+  event: CallbackEvent;
+  position: number;
+  context: CallbackContextData;
 }
 
 /** The answer to a child's `variable` request: the value, or `missing`, or why it could not be read. */

@@ -1,12 +1,15 @@
-import pino from 'pino';
 import { toError } from '@sluice/core';
 import { loadConfig } from './config';
 import { startWorker } from './worker';
-import { installProcessGuards, preflight } from '@sluice/engine';
+import { installProcessGuards, preflight, createLogger } from '@sluice/engine';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = pino({ level: config.SLUICE_LOG_LEVEL });
+  const logger = createLogger({
+    level: config.SLUICE_LOG_LEVEL,
+    format: config.SLUICE_LOG_FORMAT,
+    isTty: process.stdout.isTTY === true,
+  });
   installProcessGuards(logger, 'sluice worker');
   await preflight({
     databaseUrl: config.DATABASE_URL,

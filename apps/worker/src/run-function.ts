@@ -5,9 +5,44 @@
  * outputs.
  */
 import { NonRetryableError } from '@sluice/core';
-import { importDagBundle } from '@sluice/dag-loader';
-import { createTaskContext } from '@sluice/sdk';
-import type { RunTaskMessage } from './fn-protocol';
+import { importDagBundle, type DagModule } from '@sluice/dag-loader';
+import { createTaskContext, formatLogArgs, type CallbackContext } from '@sluice/sdk';
+import type { CallbackCall, RunTaskMessage } from './fn-protocol';
+
+/** Calls a callback function of the DAG file with its context; what it returns is dropped. */
+async function runCallback(
+  mod: DagModule,
+  msg: RunTaskMessage,
+  call: CallbackCall,
+  writeLog: (line: string) => void,
+): Promise<undefined> {
+  const f = mod.getCallback(msg.run.dagId, call.taskId, call.event, call.position);
+  const where = call.taskId === null ? `DAG "${msg.run.dagId}"` : `task "${call.taskId}"`;
+  if (!f)
+    throw new NonRetryableError(
+      `${where} version ${msg.hash.slice(0, 12)} has no ${call.event} function at position ${call.position}`,
+    );
+  const c = call.context;
+  const ctx: CallbackContext = {
+    event: c.event,
+    dag: c.dag,
+    run: {
+      runId: c.run.runId,
+      logicalDate: new Date(c.run.logicalDate),
+      dataInterval: { start: new Date(c.run.dataIntervalStart), end: new Date(c.run.dataIntervalEnd) },
+      conf: c.run.conf,
+      state: c.run.state,
+      deadlineAt: c.run.deadlineAt === null ? null : new Date(c.run.deadlineAt),
+    },
+    task: c.task,
+    error: c.error,
+    url: c.url,
+    logUrl: c.logUrl,
+    log: (...args: unknown[]) => writeLog(formatLogArgs(args)),
+  };
+  await f(ctx);
+  return undefined;
+}
 
 export async function runFunction(
   msg: RunTaskMessage,
@@ -20,6 +55,7 @@ export async function runFunction(
   const { run } = msg;
   const mod = await importDagBundle(bundle, msg.hash);
   onImported();
+  if (msg.callback) return runCallback(mod, msg, msg.callback, writeLog);
   const fn = mod.getTaskFunction(run.dagId, run.taskId);
   if (!fn)
     throw new NonRetryableError(

@@ -4,7 +4,14 @@
  */
 import pino, { type Logger } from 'pino';
 import { verifySecretKey } from '@sluice/db';
-import { Heartbeater, cancelExternalJob, checkDeferredTry, openEngine, runTaskTry } from '@sluice/engine';
+import {
+  Heartbeater,
+  cancelExternalJob,
+  checkDeferredTry,
+  openEngine,
+  runCallbackAttempt,
+  runTaskTry,
+} from '@sluice/engine';
 import { createRedis, createTaskWorker } from '@sluice/queue';
 import type { WorkerConfig } from './config';
 import { contextEnv, createExecutor } from './executor';
@@ -12,8 +19,16 @@ import { FnPool } from './fn-pool';
 import { awsSettingsResolver } from './aws-settings';
 import { taskSecrets } from './task-secrets';
 import { externalOperators } from '@sluice/operators';
+import { createCallbackRunner } from './callback-runner';
+import { snsSettingsResolver } from './aws-settings';
+import { startWorkerOps, workerMetrics } from './ops';
+import { jobErrorLevel } from './job-errors';
+import { remoteLogUploader } from './remote-logs';
+import { engineObserver } from '@sluice/metrics';
 
 export interface RunningWorker {
+  /** Where its /metrics, /healthz and /readyz are served (SLUICE_METRICS_PORT), or null. */
+  metricsUrl: string | null;
   close(): Promise<void>;
 }
 
@@ -21,7 +36,9 @@ export async function startWorker(
   config: WorkerConfig,
   logger: Logger = pino({ level: config.SLUICE_LOG_LEVEL }),
 ): Promise<RunningWorker> {
+  const metrics = workerMetrics();
   const engine = openEngine({
+    observer: engineObserver(metrics),
     databaseUrl: config.DATABASE_URL,
     redisUrl: config.REDIS_URL,
     queuePrefix: config.SLUICE_QUEUE_PREFIX,
@@ -54,7 +71,20 @@ export async function startWorker(
     operators: externalOperators,
     resolveAws: awsSettingsResolver(db, config.SLUICE_SECRET_KEY),
   });
-  const wc = { hostname: config.SLUICE_HOSTNAME, execute, heartbeater };
+  const remoteLogs = config.SLUICE_REMOTE_LOGS
+    ? remoteLogUploader(config.SLUICE_REMOTE_LOGS, config.notifierEnv ?? process.env, db.pool, logger)
+    : null;
+  const wc = {
+    hostname: config.SLUICE_HOSTNAME,
+    execute,
+    heartbeater,
+    ...(remoteLogs ? { afterTry: remoteLogs.afterTry } : {}),
+  };
+  const callbacks = createCallbackRunner(fnPool, {
+    env: config.notifierEnv ?? {},
+    resolveSns: snsSettingsResolver(db, config.SLUICE_SECRET_KEY),
+  });
+  const links = { baseUrl: config.SLUICE_BASE_URL ?? null };
   const worker = createTaskWorker({
     connection: workerConnection,
     prefix: config.SLUICE_QUEUE_PREFIX,
@@ -63,14 +93,19 @@ export async function startWorker(
       'task.run': (job) => runTaskTry(res, wc, job),
       'task.check': (job) => checkDeferredTry(res, wc, job),
       'task.cancel': (job) => cancelExternalJob(res, wc, job),
+      'callback.run': (job) => runCallbackAttempt(res, callbacks, links, job),
     },
-    onError: (err) => logger.error({ err }, 'worker job error'),
+    onError: (err) => logger[jobErrorLevel(err)]({ err }, 'worker job error'),
   });
   await worker.waitUntilReady();
+  const ops = await startWorkerOps(config, engine, metrics, heartbeater, logger);
   logger.info({ concurrency: config.SLUICE_WORKER_CONCURRENCY, host: config.SLUICE_HOSTNAME }, 'worker started');
   return {
+    metricsUrl: ops.url,
     async close() {
       await worker.close();
+      await remoteLogs?.close();
+      await ops.close();
       fnPool.close();
       heartbeater.stop();
       workerConnection.disconnect();

@@ -14,3 +14,7 @@ export type { JobRunRule } from './glue/jobs';
 export type { GlueJob, JobRun, JobRunState } from './glue/job-runs';
 export type { CrawlRule, Crawler, CrawlerState } from './glue/crawlers';
 export type { SeedJob, SeedCrawler, DurationsPatch } from './control-schemas';
+export { SnsService } from './sns/service';
+export type { SnsMessage } from './sns/service';
+export { S3Service } from './s3/service';
+export type { S3Object } from './s3/service';

@@ -147,7 +147,13 @@ export function createClient(opts: ClientOptions): SluiceClient {
    */
   const validated = new Map<string, { etag: string; body: unknown }>();
 
-  async function request<T>(method: string, path: string, body?: unknown, conditional = false): Promise<T> {
+  async function request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    conditional = false,
+    okStatuses: readonly number[] = [],
+  ): Promise<T> {
     const known = conditional ? validated.get(path) : undefined;
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -168,7 +174,7 @@ export function createClient(opts: ClientOptions): SluiceClient {
     }
     if (res.status === 304 && known) return known.body as T;
     const text = await res.text();
-    if (!res.ok) throw toApiError(res.status, res.statusText, text);
+    if (!res.ok && !okStatuses.includes(res.status)) throw toApiError(res.status, res.statusText, text);
     if (text === '') return undefined as T;
     let parsed: T;
     try {
@@ -195,7 +201,8 @@ export function createClient(opts: ClientOptions): SluiceClient {
   const taskPath = (dagId: string, runId: string, taskId: string) => [...runPath(dagId, runId), 'tasks', taskId];
 
   return {
-    health: () => request('GET', apiPath(['health'])),
+    // 503 is health saying degraded or down: its body says why.
+    health: () => request('GET', apiPath(['health']), undefined, false, [503]),
     listDags: (q = {}) => request('GET', apiPath(['dags'], { tag: q.tag, paused: q.paused }), undefined, true),
     getDag: (dagId) => request('GET', apiPath(['dags', dagId])),
     setPaused: (dagId, isPaused) => request('PATCH', apiPath(['dags', dagId]), { isPaused }),

@@ -112,6 +112,33 @@ export interface RunDetail extends RunSummary {
   /** The DAG file at that commit on the repository's web site (GitHub, GitLab); null when there is none. */
   sourceUrl: string | null;
   taskInstances: TaskInstance[];
+  /** The run's deadline (the DAG's `deadline`), and when it was found missed; null when the DAG sets none. */
+  deadline: { at: string; missedAt: string | null } | null;
+  /** Callbacks the run's events fired (onFailure, onRetry, onSuccess, onDeadlineMiss), oldest first. */
+  callbacks: CallbackRunInfo[];
+}
+
+export type CallbackRunState = 'pending' | 'running' | 'success' | 'failed';
+
+/** One callback fired for one event, and how its attempts went. */
+export interface CallbackRunInfo {
+  id: string;
+  event: 'onFailure' | 'onRetry' | 'onSuccess' | 'onDeadlineMiss';
+  /** dag or task: where the DAG file declares it. */
+  scope: 'dag' | 'task';
+  /** function, slack, webhook, email or sns. */
+  kind: string;
+  /** The task whose try fired it; null for onDeadlineMiss. */
+  taskId: string | null;
+  tryNumber: number | null;
+  state: CallbackRunState;
+  attempts: number;
+  maxAttempts: number;
+  lastError: ErrorInfo | null;
+  /** Each attempt's outcome and what the callback logged. */
+  log: string;
+  createdAt: string;
+  endedAt: string | null;
 }
 
 export interface ErrorInfo {
@@ -174,11 +201,33 @@ export interface ClearResult {
   cleared: string[];
 }
 
+/**
+ * What `/api/v1/health` says. `degraded` when Redis is down, no scheduler
+ * beat within 1.5 × its interval, or a worker heard from in the last ten
+ * minutes (or none at all) has not beaten within 1.5 × its interval — a
+ * stopped process or a blocked event loop; `down` when Postgres is.
+ */
 export interface Health {
-  status: 'ok' | 'degraded';
+  status: 'ok' | 'degraded' | 'down';
   database: 'ok' | 'down';
   redis: 'ok' | 'down';
-  scheduler: { lastHeartbeatAt: string | null };
+  scheduler: { lastHeartbeatAt: string | null; ageMs?: number | null; status?: 'ok' | 'stale' | 'missing' };
+  workers?: WorkerHealth[];
+  /** The task queue's backlog; null when Redis or Postgres did not answer. */
+  queue?: { waiting: number; active: number; delayed: number; oldestQueuedAgeSeconds: number } | null;
+  /** What is wrong, one phrase each ("scheduler heartbeat 4.2 s old"); empty when ok. */
+  problems?: string[];
+}
+
+export interface WorkerHealth {
+  id: string;
+  hostname: string;
+  lastHeartbeatAt: string;
+  ageMs: number;
+  /** The longest event-loop delay the worker measured before its last beat. */
+  eventLoopLagMs: number;
+  runningTries: number;
+  status: 'ok' | 'stale';
 }
 
 /** Every 4xx/5xx body. */

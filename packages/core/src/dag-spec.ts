@@ -4,6 +4,7 @@
  * It is plain JSON — no functions; a `fn` task's code stays in the DAG
  * file's bundle and is looked up by task id in the worker.
  */
+import { CallbackSpecs, DeadlineSpec } from './callbacks';
 import { idHint, idPattern } from './ids';
 import { z } from 'zod';
 
@@ -57,6 +58,8 @@ export const TaskSpec = z.object({
   poolSlots: z.number().int().positive(),
   owner: z.string().nullable(),
   doc: z.string().nullable(),
+  /** The task's own callbacks; absent when it has none (older versions never have them). */
+  callbacks: CallbackSpecs.optional(),
 });
 export type TaskSpec = z.infer<typeof TaskSpec>;
 
@@ -80,6 +83,10 @@ export const DagSpec = z.object({
   /** JSON Schema of the run conf a manual trigger may pass, or null for any object. */
   confSchema: z.record(z.string(), z.unknown()).nullable(),
   tasks: z.array(TaskSpec),
+  /** Callbacks every task gets unless it sets its own, and onDeadlineMiss; absent when none. */
+  callbacks: CallbackSpecs.optional(),
+  /** When a run must have finished by; absent when the DAG sets none. */
+  deadline: DeadlineSpec.optional(),
 });
 export type DagSpec = z.infer<typeof DagSpec>;
 

@@ -54,6 +54,19 @@ export {
 } from './errors';
 export type { DagIssue, SerializedError } from './errors';
 export { TriggerRule, RetrySpec, OperatorSpec, TaskSpec, DagSpec } from './dag-spec';
+export {
+  CallbackEvent,
+  CallbackSpec,
+  CallbackSpecs,
+  DeadlineFrom,
+  DeadlineSpec,
+  NotifierKind,
+  callbackEvents,
+  tryCallbackEvents,
+  callbacksForTry,
+  tryCallbackEvent,
+} from './callbacks';
+export type { CallbackScope, ResolvedCallback, TryCallbackEvent, CallbackContextData } from './callbacks';
 export { idPattern, idHint } from './ids';
 export type { DataInterval, RunContext } from './dag-spec';
 export {

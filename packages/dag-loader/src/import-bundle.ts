@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { DagSpec } from '@sluice/core';
-import type { AnyTaskRef, TaskFunction } from '@sluice/sdk';
+import type { CallbackEvent, DagSpec } from '@sluice/core';
+import type { AnyTaskRef, CallbackFunction, TaskFunction } from '@sluice/sdk';
 import { registryExport } from './bundle';
 import { privateDir, writeOnce } from './write-once';
 
@@ -16,6 +16,8 @@ interface BundledDag {
   dagId: string;
   toSpec(): DagSpec;
   getTaskFunction(taskId: string): TaskFunction<unknown, AnyTaskRef> | undefined;
+  /** Absent in bundles built before callbacks existed. */
+  getCallback?(taskId: string | null, event: CallbackEvent, index: number): CallbackFunction | undefined;
 }
 
 export interface DagModule {
@@ -24,6 +26,8 @@ export interface DagModule {
   getSpec(dagId: string): DagSpec | undefined;
   /** The function of a task that runs in the bundle; undefined for unknown DAGs, tasks, or non-function operators. */
   getTaskFunction(dagId: string, taskId: string): TaskFunction<unknown, AnyTaskRef> | undefined;
+  /** A callback function of a DAG (`taskId` null) or task, by event and place in its list. */
+  getCallback(dagId: string, taskId: string | null, event: CallbackEvent, index: number): CallbackFunction | undefined;
 }
 
 const cache = new Map<string, Promise<DagModule>>();
@@ -49,6 +53,7 @@ async function load(bundle: string, hash: string): Promise<DagModule> {
     dagIds: [...dags.keys()],
     getSpec: (dagId) => dags.get(dagId)?.toSpec(),
     getTaskFunction: (dagId, taskId) => dags.get(dagId)?.getTaskFunction(taskId),
+    getCallback: (dagId, taskId, event, index) => dags.get(dagId)?.getCallback?.(taskId, event, index),
   };
 }
 

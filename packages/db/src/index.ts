@@ -52,6 +52,36 @@ export {
   afterFinish,
   finishTriesStatement,
 } from './sql/finishTaskTry';
+export {
+  recordCallbackRuns,
+  callbackRunKey,
+  claimCallbackAttempt,
+  finishCallbackAttempt,
+  listDueCallbackRuns,
+  listRunCallbacks,
+  readRunDeadline,
+  takeMissedDeadlines,
+  callbackRunStates,
+} from './sql/callbacks';
+export type {
+  NewCallbackRun,
+  CallbackAttempt,
+  CallbackRunState,
+  CallbackRunView,
+  MissedDeadline,
+} from './sql/callbacks';
+export {
+  recordWorkerHeartbeat,
+  removeHeartbeat,
+  readLiveness,
+  readClusterCounts,
+} from './sql/liveness';
+export type { WorkerBeat, ProcessBeat, ClusterCounts } from './sql/liveness';
+export { cleanHistory } from './retention';
+export { generateFinishedRuns } from './history-fixtures';
+export type { HistoryFixture } from './history-fixtures';
+export type { CleanOptions, ArchivedLog } from './retention';
+export type { CleanCounts, CleanFilter } from './sql/retention';
 export { writeTries } from './sql/writeTries';
 export type { TryWrites as TryWriteBatch, TryWritesDone } from './sql/writeTries';
 export type { FinishTryArgs, FinishedTry, FinishRow, TryOutcome } from './sql/finishTaskTry';

@@ -93,6 +93,7 @@ describe('migrate', () => {
       'api_token',
       'app_user',
       'audit_event',
+      'callback_run',
       'cancel_request',
       'connection',
       'dag',
@@ -109,6 +110,7 @@ describe('migrate', () => {
       'task_try',
       'user_session',
       'variable',
+      'worker_heartbeat',
     ]);
     const sqlBytes = await readFile(path.join(defaultMigrationsDir, initName, 'migration.sql'));
     const rows = await migrationRows(schema);

@@ -37,6 +37,11 @@ export class Heartbeater {
     this.timer = null;
   }
 
+  /** Tries held now. */
+  get size(): number {
+    return this.running.size;
+  }
+
   add(r: Running): void {
     this.running.set(tryKey(r.taskInstanceId, r.tryNumber), r);
   }

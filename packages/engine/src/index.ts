@@ -25,3 +25,19 @@ export { installProcessGuards } from './process-guards';
 export { recordOutcome, retryTransient } from './record-outcome';
 export { createTryWrites, openEngine } from './open-engine';
 export type { OpenEngine, OpenEngineOptions } from './open-engine';
+export {
+  queueTryCallbacks,
+  runCallbackAttempt,
+  callbackBackoffMs,
+  callbackRows,
+  CallbackTimeoutError,
+} from './callbacks';
+export type { CallbackRequest, CallbackRunner, CallbackLinks } from './callbacks';
+export { fireMissedDeadlines, reconcileCallbackRuns, alertingPass } from './deadlines';
+export type { EngineObserver } from './observer';
+export { startWorkerLiveness } from './liveness';
+export type { WorkerLiveness, WorkerLivenessOptions } from './liveness';
+export { clusterProbe } from './cluster-probe';
+export type { ClusterProbe } from './cluster-probe';
+export { createLogger } from './logger';
+export type { LogFormat } from './logger';

@@ -17,6 +17,7 @@ import { TaskQueue, createRedis } from '@sluice/queue';
 import type { Redis } from 'ioredis';
 import { Coalescer } from './coalescer';
 import { DagVersionCache } from './dag-cache';
+import type { EngineObserver } from './observer';
 import { defaultEngineSettings, type EngineResources, type EngineSettings, type TryWrites } from './resources';
 
 export interface OpenEngineOptions {
@@ -31,6 +32,8 @@ export interface OpenEngineOptions {
   settings?: Partial<EngineSettings>;
   /** Use this database handle instead of opening one (tests); it is not closed by `close`. */
   db?: Db;
+  /** The process's metrics. */
+  observer?: EngineObserver;
 }
 
 export interface OpenEngine {
@@ -58,6 +61,7 @@ export function openEngine(opts: OpenEngineOptions): OpenEngine {
     now: () => new Date(),
     settings: { ...defaultEngineSettings, ...opts.settings },
     tries: createTryWrites(db.pool),
+    ...(opts.observer ? { observe: opts.observer } : {}),
   };
   return {
     res,

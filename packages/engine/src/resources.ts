@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { ClaimArgs, ClaimedTry, FinishTryArgs, FinishedTry } from '@sluice/db';
 import type { TaskQueue } from '@sluice/queue';
 import type { DagVersionCache } from './dag-cache';
+import type { EngineObserver } from './observer';
 
 export interface EngineResources {
   pool: Pool;
@@ -18,6 +19,8 @@ export interface EngineResources {
   settings: EngineSettings;
   /** Claims and finishes of tries, batched across the tries of this process that end or start together. */
   tries: TryWrites;
+  /** The process's metrics, when it keeps any. */
+  observe?: EngineObserver;
 }
 
 export interface TryWrites {

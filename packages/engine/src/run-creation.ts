@@ -63,6 +63,7 @@ export async function createDueRuns(
         conf: {},
         dagVersionId: dag.version.versionId,
         tasks: taskInstancesOf(spec),
+        deadline: spec.deadline,
       });
       if (run) created.push(runId);
       last = { dataIntervalEnd: info.dataInterval.end };
@@ -109,6 +110,7 @@ export async function triggerRun(res: EngineResources, input: TriggerInput): Pro
     conf,
     dagVersionId: version.versionId,
     tasks: taskInstancesOf(version.spec),
+    deadline: version.spec.deadline,
   });
   if (!run) throw new ConflictError(`DAG "${input.dagId}" already has a run with id "${runId}"`);
   await recordAuditEvent(res.pool, {
@@ -125,6 +127,7 @@ export async function triggerRun(res: EngineResources, input: TriggerInput): Pro
 /** Starts queued runs of a DAG within maxActiveRuns and schedules their first tasks, in one pass. */
 export async function startRuns(res: EngineResources, dagId: string, version: CachedDagVersion): Promise<string[]> {
   const started = await startQueuedRuns(res.pool, dagId, version.spec.maxActiveRuns);
+  if (started.length > 0) res.observe?.runsStarted(started.map((r) => r.lagSeconds));
   await scheduleStartedRuns(res, started);
   return started.map((r) => r.id);
 }

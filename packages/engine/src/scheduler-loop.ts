@@ -16,6 +16,7 @@ import type { EngineResources } from './resources';
 import { createDueRuns, startRuns } from './run-creation';
 import { hasWorkToDo, scheduleWholeRun } from './task-scheduling';
 import { reconcileCancelRequests, reconcileDeferredTries, reconcileQueuedTries } from './reconciler';
+import { alertingPass } from './deadlines';
 
 /** Running runs read per round trip by the safety-net pass. */
 const PEEK_RUNS = 100;
@@ -25,12 +26,31 @@ export interface PassStats {
   runsStarted: number;
   runsEvaluated: number;
   requeued: number;
+  /** Runs found past their deadline this pass (each fires once). */
+  deadlinesMissed: number;
 }
 
-export async function schedulerPass(res: EngineResources, schedulerId: string, hostname: string): Promise<PassStats> {
-  await recordSchedulerHeartbeat(res.pool, schedulerId, hostname);
+export async function schedulerPass(
+  res: EngineResources,
+  schedulerId: string,
+  hostname: string,
+  intervalMs: number | null = null,
+): Promise<PassStats> {
+  const started = performance.now();
+  const stats = await pass(res, schedulerId, hostname, intervalMs);
+  res.observe?.schedulerPass((performance.now() - started) / 1000);
+  return stats;
+}
+
+async function pass(
+  res: EngineResources,
+  schedulerId: string,
+  hostname: string,
+  intervalMs: number | null,
+): Promise<PassStats> {
+  await recordSchedulerHeartbeat(res.pool, schedulerId, hostname, intervalMs);
   await refreshStatistics(res);
-  const stats: PassStats = { runsCreated: 0, runsStarted: 0, runsEvaluated: 0, requeued: 0 };
+  const stats: PassStats = { runsCreated: 0, runsStarted: 0, runsEvaluated: 0, requeued: 0, deadlinesMissed: 0 };
   // Work per pass follows what is due, not how many DAGs or runs there are:
   // a paused DAG is skipped, a DAG whose next run lies ahead is not read,
   // and only DAGs with a queued run are started.
@@ -78,6 +98,9 @@ export async function schedulerPass(res: EngineResources, schedulerId: string, h
   }
   stats.requeued =
     (await reconcileQueuedTries(res)) + (await reconcileDeferredTries(res)) + (await reconcileCancelRequests(res));
+  const alerting = await alertingPass(res);
+  stats.deadlinesMissed = alerting.deadlinesMissed;
+  stats.requeued += alerting.callbacksRequeued;
   return stats;
 }
 

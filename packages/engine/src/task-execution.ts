@@ -34,6 +34,8 @@ import { MaskedLog } from './masked-log';
 import { recordOutcome, retryTransient, storableFinish } from './record-outcome';
 import type { EngineResources } from './resources';
 import { finishAndScheduleDownstream, finishesWithDownstream, scheduleDownstream } from './task-scheduling';
+import { queueTryCallbacks } from './callbacks';
+import { logTryEnd } from './event-log';
 
 export interface ExecutionRequest {
   claim: ClaimedTry;
@@ -85,6 +87,8 @@ export interface WorkerContext {
   heartbeater: Heartbeater;
   /** Largest output a task may return, as JSON bytes. */
   maxOutputBytes?: number;
+  /** Told, without being awaited, of each try whose end was recorded (remote logs upload it). */
+  afterTry?(claim: ClaimedTry): void;
 }
 
 const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
@@ -149,11 +153,25 @@ async function executeTry(
     return;
   }
   const ended = await runClaimedTry(res, wc, claim, from);
-  if (!ended) return;
+  if (!ended) {
+    res.observe?.deferredCheck('waiting');
+    return;
+  }
+  if (from === 'deferred') res.observe?.deferredCheck('ended');
+  const endedAt = performance.now();
+  res.observe?.tryEnded({
+    dagId: claim.dagId,
+    taskId: claim.taskId,
+    outcome: ended.outcome.to,
+    seconds: (res.now().getTime() - claim.startedAt.getTime()) / 1000,
+  });
   const next = await recordEnd(res, wc, claim, ended);
   // The next task runs here, in the slot this try held: claimed with its
   // promotion, it took no trip through Redis.
-  if (next) await executeTry(res, wc, next, 'queued', next);
+  if (next) {
+    res.observe?.handoff((performance.now() - endedAt) / 1000);
+    await executeTry(res, wc, next, 'queued', next);
+  }
 }
 
 /** Claims the try; a claim Postgres could not take is tried again here rather than left to the reconciler. */
@@ -333,6 +351,9 @@ async function recordEnd(
     res.logger.info(key, 'try was taken away while it ran; outcome dropped');
     return null;
   }
+  logTryEnd(res, claim, outcome.to, outcome.nextRetryAt, outcome.error);
+  wc.afterTry?.(claim);
+  if (version) await queueTryCallbacks(res, claim, version, outcome.to);
   // Nothing is left to evaluate in a run this try ended.
   if (outcome.to === 'up_for_retry' || finished.runState !== null) return null;
   if (together) return together.next;

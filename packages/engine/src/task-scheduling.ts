@@ -23,6 +23,8 @@ import {
 } from '@sluice/db';
 import type { CachedDagVersion } from './dag-cache';
 import type { EngineResources } from './resources';
+import { logPassDecisions } from './event-log';
+import { queueFailedTryCallbacks } from './callbacks';
 
 function toDecisionInput(
   res: EngineResources,
@@ -64,14 +66,20 @@ export async function scheduleWholeRun(
   opts: ScheduleRunOptions = {},
 ): Promise<ScheduleRunResult> {
   const version = await res.dags.get(dagVersionId);
+  const seen: { decided: ReturnType<typeof decide> | null; snap: RunSnapshot | null } = { decided: null, snap: null };
   const result = await scheduleRun(
     res.pool,
     dagRunId,
     null,
-    (snap) => decide(toDecisionInput(res, version, snap, undefined)),
+    (snap) => {
+      seen.snap = snap;
+      seen.decided = decide(toDecisionInput(res, version, snap, undefined));
+      return seen.decided;
+    },
     opts,
   );
   await dispatch(res, result);
+  await afterPass(res, version, dagRunId, seen.decided, seen.snap);
   return result;
 }
 
@@ -237,4 +245,22 @@ export async function finishAndScheduleDownstream(
   });
   const [finished] = await afterFinish(res.pool, [args], rows);
   return { finished: finished ?? null, next };
+}
+
+/** What a committed pass did that is logged, and the callbacks of the tries it failed (lost worker, timeout). */
+async function afterPass(
+  res: EngineResources,
+  version: CachedDagVersion,
+  dagRunId: string,
+  decided: ReturnType<typeof decide> | null,
+  snap: RunSnapshot | null,
+): Promise<void> {
+  logPassDecisions(res, dagRunId, decided);
+  const failed = [];
+  for (const d of decided?.tasks ?? []) {
+    if (d.type !== 'fail_try') continue;
+    const ti = snap?.taskInstances.find((t) => t.taskId === d.taskId);
+    if (ti) failed.push({ taskId: d.taskId, taskInstanceId: ti.id, tryNumber: d.tryNumber, to: d.to });
+  }
+  if (failed.length > 0) await queueFailedTryCallbacks(res, version, dagRunId, failed);
 }

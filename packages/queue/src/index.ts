@@ -2,6 +2,8 @@ export {
   TaskRunJob,
   TaskCheckJob,
   TaskCancelJob,
+  CallbackRunJob,
+  callbackRunJobId,
   jobCatalog,
   parseJob,
   isJobName,

@@ -37,10 +37,22 @@ export const TaskCancelJob = z.object({
 });
 export type TaskCancelJob = z.infer<typeof TaskCancelJob>;
 
+/**
+ * Make an attempt at a callback run (onFailure, onRetry, onSuccess,
+ * onDeadlineMiss). The callback lives in Postgres; `dueAt` (epoch ms) makes
+ * the id unique per attempt, absent for the first.
+ */
+export const CallbackRunJob = z.object({
+  callbackRunId: z.string().uuid(),
+  dueAt: z.number().int().nonnegative().optional(),
+});
+export type CallbackRunJob = z.infer<typeof CallbackRunJob>;
+
 export const jobCatalog = {
   'task.run': TaskRunJob,
   'task.check': TaskCheckJob,
   'task.cancel': TaskCancelJob,
+  'callback.run': CallbackRunJob,
 } as const;
 export type JobName = keyof typeof jobCatalog;
 export type JobPayload<N extends JobName> = z.infer<(typeof jobCatalog)[N]>;
@@ -70,4 +82,8 @@ export function taskCheckJobId(job: TaskCheckJob): string {
 
 export function taskCancelJobId(job: TaskCancelJob): string {
   return `cancel_${job.taskInstanceId}_${job.tryNumber}_${job.dueAt ?? 0}`;
+}
+
+export function callbackRunJobId(job: CallbackRunJob): string {
+  return `callback_${job.callbackRunId}_${job.dueAt ?? 0}`;
 }

@@ -50,6 +50,7 @@ function failingWorker(): Worker {
       'task.run': () => Promise.reject(new Error('claim failed: connection refused')),
       'task.check': () => Promise.resolve(),
       'task.cancel': () => Promise.resolve(),
+      'callback.run': () => Promise.resolve(),
     },
   });
   closers.push(async () => {

@@ -5,11 +5,13 @@
 import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
+  callbackRunJobId,
   isJobName,
   parseJob,
   taskCancelJobId,
   taskCheckJobId,
   taskRunJobId,
+  type CallbackRunJob,
   type JobHandlers,
   type TaskCancelJob,
   type TaskCheckJob,
@@ -98,6 +100,26 @@ export class TaskQueue {
     );
   }
 
+  /** Plans attempts at callback runs: now, or at each job's `dueAt`. */
+  async enqueueCallbacks(jobs: readonly CallbackRunJob[]): Promise<void> {
+    if (jobs.length === 0) return;
+    const now = Date.now();
+    await this.queue.addBulk(
+      jobs.map((data) => ({
+        name: 'callback.run',
+        data,
+        opts: {
+          jobId: callbackRunJobId(data),
+          ...(data.dueAt === undefined ? {} : { delay: Math.max(0, data.dueAt - now) }),
+        },
+      })),
+    );
+  }
+
+  async hasCallbackJob(job: CallbackRunJob): Promise<boolean> {
+    return this.hasJob(callbackRunJobId(job));
+  }
+
   async hasCancelJob(job: TaskCancelJob): Promise<boolean> {
     return this.hasJob(taskCancelJobId(job));
   }
@@ -154,6 +176,8 @@ export function createTaskWorker(opts: TaskWorkerOptions): Worker {
           return opts.handlers['task.check'](parseJob('task.check', job.data));
         case 'task.cancel':
           return opts.handlers['task.cancel'](parseJob('task.cancel', job.data));
+        case 'callback.run':
+          return opts.handlers['callback.run'](parseJob('callback.run', job.data));
       }
     },
     {

@@ -5,7 +5,8 @@
  * copy's registry (`registeredDags()`) after importing the file.
  */
 import { InvalidOptionsError, idHint, idPattern, isValidTimezone } from '@sluice/core';
-import type { DagSpec, TaskSpec } from '@sluice/core';
+import type { CallbackEvent, CallbackSpecs, DagSpec, DeadlineFrom, DeadlineSpec, TaskSpec } from '@sluice/core';
+import { type CallbackFunction, type CallbackInput, compileCallbacks } from './callbacks';
 import {
   checkBoolean,
   checkInt,
@@ -26,6 +27,7 @@ import {
   checkTaskOptionValues,
   compileTaskOptions,
   defaultArgKeys,
+  taskCallbackKeys,
   taskOptionKeys,
 } from './task-options';
 
@@ -58,6 +60,16 @@ export interface DagOptions {
   confSchema?: Record<string, unknown>;
   /** Options every task gets unless it sets its own. */
   defaultArgs?: DefaultArgs;
+  /** Runs when a try of any task fails for good (a task's own onFailure replaces it). */
+  onFailure?: CallbackInput;
+  /** Runs when a try of any task fails and will be retried. */
+  onRetry?: CallbackInput;
+  /** Runs when any task succeeds. */
+  onSuccess?: CallbackInput;
+  /** Runs once when a run misses its deadline (besides `deadline.notify`). */
+  onDeadlineMiss?: CallbackInput;
+  /** A run not finished `within` after `from` misses its deadline: `notify` (and onDeadlineMiss) run, once. */
+  deadline?: { from: DeadlineFrom; within: Duration; notify?: CallbackInput };
 }
 
 const dagOptionKeys = [
@@ -76,7 +88,40 @@ const dagOptionKeys = [
   'pausedOnCreation',
   'confSchema',
   'defaultArgs',
+  'onFailure',
+  'onRetry',
+  'onSuccess',
+  'onDeadlineMiss',
+  'deadline',
 ] as const;
+
+const deadlineFroms: readonly DeadlineFrom[] = ['logicalDate', 'queuedAt', 'runAfter'];
+
+/** Where a callback function sits: `dag:<event>:<i>` or `task:<taskId>:<event>:<i>`. */
+function callbackKey(taskId: string | null, event: CallbackEvent, index: number): string {
+  return taskId === null ? `dag:${event}:${index}` : `task:${taskId}:${event}:${index}`;
+}
+
+/** Compiles the callbacks of `options` for `events`, keeping the functions in `functions` under their key. */
+function compileCallbackOptions(
+  options: Record<string, unknown>,
+  events: readonly CallbackEvent[],
+  label: (key: string) => string,
+  taskId: string | null,
+  functions: Map<string, CallbackFunction>,
+): CallbackSpecs | undefined {
+  const specs: CallbackSpecs = {};
+  for (const event of events) {
+    if (options[event] === undefined) continue;
+    const compiled = compileCallbacks(options[event], label(event));
+    if (compiled.specs.length === 0) continue;
+    specs[event] = compiled.specs;
+    compiled.functions.forEach((f, i) => {
+      if (f) functions.set(callbackKey(taskId, event, i), f);
+    });
+  }
+  return Object.keys(specs).length === 0 ? undefined : specs;
+}
 
 interface DefinedTask {
   spec: TaskSpec;
@@ -97,12 +142,14 @@ export class Dag {
   readonly #header: DagHeader;
   readonly #defaultArgs: DefaultArgs;
   readonly #tasks = new Map<string, DefinedTask>();
+  readonly #callbacks: Map<string, CallbackFunction>;
 
   /** Use `dag(options)`. */
-  constructor(header: DagHeader, defaultArgs: DefaultArgs) {
+  constructor(header: DagHeader, defaultArgs: DefaultArgs, callbacks = new Map<string, CallbackFunction>()) {
     this.dagId = header.dagId;
     this.#header = header;
     this.#defaultArgs = defaultArgs;
+    this.#callbacks = callbacks;
   }
 
   /** Adds a task without upstream. */
@@ -123,15 +170,23 @@ export class Dag {
     checkTaskOptionValues(options, label, taskOptionKeys);
     const upstream = this.#upstreamIds(options['upstream'], label('upstream'));
     const operator = checkOperator(rawOperator, where);
-    const merged = { ...this.#defaultArgs, ...(options as TaskOptions) };
+    const { onFailure: _f, onRetry: _r, onSuccess: _s, ...own } = options as TaskOptions;
+    const merged = { ...this.#defaultArgs, ...own };
+    const callbacks = compileCallbackOptions(options, taskCallbackKeys, label, taskId, this.#callbacks);
     const spec: TaskSpec = {
       taskId,
       operator: { kind: operator.kind, options: operator.options },
       upstream,
       ...compileTaskOptions(merged, label),
+      ...(callbacks ? { callbacks } : {}),
     };
     this.#tasks.set(taskId, { spec, run: operator.run });
     return Object.freeze({ dagId: this.dagId, taskId });
+  }
+
+  /** A callback function of the DAG (`taskId` null) or of a task, by event and place in its list. */
+  getCallback(taskId: string | null, event: CallbackEvent, index: number): CallbackFunction | undefined {
+    return this.#callbacks.get(callbackKey(taskId, event, index));
   }
 
   /** Task ids in definition order. */
@@ -232,6 +287,37 @@ export function dag(options: DagOptions): Dag {
     defaultArgs = { ...(raw as DefaultArgs) };
   }
 
+  const callbackFunctions = new Map<string, CallbackFunction>();
+  let callbacks = compileCallbackOptions(
+    o,
+    ['onFailure', 'onRetry', 'onSuccess', 'onDeadlineMiss'],
+    label,
+    null,
+    callbackFunctions,
+  );
+  let deadline: DeadlineSpec | undefined;
+  if (o['deadline'] !== undefined) {
+    const d = checkObject(o['deadline'], label('deadline'));
+    checkKnownKeys(d, ['from', 'within', 'notify'], (k) => `${label('deadline')}.${k}`);
+    const from = d['from'] as DeadlineFrom;
+    if (!deadlineFroms.includes(from))
+      throw new InvalidOptionsError(
+        `${label('deadline')}.from must be one of ${deadlineFroms.join(', ')}, got ${describe(d['from'])}`,
+      );
+    const withinMs = parseDuration(d['within'], `${label('deadline')}.within`);
+    if (withinMs <= 0) throw new InvalidOptionsError(`${label('deadline')}.within must be longer than 0`);
+    deadline = { from, withinMs };
+    if (d['notify'] !== undefined) {
+      // notify comes after onDeadlineMiss in the one list the deadline fires.
+      const before = callbacks?.onDeadlineMiss?.length ?? 0;
+      const compiled = compileCallbacks(d['notify'], `${label('deadline')}.notify`);
+      compiled.functions.forEach((f, i) => {
+        if (f) callbackFunctions.set(callbackKey(null, 'onDeadlineMiss', before + i), f);
+      });
+      if (compiled.specs.length > 0)
+        callbacks = { ...callbacks, onDeadlineMiss: [...(callbacks?.onDeadlineMiss ?? []), ...compiled.specs] };
+    }
+  }
   const header: DagHeader = {
     dagId: id,
     description: optional('description', (v, opt) => {
@@ -250,8 +336,10 @@ export function dag(options: DagOptions): Dag {
     dagrunTimeoutMs,
     pausedOnCreation: optional('pausedOnCreation', checkBoolean) ?? false,
     confSchema,
+    ...(callbacks ? { callbacks } : {}),
+    ...(deadline ? { deadline } : {}),
   };
-  const created = new Dag(header, defaultArgs);
+  const created = new Dag(header, defaultArgs, callbackFunctions);
   registry.push(created);
   return created;
 }

@@ -11,6 +11,27 @@ export { dag, Dag, registeredDags } from './dag';
 export type { DagOptions } from './dag';
 export { fn, shell, defineOperator } from './operator';
 export type { OperatorDescriptor, OperatorDefinition, TaskFunction, ShellInput, VariableRef } from './operator';
+export {
+  callback,
+  compileCallbacks,
+  notify,
+  CALLBACK_DEFAULT_RETRIES,
+  CALLBACK_DEFAULT_TIMEOUT_MS,
+} from './callbacks';
+export type {
+  CallbackContext,
+  CallbackFunction,
+  CallbackInput,
+  CallbackSettings,
+  CallbackWithSettings,
+  CompiledCallbacks,
+  Notifier,
+  SecretValue,
+  SlackInput,
+  WebhookInput,
+  EmailInput,
+  SnsInput,
+} from './callbacks';
 export { createTaskContext, formatLogArgs, VariableNotFoundError } from './context';
 export type { TaskRef, AnyTaskRef, OutputOf, TaskContext, TaskContextInput } from './context';
 export { taskDefaults } from './task-options';

@@ -4,6 +4,7 @@ import type { TaskSpec, TriggerRule } from '@sluice/core';
 import { checkBoolean, checkInt, checkKnownKeys, checkString } from './check';
 import { type Duration, describe, parseDuration } from './duration';
 import type { AnyTaskRef } from './context';
+import type { CallbackInput } from './callbacks';
 
 /** Defaults, as in Airflow's BaseOperator. */
 export const taskDefaults = {
@@ -59,6 +60,12 @@ export interface TaskOptions<TUpstream extends readonly AnyTaskRef[] = readonly 
   upstream?: TUpstream;
   /** Markdown shown in the UI. */
   doc?: string;
+  /** Runs when a try of this task fails for good (instead of the DAG's onFailure). */
+  onFailure?: CallbackInput;
+  /** Runs when a try fails and the task will be tried again (instead of the DAG's onRetry). */
+  onRetry?: CallbackInput;
+  /** Runs when the task succeeds (instead of the DAG's onSuccess). */
+  onSuccess?: CallbackInput;
 }
 
 export const defaultArgKeys = [
@@ -73,7 +80,8 @@ export const defaultArgKeys = [
   'priorityWeight',
   'owner',
 ] as const;
-export const taskOptionKeys = [...defaultArgKeys, 'upstream', 'doc'] as const;
+export const taskCallbackKeys = ['onFailure', 'onRetry', 'onSuccess'] as const;
+export const taskOptionKeys = [...defaultArgKeys, 'upstream', 'doc', ...taskCallbackKeys] as const;
 
 /** Checks a defaultArgs / task options object; `label` prefixes every message. */
 export function checkTaskOptionValues(
@@ -111,7 +119,7 @@ export function checkTaskOptionValues(
 export function compileTaskOptions(
   merged: DefaultArgs & { doc?: string },
   label: (key: string) => string,
-): Omit<TaskSpec, 'taskId' | 'operator' | 'upstream'> {
+): Omit<TaskSpec, 'taskId' | 'operator' | 'upstream' | 'callbacks'> {
   const duration = (key: 'retryDelay' | 'maxRetryDelay' | 'executionTimeout'): number | null =>
     merged[key] === undefined ? null : parseDuration(merged[key], label(key));
   return {

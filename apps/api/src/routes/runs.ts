@@ -12,9 +12,11 @@ import {
   listTaskInstanceRows,
   readGridCells,
   readVersionSource,
+  listRunCallbacks,
+  readRunDeadline,
 } from '@sluice/db';
 import { NotFoundError, markRun, triggerRun } from '@sluice/engine';
-import type { CursorPage, Grid, RunDetail, RunSummary, TaskState } from '@sluice/client';
+import type { CallbackRunInfo, CursorPage, Grid, RunDetail, RunSummary, TaskState } from '@sluice/client';
 import type { ApiDeps } from '../app';
 import { presentRun, presentTaskInstances, taskNodes } from '../presenters';
 import type { RouteDoc } from '../openapi';
@@ -130,6 +132,8 @@ export function runRoutes(deps: ApiDeps): Router {
     const source = await readVersionSource(deps.db.prisma, run.dagVersionId);
     const [bundle] = await listDagBundles(deps.db.pool);
     const bundleCommit = source?.bundleCommit ?? null;
+    const deadline = await readRunDeadline(deps.db.pool, run.id);
+    const callbacks = await listRunCallbacks(deps.db.pool, run.id);
     return {
       ...presentRun(run),
       dagId,
@@ -138,6 +142,26 @@ export function runRoutes(deps: ApiDeps): Router {
       bundleCommit,
       sourceUrl: commitFileUrl(bundle, bundleCommit, source?.fileLoc ?? ''),
       taskInstances: presentTaskInstances(spec, tis),
+      deadline: deadline.deadlineAt
+        ? { at: deadline.deadlineAt.toISOString(), missedAt: deadline.deadlineMissedAt?.toISOString() ?? null }
+        : null,
+      callbacks: callbacks.map(
+        (c): CallbackRunInfo => ({
+          id: c.id,
+          event: c.event as CallbackRunInfo['event'],
+          scope: c.scope === 'task' ? 'task' : 'dag',
+          kind: c.kind,
+          taskId: c.taskId,
+          tryNumber: c.tryNumber,
+          state: c.state,
+          attempts: c.attempts,
+          maxAttempts: c.maxAttempts,
+          lastError: c.lastError ? { name: c.lastError.name, message: c.lastError.message } : null,
+          log: c.log,
+          createdAt: c.createdAt.toISOString(),
+          endedAt: c.endedAt?.toISOString() ?? null,
+        }),
+      ),
     };
   };
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { findRunRow, findTaskInstanceDetail, listTaskInstanceRows, readTaskLogs } from '@sluice/db';
+import { findRunRow, findTaskInstanceDetail, listTaskInstanceRows, readTaskLogs, type LogRow } from '@sluice/db';
 import { NotFoundError, clearTask, markTask } from '@sluice/engine';
 import type { ClearResult, ErrorInfo, TaskInstanceDetail, TaskLog, TaskState } from '@sluice/client';
 import type { TaskInstanceState } from '@sluice/core';
@@ -116,14 +116,28 @@ export function taskRoutes(deps: ApiDeps): Router {
     if (tryNumber > Math.max(1, ti.tryNumber)) {
       throw new NotFoundError(`Task "${taskId}" has no try ${tryNumber} yet (latest is ${ti.tryNumber})`);
     }
-    const lines = await readTaskLogs(deps.db.pool, {
-      taskInstanceId: ti.id,
-      tryNumber,
-      afterSeq: q.after,
-      limit: q.limit,
-    });
     const tryRow = ti.tries.find((t) => t.tryNumber === tryNumber);
     const ended = tryRow !== undefined && tryRow.endedAt !== null;
+    // An ended try's log is read from S3 when remote logs are on and S3 has it; else from Postgres.
+    const remote = ended && deps.remoteLogs ? await deps.remoteLogs.getTry({ dagId, runId, taskId, tryNumber }) : null;
+    const lines = remote
+      ? remote
+          .filter((l) => l.seq > q.after)
+          .slice(0, q.limit)
+          .map(
+            (l): LogRow => ({
+              seq: l.seq,
+              text: l.text,
+              stream: l.stream === 'stderr' || l.stream === 'system' ? l.stream : 'stdout',
+              at: new Date(l.at),
+            }),
+          )
+      : await readTaskLogs(deps.db.pool, {
+          taskInstanceId: ti.id,
+          tryNumber,
+          afterSeq: q.after,
+          limit: q.limit,
+        });
     const log: TaskLog = {
       tryNumber,
       lines: lines.map((l) => ({ seq: l.seq, stream: l.stream, at: l.at.toISOString(), text: l.text })),

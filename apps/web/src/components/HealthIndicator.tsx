@@ -1,11 +1,30 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
 import { api, queryKeys } from '../api';
 
-const HEALTH_POLL_MS = 30_000;
-/** A scheduler that has not written a heartbeat for this long is reported as stale. */
-const HEARTBEAT_STALE_MS = 60_000;
+const HEALTH_POLL_MS = 10_000;
+/** Requests that failed within this window are shown beside health. */
+const FAILED_WINDOW_MS = 60_000;
 
-/** A small dot in the top bar: is the database, Redis and the scheduler alive? */
+/** How many of the UI's own requests failed in the last minute (the API said 5xx or did not answer). */
+function useFailedRequests(): number {
+  const client = useQueryClient();
+  const [failures, setFailures] = useState<number[]>([]);
+  useEffect(() => {
+    const cache = client.getQueryCache();
+    const unsubscribe = cache.subscribe((event) => {
+      if (event.type === 'updated' && event.action.type === 'error') setFailures((f) => [...f, Date.now()]);
+    });
+    const timer = setInterval(() => setFailures((f) => f.filter((t) => Date.now() - t < FAILED_WINDOW_MS)), 5_000);
+    return () => {
+      unsubscribe();
+      clearInterval(timer);
+    };
+  }, [client]);
+  return failures.length;
+}
+
+/** A dot in the top bar: what the server says of Postgres, Redis, the schedulers and workers, and failed requests. */
 export function HealthIndicator() {
   const health = useQuery({
     queryKey: queryKeys.health(),
@@ -13,6 +32,7 @@ export function HealthIndicator() {
     refetchInterval: HEALTH_POLL_MS,
     retry: false,
   });
+  const failed = useFailedRequests();
 
   let tone: 'ok' | 'warn' | 'down' = 'ok';
   let text = 'All systems ok';
@@ -21,18 +41,13 @@ export function HealthIndicator() {
     text = 'API unreachable';
   } else if (!health.data) {
     return null;
-  } else {
-    const { database, redis, scheduler } = health.data;
-    const beat = scheduler.lastHeartbeatAt ? Date.parse(scheduler.lastHeartbeatAt) : Number.NaN;
-    const problems = [
-      database === 'down' ? 'database down' : null,
-      redis === 'down' ? 'Redis down' : null,
-      Number.isNaN(beat) || Date.now() - beat > HEARTBEAT_STALE_MS ? 'no scheduler heartbeat' : null,
-    ].filter((problem) => problem !== null);
-    if (problems.length > 0) {
-      tone = database === 'down' ? 'down' : 'warn';
-      text = problems.join(', ');
-    }
+  } else if (health.data.status !== 'ok') {
+    tone = health.data.status === 'down' ? 'down' : 'warn';
+    text = (health.data.problems ?? []).join(', ') || health.data.status;
+  }
+  if (failed > 0 && tone === 'ok') {
+    tone = 'warn';
+    text = `${failed} request${failed === 1 ? '' : 's'} failed in the last minute`;
   }
 
   return (

@@ -5,6 +5,7 @@ import { LoadError, Spinner } from '../components/Loading';
 import { dagPath } from '../paths';
 import { TaskInstancePanel } from '../task-instances/TaskInstancePanel';
 import { RunSummaryCard } from './RunSummaryCard';
+import { CallbackTable } from './CallbackTable';
 import { TaskInstanceTable } from './TaskInstanceTable';
 import { isRunLive, useRun } from './queries';
 
@@ -75,6 +76,7 @@ export function RunPage() {
           onSelectTry={(tryNumber) => select(selectedTaskId, tryNumber)}
         />
       )}
+      <CallbackTable run={run.data} />
       {selectedTaskId && !selectedExists && (
         <ErrorBanner tone="warning" title={`No task "${selectedTaskId}" in this run`} />
       )}

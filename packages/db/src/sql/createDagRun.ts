@@ -4,6 +4,7 @@
  * run safe: the second gets `null`.
  */
 import type { Pool } from 'pg';
+import type { DeadlineSpec } from '@sluice/core';
 import { withTransaction } from './queryable';
 import { rs, ts, type RunMove, type TaskMove } from './states';
 
@@ -30,14 +31,18 @@ export interface NewDagRun {
   conf: Record<string, unknown>;
   dagVersionId: string;
   tasks: readonly NewTaskInstance[];
+  /** The DAG's deadline: the run's deadline_at is fixed from it here. */
+  deadline?: DeadlineSpec | undefined;
 }
 
 export async function createDagRun(pool: Pool, run: NewDagRun): Promise<{ id: string } | null> {
   return withTransaction(pool, async (client) => {
     const inserted = await client.query<{ id: string }>(
       `INSERT INTO dag_run (dag_id, run_id, run_type, logical_date, data_interval_start, data_interval_end,
-                            conf, state, dag_version_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, ${rs.queued}, $8)
+                            conf, state, dag_version_id, deadline_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, ${rs.queued}, $8,
+               CASE $9::text WHEN 'logicalDate' THEN $4::timestamptz WHEN 'runAfter' THEN $6::timestamptz
+                             WHEN 'queuedAt' THEN now() END + $10::int * interval '1 millisecond')
        ON CONFLICT (dag_id, run_id) DO NOTHING
        RETURNING id`,
       [
@@ -49,6 +54,8 @@ export async function createDagRun(pool: Pool, run: NewDagRun): Promise<{ id: st
         run.dataIntervalEnd,
         JSON.stringify(run.conf),
         run.dagVersionId,
+        run.deadline?.from ?? null,
+        run.deadline?.withinMs ?? null,
       ],
     );
     const row = inserted.rows[0];

@@ -4,6 +4,7 @@
  * exports `moves` belongs here (moves.test.ts checks that it is).
  */
 import * as applyDecisions from './applyDecisions';
+import * as callbacks from './callbacks';
 import * as claimTaskTry from './claimTaskTry';
 import * as clearTaskInstances from './clearTaskInstances';
 import * as createDagRun from './createDagRun';
@@ -11,7 +12,9 @@ import * as deferTaskTry from './deferTaskTry';
 import * as failTaskTries from './failTaskTries';
 import * as finishTaskTry from './finishTaskTry';
 import * as heartbeatTaskTries from './heartbeatTaskTries';
+import * as liveness from './liveness';
 import * as markStates from './markStates';
+import * as retention from './retention';
 import * as runTimeout from './runTimeout';
 import * as scheduleRuns from './scheduleRuns';
 import * as schedulerQueries from './schedulerQueries';
@@ -33,6 +36,7 @@ export interface ModuleMoves {
  */
 export const statementMoves: readonly ModuleMoves[] = [
   { module: 'applyDecisions', moves: applyDecisions.moves, runMoves: applyDecisions.runMoves },
+  { module: 'callbacks', moves: callbacks.moves, runMoves: callbacks.runMoves },
   { module: 'claimTaskTry', moves: claimTaskTry.moves, runMoves: [] },
   { module: 'clearTaskInstances', moves: clearTaskInstances.moves, runMoves: clearTaskInstances.runMoves },
   { module: 'createDagRun', moves: createDagRun.moves, runMoves: createDagRun.runMoves },
@@ -40,7 +44,9 @@ export const statementMoves: readonly ModuleMoves[] = [
   { module: 'failTaskTries', moves: failTaskTries.moves, runMoves: [] },
   { module: 'finishTaskTry', moves: finishTaskTry.moves, runMoves: finishTaskTry.runMoves },
   { module: 'heartbeatTaskTries', moves: heartbeatTaskTries.moves, runMoves: [] },
+  { module: 'liveness', moves: liveness.moves, runMoves: liveness.runMoves },
   { module: 'markStates', moves: markStates.moves, runMoves: markStates.runMoves },
+  { module: 'retention', moves: retention.moves, runMoves: retention.runMoves },
   { module: 'runTimeout', moves: runTimeout.moves, runMoves: [] },
   { module: 'scheduleRuns', moves: scheduleRuns.moves, runMoves: [] },
   { module: 'schedulerQueries', moves: schedulerQueries.moves, runMoves: [] },

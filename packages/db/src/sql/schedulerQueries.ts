@@ -88,11 +88,17 @@ export async function listQueuedTries(
   return res.rows;
 }
 
-export async function recordSchedulerHeartbeat(db: Queryable, id: string, hostname: string): Promise<void> {
+/** `intervalMs`: how often this scheduler means to beat (health reads a row older than 1.5 × it as stale). */
+export async function recordSchedulerHeartbeat(
+  db: Queryable,
+  id: string,
+  hostname: string,
+  intervalMs: number | null = null,
+): Promise<void> {
   await db.query(
-    `INSERT INTO scheduler_heartbeat (id, hostname) VALUES ($1, $2)
-     ON CONFLICT (id) DO UPDATE SET last_heartbeat_at = now()`,
-    [id, hostname],
+    `INSERT INTO scheduler_heartbeat (id, hostname, interval_ms) VALUES ($1, $2, $3)
+     ON CONFLICT (id) DO UPDATE SET last_heartbeat_at = now(), interval_ms = EXCLUDED.interval_ms`,
+    [id, hostname, intervalMs],
   );
 }
 

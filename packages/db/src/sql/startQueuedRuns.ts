@@ -15,7 +15,7 @@ export async function startQueuedRuns(
   pool: Pool,
   dagId: string,
   maxActiveRuns: number,
-): Promise<Array<{ id: string; dagVersionId: string }>> {
+): Promise<Array<{ id: string; dagVersionId: string; lagSeconds: number }>> {
   return withTransaction(pool, async (client) => {
     // The DAG lock (see scheduleRun's lockDagOfRun): runs being created need not wait for it.
     const dag = await client.query<{ is_paused: boolean }>(
@@ -24,13 +24,16 @@ export async function startQueuedRuns(
     );
     const row = dag.rows[0];
     if (!row || row.is_paused) return [];
-    const started = await client.query<{ id: string; dagVersionId: string }>(
+    // lagSeconds: from when the run could start (a scheduled run's run-after, a manual run's queueing) to now.
+    const started = await client.query<{ id: string; dagVersionId: string; lagSeconds: number }>(
       `UPDATE dag_run SET state = ${rs.running}, started_at = COALESCE(started_at, now()), ended_at = NULL, updated_at = now()
        WHERE id IN (
          SELECT id FROM dag_run WHERE dag_id = $1 AND state = ${rs.queued}
          ORDER BY logical_date, queued_at, id
          LIMIT GREATEST(0, $2 - (SELECT count(*) FROM dag_run WHERE dag_id = $1 AND state = ${rs.running})))
-       RETURNING id, dag_version_id AS "dagVersionId"`,
+       RETURNING id, dag_version_id AS "dagVersionId",
+         EXTRACT(EPOCH FROM now() - CASE WHEN run_type = 'scheduled' THEN data_interval_end ELSE queued_at END)::float8
+           AS "lagSeconds"`,
       [dagId, maxActiveRuns],
     );
     return started.rows;

@@ -15,6 +15,7 @@ import { EMRClient } from '@aws-sdk/client-emr';
 import { GlueClient } from '@aws-sdk/client-glue';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { type AwsClientSettings, DEFAULT_MAX_ATTEMPTS } from './settings';
+import { withCallObserver } from './call-observer';
 
 export interface AwsCredentials {
   accessKeyId: string;
@@ -91,12 +92,12 @@ function clientConfig(settings: AwsClientSettings) {
 
 /** A new EMR client for `settings`; unset fields come from the SDK's default chain. */
 export function createEmrClient(settings: AwsClientSettings): EMRClient {
-  return new EMRClient(clientConfig(settings));
+  return withCallObserver(new EMRClient(clientConfig(settings)), 'emr');
 }
 
 /** A new Glue client for `settings`; unset fields come from the SDK's default chain. */
 export function createGlueClient(settings: AwsClientSettings): GlueClient {
-  return new GlueClient(clientConfig(settings));
+  return withCallObserver(new GlueClient(clientConfig(settings)), 'glue');
 }
 
 const MAX_CACHED_CLIENTS = 32;

@@ -1,0 +1,63 @@
+/**
+ * The worker's operations side: its metrics (engine, AWS calls, pool), its
+ * liveness row for health, and, with SLUICE_METRICS_PORT, an endpoint
+ * serving /metrics, /healthz and /readyz.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { startWorkerLiveness, type Heartbeater, type OpenEngine } from '@sluice/engine';
+import { awsCallObserver, createMetrics, startOpsServer, type SluiceMetrics } from '@sluice/metrics';
+import { observeAwsCalls } from '@sluice/operators';
+import type { WorkerConfig } from './config';
+
+export function workerMetrics(): SluiceMetrics {
+  const metrics = createMetrics({ component: 'worker' });
+  observeAwsCalls(awsCallObserver(metrics));
+  return metrics;
+}
+
+export async function startWorkerOps(
+  config: WorkerConfig,
+  engine: OpenEngine,
+  metrics: SluiceMetrics,
+  heartbeater: Heartbeater,
+  logger: Logger,
+): Promise<{ url: string | null; close(): Promise<void> }> {
+  metrics.watchPool(engine.db.pool);
+  const liveness = startWorkerLiveness({
+    pool: engine.db.pool,
+    logger,
+    id: `${config.SLUICE_HOSTNAME}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    hostname: config.SLUICE_HOSTNAME,
+    intervalMs: config.SLUICE_HEARTBEAT_INTERVAL_MS,
+    runningTries: () => heartbeater.size,
+  });
+  const server =
+    config.SLUICE_METRICS_PORT === undefined
+      ? null
+      : await startOpsServer({
+          port: config.SLUICE_METRICS_PORT,
+          host: config.SLUICE_METRICS_HOST,
+          registry: metrics.registry,
+          readiness: async () => {
+            const database = await engine.db.pool.query('SELECT 1').then(
+              () => 'ok',
+              () => 'down',
+            );
+            const redis = await engine.redis.ping().then(
+              (r) => (r === 'PONG' ? 'ok' : 'down'),
+              () => 'down',
+            );
+            return { ready: database === 'ok' && redis === 'ok', detail: { database, redis } };
+          },
+        });
+  if (server) logger.info({ url: server.url }, 'worker metrics and probes');
+  return {
+    url: server?.url ?? null,
+    async close() {
+      await server?.close();
+      await liveness.stop();
+      observeAwsCalls(null);
+    },
+  };
+}
