@@ -10,6 +10,7 @@ export default defineConfig({
     include: [
       'packages/engine/src/conf.test.ts',
       'packages/engine/src/coalescer.test.ts',
+      'packages/engine/src/coalescer-limits.test.ts',
       'packages/operators/src/options.test.ts',
       'packages/operators/src/external.test.ts',
       'packages/operators/src/option-values.test.ts',
