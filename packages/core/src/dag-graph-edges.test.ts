@@ -60,6 +60,20 @@ describe('findCycles', () => {
     ).toEqual([['c', 'a', 'b', 'c']]);
   });
 
+  it('starts a cycle reached from outside at its earliest-declared task, not where the walk entered it', () => {
+    // x → b, and a → b → c → a: the walk from x enters the cycle at b.
+    expect(
+      findCycles(
+        graph([
+          ['x', []],
+          ['a', ['c']],
+          ['b', ['x', 'a']],
+          ['c', ['b']],
+        ]),
+      ),
+    ).toEqual([['a', 'b', 'c', 'a']]);
+  });
+
   it('reports each of two cycles once', () => {
     const cycles = findCycles(
       graph([
