@@ -121,3 +121,44 @@ describe('stableRandom', () => {
     expect(stableRandom('etl:load:run-1:3')).not.toBe(a);
   });
 });
+
+describe('the limits, at their edges', () => {
+  const spec = (over: Partial<RetrySpec>): RetrySpec => ({
+    retries: 1,
+    retryDelayMs: 1000,
+    exponentialBackoff: false,
+    maxRetryDelayMs: null,
+    ...over,
+  });
+  const THIRTY_DAYS = 30 * 24 * 60 * 60 * 1000;
+
+  it('accepts 100 retries and refuses 101', () => {
+    expect(compileRetryPolicy(spec({ retries: 100 })).maxTries).toBe(101);
+    expect(() => compileRetryPolicy(spec({ retries: 101 }))).toThrow(
+      'retries must be a whole number from 0 to 100, got 101',
+    );
+  });
+
+  it('accepts a delay and a cap of exactly 30 days and refuses a millisecond more', () => {
+    expect(compileRetryPolicy(spec({ retryDelayMs: THIRTY_DAYS, maxRetryDelayMs: THIRTY_DAYS })).maxRetryDelayMs).toBe(
+      THIRTY_DAYS,
+    );
+    expect(() => compileRetryPolicy(spec({ retryDelayMs: THIRTY_DAYS + 1 }))).toThrow(
+      `retryDelayMs must be a whole number of milliseconds from 0 to ${THIRTY_DAYS} (30 days), got ${THIRTY_DAYS + 1}`,
+    );
+  });
+
+  it('accepts a cap equal to the delay, so every retry waits exactly that', () => {
+    const capped = spec({ retryDelayMs: 5000, maxRetryDelayMs: 5000, exponentialBackoff: true });
+    expect(compileRetryPolicy(capped).maxRetryDelayMs).toBe(5000);
+    expect(retryDelayMs(capped, 3, () => 0.99)).toBe(5000);
+  });
+});
+
+describe('stableRandom', () => {
+  it('is FNV-1a of the whole key over 2^32', () => {
+    expect(stableRandom('')).toBe(0x811c9dc5 / 2 ** 32);
+    expect(stableRandom('a')).toBe(0xe40c292c / 2 ** 32);
+    expect(stableRandom('foobar')).toBe(0xbf9cf968 / 2 ** 32);
+  });
+});

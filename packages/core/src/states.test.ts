@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { IllegalTransitionError } from './errors';
 import {
+  activeTaskStates,
   canTransitionRun,
   canTransitionTask,
   dagRunStates,
+  failedWithRunTaskStates,
+  isActiveTaskState,
+  isTerminalRunState,
+  notStartedTaskStates,
+  runStatesAllowedBefore,
+  stoppedTryState,
+  taskStatesAllowedBefore,
   isTerminalTaskState,
   stoppableTaskStates,
   taskInstanceStates,
@@ -102,5 +110,33 @@ describe('named state sets', () => {
       expect(unfinishedTaskStates.has(s), s).toBe(true);
       expect(canTransitionTask(s, 'none'), s).toBe(true);
     }
+  });
+});
+
+describe('the sets other packages ask about', () => {
+  const sorted = (states: Iterable<string>): string[] => [...states].sort();
+
+  it('are exactly the states each one names', () => {
+    expect(sorted(activeTaskStates)).toEqual(['deferred', 'queued', 'running']);
+    expect(sorted(notStartedTaskStates)).toEqual(['none', 'queued', 'scheduled', 'up_for_retry']);
+    expect(sorted(stoppableTaskStates)).toEqual(['deferred', 'running']);
+    expect(sorted(failedWithRunTaskStates)).toEqual(['deferred', 'queued', 'running', 'up_for_retry']);
+    expect(sorted(terminalTaskStates)).toEqual(['failed', 'skipped', 'success', 'upstream_failed']);
+    expect(stoppedTryState).toBe('failed');
+  });
+
+  it('answer the predicates', () => {
+    expect(taskInstanceStates.filter(isActiveTaskState)).toEqual(['queued', 'running', 'deferred']);
+    expect(dagRunStates.filter(isTerminalRunState)).toEqual(['success', 'failed']);
+  });
+
+  it("list the states a move may come from, in the table's order", () => {
+    expect(taskStatesAllowedBefore('none')).toEqual(taskInstanceStates.filter((s) => s !== 'none'));
+    expect(taskStatesAllowedBefore('running')).toEqual(['queued', 'deferred']);
+    expect(taskStatesAllowedBefore('success')).toEqual(
+      taskInstanceStates.filter((s) => legalTaskMoves[s].includes('success')),
+    );
+    expect(runStatesAllowedBefore('queued')).toEqual(['running', 'success', 'failed']);
+    expect(runStatesAllowedBefore('running')).toEqual(['queued', 'success', 'failed']);
   });
 });

@@ -187,3 +187,66 @@ describe('trigger rule reasons', () => {
     expect(evaluateTriggerRule('all_done', many).reason).toBe('waiting for 7 upstream tasks: a, b, c, d, e and 2 more');
   });
 });
+
+describe('the reason each rule gives', () => {
+  const up = (taskId: string, state: TaskInstanceState) => ({ taskId, state });
+  const cases: Array<[TriggerRule, Array<{ taskId: string; state: TaskInstanceState }>, string, string]> = [
+    ['all_success', [up('a', 'success'), up('b', 'success')], 'run', 'all 2 upstream tasks succeeded'],
+    [
+      'all_failed',
+      [up('a', 'success'), up('b', 'skipped'), up('c', 'failed')],
+      'skip',
+      '2 upstream tasks did not fail: a, b (all_failed)',
+    ],
+    ['all_failed', [up('a', 'failed'), up('b', 'upstream_failed')], 'run', 'all 2 upstream tasks failed'],
+    ['all_done', [up('a', 'failed')], 'run', 'the upstream task finished'],
+    ['one_success', [up('a', 'success'), up('b', 'running')], 'run', '1 upstream task succeeded: a'],
+    ['one_success', [up('a', 'skipped')], 'skip', 'the upstream task was skipped (one_success)'],
+    [
+      'one_success',
+      [up('a', 'failed'), up('b', 'skipped')],
+      'upstream_failed',
+      'no upstream task succeeded; 1 upstream task failed: a (one_success)',
+    ],
+    ['one_failed', [up('a', 'upstream_failed'), up('b', 'running')], 'run', '1 upstream task failed: a'],
+    ['one_failed', [up('a', 'success')], 'skip', 'no upstream task failed (one_failed)'],
+    ['none_failed', [up('a', 'failed')], 'upstream_failed', '1 upstream task failed: a (none_failed)'],
+    ['none_failed', [up('a', 'skipped'), up('b', 'success')], 'run', 'no upstream task failed'],
+    [
+      'none_failed_min_one_success',
+      [up('a', 'failed')],
+      'upstream_failed',
+      '1 upstream task failed: a (none_failed_min_one_success)',
+    ],
+    [
+      'none_failed_min_one_success',
+      [up('a', 'skipped'), up('b', 'skipped')],
+      'skip',
+      'all 2 upstream tasks were skipped (none_failed_min_one_success)',
+    ],
+    [
+      'none_failed_min_one_success',
+      [up('a', 'skipped'), up('b', 'success')],
+      'run',
+      'no upstream task failed; 1 upstream task succeeded: b',
+    ],
+    ['always', [up('a', 'running')], 'run', 'the trigger rule is always'],
+  ];
+
+  for (const [rule, upstream, outcome, reason] of cases) {
+    it(`${rule}: ${reason}`, () => {
+      expect(evaluateTriggerRule(rule, upstream)).toEqual({ outcome, reason });
+    });
+  }
+
+  it('leaves upstream states given without a task id out of the names', () => {
+    expect(evaluateTriggerRule('all_success', ['success', 'failed']).reason).toBe(
+      '1 upstream task failed (all_success)',
+    );
+  });
+
+  it('names five tasks at most and counts the rest', () => {
+    const five = ['a', 'b', 'c', 'd', 'e'].map((id) => up(id, 'running'));
+    expect(evaluateTriggerRule('all_done', five).reason).toBe('waiting for 5 upstream tasks: a, b, c, d, e');
+  });
+});

@@ -1,0 +1,73 @@
+/** Clearing and marking a task instance from the UI against a real HTTP server. */
+import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import type { TaskInstance, TaskState } from '@sluice/client';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Providers, startApiServer, type ApiServer } from '../test/api-server';
+import { TaskActions } from './TaskActions';
+
+let server: ApiServer;
+const TASK = '/dags/etl/runs/r1/tasks/load';
+
+beforeEach(async () => {
+  server = await startApiServer();
+});
+
+afterEach(async () => {
+  await server.close();
+});
+
+function show(state: TaskState, onCleared: (ids: string[]) => void = () => {}) {
+  const ti = { taskId: 'load', state } as TaskInstance;
+  render(
+    <Providers>
+      <TaskActions dagId="etl" runId="r1" taskInstance={ti} onCleared={onCleared} />
+    </Providers>,
+  );
+  return userEvent.setup();
+}
+
+const writes = () =>
+  server.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path} ${JSON.stringify(r.body)}`);
+
+describe('TaskActions', () => {
+  it('clears with its downstream when asked, and says what the clear reset', async () => {
+    server.on('POST', `${TASK}/clear`, { body: { cleared: ['load', 'report'] } });
+    const cleared: string[][] = [];
+    const user = show('failed', (ids) => cleared.push(ids));
+    await user.click(screen.getByTestId('clear-button'));
+    await user.click(screen.getByTestId('clear-downstream'));
+    await user.click(screen.getByTestId('clear-confirm'));
+    await waitFor(() => expect(cleared).toEqual([['load', 'report']]));
+    expect(writes()).toEqual([`POST /api/v1${TASK}/clear {"downstream":true}`]);
+  });
+
+  it('marks failed after the confirmation, and sends nothing when cancelled', async () => {
+    server.on('PATCH', TASK, { body: { taskId: 'load', state: 'failed' } });
+    const user = show('running');
+    await user.click(screen.getByTestId('mark-failed'));
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    expect(writes()).toEqual([]);
+    await user.click(screen.getByTestId('mark-failed'));
+    expect(screen.getByTestId('mark-failed-confirm').className).toBe('button button-danger');
+    await user.click(screen.getByTestId('mark-failed-confirm'));
+    await waitFor(() => expect(writes()).toEqual([`PATCH /api/v1${TASK} {"state":"failed"}`]));
+  });
+
+  it('offers no mark to the state the task is already in', () => {
+    show('success');
+    expect((screen.getByTestId('mark-success') as HTMLButtonElement).disabled).toBe(true);
+    expect((screen.getByTestId('mark-failed') as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it("shows the API's refusal in the dialog", async () => {
+    server.on('PATCH', TASK, {
+      status: 409,
+      body: { error: { code: 'conflict', message: 'load cannot be marked success from none' } },
+    });
+    const user = show('none');
+    await user.click(screen.getByTestId('mark-success'));
+    await user.click(screen.getByTestId('mark-success-confirm'));
+    expect(await screen.findByText('load cannot be marked success from none')).toBeTruthy();
+  });
+});
