@@ -56,6 +56,7 @@ function startWorker(): Seen {
     'task.run': record('task.run'),
     'task.check': record('task.check'),
     'task.cancel': record('task.cancel'),
+    'callback.run': record('callback.run'),
   };
   const connection = createRedis({ url: REDIS_URL, name: 'sluice-queue-test-worker' });
   const worker: Worker = createTaskWorker({
@@ -79,8 +80,11 @@ describe('createTaskWorker', () => {
     await queue.enqueueRuns([{ taskInstanceId: ti, tryNumber: 1 }]);
     await queue.enqueueCheck({ taskInstanceId: ti, tryNumber: 1, dueAt: Date.now() });
     await queue.enqueueCancels([{ taskInstanceId: ti, tryNumber: 1 }]);
-    await until('three jobs handled', () => seen.calls.length === 3);
-    expect(seen.calls.map((c) => c.name).sort()).toEqual(['task.cancel', 'task.check', 'task.run']);
+    const callbackRunId = randomUUID();
+    await queue.enqueueCallbacks([{ callbackRunId }]);
+    await until('four jobs handled', () => seen.calls.length === 4);
+    expect(seen.calls.map((c) => c.name).sort()).toEqual(['callback.run', 'task.cancel', 'task.check', 'task.run']);
+    expect(seen.calls.find((c) => c.name === 'callback.run')?.payload).toEqual({ callbackRunId });
     expect(seen.calls.find((c) => c.name === 'task.run')?.payload).toEqual({ taskInstanceId: ti, tryNumber: 1 });
     expect(seen.errors).toEqual([]);
   });

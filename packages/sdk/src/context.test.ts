@@ -1,7 +1,7 @@
 /** The context a task function gets at runtime: upstream outputs, refs it may not read, its log lines. */
 import type { RunContext } from '@sluice/core';
 import { describe, expect, it } from 'vitest';
-import { createTaskContext, formatLogArgs, type AnyTaskRef } from './context';
+import { VariableNotFoundError, createTaskContext, formatLogArgs, type AnyTaskRef } from './context';
 
 const at = new Date('2026-03-01T00:00:00.000Z');
 const run: RunContext = {
@@ -24,12 +24,22 @@ function context(upstream: string[], outputs: Record<string, unknown>) {
     upstream,
     outputs: new Map(Object.entries(outputs)),
     writeLog: (line) => lines.push(line),
+    readVariable: async (name) => {
+      if (name === 'region') return 'eu-west-1';
+      throw new VariableNotFoundError(name);
+    },
     signal,
   });
   return { ctx, lines, signal };
 }
 
 describe('createTaskContext', () => {
+  it('ctx.variable reads through the worker, and a missing one names itself', async () => {
+    const { ctx } = context([], {});
+    await expect(ctx.variable('region')).resolves.toBe('eu-west-1');
+    await expect(ctx.variable('nope')).rejects.toThrow('Variable "nope" does not exist');
+  });
+
   it("carries the run's facts and the try's abort signal", () => {
     const { ctx, signal } = context([], {});
     expect(ctx).toMatchObject({ dagId: 'etl', runId: 'manual__1', taskId: 'load', tryNumber: 2, maxTries: 3 });
