@@ -287,6 +287,10 @@ describe('per-DAG access by team tag', () => {
 
     const forGrower = await agent.get('/api/v1/dags');
     expect(forGrower.body.items.map((d: { dagId: string }) => d.dagId).sort()).toEqual(['growth_dag', 'open_dag']);
+    // The lists differ, so must their ETags: the operator's cannot answer a 304 for the grower's list.
+    expect(forGrower.headers.etag).not.toBe(forOperator.headers.etag);
+    const revalidated = await agent.get('/api/v1/dags').set('if-none-match', forOperator.headers.etag ?? '');
+    expect(revalidated.status).toBe(200);
     const opened = await agent.post('/api/v1/dags/growth_dag/runs').set('x-csrf-token', login.body.csrfToken).send({});
     expect(opened.status).toBe(201);
     expect((await request(h.app).get('/api/v1/dags/growth_dag').set(bearer(tokens.admin))).status).toBe(200);

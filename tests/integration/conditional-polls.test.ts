@@ -38,7 +38,7 @@ describe.each([
   it('answers 304 without a body while nothing moved, and 200 with a new ETag once a run changes it', async () => {
     const first = await poll(path);
     expect(first.status).toBe(200);
-    expect(first.etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(first.etag).toMatch(/^"[0-9a-f]{32}-[0-9a-f]{12}"$/);
     const again = await poll(path, first.etag);
     expect(again.status).toBe(304);
     expect(again.body).toEqual({});
