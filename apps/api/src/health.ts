@@ -9,6 +9,7 @@ import type { RequestHandler } from 'express';
 import type { Health, WorkerHealth } from '@sluice/client';
 import { readLiveness, type ProcessBeat } from '@sluice/db';
 import { clusterProbe } from '@sluice/engine';
+import { probe } from '@sluice/metrics';
 import type { ApiDeps } from './app';
 
 /** A heartbeat older than this many intervals is stale. */
@@ -23,14 +24,8 @@ const secondsText = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export async function readHealth(deps: ApiDeps): Promise<Health> {
   const [database, redis] = await Promise.all([
-    deps.db.pool.query('SELECT 1').then(
-      () => 'ok' as const,
-      () => 'down' as const,
-    ),
-    deps.pingRedis().then(
-      (ok) => (ok ? ('ok' as const) : ('down' as const)),
-      () => 'down' as const,
-    ),
+    probe(() => deps.db.pool.query('SELECT 1')),
+    probe(() => deps.pingRedis()),
   ]);
   const problems: string[] = [];
   if (database === 'down') problems.push('database down');

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import { cleanHistory, removeHeartbeat } from '@sluice/db';
 import { clusterProbe, type OpenEngine } from '@sluice/engine';
-import { createMetrics, startOpsServer, type SluiceMetrics } from '@sluice/metrics';
+import { createMetrics, probe, startOpsServer, type SluiceMetrics } from '@sluice/metrics';
 import { toError } from '@sluice/core';
 import type { SchedulerConfig } from './config';
 
@@ -32,10 +32,7 @@ export async function startSchedulerOps(
           host: config.SLUICE_METRICS_HOST,
           registry: metrics.registry,
           readiness: async () => {
-            const database = await engine.db.pool.query('SELECT 1').then(
-              () => 'ok',
-              () => 'down',
-            );
+            const database = await probe(() => engine.db.pool.query('SELECT 1'));
             return { ready: database === 'ok', detail: { database } };
           },
         });

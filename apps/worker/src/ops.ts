@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { startWorkerLiveness, type Heartbeater, type OpenEngine } from '@sluice/engine';
-import { awsCallObserver, createMetrics, startOpsServer, type SluiceMetrics } from '@sluice/metrics';
+import { awsCallObserver, createMetrics, probe, startOpsServer, type SluiceMetrics } from '@sluice/metrics';
 import { observeAwsCalls } from '@sluice/operators';
 import type { WorkerConfig } from './config';
 
@@ -40,14 +40,8 @@ export async function startWorkerOps(
           host: config.SLUICE_METRICS_HOST,
           registry: metrics.registry,
           readiness: async () => {
-            const database = await engine.db.pool.query('SELECT 1').then(
-              () => 'ok',
-              () => 'down',
-            );
-            const redis = await engine.redis.ping().then(
-              (r) => (r === 'PONG' ? 'ok' : 'down'),
-              () => 'down',
-            );
+            const database = await probe(() => engine.db.pool.query('SELECT 1'));
+            const redis = await probe(async () => (await engine.redis.ping()) === 'PONG');
             return { ready: database === 'ok' && redis === 'ok', detail: { database, redis } };
           },
         });

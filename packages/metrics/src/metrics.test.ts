@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BoundedLabels, createMetrics } from './metrics';
+import { probe } from './ops-server';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -34,5 +35,18 @@ describe('metrics', () => {
       .map((l) => /task_id="([^"]+)"/.exec(l)?.[1]);
     expect(series.sort()).toEqual(['_other', 'a', 'b']);
     expect(new BoundedLabels(1).pair('x', 'y')).toEqual(['x', 'y']);
+  });
+});
+
+describe('probe', () => {
+  it('says ok when the check answers, down when it throws or answers no', async () => {
+    expect(await probe(async () => ({ rows: [] }))).toBe('ok');
+    expect(await probe(async () => true)).toBe('ok');
+    expect(await probe(async () => false)).toBe('down');
+    expect(
+      await probe(async () => {
+        throw new Error('ECONNREFUSED');
+      }),
+    ).toBe('down');
   });
 });

@@ -66,3 +66,12 @@ export async function startOpsServer(opts: OpsServerOptions): Promise<OpsServer>
       }),
   };
 }
+
+/** A dependency check as readiness and health report it: 'ok' when it answers (true, for a yes/no check), else 'down'. */
+export async function probe(check: () => Promise<unknown>): Promise<'ok' | 'down'> {
+  try {
+    return (await check()) === false ? 'down' : 'ok';
+  } catch {
+    return 'down';
+  }
+}
