@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { AuditFilters as Filters } from './queries';
+import { TextField } from '../components/Field';
 
 /** Actions the API records; the field takes any other name too. */
 const KNOWN_ACTIONS = [
@@ -52,16 +53,7 @@ export function AuditFilters({ value, onApply }: AuditFiltersProps) {
 
   return (
     <form className="filter-form" onSubmit={submit} data-testid="audit-filters">
-      <label className="field">
-        <span className="field-label">Actor</span>
-        <input
-          className="text-input"
-          data-testid="audit-filter-actor"
-          placeholder="username"
-          value={actor}
-          onChange={(event) => setActor(event.target.value)}
-        />
-      </label>
+      <TextField label="Actor" testId="audit-filter-actor" placeholder="username" value={actor} onChange={setActor} />
       <label className="field">
         <span className="field-label">Action</span>
         <input
@@ -78,16 +70,7 @@ export function AuditFilters({ value, onApply }: AuditFiltersProps) {
           ))}
         </datalist>
       </label>
-      <label className="field">
-        <span className="field-label">DAG</span>
-        <input
-          className="text-input"
-          data-testid="audit-filter-dag"
-          placeholder="dag id"
-          value={dagId}
-          onChange={(event) => setDagId(event.target.value)}
-        />
-      </label>
+      <TextField label="DAG" testId="audit-filter-dag" placeholder="dag id" value={dagId} onChange={setDagId} />
       <div className="filter-form-buttons">
         <button type="submit" className="button button-primary" data-testid="audit-apply">
           Filter

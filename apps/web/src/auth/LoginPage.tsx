@@ -5,6 +5,7 @@ import { useSearchParams } from 'react-router-dom';
 import { errorMessage, hasStatus } from '../api';
 import { useSignIn } from './queries';
 import { safeReturnTo, ssoPath } from './return-to';
+import { TextField } from '../components/Field';
 
 /** What a failed sign-in says: never which of the two was wrong. */
 function signInError(raw: unknown): string {
@@ -39,31 +40,25 @@ export function LoginPage({ options }: { options: AuthOptions }) {
         </h1>
         {options.password && (
           <>
-            <label className="field">
-              <span className="field-label">Username</span>
-              <input
-                className="text-input"
-                name="username"
-                autoComplete="username"
-                data-testid="login-username"
-                required
-                value={username}
-                onChange={(event) => setUsername(event.target.value)}
-              />
-            </label>
-            <label className="field">
-              <span className="field-label">Password</span>
-              <input
-                className="text-input"
-                name="password"
-                type="password"
-                autoComplete="current-password"
-                data-testid="login-password"
-                required
-                value={password}
-                onChange={(event) => setPassword(event.target.value)}
-              />
-            </label>
+            <TextField
+              label="Username"
+              name="username"
+              autoComplete="username"
+              testId="login-username"
+              required
+              value={username}
+              onChange={setUsername}
+            />
+            <TextField
+              label="Password"
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              testId="login-password"
+              required
+              value={password}
+              onChange={setPassword}
+            />
             {signIn.isError && (
               <p className="form-error" role="alert" data-testid="login-error">
                 {signInError(signIn.error)}

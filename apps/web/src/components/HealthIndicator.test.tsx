@@ -39,29 +39,33 @@ describe('HealthIndicator', () => {
     expect(dot.className).toBe('health health-ok');
   });
 
-  it('warns of Redis down and of a scheduler heartbeat older than a minute', async () => {
-    const dot = await shown({
-      ...healthy(),
-      redis: 'down',
-      scheduler: { lastHeartbeatAt: new Date(Date.now() - 61_000).toISOString() },
-    });
-    expect(dot.textContent).toBe('Redis down, no scheduler heartbeat');
+  it('shows what the API says is wrong, as a warning when degraded', async () => {
+    const dot = await shown(
+      {
+        ...healthy(),
+        status: 'degraded',
+        redis: 'down',
+        problems: ['Redis down', 'scheduler heartbeat 61.0 s old'],
+      },
+      503,
+    );
+    expect(dot.textContent).toBe('Redis down, scheduler heartbeat 61.0 s old');
     expect(dot.className).toBe('health health-warn');
   });
 
-  it('warns when no scheduler ever wrote a heartbeat', async () => {
-    const dot = await shown({ ...healthy(), scheduler: { lastHeartbeatAt: null } });
-    expect(dot.textContent).toBe('no scheduler heartbeat');
+  it('says the status when the API names no problem', async () => {
+    const dot = await shown({ ...healthy(), status: 'degraded' }, 503);
+    expect(dot.textContent).toBe('degraded');
   });
 
-  it('shows the database down as down, not as a warning', async () => {
-    const dot = await shown({ ...healthy(), database: 'down' });
+  it('shows down as down, not as a warning', async () => {
+    const dot = await shown({ ...healthy(), status: 'down', database: 'down', problems: ['database down'] }, 503);
     expect(dot.textContent).toBe('database down');
     expect(dot.className).toBe('health health-down');
   });
 
-  it('says the API is unreachable when the health check fails', async () => {
-    const dot = await shown(null, 503);
+  it('says the API is unreachable when the health check itself fails', async () => {
+    const dot = await shown(null, 500);
     expect(dot.textContent).toBe('API unreachable');
     expect(dot.className).toBe('health health-down');
   });

@@ -9,6 +9,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { ReactNode } from 'react';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { MemoryRouter } from 'react-router-dom';
+import type { Me } from '@sluice/client';
+import { queryKeys } from '../api';
+
+const LOCAL_ADMIN: Me = { username: 'local', role: 'admin', teams: [], via: 'local', csrfToken: null };
 
 declare global {
   interface Window {
@@ -49,6 +53,8 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 /** Starts the server on a free port and points the page at it. */
 export async function startApiServer(): Promise<ApiServer> {
   const routes = new Map<string, Handler>();
+  // As the API answers with sign-in off: everyone is the local admin. A test may answer otherwise.
+  routes.set('GET /api/v1/auth/me', () => ({ body: LOCAL_ADMIN }));
   const requests: Recorded[] = [];
   const server: Server = createServer((req, res) => {
     void (async () => {
@@ -94,6 +100,8 @@ export async function startApiServer(): Promise<ApiServer> {
 /** The providers main.tsx wraps the app in, with retries off so an error shows at once. */
 export function Providers({ children, path = '/' }: { children: ReactNode; path?: string }) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  // Signed in as the API with sign-in off answers: the local admin, so every action is offered.
+  client.setQueryData(queryKeys.me(), LOCAL_ADMIN);
   return (
     <QueryClientProvider client={client}>
       <MemoryRouter initialEntries={[path]}>{children}</MemoryRouter>

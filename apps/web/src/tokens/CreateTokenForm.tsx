@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Role, TokenBody } from '@sluice/client';
 import { errorMessage } from '../api';
+import { SelectField, TextField } from '../components/Field';
 import { rolesUpTo } from '../auth/roles';
 import { parseExpiryDays } from './expiry';
 import { useCreateToken } from './queries';
@@ -33,42 +34,28 @@ export function CreateTokenForm({ role }: { role: Role }) {
     <section className="card">
       <h2 className="card-title">New token</h2>
       <form className="filter-form" onSubmit={submit} data-testid="token-form">
-        <label className="field">
-          <span className="field-label">Name</span>
-          <input
-            className="text-input"
-            data-testid="token-name"
-            placeholder="e.g. ci-deploy"
-            required
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span className="field-label">Role</span>
-          <select
-            className="text-input"
-            data-testid="token-role"
-            value={tokenRole}
-            onChange={(event) => setTokenRole(event.target.value as Role)}
-          >
-            {rolesUpTo(role).map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">Expires in (days; blank = never)</span>
-          <input
-            className="text-input"
-            data-testid="token-expiry"
-            inputMode="numeric"
-            value={expiry}
-            onChange={(event) => setExpiry(event.target.value)}
-          />
-        </label>
+        <TextField
+          label="Name"
+          testId="token-name"
+          placeholder="e.g. ci-deploy"
+          required
+          value={name}
+          onChange={setName}
+        />
+        <SelectField<Role>
+          label="Role"
+          testId="token-role"
+          options={rolesUpTo(role)}
+          value={tokenRole}
+          onChange={setTokenRole}
+        />
+        <TextField
+          label="Expires in (days; blank = never)"
+          testId="token-expiry"
+          inputMode="numeric"
+          value={expiry}
+          onChange={setExpiry}
+        />
         <div className="filter-form-buttons">
           <button
             type="submit"

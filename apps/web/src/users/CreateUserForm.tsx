@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { FormEvent } from 'react';
 import type { Role, UserBody } from '@sluice/client';
 import { errorMessage } from '../api';
+import { SelectField, TextField } from '../components/Field';
 import { ROLES } from '../auth/roles';
 import { useCreateUser } from './queries';
 import { parseTeams } from './teams';
@@ -31,52 +32,23 @@ export function CreateUserForm() {
     <section className="card">
       <h2 className="card-title">Add a user</h2>
       <form className="filter-form" onSubmit={submit} data-testid="user-form">
-        <label className="field">
-          <span className="field-label">Username</span>
-          <input
-            className="text-input"
-            data-testid="user-new-name"
-            required
-            value={username}
-            onChange={(event) => setUsername(event.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span className="field-label">Role</span>
-          <select
-            className="text-input"
-            data-testid="user-new-role"
-            value={role}
-            onChange={(event) => setRole(event.target.value as Role)}
-          >
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">Password (12+ characters; blank: SSO only)</span>
-          <input
-            className="text-input"
-            type="password"
-            autoComplete="new-password"
-            data-testid="user-new-password"
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        </label>
-        <label className="field">
-          <span className="field-label">Teams (comma-separated)</span>
-          <input
-            className="text-input"
-            data-testid="user-new-teams"
-            placeholder="e.g. growth, finance"
-            value={teams}
-            onChange={(event) => setTeams(event.target.value)}
-          />
-        </label>
+        <TextField label="Username" testId="user-new-name" required value={username} onChange={setUsername} />
+        <SelectField<Role> label="Role" testId="user-new-role" options={ROLES} value={role} onChange={setRole} />
+        <TextField
+          label="Password (12+ characters; blank: SSO only)"
+          testId="user-new-password"
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={setPassword}
+        />
+        <TextField
+          label="Teams (comma-separated)"
+          testId="user-new-teams"
+          placeholder="e.g. growth, finance"
+          value={teams}
+          onChange={setTeams}
+        />
         <div className="filter-form-buttons">
           <button type="submit" className="button button-primary" data-testid="user-create" disabled={create.isPending}>
             {create.isPending ? 'Adding…' : 'Add user'}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { Role, User } from '@sluice/client';
 import { errorMessage } from '../api';
 import { Dialog } from '../components/Dialog';
+import { SelectField, TextField } from '../components/Field';
 import { ROLES } from '../auth/roles';
 import { useUpdateUser } from './queries';
 import { parseTeams } from './teams';
@@ -45,30 +46,8 @@ export function EditUserDialog({ user, onClose }: { user: User; onClose: () => v
       }
     >
       <div className="stack">
-        <label className="field">
-          <span className="field-label">Role</span>
-          <select
-            className="text-input"
-            data-testid="user-edit-role"
-            value={role}
-            onChange={(event) => setRole(event.target.value as Role)}
-          >
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field-label">Teams (comma-separated)</span>
-          <input
-            className="text-input"
-            data-testid="user-edit-teams"
-            value={teams}
-            onChange={(event) => setTeams(event.target.value)}
-          />
-        </label>
+        <SelectField<Role> label="Role" testId="user-edit-role" options={ROLES} value={role} onChange={setRole} />
+        <TextField label="Teams (comma-separated)" testId="user-edit-teams" value={teams} onChange={setTeams} />
         {update.isError && <p className="form-error">{errorMessage(update.error)}</p>}
       </div>
     </Dialog>
