@@ -196,27 +196,22 @@ export { ts, rs, taskStatesSql, runStatesSql } from './sql/states';
 export type { TaskMove, RunMove } from './sql/states';
 export {
   UserError,
-  TOKEN_PREFIX,
   checkPassword,
   checkSignIn,
   countUsers,
-  createApiToken,
-  createSession,
   createUser,
-  deleteSession,
   deleteUser,
   findUser,
   hashPassword,
-  listApiTokens,
   listUsers,
-  principalOfSession,
-  principalOfToken,
   randomSecret,
-  revokeApiToken,
-  sameSecret,
   signInWithOidc,
   teamPattern,
   updateUser,
   usernamePattern,
 } from './users';
-export type { NewToken, NewUser, OidcIdentity, Principal, TokenView, UserChange, UserView } from './users';
+export type { NewUser, OidcIdentity, Principal, UserChange, UserView } from './users';
+export { TOKEN_PREFIX, createApiToken, listApiTokens, principalOfToken, revokeApiToken } from './api-tokens';
+export type { NewToken, TokenView } from './api-tokens';
+export { createSession, deleteSession, principalOfSession, sameSecret } from './sessions';
+export type { NewSession } from './sessions';
