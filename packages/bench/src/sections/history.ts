@@ -160,7 +160,7 @@ async function cpuTicks(pid: number): Promise<number | null> {
 /**
  * CPU of the Postgres backends serving this stack (application_name is its
  * Redis prefix, set through PGAPPNAME), over `seconds` of Sluice idle: no
- * other engineer's backends are counted. A backend that connected during the
+ * other applications' backends are counted. A backend that connected during the
  * window counts from its start; one that closed loses its last second.
  */
 async function idlePostgresCpu(stack: Stack, seconds: number): Promise<number | null> {
