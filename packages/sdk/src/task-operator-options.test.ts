@@ -86,8 +86,14 @@ describe('shell', () => {
 
   it('refuses a bad environment, directory or skip codes, naming the option', () => {
     const bad = (input: unknown, message: string) => expect(() => shell(input as never)).toThrow(message);
-    bad({ command: 'x', env: { A: 1 } }, 'shell() option env must be an object of strings, got an object');
-    bad({ command: 'x', env: { A: '1', B: 2 } }, 'shell() option env must be an object of strings');
+    bad(
+      { command: 'x', env: { A: 1 } },
+      "shell() option env.A must be a string or { variable: '<key>' }, got number 1",
+    );
+    bad(
+      { command: 'x', env: { A: '1', B: 2 } },
+      "shell() option env.B must be a string or { variable: '<key>' }, got number 2",
+    );
     bad({ command: 'x', env: ['A=1'] }, 'shell() option env must be an object of strings, got an array');
     bad({ command: 'x', cwd: '' }, 'shell() option cwd must be a non-empty string');
     bad(
