@@ -122,3 +122,4 @@ export { diffDags, graphDiff } from './dag-diff';
 export type { DagDiff, DagSide, DagChangeKind, FieldChange, TaskChange } from './dag-diff';
 export { nextRuns, dstHazards, catchUp, scheduledHistory, formatLocal } from './schedule-plan';
 export type { PlannedRun, DstHazard, CatchUp } from './schedule-plan';
+export { glueWorkerTypes } from './aws-values';

@@ -12,7 +12,7 @@
  * output is read at run time (`clusterFrom`, `stepFrom`, `runFrom`): list
  * that task in `upstream` too, or its output is not available to the task.
  */
-import { InvalidOptionsError } from '@sluice/core';
+import { InvalidOptionsError, glueWorkerTypes } from '@sluice/core';
 import { checkInt, checkKnownKeys, checkObject, checkString, checkStringArray, isPlainObject } from './check';
 import type { TaskRef } from './context';
 import { describe } from './duration';
@@ -147,21 +147,7 @@ const clusterStates: readonly string[] = [
   'TERMINATED',
   'TERMINATED_WITH_ERRORS',
 ];
-const workerTypes: readonly string[] = [
-  'Standard',
-  'G.1X',
-  'G.2X',
-  'G.4X',
-  'G.8X',
-  'G.12X',
-  'G.16X',
-  'G.025X',
-  'Z.2X',
-  'R.1X',
-  'R.2X',
-  'R.4X',
-  'R.8X',
-];
+const workerTypes: readonly string[] = glueWorkerTypes;
 const clusterIdPattern = { re: /^j-[A-Z0-9]+$/, hint: 'an EMR cluster id looks like j-2AXXXXXXGAPLF' };
 
 type Label = (option: string) => string;

@@ -3,26 +3,13 @@
  * builders in @sluice/sdk `glue.*` produce), validated once by `compile`.
  */
 import { z } from 'zod';
+import { glueWorkerTypes } from '@sluice/core';
 import { awsOptionFields } from '../aws/settings';
 
 /** The job argument that carries the try's marker. */
 export const MARKER_ARGUMENT = '--sluice-marker';
 
-export const WorkerType = z.enum([
-  'Standard',
-  'G.1X',
-  'G.2X',
-  'G.4X',
-  'G.8X',
-  'G.12X',
-  'G.16X',
-  'G.025X',
-  'Z.2X',
-  'R.1X',
-  'R.2X',
-  'R.4X',
-  'R.8X',
-]);
+export const WorkerType = z.enum(glueWorkerTypes);
 
 export const StartJobRunOptions = z
   .strictObject({
