@@ -139,5 +139,5 @@ describe('DAG bundles from git', () => {
     } finally {
       server.close();
     }
-  });
+  }, 120_000); // the CLI it spawns may take up to its 90 s exec timeout on a loaded machine
 });

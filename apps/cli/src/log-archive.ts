@@ -4,19 +4,7 @@
  * try at `<prefix>/<dag>/<run>/<task>/try-<n>.log`. AWS settings come from
  * the environment (AWS_REGION, AWS_ENDPOINT_URL, the credentials chain).
  */
-import { RemoteLogStore, type S3Location, parseS3Url, s3ClientFromEnv, tryLogKey } from '@sluice/remote-logs';
-import { InvalidArgumentError } from 'commander';
-
-export type { S3Location };
-
-/** `--archive-logs`: `s3://bucket/optional/prefix`. */
-export function s3Location(value: string): S3Location {
-  try {
-    return parseS3Url(value);
-  } catch {
-    throw new InvalidArgumentError('expected s3://bucket/prefix');
-  }
-}
+import { RemoteLogStore, type S3Location, s3ClientFromEnv, tryLogKey } from '@sluice/remote-logs';
 
 /** An archive function for cleanHistory, and the client to close after. */
 export function s3LogArchive(at: S3Location, env: Record<string, string | undefined>) {

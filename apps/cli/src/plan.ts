@@ -5,9 +5,6 @@
  */
 import { Option, type Command } from 'commander';
 import { CommandFailed, UsageError, isoDate, type CommandContext } from './context';
-import { buildPlan, planExitCode } from './plan-build';
-import { planJson, planMarkdown, planText } from './plan-format';
-import { loadDeployed, loadGitRef, loadWorkTree } from './plan-sources';
 
 type PlanOpts = {
   base?: string;
@@ -36,6 +33,10 @@ export function registerPlanCommand(program: Command, ctx: CommandContext): void
         throw new UsageError('give --base or --against, not both');
       const folder = opts.dagsFolder ?? ctx.env.SLUICE_DAGS_FOLDER ?? 'dags';
       const now = opts.now === undefined ? new Date() : new Date(opts.now);
+      // Loaded here, not at start: they bring core's schedule code and the DAG loader.
+      const { buildPlan, planExitCode } = await import('./plan-build');
+      const { planJson, planMarkdown, planText } = await import('./plan-format');
+      const { loadDeployed, loadGitRef, loadWorkTree } = await import('./plan-sources');
       const head = await loadWorkTree(folder);
       const base =
         opts.against !== undefined

@@ -2,7 +2,9 @@
  * `sluice start` (what `npm start` runs): checks Postgres and Redis, applies
  * migrations, builds the web UI if it was never built, then runs the API,
  * the scheduler and a worker as child processes with their output
- * prefixed. Ctrl-C stops all three; if one dies, the others are stopped too.
+ * prefixed. Ctrl-C stops all three; one that exits by itself (a crash, an
+ * out-of-memory kill) is started again with backoff while the others, and the
+ * tasks they run, carry on.
  *
  * Unless AWS is configured (credentials, a profile, an endpoint), it also
  * runs the local EMR/Glue emulator and points the worker at it, so the AWS
@@ -13,7 +15,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createDb, migrate } from '@sluice/db';
+import { retryDelayMs } from '@sluice/core';
 import { preflight } from '@sluice/engine';
+import { CommandFailed } from './context';
 import { ensureFirstAdmin, firstAdminMessage } from './first-admin';
 import { wantsEmulator } from './aws-env';
 
@@ -31,6 +35,11 @@ const services: Service[] = [
   { name: 'worker', entry: 'apps/worker/src/main.ts', colour: 33 },
 ];
 const emulator: Service = { name: 'aws', entry: 'packages/aws-emulator/src/main.ts', colour: 32 };
+
+/** Waits between restarts of a process that keeps exiting: 1 s, doubling, at most 30 s (core's retry backoff). */
+const RESTART_BACKOFF = { retries: 100, retryDelayMs: 1_000, exponentialBackoff: true, maxRetryDelayMs: 30_000 };
+/** A process up this long before it exited is restarted after the shortest wait again. */
+const STABLE_AFTER_MS = 60_000;
 
 function prefixLines(name: string, colour: number, out: NodeJS.WritableStream) {
   let partial = '';
@@ -54,6 +63,10 @@ function buildWebIfMissing(env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 export async function startAll(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (!fs.existsSync(path.join(repoRoot, services[0]?.entry ?? '')))
+    throw new CommandFailed(
+      'sluice start runs the services of a Sluice checkout (npm start there); this copy of the CLI has none',
+    );
   const databaseUrl = env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/sluice';
   const redisUrl = env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   await preflight({ databaseUrl, redisUrl });
@@ -88,11 +101,13 @@ export async function startAll(env: NodeJS.ProcessEnv = process.env): Promise<vo
   if (env.SLUICE_LOG_FORMAT === undefined && process.stdout.isTTY === true)
     env = { ...env, SLUICE_LOG_FORMAT: 'pretty' };
   const children = new Map<string, ChildProcess>();
+  const restarts = new Map<string, NodeJS.Timeout>();
   let stopping = false;
   const exited = new Promise<number>((resolve) => {
-    const stopAll = (code: number) => {
+    const stopAll = () => {
       if (stopping) return;
       stopping = true;
+      for (const timer of restarts.values()) clearTimeout(timer);
       for (const c of children.values()) c.kill('SIGTERM');
       const force = setTimeout(() => {
         for (const c of children.values()) c.kill('SIGKILL');
@@ -101,16 +116,18 @@ export async function startAll(env: NodeJS.ProcessEnv = process.env): Promise<vo
       const waitAll = () => {
         if ([...children.values()].every((c) => c.exitCode !== null || c.signalCode !== null)) {
           clearTimeout(force);
-          resolve(code);
+          resolve(0);
         }
       };
       for (const c of children.values()) c.once('exit', waitAll);
       waitAll();
     };
-    process.once('SIGINT', () => stopAll(0));
-    process.once('SIGTERM', () => stopAll(0));
+    process.once('SIGINT', stopAll);
+    process.once('SIGTERM', stopAll);
 
-    for (const s of toStart) {
+    /** Starts `s`; when it exits by itself, starts it again after a backoff, leaving the others (and their tasks) alone. */
+    const run = (s: Service, quickExits: number) => {
+      const startedAt = Date.now();
       const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, s.entry)], {
         cwd: repoRoot,
         env,
@@ -119,13 +136,24 @@ export async function startAll(env: NodeJS.ProcessEnv = process.env): Promise<vo
       child.stdout?.on('data', prefixLines(s.name, s.colour, process.stdout));
       child.stderr?.on('data', prefixLines(s.name, s.colour, process.stderr));
       child.once('exit', (code, signal) => {
-        if (!stopping) {
-          process.stderr.write(`${s.name} exited (${signal ?? `code ${code}`}); stopping Sluice\n`);
-          stopAll(1);
-        }
+        if (stopping) return;
+        // A process that ran a while before it ended starts over from the shortest wait.
+        const exits = Date.now() - startedAt >= STABLE_AFTER_MS ? 1 : quickExits + 1;
+        const delay = retryDelayMs(RESTART_BACKOFF, exits);
+        process.stderr.write(
+          `${s.name} exited (${signal ?? `code ${code}`}); restarting it in ${(delay / 1000).toFixed(1)}s (restart #${exits})\n`,
+        );
+        restarts.set(
+          s.name,
+          setTimeout(() => {
+            restarts.delete(s.name);
+            if (!stopping) run(s, exits);
+          }, delay),
+        );
       });
       children.set(s.name, child);
-    }
+    };
+    for (const s of toStart) run(s, 0);
   });
   const host = env.SLUICE_API_HOST ?? '127.0.0.1';
   const port = env.SLUICE_API_PORT ?? '8080';

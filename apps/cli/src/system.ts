@@ -1,7 +1,16 @@
 /** Commands that work on this machine rather than through the API: migrate the database, start Sluice. */
-import type { Command } from 'commander';
+import { parseS3Url, type S3Location } from '@sluice/remote-logs/s3-url';
+import { type Command, InvalidArgumentError } from 'commander';
 import { type CommandContext, type CleanSummary, dateOrAge, positiveInt } from './context';
-import { s3Location, type S3Location } from './log-archive';
+
+/** `--archive-logs`: `s3://bucket/optional/prefix`. */
+function s3Location(value: string): S3Location {
+  try {
+    return parseS3Url(value);
+  } catch {
+    throw new InvalidArgumentError('expected s3://bucket/prefix');
+  }
+}
 
 function describeCounts(c: CleanSummary): string {
   const parts: Array<[number, string]> = [

@@ -7,7 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { roles, type Role } from '@sluice/core';
+// The roles module alone: the core index would load its schedule code on every start.
+import { roles, type Role } from '@sluice/core/roles';
 import type { UserView } from '@sluice/db';
 import { UsageError, type CommandContext } from './context';
 import { json, table, time } from './format';

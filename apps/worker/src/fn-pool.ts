@@ -25,9 +25,15 @@ interface PoolJob {
   message: Omit<RunTaskMessage, 'type' | 'id' | 'hash' | 'bundle'>;
 }
 
-const childScript = fileURLToPath(new URL('./fn-child.ts', import.meta.url));
-/** The children are TypeScript, like the worker: they load with tsx. */
-const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+/**
+ * Run from sources, the child is TypeScript like the worker and loads with tsx;
+ * in the CLI's bundle it is compiled next to this code as fn-child.js.
+ */
+const fromSources = import.meta.url.endsWith('.ts');
+const childScript = fileURLToPath(new URL(fromSources ? './fn-child.ts' : './fn-child.js', import.meta.url));
+const childExecArgv = fromSources
+  ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]
+  : [];
 
 /** Thrown when the process running a task ended before the task did. */
 export class TaskProcessExitedError extends Error {
@@ -74,7 +80,7 @@ class FnChild {
     private readonly onExit: (child: FnChild) => void,
   ) {
     this.proc = fork(childScript, [], {
-      execArgv: ['--import', tsxLoader],
+      execArgv: childExecArgv,
       env,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

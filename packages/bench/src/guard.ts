@@ -25,6 +25,8 @@ export const targets = {
   dagLoadMs: 10_000,
   grid365x50P50Ms: 150,
   grid10kRunP50Ms: 500,
+  /** A new `sluice --help` process, spawn to exit. */
+  cliHelpMs: 300,
 } as const;
 
 export interface GuardInput {

@@ -1,15 +1,15 @@
 /**
- * `npm run bench [-- --quick] [-- --only=handoff,throughput,bullmq,scale,api,loading,history] [-- --history-runs=N] [-- --profile] [-- --keep]`
+ * `npm run bench [-- --quick] [-- --only=handoff,throughput,bullmq,scale,api,cli,loading,history] [-- --history-runs=N] [-- --profile] [-- --keep]`
  *
  * --profile writes V8 CPU profiles of the scheduler, API and workers to bench/profiles/;
  * --keep leaves the Sluice schema in Postgres for EXPLAIN ANALYZE.
  *
  * Starts a whole Sluice (scheduler, API and worker processes, a fresh
  * Postgres schema, a random Redis prefix), measures handoff, throughput,
- * scale, DAG loading and the grid API, runs bare BullMQ on the same Redis
- * as the peer, then the API and scheduler after a year of runs (history,
- * on a Sluice of its own), prints a table and writes bench/results.json.
- * `--quick` runs small versions of handoff, throughput, BullMQ and history
+ * scale, DAG loading, the grid API and the `sluice` command's start, runs
+ * bare BullMQ on the same Redis as the peer, then the API and scheduler
+ * after a year of runs (history, on a Sluice of its own), prints a table and writes bench/results.json.
+ * `--quick` runs small versions of handoff, throughput, BullMQ, the CLI and history
  * and fails when a Sluice ÷ BullMQ ratio is worse than half its target or
  * a read grew with history. `--history-runs=N` sets how many runs history
  * seeds (250,000 by default, 5,000 with --quick).
@@ -24,6 +24,7 @@ import { machineFacts } from './machine';
 import { repoRoot } from './processes';
 import { formatReport, headline, targetChecks, type BenchResults } from './report';
 import { measureGrid, seedGridRuns } from './sections/api';
+import { measureCli } from './sections/cli';
 import { measureHandoff } from './sections/handoff';
 import { measureLoading } from './sections/loading';
 import { bullmqFlowChain, bullmqThroughput, cleanPrefix } from './sections/peer';
@@ -35,7 +36,7 @@ import { historyDag, historyDagId } from './sections/history-seed';
 import { runSoak } from './sections/soak';
 import { DATABASE_URL, REDIS_URL, startStack } from './stack';
 
-const sectionNames = ['handoff', 'throughput', 'bullmq', 'scale', 'api', 'loading', 'history'] as const;
+const sectionNames = ['handoff', 'throughput', 'bullmq', 'scale', 'api', 'cli', 'loading', 'history'] as const;
 type Section = (typeof sectionNames)[number];
 
 interface Args {
@@ -91,6 +92,7 @@ const sizes = {
     flowChain: 30,
     scale: [] as Array<{ blocks: number; width: number }>,
     gridRuns: 0,
+    cliRuns: 5,
     loadFiles: 0,
     history: { dags: 50, runs: 5_000, liveRunsPerDag: 1, requests: 10, passes: 10, idleSeconds: 10 },
   },
@@ -106,6 +108,7 @@ const sizes = {
       { blocks: 10, width: 999 },
     ],
     gridRuns: 365,
+    cliRuns: 20,
     loadFiles: 1000,
     history: { dags: 50, runs: 250_000, liveRunsPerDag: 20, requests: 20, passes: 20, idleSeconds: 60 },
   },
@@ -124,7 +127,7 @@ async function main(): Promise<number> {
       : args.only
         ? args.only.has(s)
         : args.quick
-          ? s === 'handoff' || s === 'throughput' || s === 'bullmq' || s === 'history'
+          ? s === 'handoff' || s === 'throughput' || s === 'bullmq' || s === 'cli' || s === 'history'
           : true;
   const size = args.quick ? sizes.quick : sizes.full;
   cleanup.onSignals();
@@ -178,7 +181,7 @@ async function main(): Promise<number> {
     for (const s of scaleDags) dags.push(layeredDag(s.id, s.blocks, s.width));
     if (want('api') && size.gridRuns > 0) dags.push(layeredDag(ids.grid, GRID_TASKS.blocks, GRID_TASKS.width));
 
-    const needsStack = dags.length > 0 || want('bullmq');
+    const needsStack = dags.length > 0 || want('bullmq') || want('cli');
     if (needsStack) {
       log(`starting Sluice: scheduler, API, 2 workers (${dags.length} DAG files)…`);
       const profDir = path.join(repoRoot, 'bench', 'profiles');
@@ -195,6 +198,13 @@ async function main(): Promise<number> {
         keepSchema: args.keep,
       });
       log(`up: schema ${stack.schema}, prefix ${stack.prefix}, API ${stack.apiUrl}`);
+
+      // First, while the stack is idle: a command's start is what is timed, not the machine's load.
+      if (want('cli')) {
+        await section('CLI start', async () => {
+          partial.cli = await measureCli(stack.apiUrl, { runs: size.cliRuns });
+        });
+      }
 
       if (want('handoff')) {
         await section('handoff', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { headline } from './report';
+import { type BenchResults, formatReport, headline, targetChecks } from './report';
 import { spread } from './stats';
 import type { ScaleRun } from './sections/scale';
 
@@ -62,5 +62,43 @@ describe('headline', () => {
     });
     expect(cut.scalePerTaskGrowth).toBeNull();
     expect(cut.scalePerTaskGrowthAtLeast).toBeCloseTo(602_366 / 3217 / 18.762);
+  });
+});
+
+describe('the CLI figures', () => {
+  const results = (helpMs: number[]): Omit<BenchResults, 'checks' | 'guard' | 'durationS'> => ({
+    mode: 'quick',
+    startedAt: '2026-12-06T09:00:00.000Z',
+    machine: {
+      cores: 2,
+      cpuModel: 'test',
+      memoryGb: 8,
+      os: 'linux',
+      node: 'v20',
+      redis: '7',
+      postgres: '15',
+      loadAverage1m: 0,
+    },
+    setup: {},
+    throughput: [],
+    bullmq: {},
+    scale: [],
+    grid: [],
+    cli: { runs: helpMs.length, helpMs: spread(helpMs), dagsListMs: spread([310, 290, 350]) },
+    headline: headline({ throughput: [], bullmq: {}, scale: [] }),
+    errors: {},
+  });
+
+  it('checks the median `sluice --help` against its 300 ms target', () => {
+    const check = (helpMs: number[]) => targetChecks(results(helpMs)).find((c) => c.figure === 'sluice --help (ms)');
+    expect(check([120, 150, 900])).toMatchObject({ value: 150, met: true });
+    expect(check([280, 300, 310])).toMatchObject({ value: 300, met: false });
+  });
+
+  it('prints the median, min and max of both commands', () => {
+    const r = results([120, 150, 900]);
+    const text = formatReport({ ...r, durationS: 1, checks: targetChecks(r) });
+    expect(text).toMatch(/sluice --help, a new process each \(ms\)\s+150\s+120\s+900/);
+    expect(text).toMatch(/sluice dags list against the API \(ms\)\s+310\s+290\s+350/);
   });
 });

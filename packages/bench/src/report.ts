@@ -8,6 +8,7 @@ import type { PeerFlowResult, PeerThroughputResult } from './sections/peer';
 import type { ScaleRun } from './sections/scale';
 import type { LoadingResult } from './sections/loading';
 import type { GridResult } from './sections/api';
+import type { CliResult } from './sections/cli';
 import type { HistoryResult } from './sections/history';
 import { formatHistory } from './sections/history-report';
 import { formatSoak, type SoakResult } from './sections/soak';
@@ -24,6 +25,7 @@ export interface BenchResults {
   scale: ScaleRun[];
   loading?: LoadingResult;
   grid: GridResult[];
+  cli?: CliResult;
   history?: HistoryResult;
   soak?: SoakResult;
   headline: Headline;
@@ -89,6 +91,7 @@ export function targetChecks(r: Omit<BenchResults, 'checks' | 'guard' | 'duratio
     (v) => v >= targets.throughputRatioMin,
   );
   add('hop p50 ÷ BullMQ', r.headline.hopRatio, `<= ${targets.hopRatioMax}`, (v) => v <= targets.hopRatioMax);
+  add('sluice --help (ms)', r.cli?.helpMs.median, `< ${targets.cliHelpMs}`, (v) => v < targets.cliHelpMs);
   if (r.mode === 'full') {
     add(
       '10k ÷ 1k time per task',
@@ -213,6 +216,10 @@ export function formatReport(r: BenchResults): string {
   for (const g of r.grid) {
     rows.push([`grid ${g.runs} runs × ${g.tasks} tasks p50 (ms)`, ...sp(g.p50)]);
     rows.push([`  p95 (ms)`, ...sp(g.p95)]);
+  }
+  if (r.cli) {
+    rows.push([`sluice --help, a new process each (ms)`, ...sp(r.cli.helpMs, 0)]);
+    rows.push([`sluice dags list against the API (ms)`, ...sp(r.cli.dagsListMs, 0)]);
   }
   out.push(table(['figure', 'median', 'min', 'max'], rows));
   out.push('');

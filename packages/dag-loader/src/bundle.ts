@@ -13,8 +13,10 @@
  * quarters of esbuild's time). The source map covers the DAG code only: a
  * frame inside the SDK shows its position in the bundle.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import * as sdk from '@sluice/sdk';
 
@@ -30,8 +32,18 @@ export type BundleResult = { code: string } | { error: BundleError };
 export const registryExport = '__sluiceRegisteredDags';
 
 const require = createRequire(import.meta.url);
-const sdkEntry = require.resolve('@sluice/sdk');
-const coreEntry = require.resolve('@sluice/core');
+
+/**
+ * The SDK and core sources every bundle is built from: the workspace packages,
+ * or, in the packed CLI, the copies shipped next to its code (the published
+ * packages hold JavaScript, not the sources the slim core is cut from).
+ */
+function sourceEntry(pkg: 'sdk' | 'core'): string {
+  const shipped = fileURLToPath(new URL(`./sluice-sources/${pkg}/index.ts`, import.meta.url));
+  return existsSync(shipped) ? shipped : require.resolve(`@sluice/${pkg}`);
+}
+const sdkEntry = sourceEntry('sdk');
+const coreEntry = sourceEntry('core');
 const pureDirs = [dirname(sdkEntry) + sep, dirname(coreEntry) + sep];
 const skipResolve = Symbol('sluice-skip');
 
