@@ -183,6 +183,10 @@ describe('backfillStep', () => {
     expect(step.complete).toBe(false);
   });
 
+  it('is not complete while intervals remain that no room lets it take (a limit of 0)', () => {
+    expect(backfillStep({ ahead: plan(['create']), cursor: null, active: 0, maxActiveRuns: 0 }).complete).toBe(false);
+  });
+
   it('is not complete while intervals remain undecided', () => {
     const step = backfillStep({ ahead: plan(['create', 'skip_existing']), cursor: null, active: 1, maxActiveRuns: 1 });
     expect(step.complete).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileTaskPattern, tasksToClear } from './clear-selection';
+import { compileTaskPattern, tasksMarkedWithRun, tasksToClear } from './clear-selection';
 import { InvalidOptionsError } from './errors';
 import type { TaskInstanceState } from './states';
 import { makeDag, makeTask } from './test-fixtures';
@@ -95,5 +95,26 @@ describe('compileTaskPattern', () => {
   it('names the pattern and the reason when it does not compile', () => {
     expect(() => compileTaskPattern('load(')).toThrow(InvalidOptionsError);
     expect(() => compileTaskPattern('load(')).toThrow(/task pattern "load\(" is not a regular expression: .*/);
+  });
+});
+
+describe('tasksMarkedWithRun', () => {
+  const run = states({
+    a: 'success',
+    b: 'failed',
+    c: 'running',
+    d: 'none',
+    e: 'upstream_failed',
+    f: 'skipped',
+    g: 'queued',
+    h: 'up_for_retry',
+  });
+
+  it('marked success, changes every task instance that is not a success yet', () => {
+    expect(tasksMarkedWithRun(run, 'success')).toEqual(['b', 'c', 'd', 'e', 'f', 'g', 'h']);
+  });
+
+  it('marked failed, changes only the unfinished ones', () => {
+    expect(tasksMarkedWithRun(run, 'failed')).toEqual(['c', 'd', 'g', 'h']);
   });
 });

@@ -6,11 +6,11 @@
 import type { DagSpec } from './dag-spec';
 import { downstreamOf, topologicalOrder, upstreamOf } from './dag-graph';
 import { InvalidOptionsError } from './errors';
-import { failedTaskStates, type TaskInstanceState } from './states';
+import { type TaskInstanceState, canTransitionTask, failedTaskStates, unfinishedTaskStates } from './states';
 
 export interface ClearSelection {
-  /** Tasks whose id matches; every task when absent. */
-  taskPattern?: RegExp | undefined;
+  /** Tasks whose id matches (a RegExp, or one task id as `{ test: (id) => id === taskId }`); every task when absent. */
+  taskPattern?: { test(taskId: string): boolean } | undefined;
   /** Only task instances that failed or are upstream_failed (after adding upstream and downstream). */
   onlyFailed: boolean;
   /** With every task downstream of a matching one, recursively. */
@@ -54,4 +54,15 @@ export function compileTaskPattern(source: string): RegExp {
     const reason = raw instanceof Error ? raw.message : String(raw);
     throw new InvalidOptionsError(`task pattern ${JSON.stringify(source)} is not a regular expression: ${reason}`);
   }
+}
+
+/**
+ * The task instances marking a run `to` changes, in the run's order: marked
+ * success, every one not a success yet; marked failed, every unfinished one
+ * (failed or skipped, as markStates decides).
+ */
+export function tasksMarkedWithRun(states: ReadonlyMap<string, TaskInstanceState>, to: 'success' | 'failed'): string[] {
+  return [...states]
+    .filter(([, state]) => (to === 'success' ? canTransitionTask(state, 'success') : unfinishedTaskStates.has(state)))
+    .map(([taskId]) => taskId);
 }

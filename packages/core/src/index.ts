@@ -54,7 +54,7 @@ export {
   backfillStep,
 } from './backfill';
 export type { ExistingRun, BackfillInterval, BackfillStep } from './backfill';
-export { tasksToClear, compileTaskPattern } from './clear-selection';
+export { tasksToClear, compileTaskPattern, tasksMarkedWithRun } from './clear-selection';
 export type { ClearSelection } from './clear-selection';
 export { assertNever } from './assert-never';
 export {
