@@ -89,9 +89,9 @@ function RunActionDialog({ run, action, onClose }: { run: RunDetail; action: Act
         <div data-testid="mark-preview">
           <p>
             The run <code>{run.runId}</code> ends as {to}
-            {marked.length > 0
-              ? `; these ${marked.length} task instances are marked with it:`
-              : '; no task instance changes.'}
+            {marked.length === 0
+              ? '; no task instance changes.'
+              : `; ${marked.length} task instance${marked.length === 1 ? ' is' : 's are'} marked with it:`}
           </p>
           {marked.length > 0 && <TaskStates tasks={marked} />}
         </div>
