@@ -17,6 +17,7 @@ import {
   backfillStep,
   intervalsBetween,
   planIntervals,
+  toError,
   undecidedIntervals,
 } from '@sluice/core';
 import {
@@ -48,6 +49,8 @@ import { scheduleStartedRuns } from './task-scheduling';
 
 /** Intervals one backfill may cover: more is refused with a message to narrow the range. */
 export const MAX_BACKFILL_INTERVALS = 10_000;
+/** Undecided intervals one step looks at: a long backfill reads the next few hundred, not the whole range. */
+const STEP_WINDOW = 500;
 
 export interface BackfillInput {
   dagId: string;
@@ -174,7 +177,10 @@ export async function createBackfill(res: EngineResources, input: BackfillInput)
       conf,
     },
   });
-  await driveBackfill(res, row);
+  // The first step at once, so its runs start now; the scheduler's next pass takes it up if this one fails.
+  await driveBackfill(res, row).catch((raw: unknown) =>
+    res.logger.warn({ err: toError(raw), backfillId: row.id }, 'could not take the first step of a backfill'),
+  );
   return (await findBackfill(res.pool, row.id)) ?? row;
 }
 
@@ -194,7 +200,8 @@ export async function driveBackfill(res: EngineResources, backfill: BackfillRow)
     const b = await findBackfill(res.pool, backfill.id);
     if (!b || (b.state !== 'queued' && b.state !== 'running')) return { created: 0, rerun: 0, started: 0 };
     const version = await currentVersion(res, b.dagId);
-    const ahead = undecidedIntervals(intervalsOf(version, b.fromDate, b.toDate), b.cursor, b.reverse);
+    const undecided = undecidedIntervals(intervalsOf(version, b.fromDate, b.toDate), b.cursor, b.reverse);
+    const ahead = undecided.slice(0, STEP_WINDOW);
     const step = backfillStep({
       ahead: planIntervals(ahead, await existingRuns(res, b.dagId, ahead), b.reprocess),
       cursor: b.cursor,
@@ -228,7 +235,7 @@ export async function driveBackfill(res: EngineResources, backfill: BackfillRow)
     if (step.cursor?.getTime() !== b.cursor?.getTime() || b.state === 'queued') {
       await advanceBackfill(res.pool, { id: b.id, from: b.cursor, to: step.cursor });
     }
-    if (step.complete) await moveBackfill(res.pool, b.id, 'completed');
+    if (step.complete && undecided.length === ahead.length) await moveBackfill(res.pool, b.id, 'completed');
     const started = await startBackfillRuns(res.pool, b.id);
     if (started.length > 0) res.observe?.runsStarted(started.map((r) => r.lagSeconds));
     await scheduleStartedRuns(res, started);

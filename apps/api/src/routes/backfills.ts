@@ -101,8 +101,6 @@ export const backfillRouteDocs: readonly RouteDoc[] = [
   ),
 ];
 
-const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
-
 export function backfillRoutes(deps: ApiDeps): Router {
   const r = Router();
 
@@ -120,7 +118,7 @@ export function backfillRoutes(deps: ApiDeps): Router {
       createdBy: b.createdBy,
       state: b.state,
       createdAt: b.createdAt.toISOString(),
-      updatedAt: iso(b.updatedAt) ?? b.createdAt.toISOString(),
+      updatedAt: b.updatedAt.toISOString(),
       progress: progress.get(b.id) ?? {
         intervals: 0,
         decided: 0,
