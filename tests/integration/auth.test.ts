@@ -9,7 +9,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_AUTH, routeDocs, type RouteDoc } from '@sluice/api';
 import { roleAllows, roles, type Role } from '@sluice/core';
-import { createApiToken, createUser } from '@sluice/db';
+import { createApiToken, createUser, insertBackfill } from '@sluice/db';
 import { startHarness, type Harness } from './harness';
 
 const dags = {
@@ -297,6 +297,42 @@ describe('per-DAG access by team tag', () => {
     const opened = await agent.post('/api/v1/dags/growth_dag/runs').set('x-csrf-token', login.body.csrfToken).send({});
     expect(opened.status).toBe(201);
     expect((await request(h.app).get('/api/v1/dags/growth_dag').set(bearer(tokens.admin))).status).toBe(200);
+  });
+
+  it("another team's DAG cannot be backfilled or cleared, and its backfills are not listed", async () => {
+    const body = { dagId: 'growth_dag', from: '2026-01-01', to: '2026-01-02' };
+    for (const path of ['/api/v1/backfills', '/api/v1/backfills/dry-run']) {
+      const closed = await request(h.app).post(path).set(bearer(tokens.operator)).send(body);
+      expect(closed.status, path).toBe(403);
+      expect(closed.body.error.message).toContain('team growth');
+    }
+    const clear = await request(h.app)
+      .post('/api/v1/dags/growth_dag/clear')
+      .set(bearer(tokens.operator))
+      .send({ from: '2026-01-01', to: '2026-01-02', dryRun: true });
+    expect(clear.status).toBe(403);
+    // Its team gets past the check: the DAG has no schedule, so no intervals to backfill.
+    const agent = request.agent(h.app);
+    const login = await agent.post('/api/v1/auth/login').send({ username: 'grower', password: PASSWORD });
+    const growers = await agent.post('/api/v1/backfills/dry-run').set('x-csrf-token', login.body.csrfToken).send(body);
+    expect(growers.status).toBe(400);
+    expect(growers.body.error.message).toBe('DAG "growth_dag" has no schedule, so it has no intervals to backfill');
+    const made = await insertBackfill(h.db.db.pool, {
+      dagId: 'growth_dag',
+      fromDate: new Date('2026-01-01'),
+      toDate: new Date('2026-01-02'),
+      reprocess: 'none',
+      reverse: false,
+      maxActiveRuns: 1,
+      conf: {},
+      createdBy: 'grower',
+    });
+    const listed = await request(h.app).get('/api/v1/backfills').set(bearer(tokens.operator));
+    expect(listed.status).toBe(200);
+    expect(listed.body.items).toEqual([]);
+    expect((await request(h.app).get(`/api/v1/backfills/${made.id}`).set(bearer(tokens.operator))).status).toBe(403);
+    const forAdmin = await request(h.app).get('/api/v1/backfills').set(bearer(tokens.admin));
+    expect(forAdmin.body.items.map((b: { id: string }) => b.id)).toEqual([made.id]);
   });
 });
 

@@ -15,6 +15,8 @@ import { healthHandler } from './health';
 import { dagRoutes } from './routes/dags';
 import { runRoutes } from './routes/runs';
 import { taskRoutes } from './routes/tasks';
+import { clearingRoutes } from './routes/clearing';
+import { backfillRoutes } from './routes/backfills';
 import { connectionRoutes } from './routes/connections';
 import { variableRoutes } from './routes/variables';
 import { dagBundleRoutes } from './routes/dag-bundles';
@@ -74,6 +76,8 @@ export function createApp(deps: ApiDeps): Express {
   api.use(dagRoutes(deps));
   api.use(runRoutes(deps));
   api.use(taskRoutes(deps));
+  api.use(clearingRoutes(deps));
+  api.use(backfillRoutes(deps));
   api.use(connectionRoutes(deps));
   api.use(variableRoutes(deps));
   api.use(dagBundleRoutes(deps));

@@ -96,3 +96,16 @@ export function withinLogicalDateRange(iso: string): boolean {
   const t = Date.parse(iso);
   return t >= Date.parse(LOGICAL_DATE_RANGE.from) && t < Date.parse(LOGICAL_DATE_RANGE.to);
 }
+
+/**
+ * A date (`2026-03-01`, midnight UTC) or an ISO date-time with an offset,
+ * within LOGICAL_DATE_RANGE, as a Date: the ends of a backfill or a clear.
+ */
+export function dateBound(what: string) {
+  return z
+    .union([z.iso.date(), z.iso.datetime({ offset: true })], {
+      error: `${what} is a date (2026-03-01) or an ISO date-time with an offset`,
+    })
+    .refine(withinLogicalDateRange, `${what} lies between ${LOGICAL_DATE_RANGE.from} and ${LOGICAL_DATE_RANGE.to}`)
+    .transform((s) => new Date(s));
+}

@@ -16,13 +16,15 @@ import { authRouteDocs } from './routes/auth';
 import { userRouteDocs } from './routes/users';
 import { auditRouteDocs } from './routes/audit';
 import { variableRouteDocs } from './routes/variables';
+import { backfillRouteDocs } from './routes/backfills';
+import { clearingRouteDocs } from './routes/clearing';
 
 /** One route as the document describes it; `path` in Express form, relative to /api/v1. */
 export interface RouteDoc {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
-  tag: 'dags' | 'runs' | 'tasks' | 'connections' | 'variables' | 'auth' | 'users' | 'audit' | 'system';
+  tag: 'dags' | 'runs' | 'tasks' | 'backfills' | 'connections' | 'variables' | 'auth' | 'users' | 'audit' | 'system';
   /** The least role that may call it; `public` needs no credentials. */
   role: Role | 'public';
   params?: z.ZodObject;
@@ -49,6 +51,8 @@ export const routeDocs: readonly RouteDoc[] = [
   ...dagRouteDocs,
   ...runRouteDocs,
   ...taskRouteDocs,
+  ...clearingRouteDocs,
+  ...backfillRouteDocs,
   ...connectionRouteDocs,
   ...authRouteDocs,
   ...userRouteDocs,
@@ -193,9 +197,11 @@ export function buildOpenApi(docs: readonly RouteDoc[] = routeDocs): JsonSchema 
     },
     security: [{ bearerToken: [] }, { sessionCookie: [] }],
     servers: [{ url: '/api/v1' }],
-    tags: ['dags', 'runs', 'tasks', 'connections', 'variables', 'auth', 'users', 'audit', 'system'].map((name) => ({
-      name,
-    })),
+    tags: ['dags', 'runs', 'tasks', 'backfills', 'connections', 'variables', 'auth', 'users', 'audit', 'system'].map(
+      (name) => ({
+        name,
+      }),
+    ),
     paths,
   };
 }

@@ -25,7 +25,24 @@ function route(req: IncomingMessage, body: unknown): { status: number; json: unk
     case `GET /api/v1/dags/etl/runs/${encodedRun}/tasks/load`:
       return { status: 200, json: taskDetail() };
     case `POST /api/v1/dags/etl/runs/${encodedRun}/tasks/load/clear`:
-      return { status: 200, json: { cleared: ['load', 'report'] } };
+      return {
+        status: 200,
+        json: {
+          cleared: ['load', 'report'],
+          dryRun: false,
+          runs: [
+            {
+              runId: RUN_ID,
+              logicalDate: '2026-11-22T03:00:00.000Z',
+              runState: 'failed',
+              tasks: [
+                { taskId: 'load', state: 'failed' },
+                { taskId: 'report', state: 'upstream_failed' },
+              ],
+            },
+          ],
+        },
+      };
     default:
       return { status: 404, json: { error: { code: 'not_found', message: `no route for ${key}` } } };
   }
@@ -83,10 +100,12 @@ describe('sluice over HTTP', () => {
       {
         method: 'POST',
         url: `/api/v1/dags/etl/runs/${encodeURIComponent(RUN_ID)}/tasks/load/clear`,
-        body: { downstream: true },
+        body: { onlyFailed: false, downstream: true, upstream: false, dryRun: false, past: false, future: false },
       },
     ]);
-    expect(rerun.stdout).toBe('cleared 2 task instances: load, report\n');
+    expect(rerun.stdout).toBe(
+      `${RUN_ID}: load (failed), report (upstream_failed)\ncleared 2 task instances in 1 run\n`,
+    );
   });
 
   it('an API 404 body becomes exit 1 with its message', async () => {

@@ -12,6 +12,7 @@ import { registerDagCommands } from './dags';
 import { registerRunCommands } from './runs';
 import { registerSystemCommands } from './system';
 import { registerTaskCommands } from './tasks';
+import { registerBackfillCommands } from './backfills';
 import { registerConnectionCommands } from './connections';
 import { registerAuthCommands } from './auth';
 import { registerUserCommands } from './users';
@@ -60,6 +61,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerDagCommands(program, ctx);
   registerRunCommands(program, ctx);
   registerTaskCommands(program, ctx);
+  registerBackfillCommands(program, ctx);
   registerConnectionCommands(program, ctx);
   registerAuthCommands(program, ctx);
   registerUserCommands(program, ctx);

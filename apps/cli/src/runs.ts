@@ -2,7 +2,8 @@
 import type { RunDetail, RunState, RunSummary, TaskInstance } from '@sluice/client';
 import { Option, type Command } from 'commander';
 import { positiveInt, type CommandContext } from './context';
-import { between, dash, duration, fields, json, table, time } from './format';
+import { between, dash, duration, fields, json, plural, table, time } from './format';
+import { clearText } from './tasks';
 
 const RUN_STATES: readonly RunState[] = ['queued', 'running', 'success', 'failed'];
 
@@ -52,11 +53,36 @@ export function registerRunCommands(program: Command, ctx: CommandContext): void
       .description(`set a run's state to ${state}`)
       .argument('<dag>', 'DAG id')
       .argument('<run>', 'run id')
-      .action(async (dagId: string, runId: string) => {
+      .option('--dry-run', 'list the task instances the mark would change; change nothing')
+      .action(async (dagId: string, runId: string, opts: { dryRun?: boolean }) => {
+        if (opts.dryRun) {
+          const preview = await ctx.client.markRun(dagId, runId, state, { dryRun: true });
+          const tasks = preview.tasks.map((t) => `${t.taskId} (${t.state})`).join(', ');
+          ctx.out(
+            `marking ${runId} ${state} would change ${plural(preview.tasks.length, 'task instance')}${tasks ? `: ${tasks}` : ''}; nothing was changed (dry run)`,
+          );
+          return;
+        }
         const run = await ctx.client.setRunState(dagId, runId, state);
         ctx.out(`marked ${dagId} run ${run.runId} as ${run.state}`);
       });
   }
+
+  runs
+    .command('clear')
+    .description('clear a whole run (or only its failed task instances) so it runs again')
+    .argument('<dag>', 'DAG id')
+    .argument('<run>', 'run id')
+    .option('--only-failed', 'only failed and upstream_failed task instances')
+    .option('--dry-run', 'list what would be cleared; change nothing')
+    .option('--json', 'print the API JSON')
+    .action(async (dagId: string, runId: string, opts: JsonOpt & { onlyFailed?: boolean; dryRun?: boolean }) => {
+      const result = await ctx.client.clearRun(dagId, runId, {
+        onlyFailed: opts.onlyFailed === true,
+        dryRun: opts.dryRun === true,
+      });
+      ctx.out(opts.json ? json(result) : clearText(result));
+    });
 }
 
 function runsTable(items: RunSummary[]): string {

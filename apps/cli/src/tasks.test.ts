@@ -3,19 +3,39 @@ import type { TaskState } from '@sluice/client';
 import { RUN_ID, fakeClient, logPage, runWith, taskDetail } from './testing';
 
 describe('sluice tasks clear / rerun', () => {
-  it('clear passes downstream=false by default and lists what was cleared', async () => {
+  it('clear passes every option false by default and lists what was cleared', async () => {
     const { client, calls } = fakeClient();
     const r = await runWith(['tasks', 'clear', 'etl', RUN_ID, 'load'], { client });
     expect(r.code).toBe(0);
-    expect(calls).toEqual([{ method: 'clearTask', args: ['etl', RUN_ID, 'load', { downstream: false }] }]);
-    expect(r.stdout).toBe('cleared 1 task instance: load\n');
+    expect(calls).toEqual([
+      {
+        method: 'clearTask',
+        args: [
+          'etl',
+          RUN_ID,
+          'load',
+          { onlyFailed: false, downstream: false, upstream: false, dryRun: false, past: false, future: false },
+        ],
+      },
+    ]);
+    expect(r.stdout).toBe(`${RUN_ID}: load (failed)\ncleared 1 task instance in 1 run\n`);
   });
 
   it('--downstream passes downstream=true', async () => {
     const { client, calls } = fakeClient();
     const r = await runWith(['tasks', 'clear', 'etl', RUN_ID, 'load', '--downstream'], { client });
-    expect(calls).toEqual([{ method: 'clearTask', args: ['etl', RUN_ID, 'load', { downstream: true }] }]);
-    expect(r.stdout).toBe('cleared 2 task instances: load, report\n');
+    expect(calls).toEqual([
+      {
+        method: 'clearTask',
+        args: [
+          'etl',
+          RUN_ID,
+          'load',
+          { onlyFailed: false, downstream: true, upstream: false, dryRun: false, past: false, future: false },
+        ],
+      },
+    ]);
+    expect(r.stdout).toBe(`${RUN_ID}: load (failed), report (failed)\ncleared 2 task instances in 1 run\n`);
   });
 
   it('rerun is the same command as clear', async () => {
@@ -25,6 +45,103 @@ describe('sluice tasks clear / rerun', () => {
     const b = await runWith(['tasks', 'rerun', 'etl', RUN_ID, 'load', '--downstream'], { client: viaRerun.client });
     expect(viaRerun.calls).toEqual(viaClear.calls);
     expect(b).toEqual(a);
+  });
+});
+
+describe('sluice tasks clear with upstream, past, future and a preview', () => {
+  it('passes --upstream --past --future --only-failed --dry-run and says nothing was changed', async () => {
+    const { client, calls } = fakeClient();
+    const r = await runWith(
+      ['tasks', 'clear', 'etl', RUN_ID, 'load', '--upstream', '--past', '--future', '--only-failed', '--dry-run'],
+      { client },
+    );
+    expect(r.code).toBe(0);
+    expect(calls).toEqual([
+      {
+        method: 'clearTask',
+        args: [
+          'etl',
+          RUN_ID,
+          'load',
+          { onlyFailed: true, downstream: false, upstream: true, dryRun: true, past: true, future: true },
+        ],
+      },
+    ]);
+    expect(r.stdout).toBe(
+      `${RUN_ID}: load (failed)\nwould clear 1 task instance in 1 run; nothing was changed (dry run)\n`,
+    );
+  });
+});
+
+describe('sluice tasks clear over a range', () => {
+  it('sends the range, the task pattern and the flags, and lists each run', async () => {
+    const { client, calls } = fakeClient();
+    const r = await runWith(
+      [
+        'tasks',
+        'clear',
+        'etl',
+        '--from',
+        '2026-03-01',
+        '--to',
+        '2026-03-02',
+        '--task',
+        '^lo',
+        '--downstream',
+        '--dry-run',
+      ],
+      { client },
+    );
+    expect(r.code).toBe(0);
+    expect(calls).toEqual([
+      {
+        method: 'clearRange',
+        args: [
+          'etl',
+          {
+            from: '2026-03-01T00:00:00.000Z',
+            to: '2026-03-02T00:00:00.000Z',
+            onlyFailed: false,
+            downstream: true,
+            upstream: false,
+            dryRun: true,
+            taskPattern: '^lo',
+          },
+        ],
+      },
+    ]);
+    expect(r.stdout).toBe(
+      [
+        'scheduled__2026-03-01T00:00:00.000Z: load (failed)',
+        'scheduled__2026-03-02T00:00:00.000Z: load (success)',
+        'would clear 2 task instances in 2 runs; nothing was changed (dry run)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('refuses --from without --to, a run with a range, --past with a range and a missing task, with exit 2', async () => {
+    for (const [args, message] of [
+      [['--from', '2026-03-01'], '--from and --to go together'],
+      [[RUN_ID, '--from', '2026-03-01', '--to', '2026-03-02'], 'give either <run> <task> or --from/--to, not both'],
+      [['--from', '2026-03-01', '--to', '2026-03-02', '--past'], '--past and --future are for one task'],
+      [[RUN_ID], 'name a <run> and a <task>, or a range with --from and --to'],
+      [[RUN_ID, 'load', '--task', 'x'], '--task is for a range'],
+    ] as const) {
+      const { client, calls } = fakeClient();
+      const r = await runWith(['tasks', 'clear', 'etl', ...args], { client });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toContain(message);
+      expect(calls).toEqual([]);
+    }
+  });
+
+  it('refuses a --from that is not a date before calling the API', async () => {
+    const { client, calls } = fakeClient();
+    const r = await runWith(['tasks', 'clear', 'etl', '--from', 'yesterday', '--to', '2026-03-02'], { client });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('expected an ISO date');
+    expect(calls).toEqual([]);
   });
 });
 

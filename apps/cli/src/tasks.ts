@@ -1,7 +1,7 @@
 /** `sluice tasks …`: clear (rerun), read logs, show tries, mark a task instance. */
-import type { LogLine, TaskInstanceDetail, TaskState } from '@sluice/client';
+import type { ClearRangeBody, ClearResult, LogLine, TaskInstanceDetail, TaskState } from '@sluice/client';
 import { Option, type Command } from 'commander';
-import { CommandFailed, positiveInt, type CommandContext } from './context';
+import { CommandFailed, UsageError, isoDate, positiveInt, type CommandContext } from './context';
 import { dash, duration, fields, json, plural, table, time } from './format';
 
 /** Log lines asked for per request; a shorter page means we have caught up. */
@@ -9,6 +9,17 @@ const LOG_PAGE = 1000;
 
 type JsonOpt = { json?: boolean };
 type LogsOpts = { try?: number; follow?: boolean };
+type ClearOpts = JsonOpt & {
+  from?: string;
+  to?: string;
+  task?: string;
+  onlyFailed?: boolean;
+  downstream?: boolean;
+  upstream?: boolean;
+  past?: boolean;
+  future?: boolean;
+  dryRun?: boolean;
+};
 
 /** States a task instance leaves only when someone clears it: `--follow` ends on them. */
 const FINAL: ReadonlySet<TaskState> = new Set<TaskState>(['success', 'failed', 'skipped', 'upstream_failed']);
@@ -25,15 +36,55 @@ export function registerTaskCommands(program: Command, ctx: CommandContext): voi
   tasks
     .command('clear')
     .alias('rerun')
-    .description('clear a task instance so the scheduler runs it again')
+    .description(
+      'clear task instances so the scheduler runs them again: one task of one run, or with --from/--to every matching one in a range of runs',
+    )
     .argument('<dag>', 'DAG id')
-    .argument('<run>', 'run id')
-    .argument('<task>', 'task id')
-    .option('--downstream', 'also clear every task downstream of it')
-    .action(async (dagId: string, runId: string, taskId: string, opts: { downstream?: boolean }) => {
-      const result = await ctx.client.clearTask(dagId, runId, taskId, { downstream: opts.downstream === true });
-      const names = result.cleared.length > 0 ? `: ${result.cleared.join(', ')}` : '';
-      ctx.out(`cleared ${plural(result.cleared.length, 'task instance')}${names}`);
+    .argument('[run]', 'run id (not with --from/--to)')
+    .argument('[task]', 'task id (not with --from/--to)')
+    .addOption(
+      new Option('--from <date>', 'clear the runs with a logical date from this one (2026-03-01 or ISO)').argParser(
+        isoDate,
+      ),
+    )
+    .addOption(new Option('--to <date>', 'to this one, included').argParser(isoDate))
+    .option('--task <regex>', 'with --from/--to: only tasks whose id matches this regular expression')
+    .option('--only-failed', 'only failed and upstream_failed task instances')
+    .option('--downstream', 'also every task downstream of it')
+    .option('--upstream', 'also every task upstream of it')
+    .option('--past', 'one task: the same task in every earlier run too')
+    .option('--future', 'one task: the same task in every later run too')
+    .option('--dry-run', 'list what would be cleared; change nothing')
+    .option('--json', 'print the API JSON')
+    .action(async (dagId: string, runId: string | undefined, taskId: string | undefined, opts: ClearOpts) => {
+      const common = {
+        onlyFailed: opts.onlyFailed === true,
+        downstream: opts.downstream === true,
+        upstream: opts.upstream === true,
+        dryRun: opts.dryRun === true,
+      };
+      let result: ClearResult;
+      if (opts.from !== undefined || opts.to !== undefined) {
+        if (opts.from === undefined || opts.to === undefined) throw new UsageError('--from and --to go together');
+        if (runId !== undefined) throw new UsageError('give either <run> <task> or --from/--to, not both');
+        if (opts.past || opts.future)
+          throw new UsageError('--past and --future are for one task; a range names its runs');
+        const body: ClearRangeBody = { from: opts.from, to: opts.to, ...common };
+        if (opts.task !== undefined) body.taskPattern = opts.task;
+        result = await ctx.client.clearRange(dagId, body);
+      } else {
+        if (runId === undefined || taskId === undefined) {
+          throw new UsageError('name a <run> and a <task>, or a range with --from and --to');
+        }
+        if (opts.task !== undefined)
+          throw new UsageError('--task is for a range (--from/--to); one task is named by <task>');
+        result = await ctx.client.clearTask(dagId, runId, taskId, {
+          ...common,
+          past: opts.past === true,
+          future: opts.future === true,
+        });
+      }
+      ctx.out(opts.json ? json(result) : clearText(result));
     });
 
   tasks
@@ -160,4 +211,15 @@ function indent(text: string): string {
     .split('\n')
     .map((l) => `  ${l}`)
     .join('\n');
+}
+
+/** One line per run with the task instances cleared (or, in a dry run, to be cleared) and their state before. */
+export function clearText(result: ClearResult): string {
+  const count = result.runs.reduce((n, r) => n + r.tasks.length, 0);
+  const lines = result.runs.map((r) => `${r.runId}: ${r.tasks.map((t) => `${t.taskId} (${t.state})`).join(', ')}`);
+  const verb = result.dryRun ? 'would clear' : 'cleared';
+  const tail = result.dryRun ? '; nothing was changed (dry run)' : '';
+  return [...lines, `${verb} ${plural(count, 'task instance')} in ${plural(result.runs.length, 'run')}${tail}`].join(
+    '\n',
+  );
 }

@@ -3,6 +3,8 @@
  * fixtures, and `runWith` to drive the CLI with captured output.
  */
 import type {
+  Backfill,
+  ClearResult,
   Connection,
   Variable,
   DagDetail,
@@ -34,6 +36,42 @@ export function taskInstance(
     waitingReason: null,
     external: null,
     ...extra,
+  };
+}
+
+export const BACKFILL_ID = '0b6c1f7e-9a51-4d5e-8f3a-2c4b6d8e0f12';
+
+export function backfill(extra: Partial<Backfill> = {}): Backfill {
+  return {
+    id: BACKFILL_ID,
+    dagId: 'etl',
+    from: '2026-03-01T00:00:00.000Z',
+    to: '2026-03-30T00:00:00.000Z',
+    reprocess: 'none',
+    reverse: false,
+    maxActiveRuns: 3,
+    conf: {},
+    createdBy: 'alice',
+    state: 'running',
+    createdAt: '2026-11-22T03:00:00.000Z',
+    updatedAt: '2026-11-22T03:00:00.000Z',
+    progress: { intervals: 30, decided: 12, runs: { queued: 0, running: 3, success: 8, failed: 1 } },
+    ...extra,
+  };
+}
+
+function clearResult(runId: string, tasks: string[], opts: { dryRun?: boolean } = {}): ClearResult {
+  return {
+    cleared: tasks,
+    dryRun: opts.dryRun === true,
+    runs: [
+      {
+        runId,
+        logicalDate: '2026-11-22T03:00:00.000Z',
+        runState: 'failed',
+        tasks: tasks.map((taskId) => ({ taskId, state: 'failed' })),
+      },
+    ],
   };
 }
 
@@ -184,7 +222,62 @@ export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: Slu
     getGrid: async () => ({ dagId: 'etl', tasks: [], runs: [] }),
     getTaskInstance: async () => taskDetail(),
     getLogs: async () => logPage(1, [1, 2], true),
-    clearTask: async (_d, _r, taskId, opts) => ({ cleared: opts?.downstream ? [taskId, 'report'] : [taskId] }),
+    clearTask: async (_d, runId, taskId, opts) =>
+      clearResult(runId, opts?.downstream ? [taskId, 'report'] : [taskId], opts),
+    clearRun: async (_d, runId, opts) => clearResult(runId, opts?.onlyFailed ? ['load'] : ['extract', 'load'], opts),
+    clearRange: async (_d, body) => ({
+      ...clearResult(RUN_ID, ['load'], body),
+      runs: [
+        {
+          runId: 'scheduled__2026-03-01T00:00:00.000Z',
+          logicalDate: '2026-03-01T00:00:00.000Z',
+          runState: 'failed',
+          tasks: [{ taskId: 'load', state: 'failed' }],
+        },
+        {
+          runId: 'scheduled__2026-03-02T00:00:00.000Z',
+          logicalDate: '2026-03-02T00:00:00.000Z',
+          runState: 'success',
+          tasks: [{ taskId: 'load', state: 'success' }],
+        },
+      ],
+    }),
+    markRun: async () => ({ dryRun: true, tasks: [{ taskId: 'load', state: 'running' }] }),
+    previewBackfill: async (body) => ({
+      dagId: body.dagId,
+      maxActiveRuns: body.maxActiveRuns ?? 1,
+      intervals: [
+        {
+          logicalDate: '2026-03-01T00:00:00.000Z',
+          dataIntervalStart: '2026-03-01T00:00:00.000Z',
+          dataIntervalEnd: '2026-03-02T00:00:00.000Z',
+          action: 'create',
+          runId: 'backfill__2026-03-01T00:00:00.000Z',
+          runState: null,
+        },
+        {
+          logicalDate: '2026-03-02T00:00:00.000Z',
+          dataIntervalStart: '2026-03-02T00:00:00.000Z',
+          dataIntervalEnd: '2026-03-03T00:00:00.000Z',
+          action: 'rerun_failed',
+          runId: 'scheduled__2026-03-02T00:00:00.000Z',
+          runState: 'failed',
+        },
+        {
+          logicalDate: '2026-03-03T00:00:00.000Z',
+          dataIntervalStart: '2026-03-03T00:00:00.000Z',
+          dataIntervalEnd: '2026-03-04T00:00:00.000Z',
+          action: 'skip_existing',
+          runId: 'scheduled__2026-03-03T00:00:00.000Z',
+          runState: 'success',
+        },
+      ],
+    }),
+    createBackfill: async (body) => backfill({ dagId: body.dagId, maxActiveRuns: body.maxActiveRuns ?? 1 }),
+    listBackfills: async () => ({ items: [backfill()] }),
+    getBackfill: async (id) => backfill({ id }),
+    changeBackfill: async (id, action) =>
+      backfill({ id, state: ({ pause: 'paused', resume: 'running', cancel: 'cancelled' } as const)[action] }),
     setTaskState: async (_d, _r, taskId, state) => taskInstance(taskId, state),
     listImportErrors: async () => ({
       items: [

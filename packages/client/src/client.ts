@@ -4,7 +4,13 @@
  */
 import type {
   ApiErrorBody,
+  Backfill,
+  BackfillBody,
+  BackfillPreview,
+  ClearRangeBody,
   ClearResult,
+  ClearTaskOptions,
+  MarkRunResult,
   Connection,
   ConnectionBody,
   CursorPage,
@@ -82,7 +88,16 @@ export interface SluiceClient {
   getGrid(dagId: string, q?: { limit?: number }): Promise<Grid>;
   getTaskInstance(dagId: string, runId: string, taskId: string): Promise<TaskInstanceDetail>;
   getLogs(dagId: string, runId: string, taskId: string, q?: LogsQuery): Promise<TaskLog>;
-  clearTask(dagId: string, runId: string, taskId: string, opts?: { downstream?: boolean }): Promise<ClearResult>;
+  clearTask(dagId: string, runId: string, taskId: string, opts?: ClearTaskOptions): Promise<ClearResult>;
+  clearRun(dagId: string, runId: string, opts?: { onlyFailed?: boolean; dryRun?: boolean }): Promise<ClearResult>;
+  /** Marks a run success or failed, or with `dryRun` lists what the mark would change. */
+  markRun(dagId: string, runId: string, state: SettableState, opts?: { dryRun?: boolean }): Promise<MarkRunResult>;
+  clearRange(dagId: string, body: ClearRangeBody): Promise<ClearResult>;
+  previewBackfill(body: BackfillBody): Promise<BackfillPreview>;
+  createBackfill(body: BackfillBody): Promise<Backfill>;
+  listBackfills(q?: { dagId?: string; limit?: number }): Promise<{ items: Backfill[] }>;
+  getBackfill(id: string): Promise<Backfill>;
+  changeBackfill(id: string, action: 'pause' | 'resume' | 'cancel'): Promise<Backfill>;
   setTaskState(dagId: string, runId: string, taskId: string, state: SettableState): Promise<TaskInstance>;
   listImportErrors(): Promise<{ items: ImportError[] }>;
   listConnections(): Promise<{ items: Connection[] }>;
@@ -219,11 +234,16 @@ export function createClient(opts: ClientOptions): SluiceClient {
         apiPath([...taskPath(dagId, runId, taskId), 'logs'], { try: q.try, after: q.after, limit: q.limit }),
       ),
     clearTask: (dagId, runId, taskId, o = {}) =>
-      request(
-        'POST',
-        apiPath([...taskPath(dagId, runId, taskId), 'clear']),
-        o.downstream === undefined ? {} : { downstream: o.downstream },
-      ),
+      request('POST', apiPath([...taskPath(dagId, runId, taskId), 'clear']), o),
+    clearRun: (dagId, runId, o = {}) => request('POST', apiPath([...runPath(dagId, runId), 'clear']), o),
+    markRun: (dagId, runId, state, o = {}) =>
+      request('POST', apiPath([...runPath(dagId, runId), 'mark']), { state, ...o }),
+    clearRange: (dagId, body) => request('POST', apiPath(['dags', dagId, 'clear']), body),
+    previewBackfill: (body) => request('POST', apiPath(['backfills', 'dry-run']), body),
+    createBackfill: (body) => request('POST', apiPath(['backfills']), body),
+    listBackfills: (q = {}) => request('GET', apiPath(['backfills'], { dagId: q.dagId, limit: q.limit })),
+    getBackfill: (id) => request('GET', apiPath(['backfills', id])),
+    changeBackfill: (id, action) => request('POST', apiPath(['backfills', id, action])),
     setTaskState: (dagId, runId, taskId, state) => request('PATCH', apiPath(taskPath(dagId, runId, taskId)), { state }),
     listImportErrors: () => request('GET', apiPath(['import-errors'])),
     listConnections: () => request('GET', apiPath(['connections'])),

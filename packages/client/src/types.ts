@@ -197,8 +197,99 @@ export interface ImportError {
   createdAt: string;
 }
 
+/** The runs a clear reached and the task instances it cleared in each (with their state before). */
+export interface ClearedRun {
+  runId: string;
+  logicalDate: string;
+  runState: RunState;
+  tasks: Array<{ taskId: string; state: TaskState }>;
+}
+
 export interface ClearResult {
+  /** In a clear of one task: the task instances of that run cleared (or to be cleared). */
   cleared: string[];
+  /** True when nothing was cleared: the answer is the preview. */
+  dryRun: boolean;
+  /** Runs with a task instance cleared, oldest first. */
+  runs: ClearedRun[];
+}
+
+export interface ClearRangeBody {
+  from: string;
+  to: string;
+  /** A regular expression matched against task ids. */
+  taskPattern?: string;
+  onlyFailed?: boolean;
+  downstream?: boolean;
+  upstream?: boolean;
+  dryRun?: boolean;
+}
+
+export interface ClearTaskOptions {
+  downstream?: boolean;
+  upstream?: boolean;
+  past?: boolean;
+  future?: boolean;
+  onlyFailed?: boolean;
+  dryRun?: boolean;
+}
+
+/** Marking a run: the task instances the mark changes (or, in a dry run, would change). */
+export interface MarkRunResult {
+  dryRun: boolean;
+  tasks: Array<{ taskId: string; state: TaskState }>;
+}
+
+export type BackfillReprocess = 'none' | 'failed' | 'completed';
+export type BackfillState = 'queued' | 'running' | 'paused' | 'completed' | 'cancelled';
+export type IntervalAction = 'create' | 'rerun_failed' | 'rerun' | 'skip_existing' | 'skip_in_flight';
+
+export interface BackfillBody {
+  dagId: string;
+  from: string;
+  to: string;
+  reprocess?: BackfillReprocess;
+  reverse?: boolean;
+  /** Default: the DAG's maxActiveRuns. */
+  maxActiveRuns?: number;
+  conf?: Record<string, unknown>;
+}
+
+export interface Backfill {
+  id: string;
+  dagId: string;
+  from: string;
+  to: string;
+  reprocess: BackfillReprocess;
+  reverse: boolean;
+  maxActiveRuns: number;
+  conf: Record<string, unknown>;
+  createdBy: string;
+  state: BackfillState;
+  createdAt: string;
+  updatedAt: string;
+  progress: {
+    /** Intervals in the range. */
+    intervals: number;
+    /** Intervals created, cleared or passed over so far. */
+    decided: number;
+    /** The backfill's runs by state. */
+    runs: Record<RunState, number>;
+  };
+}
+
+export interface BackfillPreview {
+  dagId: string;
+  maxActiveRuns: number;
+  /** In the order the backfill takes them. */
+  intervals: Array<{
+    logicalDate: string;
+    dataIntervalStart: string;
+    dataIntervalEnd: string;
+    action: IntervalAction;
+    runId: string;
+    runState: RunState | null;
+  }>;
 }
 
 /**

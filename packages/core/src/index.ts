@@ -36,7 +36,26 @@ export {
   runStatesAllowedBefore,
   transitionTask,
   transitionRun,
+  BackfillState,
+  backfillStates,
+  activeBackfillStates,
+  canTransitionBackfill,
+  backfillStatesAllowedBefore,
 } from './states';
+export {
+  BackfillReprocess,
+  IntervalAction,
+  backfillReprocessValues,
+  takesARun,
+  representativeRun,
+  intervalAction,
+  undecidedIntervals,
+  planIntervals,
+  backfillStep,
+} from './backfill';
+export type { ExistingRun, BackfillInterval, BackfillStep } from './backfill';
+export { tasksToClear, compileTaskPattern, tasksMarkedWithRun } from './clear-selection';
+export type { ClearSelection } from './clear-selection';
 export { assertNever } from './assert-never';
 export {
   IllegalTransitionError,

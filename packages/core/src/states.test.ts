@@ -21,6 +21,11 @@ import {
   unfinishedTaskStates,
   type DagRunState,
   type TaskInstanceState,
+  type BackfillState,
+  activeBackfillStates,
+  backfillStates,
+  backfillStatesAllowedBefore,
+  canTransitionBackfill,
 } from './states';
 
 /**
@@ -138,5 +143,35 @@ describe('the sets other packages ask about', () => {
     );
     expect(runStatesAllowedBefore('queued')).toEqual(['running', 'success', 'failed']);
     expect(runStatesAllowedBefore('running')).toEqual(['queued', 'success', 'failed']);
+  });
+});
+
+describe('backfill states', () => {
+  const legal: Record<BackfillState, BackfillState[]> = {
+    queued: ['running', 'paused', 'cancelled', 'completed'],
+    running: ['paused', 'cancelled', 'completed'],
+    paused: ['running', 'cancelled'],
+    completed: [],
+    cancelled: [],
+  };
+
+  it('allow exactly the moves of the table', () => {
+    expect(backfillStates).toEqual(['queued', 'running', 'paused', 'completed', 'cancelled']);
+    for (const from of backfillStates) {
+      for (const to of backfillStates) {
+        expect(canTransitionBackfill(from, to), `${from} → ${to}`).toBe(legal[from].includes(to));
+      }
+    }
+  });
+
+  it('list the states a move may come from', () => {
+    expect(backfillStatesAllowedBefore('running')).toEqual(['queued', 'paused']);
+    expect(backfillStatesAllowedBefore('paused')).toEqual(['queued', 'running']);
+    expect(backfillStatesAllowedBefore('cancelled')).toEqual(['queued', 'running', 'paused']);
+    expect(backfillStatesAllowedBefore('completed')).toEqual(['queued', 'running']);
+  });
+
+  it('count a backfill as active until it completes or is cancelled', () => {
+    expect(backfillStates.filter((s) => activeBackfillStates.has(s))).toEqual(['queued', 'running', 'paused']);
   });
 });

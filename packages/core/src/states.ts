@@ -43,6 +43,21 @@ export const DagRunState = {
 export type DagRunState = (typeof DagRunState)[keyof typeof DagRunState];
 export const dagRunStates = Object.values(DagRunState) as readonly DagRunState[];
 
+export const BackfillState = {
+  /** Created by a user; the scheduler has not created its first run yet. */
+  queued: 'queued',
+  /** Set by the scheduler when it creates the backfill's first runs; or by a user resuming it. */
+  running: 'running',
+  /** Set by a user: no run is created or started; its running runs go on to the end. */
+  paused: 'paused',
+  /** Set by the scheduler when every interval was reached and none of its runs is unfinished. */
+  completed: 'completed',
+  /** Set by a user: no run is created any more; its queued runs fail, running ones finish. */
+  cancelled: 'cancelled',
+} as const;
+export type BackfillState = (typeof BackfillState)[keyof typeof BackfillState];
+export const backfillStates = Object.values(BackfillState) as readonly BackfillState[];
+
 /** Nothing will happen to these without a user clearing them. */
 export const terminalTaskStates: ReadonlySet<TaskInstanceState> = new Set<TaskInstanceState>([
   'success',
@@ -96,6 +111,11 @@ export const failedWithRunTaskStates: ReadonlySet<TaskInstanceState> = new Set<T
 export const unfinishedRunStates: ReadonlySet<DagRunState> = new Set<DagRunState>(['queued', 'running']);
 /** Runs that are over; a clear reopens them. */
 export const terminalRunStates: ReadonlySet<DagRunState> = new Set<DagRunState>(['success', 'failed']);
+/**
+ * Backfills not over yet: their runs count against the backfill's own
+ * maxActiveRuns, not the DAG's. A finished backfill's runs are ordinary runs.
+ */
+export const activeBackfillStates: ReadonlySet<BackfillState> = new Set<BackfillState>(['queued', 'running', 'paused']);
 
 export const isTerminalTaskState = (s: TaskInstanceState): boolean => terminalTaskStates.has(s);
 export const isActiveTaskState = (s: TaskInstanceState): boolean => activeTaskStates.has(s);
@@ -130,6 +150,15 @@ const runTransitions: Record<DagRunState, readonly DagRunState[]> = {
   failed: ['queued', 'running', 'success'],
 };
 
+/** A user pauses, resumes and cancels; the scheduler starts and completes. */
+const backfillTransitions: Record<BackfillState, readonly BackfillState[]> = {
+  queued: ['running', 'paused', 'cancelled', 'completed'],
+  running: ['paused', 'cancelled', 'completed'],
+  paused: ['running', 'cancelled'],
+  completed: [],
+  cancelled: [],
+};
+
 export function canTransitionTask(from: TaskInstanceState, to: TaskInstanceState): boolean {
   return taskTransitions[from].includes(to);
 }
@@ -157,4 +186,12 @@ export function runStatesAllowedBefore(to: DagRunState): DagRunState[] {
 export function transitionRun(from: DagRunState, to: DagRunState): DagRunState {
   if (!canTransitionRun(from, to)) throw new IllegalTransitionError('dag run', from, to);
   return to;
+}
+
+export function canTransitionBackfill(from: BackfillState, to: BackfillState): boolean {
+  return backfillTransitions[from].includes(to);
+}
+
+export function backfillStatesAllowedBefore(to: BackfillState): BackfillState[] {
+  return backfillStates.filter((from) => canTransitionBackfill(from, to));
 }

@@ -37,6 +37,22 @@ export type { ParsedDag, ParsedImportError, SyncDagsInput } from './sql/syncDags
 export { createDagRun } from './sql/createDagRun';
 export type { NewDagRun, NewTaskInstance } from './sql/createDagRun';
 export { startQueuedRuns } from './sql/startQueuedRuns';
+export {
+  insertBackfill,
+  findBackfill,
+  listBackfills,
+  listDrivenBackfills,
+  countBackfillRuns,
+  countUnfinishedBackfillRuns,
+  listQueuedBackfillRuns,
+  moveBackfill,
+  advanceBackfill,
+  listRunsBetween,
+  linkRunToBackfill,
+  startBackfillRuns,
+  withBackfillLock,
+} from './sql/backfills';
+export type { BackfillRow, NewBackfill } from './sql/backfills';
 export { scheduleRun, writesSomething } from './sql/scheduleRun';
 export { scheduleRuns, peekRuns } from './sql/scheduleRuns';
 export type { RunSnapshot, TaskInstanceRow, Decisions, ScheduleRunOptions, ScheduleRunResult } from './sql/scheduleRun';
@@ -148,6 +164,7 @@ export {
   readVersionSource,
 } from './read/views';
 export { readDagTags } from './read/dag-tags';
+export { readTaskStates } from './read/task-states';
 export type { RunRow, TaskInstanceRowView } from './read/views';
 export {
   listDagRows,

@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import type { QueryResultRow } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { dagRunStates, roles, taskInstanceStates } from '@sluice/core';
+import { backfillReprocessValues, backfillStates, dagRunStates, roles, taskInstanceStates } from '@sluice/core';
 import { Prisma } from './generated/prisma/client';
 import { quoteIdent } from './connection';
 import { type TestDatabase, createTestDatabase } from './testing';
@@ -354,6 +354,8 @@ describe('the migrated database matches schema.prisma', () => {
  */
 const expectedStateChecks: Record<string, readonly string[]> = {
   api_token_role_check: roles,
+  backfill_reprocess_check: backfillReprocessValues,
+  backfill_state_check: backfillStates,
   app_user_role_check: roles,
   dag_run_state_check: dagRunStates,
   task_instance_state_check: taskInstanceStates,
@@ -361,7 +363,7 @@ const expectedStateChecks: Record<string, readonly string[]> = {
 };
 
 describe('the CHECK constraints', () => {
-  it('allow exactly core’s states on dag_run, task_instance and task_try, core’s roles on users and tokens, and there are no others', async () => {
+  it('allow exactly core’s states on dag_run, task_instance, task_try and backfill, core’s backfill reprocess values, core’s roles on users and tokens, and there are no others', async () => {
     const rows = await sql<{ name: string; definition: string }>(
       `SELECT c.conname AS name, pg_get_constraintdef(c.oid) AS definition
          FROM pg_constraint c JOIN pg_namespace n ON n.oid = c.connamespace
@@ -370,7 +372,9 @@ describe('the CHECK constraints', () => {
     );
     const actual = Object.fromEntries(
       rows.map((r) => {
-        expect(r.definition, r.name).toMatch(/^CHECK \(\((state|role) = ANY \(ARRAY\[('[a-z_]+'::text(, )?)+\]\)\)\)$/);
+        expect(r.definition, r.name).toMatch(
+          /^CHECK \(\((state|role|reprocess) = ANY \(ARRAY\[('[a-z_]+'::text(, )?)+\]\)\)\)$/,
+        );
         return [r.name, [...r.definition.matchAll(/'([a-z_]+)'::text/g)].map((m) => m[1])];
       }),
     );

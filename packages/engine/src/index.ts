@@ -6,7 +6,25 @@ export { NotFoundError, ConflictError, InvalidRequestError } from './errors';
 export { scheduleWholeRun, scheduleDownstream } from './task-scheduling';
 export { createDueRuns, triggerRun, startRuns, taskInstancesOf, runIdFor } from './run-creation';
 export type { TriggerInput } from './run-creation';
-export { clearTask, markTask, markRun, setPaused } from './operations';
+export { markTask, markRun, setPaused } from './operations';
+export { clearTask, clearRun, clearRange, MAX_CLEARED_RUNS } from './clearing';
+export type { ClearOutcome, ClearedRun, ClearRangeInput, ClearTaskInput } from './clearing';
+export {
+  previewBackfill,
+  createBackfill,
+  driveBackfill,
+  changeBackfill,
+  backfillProgress,
+  MAX_BACKFILL_INTERVALS,
+} from './backfills';
+export type {
+  BackfillInput,
+  BackfillPreview,
+  PlannedInterval,
+  BackfillAction,
+  BackfillProgress,
+  BackfillStepStats,
+} from './backfills';
 export { reconcileQueuedTries, reconcileDeferredTries, reconcileCancelRequests } from './reconciler';
 export { schedulerPass } from './scheduler-loop';
 export type { PassStats } from './scheduler-loop';

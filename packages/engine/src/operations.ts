@@ -2,9 +2,10 @@
  * What users do to runs and task instances (API and CLI): clear to rerun,
  * mark success/failed, pause. Each records an audit event.
  */
+import { type TaskInstanceState, tasksMarkedWithRun } from '@sluice/core';
 import {
-  clearTaskInstances,
   markDagRun,
+  readTaskStates,
   markTaskInstance,
   recordAuditEvent,
   findRun,
@@ -12,48 +13,14 @@ import {
   finishRunIfDone,
   withTransaction,
 } from '@sluice/db';
-import { withDownstream } from './dag-cache';
 import { NotFoundError } from './errors';
 import type { EngineResources } from './resources';
-import { startRuns } from './run-creation';
-import { scheduleDownstream, scheduleWholeRun } from './task-scheduling';
+import { scheduleDownstream } from './task-scheduling';
 
 async function requireRun(res: EngineResources, dagId: string, runId: string) {
   const run = await findRun(res.pool, dagId, runId);
   if (!run) throw new NotFoundError(`DAG "${dagId}" has no run "${runId}"`);
   return run;
-}
-
-export async function clearTask(
-  res: EngineResources,
-  args: { dagId: string; runId: string; taskId: string; downstream: boolean; actor: string },
-): Promise<string[]> {
-  const run = await requireRun(res, args.dagId, args.runId);
-  const version = await res.dags.get(run.dagVersionId);
-  const task = version.tasks.get(args.taskId);
-  if (!task) throw new NotFoundError(`Run "${args.runId}" of DAG "${args.dagId}" has no task "${args.taskId}"`);
-  const ids = args.downstream ? withDownstream(version, args.taskId) : [args.taskId];
-  const tries = new Map(ids.map((id) => [id, (version.tasks.get(id)?.retry.retries ?? 0) + 1]));
-  const { cleared, interrupted } = await clearTaskInstances(res.pool, {
-    dagRunId: run.id,
-    tasks: tries,
-    actor: args.actor,
-  });
-  await res.queue.enqueueCancels(interrupted);
-  await recordAuditEvent(res.pool, {
-    actor: args.actor,
-    action: 'clear',
-    dagId: args.dagId,
-    runId: args.runId,
-    taskId: args.taskId,
-    details: { downstream: args.downstream, cleared },
-  });
-  if (cleared.length > 0) {
-    // A finished run was reopened as queued; a running one just has work again.
-    if (run.state === 'running') await scheduleWholeRun(res, run.id, run.dagVersionId);
-    else await startRuns(res, args.dagId, version);
-  }
-  return cleared;
 }
 
 export async function markTask(
@@ -81,11 +48,18 @@ export async function markTask(
   else if (marked) await finishRunIfDone(res.pool, run.id);
 }
 
+/**
+ * Marks a run success or failed; `tasks` are the task instances the mark
+ * changes (with `dryRun`, would change) and their states before.
+ */
 export async function markRun(
   res: EngineResources,
-  args: { dagId: string; runId: string; to: 'success' | 'failed'; actor: string },
-): Promise<void> {
+  args: { dagId: string; runId: string; to: 'success' | 'failed'; actor: string; dryRun?: boolean | undefined },
+): Promise<{ dryRun: boolean; tasks: Array<{ taskId: string; state: TaskInstanceState }> }> {
   const run = await requireRun(res, args.dagId, args.runId);
+  const states = (await readTaskStates(res.pool, [run.id])).get(run.id) ?? new Map<string, TaskInstanceState>();
+  const tasks = tasksMarkedWithRun(states, args.to).map((taskId) => ({ taskId, state: states.get(taskId) ?? 'none' }));
+  if (args.dryRun) return { dryRun: true, tasks };
   const result = await markDagRun(res.pool, { dagRunId: run.id, to: args.to, actor: args.actor });
   await res.queue.enqueueCancels(result.interrupted);
   await recordAuditEvent(res.pool, {
@@ -95,6 +69,7 @@ export async function markRun(
     runId: args.runId,
     details: { tasks: result.touchedTaskIds },
   });
+  return { dryRun: false, tasks: tasks.filter((t) => result.touchedTaskIds.includes(t.taskId)) };
 }
 
 export async function setPaused(

@@ -1,11 +1,12 @@
 /**
  * The safety net (docs/architecture.md, guarantee 5): one pass creates due runs, starts
- * queued runs, evaluates every running run (retries that became due,
+ * queued runs, steps backfills, evaluates every running run (retries that became due,
  * timeouts, zombies, anything the fast path missed) and reconciles Redis.
  */
 import {
   dagsWithQueuedRuns,
   listActiveDags,
+  listDrivenBackfills,
   listRunsInState,
   peekRuns,
   recordSchedulerHeartbeat,
@@ -17,6 +18,7 @@ import { createDueRuns, startRuns } from './run-creation';
 import { hasWorkToDo, scheduleWholeRun } from './task-scheduling';
 import { reconcileCancelRequests, reconcileDeferredTries, reconcileQueuedTries } from './reconciler';
 import { alertingPass } from './deadlines';
+import { driveBackfill } from './backfills';
 
 /** Running runs read per round trip by the safety-net pass. */
 const PEEK_RUNS = 100;
@@ -70,6 +72,7 @@ async function pass(
       res.logger.error({ err: toError(raw), dagId: dag.dagId }, 'could not create or start runs');
     }
   }
+  await driveBackfills(res, stats);
   const running = await listRunsInState(res.pool, 'running');
   for (let i = 0; i < running.length; i += PEEK_RUNS) {
     const chunk = running.slice(i, i + PEEK_RUNS);
@@ -102,6 +105,29 @@ async function pass(
   stats.deadlinesMissed = alerting.deadlinesMissed;
   stats.requeued += alerting.callbacksRequeued;
   return stats;
+}
+
+/** Steps every queued or running backfill: after the DAGs' own runs, which a backfill never holds back. */
+async function driveBackfills(res: EngineResources, stats: PassStats): Promise<void> {
+  let backfills: Awaited<ReturnType<typeof listDrivenBackfills>>;
+  try {
+    backfills = await listDrivenBackfills(res.pool);
+  } catch (raw) {
+    res.logger.error({ err: toError(raw) }, 'could not read backfills');
+    return;
+  }
+  for (const backfill of backfills) {
+    try {
+      const step = await driveBackfill(res, backfill);
+      stats.runsCreated += step.created;
+      stats.runsStarted += step.started;
+    } catch (raw) {
+      res.logger.error(
+        { err: toError(raw), backfillId: backfill.id, dagId: backfill.dagId },
+        'could not step backfill',
+      );
+    }
+  }
 }
 
 /** Keeps every process's cached plans fitted to the tables' size (packages/db plannerStatistics). */

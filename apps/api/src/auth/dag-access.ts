@@ -27,20 +27,21 @@ export async function visibleDagIds(deps: ApiDeps, p: Principal): Promise<string
   return [...tags].filter(([, t]) => canSeeDag(p, t)).map(([id]) => id);
 }
 
+/** Throws a 403 naming the teams when the DAG is another team's; for routes that name the DAG elsewhere than the path. */
+export async function assertDagAccess(deps: ApiDeps, p: Principal | undefined, dagId: string): Promise<void> {
+  if (!p || p.role === 'admin') return;
+  const t = (await readDagTags(deps.db.pool, dagId)).get(dagId);
+  if (t === undefined || canSeeDag(p, t)) return;
+  throw new NotAllowedError(
+    `DAG "${dagId}" belongs to team ${teamsOfDag(t).join(', ')}; ${p.username} is not in it (ask an admin to add you with 'sluice users set-teams')`,
+  );
+}
+
 /** For `/dags/:dagId/…`: a 403 naming the teams when the DAG is another team's. */
 export function checkDagAccess(deps: ApiDeps): RequestHandler {
   return (req, _res, next) => {
-    const p = principalOf(req);
     const dagId = req.params.dagId;
-    if (!p || p.role === 'admin' || typeof dagId !== 'string') return next();
-    readDagTags(deps.db.pool, dagId).then((tags) => {
-      const t = tags.get(dagId);
-      if (t === undefined || canSeeDag(p, t)) return next();
-      next(
-        new NotAllowedError(
-          `DAG "${dagId}" belongs to team ${teamsOfDag(t).join(', ')}; ${p.username} is not in it (ask an admin to add you with 'sluice users set-teams')`,
-        ),
-      );
-    }, next);
+    if (typeof dagId !== 'string') return next();
+    assertDagAccess(deps, principalOf(req), dagId).then(() => next(), next);
   };
 }

@@ -10,6 +10,7 @@ import type { RouteDoc } from '../openapi';
 import { parse } from '../validate';
 import { safeId } from '../input';
 import { actorOf } from '../actor';
+import { presentClear } from './clearing';
 
 const TaskParams = z.object({ dagId: safeId('dagId'), runId: safeId('runId'), taskId: safeId('taskId') });
 const LogsQuery = z.object({
@@ -17,7 +18,16 @@ const LogsQuery = z.object({
   after: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(5000).default(1000),
 });
-const ClearBody = z.object({ downstream: z.boolean().default(false) }).strict();
+const ClearBody = z
+  .object({
+    downstream: z.boolean().default(false),
+    upstream: z.boolean().default(false),
+    past: z.boolean().default(false),
+    future: z.boolean().default(false),
+    onlyFailed: z.boolean().default(false),
+    dryRun: z.boolean().default(false),
+  })
+  .strict();
 const PatchTaskBody = z.object({ state: z.enum(['success', 'failed']) }).strict();
 
 const TASK = '/dags/:dagId/runs/:runId/tasks/:taskId';
@@ -44,7 +54,7 @@ export const taskRouteDocs: readonly RouteDoc[] = [
   {
     method: 'post',
     path: `${TASK}/clear`,
-    summary: 'Clear a task (and its downstream) to run it again',
+    summary: 'Clear a task (with its upstream, downstream, past and future runs) to run it again; dryRun previews',
     tag: 'tasks',
     role: 'operator',
     params: TaskParams,
@@ -150,14 +160,8 @@ export function taskRoutes(deps: ApiDeps): Router {
   r.post(`${base}/clear`, async (req, res) => {
     const { dagId, runId, taskId } = parse(TaskParams, req, 'params');
     const body = parse(ClearBody, req, 'body');
-    const cleared = await clearTask(deps.engine, {
-      dagId,
-      runId,
-      taskId,
-      downstream: body.downstream,
-      actor: actorOf(req),
-    });
-    const result: ClearResult = { cleared };
+    const outcome = await clearTask(deps.engine, { dagId, runId, taskId, ...body, actor: actorOf(req) });
+    const result: ClearResult = presentClear(outcome, outcome.cleared);
     res.json(result);
   });
 

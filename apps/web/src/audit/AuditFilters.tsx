@@ -7,6 +7,8 @@ import { TextField } from '../components/Field';
 const KNOWN_ACTIONS = [
   'trigger',
   'clear',
+  'clear_run',
+  'clear_range',
   'pause',
   'unpause',
   'mark_success',
@@ -22,6 +24,10 @@ const KNOWN_ACTIONS = [
   'user_create',
   'user_update',
   'user_delete',
+  'backfill_create',
+  'backfill_pause',
+  'backfill_resume',
+  'backfill_cancel',
 ];
 
 interface AuditFiltersProps {

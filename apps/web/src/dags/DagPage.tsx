@@ -1,6 +1,8 @@
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import type { DagDetail, Grid } from '@sluice/client';
 import { isNotFound } from '../api';
+import { BackfillButton } from '../backfills/BackfillDialog';
+import { BackfillList } from '../backfills/BackfillList';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { LoadError, Spinner } from '../components/Loading';
 import { StateLegend } from '../components/StateLegend';
@@ -54,7 +56,10 @@ function DagView({ dag }: { dag: DagDetail }) {
           <h1>{dag.dagId}</h1>
           {dag.isPaused && <span className="pill">paused</span>}
         </div>
-        <TriggerButton dagId={dag.dagId} />
+        <div className="actions">
+          <BackfillButton dagId={dag.dagId} />
+          <TriggerButton dagId={dag.dagId} />
+        </div>
       </header>
       {dag.description && <p className="lead">{dag.description}</p>}
 
@@ -146,6 +151,7 @@ function DagView({ dag }: { dag: DagDetail }) {
           <GraphOfLatestRun dag={dag} grid={grid.data} />
         )}
       </section>
+      <BackfillList dagId={dag.dagId} />
     </div>
   );
 }

@@ -1,23 +1,11 @@
-import { useState } from 'react';
 import type { RunDetail } from '@sluice/client';
-import { errorMessage } from '../api';
-import { usePermission } from '../auth/queries';
-import { ConfirmDialog } from '../components/Dialog';
 import { StateBadge } from '../components/StateBadge';
 import { elapsedMs, formatDateTime, formatDuration } from '../format';
-import { useSetRunState } from './queries';
+import { RunActions } from './RunActions';
 
-/** The run's facts, its conf, and the "mark run failed" action. */
+/** The run's facts, its conf, and its actions (clear, mark). */
 export function RunSummaryCard({ run }: { run: RunDetail }) {
-  const [confirming, setConfirming] = useState(false);
-  const markRun = useSetRunState(run.dagId, run.runId);
-  const canMark = usePermission('operator', 'Marking a run');
   const hasConf = Object.keys(run.conf).length > 0;
-
-  function close() {
-    setConfirming(false);
-    markRun.reset();
-  }
 
   return (
     <section className="card">
@@ -27,18 +15,7 @@ export function RunSummaryCard({ run }: { run: RunDetail }) {
           <span className="pill">{run.runType}</span>
           <code className="run-id">{run.runId}</code>
         </div>
-        <div className="actions">
-          <button
-            type="button"
-            className="button button-danger-outline"
-            data-testid="mark-run-failed"
-            disabled={!canMark.allowed || run.state === 'failed'}
-            title={canMark.title}
-            onClick={() => setConfirming(true)}
-          >
-            Mark run failed
-          </button>
-        </div>
+        <RunActions run={run} />
       </header>
       <dl className="facts">
         <div>
@@ -89,22 +66,6 @@ export function RunSummaryCard({ run }: { run: RunDetail }) {
           {JSON.stringify(run.conf, null, 2)}
         </pre>
       </details>
-
-      <ConfirmDialog
-        open={confirming}
-        title="Mark this run failed?"
-        confirmLabel="Mark run failed"
-        confirmTestId="mark-run-failed-confirm"
-        danger
-        busy={markRun.isPending}
-        error={markRun.isError ? errorMessage(markRun.error) : null}
-        onClose={close}
-        onConfirm={() => markRun.mutate('failed', { onSuccess: close })}
-      >
-        <p>
-          The run <code>{run.runId}</code> ends as failed; unfinished tasks will not be scheduled.
-        </p>
-      </ConfirmDialog>
     </section>
   );
 }

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { RunDetail } from '@sluice/client';
 import { api, queryKeys } from '../api';
 import { LIVE_POLL_MS, isRunTerminal, isTaskActive } from '../states';
@@ -24,12 +24,4 @@ export function useInvalidateDagData() {
       queryClient.invalidateQueries({ queryKey: queryKeys.dag(dagId) }),
       queryClient.invalidateQueries({ queryKey: queryKeys.allDagLists() }),
     ]);
-}
-
-export function useSetRunState(dagId: string, runId: string) {
-  const invalidate = useInvalidateDagData();
-  return useMutation({
-    mutationFn: (state: 'success' | 'failed') => api.setRunState(dagId, runId, state),
-    onSuccess: () => invalidate(dagId),
-  });
 }

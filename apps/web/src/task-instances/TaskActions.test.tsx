@@ -31,15 +31,40 @@ const writes = () =>
   server.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path} ${JSON.stringify(r.body)}`);
 
 describe('TaskActions', () => {
-  it('clears with its downstream when asked, and says what the clear reset', async () => {
-    server.on('POST', `${TASK}/clear`, { body: { cleared: ['load', 'report'] } });
+  it('previews the clear with the options ticked, then clears with them and says what the clear reset', async () => {
+    const result = (dryRun: boolean) => ({
+      cleared: ['load', 'report'],
+      dryRun,
+      runs: [
+        {
+          runId: 'r1',
+          logicalDate: '2026-11-22T00:00:00.000Z',
+          runState: 'failed',
+          tasks: [
+            { taskId: 'load', state: 'failed' },
+            { taskId: 'report', state: 'upstream_failed' },
+          ],
+        },
+      ],
+    });
+    server.on('POST', `${TASK}/clear`, (req) => ({ body: result((req.body as { dryRun?: boolean }).dryRun === true) }));
     const cleared: string[][] = [];
     const user = show('failed', (ids) => cleared.push(ids));
     await user.click(screen.getByTestId('clear-button'));
     await user.click(screen.getByTestId('clear-downstream'));
+    await user.click(screen.getByTestId('clear-past'));
+    expect((await screen.findByTestId('preview-task-report')).textContent).toContain('report');
+    expect(screen.getByTestId('clear-preview').textContent).toContain('2 task instances in 1 run will be cleared');
     await user.click(screen.getByTestId('clear-confirm'));
     await waitFor(() => expect(cleared).toEqual([['load', 'report']]));
-    expect(writes()).toEqual([`POST /api/v1${TASK}/clear {"downstream":true}`]);
+    const options = (o: Record<string, boolean>) =>
+      JSON.stringify({ upstream: false, downstream: false, past: false, future: false, ...o });
+    const sent = writes();
+    expect(sent.at(-1)).toBe(`POST /api/v1${TASK}/clear ${options({ downstream: true, past: true })}`);
+    expect(sent).toContain(
+      `POST /api/v1${TASK}/clear ${JSON.stringify({ upstream: false, downstream: true, past: true, future: false, dryRun: true })}`,
+    );
+    expect(sent.slice(0, -1).every((w) => w.includes('"dryRun":true'))).toBe(true);
   });
 
   it('marks failed after the confirmation, and sends nothing when cancelled', async () => {

@@ -3,7 +3,8 @@ import type { TaskInstance } from '@sluice/client';
 import { errorMessage } from '../api';
 import { usePermission } from '../auth/queries';
 import { ConfirmDialog } from '../components/Dialog';
-import { useClearTask, useSetTaskState } from './queries';
+import { ClearPreview } from '../runs/ClearPreview';
+import { type ClearOptions, useClearPreview, useClearTask, useSetTaskState } from './queries';
 
 interface TaskActionsProps {
   dagId: string;
@@ -15,19 +16,28 @@ interface TaskActionsProps {
 
 type Pending = 'clear' | 'success' | 'failed' | null;
 
-/** Clear (optionally with downstream) and mark success/failed, each behind a confirmation. */
+const NO_OPTIONS: ClearOptions = { upstream: false, downstream: false, past: false, future: false };
+const OPTION_LABELS: Record<keyof ClearOptions, string> = {
+  upstream: 'Upstream tasks too',
+  downstream: 'Downstream tasks too',
+  past: 'The same tasks in earlier runs',
+  future: 'The same tasks in later runs',
+};
+
+/** Clear (with upstream, downstream, past, future; previewed) and mark success/failed, each behind a confirmation. */
 export function TaskActions({ dagId, runId, taskInstance, onCleared }: TaskActionsProps) {
   const { taskId, state } = taskInstance;
   const [pending, setPending] = useState<Pending>(null);
-  const [downstream, setDownstream] = useState(false);
+  const [options, setOptions] = useState<ClearOptions>(NO_OPTIONS);
   const clear = useClearTask(dagId, runId, taskId);
+  const preview = useClearPreview(dagId, runId, taskId, options, pending === 'clear');
   const mark = useSetTaskState(dagId, runId, taskId);
   const canClear = usePermission('operator', 'Clearing');
   const canMark = usePermission('operator', 'Marking');
 
   function close() {
     setPending(null);
-    setDownstream(false);
+    setOptions(NO_OPTIONS);
     clear.reset();
     mark.reset();
   }
@@ -78,7 +88,7 @@ export function TaskActions({ dagId, runId, taskInstance, onCleared }: TaskActio
         error={clear.isError ? errorMessage(clear.error) : null}
         onClose={close}
         onConfirm={() =>
-          clear.mutate(downstream, {
+          clear.mutate(options, {
             onSuccess: (result) => {
               onCleared(result.cleared);
               close();
@@ -86,16 +96,19 @@ export function TaskActions({ dagId, runId, taskInstance, onCleared }: TaskActio
           })
         }
       >
-        <p>The task instance goes back to the scheduler and runs again as a new try.</p>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            data-testid="clear-downstream"
-            checked={downstream}
-            onChange={(event) => setDownstream(event.target.checked)}
-          />
-          Clear downstream tasks too
-        </label>
+        <p>The task instances go back to the scheduler and run again as a new try.</p>
+        {(Object.keys(OPTION_LABELS) as Array<keyof ClearOptions>).map((option) => (
+          <label key={option} className="checkbox">
+            <input
+              type="checkbox"
+              data-testid={`clear-${option}`}
+              checked={options[option]}
+              onChange={(event) => setOptions({ ...options, [option]: event.target.checked })}
+            />
+            {OPTION_LABELS[option]}
+          </label>
+        ))}
+        <ClearPreview result={preview.data} error={preview.error} />
       </ConfirmDialog>
 
       {(['success', 'failed'] as const).map((target) => (

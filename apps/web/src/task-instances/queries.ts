@@ -13,11 +13,24 @@ export function useTaskInstance(dagId: string, runId: string, taskId: string, ru
   });
 }
 
+export type ClearOptions = { upstream: boolean; downstream: boolean; past: boolean; future: boolean };
+
 export function useClearTask(dagId: string, runId: string, taskId: string) {
   const invalidate = useInvalidateDagData();
   return useMutation({
-    mutationFn: (downstream: boolean) => api.clearTask(dagId, runId, taskId, { downstream }),
+    mutationFn: (options: ClearOptions) => api.clearTask(dagId, runId, taskId, options),
     onSuccess: () => invalidate(dagId),
+  });
+}
+
+/** The dry run of a clear with these options, fetched again whenever they change (while `enabled`). */
+export function useClearPreview(dagId: string, runId: string, taskId: string, options: ClearOptions, enabled: boolean) {
+  return useQuery({
+    queryKey: ['clear-preview', dagId, runId, taskId, options],
+    queryFn: () => api.clearTask(dagId, runId, taskId, { ...options, dryRun: true }),
+    enabled,
+    staleTime: 0,
+    gcTime: 0,
   });
 }
 

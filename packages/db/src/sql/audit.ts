@@ -3,6 +3,12 @@ import type { Queryable } from './queryable';
 export type AuditAction =
   | 'trigger'
   | 'clear'
+  | 'clear_run'
+  | 'clear_range'
+  | 'backfill_create'
+  | 'backfill_pause'
+  | 'backfill_resume'
+  | 'backfill_cancel'
   | 'pause'
   | 'unpause'
   | 'mark_success'

@@ -33,16 +33,18 @@ export interface NewDagRun {
   tasks: readonly NewTaskInstance[];
   /** The DAG's deadline: the run's deadline_at is fixed from it here. */
   deadline?: DeadlineSpec | undefined;
+  /** The backfill creating the run. */
+  backfillId?: string | undefined;
 }
 
 export async function createDagRun(pool: Pool, run: NewDagRun): Promise<{ id: string } | null> {
   return withTransaction(pool, async (client) => {
     const inserted = await client.query<{ id: string }>(
       `INSERT INTO dag_run (dag_id, run_id, run_type, logical_date, data_interval_start, data_interval_end,
-                            conf, state, dag_version_id, deadline_at)
+                            conf, state, dag_version_id, deadline_at, backfill_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, ${rs.queued}, $8,
                CASE $9::text WHEN 'logicalDate' THEN $4::timestamptz WHEN 'runAfter' THEN $6::timestamptz
-                             WHEN 'queuedAt' THEN now() END + $10::int * interval '1 millisecond')
+                             WHEN 'queuedAt' THEN now() END + $10::int * interval '1 millisecond', $11)
        ON CONFLICT (dag_id, run_id) DO NOTHING
        RETURNING id`,
       [
@@ -56,6 +58,7 @@ export async function createDagRun(pool: Pool, run: NewDagRun): Promise<{ id: st
         run.dagVersionId,
         run.deadline?.from ?? null,
         run.deadline?.withinMs ?? null,
+        run.backfillId ?? null,
       ],
     );
     const row = inserted.rows[0];

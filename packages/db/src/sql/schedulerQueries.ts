@@ -1,5 +1,6 @@
 /** The reads the scheduler's periodic loop makes. */
 import { unfinishedRunStates, type DagRunState } from '@sluice/core';
+import { countsAgainstDag } from './backfills';
 import { prepared, type Queryable } from './queryable';
 import { rs, runStatesSql, ts, type TaskMove } from './states';
 
@@ -102,9 +103,11 @@ export async function recordSchedulerHeartbeat(
   );
 }
 
+/** The DAG's unfinished runs that count against its maxActiveRuns (those of an active backfill do not). */
 export async function countActiveRuns(db: Queryable, dagId: string): Promise<number> {
   const res = await db.query<{ n: string }>(
-    `SELECT count(*) AS n FROM dag_run WHERE dag_id = $1 AND state IN (${runStatesSql(unfinishedRunStates)})`,
+    `SELECT count(*) AS n FROM dag_run r WHERE dag_id = $1 AND state IN (${runStatesSql(unfinishedRunStates)})
+       AND ${countsAgainstDag('r')}`,
     [dagId],
   );
   return Number(res.rows[0]?.n ?? 0);
@@ -127,11 +130,13 @@ export interface RunRef {
   runId: string;
   state: DagRunState;
   dagVersionId: string;
+  logicalDate: Date;
 }
 
 export async function findRun(db: Queryable, dagId: string, runId: string): Promise<RunRef | null> {
   const res = await db.query<RunRef>(
-    `SELECT id, dag_id AS "dagId", run_id AS "runId", state, dag_version_id AS "dagVersionId"
+    `SELECT id, dag_id AS "dagId", run_id AS "runId", state, dag_version_id AS "dagVersionId",
+            logical_date AS "logicalDate"
      FROM dag_run WHERE dag_id = $1 AND run_id = $2`,
     [dagId, runId],
   );

@@ -4,7 +4,14 @@
  * interpolates `ts.running` or `taskStatesSql(activeTaskStates)`, so a
  * state added or renamed in core's table reaches every query.
  */
-import { type DagRunState, type TaskInstanceState, dagRunStates, taskInstanceStates } from '@sluice/core';
+import {
+  type BackfillState,
+  type DagRunState,
+  type TaskInstanceState,
+  backfillStates,
+  dagRunStates,
+  taskInstanceStates,
+} from '@sluice/core';
 
 const quote = (s: string): string => `'${s}'`;
 
@@ -16,6 +23,11 @@ export const ts = Object.fromEntries(taskInstanceStates.map((s) => [s, quote(s)]
 /** A run state as an SQL literal: `rs.queued` is `'queued'`. */
 export const rs = Object.fromEntries(dagRunStates.map((s) => [s, quote(s)])) as {
   readonly [K in DagRunState]: string;
+};
+
+/** A backfill state as an SQL literal: `bs.running` is `'running'`. */
+export const bs = Object.fromEntries(backfillStates.map((s) => [s, quote(s)])) as {
+  readonly [K in BackfillState]: string;
 };
 
 /** `'a', 'b', …` for `state IN (…)`, in core's declaration order so statements stay stable. */
@@ -33,6 +45,16 @@ export function runStatesSql(states: Iterable<DagRunState>): string {
   const wanted = new Set(states);
   if (wanted.size === 0) throw new Error('runStatesSql: an empty state list matches nothing');
   return dagRunStates
+    .filter((s) => wanted.has(s))
+    .map(quote)
+    .join(', ');
+}
+
+/** `'a', 'b', …` of backfill states for `state IN (…)`. */
+export function backfillStatesSql(states: Iterable<BackfillState>): string {
+  const wanted = new Set(states);
+  if (wanted.size === 0) throw new Error('backfillStatesSql: an empty state list matches nothing');
+  return backfillStates
     .filter((s) => wanted.has(s))
     .map(quote)
     .join(', ');
