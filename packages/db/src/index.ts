@@ -148,6 +148,8 @@ export {
   readVersionSource,
 } from './read/views';
 export { readDagTags } from './read/dag-tags';
+export { readRunTrace } from './read/run-trace';
+export type { RunTrace } from './read/run-trace';
 export type { RunRow, TaskInstanceRowView } from './read/views';
 export {
   listDagRows,

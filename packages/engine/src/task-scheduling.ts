@@ -4,7 +4,7 @@
  * path evaluates only the direct downstream of a task that just ended, so
  * the next task starts within milliseconds.
  */
-import { decide, successDecidesEarly, type TaskInstanceView } from '@sluice/core';
+import { decide, isTerminalRunState, successDecidesEarly, type TaskInstanceView } from '@sluice/core';
 import {
   anyUnfinished,
   finishRunIfDone,
@@ -24,6 +24,7 @@ import {
 import type { CachedDagVersion } from './dag-cache';
 import type { EngineResources } from './resources';
 import { logPassDecisions } from './event-log';
+import { traceRunEnd } from './tracer';
 import { queueFailedTryCallbacks } from './callbacks';
 
 function toDecisionInput(
@@ -80,6 +81,14 @@ export async function scheduleWholeRun(
   );
   await dispatch(res, result);
   await afterPass(res, version, dagRunId, seen.decided, seen.snap);
+  if (
+    res.trace &&
+    seen.snap &&
+    result.runState !== null &&
+    result.runState !== seen.snap.run.state &&
+    isTerminalRunState(result.runState)
+  )
+    await traceRunEnd(res, dagRunId);
   return result;
 }
 
@@ -200,7 +209,7 @@ export async function scheduleDownstream(
     frontier = result.finished;
     if (frontier.length > 0) endedAny = true;
   }
-  if (endedAny) await finishRunIfDone(res.pool, dagRunId);
+  if (endedAny && (await finishRunIfDone(res.pool, dagRunId)) !== null) await traceRunEnd(res, dagRunId);
   return claimed;
 }
 
