@@ -41,7 +41,7 @@ const flaky = d.task('flaky', { upstream: [cluster], retries: 1, retryDelay: '1s
   if (ctx.tryNumber === 1) throw new Error('first try fails');
   return 1;
 }));
-d.task('terminate', { upstream: [flaky] }, emr.terminateCluster({ cluster }));
+d.task('terminate', { upstream: [cluster, flaky] }, emr.terminateCluster({ cluster }));
 `;
 
 const attr = (s: ReadableSpan, key: string) => s.attributes[key];
@@ -113,6 +113,14 @@ describe('traces', () => {
         'cloud.region': expect.any(String),
         'aws.request_id': expect.any(String),
       });
+      const terminateTry = spans.find((s) => s.name === 'try terminate#1');
+      const terminate = spans.find((s) => s.name === 'emr.TerminateJobFlows');
+      expect(parentOf(terminate as ReadableSpan)).toBe(terminateTry?.spanContext().spanId);
+      // Calls made by later checks of a deferred try (DescribeCluster) are the try's children too.
+      const trySpanIds = new Set(spans.filter((s) => s.name.startsWith('try ')).map((s) => s.spanContext().spanId));
+      const awsCalls = spans.filter((s) => s.name.startsWith('emr.'));
+      expect(awsCalls.map((s) => s.name)).toContain('emr.DescribeCluster');
+      for (const call of awsCalls) expect(trySpanIds.has(parentOf(call) ?? ''), call.name).toBe(true);
     } finally {
       await h?.close();
       h = null;
