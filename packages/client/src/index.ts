@@ -24,6 +24,7 @@ export type {
   ClearResult,
   DagBundle,
   DagDetail,
+  DeadlineMiss,
   DagSummary,
   ErrorInfo,
   Grid,

@@ -9,6 +9,7 @@ import { formatDateTime, formatRelative } from '../format';
 import { runPath } from '../paths';
 import { DagGraph } from './DagGraph';
 import { DagGrid } from './DagGrid';
+import { DeadlineMisses, deadlineText } from './DeadlineMisses';
 import { PausedToggle } from './PausedToggle';
 import { TriggerButton } from './TriggerButton';
 import { useDag, useGrid } from './queries';
@@ -79,6 +80,10 @@ function DagView({ dag }: { dag: DagDetail }) {
           </dd>
         </div>
         <div>
+          <dt>Deadline</dt>
+          <dd data-testid="dag-deadline">{deadlineText(dag.deadline)}</dd>
+        </div>
+        <div>
           <dt>Owner</dt>
           <dd>{dag.owner ?? '—'}</dd>
         </div>
@@ -146,6 +151,8 @@ function DagView({ dag }: { dag: DagDetail }) {
           <GraphOfLatestRun dag={dag} grid={grid.data} />
         )}
       </section>
+
+      <DeadlineMisses dag={dag} />
     </div>
   );
 }
