@@ -12,6 +12,7 @@ import { startTracing, runTraceId } from '@sluice/tracing';
 import { openTracing } from '@sluice/tracing/open';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulatorWithEnv } from './aws-support';
+import { claimTaskTry } from '@sluice/db';
 import { startHarness, waitFor, type Harness } from './harness';
 
 let aws: Emulator;
@@ -121,6 +122,50 @@ describe('traces', () => {
       const awsCalls = spans.filter((s) => s.name.startsWith('emr.'));
       expect(awsCalls.map((s) => s.name)).toContain('emr.DescribeCluster');
       for (const call of awsCalls) expect(trySpanIds.has(parentOf(call) ?? ''), call.name).toBe(true);
+    } finally {
+      await h?.close();
+      h = null;
+      await tracing.shutdown();
+    }
+  });
+
+  it('show a try the scheduler failed for its lost worker, and the run it ended', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = startTracing({ serviceName: 'sluice-test', exporter });
+    try {
+      h = await startHarness({
+        dags: {
+          'lost.ts':
+            "import { dag, shell } from '@sluice/sdk';\nconst d = dag({ id: 'lost' });\nd.task('t', shell({ command: 'true' }));\n",
+        },
+        worker: false,
+        heartbeatTimeoutMs: 1000,
+        tracing,
+      });
+      const { runId } = await h.trigger('lost');
+      await h.waitForTask('lost', runId, 't', ['queued']);
+      const ti = await h.db.db.pool.query<{ id: string }>(`SELECT id FROM task_instance WHERE dag_id = 'lost'`);
+      const id = ti.rows[0]?.id ?? '';
+      // A worker claims the try, then goes silent.
+      expect(await claimTaskTry(h.db.db.pool, { taskInstanceId: id, tryNumber: 1, hostname: 'gone' })).not.toBeNull();
+      await h.db.db.pool.query(`UPDATE task_instance SET heartbeat_at = now() - interval '1 hour' WHERE id = $1`, [id]);
+      await h.scheduler.pass();
+      await h.waitForRun('lost', runId, ['failed']);
+      const spans = await waitFor('the run span', async () => {
+        const all = exporter.getFinishedSpans();
+        return all.some((s) => s.name === 'run lost') ? all : undefined;
+      });
+      const tryT = spans.find((s) => s.name === 'try t#1');
+      const task = spans.find((s) => s.name === 'task t');
+      expect(tryT?.attributes).toMatchObject({
+        'sluice.dag_id': 'lost',
+        'sluice.task_id': 't',
+        'sluice.state': 'failed',
+      });
+      expect(tryT?.attributes['error.type']).toBe('heartbeat_lost');
+      expect(parentOf(tryT as ReadableSpan)).toBe(task?.spanContext().spanId);
+      expect(task?.attributes).toMatchObject({ 'sluice.state': 'failed' });
+      expect(spans.find((s) => s.name === 'run lost')?.attributes).toMatchObject({ 'sluice.state': 'failed' });
     } finally {
       await h?.close();
       h = null;

@@ -269,7 +269,24 @@ async function afterPass(
   for (const d of decided?.tasks ?? []) {
     if (d.type !== 'fail_try') continue;
     const ti = snap?.taskInstances.find((t) => t.taskId === d.taskId);
-    if (ti) failed.push({ taskId: d.taskId, taskInstanceId: ti.id, tryNumber: d.tryNumber, to: d.to });
+    if (!ti) continue;
+    failed.push({ taskId: d.taskId, taskInstanceId: ti.id, tryNumber: d.tryNumber, to: d.to });
+    if (res.trace && snap && ti.startedAt) {
+      res.trace.tryEnded(
+        {
+          dagId: version.spec.dagId,
+          dagRunId,
+          runId: null,
+          taskId: d.taskId,
+          taskInstanceId: ti.id,
+          tryNumber: d.tryNumber,
+          maxTries: ti.maxTries,
+          operator: version.tasks.get(d.taskId)?.operator.kind ?? 'unknown',
+          startedAt: ti.startedAt,
+        },
+        { state: d.to, endedAt: snap.now, pool: ti.pool, hostname: null, error: { name: d.cause, message: d.reason } },
+      );
+    }
   }
   if (failed.length > 0) await queueFailedTryCallbacks(res, version, dagRunId, failed);
 }

@@ -7,20 +7,26 @@ import { readRunTrace, type ClaimedTry, type RunTrace } from '@sluice/db';
 import { toError } from '@sluice/core';
 import type { EngineResources } from './resources';
 
+/** A try as its span names it: the worker's claim, or what a scheduler pass that failed it read. */
+export type TracedTry = Pick<
+  ClaimedTry,
+  'dagId' | 'dagRunId' | 'taskId' | 'taskInstanceId' | 'tryNumber' | 'maxTries' | 'operator' | 'startedAt'
+> & { runId: string | null };
+
+export interface TryEnd {
+  state: string;
+  endedAt: Date;
+  pool: string;
+  /** The worker that ran it; null when a scheduler pass ended it (lost worker, timeout). */
+  hostname: string | null;
+  error: { name: string; message: string } | null;
+}
+
 export interface EngineTracer {
   /** Runs `fn` with the try as the current span, so the calls it makes (AWS) are the try's children. */
   inTry<T>(claim: ClaimedTry, fn: () => Promise<T>): Promise<T>;
-  /** A try that ran here ended (not parked as deferred). */
-  tryEnded(
-    claim: ClaimedTry,
-    end: {
-      state: string;
-      endedAt: Date;
-      pool: string;
-      hostname: string;
-      error: { name: string; message: string } | null;
-    },
-  ): void;
+  /** A try ended (not parked as deferred), on its worker or failed by a scheduler pass. */
+  tryEnded(t: TracedTry, end: TryEnd): void;
   /** A run ended: its span and its task instances' spans. */
   runEnded(run: RunTrace): void;
 }

@@ -84,26 +84,26 @@ function engineTracer(tracer: Tracer, ids: PlannedIds): EngineTracer {
   return {
     inTry: (claim, fn) => context.with(tryContext(claim), fn),
 
-    tryEnded(claim, end) {
-      const parent = remoteParent(runTraceId(claim.dagRunId), taskInstanceSpanId(claim.taskInstanceId));
-      const span = ids.planned({ spanId: trySpanId(claim.taskInstanceId, claim.tryNumber) }, () =>
+    tryEnded(t, end) {
+      const parent = remoteParent(runTraceId(t.dagRunId), taskInstanceSpanId(t.taskInstanceId));
+      const span = ids.planned({ spanId: trySpanId(t.taskInstanceId, t.tryNumber) }, () =>
         tracer.startSpan(
-          `try ${claim.taskId}#${claim.tryNumber}`,
+          `try ${t.taskId}#${t.tryNumber}`,
           {
             kind: SpanKind.CONSUMER,
-            startTime: claim.startedAt,
+            startTime: t.startedAt,
             attributes: {
-              'sluice.dag_id': claim.dagId,
-              'sluice.run_id': claim.runId,
-              'sluice.dag_run_id': claim.dagRunId,
-              'sluice.task_id': claim.taskId,
-              'sluice.task_instance_id': claim.taskInstanceId,
-              'sluice.try_number': claim.tryNumber,
-              'sluice.max_tries': claim.maxTries,
-              'sluice.operator': claim.operator,
+              'sluice.dag_id': t.dagId,
+              ...(t.runId !== null ? { 'sluice.run_id': t.runId } : {}),
+              'sluice.dag_run_id': t.dagRunId,
+              'sluice.task_id': t.taskId,
+              'sluice.task_instance_id': t.taskInstanceId,
+              'sluice.try_number': t.tryNumber,
+              'sluice.max_tries': t.maxTries,
+              'sluice.operator': t.operator,
               'sluice.state': end.state,
               'sluice.pool': end.pool,
-              'host.name': end.hostname,
+              ...(end.hostname !== null ? { 'host.name': end.hostname } : {}),
             },
           },
           parent,
