@@ -17,6 +17,7 @@ import { openEngine } from '@sluice/engine';
 import { checkRedis } from '@sluice/queue';
 import { SchedulerConfig, startScheduler, type RunningScheduler } from '@sluice/scheduler';
 import { WorkerConfig, startWorker, type RunningWorker } from '@sluice/worker';
+import type { Tracing } from '@sluice/tracing';
 import type { Redis } from 'ioredis';
 import type { Express } from 'express';
 
@@ -38,6 +39,8 @@ export interface HarnessOptions {
   auth?: AuthSettings;
   /** More environment for the scheduler and worker (e.g. defer check intervals). */
   env?: Record<string, string>;
+  /** Traces for the scheduler and workers (tests: an in-memory exporter). */
+  tracing?: Tracing;
 }
 
 export interface Harness {
@@ -114,10 +117,11 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     SLUICE_DEFER_CHECK_MAX_MS: '400',
     ...opts.env,
   };
-  const scheduler = await startScheduler(SchedulerConfig.parse(env), logger);
+  const tracing = opts.tracing ? { tracing: opts.tracing } : {};
+  const scheduler = await startScheduler(SchedulerConfig.parse(env), logger, tracing);
   const workers: RunningWorker[] = [];
   const launchWorker = async () => {
-    const w = await startWorker(WorkerConfig.parse(env), logger);
+    const w = await startWorker(WorkerConfig.parse(env), logger, tracing);
     workers.push(w);
     return w;
   };

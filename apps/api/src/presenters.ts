@@ -1,6 +1,6 @@
 /** Database rows → the API's JSON (packages/client types). */
 import { DagSpec, assertNever, evaluateTriggerRule, topologicalOrder, type TaskInstanceState } from '@sluice/core';
-import type { DagBundleRow, DagRow, RunRow, TaskInstanceRowView } from '@sluice/db';
+import type { DagBundleRow, DagRow, DeadlineMissRow, RunRow, TaskInstanceRowView } from '@sluice/db';
 import { commitFileUrl } from './source-links';
 import type {
   DagDetail,
@@ -70,8 +70,24 @@ export function presentDag(row: DagRow, spec: DagSpec, bundle?: DagBundleRow): D
   };
 }
 
-export function presentDagDetail(row: DagRow, spec: DagSpec, bundle?: DagBundleRow): DagDetail {
-  return { ...presentDag(row, spec, bundle), tasks: taskNodes(spec), spec };
+export function presentDagDetail(
+  row: DagRow,
+  spec: DagSpec,
+  misses: readonly DeadlineMissRow[],
+  bundle?: DagBundleRow,
+): DagDetail {
+  return {
+    ...presentDag(row, spec, bundle),
+    tasks: taskNodes(spec),
+    spec,
+    deadline: spec.deadline ? { from: spec.deadline.from, withinMs: spec.deadline.withinMs } : null,
+    deadlineMisses: misses.map((m) => ({
+      runId: m.runId,
+      state: m.state as RunState,
+      deadlineAt: m.deadlineAt.toISOString(),
+      missedAt: m.missedAt.toISOString(),
+    })),
+  };
 }
 
 /** Why a task instance is not moving, in words — Airflow's "task instance details: dependencies". */

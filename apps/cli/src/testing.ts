@@ -128,6 +128,8 @@ export function dagDetail(extra: Partial<DagDetail> = {}): DagDetail {
       { taskId: 'load', operator: 'emr', upstream: ['extract'], triggerRule: 'all_success', retries: 2 },
     ],
     spec: {},
+    deadline: null,
+    deadlineMisses: [],
     ...extra,
   };
 }

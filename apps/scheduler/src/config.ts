@@ -38,6 +38,8 @@ export const SchedulerConfig = z.object({
   /** Serve /metrics, /healthz and /readyz on this port (unset: none). */
   SLUICE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SLUICE_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** An OpenTelemetry collector (http://host:4318): traces of runs, tries and AWS calls go there as OTLP; unset: no tracing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   /** pretty: coloured lines for a terminal; json: JSON lines; auto: pretty when stdout is a terminal. */
   SLUICE_LOG_FORMAT: z.enum(['auto', 'pretty', 'json']).default('auto'),
   SLUICE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),

@@ -12,6 +12,7 @@ import { processDagFolder } from './dag-processing';
 import { openDagSource } from './dag-source';
 import { engineObserver } from '@sluice/metrics';
 import { schedulerMetrics, startSchedulerOps } from './ops';
+import { openTracing, type Tracing } from '@sluice/tracing/open';
 
 export interface RunningScheduler {
   /** Parses the DAGs folder now. */
@@ -26,11 +27,14 @@ export interface RunningScheduler {
 export async function startScheduler(
   config: SchedulerConfig,
   logger: Logger = pino({ level: config.SLUICE_LOG_LEVEL }),
-  opts: { loops?: boolean } = {},
+  opts: { loops?: boolean; tracing?: Tracing } = {},
 ): Promise<RunningScheduler> {
   const metrics = schedulerMetrics();
+  const ownTracing = opts.tracing ? null : await openTracing(config.OTEL_EXPORTER_OTLP_ENDPOINT, 'sluice-scheduler');
+  const tracing = opts.tracing ?? ownTracing;
   const engine = openEngine({
     observer: engineObserver(metrics),
+    ...(tracing ? { tracer: tracing.engine } : {}),
     databaseUrl: config.DATABASE_URL,
     redisUrl: config.REDIS_URL,
     queuePrefix: config.SLUICE_QUEUE_PREFIX,
@@ -112,6 +116,7 @@ export async function startScheduler(
       await inFlight.catch(() => undefined);
       await ops.close();
       await engine.close();
+      await ownTracing?.shutdown();
     },
   };
 }

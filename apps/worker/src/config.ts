@@ -24,6 +24,8 @@ export const WorkerConfig = z.object({
   /** Serve /metrics, /healthz and /readyz on this port (unset: none). */
   SLUICE_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SLUICE_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  /** An OpenTelemetry collector (http://host:4318): traces of runs, tries and AWS calls go there as OTLP; unset: no tracing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   /** s3://bucket/prefix: write each try's log there when it ends (the API reads it back). */
   SLUICE_REMOTE_LOGS: z.string().startsWith('s3://', 'use s3://bucket/prefix').optional(),
   /** The UI's address as users reach it (https://sluice.example.com): links in notifications. */

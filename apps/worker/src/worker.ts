@@ -18,7 +18,8 @@ import { contextEnv, createExecutor } from './executor';
 import { FnPool } from './fn-pool';
 import { awsSettingsResolver } from './aws-settings';
 import { taskSecrets } from './task-secrets';
-import { externalOperators } from '@sluice/operators';
+import { externalOperators, traceAwsCalls } from '@sluice/operators';
+import { openTracing, type Tracing } from '@sluice/tracing/open';
 import { createCallbackRunner } from './callback-runner';
 import { snsSettingsResolver } from './aws-settings';
 import { startWorkerOps, workerMetrics } from './ops';
@@ -35,10 +36,15 @@ export interface RunningWorker {
 export async function startWorker(
   config: WorkerConfig,
   logger: Logger = pino({ level: config.SLUICE_LOG_LEVEL }),
+  opts: { tracing?: Tracing } = {},
 ): Promise<RunningWorker> {
   const metrics = workerMetrics();
+  const ownTracing = opts.tracing ? null : await openTracing(config.OTEL_EXPORTER_OTLP_ENDPOINT, 'sluice-worker');
+  const tracing = opts.tracing ?? ownTracing;
+  traceAwsCalls(tracing?.tracer ?? null);
   const engine = openEngine({
     observer: engineObserver(metrics),
+    ...(tracing ? { tracer: tracing.engine } : {}),
     databaseUrl: config.DATABASE_URL,
     redisUrl: config.REDIS_URL,
     queuePrefix: config.SLUICE_QUEUE_PREFIX,
@@ -110,6 +116,8 @@ export async function startWorker(
       heartbeater.stop();
       workerConnection.disconnect();
       await engine.close();
+      traceAwsCalls(null);
+      await ownTracing?.shutdown();
     },
   };
 }

@@ -34,6 +34,7 @@ export type {
   IntervalAction,
   DagBundle,
   DagDetail,
+  DeadlineMiss,
   DagSummary,
   ErrorInfo,
   Grid,

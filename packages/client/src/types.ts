@@ -86,6 +86,17 @@ export interface DagDetail extends DagSummary {
   tasks: TaskNode[];
   /** The current version's whole structure: a DagSpec of @sluice/core, as JSON (what `sluice dags plan --against` compares). */
   spec: Record<string, unknown>;
+  /** The DAG's deadline setting (`deadline` in its file); null when it sets none. */
+  deadline: { from: 'logicalDate' | 'queuedAt' | 'runAfter'; withinMs: number } | null;
+  /** Its latest runs that missed their deadline, newest first (at most 10). */
+  deadlineMisses: DeadlineMiss[];
+}
+
+export interface DeadlineMiss {
+  runId: string;
+  state: RunState;
+  deadlineAt: string;
+  missedAt: string;
 }
 
 export interface TaskInstance {

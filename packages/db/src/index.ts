@@ -165,6 +165,10 @@ export {
 } from './read/views';
 export { readDagTags } from './read/dag-tags';
 export { readTaskStates } from './read/task-states';
+export { readRunTrace } from './read/run-trace';
+export { readDeadlineMisses } from './read/deadline-misses';
+export type { DeadlineMissRow } from './read/deadline-misses';
+export type { RunTrace } from './read/run-trace';
 export type { RunRow, TaskInstanceRowView } from './read/views';
 export {
   listDagRows,

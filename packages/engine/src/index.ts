@@ -53,6 +53,7 @@ export {
 export type { CallbackRequest, CallbackRunner, CallbackLinks } from './callbacks';
 export { fireMissedDeadlines, reconcileCallbackRuns, alertingPass } from './deadlines';
 export type { EngineObserver } from './observer';
+export type { EngineTracer, TracedTry, TryEnd } from './tracer';
 export { startWorkerLiveness } from './liveness';
 export type { WorkerLiveness, WorkerLivenessOptions } from './liveness';
 export { clusterProbe } from './cluster-probe';

@@ -18,6 +18,7 @@ import type { Redis } from 'ioredis';
 import { Coalescer } from './coalescer';
 import { DagVersionCache } from './dag-cache';
 import type { EngineObserver } from './observer';
+import type { EngineTracer } from './tracer';
 import { defaultEngineSettings, type EngineResources, type EngineSettings, type TryWrites } from './resources';
 
 export interface OpenEngineOptions {
@@ -34,6 +35,8 @@ export interface OpenEngineOptions {
   db?: Db;
   /** The process's metrics. */
   observer?: EngineObserver;
+  /** The process's traces. */
+  tracer?: EngineTracer;
 }
 
 export interface OpenEngine {
@@ -62,6 +65,7 @@ export function openEngine(opts: OpenEngineOptions): OpenEngine {
     settings: { ...defaultEngineSettings, ...opts.settings },
     tries: createTryWrites(db.pool),
     ...(opts.observer ? { observe: opts.observer } : {}),
+    ...(opts.tracer ? { trace: opts.tracer } : {}),
   };
   return {
     res,

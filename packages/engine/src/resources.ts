@@ -9,6 +9,7 @@ import type { ClaimArgs, ClaimedTry, FinishTryArgs, FinishedTry } from '@sluice/
 import type { TaskQueue } from '@sluice/queue';
 import type { DagVersionCache } from './dag-cache';
 import type { EngineObserver } from './observer';
+import type { EngineTracer } from './tracer';
 
 export interface EngineResources {
   pool: Pool;
@@ -21,6 +22,8 @@ export interface EngineResources {
   tries: TryWrites;
   /** The process's metrics, when it keeps any. */
   observe?: EngineObserver;
+  /** The process's traces, when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  trace?: EngineTracer;
 }
 
 export interface TryWrites {

@@ -36,6 +36,7 @@ import type { EngineResources } from './resources';
 import { finishAndScheduleDownstream, finishesWithDownstream, scheduleDownstream } from './task-scheduling';
 import { queueTryCallbacks } from './callbacks';
 import { logTryEnd } from './event-log';
+import { traceRunEnd } from './tracer';
 
 export interface ExecutionRequest {
   claim: ClaimedTry;
@@ -254,7 +255,8 @@ async function runClaimedTry(
       },
       maskSecret: (value) => log.masker.add(value),
     };
-    execution = from === 'queued' ? wc.execute.execute(req) : wc.execute.check(req);
+    const run = () => (from === 'queued' ? wc.execute.execute(req) : wc.execute.check(req));
+    execution = res.trace ? res.trace.inTry(claim, run) : run();
     const result = await abortable(execution, controller.signal);
     if (result.defer) {
       if (timeout) clearTimeout(timeout);
@@ -352,6 +354,16 @@ async function recordEnd(
     return null;
   }
   logTryEnd(res, claim, outcome.to, outcome.nextRetryAt, outcome.error);
+  if (res.trace) {
+    res.trace.tryEnded(claim, {
+      state: outcome.to,
+      endedAt: res.now(),
+      pool: version?.tasks.get(claim.taskId)?.pool ?? 'unknown',
+      hostname: wc.hostname,
+      error: outcome.error,
+    });
+    if (finished.runState !== null) await traceRunEnd(res, claim.dagRunId);
+  }
   wc.afterTry?.(claim);
   if (version) await queueTryCallbacks(res, claim, version, outcome.to);
   // Nothing is left to evaluate in a run this try ended.

@@ -4,7 +4,7 @@
  * path evaluates only the direct downstream of a task that just ended, so
  * the next task starts within milliseconds.
  */
-import { decide, successDecidesEarly, type TaskInstanceView } from '@sluice/core';
+import { decide, isTerminalRunState, successDecidesEarly, type TaskInstanceView } from '@sluice/core';
 import {
   anyUnfinished,
   finishRunIfDone,
@@ -24,6 +24,7 @@ import {
 import type { CachedDagVersion } from './dag-cache';
 import type { EngineResources } from './resources';
 import { logPassDecisions } from './event-log';
+import { traceRunEnd } from './tracer';
 import { queueFailedTryCallbacks } from './callbacks';
 
 function toDecisionInput(
@@ -80,6 +81,14 @@ export async function scheduleWholeRun(
   );
   await dispatch(res, result);
   await afterPass(res, version, dagRunId, seen.decided, seen.snap);
+  if (
+    res.trace &&
+    seen.snap &&
+    result.runState !== null &&
+    result.runState !== seen.snap.run.state &&
+    isTerminalRunState(result.runState)
+  )
+    await traceRunEnd(res, dagRunId);
   return result;
 }
 
@@ -200,7 +209,7 @@ export async function scheduleDownstream(
     frontier = result.finished;
     if (frontier.length > 0) endedAny = true;
   }
-  if (endedAny) await finishRunIfDone(res.pool, dagRunId);
+  if (endedAny && (await finishRunIfDone(res.pool, dagRunId)) !== null) await traceRunEnd(res, dagRunId);
   return claimed;
 }
 
@@ -260,7 +269,24 @@ async function afterPass(
   for (const d of decided?.tasks ?? []) {
     if (d.type !== 'fail_try') continue;
     const ti = snap?.taskInstances.find((t) => t.taskId === d.taskId);
-    if (ti) failed.push({ taskId: d.taskId, taskInstanceId: ti.id, tryNumber: d.tryNumber, to: d.to });
+    if (!ti) continue;
+    failed.push({ taskId: d.taskId, taskInstanceId: ti.id, tryNumber: d.tryNumber, to: d.to });
+    if (res.trace && snap && ti.startedAt) {
+      res.trace.tryEnded(
+        {
+          dagId: version.spec.dagId,
+          dagRunId,
+          runId: null,
+          taskId: d.taskId,
+          taskInstanceId: ti.id,
+          tryNumber: d.tryNumber,
+          maxTries: ti.maxTries,
+          operator: version.tasks.get(d.taskId)?.operator.kind ?? 'unknown',
+          startedAt: ti.startedAt,
+        },
+        { state: d.to, endedAt: snap.now, pool: ti.pool, hostname: null, error: { name: d.cause, message: d.reason } },
+      );
+    }
   }
   if (failed.length > 0) await queueFailedTryCallbacks(res, version, dagRunId, failed);
 }

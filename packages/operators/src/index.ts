@@ -29,7 +29,7 @@ export { StartJobRunOptions, CrawlerOptions, JobRunSensorOptions } from './glue/
 export { TransientAwsError, classifyAwsError } from './aws/errors';
 export type { AwsErrorClass } from './aws/errors';
 export { createEmrClient, createGlueClient, assumeRoleCredentials } from './aws/clients';
-export { observeAwsCalls, withCallObserver } from './aws/call-observer';
+export { observeAwsCalls, traceAwsCalls, withCallObserver } from './aws/call-observer';
 export type { AwsCall, AwsCallObserver } from './aws/call-observer';
 export { AwsOptions, DEFAULT_MAX_ATTEMPTS, resolveAwsSettings } from './aws/settings';
 export type { AwsClientSettings } from './aws/settings';

@@ -1,6 +1,13 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { dagListDigest, listDagBundles, listDagRows, listImportErrorRows, type DagRow } from '@sluice/db';
+import {
+  dagListDigest,
+  listDagBundles,
+  listDagRows,
+  listImportErrorRows,
+  readDeadlineMisses,
+  type DagRow,
+} from '@sluice/db';
 import { answeredNotModified } from '../etag';
 import type { DagSpec } from '@sluice/core';
 import { NotFoundError, setPaused } from '@sluice/engine';
@@ -64,6 +71,9 @@ export const dagRouteDocs: readonly RouteDoc[] = [
 ];
 
 /** Presents a DAG row with its version's spec, parsed once per process (versions never change). */
+/** How many of a DAG's latest deadline misses its detail lists. */
+const DEADLINE_MISSES_SHOWN = 10;
+
 async function withSpec<T>(deps: ApiDeps, row: DagRow, present: (row: DagRow, spec: DagSpec) => T): Promise<T> {
   const version = await deps.engine.dags.get(row.versionId);
   return present(row, version.spec);
@@ -91,7 +101,8 @@ export function dagRoutes(deps: ApiDeps): Router {
     const [row] = await listDagRows(deps.db.pool, { dagId });
     if (!row) throw new NotFoundError(`DAG "${dagId}" does not exist`);
     const [bundle] = await listDagBundles(deps.db.pool);
-    res.json(await withSpec(deps, row, (r, spec) => presentDagDetail(r, spec, bundle)));
+    const misses = await readDeadlineMisses(deps.db.pool, dagId, DEADLINE_MISSES_SHOWN);
+    res.json(await withSpec(deps, row, (r, spec) => presentDagDetail(r, spec, misses, bundle)));
   });
 
   r.patch('/dags/:dagId', async (req, res) => {

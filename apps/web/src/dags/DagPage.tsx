@@ -11,6 +11,7 @@ import { formatDateTime, formatRelative } from '../format';
 import { runPath } from '../paths';
 import { DagGraph } from './DagGraph';
 import { DagGrid } from './DagGrid';
+import { DeadlineMisses, deadlineText } from './DeadlineMisses';
 import { PausedToggle } from './PausedToggle';
 import { TriggerButton } from './TriggerButton';
 import { useDag, useGrid } from './queries';
@@ -84,6 +85,10 @@ function DagView({ dag }: { dag: DagDetail }) {
           </dd>
         </div>
         <div>
+          <dt>Deadline</dt>
+          <dd data-testid="dag-deadline">{deadlineText(dag.deadline)}</dd>
+        </div>
+        <div>
           <dt>Owner</dt>
           <dd>{dag.owner ?? '—'}</dd>
         </div>
@@ -152,6 +157,7 @@ function DagView({ dag }: { dag: DagDetail }) {
         )}
       </section>
       <BackfillList dagId={dag.dagId} />
+      <DeadlineMisses dag={dag} />
     </div>
   );
 }

@@ -40,7 +40,7 @@ export function CallbackTable({ run }: { run: RunDetail }) {
     <section className="card" data-testid="callbacks">
       <h2 className="card-title">Alerts</h2>
       {run.deadline && (
-        <p className="muted">
+        <p className="muted" data-testid="run-deadline" data-missed={run.deadline.missedAt ? 'true' : 'false'}>
           {run.deadline.missedAt
             ? `Missed its deadline of ${formatDateTime(run.deadline.at)}`
             : `Deadline ${formatDateTime(run.deadline.at)}`}

@@ -1,0 +1,3 @@
+export { startTracing } from './tracing';
+export type { Tracing, TracingOptions } from './tracing';
+export { runSpanId, runTraceId, taskInstanceSpanId, trySpanId } from './ids';
