@@ -16,6 +16,9 @@ import { authRouteDocs } from './routes/auth';
 import { userRouteDocs } from './routes/users';
 import { auditRouteDocs } from './routes/audit';
 import { variableRouteDocs } from './routes/variables';
+import { noteRouteDocs } from './routes/notes';
+import { historyRouteDocs } from './routes/history';
+import { versionRouteDocs } from './routes/versions';
 
 /** One route as the document describes it; `path` in Express form, relative to /api/v1. */
 export interface RouteDoc {
@@ -55,6 +58,9 @@ export const routeDocs: readonly RouteDoc[] = [
   ...auditRouteDocs,
   ...variableRouteDocs,
   ...dagBundleRouteDocs,
+  ...noteRouteDocs,
+  ...historyRouteDocs,
+  ...versionRouteDocs,
 ];
 
 const ApiError = {

@@ -50,3 +50,16 @@ export type {
   Variable,
   VariableBody,
 } from './types';
+export type {
+  CalendarDay,
+  DagVersion,
+  DagVersionSource,
+  GanttTask,
+  GanttTry,
+  RunCalendar,
+  RunGantt,
+  RunNote,
+  RunNoteBody,
+  TaskTime,
+  TaskTimes,
+} from './history-types';
