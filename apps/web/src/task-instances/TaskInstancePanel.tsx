@@ -3,7 +3,7 @@ import type { TaskInstanceDetail } from '@sluice/client';
 import { LoadError, Spinner } from '../components/Loading';
 import { StateBadge } from '../components/StateBadge';
 import { elapsedMs, formatDuration } from '../format';
-import { LogView } from './LogView';
+import { LogPanel } from './LogPanel';
 import { TaskActions } from './TaskActions';
 import { TriesTable } from './TriesTable';
 import { useTaskInstance } from './queries';
@@ -117,7 +117,15 @@ function TaskInstanceDetails(props: TaskInstancePanelProps & { ti: TaskInstanceD
           </label>
         )}
       </div>
-      <LogView tail={tail} emptyText={shownTry > 0 ? 'No output.' : 'This task has not run yet.'} />
+      <LogPanel
+        key={shownTry}
+        dagId={dagId}
+        runId={runId}
+        taskId={ti.taskId}
+        tryNumber={Math.max(1, shownTry)}
+        tail={tail}
+        emptyText={shownTry > 0 ? 'No output.' : 'This task has not run yet.'}
+      />
 
       {ti.output !== null && ti.output !== undefined && (
         <>
