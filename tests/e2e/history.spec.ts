@@ -18,6 +18,8 @@ const docsUi = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..
 
 /** Finished runs of e2e_history made by this file, oldest first; made once, shared by both widths. */
 const runs: string[] = [];
+/** The run of e2e_aws, made once. */
+let awsRun: string | undefined;
 
 async function finishedRun(page: Page, count = 1): Promise<string[]> {
   while (runs.length < count) {
@@ -181,6 +183,42 @@ for (const width of [1400, 800]) {
       await expect(page.locator('[data-testid^="version-"].is-selected')).toContainText('current');
       await expectNoSeriousA11yViolations(page);
       await screenshot(page, width, 'code');
+    });
+
+    test('an EMR step and a Glue run show as labelled fields, and each check as a line of the log', async ({
+      page,
+    }) => {
+      await signIn(page, E2E_USERS.operator);
+      awsRun ??= await (async () => {
+        const runId = await triggerRun(page, 'e2e_aws');
+        await expect
+          .poll(async () => (await readRun(page, 'e2e_aws', runId)).state, { timeout: 45_000 })
+          .toBe('failed');
+        return runId;
+      })();
+      await page.goto(`/dags/e2e_aws/runs/${encodeURIComponent(awsRun)}?task=spark`);
+      const panel = page.getByTestId('ti-external');
+      await expect(panel).toContainText('EMR steps');
+      await expect(page.getByTestId('ext-state')).toHaveText('FAILED');
+      await expect(page.getByTestId('ext-cluster')).toHaveText(/^j-/);
+      await expect(page.getByTestId('ext-steps')).toContainText('spark aggregate');
+      await expect(page.getByTestId('ext-steps')).toContainText('OutOfMemory: Container killed by YARN');
+      // No bookkeeping, and no console link for the emulator.
+      await expect(panel).not.toContainText('phase');
+      await expect(panel).not.toContainText('sluice-');
+      await expect(page.getByTestId('ext-console')).toHaveCount(0);
+      await expect(page.getByTestId('log-view')).toContainText(/step s-\S+ (PENDING|RUNNING), next check in \d+ s/);
+      await expectNoSeriousA11yViolations(page);
+
+      await page.goto(`/dags/e2e_aws/runs/${encodeURIComponent(awsRun)}?task=stats`);
+      await expect(page.getByTestId('ext-state')).toHaveText('SUCCEEDED');
+      await expect(page.getByTestId('ext-glue-run')).toHaveText(/^jr_/);
+      await expect(page.getByTestId('ext-dpu-seconds')).toHaveText(/^\d+$/);
+      await expect(page.getByTestId('ext-cost')).toContainText('per DPU-hour');
+      await expect(page.getByTestId('log-view')).toContainText(
+        /Glue run jr_\S+ (STARTING|RUNNING), next check in \d+ s/,
+      );
+      await screenshot(page, width, 'emr-glue');
     });
   });
 }

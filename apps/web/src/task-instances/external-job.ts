@@ -38,6 +38,9 @@ const KINDS: Record<string, string> = {
   'glue.crawl': 'Glue crawl',
 };
 
+/** The try's marker Sluice appends to a step's name to find it again: ` [sluice-…]`. */
+const STEP_MARKER = / \[sluice-[0-9a-f]+\]$/;
+
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
@@ -72,7 +75,7 @@ export function readExternalJob(facts: Record<string, unknown>): ExternalJob {
           ? [
               {
                 id: str((s as Record<string, unknown>).stepId),
-                name: str((s as Record<string, unknown>).name),
+                name: str((s as Record<string, unknown>).name)?.replace(STEP_MARKER, '') ?? null,
                 state: str((s as Record<string, unknown>).state),
                 reason: str((s as Record<string, unknown>).reason),
               },

@@ -52,7 +52,7 @@ describe('readExternalJob', () => {
       clusterId: 'j-1',
       region: 'eu-west-1',
       awsState: 'FAILED',
-      steps: [{ stepId: 's-1', name: 'spark', state: 'FAILED', reason: 'OutOfMemory: killed' }],
+      steps: [{ stepId: 's-1', name: 'spark [sluice-0123abcd]', state: 'FAILED', reason: 'OutOfMemory: killed' }],
     });
     expect(job.kind).toBe('EMR steps');
     expect(job.state).toBe('FAILED');
