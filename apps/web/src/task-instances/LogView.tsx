@@ -86,7 +86,8 @@ export function LogView({
     if (!element || focusLine === null) return;
     stickToBottom.current = false;
     const line = element.querySelector<HTMLElement>(`[data-line="${focusLine}"]`);
-    if (line) element.scrollTop = line.offsetTop - element.clientHeight / 3;
+    // Scrolls the log and, when the log itself is off screen, the page too.
+    line?.scrollIntoView({ block: 'center' });
   }, [focusKey]);
 
   return (
