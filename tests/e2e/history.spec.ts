@@ -175,6 +175,9 @@ for (const width of [1400, 800]) {
       await signIn(page, E2E_USERS.operator);
       const [runId = ''] = await finishedRun(page);
       await page.goto(runUrl(runId));
+      // Notes and the Gantt load on their own: click once the page has stopped moving.
+      await expect(page.getByTestId('run-notes')).toBeVisible();
+      await expect(page.getByTestId('gantt')).toBeVisible();
       await page.getByTestId('run-code-link').click();
       await expect(page).toHaveURL(/\/code\?version=[0-9a-f]+/);
       const code = page.getByTestId('code-view');
