@@ -31,6 +31,9 @@ import type { AuthSettings } from './auth/settings';
 import { authRoutes } from './routes/auth';
 import { userRoutes } from './routes/users';
 import { auditRoutes } from './routes/audit';
+import { noteRoutes } from './routes/notes';
+import { historyRoutes } from './routes/history';
+import { versionRoutes } from './routes/versions';
 
 export interface ApiDeps {
   db: Db;
@@ -81,6 +84,9 @@ export function createApp(deps: ApiDeps): Express {
   api.use(connectionRoutes(deps));
   api.use(variableRoutes(deps));
   api.use(dagBundleRoutes(deps));
+  api.use(noteRoutes(deps));
+  api.use(historyRoutes(deps));
+  api.use(versionRoutes(deps));
   api.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `No API route ${req.method} ${req.originalUrl}` } });
   });

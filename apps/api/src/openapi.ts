@@ -18,6 +18,9 @@ import { auditRouteDocs } from './routes/audit';
 import { variableRouteDocs } from './routes/variables';
 import { backfillRouteDocs } from './routes/backfills';
 import { clearingRouteDocs } from './routes/clearing';
+import { noteRouteDocs } from './routes/notes';
+import { historyRouteDocs } from './routes/history';
+import { versionRouteDocs } from './routes/versions';
 
 /** One route as the document describes it; `path` in Express form, relative to /api/v1. */
 export interface RouteDoc {
@@ -59,6 +62,9 @@ export const routeDocs: readonly RouteDoc[] = [
   ...auditRouteDocs,
   ...variableRouteDocs,
   ...dagBundleRouteDocs,
+  ...noteRouteDocs,
+  ...historyRouteDocs,
+  ...versionRouteDocs,
 ];
 
 const ApiError = {

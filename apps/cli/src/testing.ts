@@ -313,6 +313,16 @@ export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: Slu
     getVariable: async (key) => variable(key, key === 'api_token' ? '***' : 'eu-west-1', key === 'api_token'),
     putVariable: async (key, body) => variable(key, body.secret ? '***' : body.value, body.secret === true),
     deleteVariable: async () => undefined,
+    listRunNotes: notExpected('listRunNotes'),
+    setRunNote: notExpected('setRunNote'),
+    deleteRunNote: notExpected('deleteRunNote'),
+    getRunGantt: notExpected('getRunGantt'),
+    getTaskTimes: notExpected('getTaskTimes'),
+    getRunCalendar: notExpected('getRunCalendar'),
+    listDagVersions: notExpected('listDagVersions'),
+    getDagVersion: notExpected('getDagVersion'),
+    logDownloadPath: (dagId, runId, taskId, tryNumber) =>
+      `/api/v1/dags/${dagId}/runs/${runId}/tasks/${taskId}/logs/download?try=${tryNumber}`,
   };
   const impl: SluiceClient = { ...base, ...overrides };
   const rec = <T>(method: keyof SluiceClient, args: unknown[], result: Promise<T>): Promise<T> => {

@@ -8,6 +8,8 @@ import { AuditPage } from './audit/AuditPage';
 import { AccountNavLinks, UserMenu } from './auth/UserMenu';
 import { TokensPage } from './tokens/TokensPage';
 import { UsersPage } from './users/UsersPage';
+import { DagCodePage } from './history/DagCodePage';
+import { DagHistoryPage } from './history/DagHistoryPage';
 
 export function App() {
   const { pathname } = useLocation();
@@ -37,6 +39,8 @@ export function App() {
           <Route path="/" element={<DagListPage />} />
           <Route path="/dags/:dagId" element={<DagPage />} />
           <Route path="/dags/:dagId/runs/:runId" element={<RunPage />} />
+          <Route path="/dags/:dagId/history" element={<DagHistoryPage />} />
+          <Route path="/dags/:dagId/code" element={<DagCodePage />} />
           <Route path="/variables" element={<VariablesPage />} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="/tokens" element={<TokensPage />} />

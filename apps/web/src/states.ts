@@ -27,21 +27,21 @@ export function taskStateStyle(state: TaskState): StateStyle {
     case 'scheduled':
       return { label: 'scheduled', color: '#cdb88f', text: DARK_TEXT };
     case 'queued':
-      return { label: 'queued', color: '#8592a3', text: LIGHT_TEXT };
+      return { label: 'queued', color: '#8592a3', text: DARK_TEXT };
     case 'running':
-      return { label: 'running', color: '#2f8ee5', text: LIGHT_TEXT };
+      return { label: 'running', color: '#2f8ee5', text: DARK_TEXT };
     case 'success':
-      return { label: 'success', color: '#2f9e44', text: LIGHT_TEXT };
+      return { label: 'success', color: '#2f9e44', text: DARK_TEXT };
     case 'failed':
       return { label: 'failed', color: '#e03131', text: LIGHT_TEXT };
     case 'up_for_retry':
       return { label: 'up for retry', color: '#f0b400', text: DARK_TEXT };
     case 'upstream_failed':
-      return { label: 'upstream failed', color: '#f76707', text: LIGHT_TEXT };
+      return { label: 'upstream failed', color: '#f76707', text: DARK_TEXT };
     case 'skipped':
-      return { label: 'skipped', color: '#e64980', text: LIGHT_TEXT };
+      return { label: 'skipped', color: '#c2255c', text: LIGHT_TEXT };
     case 'deferred':
-      return { label: 'deferred', color: '#8c6cf0', text: LIGHT_TEXT };
+      return { label: 'deferred', color: '#7048e8', text: LIGHT_TEXT };
     default:
       return assertNever(state);
   }

@@ -8,6 +8,7 @@ import { NonRetryableError, toError } from '@sluice/core';
 import type { CancelOutcome, CancelRequest, ExecutionRequest, ExecutionResult } from '@sluice/engine';
 import { renderOptions } from './templates';
 import {
+  describeWait,
   markerFor,
   type AwsSettings,
   type ExternalContext,
@@ -73,7 +74,7 @@ async function contextFor(req: ExecutionRequest, deps: ExternalDeps): Promise<Ex
 async function toResult(req: ExecutionRequest, status: ExternalStatus): Promise<ExecutionResult> {
   switch (status.state) {
     case 'waiting':
-      return { defer: true, external: status.ref };
+      return { defer: true, external: status.ref, waitingOn: describeWait(status.ref) };
     case 'succeeded':
       return { output: status.output, external: status.ref };
     case 'failed': {

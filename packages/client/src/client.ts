@@ -38,6 +38,7 @@ import type {
   Variable,
   VariableBody,
 } from './types';
+import type { DagVersion, DagVersionSource, RunCalendar, RunGantt, RunNote, TaskTimes } from './history-types';
 
 export type ApiIssue = { path: string; message: string };
 
@@ -121,6 +122,17 @@ export interface SluiceClient {
   getVariable(key: string): Promise<Variable>;
   putVariable(key: string, body: VariableBody): Promise<Variable>;
   deleteVariable(key: string): Promise<void>;
+  listRunNotes(dagId: string, runId: string): Promise<{ items: RunNote[] }>;
+  /** `taskId` null: the run's own note. */
+  setRunNote(dagId: string, runId: string, taskId: string | null, text: string): Promise<RunNote>;
+  deleteRunNote(dagId: string, runId: string, taskId: string | null): Promise<void>;
+  getRunGantt(dagId: string, runId: string): Promise<RunGantt>;
+  getTaskTimes(dagId: string, q?: { runs?: number }): Promise<TaskTimes>;
+  getRunCalendar(dagId: string, q?: { year?: number }): Promise<RunCalendar>;
+  listDagVersions(dagId: string, q?: { limit?: number }): Promise<{ items: DagVersion[] }>;
+  getDagVersion(dagId: string, hash: string): Promise<DagVersionSource>;
+  /** Where a try's whole log downloads from, as text (a link for the browser). */
+  logDownloadPath(dagId: string, runId: string, taskId: string, tryNumber: number): string;
 }
 
 export type ClientOptions = {
@@ -214,6 +226,10 @@ export function createClient(opts: ClientOptions): SluiceClient {
 
   const runPath = (dagId: string, runId: string) => ['dags', dagId, 'runs', runId];
   const taskPath = (dagId: string, runId: string, taskId: string) => [...runPath(dagId, runId), 'tasks', taskId];
+  const notePath = (dagId: string, runId: string, taskId: string | null) => [
+    ...(taskId === null ? runPath(dagId, runId) : taskPath(dagId, runId, taskId)),
+    'note',
+  ];
 
   return {
     // 503 is health saying degraded or down: its body says why.
@@ -276,6 +292,16 @@ export function createClient(opts: ClientOptions): SluiceClient {
     getVariable: (key) => request('GET', apiPath(['variables', key])),
     putVariable: (key, body) => request('PUT', apiPath(['variables', key]), body),
     deleteVariable: (key) => request('DELETE', apiPath(['variables', key])),
+    listRunNotes: (dagId, runId) => request('GET', apiPath([...runPath(dagId, runId), 'notes'])),
+    setRunNote: (dagId, runId, taskId, text) => request('PUT', apiPath(notePath(dagId, runId, taskId)), { text }),
+    deleteRunNote: (dagId, runId, taskId) => request('DELETE', apiPath(notePath(dagId, runId, taskId))),
+    getRunGantt: (dagId, runId) => request('GET', apiPath([...runPath(dagId, runId), 'gantt'])),
+    getTaskTimes: (dagId, q = {}) => request('GET', apiPath(['dags', dagId, 'task-times'], { runs: q.runs })),
+    getRunCalendar: (dagId, q = {}) => request('GET', apiPath(['dags', dagId, 'calendar'], { year: q.year })),
+    listDagVersions: (dagId, q = {}) => request('GET', apiPath(['dags', dagId, 'versions'], { limit: q.limit })),
+    getDagVersion: (dagId, hash) => request('GET', apiPath(['dags', dagId, 'versions', hash])),
+    logDownloadPath: (dagId, runId, taskId, tryNumber) =>
+      `${baseUrl}${apiPath([...taskPath(dagId, runId, taskId), 'logs', 'download'], { try: tryNumber })}`,
   };
 }
 

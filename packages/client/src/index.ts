@@ -61,3 +61,16 @@ export type {
   Variable,
   VariableBody,
 } from './types';
+export type {
+  CalendarDay,
+  DagVersion,
+  DagVersionSource,
+  GanttTask,
+  GanttTry,
+  RunCalendar,
+  RunGantt,
+  RunNote,
+  RunNoteBody,
+  TaskTime,
+  TaskTimes,
+} from './history-types';

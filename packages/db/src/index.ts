@@ -183,6 +183,14 @@ export {
 } from './read/runPages';
 export type { DagRow, RunCursor, RunPage } from './read/runPages';
 export { dagListDigest, gridDigest } from './read/digests';
+export { readRunGantt } from './read/runGantt';
+export type { GanttTryRow } from './read/runGantt';
+export { readTaskTimes, readRunDays } from './read/dagHistory';
+export type { TaskTimeRow, RunDayRow } from './read/dagHistory';
+export { listDagVersions, readDagVersionSource } from './read/dagVersions';
+export type { DagVersionRow } from './read/dagVersions';
+export { setRunNote, deleteRunNote, listRunNotes } from './sql/runNotes';
+export type { RunNoteTarget, RunNoteView } from './sql/runNotes';
 export {
   declareDagBundle,
   recordDagBundleSync,

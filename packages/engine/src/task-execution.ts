@@ -70,6 +70,13 @@ export interface ExecutionResult {
   external?: unknown;
   /** The external job is still going: park the try as `deferred` and check again later. */
   defer?: boolean;
+  /** What a deferred try waits on, for its log ("step s-1 RUNNING"); the engine adds when it looks again. */
+  waitingOn?: string;
+}
+
+/** The log line of a try parked to wait: what it waits on and when it is checked next. */
+export function waitingLine(waitingOn: string, delayMs: number): string {
+  return `${waitingOn}, next check in ${Math.max(1, Math.round(delayMs / 1000))} s\n`;
 }
 
 /** Runs operators for the worker. Throws to fail the try (SkipTaskError to skip it). */
@@ -261,8 +268,10 @@ async function runClaimedTry(
     if (result.defer) {
       if (timeout) clearTimeout(timeout);
       wc.heartbeater.remove(claim.taskInstanceId, claim.tryNumber);
+      const delay = nextCheckDelayMs(res.now().getTime() - claim.startedAt.getTime(), res.settings);
+      if (result.waitingOn) log.write('system', waitingLine(result.waitingOn, delay));
       log.end();
-      await parkDeferred(res, wc, claim, log.writer, result);
+      await parkDeferred(res, wc, claim, log.writer, result, delay);
       return null;
     }
     const outputJson = encodeOutput(result.output, wc.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
@@ -306,10 +315,10 @@ async function parkDeferred(
   claim: ClaimedTry,
   log: TaskLogWriter,
   result: ExecutionResult,
+  delay: number,
 ): Promise<void> {
   const key = { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber };
   await log.flush().catch((raw: unknown) => res.logger.error({ err: toError(raw) }, 'could not write task log'));
-  const delay = nextCheckDelayMs(res.now().getTime() - claim.startedAt.getTime(), res.settings);
   const dueAt = res.now().getTime() + delay;
   const parked = await recordOutcome(res, wc.heartbeater, key, () =>
     deferTaskTry(res.pool, { ...key, external: withoutNul(result.external ?? null), nextCheckAt: new Date(dueAt) }),

@@ -6,6 +6,15 @@ import { taskStateStyle } from '../states';
 
 const NODE_HEIGHT = 46;
 const CHAR_WIDTH = 7.6;
+/** Past this, a node's labels are cut with an ellipsis; the full name is in its tooltip. */
+const MAX_NODE_WIDTH = 220;
+const LABEL_PADDING = 36;
+const MAX_LABEL_CHARS = Math.floor((MAX_NODE_WIDTH - LABEL_PADDING) / CHAR_WIDTH);
+
+/** `text` cut to what fits a node, ending in an ellipsis when cut. */
+export function fitLabel(text: string, maxChars: number = MAX_LABEL_CHARS): string {
+  return text.length <= maxChars ? text : `${text.slice(0, maxChars - 1)}…`;
+}
 
 interface PlacedNode {
   task: TaskNode;
@@ -28,7 +37,7 @@ interface Layout {
 
 function nodeWidth(task: TaskNode): number {
   const longest = Math.max(task.taskId.length, task.operator.length);
-  return Math.max(120, Math.round(longest * CHAR_WIDTH) + 36);
+  return Math.min(MAX_NODE_WIDTH, Math.max(120, Math.round(longest * CHAR_WIDTH) + LABEL_PADDING));
 }
 
 /** Left-to-right layout of the task graph by dagre; upstream on the left. */
@@ -71,12 +80,13 @@ export function DagGraph({ tasks, states, onSelect }: DagGraphProps) {
 
   return (
     <div className="graph-wrap">
+      {/* biome-ignore lint/a11y/useSemanticElements: an SVG cannot be a fieldset; a group (not an image) because its task nodes are buttons */}
       <svg
         className="dag-graph"
         width={layout.width}
         height={layout.height}
         viewBox={`0 0 ${layout.width} ${layout.height}`}
-        role="img"
+        role="group"
         aria-label="Task graph"
       >
         <defs>
@@ -110,11 +120,10 @@ export function DagGraph({ tasks, states, onSelect }: DagGraphProps) {
               <rect width={width} height={NODE_HEIGHT} rx={8} className="graph-node-box" />
               <rect width={6} height={NODE_HEIGHT} rx={3} fill={style?.color ?? '#dfe3ea'} />
               <text x={16} y={20} className="graph-node-title">
-                {task.taskId}
+                {fitLabel(task.taskId)}
               </text>
               <text x={16} y={36} className="graph-node-subtitle">
-                {task.operator}
-                {style ? ` · ${style.label}` : ''}
+                {fitLabel(`${task.operator}${style ? ` · ${style.label}` : ''}`)}
               </text>
             </g>
           );

@@ -1,5 +1,5 @@
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import type { DagDetail, Grid } from '@sluice/client';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
+import type { DagDetail } from '@sluice/client';
 import { isNotFound } from '../api';
 import { BackfillButton } from '../backfills/BackfillDialog';
 import { BackfillList } from '../backfills/BackfillList';
@@ -8,8 +8,8 @@ import { LoadError, Spinner } from '../components/Loading';
 import { StateLegend } from '../components/StateLegend';
 import { Tag } from '../components/Tag';
 import { formatDateTime, formatRelative } from '../format';
-import { runPath } from '../paths';
-import { DagGraph } from './DagGraph';
+import { GraphOfRun } from '../history/GraphOfRun';
+import { dagCodePath, dagHistoryPath } from '../history/paths';
 import { DagGrid } from './DagGrid';
 import { DeadlineMisses, deadlineText } from './DeadlineMisses';
 import { PausedToggle } from './PausedToggle';
@@ -59,6 +59,12 @@ function DagView({ dag }: { dag: DagDetail }) {
         </div>
         <div className="actions">
           <BackfillButton dagId={dag.dagId} />
+          <Link className="button" to={dagHistoryPath(dag.dagId)} data-testid="dag-history-link">
+            History
+          </Link>
+          <Link className="button" to={dagCodePath(dag.dagId)} data-testid="dag-code-link">
+            Code
+          </Link>
           <TriggerButton dagId={dag.dagId} />
         </div>
       </header>
@@ -153,35 +159,11 @@ function DagView({ dag }: { dag: DagDetail }) {
         ) : view === 'grid' ? (
           <DagGrid grid={grid.data} />
         ) : (
-          <GraphOfLatestRun dag={dag} grid={grid.data} />
+          <GraphOfRun dag={dag} grid={grid.data} />
         )}
       </section>
       <BackfillList dagId={dag.dagId} />
       <DeadlineMisses dag={dag} />
     </div>
-  );
-}
-
-/** The task graph coloured by the newest run; clicking a task opens it in that run. */
-function GraphOfLatestRun({ dag, grid }: { dag: DagDetail; grid: Grid }) {
-  const navigate = useNavigate();
-  const latest = grid.runs.at(-1);
-  return (
-    <>
-      <p className="muted small graph-caption">
-        {latest ? (
-          <>
-            States of the newest run, <Link to={runPath(dag.dagId, latest.runId)}>{latest.runId}</Link>
-          </>
-        ) : (
-          'No runs yet.'
-        )}
-      </p>
-      <DagGraph
-        tasks={dag.tasks}
-        states={latest?.states}
-        onSelect={latest ? (taskId) => navigate(runPath(dag.dagId, latest.runId, taskId)) : undefined}
-      />
-    </>
   );
 }
