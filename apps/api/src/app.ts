@@ -14,6 +14,7 @@ import { errorHandler } from './http-errors';
 import { healthHandler } from './health';
 import { dagRoutes } from './routes/dags';
 import { runRoutes } from './routes/runs';
+import { browseRoutes } from './routes/browse';
 import { taskRoutes } from './routes/tasks';
 import { connectionRoutes } from './routes/connections';
 import { variableRoutes } from './routes/variables';
@@ -73,6 +74,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(auditRoutes(deps));
   api.use(dagRoutes(deps));
   api.use(runRoutes(deps));
+  api.use(browseRoutes(deps));
   api.use(taskRoutes(deps));
   api.use(connectionRoutes(deps));
   api.use(variableRoutes(deps));

@@ -71,7 +71,7 @@ export function presentDag(row: DagRow, spec: DagSpec, bundle?: DagBundleRow): D
 }
 
 export function presentDagDetail(row: DagRow, spec: DagSpec, bundle?: DagBundleRow): DagDetail {
-  return { ...presentDag(row, spec, bundle), tasks: taskNodes(spec), spec };
+  return { ...presentDag(row, spec, bundle), tasks: taskNodes(spec), confSchema: spec.confSchema, spec };
 }
 
 /** Why a task instance is not moving, in words — Airflow's "task instance details: dependencies". */

@@ -1,6 +1,8 @@
 export { ApiError, ApiUnreachableError, apiPath, createClient } from './client';
 export type {
   ApiIssue,
+  BrowseRunsQuery,
+  BrowseTaskInstancesQuery,
   ClientOptions,
   ListDagsQuery,
   ListRunsQuery,
@@ -27,6 +29,7 @@ export type {
   DagSummary,
   ErrorInfo,
   Grid,
+  GridCell,
   Health,
   WorkerHealth,
   ImportError,
@@ -36,6 +39,7 @@ export type {
   Page,
   CursorPage,
   RunDetail,
+  RunListItem,
   CallbackRunInfo,
   CallbackRunState,
   RunState,
@@ -43,6 +47,7 @@ export type {
   RunType,
   TaskInstance,
   TaskInstanceDetail,
+  TaskInstanceListItem,
   TaskLog,
   TaskNode,
   TaskState,

@@ -148,11 +148,26 @@ export {
   readVersionSource,
 } from './read/views';
 export { readDagTags } from './read/dag-tags';
-export type { RunRow, TaskInstanceRowView } from './read/views';
+export type { RunRow, TaskInstanceRowView, GridCellRow } from './read/views';
+export {
+  browseRuns,
+  browseTaskInstances,
+  encodeTaskInstanceCursor,
+  decodeTaskInstanceCursor,
+} from './read/browse';
+export type {
+  BrowseOrder,
+  BrowsePage,
+  RunBrowseQuery,
+  TaskInstanceBrowseQuery,
+  TaskInstanceBrowseRow,
+  TaskInstanceCursor,
+} from './read/browse';
 export {
   listDagRows,
   latestRuns,
   listRunPage,
+  countDagRuns,
   dagExists,
   encodeRunCursor,
   decodeRunCursor,
