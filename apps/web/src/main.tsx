@@ -5,6 +5,7 @@ import { BrowserRouter } from 'react-router-dom';
 import { App } from './App';
 import { AuthGate } from './auth/AuthGate';
 import './styles.css';
+import './ui.css';
 
 const queryClient = new QueryClient({
   defaultOptions: {

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import type { DagDetail, Grid } from '@sluice/client';
 import { isNotFound } from '../api';
@@ -5,13 +6,14 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { LoadError, Spinner } from '../components/Loading';
 import { StateLegend } from '../components/StateLegend';
 import { Tag } from '../components/Tag';
-import { formatDateTime, formatRelative } from '../format';
-import { runPath } from '../paths';
+import { formatRelative } from '../format';
+import { useTimeFormat } from '../prefs/useZone';
+import { dagPath, runPath } from '../paths';
 import { DagGraph } from './DagGraph';
 import { DagGrid } from './DagGrid';
 import { PausedToggle } from './PausedToggle';
 import { TriggerButton } from './TriggerButton';
-import { useDag, useGrid } from './queries';
+import { GRID_RUNS, useDag, useGrid } from './queries';
 
 type View = 'grid' | 'graph';
 
@@ -19,7 +21,7 @@ export function DagPage() {
   const { dagId = '' } = useParams();
   const dag = useDag(dagId);
 
-  if (dag.error) {
+  if (dag.error && !dag.data) {
     return (
       <div className="page">
         {isNotFound(dag.error) ? (
@@ -39,7 +41,11 @@ export function DagPage() {
 function DagView({ dag }: { dag: DagDetail }) {
   const [params, setParams] = useSearchParams();
   const view: View = params.get('view') === 'graph' ? 'graph' : 'grid';
-  const grid = useGrid(dag.dagId);
+  const [limit, setLimit] = useState(GRID_RUNS);
+  const grid = useGrid(dag.dagId, limit);
+  const { zone, format } = useTimeFormat(dag.timezone);
+  const hasOlder =
+    grid.data !== undefined && (grid.data.totalRunsCapped || grid.data.runs.length < grid.data.totalRuns);
 
   return (
     <div className="page">
@@ -54,7 +60,12 @@ function DagView({ dag }: { dag: DagDetail }) {
           <h1>{dag.dagId}</h1>
           {dag.isPaused && <span className="pill">paused</span>}
         </div>
-        <TriggerButton dagId={dag.dagId} />
+        <div className="header-actions">
+          <Link to={`${dagPath(dag.dagId)}/runs`} className="button" data-testid="dag-runs-link">
+            All runs
+          </Link>
+          <TriggerButton dagId={dag.dagId} />
+        </div>
       </header>
       {dag.description && <p className="lead">{dag.description}</p>}
 
@@ -67,11 +78,15 @@ function DagView({ dag }: { dag: DagDetail }) {
           </dd>
         </div>
         <div>
-          <dt>Next run</dt>
-          <dd>
+          <dt>
+            <span title="When the next scheduled run may start: the end of the data interval it covers. Its logical date is the start of that interval.">
+              Next run after
+            </span>
+          </dt>
+          <dd data-testid="next-run">
             {dag.nextRunAt ? (
               <>
-                {formatDateTime(dag.nextRunAt)} <span className="muted">{formatRelative(dag.nextRunAt)}</span>
+                {format(dag.nextRunAt)} <span className="muted">{formatRelative(dag.nextRunAt)}</span>
               </>
             ) : (
               '—'
@@ -136,12 +151,28 @@ function DagView({ dag }: { dag: DagDetail }) {
           </div>
           <StateLegend />
         </div>
-        {grid.error ? (
+        {grid.error && !grid.data ? (
           <LoadError what="the runs" error={grid.error} />
         ) : !grid.data ? (
           <Spinner />
         ) : view === 'grid' ? (
-          <DagGrid grid={grid.data} />
+          <>
+            <DagGrid grid={grid.data} format={format} />
+            <p className="muted small">Times in {zone}.</p>
+            {hasOlder && (
+              <div className="actions">
+                <button
+                  type="button"
+                  className="button"
+                  data-testid="grid-load-older"
+                  disabled={grid.isFetching}
+                  onClick={() => setLimit((n) => n + GRID_RUNS)}
+                >
+                  {grid.isPlaceholderData ? 'Loading…' : `Load ${GRID_RUNS} older runs`}
+                </button>
+              </div>
+            )}
+          </>
         ) : (
           <GraphOfLatestRun dag={dag} grid={grid.data} />
         )}
