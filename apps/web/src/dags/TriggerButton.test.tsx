@@ -56,14 +56,16 @@ describe('parseConf', () => {
 });
 
 describe('TriggerButton', () => {
-  it('posts the conf typed, closes and opens the new run when the API created it', async () => {
+  it('posts the conf typed, closes and links to the new run when the API created it', async () => {
     server.on('POST', '/dags/etl/runs', { status: 201, body: { runId: 'manual__1', state: 'queued' } });
     const { user, input } = await openDialog();
     await user.type(input, '{{"rows": 3}');
     await user.click(screen.getByTestId('trigger-confirm'));
-    await screen.findByTestId('run-page');
+    expect((await screen.findByTestId('trigger-created')).textContent).toBe('Queued manual__1');
     expect(screen.queryByTestId('trigger-dialog')).toBeNull();
     expect(posts().map((r) => r.body)).toEqual([{ conf: { rows: 3 } }]);
+    await userEvent.setup().click(screen.getByRole('link', { name: 'manual__1' }));
+    await screen.findByTestId('run-page');
   });
 
   it('refuses conf that is not a JSON object without asking the API, and clears the error on typing', async () => {
@@ -150,7 +152,7 @@ describe('TriggerButton', () => {
     await user.type(screen.getByTestId('trigger-run-id'), 'reload_20');
     await user.click(screen.getByTestId('trigger-confirm'));
     expect(screen.queryByTestId('conf-field-day-error')).toBeNull();
-    await screen.findByTestId('run-page');
+    await screen.findByTestId('trigger-created');
     expect(posts().map((r) => r.body)).toEqual([
       { conf: { day: 'yesterday', mode: 'overwrite', rows: 12 } },
       { conf: { day: '2026-11-20', mode: 'overwrite', rows: 12 }, runId: 'reload_20' },
@@ -175,7 +177,7 @@ describe('TriggerButton', () => {
     expect(screen.getByText('Logical date (Europe/Copenhagen), optional')).toBeTruthy();
     fireEvent.change(screen.getByTestId('trigger-logical-date'), { target: { value: '2026-11-21T03:00' } });
     await user.click(screen.getByTestId('trigger-confirm'));
-    await screen.findByTestId('run-page');
+    await screen.findByTestId('trigger-created');
     expect(posts().map((r) => r.body)).toEqual([
       { conf: { day: '2026-11-20' }, logicalDate: '2026-11-21T02:00:00.000Z' },
     ]);

@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { useNavigate } from 'react-router-dom';
+import { Link } from 'react-router-dom';
 import { ApiError } from '@sluice/client';
 import { errorMessage } from '../api';
 import { usePermission } from '../auth/queries';
@@ -63,8 +63,14 @@ function issuesByField(raw: unknown): Record<string, string> {
 
 function TriggerDialogButton({ dagId, compact }: { dagId: string; compact: boolean }) {
   const [open, setOpen] = useState(false);
+  const [created, setCreated] = useState<string | null>(null);
   return (
     <>
+      {created && (
+        <span className="trigger-created small" role="status" data-testid="trigger-created">
+          Queued <Link to={runPath(dagId, created)}>{created}</Link>
+        </span>
+      )}
       <button
         type="button"
         className={`button button-primary${compact ? ' button-small' : ''}`}
@@ -74,7 +80,16 @@ function TriggerDialogButton({ dagId, compact }: { dagId: string; compact: boole
       >
         ▶ Trigger
       </button>
-      {open && <TriggerDialog dagId={dagId} onClose={() => setOpen(false)} />}
+      {open && (
+        <TriggerDialog
+          dagId={dagId}
+          onClose={() => setOpen(false)}
+          onCreated={(runId) => {
+            setOpen(false);
+            setCreated(runId);
+          }}
+        />
+      )}
     </>
   );
 }
@@ -82,10 +97,18 @@ function TriggerDialogButton({ dagId, compact }: { dagId: string; compact: boole
 /**
  * The trigger dialog: a form made from the DAG's confSchema (or its JSON,
  * in the JSON mode), the logical date and the run id; the API's refusals
- * beside the fields they name, cleared when sent again; the new run opened
- * on success.
+ * beside the fields they name, cleared when sent again; on success the
+ * dialog closes and a link to the new run stays beside the button.
  */
-function TriggerDialog({ dagId, onClose }: { dagId: string; onClose(): void }) {
+function TriggerDialog({
+  dagId,
+  onClose,
+  onCreated,
+}: {
+  dagId: string;
+  onClose(): void;
+  onCreated(runId: string): void;
+}) {
   const dag = useDag(dagId);
   const fields = useMemo(() => confFields(dag.data?.confSchema ?? null), [dag.data]);
   const { zone } = useTimeFormat(dag.data?.timezone);
@@ -98,7 +121,6 @@ function TriggerDialog({ dagId, onClose }: { dagId: string; onClose(): void }) {
   const [runId, setRunId] = useState('');
   const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const trigger = useTriggerRun(dagId);
-  const navigate = useNavigate();
   const errors = { ...(trigger.isError ? issuesByField(trigger.error) : {}), ...localErrors };
 
   function switchMode(next: Mode) {
@@ -134,10 +156,7 @@ function TriggerDialog({ dagId, onClose }: { dagId: string; onClose(): void }) {
     trigger.mutate(
       { conf, ...(logical ? { logicalDate: logical } : {}), ...(runId.trim() ? { runId: runId.trim() } : {}) },
       {
-        onSuccess: (run) => {
-          onClose();
-          navigate(runPath(dagId, run.runId));
-        },
+        onSuccess: (run) => onCreated(run.runId),
       },
     );
   }
