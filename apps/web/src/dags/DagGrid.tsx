@@ -9,16 +9,17 @@ import { runStateStyle, taskStateStyle } from '../states';
 import { isGridLive } from './queries';
 
 interface Tip {
-  lines: string[];
+  /** Which cell or run header is hovered; its lines are rebuilt every render, so a running duration ticks. */
+  id: string;
   x: number;
   y: number;
 }
 
 /** Props that show the floating tooltip for an element while it is hovered or focused. */
-function tipHandlers(setTip: (tip: Tip | null) => void, lines: string[]) {
+function tipHandlers(setTip: (tip: Tip | null) => void, id: string) {
   const show = (target: Element) => {
     const rect = target.getBoundingClientRect();
-    setTip({ lines, x: rect.left + rect.width / 2, y: rect.top });
+    setTip({ id, x: rect.left + rect.width / 2, y: rect.top });
   };
   return {
     onMouseEnter: (event: { currentTarget: Element }) => show(event.currentTarget),
@@ -57,6 +58,11 @@ function cellLines(
 export function DagGrid({ grid, format }: { grid: Grid; format: (iso: string | null) => string }) {
   const [tip, setTip] = useState<Tip | null>(null);
   const now = useNow(1000, isGridLive(grid));
+  const tipLines = new Map<string, string[]>();
+  const withTip = (id: string, lines: string[]) => {
+    tipLines.set(id, lines);
+    return tipHandlers(setTip, id);
+  };
 
   if (grid.runs.length === 0) {
     return <p className="empty-note">No runs yet. Trigger one to see it here.</p>;
@@ -88,7 +94,7 @@ export function DagGrid({ grid, format }: { grid: Grid; format: (iso: string | n
                     data-testid={`grid-run-${run.runId}`}
                     data-state={run.state}
                     aria-label={`Run ${run.runId}: ${style.label}`}
-                    {...tipHandlers(setTip, [
+                    {...withTip(`run:${run.runId}`, [
                       run.runId,
                       `${run.runType} run · ${style.label}`,
                       `logical date ${format(run.logicalDate)}`,
@@ -130,7 +136,10 @@ export function DagGrid({ grid, format }: { grid: Grid; format: (iso: string | n
                       data-state={state}
                       data-tries={tries}
                       aria-label={`${task.taskId} in ${run.runId}: ${style.label}${tries > 1 ? `, ${tries} tries` : ''}`}
-                      {...tipHandlers(setTip, cellLines(task.taskId, run.runId, style.label, cell, now, format))}
+                      {...withTip(
+                        `cell:${task.taskId}:${run.runId}`,
+                        cellLines(task.taskId, run.runId, style.label, cell, now, format),
+                      )}
                     >
                       {tries > 1 && <span className="grid-tries">{tries}</span>}
                     </Link>
@@ -143,7 +152,8 @@ export function DagGrid({ grid, format }: { grid: Grid; format: (iso: string | n
       </table>
       {tip && (
         <div className="tooltip" role="tooltip" style={{ left: tip.x, top: tip.y }}>
-          {tip.lines.map((line, index) => (
+          {/* Read after the table above has built this render's lines. */}
+          {(tipLines.get(tip.id) ?? []).map((line, index) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: a tooltip's lines are rebuilt whole, never reordered, and may repeat
             <div key={index} className={index === 0 ? 'tooltip-title' : undefined}>
               {line}

@@ -1,4 +1,4 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router-dom';
 import type { DagSummary } from '@sluice/client';
 import { LoadError, Spinner } from '../components/Loading';
@@ -118,7 +118,8 @@ export function DagListPage() {
   const importErrors = useImportErrors();
   const [zone] = useZoneChoice();
   const columns = useMemo(() => columnsFor(zone), [zone]);
-  const search = params.get('q') ?? '';
+  // Typed into local state first: the URL follows, and a fast typist's keys are never lost to a navigation.
+  const [search, setSearch] = useState(params.get('q') ?? '');
   const sort = readSort(params.get('sort'));
   const rows = useMemo(
     () =>
@@ -162,7 +163,10 @@ export function DagListPage() {
             data-testid="dag-search"
             data-shortcut="search"
             value={search}
-            onChange={(event) => setFilter('q', event.target.value)}
+            onChange={(event) => {
+              setSearch(event.target.value);
+              setFilter('q', event.target.value);
+            }}
           />
           <label className="dag-sort">
             <span className="visually-hidden">Sort DAGs by</span>
