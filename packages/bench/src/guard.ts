@@ -25,6 +25,8 @@ export const targets = {
   dagLoadMs: 10_000,
   grid365x50P50Ms: 150,
   grid10kRunP50Ms: 500,
+  /** API time of a UI page's first requests (sent together), with 500 runs of a 50-task DAG. */
+  uiPageP95Ms: 300,
 } as const;
 
 export interface GuardInput {

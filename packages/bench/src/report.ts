@@ -8,6 +8,7 @@ import type { PeerFlowResult, PeerThroughputResult } from './sections/peer';
 import type { ScaleRun } from './sections/scale';
 import type { LoadingResult } from './sections/loading';
 import type { GridResult } from './sections/api';
+import type { UiPagesResult } from './sections/ui-pages';
 import type { HistoryResult } from './sections/history';
 import { formatHistory } from './sections/history-report';
 import { formatSoak, type SoakResult } from './sections/soak';
@@ -24,6 +25,7 @@ export interface BenchResults {
   scale: ScaleRun[];
   loading?: LoadingResult;
   grid: GridResult[];
+  ui?: UiPagesResult;
   history?: HistoryResult;
   soak?: SoakResult;
   headline: Headline;
@@ -119,6 +121,14 @@ export function targetChecks(r: Omit<BenchResults, 'checks' | 'guard' | 'duratio
       `< ${targets.grid10kRunP50Ms}`,
       (v) => v < targets.grid10kRunP50Ms,
     );
+    for (const page of r.ui?.pages ?? []) {
+      add(
+        `${page.page} p95, 500 runs (ms)`,
+        page.p95.median,
+        `< ${targets.uiPageP95Ms}`,
+        (v) => v < targets.uiPageP95Ms,
+      );
+    }
   }
   return checks;
 }
@@ -213,6 +223,12 @@ export function formatReport(r: BenchResults): string {
   for (const g of r.grid) {
     rows.push([`grid ${g.runs} runs × ${g.tasks} tasks p50 (ms)`, ...sp(g.p50)]);
     rows.push([`  p95 (ms)`, ...sp(g.p95)]);
+  }
+  if (r.ui) {
+    for (const page of r.ui.pages) {
+      rows.push([`${page.page}, ${r.ui.runs} runs × ${r.ui.tasks} tasks, p50 (ms)`, ...sp(page.p50)]);
+      rows.push([`  p95 (ms)`, ...sp(page.p95)]);
+    }
   }
   out.push(table(['figure', 'median', 'min', 'max'], rows));
   out.push('');
