@@ -29,7 +29,8 @@ const env = {
   REDIS_URL: redisUrl,
   SLUICE_QUEUE_PREFIX: `e2e-stop-${randomBytes(4).toString('hex')}`,
   SLUICE_DAGS_FOLDER: mkdtempSync(path.join(os.tmpdir(), 'sluice-e2e-stop-')),
-  SLUICE_SCHEDULER_INTERVAL_MS: '500',
+  // Health calls a scheduler stale after 1.5 beats: 2 s beats leave a loaded machine room to stay "ok".
+  SLUICE_SCHEDULER_INTERVAL_MS: '2000',
   SLUICE_SECRET_KEY: `e2e-${randomBytes(12).toString('hex')}`,
 };
 const scheduler = await startScheduler(SchedulerConfig.parse(env), logger);
