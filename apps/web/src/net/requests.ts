@@ -77,8 +77,12 @@ function subscribe(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
+export function currentNetwork(): NetworkSnapshot {
+  return snapshot;
+}
+
 export function useNetwork(): NetworkSnapshot {
-  return useSyncExternalStore(subscribe, () => snapshot);
+  return useSyncExternalStore(subscribe, currentNetwork);
 }
 
 /**
