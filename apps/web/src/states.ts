@@ -108,3 +108,10 @@ export const TASK_STATES: readonly TaskState[] = [
 
 /** How often a page polls while something on it is still moving. */
 export const LIVE_POLL_MS = 1500;
+
+/**
+ * How often it polls once everything shown has settled: a page left open
+ * all day still shows the runs the scheduler starts (the DAG list and the
+ * grid answer 304 while nothing moved).
+ */
+export const SETTLED_POLL_MS = 30_000;

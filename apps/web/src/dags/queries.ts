@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { DagSummary, Grid, TriggerRunBody } from '@sluice/client';
 import { api, queryKeys } from '../api';
-import { LIVE_POLL_MS, isRunTerminal, isTaskActive } from '../states';
+import { LIVE_POLL_MS, SETTLED_POLL_MS, isRunTerminal, isTaskActive } from '../states';
 
 export interface DagListFilters {
   tag?: string;
@@ -23,7 +23,8 @@ export function useDagList(filters: DagListFilters) {
   return useQuery({
     queryKey: queryKeys.dagList(filters),
     queryFn: () => api.listDags(filters),
-    refetchInterval: (query) => (query.state.data && anyRunLive(query.state.data.items) ? LIVE_POLL_MS : false),
+    refetchInterval: (query) =>
+      query.state.data && anyRunLive(query.state.data.items) ? LIVE_POLL_MS : SETTLED_POLL_MS,
   });
 }
 
@@ -43,7 +44,7 @@ export function useGrid(dagId: string, limit = GRID_RUNS) {
     queryKey: queryKeys.grid(dagId, limit),
     queryFn: () => api.getGrid(dagId, { limit }),
     placeholderData: keepPreviousData,
-    refetchInterval: (query) => (query.state.data && isGridLive(query.state.data) ? LIVE_POLL_MS : false),
+    refetchInterval: (query) => (query.state.data && isGridLive(query.state.data) ? LIVE_POLL_MS : SETTLED_POLL_MS),
   });
 }
 

@@ -1,7 +1,7 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
 import type { BrowseRunsQuery, BrowseTaskInstancesQuery } from '@sluice/client';
 import { api, queryKeys } from '../api';
-import { LIVE_POLL_MS, isRunTerminal, isTaskActive } from '../states';
+import { LIVE_POLL_MS, SETTLED_POLL_MS, isRunTerminal, isTaskActive } from '../states';
 
 export const RUN_PAGE = 25;
 export const TASK_INSTANCE_PAGE = 50;
@@ -18,7 +18,9 @@ export function useRunList(filters: RunListFilters) {
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: (query) =>
-      query.state.data?.pages.some((p) => p.items.some((r) => !isRunTerminal(r.state))) ? LIVE_POLL_MS : false,
+      query.state.data?.pages.some((p) => p.items.some((r) => !isRunTerminal(r.state)))
+        ? LIVE_POLL_MS
+        : SETTLED_POLL_MS,
   });
 }
 
@@ -30,6 +32,6 @@ export function useTaskInstanceList(filters: TaskInstanceListFilters) {
     initialPageParam: '',
     getNextPageParam: (last) => last.nextCursor ?? undefined,
     refetchInterval: (query) =>
-      query.state.data?.pages.some((p) => p.items.some((t) => isTaskActive(t.state))) ? LIVE_POLL_MS : false,
+      query.state.data?.pages.some((p) => p.items.some((t) => isTaskActive(t.state))) ? LIVE_POLL_MS : SETTLED_POLL_MS,
   });
 }
