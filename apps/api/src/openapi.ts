@@ -11,6 +11,7 @@ import { connectionRouteDocs } from './routes/connections';
 import { dagBundleRouteDocs } from './routes/dag-bundles';
 import { dagRouteDocs } from './routes/dags';
 import { runRouteDocs } from './routes/runs';
+import { browseRouteDocs } from './routes/browse';
 import { taskRouteDocs } from './routes/tasks';
 import { authRouteDocs } from './routes/auth';
 import { userRouteDocs } from './routes/users';
@@ -53,6 +54,7 @@ export const routeDocs: readonly RouteDoc[] = [
   ...systemRouteDocs,
   ...dagRouteDocs,
   ...runRouteDocs,
+  ...browseRouteDocs,
   ...taskRouteDocs,
   ...clearingRouteDocs,
   ...backfillRouteDocs,

@@ -79,6 +79,7 @@ export function presentDagDetail(
   return {
     ...presentDag(row, spec, bundle),
     tasks: taskNodes(spec),
+    confSchema: spec.confSchema,
     spec,
     deadline: spec.deadline ? { from: spec.deadline.from, withinMs: spec.deadline.withinMs } : null,
     deadlineMisses: misses.map((m) => ({

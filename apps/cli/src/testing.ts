@@ -127,6 +127,7 @@ export function dagDetail(extra: Partial<DagDetail> = {}): DagDetail {
       { taskId: 'extract', operator: 'shell', upstream: [], triggerRule: 'all_success', retries: 0 },
       { taskId: 'load', operator: 'emr', upstream: ['extract'], triggerRule: 'all_success', retries: 2 },
     ],
+    confSchema: null,
     spec: {},
     deadline: null,
     deadlineMisses: [],
@@ -218,10 +219,12 @@ export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: Slu
         totalCapped: false,
       };
     },
+    browseRuns: async () => ({ items: [], total: 0, limit: 25, nextCursor: null, totalCapped: false }),
+    browseTaskInstances: async () => ({ items: [], total: 0, limit: 50, nextCursor: null, totalCapped: false }),
     triggerRun: async () => runDetail('queued'),
     getRun: async () => runDetail('running'),
     setRunState: async (_dagId, _runId, state) => runDetail(state),
-    getGrid: async () => ({ dagId: 'etl', tasks: [], runs: [] }),
+    getGrid: async () => ({ dagId: 'etl', tasks: [], runs: [], totalRuns: 0, totalRunsCapped: false }),
     getTaskInstance: async () => taskDetail(),
     getLogs: async () => logPage(1, [1, 2], true),
     clearTask: async (_d, runId, taskId, opts) =>

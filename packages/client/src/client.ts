@@ -21,10 +21,14 @@ import type {
   ImportError,
   Page,
   RunDetail,
+  RunListItem,
   RunState,
+  RunType,
   RunSummary,
   TaskInstance,
   TaskInstanceDetail,
+  TaskInstanceListItem,
+  TaskState,
   TaskLog,
   ApiToken,
   AuditEvent,
@@ -74,6 +78,24 @@ export class ApiUnreachableError extends Error {
 export type TriggerRunBody = { conf?: Record<string, unknown>; logicalDate?: string; runId?: string };
 export type ListDagsQuery = { tag?: string; paused?: boolean };
 export type ListRunsQuery = { limit?: number; cursor?: string; state?: RunState };
+/** The runs page: every DAG's runs (or `dagId`'s), filtered; `from`/`to` bound the logical date (ISO). */
+export type BrowseRunsQuery = {
+  dagId?: string;
+  state?: RunState;
+  runType?: RunType;
+  from?: string;
+  to?: string;
+  order?: 'newest' | 'oldest';
+  limit?: number;
+  cursor?: string;
+};
+export type BrowseTaskInstancesQuery = {
+  dagId?: string;
+  taskId?: string;
+  state?: TaskState;
+  limit?: number;
+  cursor?: string;
+};
 export type LogsQuery = { try?: number; after?: number; limit?: number };
 export type SettableState = 'success' | 'failed';
 
@@ -87,6 +109,8 @@ export interface SluiceClient {
   getRun(dagId: string, runId: string): Promise<RunDetail>;
   setRunState(dagId: string, runId: string, state: SettableState): Promise<RunDetail>;
   getGrid(dagId: string, q?: { limit?: number }): Promise<Grid>;
+  browseRuns(q?: BrowseRunsQuery): Promise<CursorPage<RunListItem>>;
+  browseTaskInstances(q?: BrowseTaskInstancesQuery): Promise<CursorPage<TaskInstanceListItem>>;
   getTaskInstance(dagId: string, runId: string, taskId: string): Promise<TaskInstanceDetail>;
   getLogs(dagId: string, runId: string, taskId: string, q?: LogsQuery): Promise<TaskLog>;
   clearTask(dagId: string, runId: string, taskId: string, opts?: ClearTaskOptions): Promise<ClearResult>;
@@ -243,6 +267,8 @@ export function createClient(opts: ClientOptions): SluiceClient {
     getRun: (dagId, runId) => request('GET', apiPath(runPath(dagId, runId))),
     setRunState: (dagId, runId, state) => request('PATCH', apiPath(runPath(dagId, runId)), { state }),
     getGrid: (dagId, q = {}) => request('GET', apiPath(['dags', dagId, 'grid'], { limit: q.limit }), undefined, true),
+    browseRuns: (q = {}) => request('GET', apiPath(['runs'], { ...q })),
+    browseTaskInstances: (q = {}) => request('GET', apiPath(['task-instances'], { ...q })),
     getTaskInstance: (dagId, runId, taskId) => request('GET', apiPath(taskPath(dagId, runId, taskId))),
     getLogs: (dagId, runId, taskId, q = {}) =>
       request(

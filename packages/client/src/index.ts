@@ -1,6 +1,8 @@
 export { ApiError, ApiUnreachableError, apiPath, createClient } from './client';
 export type {
   ApiIssue,
+  BrowseRunsQuery,
+  BrowseTaskInstancesQuery,
   ClientOptions,
   ListDagsQuery,
   ListRunsQuery,
@@ -38,6 +40,7 @@ export type {
   DagSummary,
   ErrorInfo,
   Grid,
+  GridCell,
   Health,
   WorkerHealth,
   ImportError,
@@ -47,6 +50,7 @@ export type {
   Page,
   CursorPage,
   RunDetail,
+  RunListItem,
   CallbackRunInfo,
   CallbackRunState,
   RunState,
@@ -54,6 +58,7 @@ export type {
   RunType,
   TaskInstance,
   TaskInstanceDetail,
+  TaskInstanceListItem,
   TaskLog,
   TaskNode,
   TaskState,

@@ -84,6 +84,8 @@ export interface TaskNode {
 
 export interface DagDetail extends DagSummary {
   tasks: TaskNode[];
+  /** The JSON Schema a manual run's conf must match (the DAG's `confSchema`); null when the DAG declares none. */
+  confSchema: Record<string, unknown> | null;
   /** The current version's whole structure: a DagSpec of @sluice/core, as JSON (what `sluice dags plan --against` compares). */
   spec: Record<string, unknown>;
   /** The DAG's deadline setting (`deadline` in its file); null when it sets none. */
@@ -193,11 +195,43 @@ export interface TaskLog {
   complete: boolean;
 }
 
+/** A grid cell's task instance beyond its state: tries made, and when it ran. */
+export interface GridCell {
+  tryNumber: number;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+}
+
 /** The runs × tasks grid of a DAG page: runs oldest → newest, tasks in topological order. */
 export interface Grid {
   dagId: string;
   tasks: TaskNode[];
-  runs: Array<RunSummary & { states: Record<string, TaskState> }>;
+  runs: Array<RunSummary & { states: Record<string, TaskState>; cells: Record<string, GridCell> }>;
+  /** The DAG's runs, counted up to 1,000 ("showing 25 of 55"). */
+  totalRuns: number;
+  /** True when the DAG has more runs than `totalRuns` says. */
+  totalRunsCapped: boolean;
+}
+
+/** A run on the runs page, which lists several DAGs' runs. */
+export interface RunListItem extends RunSummary {
+  dagId: string;
+}
+
+/** A task instance on the task-instance browse page. */
+export interface TaskInstanceListItem {
+  dagId: string;
+  runId: string;
+  logicalDate: string;
+  taskId: string;
+  state: TaskState;
+  tryNumber: number;
+  maxTries: number;
+  operator: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
 }
 
 export interface ImportError {

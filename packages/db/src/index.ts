@@ -169,11 +169,26 @@ export { readRunTrace } from './read/run-trace';
 export { readDeadlineMisses } from './read/deadline-misses';
 export type { DeadlineMissRow } from './read/deadline-misses';
 export type { RunTrace } from './read/run-trace';
-export type { RunRow, TaskInstanceRowView } from './read/views';
+export type { RunRow, TaskInstanceRowView, GridCellRow } from './read/views';
+export {
+  browseRuns,
+  browseTaskInstances,
+  encodeTaskInstanceCursor,
+  decodeTaskInstanceCursor,
+} from './read/browse';
+export type {
+  BrowseOrder,
+  BrowsePage,
+  RunBrowseQuery,
+  TaskInstanceBrowseQuery,
+  TaskInstanceBrowseRow,
+  TaskInstanceCursor,
+} from './read/browse';
 export {
   listDagRows,
   latestRuns,
   listRunPage,
+  countDagRuns,
   dagExists,
   encodeRunCursor,
   decodeRunCursor,

@@ -35,7 +35,7 @@ export function RunPage() {
     </nav>
   );
 
-  if (run.error) {
+  if (run.error && !run.data) {
     return (
       <div className="page">
         {breadcrumbs}
