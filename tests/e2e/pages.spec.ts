@@ -7,8 +7,8 @@
  * (1400 px) there: `npm run ui:screenshots` writes docs/ui/.
  */
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { type Page, expect, test } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from './axe';
 import { signIn } from './helpers';
 import { E2E_USERS } from './users';
 
@@ -17,11 +17,7 @@ const shots = process.env.SLUICE_UI_SCREENSHOTS;
 /** axe finds nothing serious, the page does not scroll sideways, and (once) its picture is taken. */
 async function checkPage(page: Page, name: string): Promise<void> {
   await page.evaluate(() => document.fonts.ready);
-  const axe = await new AxeBuilder({ page }).analyze();
-  const serious = axe.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(' | ')}`);
-  expect(serious, `axe on ${name}`).toEqual([]);
+  await expectNoSeriousA11yViolations(page, name);
   // What sticks out past the window's right edge (outside any frame that scrolls by itself).
   const sticksOut = await page.evaluate(() => {
     const width = document.documentElement.clientWidth;
