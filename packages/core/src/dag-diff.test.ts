@@ -202,7 +202,7 @@ describe('diffDags: what counts as a change', () => {
       [{ spec: etl(), hash: 'aaa' }],
       [{ spec: etl({ tasks: [makeTask('extract')] }), hash: 'bbb' }],
     );
-    expect(task[0]?.changes).toEqual([]);
+    expect(task[0]).toMatchObject({ kind: 'changed', changes: [] });
     expect(diffDags([{ spec: etl(), hash: 'aaa' }], [{ spec: etl() }])[0]?.kind).toBe('unchanged');
     expect(diffDags([{ spec: etl() }], [{ spec: etl(), hash: 'bbb' }])[0]?.kind).toBe('unchanged');
     expect(diffDags([{ spec: etl(), hash: 'aaa' }], [{ spec: etl(), hash: 'aaa' }])[0]?.kind).toBe('unchanged');
@@ -293,6 +293,24 @@ describe('diffDags: renames', () => {
         ['etl_v2', 'added'],
       ]);
     }
+  });
+
+  it('shows a rename without naming the code, which a new id always changes', () => {
+    const [diff] = diffDags([{ spec: etl(), hash: 'aaa' }], [{ spec: etl({ dagId: 'etl_v2' }), hash: 'bbb' }]);
+    expect(diff).toMatchObject({ kind: 'renamed', renamedFrom: 'etl', changes: [] });
+  });
+
+  it('never pairs a DAG that is on both sides: a copy of it is added, and a copy gone is removed', () => {
+    const added = diffDags([{ spec: etl() }], [{ spec: etl() }, { spec: etl({ dagId: 'etl_copy' }) }]);
+    expect(added.map((d) => [d.dagId, d.kind])).toEqual([
+      ['etl', 'unchanged'],
+      ['etl_copy', 'added'],
+    ]);
+    const removed = diffDags([{ spec: etl() }, { spec: etl({ dagId: 'etl_copy' }) }], [{ spec: etl() }]);
+    expect(removed.map((d) => [d.dagId, d.kind])).toEqual([
+      ['etl', 'unchanged'],
+      ['etl_copy', 'removed'],
+    ]);
   });
 
   it('renames a removed DAG once: a second added copy of it is added', () => {

@@ -63,6 +63,21 @@ describe('nextRuns', () => {
     ]);
   });
 
+  it('names the date a stored spec holds that is not a date', () => {
+    const now = new Date('2027-01-01T00:00:00Z');
+    expect(() => nextRuns(makeDag({ startDate: 'soon' }), now)).toThrow('startDate "soon" is not an ISO date-time');
+    expect(() => nextRuns(makeDag({ endDate: 'later' }), now)).toThrow('endDate "later" is not an ISO date-time');
+  });
+
+  it('writes a change from UTC+00:00 with a plus sign', () => {
+    const runs = nextRuns(
+      makeDag({ schedule: '0 3 * * *', timezone: 'Europe/London' }),
+      new Date('2027-03-27T12:00:00Z'),
+      1,
+    );
+    expect(runs[0]?.dst).toBe('clocks change since the run before (UTC+00:00 → UTC+01:00): 23 h after it');
+  });
+
   it('lists nothing for a manual or @once DAG', () => {
     const now = new Date('2027-01-01T00:00:00Z');
     expect(nextRuns(makeDag({ schedule: null }), now)).toEqual([]);
@@ -138,6 +153,9 @@ describe('dstHazards', () => {
     const now = new Date('2027-01-01T00:00:00Z');
     expect(dstHazards(copenhagen('30 2 * * *'), now, 100).map((h) => h.kind)).toEqual(['skipped']);
     expect(dstHazards(copenhagen('30 2 * * *'), now, 30)).toEqual([]);
+    // The spring change is at 01:00 UTC on 28 March, 86 days and one hour after now.
+    expect(dstHazards(copenhagen('30 2 * * *'), now, 86)).toEqual([]);
+    expect(dstHazards(copenhagen('30 2 * * *'), now, 87).map((h) => h.at)).toEqual([new Date('2027-03-28T01:00:00Z')]);
   });
 
   it('finds none in UTC or for a schedule without cron times', () => {
