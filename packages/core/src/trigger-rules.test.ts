@@ -282,6 +282,18 @@ describe('the reason each rule gives', () => {
       'all 2 upstream tasks were skipped (all_done_min_one_success)',
     ],
     ['all_done_min_one_success', [up('a', 'success'), up('b', 'running')], 'wait', 'waiting for 1 upstream task: b'],
+    [
+      'none_failed_min_one_success',
+      [up('a', 'skipped')],
+      'skip',
+      'the upstream task was skipped (none_failed_min_one_success)',
+    ],
+    [
+      'all_done_min_one_success',
+      [up('a', 'skipped')],
+      'skip',
+      'the upstream task was skipped (all_done_min_one_success)',
+    ],
     ['always', [up('a', 'running')], 'run', 'the trigger rule is always'],
   ];
 
