@@ -196,6 +196,7 @@ describe('runDagLocally', () => {
       runTask: () => new Promise((resolve) => setTimeout(resolve, 30)),
     });
     expect(result.tasks[0]?.durationMs).toBeGreaterThanOrEqual(25);
+    expect(result.tasks[0]?.durationMs).toBeLessThan(10_000);
   });
 });
 
@@ -254,6 +255,10 @@ describe('runOneTaskLocally', () => {
     await expect(
       runOneTaskLocally({ ...base, taskId: 'extract', upstreamOutputs: new Map([['load', 1]]) }),
     ).rejects.toThrow('"load" is not an upstream task of "extract" (its upstream: none)');
+    const join = chain({ tasks: [makeTask('a'), makeTask('b'), makeTask('join', { upstream: ['a', 'b'] })] });
+    await expect(
+      runOneTaskLocally({ ...base, spec: join, taskId: 'join', upstreamOutputs: new Map([['c', 1]]) }),
+    ).rejects.toThrow('"c" is not an upstream task of "join" (its upstream: a, b)');
   });
 });
 

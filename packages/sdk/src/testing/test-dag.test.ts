@@ -105,6 +105,8 @@ describe('testDag', () => {
     );
     const plain = await testDag(d);
     expect(plain.task('list').error?.message).toMatch(/task "list" is a shell task: testDag runs fn tasks/);
+    expect(plain.task('list').error?.message).toMatch(/or run it with `sluice dags test`$/);
+    expect(plain.task('list').error?.name).toBe('UnrunnableTaskError');
     const stubbed = await testDag(d, { stubs: { list: { output: ['a'] } } });
     expect(stubbed.output(ls)).toEqual(['a']);
     expect(stubbed.task('count').output).toBe(true);
@@ -159,6 +161,7 @@ describe('testDag results', () => {
     );
     expect(() => result.output(nothing)).toThrow('task "nothing" recorded no output (it ended success)');
     expect(() => result.task('missing')).toThrow('DAG "no_output" has no task "missing"');
+    await expect(testDag(d, { logicalDate: 'soon' })).rejects.toThrow('testDag option logicalDate');
     expect(result.task(nothing).hasOutput).toBe(false);
   });
 
@@ -175,6 +178,12 @@ describe('testDag results', () => {
     );
     const result = await testDag(d);
     expect(result.output(read)).toEqual({ at: '2026-11-21T00:00:00.000Z' });
+    const f = dag({ id: 'function_output' });
+    f.task(
+      'callable',
+      fn(() => () => 1),
+    );
+    expect((await testDag(f)).task('callable')).toMatchObject({ state: 'success', hasOutput: false });
   });
 
   it('answers ctx.variable from the variables given, and fails a task reading one it was not given', async () => {
