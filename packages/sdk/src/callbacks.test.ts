@@ -117,6 +117,16 @@ describe('deadlines and callback lists in dag()', () => {
     expect(d.toSpec().deadline).toEqual({ from: 'logicalDate', withinMs: 60_000 });
   });
 
+  it('stores a deadline without notify, and a notify-only deadline on a DAG with no other callbacks', () => {
+    expect(dag({ id: 'cb_plain_deadline', deadline: { from: 'runAfter', within: '1h' } }).toSpec()).toMatchObject({
+      deadline: { from: 'runAfter', withinMs: 3_600_000 },
+    });
+    const miss = () => undefined;
+    const d = dag({ id: 'cb_only_notify', deadline: { from: 'queuedAt', within: '1h', notify: miss } });
+    expect(d.toSpec().callbacks).toEqual({ onDeadlineMiss: [{ type: 'function', timeoutMs: 60_000, retries: 2 }] });
+    expect(d.getCallback(null, 'onDeadlineMiss', 0)).toBe(miss);
+  });
+
   it('stores a deadline without notify, and no callbacks for empty lists', () => {
     const d = dag({ id: 'cb_empty', onFailure: [], deadline: { from: 'runAfter', within: '1h', notify: [] } });
     d.task(
@@ -155,6 +165,9 @@ describe('deadlines and callback lists in dag()', () => {
     );
     expect(() => dag({ id: 'cb_d2', deadline: { from: 'queuedAt', within: '1h', after: 1 } as never })).toThrow(
       'dag("cb_d2") option deadline.after is not a known option (known: from, within, notify)',
+    );
+    expect(() => dag({ id: 'cb_d6', deadline: { from: 'queuedAt', within: 'soon' as never } })).toThrow(
+      'dag("cb_d6") option deadline.within "soon" is not a duration',
     );
     expect(() => dag({ id: 'cb_d3', deadline: { from: 'queuedAt', within: 0 } })).toThrow(
       'dag("cb_d3") option deadline.within must be longer than 0',

@@ -112,6 +112,21 @@ describe('notify', () => {
     expect(() => notify.slack('u' as never)).toThrow('notify.slack() options must be an object, got "u"');
   });
 
+  it('keeps options left out out of the stored notifier, and names a value that is not JSON', () => {
+    expect(Object.keys(notify.slack({ webhookUrl: 'u' }).options)).toEqual(['webhookUrl']);
+    expect(Object.keys(notify.sns({ topicArn: 'arn:x' }).options)).toEqual(['topicArn']);
+    expect(() => notify.webhook({ url: 'u', headers: { A: (() => 'b') as never } })).toThrow(
+      'notify.webhook() options.headers.A must be JSON',
+    );
+  });
+
+  it('names each notifier whose options are not an object', () => {
+    expect(() => notify.webhook('u' as never)).toThrow('notify.webhook() options must be an object');
+    expect(() => notify.email('u' as never)).toThrow('notify.email() options must be an object');
+    expect(() => notify.sns('u' as never)).toThrow('notify.sns() options must be an object');
+    expect(() => notify.sns({ topicArn: '' })).toThrow('notify.sns() option topicArn must be a non-empty string');
+  });
+
   it('webhook: a URL, a signing secret and headers', () => {
     expect(notify.webhook({ url: 'http://h', secret: { env: 'HOOK_SECRET' }, headers: { A: 'b' } }).options).toEqual({
       url: 'http://h',

@@ -41,5 +41,7 @@ describe('shell() env and connection', () => {
       'shell() option connection must be a non-empty string',
     );
     expect(shell({ command: 'x' }).options).toEqual({ command: 'x' });
+    expect(() => shell({ command: 'x', cwd: '' })).toThrow('shell() option cwd must be a non-empty string');
+    expect(() => shell({ command: 'x', skipOnExitCode: [99, 1.5] })).toThrow('shell() option skipOnExitCode');
   });
 });
