@@ -120,6 +120,21 @@ describe('notify', () => {
     );
   });
 
+  it('marks each notifier with its kind, which picks what the worker runs', () => {
+    const kinds = [
+      notify.slack({ webhookUrl: 'u' }),
+      notify.webhook({ url: 'u' }),
+      notify.email({ smtp: { host: 'm' }, from: 'a@b', to: 'c@d' }),
+      notify.sns({ topicArn: 'arn:x' }),
+    ].map((n) => [n.kind, n.notifier]);
+    expect(kinds).toEqual([
+      ['sluice.notifier', 'slack'],
+      ['sluice.notifier', 'webhook'],
+      ['sluice.notifier', 'email'],
+      ['sluice.notifier', 'sns'],
+    ]);
+  });
+
   it('names each notifier whose options are not an object', () => {
     expect(() => notify.webhook('u' as never)).toThrow('notify.webhook() options must be an object');
     expect(() => notify.email('u' as never)).toThrow('notify.email() options must be an object');
