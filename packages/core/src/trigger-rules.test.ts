@@ -92,6 +92,10 @@ const cases: Case[] = [
   ['all_done_min_one_success', ['failed', 'skipped'], 'upstream_failed'],
   ['all_done_min_one_success', ['skipped', 'skipped'], 'skip'],
 
+  // all_done_setup_success (teardowns): every upstream finished; without a setup among them, runs.
+  ['all_done_setup_success', ['success', 'failed'], 'run'],
+  ['all_done_setup_success', ['failed', 'running'], 'wait'],
+
   // always: runs at once, even with upstream tasks still going.
   ['always', ['running', 'none'], 'run'],
   ['always', ['failed', 'upstream_failed'], 'run'],
@@ -131,6 +135,52 @@ describe('evaluateTriggerRule', () => {
     for (const state of ['none', 'scheduled', 'queued', 'running', 'deferred', 'up_for_retry'] as const) {
       expect(evaluateTriggerRule('all_done', ['success', state]).outcome, state).toBe('wait');
     }
+  });
+});
+
+describe('all_done_setup_success', () => {
+  const up = (taskId: string, state: TaskInstanceState, setup = false) => ({ taskId, state, setup });
+  const rule = 'all_done_setup_success';
+
+  it('runs once every upstream finished when a setup succeeded, whatever the work did', () => {
+    expect(evaluateTriggerRule(rule, [up('create', 'success', true), up('work', 'failed')])).toEqual({
+      outcome: 'run',
+      reason: 'all 2 upstream tasks finished; 1 upstream setup task succeeded: create',
+    });
+  });
+
+  it('runs when one of two setups succeeded', () => {
+    const upstream = [up('a', 'failed', true), up('b', 'success', true), up('work', 'upstream_failed')];
+    expect(evaluateTriggerRule(rule, upstream).outcome).toBe('run');
+  });
+
+  it('waits for the work even when the setup succeeded', () => {
+    expect(evaluateTriggerRule(rule, [up('create', 'success', true), up('work', 'running')])).toEqual({
+      outcome: 'wait',
+      reason: 'waiting for 1 upstream task: work',
+    });
+  });
+
+  it('is skipped when every setup was skipped', () => {
+    expect(evaluateTriggerRule(rule, [up('create', 'skipped', true), up('work', 'skipped')])).toEqual({
+      outcome: 'skip',
+      reason: '1 upstream setup task skipped: create (all_done_setup_success)',
+    });
+  });
+
+  it('is upstream_failed when no setup succeeded and one did not run', () => {
+    const upstream = [up('a', 'failed', true), up('b', 'skipped', true), up('work', 'upstream_failed')];
+    expect(evaluateTriggerRule(rule, upstream)).toEqual({
+      outcome: 'upstream_failed',
+      reason: 'no setup task succeeded: a, b (all_done_setup_success)',
+    });
+  });
+
+  it('runs without a setup upstream once all finished', () => {
+    expect(evaluateTriggerRule(rule, [up('work', 'failed')])).toEqual({
+      outcome: 'run',
+      reason: 'the upstream task finished',
+    });
   });
 });
 
