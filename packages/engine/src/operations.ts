@@ -12,6 +12,7 @@ import {
   finishRunIfDone,
   withTransaction,
 } from '@sluice/db';
+import { withSetupsAndTeardowns } from '@sluice/core';
 import { withDownstream } from './dag-cache';
 import { NotFoundError } from './errors';
 import type { EngineResources } from './resources';
@@ -32,7 +33,11 @@ export async function clearTask(
   const version = await res.dags.get(run.dagVersionId);
   const task = version.tasks.get(args.taskId);
   if (!task) throw new NotFoundError(`Run "${args.runId}" of DAG "${args.dagId}" has no task "${args.taskId}"`);
-  const ids = args.downstream ? withDownstream(version, args.taskId) : [args.taskId];
+  // A task inside a setup's scope reruns with its setup and teardown (a cluster is made again, then released).
+  const ids = withSetupsAndTeardowns(
+    version.spec,
+    args.downstream ? withDownstream(version, args.taskId) : [args.taskId],
+  );
   const tries = new Map(ids.map((id) => [id, (version.tasks.get(id)?.retry.retries ?? 0) + 1]));
   const { cleared, interrupted } = await clearTaskInstances(res.pool, {
     dagRunId: run.id,
