@@ -1,5 +1,12 @@
 /** Database rows → the API's JSON (packages/client types). */
-import { DagSpec, assertNever, evaluateTriggerRule, topologicalOrder, type TaskInstanceState } from '@sluice/core';
+import {
+  DagSpec,
+  assertNever,
+  evaluateTriggerRule,
+  taskGroups,
+  topologicalOrder,
+  type TaskInstanceState,
+} from '@sluice/core';
 import type { DagBundleRow, DagRow, RunRow, TaskInstanceRowView } from '@sluice/db';
 import { commitFileUrl } from './source-links';
 import type {
@@ -44,6 +51,9 @@ export function taskNodes(spec: DagSpec): TaskNode[] {
             upstream: t.upstream,
             triggerRule: t.triggerRule,
             retries: t.retry.retries,
+            group: t.group ?? null,
+            role: t.role ?? null,
+            branch: t.branch?.kind ?? null,
           },
         ]
       : [];
@@ -71,7 +81,7 @@ export function presentDag(row: DagRow, spec: DagSpec, bundle?: DagBundleRow): D
 }
 
 export function presentDagDetail(row: DagRow, spec: DagSpec, bundle?: DagBundleRow): DagDetail {
-  return { ...presentDag(row, spec, bundle), tasks: taskNodes(spec), spec };
+  return { ...presentDag(row, spec, bundle), tasks: taskNodes(spec), groups: taskGroups(spec), spec };
 }
 
 /** Why a task instance is not moving, in words — Airflow's "task instance details: dependencies". */

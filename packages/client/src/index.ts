@@ -45,6 +45,7 @@ export type {
   TaskInstanceDetail,
   TaskLog,
   TaskNode,
+  TaskGroup,
   TaskState,
   TaskTry,
   Variable,

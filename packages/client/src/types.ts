@@ -80,10 +80,27 @@ export interface TaskNode {
   upstream: string[];
   triggerRule: string;
   retries: number;
+  /** The task group it is directly in (`ingest.raw`), or null. */
+  group: string | null;
+  role: 'setup' | 'teardown' | null;
+  /** A task whose code picks the downstream it follows. */
+  branch: 'choose' | 'short_circuit' | null;
+}
+
+/** A task group, for collapsing it in the graph and nesting it in the grid. */
+export interface TaskGroup {
+  groupId: string;
+  /** The group it is in, or null at the top. */
+  parentId: string | null;
+  label: string;
+  /** Tasks directly in the group. */
+  taskIds: string[];
 }
 
 export interface DagDetail extends DagSummary {
   tasks: TaskNode[];
+  /** Task groups, each after the group it is in. */
+  groups: TaskGroup[];
   /** The current version's whole structure: a DagSpec of @sluice/core, as JSON (what `sluice dags plan --against` compares). */
   spec: Record<string, unknown>;
 }
@@ -186,6 +203,7 @@ export interface TaskLog {
 export interface Grid {
   dagId: string;
   tasks: TaskNode[];
+  groups: TaskGroup[];
   runs: Array<RunSummary & { states: Record<string, TaskState> }>;
 }
 

@@ -16,6 +16,7 @@ import {
   readRunDeadline,
 } from '@sluice/db';
 import { NotFoundError, markRun, triggerRun } from '@sluice/engine';
+import { taskGroups } from '@sluice/core';
 import type { CallbackRunInfo, CursorPage, Grid, RunDetail, RunSummary, TaskState } from '@sluice/client';
 import type { ApiDeps } from '../app';
 import { presentRun, presentTaskInstances, taskNodes } from '../presenters';
@@ -230,6 +231,7 @@ export function runRoutes(deps: ApiDeps): Router {
     const grid: Grid = {
       dagId,
       tasks: taskNodes(version.spec),
+      groups: taskGroups(version.spec),
       runs: runs.map((run) => ({ ...presentRun(run), states: states.get(run.id) ?? {} })),
     };
     res.json(grid);
