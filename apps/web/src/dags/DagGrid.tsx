@@ -4,6 +4,7 @@ import type { Grid, TaskState } from '@sluice/client';
 import { elapsedMs, formatDateTime, formatDuration } from '../format';
 import { runPath } from '../paths';
 import { runStateStyle, taskStateStyle } from '../states';
+import { gridRows } from './task-groups';
 
 interface Tip {
   lines: string[];
@@ -27,10 +28,18 @@ function tipHandlers(setTip: (tip: Tip | null) => void, lines: string[]) {
 
 /**
  * Airflow's grid: one row per task (topological order), one column per run
- * (oldest left). A cell links to that task instance on the run page.
+ * (oldest left), task groups nested and collapsible. A cell links to that
+ * task instance on the run page.
  */
 export function DagGrid({ grid }: { grid: Grid }) {
   const [tip, setTip] = useState<Tip | null>(null);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (groupId: string) =>
+    setCollapsed((shut) => {
+      const next = new Set(shut);
+      if (!next.delete(groupId)) next.add(groupId);
+      return next;
+    });
 
   if (grid.runs.length === 0) {
     return <p className="empty-note">No runs yet. Trigger one to see it here.</p>;
@@ -75,39 +84,64 @@ export function DagGrid({ grid }: { grid: Grid }) {
           </tr>
         </thead>
         <tbody>
-          {grid.tasks.map((task) => (
-            <tr key={task.taskId}>
-              <th scope="row" className="grid-task-col">
-                <span className="grid-task-name">{task.taskId}</span>
-                <span className="grid-task-operator">{task.operator}</span>
-              </th>
-              {grid.runs.map((run) => {
-                const state: TaskState | undefined = run.states[task.taskId];
-                if (state === undefined) {
+          {gridRows(grid.tasks, grid.groups, collapsed).map((row) => {
+            const indent = { paddingLeft: `${0.5 + row.depth}rem` };
+            if (row.kind === 'group') {
+              const { groupId, label } = row.group;
+              return (
+                <tr key={`group:${groupId}`} className="grid-group-row">
+                  <th scope="row" className="grid-task-col" style={indent}>
+                    <button
+                      type="button"
+                      className="grid-group-toggle"
+                      data-testid={`grid-group-${groupId}`}
+                      aria-expanded={!row.collapsed}
+                      onClick={() => toggle(groupId)}
+                    >
+                      {row.collapsed ? '▸' : '▾'} {label}
+                    </button>
+                  </th>
+                  <td colSpan={grid.runs.length} />
+                </tr>
+              );
+            }
+            const { task } = row;
+            return (
+              <tr key={task.taskId} data-testid={`grid-row-${task.taskId}`}>
+                <th scope="row" className="grid-task-col" style={indent}>
+                  <span className="grid-task-name">
+                    {task.group === null ? task.taskId : task.taskId.slice(task.group.length + 1)}
+                  </span>
+                  <span className="grid-task-operator">{task.operator}</span>
+                </th>
+                {grid.runs.map((run) => {
+                  const state: TaskState | undefined = run.states[task.taskId];
+                  if (state === undefined) {
+                    return (
+                      <td key={run.runId} className="grid-run-col">
+                        <span className="grid-cell is-absent" title="not part of this run's DAG version" />
+                      </td>
+                    );
+                  }
+                  const style = taskStateStyle(state);
+                  const modifiers = `${state === 'running' ? ' is-live' : ''}${state === 'none' ? ' is-none' : ''}`;
                   return (
                     <td key={run.runId} className="grid-run-col">
-                      <span className="grid-cell is-absent" title="not part of this run's DAG version" />
+                      <Link
+                        to={runPath(grid.dagId, run.runId, task.taskId)}
+                        className={`grid-cell${modifiers}`}
+                        style={{ background: style.color }}
+                        data-testid={`grid-cell-${task.taskId}-${run.runId}`}
+                        data-state={state}
+                        aria-label={`${task.taskId} in ${run.runId}: ${style.label}`}
+                        {...tipHandlers(setTip, [task.taskId, run.runId, style.label])}
+                      />
                     </td>
                   );
-                }
-                const style = taskStateStyle(state);
-                const modifiers = `${state === 'running' ? ' is-live' : ''}${state === 'none' ? ' is-none' : ''}`;
-                return (
-                  <td key={run.runId} className="grid-run-col">
-                    <Link
-                      to={runPath(grid.dagId, run.runId, task.taskId)}
-                      className={`grid-cell${modifiers}`}
-                      style={{ background: style.color }}
-                      data-testid={`grid-cell-${task.taskId}-${run.runId}`}
-                      data-state={state}
-                      aria-label={`${task.taskId} in ${run.runId}: ${style.label}`}
-                      {...tipHandlers(setTip, [task.taskId, run.runId, style.label])}
-                    />
-                  </td>
-                );
-              })}
-            </tr>
-          ))}
+                })}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       {tip && (

@@ -167,6 +167,7 @@ function GraphOfLatestRun({ dag, grid }: { dag: DagDetail; grid: Grid }) {
       </p>
       <DagGraph
         tasks={dag.tasks}
+        groups={dag.groups}
         states={latest?.states}
         onSelect={latest ? (taskId) => navigate(runPath(dag.dagId, latest.runId, taskId)) : undefined}
       />
