@@ -170,10 +170,20 @@ describe('setups and teardowns', () => {
     expect(withSetupsAndTeardowns(scoped, ['create'])).toEqual(['create', 'terminate', 'strict']);
   });
 
-  it('clears a teardown, a task outside every scope or an unknown id alone', () => {
+  it('does not take a task next to a teardown for its setup', () => {
+    const dag = makeDag({
+      tasks: [
+        makeTask('create', { role: 'setup' }),
+        makeTask('feed'),
+        makeTask('stop', { upstream: ['create', 'feed'], role: 'teardown' }),
+      ],
+    });
+    expect(withSetupsAndTeardowns(dag, ['feed'])).toEqual(['feed']);
+  });
+
+  it('clears a teardown or a task outside every scope alone', () => {
     expect(withSetupsAndTeardowns(scoped, ['terminate'])).toEqual(['terminate']);
     expect(withSetupsAndTeardowns(scoped, ['outside'])).toEqual(['outside']);
-    expect(withSetupsAndTeardowns(scoped, ['gone'])).toEqual([]);
   });
 
   it('does not let a failed teardown fail the run, but a failed task in the scope does', () => {

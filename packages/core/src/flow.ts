@@ -34,7 +34,8 @@ export function followedDownstream(task: TaskSpec, returned: unknown): Followed 
   if (!Array.isArray(ids)) {
     return { ok: false, message: `branch task "${task.taskId}" returned ${describeValue(returned)}; ${expected}` };
   }
-  const unknown = ids.filter((id) => typeof id !== 'string' || !branch.choices.includes(id));
+  const choices: readonly unknown[] = branch.choices;
+  const unknown = ids.filter((id: unknown) => !choices.includes(id));
   if (unknown.length > 0) {
     return {
       ok: false,
@@ -126,17 +127,15 @@ export function failsRun(task: TaskSpec): boolean {
  * created again and released after. In the DAG's declaration order.
  */
 export function withSetupsAndTeardowns(dag: DagSpec, taskIds: readonly string[]): string[] {
-  const byId = new Map(dag.tasks.map((t) => [t.taskId, t]));
-  const downstream = directDownstream(dag);
+  const setups = setupTaskIds(dag);
+  const teardowns = new Set(dag.tasks.filter((t) => t.role === 'teardown').map((t) => t.taskId));
   const cleared = new Set(taskIds);
   for (const id of taskIds) {
-    const task = byId.get(id);
-    if (task === undefined || task.role === 'teardown') continue;
-    const setups = upstreamOf(dag, id, { recursive: true }).filter((up) => byId.get(up)?.role === 'setup');
-    if (task.role === 'setup') setups.push(id);
-    for (const setup of setups) {
+    if (teardowns.has(id)) continue;
+    const above = upstreamOf(dag, id, { recursive: true }).filter((up) => setups.has(up));
+    for (const setup of setups.has(id) ? [id, ...above] : above) {
       cleared.add(setup);
-      for (const down of downstream.get(setup) ?? []) if (byId.get(down)?.role === 'teardown') cleared.add(down);
+      for (const down of downstreamOf(dag, setup)) if (teardowns.has(down)) cleared.add(down);
     }
   }
   return dag.tasks.map((t) => t.taskId).filter((id) => cleared.has(id));

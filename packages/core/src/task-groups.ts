@@ -23,7 +23,7 @@ export function taskGroups(dag: Pick<DagSpec, 'tasks'>): TaskGroupNode[] {
     const found = groups.get(groupId);
     if (found) return found;
     const dot = groupId.lastIndexOf('.');
-    const parentId = dot < 0 ? null : groupId.slice(0, dot);
+    const parentId = dot === -1 ? null : groupId.slice(0, dot);
     if (parentId !== null) ensure(parentId);
     const node = { groupId, parentId, label: groupId.slice(dot + 1), taskIds: [] };
     groups.set(groupId, node);

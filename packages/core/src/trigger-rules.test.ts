@@ -280,6 +280,43 @@ describe('the reason each rule gives', () => {
       'run',
       'no upstream task failed; 1 upstream task succeeded: b',
     ],
+    [
+      'none_failed_min_one_success',
+      [up('a', 'skipped')],
+      'skip',
+      'the upstream task was skipped (none_failed_min_one_success)',
+    ],
+    ['none_skipped', [up('a', 'skipped'), up('b', 'success')], 'skip', '1 upstream task skipped: a (none_skipped)'],
+    ['none_skipped', [up('a', 'failed')], 'run', 'no upstream task was skipped'],
+    ['all_skipped', [up('a', 'success')], 'skip', '1 upstream task was not skipped: a (all_skipped)'],
+    ['all_skipped', [up('a', 'skipped')], 'run', 'the upstream task was skipped'],
+    ['all_skipped', [up('a', 'skipped'), up('b', 'skipped')], 'run', 'all 2 upstream tasks were skipped'],
+    ['one_done', [up('a', 'failed'), up('b', 'running')], 'run', '1 upstream task finished: a'],
+    ['one_done', [up('a', 'skipped')], 'skip', 'no upstream task succeeded or failed (one_done)'],
+    [
+      'all_done_min_one_success',
+      [up('a', 'success'), up('b', 'failed')],
+      'run',
+      'all 2 upstream tasks finished; 1 upstream task succeeded: a',
+    ],
+    [
+      'all_done_min_one_success',
+      [up('a', 'failed'), up('b', 'skipped')],
+      'upstream_failed',
+      'no upstream task succeeded; 1 upstream task failed: a (all_done_min_one_success)',
+    ],
+    [
+      'all_done_min_one_success',
+      [up('a', 'skipped')],
+      'skip',
+      'the upstream task was skipped (all_done_min_one_success)',
+    ],
+    [
+      'all_done_min_one_success',
+      [up('a', 'skipped'), up('b', 'skipped')],
+      'skip',
+      'all 2 upstream tasks were skipped (all_done_min_one_success)',
+    ],
     ['always', [up('a', 'running')], 'run', 'the trigger rule is always'],
   ];
 
