@@ -34,9 +34,9 @@ describe('followedDownstream', () => {
       message:
         'branch task "choose" returned "report", which is not one of its direct downstream tasks; it must return one of "full", "delta", or an array of them',
     });
-    expect(followedDownstream(choose, [3])).toMatchObject({
+    expect(followedDownstream(choose, [3, 'x'])).toMatchObject({
       ok: false,
-      message: expect.stringContaining('returned 3,'),
+      message: expect.stringContaining('returned 3, "x", which is not'),
     });
   });
 
