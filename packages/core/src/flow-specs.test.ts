@@ -31,6 +31,31 @@ describe('validateDag on dynamic flow', () => {
     expect(issuesOf(dag)).toEqual([]);
   });
 
+  it('accepts a teardown with work besides its setup upstream', () => {
+    const dag = makeDag({
+      tasks: [
+        makeTask('create', { role: 'setup' }),
+        makeTask('work', { upstream: ['create'] }),
+        makeTask('stop', { upstream: ['create', 'work'], role: 'teardown' }),
+      ],
+    });
+    expect(issuesOf(dag)).toEqual([]);
+  });
+
+  it('lists every direct downstream task of a branch whose choice is not one', () => {
+    const dag = makeDag({
+      tasks: [
+        makeTask('choose', { branch: { kind: 'choose', choices: ['x'] } }),
+        makeTask('a', { upstream: ['choose'] }),
+        makeTask('b', { upstream: ['choose'] }),
+        makeTask('x', { upstream: ['a'] }),
+      ],
+    });
+    expect(issuesOf(dag)[0]?.message).toBe(
+      'branch choice "x" is not a direct downstream task of "choose" (its direct downstream: a, b)',
+    );
+  });
+
   it('names a branch choice that is not a direct downstream task', () => {
     const dag = makeDag({
       tasks: [
