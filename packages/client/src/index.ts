@@ -61,6 +61,7 @@ export type {
   TaskInstanceListItem,
   TaskLog,
   TaskNode,
+  TaskGroup,
   TaskState,
   TaskTry,
   Variable,

@@ -5,6 +5,7 @@
  * downstream at once (the fast path) instead of waiting for a poll.
  */
 import {
+  followedDownstream,
   NonRetryableError,
   TaskTimeoutError,
   isSkip,
@@ -137,6 +138,7 @@ interface TryEnd {
     error: ReturnType<typeof serializeError> | null;
     outputJson?: string;
     external?: Record<string, unknown> | null;
+    followed?: string[];
   };
   version: CachedDagVersion | null;
   /** The log lines not written yet: they go with the finish. */
@@ -275,11 +277,14 @@ async function runClaimedTry(
       return null;
     }
     const outputJson = encodeOutput(result.output, wc.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+    const follows = followedDownstream(task, result.output);
+    if (!follows.ok) throw new NonRetryableError(follows.message);
     outcome = {
       to: 'success',
       nextRetryAt: null,
       error: null,
       ...(outputJson === undefined ? {} : { outputJson }),
+      ...(follows.followed === null ? {} : { followed: follows.followed }),
       ...(result.external === undefined ? {} : { external: result.external as Record<string, unknown> }),
     };
   } catch (raw) {

@@ -17,6 +17,7 @@ import {
   readRunDeadline,
 } from '@sluice/db';
 import { NotFoundError, markRun, triggerRun } from '@sluice/engine';
+import { taskGroups } from '@sluice/core';
 import type { CallbackRunInfo, CursorPage, Grid, GridCell, RunDetail, RunSummary, TaskState } from '@sluice/client';
 import type { ApiDeps } from '../app';
 import { presentRun, presentTaskInstances, taskNodes } from '../presenters';
@@ -243,6 +244,7 @@ export function runRoutes(deps: ApiDeps): Router {
     const grid: Grid = {
       dagId,
       tasks: taskNodes(version.spec),
+      groups: taskGroups(version.spec),
       runs: runs.map((run) => ({
         ...presentRun(run),
         states: states.get(run.id) ?? {},

@@ -7,6 +7,7 @@ import { useNow } from '../net/useNow';
 import { runPath } from '../paths';
 import { runStateStyle, taskStateStyle } from '../states';
 import { isGridLive } from './queries';
+import { gridRows } from './task-groups';
 
 interface Tip {
   /** Which cell or run header is hovered; its lines are rebuilt every render, so a running duration ticks. */
@@ -51,9 +52,9 @@ function cellLines(
 
 /**
  * Airflow's grid: one row per task (topological order), one column per run
- * (oldest left). A cell links to that task instance on the run page; a task
- * that needed more than one try wears its try count, and durations of what
- * still runs tick.
+ * (oldest left), task groups nested and collapsible. A cell links to that
+ * task instance on the run page; a task that needed more than one try wears
+ * its try count, and durations of what still runs tick.
  */
 export function DagGrid({ grid, format }: { grid: Grid; format: (iso: string | null) => string }) {
   const [tip, setTip] = useState<Tip | null>(null);
@@ -63,6 +64,13 @@ export function DagGrid({ grid, format }: { grid: Grid; format: (iso: string | n
     tipLines.set(id, lines);
     return tipHandlers(setTip, id);
   };
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (groupId: string) =>
+    setCollapsed((shut) => {
+      const next = new Set(shut);
+      if (!next.delete(groupId)) next.add(groupId);
+      return next;
+    });
 
   if (grid.runs.length === 0) {
     return <p className="empty-note">No runs yet. Trigger one to see it here.</p>;
@@ -107,47 +115,72 @@ export function DagGrid({ grid, format }: { grid: Grid; format: (iso: string | n
           </tr>
         </thead>
         <tbody>
-          {grid.tasks.map((task) => (
-            <tr key={task.taskId}>
-              <th scope="row" className="grid-task-col">
-                <span className="grid-task-name">{task.taskId}</span>
-                <span className="grid-task-operator">{task.operator}</span>
-              </th>
-              {grid.runs.map((run) => {
-                const state: TaskState | undefined = run.states[task.taskId];
-                if (state === undefined) {
+          {gridRows(grid.tasks, grid.groups, collapsed).map((row) => {
+            const indent = { paddingLeft: `${0.5 + row.depth}rem` };
+            if (row.kind === 'group') {
+              const { groupId, label } = row.group;
+              return (
+                <tr key={`group:${groupId}`} className="grid-group-row">
+                  <th scope="row" className="grid-task-col" style={indent}>
+                    <button
+                      type="button"
+                      className="grid-group-toggle"
+                      data-testid={`grid-group-${groupId}`}
+                      aria-expanded={!row.collapsed}
+                      onClick={() => toggle(groupId)}
+                    >
+                      {row.collapsed ? '▸' : '▾'} {label}
+                    </button>
+                  </th>
+                  <td colSpan={grid.runs.length} />
+                </tr>
+              );
+            }
+            const { task } = row;
+            return (
+              <tr key={task.taskId} data-testid={`grid-row-${task.taskId}`}>
+                <th scope="row" className="grid-task-col" style={indent}>
+                  <span className="grid-task-name">
+                    {task.group === null ? task.taskId : task.taskId.slice(task.group.length + 1)}
+                  </span>
+                  <span className="grid-task-operator">{task.operator}</span>
+                </th>
+                {grid.runs.map((run) => {
+                  const state: TaskState | undefined = run.states[task.taskId];
+                  if (state === undefined) {
+                    return (
+                      <td key={run.runId} className="grid-run-col">
+                        <span className="grid-cell is-absent" title="not part of this run's DAG version" />
+                      </td>
+                    );
+                  }
+                  const style = taskStateStyle(state);
+                  const cell = run.cells[task.taskId];
+                  const tries = cell?.tryNumber ?? 0;
+                  const modifiers = `${state === 'running' ? ' is-live' : ''}${state === 'none' ? ' is-none' : ''}${tries > 1 ? ' is-retried' : ''}`;
                   return (
                     <td key={run.runId} className="grid-run-col">
-                      <span className="grid-cell is-absent" title="not part of this run's DAG version" />
+                      <Link
+                        to={runPath(grid.dagId, run.runId, task.taskId)}
+                        className={`grid-cell${modifiers}`}
+                        style={{ background: style.color, color: style.text }}
+                        data-testid={`grid-cell-${task.taskId}-${run.runId}`}
+                        data-state={state}
+                        data-tries={tries}
+                        aria-label={`${task.taskId} in ${run.runId}: ${style.label}${tries > 1 ? `, ${tries} tries` : ''}`}
+                        {...withTip(
+                          `cell:${task.taskId}:${run.runId}`,
+                          cellLines(task.taskId, run.runId, style.label, cell, now, format),
+                        )}
+                      >
+                        {tries > 1 && <span className="grid-tries">{tries}</span>}
+                      </Link>
                     </td>
                   );
-                }
-                const style = taskStateStyle(state);
-                const cell = run.cells[task.taskId];
-                const tries = cell?.tryNumber ?? 0;
-                const modifiers = `${state === 'running' ? ' is-live' : ''}${state === 'none' ? ' is-none' : ''}${tries > 1 ? ' is-retried' : ''}`;
-                return (
-                  <td key={run.runId} className="grid-run-col">
-                    <Link
-                      to={runPath(grid.dagId, run.runId, task.taskId)}
-                      className={`grid-cell${modifiers}`}
-                      style={{ background: style.color, color: style.text }}
-                      data-testid={`grid-cell-${task.taskId}-${run.runId}`}
-                      data-state={state}
-                      data-tries={tries}
-                      aria-label={`${task.taskId} in ${run.runId}: ${style.label}${tries > 1 ? `, ${tries} tries` : ''}`}
-                      {...withTip(
-                        `cell:${task.taskId}:${run.runId}`,
-                        cellLines(task.taskId, run.runId, style.label, cell, now, format),
-                      )}
-                    >
-                      {tries > 1 && <span className="grid-tries">{tries}</span>}
-                    </Link>
-                  </td>
-                );
-              })}
-            </tr>
-          ))}
+                })}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       {tip && (

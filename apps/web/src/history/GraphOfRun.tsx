@@ -62,6 +62,7 @@ export function GraphOfRun({ dag, grid }: { dag: DagDetail; grid: Grid }) {
       {run.error && runId !== null && <LoadError what={`run ${runId}`} error={run.error} />}
       <DagGraph
         tasks={dag.tasks}
+        groups={dag.groups}
         states={states}
         onSelect={runId !== null ? (taskId) => navigate(runPath(dag.dagId, runId, taskId)) : undefined}
       />

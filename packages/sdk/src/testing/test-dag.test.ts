@@ -5,6 +5,71 @@ import { fn, shell } from '../operator';
 import { testDag } from './test-dag';
 
 describe('testDag', () => {
+  it('follows a branch, skips the path not taken and runs a teardown after a failure without failing the run for it', async () => {
+    const d = dag({ id: 'flow_local' });
+    const create = d.setup(
+      'create',
+      fn(() => ({ clusterId: 'j-1' })),
+    );
+    const choose = d.branch(
+      'choose',
+      { upstream: [create], choices: ['full', 'delta'] },
+      fn(() => 'delta'),
+    );
+    const full = d.task(
+      'full',
+      { upstream: [choose] },
+      fn(() => 'full'),
+    );
+    const delta = d.task(
+      'delta',
+      { upstream: [choose] },
+      fn(() => 'delta'),
+    );
+    const join = d.task(
+      'join',
+      { upstream: [full, delta], triggerRule: 'none_failed_min_one_success' },
+      fn(() => 1),
+    );
+    d.teardown(
+      'terminate',
+      { setup: create, upstream: [join] },
+      fn(() => {
+        throw new NonRetryableError('gone');
+      }),
+    );
+    const result = await testDag(d);
+    expect(result.tasks.map((t) => [t.taskId, t.state])).toEqual([
+      ['create', 'success'],
+      ['choose', 'success'],
+      ['full', 'skipped'],
+      ['delta', 'success'],
+      ['join', 'success'],
+      ['terminate', 'failed'],
+    ]);
+    expect(result.task('full').reason).toBe('upstream task "choose" followed "delta", not this task');
+    expect(result.state).toBe('success');
+  });
+
+  it('fails a branch that returns an id it may not follow', async () => {
+    const d = dag({ id: 'bad_branch_local' });
+    const choose = d.branch(
+      'choose',
+      { choices: ['a'] },
+      fn(() => 'b' as 'a'),
+    );
+    d.task(
+      'a',
+      { upstream: [choose] },
+      fn(() => 1),
+    );
+    const result = await testDag(d);
+    expect(result.task('choose').error?.message).toBe(
+      'branch task "choose" returned "b", which is not one of its direct downstream tasks; it must return one of "a", or an array of them',
+    );
+    expect(result.state).toBe('failed');
+  });
+
   it('runs fn tasks in dependency order and returns their outputs typed', async () => {
     const d = dag({ id: 'typed_outputs', schedule: '@daily', timezone: 'Europe/Copenhagen', start: '2026-01-01' });
     const extract = d.task(
