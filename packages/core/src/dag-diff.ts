@@ -4,7 +4,7 @@
  * changed DAG which of its settings and tasks changed and how its graph
  * moved. Pure: `sluice dags plan` feeds it the specs of both sides.
  */
-import type { DagSpec, TaskSpec } from './dag-spec';
+import { DEFAULT_QUEUE, type DagSpec, type TaskSpec } from './dag-spec';
 import { topologicalOrder } from './dag-graph';
 
 export type DagChangeKind = 'added' | 'removed' | 'renamed' | 'changed' | 'unchanged';
@@ -78,6 +78,7 @@ const taskFields: ReadonlyArray<readonly [string, (t: TaskSpec) => unknown]> = [
   ['pool', (t) => t.pool],
   ['poolSlots', (t) => t.poolSlots],
   ['priorityWeight', (t) => t.priorityWeight],
+  ['queue', (t) => t.queue ?? DEFAULT_QUEUE],
 ];
 
 const same = (a: unknown, b: unknown): boolean => stableJson(a) === stableJson(b);

@@ -72,7 +72,7 @@ export {
   retryAfterMs,
 } from './errors';
 export type { DagIssue, SerializedError } from './errors';
-export { TriggerRule, RetrySpec, OperatorSpec, TaskSpec, DagSpec } from './dag-spec';
+export { TriggerRule, RetrySpec, OperatorSpec, TaskSpec, DagSpec, DEFAULT_QUEUE } from './dag-spec';
 export {
   CallbackEvent,
   CallbackSpec,
