@@ -348,6 +348,7 @@ export async function runWith(argv: string[], deps: Partial<CliDeps> = {}): Prom
     readStdin: notWired('readStdin'),
     cleanDb: notWired('cleanDb'),
     start: notWired('start'),
+    startWorker: notWired('startWorker'),
     apiUrl: 'http://api.test:8080',
     clientWith: () => {
       throw new Error('clientWith was not expected in this test');

@@ -31,6 +31,7 @@ export function taskInstancesOf(spec: DagSpec): NewTaskInstance[] {
     pool: t.pool,
     poolSlots: t.poolSlots,
     priorityWeight: t.priorityWeight,
+    queue: t.queue,
   }));
 }
 

@@ -4,7 +4,7 @@
  * run safe: the second gets `null`.
  */
 import type { Pool } from 'pg';
-import type { DeadlineSpec } from '@sluice/core';
+import { DEFAULT_QUEUE, type DeadlineSpec } from '@sluice/core';
 import { withTransaction } from './queryable';
 import { rs, ts, type RunMove, type TaskMove } from './states';
 
@@ -19,6 +19,8 @@ export interface NewTaskInstance {
   pool: string;
   poolSlots: number;
   priorityWeight: number;
+  /** Absent: the default queue. */
+  queue?: string | undefined;
 }
 
 export interface NewDagRun {
@@ -65,10 +67,11 @@ export async function createDagRun(pool: Pool, run: NewDagRun): Promise<{ id: st
     if (!row) return null;
     await client.query(
       `INSERT INTO task_instance (dag_run_id, dag_id, task_id, state, try_number, max_tries, operator,
-                                  pool, pool_slots, priority_weight)
-       SELECT $1, $2, t.task_id, ${ts.none}, 0, t.max_tries, t.operator, t.pool, t.pool_slots, t.priority_weight
-       FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::int[])
-         AS t(task_id, max_tries, operator, pool, pool_slots, priority_weight)`,
+                                  pool, pool_slots, priority_weight, queue)
+       SELECT $1, $2, t.task_id, ${ts.none}, 0, t.max_tries, t.operator, t.pool, t.pool_slots, t.priority_weight,
+              t.queue
+       FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::int[], $9::text[])
+         AS t(task_id, max_tries, operator, pool, pool_slots, priority_weight, queue)`,
       [
         row.id,
         run.dagId,
@@ -78,6 +81,7 @@ export async function createDagRun(pool: Pool, run: NewDagRun): Promise<{ id: st
         run.tasks.map((t) => t.pool),
         run.tasks.map((t) => t.poolSlots),
         run.tasks.map((t) => t.priorityWeight),
+        run.tasks.map((t) => t.queue ?? DEFAULT_QUEUE),
       ],
     );
     return { id: row.id };
