@@ -19,6 +19,7 @@ import { clearingRoutes } from './routes/clearing';
 import { backfillRoutes } from './routes/backfills';
 import { connectionRoutes } from './routes/connections';
 import { variableRoutes } from './routes/variables';
+import { poolRoutes } from './routes/pools';
 import { dagBundleRoutes } from './routes/dag-bundles';
 import { checkRequestText } from './input';
 import { buildOpenApi, routeDocs } from './openapi';
@@ -80,6 +81,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(backfillRoutes(deps));
   api.use(connectionRoutes(deps));
   api.use(variableRoutes(deps));
+  api.use(poolRoutes(deps));
   api.use(dagBundleRoutes(deps));
   api.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `No API route ${req.method} ${req.originalUrl}` } });

@@ -313,6 +313,21 @@ export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: Slu
     getVariable: async (key) => variable(key, key === 'api_token' ? '***' : 'eu-west-1', key === 'api_token'),
     putVariable: async (key, body) => variable(key, body.secret ? '***' : body.value, body.secret === true),
     deleteVariable: async () => undefined,
+    listPools: async () => ({
+      items: [
+        { name: 'emr', slots: 4, description: 'EMR clusters', running: 2, queued: 1, free: 1 },
+        { name: 'warehouse', slots: 2, description: null, running: 0, queued: 0, free: 2 },
+      ],
+    }),
+    putPool: async (name, body) => ({
+      name,
+      slots: body.slots,
+      description: body.description ?? null,
+      running: 1,
+      queued: 0,
+      free: Math.max(0, body.slots - 1),
+    }),
+    deletePool: async () => undefined,
   };
   const impl: SluiceClient = { ...base, ...overrides };
   const rec = <T>(method: keyof SluiceClient, args: unknown[], result: Promise<T>): Promise<T> => {

@@ -37,6 +37,8 @@ import type {
   UserChange,
   Variable,
   VariableBody,
+  Pool,
+  PoolBody,
 } from './types';
 
 export type ApiIssue = { path: string; message: string };
@@ -121,6 +123,9 @@ export interface SluiceClient {
   getVariable(key: string): Promise<Variable>;
   putVariable(key: string, body: VariableBody): Promise<Variable>;
   deleteVariable(key: string): Promise<void>;
+  listPools(): Promise<{ items: Pool[] }>;
+  putPool(name: string, body: PoolBody): Promise<Pool>;
+  deletePool(name: string): Promise<void>;
 }
 
 export type ClientOptions = {
@@ -276,6 +281,9 @@ export function createClient(opts: ClientOptions): SluiceClient {
     getVariable: (key) => request('GET', apiPath(['variables', key])),
     putVariable: (key, body) => request('PUT', apiPath(['variables', key]), body),
     deleteVariable: (key) => request('DELETE', apiPath(['variables', key])),
+    listPools: () => request('GET', apiPath(['pools'])),
+    putPool: (name, body) => request('PUT', apiPath(['pools', name]), body),
+    deletePool: (name) => request('DELETE', apiPath(['pools', name])),
   };
 }
 

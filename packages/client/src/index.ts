@@ -60,4 +60,6 @@ export type {
   TaskTry,
   Variable,
   VariableBody,
+  Pool,
+  PoolBody,
 } from './types';
