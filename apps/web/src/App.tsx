@@ -4,6 +4,7 @@ import { DagListPage } from './dags/DagListPage';
 import { DagPage } from './dags/DagPage';
 import { RunPage } from './runs/RunPage';
 import { VariablesPage } from './variables/VariablesPage';
+import { PoolsPage } from './pools/PoolsPage';
 import { AuditPage } from './audit/AuditPage';
 import { AccountNavLinks, UserMenu } from './auth/UserMenu';
 import { TokensPage } from './tokens/TokensPage';
@@ -22,11 +23,12 @@ export function App() {
           {/* DAGs stays lit on DAG and run pages, which all live under it */}
           <NavLink
             to="/"
-            className={({ isActive }) => (isActive && !pathname.startsWith('/variables') ? 'active' : '')}
+            className={({ isActive }) => (isActive && !/^\/(variables|pools)/.test(pathname) ? 'active' : '')}
           >
             DAGs
           </NavLink>
           <NavLink to="/variables">Variables</NavLink>
+          <NavLink to="/pools">Pools</NavLink>
           <AccountNavLinks />
         </nav>
         <HealthIndicator />
@@ -38,6 +40,7 @@ export function App() {
           <Route path="/dags/:dagId" element={<DagPage />} />
           <Route path="/dags/:dagId/runs/:runId" element={<RunPage />} />
           <Route path="/variables" element={<VariablesPage />} />
+          <Route path="/pools" element={<PoolsPage />} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="/tokens" element={<TokensPage />} />
           <Route path="/users" element={<UsersPage />} />

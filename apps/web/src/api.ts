@@ -27,6 +27,7 @@ export const queryKeys = {
   run: (dagId: string, runId: string) => ['dag', dagId, 'run', runId] as const,
   taskInstance: (dagId: string, runId: string, taskId: string) => ['dag', dagId, 'run', runId, 'ti', taskId] as const,
   variables: () => ['variables'] as const,
+  pools: () => ['pools'] as const,
   authOptions: () => ['auth-options'] as const,
   me: () => ['me'] as const,
   audit: (filters: AuditQuery) => ['audit', filters] as const,
