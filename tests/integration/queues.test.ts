@@ -32,7 +32,7 @@ async function hostsOfTries(runId: string): Promise<Record<string, string[]>> {
     [runId],
   );
   const hosts: Record<string, string[]> = {};
-  for (const r of rows.rows) (hosts[r.task_id] ??= []).push(r.hostname ?? '?');
+  for (const r of rows.rows) hosts[r.task_id] = [...(hosts[r.task_id] ?? []), r.hostname ?? '?'];
   return hosts;
 }
 
