@@ -54,7 +54,8 @@ export interface Harness {
   databaseUrl: string;
   /** The environment the scheduler and workers were started with. */
   env: Record<string, string>;
-  startWorker(): Promise<RunningWorker>;
+  /** Starts another worker; `env` adds to (or overrides) the harness's, e.g. SLUICE_WORKER_QUEUES and SLUICE_HOSTNAME. */
+  startWorker(env?: Record<string, string>): Promise<RunningWorker>;
   trigger(dagId: string, body?: Record<string, unknown>): Promise<RunDetail>;
   getRun(dagId: string, runId: string): Promise<RunDetail>;
   /** Polls the API until the run reaches one of `states`; fails with the run's last view on timeout. */
@@ -122,8 +123,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const tracing = opts.tracing ? { tracing: opts.tracing } : {};
   const scheduler = await startScheduler(SchedulerConfig.parse(env), logger, tracing);
   const workers: RunningWorker[] = [];
-  const launchWorker = async () => {
-    const w = await startWorker(WorkerConfig.parse(env), logger, tracing);
+  const launchWorker = async (more: Record<string, string> = {}) => {
+    const w = await startWorker(WorkerConfig.parse({ ...env, ...more }), logger, tracing);
     workers.push(w);
     return w;
   };

@@ -20,6 +20,7 @@ import { clearingRoutes } from './routes/clearing';
 import { backfillRoutes } from './routes/backfills';
 import { connectionRoutes } from './routes/connections';
 import { variableRoutes } from './routes/variables';
+import { poolRoutes } from './routes/pools';
 import { dagBundleRoutes } from './routes/dag-bundles';
 import { checkRequestText } from './input';
 import { buildOpenApi, routeDocs } from './openapi';
@@ -85,6 +86,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(backfillRoutes(deps));
   api.use(connectionRoutes(deps));
   api.use(variableRoutes(deps));
+  api.use(poolRoutes(deps));
   api.use(dagBundleRoutes(deps));
   api.use(noteRoutes(deps));
   api.use(historyRoutes(deps));

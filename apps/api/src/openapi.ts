@@ -17,6 +17,7 @@ import { authRouteDocs } from './routes/auth';
 import { userRouteDocs } from './routes/users';
 import { auditRouteDocs } from './routes/audit';
 import { variableRouteDocs } from './routes/variables';
+import { poolRouteDocs } from './routes/pools';
 import { backfillRouteDocs } from './routes/backfills';
 import { clearingRouteDocs } from './routes/clearing';
 import { noteRouteDocs } from './routes/notes';
@@ -28,7 +29,18 @@ export interface RouteDoc {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
-  tag: 'dags' | 'runs' | 'tasks' | 'backfills' | 'connections' | 'variables' | 'auth' | 'users' | 'audit' | 'system';
+  tag:
+    | 'dags'
+    | 'runs'
+    | 'tasks'
+    | 'backfills'
+    | 'connections'
+    | 'variables'
+    | 'pools'
+    | 'auth'
+    | 'users'
+    | 'audit'
+    | 'system';
   /** The least role that may call it; `public` needs no credentials. */
   role: Role | 'public';
   params?: z.ZodObject;
@@ -63,6 +75,7 @@ export const routeDocs: readonly RouteDoc[] = [
   ...userRouteDocs,
   ...auditRouteDocs,
   ...variableRouteDocs,
+  ...poolRouteDocs,
   ...dagBundleRouteDocs,
   ...noteRouteDocs,
   ...historyRouteDocs,
@@ -205,11 +218,21 @@ export function buildOpenApi(docs: readonly RouteDoc[] = routeDocs): JsonSchema 
     },
     security: [{ bearerToken: [] }, { sessionCookie: [] }],
     servers: [{ url: '/api/v1' }],
-    tags: ['dags', 'runs', 'tasks', 'backfills', 'connections', 'variables', 'auth', 'users', 'audit', 'system'].map(
-      (name) => ({
-        name,
-      }),
-    ),
+    tags: [
+      'dags',
+      'runs',
+      'tasks',
+      'backfills',
+      'connections',
+      'variables',
+      'pools',
+      'auth',
+      'users',
+      'audit',
+      'system',
+    ].map((name) => ({
+      name,
+    })),
     paths,
   };
 }

@@ -46,6 +46,8 @@ export interface CliDeps {
   cleanDb(opts: CleanRequest): Promise<CleanSummary>;
   /** Starts the API, scheduler and a worker (and the AWS emulator when no AWS is configured) as child processes; resolves when they stop. */
   start(): Promise<void>;
+  /** Runs one worker serving these queues as a child process; resolves when it stops. */
+  startWorker(queues: readonly string[]): Promise<void>;
   /** Waits between polls of `--wait` and `--follow`; tests pass one that returns at once. */
   sleep?(ms: number): Promise<void>;
   pollIntervalMs?: number;

@@ -97,6 +97,10 @@ async function main(argv: string[]): Promise<number> {
       const { startAll } = await import('./start');
       await startAll();
     },
+    startWorker: async (queues) => {
+      const { runWorker } = await import('./start');
+      await runWorker(queues);
+    },
   });
 }
 

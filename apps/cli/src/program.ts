@@ -17,6 +17,7 @@ import { registerConnectionCommands } from './connections';
 import { registerAuthCommands } from './auth';
 import { registerUserCommands } from './users';
 import { registerVariableCommands } from './variables';
+import { registerPoolCommands } from './pools';
 import { registerLocalTestCommands } from './local-test';
 import { registerPlanCommand } from './plan';
 import { registerInitCommand } from './init';
@@ -66,6 +67,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerAuthCommands(program, ctx);
   registerUserCommands(program, ctx);
   registerVariableCommands(program, ctx);
+  registerPoolCommands(program, ctx);
   registerSystemCommands(program, ctx);
   registerLocalTestCommands(program, ctx);
   registerPlanCommand(program, ctx);

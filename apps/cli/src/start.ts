@@ -29,12 +29,36 @@ interface Service {
   colour: number;
 }
 
+const workerService: Service = { name: 'worker', entry: 'apps/worker/src/main.ts', colour: 33 };
 const services: Service[] = [
   { name: 'api', entry: 'apps/api/src/main.ts', colour: 36 },
   { name: 'scheduler', entry: 'apps/scheduler/src/main.ts', colour: 35 },
-  { name: 'worker', entry: 'apps/worker/src/main.ts', colour: 33 },
+  workerService,
 ];
 const emulator: Service = { name: 'aws', entry: 'packages/aws-emulator/src/main.ts', colour: 32 };
+
+/**
+ * `sluice worker`: one worker serving `queues`, its output passed through;
+ * Ctrl-C stops it. Rejects when it exits with an error.
+ */
+export function runWorker(queues: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, workerService.entry)], {
+    cwd: repoRoot,
+    env: { ...env, SLUICE_WORKER_QUEUES: queues.join(',') },
+    stdio: 'inherit',
+  });
+  const stop = () => child.kill('SIGTERM');
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code, signal) => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      if (code === 0 || signal === 'SIGTERM') resolve();
+      else reject(new CommandFailed(`the worker exited (${signal ?? `code ${code}`})`));
+    });
+  });
+}
 
 /** Waits between restarts of a process that keeps exiting: 1 s, doubling, at most 30 s (core's retry backoff). */
 const RESTART_BACKOFF = { retries: 100, retryDelayMs: 1_000, exponentialBackoff: true, maxRetryDelayMs: 30_000 };

@@ -125,3 +125,21 @@ describe('sluice db migrate / start', () => {
     expect(started).toBe(1);
   });
 });
+
+describe('sluice worker', () => {
+  it('starts a worker serving the queues given, the default queue without --queues', async () => {
+    const started: Array<readonly string[]> = [];
+    const startWorker = async (queues: readonly string[]) => {
+      started.push(queues);
+    };
+    expect((await runWith(['worker', '--queues', 'emr, heavy'], { startWorker })).code).toBe(0);
+    expect((await runWith(['worker'], { startWorker })).code).toBe(0);
+    expect(started).toEqual([['emr', 'heavy'], ['default']]);
+  });
+
+  it('refuses a queue name that is not an id, naming it', async () => {
+    const r = await runWith(['worker', '--queues', 'heavy,a:b']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('queue "a:b" is invalid: use 1-250 letters');
+  });
+});

@@ -1,4 +1,5 @@
 /** Commands that work on this machine rather than through the API: migrate the database, start Sluice. */
+import { DEFAULT_QUEUE, idHint, idPattern } from '@sluice/core';
 import { parseS3Url, type S3Location } from '@sluice/remote-logs/s3-url';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type CommandContext, type CleanSummary, dateOrAge, positiveInt } from './context';
@@ -10,6 +11,14 @@ function s3Location(value: string): S3Location {
   } catch {
     throw new InvalidArgumentError('expected s3://bucket/prefix');
   }
+}
+
+/** `--queues`: queue names as a task's `queue` option takes them. */
+function queueNames(value: string): string[] {
+  const names = value.split(',').map((q) => q.trim());
+  const bad = names.find((q) => !idPattern.test(q));
+  if (bad !== undefined) throw new InvalidArgumentError(`queue ${JSON.stringify(bad)} is invalid: ${idHint}`);
+  return names;
 }
 
 function describeCounts(c: CleanSummary): string {
@@ -81,5 +90,13 @@ export function registerSystemCommands(program: Command, ctx: CommandContext): v
     )
     .action(async () => {
       await ctx.start();
+    });
+
+  program
+    .command('worker')
+    .description('run one worker that serves only the given queues (SLUICE_WORKER_QUEUES), until Ctrl-C')
+    .option('--queues <names>', 'comma-separated worker queues, e.g. default,heavy', queueNames, [DEFAULT_QUEUE])
+    .action(async (opts: { queues: string[] }) => {
+      await ctx.startWorker(opts.queues);
     });
 }

@@ -345,6 +345,21 @@ export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: Slu
     getDagVersion: notExpected('getDagVersion'),
     logDownloadPath: (dagId, runId, taskId, tryNumber) =>
       `/api/v1/dags/${dagId}/runs/${runId}/tasks/${taskId}/logs/download?try=${tryNumber}`,
+    listPools: async () => ({
+      items: [
+        { name: 'emr', slots: 4, description: 'EMR clusters', running: 2, queued: 1, free: 1 },
+        { name: 'warehouse', slots: 2, description: null, running: 0, queued: 0, free: 2 },
+      ],
+    }),
+    putPool: async (name, body) => ({
+      name,
+      slots: body.slots,
+      description: body.description ?? null,
+      running: 1,
+      queued: 0,
+      free: Math.max(0, body.slots - 1),
+    }),
+    deletePool: async () => undefined,
   };
   const impl: SluiceClient = { ...base, ...overrides };
   const rec = <T>(method: keyof SluiceClient, args: unknown[], result: Promise<T>): Promise<T> => {
@@ -380,6 +395,7 @@ export async function runWith(argv: string[], deps: Partial<CliDeps> = {}): Prom
     readStdin: notWired('readStdin'),
     cleanDb: notWired('cleanDb'),
     start: notWired('start'),
+    startWorker: notWired('startWorker'),
     apiUrl: 'http://api.test:8080',
     clientWith: () => {
       throw new Error('clientWith was not expected in this test');

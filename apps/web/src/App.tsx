@@ -4,6 +4,7 @@ import { DagListPage } from './dags/DagListPage';
 import { DagPage } from './dags/DagPage';
 import { RunPage } from './runs/RunPage';
 import { VariablesPage } from './variables/VariablesPage';
+import { PoolsPage } from './pools/PoolsPage';
 import { AuditPage } from './audit/AuditPage';
 import { AccountNavLinks, UserMenu } from './auth/UserMenu';
 import { TokensPage } from './tokens/TokensPage';
@@ -30,7 +31,7 @@ export function App() {
           <NavLink
             to="/"
             className={({ isActive }) =>
-              isActive && !['/variables', '/runs', '/task-instances'].some((p) => pathname.startsWith(p))
+              isActive && !['/variables', '/pools', '/runs', '/task-instances'].some((p) => pathname.startsWith(p))
                 ? 'active'
                 : ''
             }
@@ -40,6 +41,7 @@ export function App() {
           <NavLink to="/runs">Runs</NavLink>
           <NavLink to="/task-instances">Task instances</NavLink>
           <NavLink to="/variables">Variables</NavLink>
+          <NavLink to="/pools">Pools</NavLink>
           <AccountNavLinks />
         </nav>
         <HealthIndicator />
@@ -59,6 +61,7 @@ export function App() {
           <Route path="/runs" element={<RunsListPage />} />
           <Route path="/task-instances" element={<TaskInstancesPage />} />
           <Route path="/variables" element={<VariablesPage />} />
+          <Route path="/pools" element={<PoolsPage />} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="/tokens" element={<TokensPage />} />
           <Route path="/users" element={<UsersPage />} />

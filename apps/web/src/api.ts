@@ -32,6 +32,7 @@ export const queryKeys = {
   variables: () => ['variables'] as const,
   runList: (filters: object) => ['run-list', filters] as const,
   taskInstanceList: (filters: object) => ['ti-list', filters] as const,
+  pools: () => ['pools'] as const,
   authOptions: () => ['auth-options'] as const,
   me: () => ['me'] as const,
   audit: (filters: AuditQuery) => ['audit', filters] as const,

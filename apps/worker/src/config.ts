@@ -1,12 +1,19 @@
 import os from 'node:os';
 import { z } from 'zod';
-import { parseConfig } from '@sluice/core';
+import { DEFAULT_QUEUE, idHint, idPattern, parseConfig } from '@sluice/core';
 
 export const WorkerConfig = z.object({
   DATABASE_URL: z.string().url().default('postgres://postgres@127.0.0.1:5432/sluice'),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   SLUICE_QUEUE_PREFIX: z.string().min(1).default('sluice'),
+  /** Tries run at once, per queue served. */
   SLUICE_WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
+  /** The worker queues served, comma-separated (`default,heavy`); tasks name theirs with the `queue` option. */
+  SLUICE_WORKER_QUEUES: z
+    .string()
+    .default(DEFAULT_QUEUE)
+    .transform((s) => s.split(',').map((q) => q.trim()))
+    .pipe(z.array(z.string().regex(idPattern, `each queue name must ${idHint}`)).min(1)),
   /** Processes for fn tasks kept started and idle beyond those running tasks. */
   SLUICE_FN_WARM_PROCESSES: z.coerce.number().int().nonnegative().default(2),
   SLUICE_HEARTBEAT_INTERVAL_MS: z.coerce.number().int().positive().default(5_000),

@@ -50,7 +50,7 @@ export async function startWorker(
     queuePrefix: config.SLUICE_QUEUE_PREFIX,
     logger,
     name: 'sluice-worker-queue',
-    dbMax: config.SLUICE_WORKER_CONCURRENCY + 4,
+    dbMax: config.SLUICE_WORKER_CONCURRENCY * config.SLUICE_WORKER_QUEUES.length + 4,
     settings: { deferCheckMinMs: config.SLUICE_DEFER_CHECK_MIN_MS, deferCheckMaxMs: config.SLUICE_DEFER_CHECK_MAX_MS },
   });
   const { res, db } = engine;
@@ -82,6 +82,7 @@ export async function startWorker(
     : null;
   const wc = {
     hostname: config.SLUICE_HOSTNAME,
+    queues: new Set(config.SLUICE_WORKER_QUEUES),
     execute,
     heartbeater,
     ...(remoteLogs ? { afterTry: remoteLogs.afterTry } : {}),
@@ -91,25 +92,36 @@ export async function startWorker(
     resolveSns: snsSettingsResolver(db, config.SLUICE_SECRET_KEY),
   });
   const links = { baseUrl: config.SLUICE_BASE_URL ?? null };
-  const worker = createTaskWorker({
-    connection: workerConnection,
-    prefix: config.SLUICE_QUEUE_PREFIX,
-    concurrency: config.SLUICE_WORKER_CONCURRENCY,
-    handlers: {
-      'task.run': (job) => runTaskTry(res, wc, job),
-      'task.check': (job) => checkDeferredTry(res, wc, job),
-      'task.cancel': (job) => cancelExternalJob(res, wc, job),
-      'callback.run': (job) => runCallbackAttempt(res, callbacks, links, job),
-    },
-    onError: (err) => logger[jobErrorLevel(err)]({ err }, 'worker job error'),
-  });
-  await worker.waitUntilReady();
+  // One BullMQ Worker per queue served, each with its own slots.
+  const workers = config.SLUICE_WORKER_QUEUES.map((queue) =>
+    createTaskWorker({
+      connection: workerConnection,
+      prefix: config.SLUICE_QUEUE_PREFIX,
+      queue,
+      concurrency: config.SLUICE_WORKER_CONCURRENCY,
+      handlers: {
+        'task.run': (job) => runTaskTry(res, wc, job),
+        'task.check': (job) => checkDeferredTry(res, wc, job),
+        'task.cancel': (job) => cancelExternalJob(res, wc, job),
+        'callback.run': (job) => runCallbackAttempt(res, callbacks, links, job),
+      },
+      onError: (err) => logger[jobErrorLevel(err)]({ err }, 'worker job error'),
+    }),
+  );
+  for (const worker of workers) await worker.waitUntilReady();
   const ops = await startWorkerOps(config, engine, metrics, heartbeater, logger);
-  logger.info({ concurrency: config.SLUICE_WORKER_CONCURRENCY, host: config.SLUICE_HOSTNAME }, 'worker started');
+  logger.info(
+    {
+      concurrency: config.SLUICE_WORKER_CONCURRENCY,
+      queues: config.SLUICE_WORKER_QUEUES,
+      host: config.SLUICE_HOSTNAME,
+    },
+    'worker started',
+  );
   return {
     metricsUrl: ops.url,
     async close() {
-      await worker.close();
+      for (const worker of workers) await worker.close();
       await remoteLogs?.close();
       await ops.close();
       fnPool.close();

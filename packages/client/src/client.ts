@@ -41,6 +41,8 @@ import type {
   UserChange,
   Variable,
   VariableBody,
+  Pool,
+  PoolBody,
 } from './types';
 import type { DagVersion, DagVersionSource, RunCalendar, RunGantt, RunNote, TaskTimes } from './history-types';
 
@@ -157,6 +159,9 @@ export interface SluiceClient {
   getDagVersion(dagId: string, hash: string): Promise<DagVersionSource>;
   /** Where a try's whole log downloads from, as text (a link for the browser). */
   logDownloadPath(dagId: string, runId: string, taskId: string, tryNumber: number): string;
+  listPools(): Promise<{ items: Pool[] }>;
+  putPool(name: string, body: PoolBody): Promise<Pool>;
+  deletePool(name: string): Promise<void>;
 }
 
 export type ClientOptions = {
@@ -328,6 +333,9 @@ export function createClient(opts: ClientOptions): SluiceClient {
     getDagVersion: (dagId, hash) => request('GET', apiPath(['dags', dagId, 'versions', hash])),
     logDownloadPath: (dagId, runId, taskId, tryNumber) =>
       `${baseUrl}${apiPath([...taskPath(dagId, runId, taskId), 'logs', 'download'], { try: tryNumber })}`,
+    listPools: () => request('GET', apiPath(['pools'])),
+    putPool: (name, body) => request('PUT', apiPath(['pools', name]), body),
+    deletePool: (name) => request('DELETE', apiPath(['pools', name])),
   };
 }
 

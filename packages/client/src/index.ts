@@ -66,6 +66,8 @@ export type {
   TaskTry,
   Variable,
   VariableBody,
+  Pool,
+  PoolBody,
 } from './types';
 export type {
   CalendarDay,

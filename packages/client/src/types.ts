@@ -531,6 +531,24 @@ export interface VariableBody {
   description?: string;
 }
 
+/** Slots shared by tasks across DAGs, and the slots its tasks hold now. */
+export interface Pool {
+  name: string;
+  slots: number;
+  description: string | null;
+  /** Slots of tries running (or deferred on an external job). */
+  running: number;
+  /** Slots of tries queued for a worker. */
+  queued: number;
+  /** slots − running − queued, at least 0. */
+  free: number;
+}
+
+export interface PoolBody {
+  slots: number;
+  description?: string;
+}
+
 /** A git repository the scheduler reads DAGs from. */
 export interface DagBundle {
   name: string;

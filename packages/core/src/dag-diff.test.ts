@@ -39,6 +39,7 @@ describe('diffDags', () => {
           retry: { retries: 3, retryDelayMs: 1000, exponentialBackoff: false, maxRetryDelayMs: null },
           executionTimeoutMs: 60_000,
           pool: 'warehouse',
+          queue: 'heavy',
         }),
       ],
     });
@@ -48,8 +49,9 @@ describe('diffDags', () => {
     expect(diff?.tasks.map((t) => [t.taskId, t.kind, t.changes.map((c) => c.field)])).toEqual([
       ['extract', 'changed', ['operator', 'options']],
       ['clean', 'added', []],
-      ['load', 'changed', ['upstream', 'triggerRule', 'retries', 'executionTimeoutMs', 'pool']],
+      ['load', 'changed', ['upstream', 'triggerRule', 'retries', 'executionTimeoutMs', 'pool', 'queue']],
     ]);
+    expect(diff?.tasks[2]?.changes.at(-1)).toEqual({ field: 'queue', before: 'default', after: 'heavy' });
     expect(diff?.graph).toEqual(['  extract', '+ extract → clean', '+ clean → load', '- extract → load']);
   });
 

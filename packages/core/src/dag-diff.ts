@@ -4,7 +4,7 @@
  * changed DAG which of its settings and tasks changed and how its graph
  * moved. Pure: `sluice dags plan` feeds it the specs of both sides.
  */
-import type { DagSpec, TaskSpec } from './dag-spec';
+import { DEFAULT_QUEUE, type DagSpec, type TaskSpec } from './dag-spec';
 import { topologicalOrder } from './dag-graph';
 
 export type DagChangeKind = 'added' | 'removed' | 'renamed' | 'changed' | 'unchanged';
@@ -82,6 +82,7 @@ const taskFields: ReadonlyArray<readonly [string, (t: TaskSpec) => unknown]> = [
   ['role', (t) => t.role ?? null],
   ['failRun', (t) => t.failRun ?? false],
   ['group', (t) => t.group ?? null],
+  ['queue', (t) => t.queue ?? DEFAULT_QUEUE],
 ];
 
 const same = (a: unknown, b: unknown): boolean => stableJson(a) === stableJson(b);

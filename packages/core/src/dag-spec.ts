@@ -63,6 +63,9 @@ export type BranchSpec = z.infer<typeof BranchSpec>;
 export const TaskRole = z.enum(['setup', 'teardown']);
 export type TaskRole = z.infer<typeof TaskRole>;
 
+/** The queue of a task that names none: what a worker started without queues serves. */
+export const DEFAULT_QUEUE = 'default';
+
 export const TaskSpec = z.object({
   taskId: z.string().regex(idPattern, idHint),
   operator: OperatorSpec,
@@ -74,6 +77,8 @@ export const TaskSpec = z.object({
   priorityWeight: z.number().int(),
   /** How many slots of the pool one try takes. */
   poolSlots: z.number().int().positive(),
+  /** The worker queue that runs its tries; absent for the default queue (older versions never name one). */
+  queue: z.string().regex(idPattern, idHint).optional(),
   owner: z.string().nullable(),
   doc: z.string().nullable(),
   /** The task's own callbacks; absent when it has none (older versions never have them). */

@@ -72,7 +72,16 @@ export {
   retryAfterMs,
 } from './errors';
 export type { DagIssue, SerializedError } from './errors';
-export { TriggerRule, RetrySpec, OperatorSpec, TaskSpec, DagSpec, BranchSpec, TaskRole } from './dag-spec';
+export {
+  TriggerRule,
+  RetrySpec,
+  OperatorSpec,
+  TaskSpec,
+  DagSpec,
+  BranchSpec,
+  TaskRole,
+  DEFAULT_QUEUE,
+} from './dag-spec';
 export {
   followedDownstream,
   dependencyVerdict,

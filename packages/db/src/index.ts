@@ -259,3 +259,5 @@ export { TOKEN_PREFIX, createApiToken, listApiTokens, principalOfToken, revokeAp
 export type { NewToken, TokenView } from './api-tokens';
 export { createSession, deleteSession, principalOfSession, sameSecret } from './sessions';
 export type { NewSession } from './sessions';
+export { listPools, findPool, setPool, deletePool } from './sql/pools';
+export type { PoolInput, PoolView } from './sql/pools';

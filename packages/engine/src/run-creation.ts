@@ -32,6 +32,7 @@ export function taskInstancesOf(spec: DagSpec): NewTaskInstance[] {
     poolSlots: t.poolSlots,
     priorityWeight: t.priorityWeight,
     failsRun: failsRun(t),
+    queue: t.queue,
   }));
 }
 

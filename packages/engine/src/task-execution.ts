@@ -92,6 +92,8 @@ export interface TaskExecutor {
 
 export interface WorkerContext {
   hostname: string;
+  /** The worker queues this worker serves (default: the default queue); the fast path takes only their tries. */
+  queues?: ReadonlySet<string>;
   execute: TaskExecutor;
   heartbeater: Heartbeater;
   /** Largest output a task may return, as JSON bytes. */
@@ -353,7 +355,7 @@ async function recordEnd(
   const withDownstream = outcome.to === 'success' && version !== null && finishesWithDownstream(version, claim.taskId);
   const together = withDownstream
     ? await recordOutcome(res, wc.heartbeater, key, () =>
-        finishAndScheduleDownstream(res, claim, finishArgs, wc.hostname),
+        finishAndScheduleDownstream(res, claim, finishArgs, wc.hostname, wc.queues),
       )
     : null;
   const finished = together
@@ -386,6 +388,7 @@ async function recordEnd(
   return scheduleDownstream(res, claim.dagRunId, claim.dagVersionId, [claim.taskId], {
     succeeded: outcome.to === 'success',
     claimFor: wc.hostname,
+    ...(wc.queues ? { claimQueues: wc.queues } : {}),
   });
 }
 

@@ -161,17 +161,25 @@ async function stillWaiting(
  * the finished tasks ended in success, which lets joins still waiting on
  * others be passed over.
  *
- * With `claimFor` (the worker's host), the first try this queues is claimed
- * for the caller in the same transaction and returned instead of being put
- * on the queue: the worker whose try just ended runs it in the slot it
- * holds, with no trip through Redis and no claim of its own.
+ * With `claimFor` (the worker's host), the first try this queues on one of
+ * `claimQueues` is claimed for the caller in the same transaction and
+ * returned instead of being put on the queue: the worker whose try just
+ * ended runs it in the slot it holds, with no trip through Redis and no
+ * claim of its own. A try on a queue the worker does not serve goes to its
+ * queue's workers.
  */
 export async function scheduleDownstream(
   res: EngineResources,
   dagRunId: string,
   dagVersionId: string,
   finishedTaskIds: readonly string[],
-  opts: { succeeded?: boolean; claimFor?: string; committedFirst?: ScheduleRunOptions['committedFirst'] } = {},
+  opts: {
+    succeeded?: boolean;
+    claimFor?: string;
+    /** The queues the claiming worker serves; a try on another is put on its queue. */
+    claimQueues?: ReadonlySet<string>;
+    committedFirst?: ScheduleRunOptions['committedFirst'];
+  } = {},
 ): Promise<ClaimedTry | null> {
   const version = await res.dags.get(dagVersionId);
   let frontier: readonly string[] = finishedTaskIds;
@@ -202,7 +210,9 @@ export async function scheduleDownstream(
         return { tasks: decisions.tasks, run: null };
       },
       {
-        ...(opts.claimFor !== undefined && claimed === null ? { claimFirstFor: opts.claimFor } : {}),
+        ...(opts.claimFor !== undefined && claimed === null
+          ? { claimFirstFor: opts.claimFor, ...(opts.claimQueues ? { claimQueues: opts.claimQueues } : {}) }
+          : {}),
         ...(frontier === finishedTaskIds && opts.committedFirst ? { committedFirst: opts.committedFirst } : {}),
       },
     );
@@ -242,10 +252,12 @@ export async function finishAndScheduleDownstream(
   claim: { dagRunId: string; dagVersionId: string; taskId: string },
   args: FinishTryArgs,
   claimFor: string,
+  claimQueues?: ReadonlySet<string>,
 ): Promise<{ finished: FinishedTry | null; next: ClaimedTry | null }> {
   let rows: FinishRow[] = [];
   const next = await scheduleDownstream(res, claim.dagRunId, claim.dagVersionId, [claim.taskId], {
     claimFor,
+    ...(claimQueues ? { claimQueues } : {}),
     committedFirst: {
       statement: finishTriesStatement([args]),
       applied: (result) => {

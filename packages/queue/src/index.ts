@@ -14,5 +14,5 @@ export {
 export type { JobName, JobPayload, JobHandlers } from './jobs';
 export { createRedis, checkRedis, redactUrl } from './connection';
 export type { RedisConnectionOptions } from './connection';
-export { TaskQueue, createTaskWorker, TASK_QUEUE_NAME } from './task-queue';
-export type { TaskQueueOptions, TaskWorkerOptions } from './task-queue';
+export { TaskQueue, createTaskWorker, bullQueueName, TASK_QUEUE_NAME } from './task-queue';
+export type { QueuedRun, TaskQueueOptions, TaskWorkerOptions } from './task-queue';

@@ -1,8 +1,11 @@
 /**
- * The task queue: one BullMQ queue that carries `task.run`, `task.check`
- * and `task.cancel` jobs to workers. Adding is idempotent by job id.
+ * The task queues: the default BullMQ queue carries `task.run`, `task.check`,
+ * `task.cancel` and `callback.run` jobs to workers; a task that names a
+ * worker queue has its `task.run` jobs on a BullMQ queue of that name,
+ * which only workers serving it consume. Adding is idempotent by job id.
  */
 import { Queue, Worker, type Job, type JobsOptions } from 'bullmq';
+import { DEFAULT_QUEUE } from '@sluice/core';
 import type { Redis } from 'ioredis';
 import {
   callbackRunJobId,
@@ -19,6 +22,16 @@ import {
 } from './jobs';
 
 export const TASK_QUEUE_NAME = 'sluice-tasks';
+
+/** The BullMQ queue of a worker queue: the default one keeps the name it always had. */
+export function bullQueueName(queue: string): string {
+  return queue === DEFAULT_QUEUE ? TASK_QUEUE_NAME : `${TASK_QUEUE_NAME}.${queue}`;
+}
+
+/** A try to put on the queue its task names (absent: the default queue). */
+export interface QueuedRun extends TaskRunJob {
+  queue?: string;
+}
 
 /** Jobs per addBulk. */
 const ENQUEUE_CHUNK = 100;
@@ -37,14 +50,32 @@ const baseJobOptions: JobsOptions = {
 };
 
 export class TaskQueue {
+  /** The default queue. */
   readonly queue: Queue;
+  /** Named worker queues, opened when a try is first sent to one. */
+  private readonly named = new Map<string, Queue>();
 
-  constructor(opts: TaskQueueOptions) {
-    this.queue = new Queue(TASK_QUEUE_NAME, {
-      connection: opts.connection,
-      prefix: opts.prefix ?? 'sluice',
+  constructor(private readonly opts: TaskQueueOptions) {
+    this.queue = this.open(DEFAULT_QUEUE);
+  }
+
+  private open(queue: string): Queue {
+    return new Queue(bullQueueName(queue), {
+      connection: this.opts.connection,
+      prefix: this.opts.prefix ?? 'sluice',
       defaultJobOptions: baseJobOptions,
     });
+  }
+
+  /** The BullMQ queue of a try's worker queue. */
+  private queueOf(run: QueuedRun): Queue {
+    if (run.queue === undefined || run.queue === DEFAULT_QUEUE) return this.queue;
+    let q = this.named.get(run.queue);
+    if (!q) {
+      q = this.open(run.queue);
+      this.named.set(run.queue, q);
+    }
+    return q;
   }
 
   /**
@@ -52,13 +83,22 @@ export class TaskQueue {
    * twice. In chunks: an addBulk builds every job before it writes the first,
    * so thousands at once would keep workers idle until all were built.
    */
-  async enqueueRuns(jobs: readonly TaskRunJob[]): Promise<void> {
-    for (let i = 0; i < jobs.length; i += ENQUEUE_CHUNK) {
-      await this.queue.addBulk(
-        jobs
-          .slice(i, i + ENQUEUE_CHUNK)
-          .map((data) => ({ name: 'task.run', data, opts: { jobId: taskRunJobId(data) } })),
-      );
+  async enqueueRuns(jobs: readonly QueuedRun[]): Promise<void> {
+    const byQueue = new Map<Queue, TaskRunJob[]>();
+    for (const run of jobs) {
+      const q = this.queueOf(run);
+      const list = byQueue.get(q) ?? [];
+      list.push({ taskInstanceId: run.taskInstanceId, tryNumber: run.tryNumber });
+      byQueue.set(q, list);
+    }
+    for (const [q, list] of byQueue) {
+      for (let i = 0; i < list.length; i += ENQUEUE_CHUNK) {
+        await q.addBulk(
+          list
+            .slice(i, i + ENQUEUE_CHUNK)
+            .map((data) => ({ name: 'task.run', data, opts: { jobId: taskRunJobId(data) } })),
+        );
+      }
     }
   }
 
@@ -70,11 +110,12 @@ export class TaskQueue {
    * live job (waiting, delayed, active) is left alone, so this stays a no-op
    * for a try that is on the queue.
    */
-  async enqueueRunsAgain(jobs: readonly TaskRunJob[]): Promise<void> {
+  async enqueueRunsAgain(jobs: readonly QueuedRun[]): Promise<void> {
     for (const data of jobs) {
       const id = taskRunJobId(data);
-      const state = await this.queue.getJobState(id);
-      if (state === 'failed' || state === 'completed') await this.queue.remove(id);
+      const q = this.queueOf(data);
+      const state = await q.getJobState(id);
+      if (state === 'failed' || state === 'completed') await q.remove(id);
     }
     await this.enqueueRuns(jobs);
   }
@@ -129,12 +170,12 @@ export class TaskQueue {
   }
 
   /** True when the job for this try is still waiting, delayed or active in Redis. */
-  async hasRunJob(job: TaskRunJob): Promise<boolean> {
-    return this.hasJob(taskRunJobId(job));
+  async hasRunJob(job: QueuedRun): Promise<boolean> {
+    return this.hasJob(taskRunJobId(job), this.queueOf(job));
   }
 
-  private async hasJob(id: string): Promise<boolean> {
-    const state = await this.queue.getJobState(id);
+  private async hasJob(id: string, q: Queue = this.queue): Promise<boolean> {
+    const state = await q.getJobState(id);
     return (
       state === 'waiting' ||
       state === 'active' ||
@@ -146,15 +187,17 @@ export class TaskQueue {
 
   /** Deletes the queue and every job in it from Redis (tests; `sluice` never needs it). */
   async obliterate(): Promise<void> {
-    await this.queue.obliterate({ force: true });
+    for (const q of [this.queue, ...this.named.values()]) await q.obliterate({ force: true });
   }
 
   async close(): Promise<void> {
-    await this.queue.close();
+    for (const q of [this.queue, ...this.named.values()]) await q.close();
   }
 }
 
 export interface TaskWorkerOptions extends TaskQueueOptions {
+  /** The worker queue it consumes (default: the default queue, which also carries checks, cancels and callbacks). */
+  queue?: string;
   concurrency: number;
   handlers: JobHandlers;
   /** How long a job may go without BullMQ's lock renewal before it counts as stalled. */
@@ -165,7 +208,7 @@ export interface TaskWorkerOptions extends TaskQueueOptions {
 /** A BullMQ Worker that dispatches each job to its typed handler. */
 export function createTaskWorker(opts: TaskWorkerOptions): Worker {
   const worker = new Worker(
-    TASK_QUEUE_NAME,
+    bullQueueName(opts.queue ?? DEFAULT_QUEUE),
     async (job: Job) => {
       const name = job.name;
       if (!isJobName(name)) throw new Error(`Unknown job name "${name}"`);

@@ -76,6 +76,7 @@ describe('dag().toSpec()', () => {
         pool: 'emr',
         poolSlots: 2,
         priorityWeight: 9,
+        queue: 'heavy',
         triggerRule: 'all_done',
         doc: 'B',
       },
@@ -109,9 +110,11 @@ describe('dag().toSpec()', () => {
       pool: 'emr',
       poolSlots: 2,
       priorityWeight: 9,
+      queue: 'heavy',
       triggerRule: 'all_done',
       doc: 'B',
     });
+    expect(spec.tasks[0]).not.toHaveProperty('queue');
   });
 
   it('reads an ISO instant with a zone as that instant', () => {
@@ -178,6 +181,12 @@ describe('dag.task() errors', () => {
     expect(bad).toThrow('dag("errs").task("t") option retries must be an integer between 0 and 100, got number -1');
     expect(() => d.task('t2', { triggerRule: 'any' as 'all_done' }, shell({ command: 'x' }))).toThrow(
       'dag("errs").task("t2") option triggerRule must be one of all_success, all_failed',
+    );
+    expect(() => d.task('t3', { queue: 'a:b' }, shell({ command: 'x' }))).toThrow(
+      'dag("errs").task("t3") option queue "a:b" is invalid: use 1-250 letters, digits',
+    );
+    expect(() => d.task('t4', { queue: '' }, shell({ command: 'x' }))).toThrow(
+      'dag("errs").task("t4") option queue must be a non-empty string',
     );
   });
 

@@ -1,5 +1,5 @@
 /** The options a task takes, per task or as a DAG's defaultArgs, and their compilation into a TaskSpec. */
-import { InvalidOptionsError } from '@sluice/core';
+import { InvalidOptionsError, idHint, idPattern } from '@sluice/core';
 import type { TaskSpec, TriggerRule } from '@sluice/core';
 import { checkBoolean, checkInt, checkKnownKeys, checkString } from './check';
 import { type Duration, describe, parseDuration } from './duration';
@@ -57,6 +57,8 @@ export interface DefaultArgs {
   poolSlots?: number;
   /** Higher runs first when slots are short (default 1). */
   priorityWeight?: number;
+  /** The worker queue its tries go to: only workers started with `--queues <name>` run them (default 'default'). */
+  queue?: string;
   owner?: string;
 }
 
@@ -83,6 +85,7 @@ export const defaultArgKeys = [
   'pool',
   'poolSlots',
   'priorityWeight',
+  'queue',
   'owner',
 ] as const;
 export const taskCallbackKeys = ['onFailure', 'onRetry', 'onSuccess'] as const;
@@ -114,6 +117,7 @@ export function checkTaskOptionValues(
   if (o['poolSlots'] !== undefined) checkInt(o['poolSlots'], label('poolSlots'), 1);
   if (o['priorityWeight'] !== undefined)
     checkInt(o['priorityWeight'], label('priorityWeight'), Number.MIN_SAFE_INTEGER);
+  if (o['queue'] !== undefined) checkString(o['queue'], label('queue'), { re: idPattern, hint: idHint });
   if (o['owner'] !== undefined) checkString(o['owner'], label('owner'));
   if (o['doc'] !== undefined && typeof o['doc'] !== 'string') {
     throw new InvalidOptionsError(`${label('doc')} must be a string, got ${describe(o['doc'])}`);
@@ -139,6 +143,8 @@ export function compileTaskOptions(
     pool: merged.pool ?? taskDefaults.pool,
     priorityWeight: merged.priorityWeight ?? taskDefaults.priorityWeight,
     poolSlots: merged.poolSlots ?? taskDefaults.poolSlots,
+    // Left out when not named, so versions of DAGs that name no queue keep their hash.
+    ...(merged.queue === undefined ? {} : { queue: merged.queue }),
     owner: merged.owner ?? null,
     doc: merged.doc ?? null,
   };

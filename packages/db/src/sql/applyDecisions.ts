@@ -14,6 +14,7 @@ import {
   promotesOnly,
   setStatesMoves,
   startWrites,
+  type Claimant,
   type Decisions,
   type DecisionWrites,
   type ScheduleRunResult,
@@ -53,7 +54,7 @@ export async function applyDecisions(
   client: PoolClient,
   snapshot: RunSnapshot,
   decisions: Decisions,
-  claimFor: string | null,
+  claimFor: Claimant | null,
 ): Promise<ScheduleRunResult> {
   const w = startWrites(snapshot, decisions);
   if (promotesOnly(decisions)) return applyPromotions(client, snapshot, decisions, w, claimFor);

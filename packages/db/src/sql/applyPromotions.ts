@@ -10,6 +10,7 @@ import { claimTriesStatement, promoteAndClaimTriesStatement, type ClaimedTry } f
 import {
   NO_FLUSH_WAIT,
   promoteTasks,
+  type Claimant,
   type Decisions,
   type DecisionWrites,
   type Enqueue,
@@ -46,7 +47,7 @@ export async function applyPromotions(
   snapshot: RunSnapshot,
   decisions: Decisions,
   w: DecisionWrites,
-  claimFor: string | null,
+  claimFor: Claimant | null,
 ): Promise<ScheduleRunResult> {
   const statements: QueryConfig[] = [];
   const onResult: Array<(res: QueryResult) => void> = [];
@@ -55,7 +56,12 @@ export async function applyPromotions(
   const straight = straightThrough(w, perTask);
   // The try claimed for the caller goes from the state it was decided from
   // to running in one write (promoteAndClaim), not promoted and then claimed.
-  const first = claimFor === null ? undefined : decisions.tasks.find((d): d is Enqueue => d.type === 'enqueue');
+  const first =
+    claimFor === null
+      ? undefined
+      : decisions.tasks.find(
+          (d): d is Enqueue => d.type === 'enqueue' && claimFor.queues.has(w.byTask.get(d.taskId)?.queue ?? ''),
+        );
   const firstTi = first ? w.byTask.get(first.taskId) : undefined;
   const firstStraight = straight.findIndex((p) => p.enqueue === first);
   // Promoted straight through, or already scheduled (its only decision the enqueue).
@@ -63,7 +69,7 @@ export async function applyPromotions(
     straight[firstStraight]?.from ?? (first && perTask.get(first.taskId)?.length === 1 ? 'scheduled' : null);
   const claim =
     first && firstTi && claimFor !== null
-      ? { taskInstanceId: firstTi.id, tryNumber: first.tryNumber, hostname: claimFor }
+      ? { taskInstanceId: firstTi.id, tryNumber: first.tryNumber, hostname: claimFor.hostname }
       : null;
   if (claim && firstFrom !== null && firstStraight >= 0) straight.splice(firstStraight, 1);
   if (straight.length > 0) {

@@ -29,7 +29,9 @@ export type AuditAction =
   | 'variable_set'
   | 'variable_delete'
   | 'note_set'
-  | 'note_delete';
+  | 'note_delete'
+  | 'pool_set'
+  | 'pool_delete';
 
 export interface AuditEventInput {
   actor: string;

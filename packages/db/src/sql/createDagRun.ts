@@ -4,7 +4,7 @@
  * run safe: the second gets `null`.
  */
 import type { Pool } from 'pg';
-import type { DeadlineSpec } from '@sluice/core';
+import { DEFAULT_QUEUE, type DeadlineSpec } from '@sluice/core';
 import { withTransaction } from './queryable';
 import { rs, ts, type RunMove, type TaskMove } from './states';
 
@@ -21,6 +21,8 @@ export interface NewTaskInstance {
   priorityWeight: number;
   /** False for a teardown whose failure does not fail the run; default true. */
   failsRun?: boolean;
+  /** Absent: the default queue. */
+  queue?: string | undefined;
 }
 
 export interface NewDagRun {
@@ -67,10 +69,11 @@ export async function createDagRun(pool: Pool, run: NewDagRun): Promise<{ id: st
     if (!row) return null;
     await client.query(
       `INSERT INTO task_instance (dag_run_id, dag_id, task_id, state, try_number, max_tries, operator,
-                                  pool, pool_slots, priority_weight, fails_run)
-       SELECT $1, $2, t.task_id, ${ts.none}, 0, t.max_tries, t.operator, t.pool, t.pool_slots, t.priority_weight, t.fails_run
-       FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::int[], $9::boolean[])
-         AS t(task_id, max_tries, operator, pool, pool_slots, priority_weight, fails_run)`,
+                                  pool, pool_slots, priority_weight, fails_run, queue)
+       SELECT $1, $2, t.task_id, ${ts.none}, 0, t.max_tries, t.operator, t.pool, t.pool_slots, t.priority_weight,
+              t.fails_run, t.queue
+       FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::int[], $9::boolean[], $10::text[])
+         AS t(task_id, max_tries, operator, pool, pool_slots, priority_weight, fails_run, queue)`,
       [
         row.id,
         run.dagId,
@@ -81,6 +84,7 @@ export async function createDagRun(pool: Pool, run: NewDagRun): Promise<{ id: st
         run.tasks.map((t) => t.poolSlots),
         run.tasks.map((t) => t.priorityWeight),
         run.tasks.map((t) => t.failsRun ?? true),
+        run.tasks.map((t) => t.queue ?? DEFAULT_QUEUE),
       ],
     );
     return { id: row.id };

@@ -6,7 +6,13 @@
  * view is out of date for it.
  */
 import type { QueryConfig, QueryResult } from 'pg';
-import { isTerminalTaskState, type DagRunState, type RunDecision, type TaskDecision } from '@sluice/core';
+import {
+  DEFAULT_QUEUE,
+  isTerminalTaskState,
+  type DagRunState,
+  type RunDecision,
+  type TaskDecision,
+} from '@sluice/core';
 import type { ClaimedTry } from './claimTaskTry';
 import type { InterruptedTry } from './interrupted';
 import { prepared } from './queryable';
@@ -20,8 +26,8 @@ export interface Decisions {
 }
 
 export interface ScheduleRunResult {
-  /** Tries to put on the queue, now that their state says queued. */
-  enqueued: Array<{ taskInstanceId: string; tryNumber: number }>;
+  /** Tries to put on their queue, now that their state says queued. */
+  enqueued: Array<{ taskInstanceId: string; tryNumber: number; queue: string }>;
   /** Task ids that moved to a terminal state in this pass. */
   finished: string[];
   /** Tries ended under a running external job (timeouts): their jobs are to be cancelled. */
@@ -47,6 +53,12 @@ export interface ScheduleRunResult {
  * WAL flush (~1.2 ms here) on the path from one task to the next. ADR 0006.
  */
 export const NO_FLUSH_WAIT = 'SET LOCAL synchronous_commit = off';
+
+/** Who the fast path claims a try for: the worker's host, and the queues it serves (a try on another is put on its queue). */
+export interface Claimant {
+  hostname: string;
+  queues: ReadonlySet<string>;
+}
 
 /** Whether applying these decisions would write anything: a run decision, or a task decision other than waiting. */
 export function writesSomething(d: Decisions): boolean {
@@ -163,7 +175,7 @@ export function startWrites(snapshot: RunSnapshot, decisions: Decisions): Decisi
         const id = idOf(d.taskId) ?? '';
         const tryNumber = applied.get(id);
         if (tryNumber === undefined) stale.add(d.taskId);
-        else enqueued.push({ taskInstanceId: id, tryNumber });
+        else enqueued.push({ taskInstanceId: id, tryNumber, queue: byTask.get(d.taskId)?.queue ?? DEFAULT_QUEUE });
       }
     },
   };

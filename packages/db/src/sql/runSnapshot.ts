@@ -13,6 +13,8 @@ export interface TaskInstanceRow extends TaskInstanceView {
   id: string;
   pool: string;
   poolSlots: number;
+  /** The worker queue its tries go to. */
+  queue: string;
   /** Whether the try recorded an external job (EMR step, Glue run). */
   hasExternal: boolean;
 }
@@ -35,7 +37,7 @@ export interface RunSnapshot {
 
 export const TI_COLUMNS = `id, task_id AS "taskId", state, try_number AS "tryNumber", max_tries AS "maxTries",
   next_retry_at AS "nextRetryAt", started_at AS "startedAt", heartbeat_at AS "heartbeatAt",
-  pool, pool_slots AS "poolSlots", (external IS NOT NULL) AS "hasExternal", followed`;
+  pool, pool_slots AS "poolSlots", queue, (external IS NOT NULL) AS "hasExternal", followed`;
 
 const ACTIVE = taskStatesSql(activeTaskStates);
 

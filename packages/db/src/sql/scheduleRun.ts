@@ -9,7 +9,7 @@
  * applyDecisions.ts (promotions only: applyPromotions.ts).
  */
 import type { Pool, QueryConfig, QueryResult } from 'pg';
-import type { DagRunState } from '@sluice/core';
+import { DEFAULT_QUEUE, type DagRunState } from '@sluice/core';
 import { applyDecisions } from './applyDecisions';
 import { writesSomething, type Decisions, type ScheduleRunResult } from './decisionWrites';
 import { readSnapshot, type RunSnapshot } from './runSnapshot';
@@ -24,6 +24,8 @@ function nothingDone(runState: DagRunState | null): ScheduleRunResult {
   return { enqueued: [], finished: [], interrupted: [], resumed: [], runState, claimed: null };
 }
 
+const defaultQueueOnly: ReadonlySet<string> = new Set([DEFAULT_QUEUE]);
+
 export interface ScheduleRunOptions {
   /**
    * Claim the first try this pass queues for a worker on this host, in the
@@ -31,6 +33,8 @@ export interface ScheduleRunOptions {
    * not put on the queue. Applies to a pass that only promotes tasks.
    */
   claimFirstFor?: string;
+  /** The queues the claiming worker serves: only a try on one of them is claimed (default: the default queue). */
+  claimQueues?: ReadonlySet<string>;
   /**
    * Decide first on a snapshot read without the DAG lock, and take the lock
    * (reading and deciding again under it) only when that decision writes
@@ -72,7 +76,11 @@ export async function scheduleRun(
       return nothingDone(snapshot?.run.state ?? null);
     }
     // applyDecisions commits.
-    return await applyDecisions(client, snapshot, decide(snapshot), opts.claimFirstFor ?? null);
+    const claimant =
+      opts.claimFirstFor === undefined
+        ? null
+        : { hostname: opts.claimFirstFor, queues: opts.claimQueues ?? defaultQueueOnly };
+    return await applyDecisions(client, snapshot, decide(snapshot), claimant);
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;

@@ -80,9 +80,9 @@ export async function listRunsInState(
 export async function listQueuedTries(
   db: Queryable,
   queuedBefore: Date,
-): Promise<Array<{ taskInstanceId: string; tryNumber: number }>> {
-  const res = await db.query<{ taskInstanceId: string; tryNumber: number }>(
-    `SELECT id AS "taskInstanceId", try_number AS "tryNumber" FROM task_instance
+): Promise<Array<{ taskInstanceId: string; tryNumber: number; queue: string }>> {
+  const res = await db.query<{ taskInstanceId: string; tryNumber: number; queue: string }>(
+    `SELECT id AS "taskInstanceId", try_number AS "tryNumber", queue FROM task_instance
      WHERE state = ${ts.queued} AND queued_at < $1 ORDER BY queued_at LIMIT 5000`,
     [queuedBefore],
   );

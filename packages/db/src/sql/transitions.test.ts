@@ -33,8 +33,8 @@ afterAll(async () => {
 let versionId = '';
 let runs = 0;
 
-/** A running run of tasks a, b, c with no dependencies between them. */
-async function startRun(): Promise<{ runId: string; ti: Record<string, string> }> {
+/** A running run of tasks a, b, c with no dependencies between them, on the default queue unless `queues` names one. */
+async function startRun(queues: Record<string, string> = {}): Promise<{ runId: string; ti: Record<string, string> }> {
   const now = new Date();
   const created = await createDagRun(t.db.pool, {
     dagId: 'tr',
@@ -52,6 +52,7 @@ async function startRun(): Promise<{ runId: string; ti: Record<string, string> }
       pool: 'default_pool',
       poolSlots: 1,
       priorityWeight: 1,
+      queue: queues[taskId],
     })),
   });
   const runId = created?.id ?? '';
@@ -177,8 +178,8 @@ describe('scheduleRun', () => {
       run: null,
     }));
     expect(result.enqueued).toEqual([
-      { taskInstanceId: ti['c'], tryNumber: 1 },
-      { taskInstanceId: ti['a'], tryNumber: 1 },
+      { taskInstanceId: ti['c'], tryNumber: 1, queue: 'default' },
+      { taskInstanceId: ti['a'], tryNumber: 1, queue: 'default' },
     ]);
     expect(await states(runId)).toEqual({ a: 'queued', b: 'none', c: 'queued' });
   });
@@ -191,7 +192,7 @@ describe('scheduleRun', () => {
       tasks: [...promote('a'), ...promote('b')],
       run: null,
     }));
-    expect(result.enqueued).toEqual([{ taskInstanceId: ti['a'], tryNumber: 1 }]);
+    expect(result.enqueued).toEqual([{ taskInstanceId: ti['a'], tryNumber: 1, queue: 'default' }]);
     expect(await states(runId)).toEqual({ a: 'queued', b: 'skipped', c: 'none' });
   });
 
@@ -219,7 +220,7 @@ describe('scheduleRun', () => {
       },
     );
     expect(result.claimed).toMatchObject({ taskInstanceId: ti['b'], taskId: 'b', tryNumber: 1, dagRunId: runId });
-    expect(result.enqueued).toEqual([{ taskInstanceId: ti['c'], tryNumber: 1 }]);
+    expect(result.enqueued).toEqual([{ taskInstanceId: ti['c'], tryNumber: 1, queue: 'default' }]);
     const rows = await t.db.pool.query<{ task_id: string; state: string; hostname: string | null }>(
       `SELECT task_id, state, hostname FROM task_instance WHERE dag_run_id = $1 AND task_id IN ('b', 'c') ORDER BY task_id`,
       [runId],
@@ -230,6 +231,22 @@ describe('scheduleRun', () => {
     ]);
     const tries = await t.db.pool.query('SELECT state FROM task_try WHERE task_instance_id = $1', [ti['b']]);
     expect(tries.rows).toEqual([{ state: 'running' }]);
+  });
+
+  it('with claimFirstFor, claims only a try on a queue the caller serves and sends the others to theirs', async () => {
+    const { runId, ti } = await startRun({ b: 'heavy' });
+    const decide = () => ({ tasks: [...promote('b'), ...promote('c')], run: null });
+    const result = await scheduleRun(t.db.pool, runId, null, decide, { claimFirstFor: 'w' });
+    expect(result.claimed).toMatchObject({ taskInstanceId: ti['c'], taskId: 'c' });
+    expect(result.enqueued).toEqual([{ taskInstanceId: ti['b'], tryNumber: 1, queue: 'heavy' }]);
+
+    const other = await startRun({ b: 'heavy' });
+    const served = await scheduleRun(t.db.pool, other.runId, null, decide, {
+      claimFirstFor: 'w',
+      claimQueues: new Set(['heavy']),
+    });
+    expect(served.claimed).toMatchObject({ taskInstanceId: other.ti['b'], taskId: 'b' });
+    expect(served.enqueued).toEqual([{ taskInstanceId: other.ti['c'], tryNumber: 1, queue: 'default' }]);
   });
 
   it('with claimFirstFor, takes the claimed task from the state it was decided from to running, and claims nothing when it moved', async () => {
@@ -344,7 +361,7 @@ describe('scheduleRun', () => {
       }
       expect(done).toBe(false);
       await holder.query('COMMIT');
-      expect((await writing).enqueued).toEqual([{ taskInstanceId: ti['a'], tryNumber: 1 }]);
+      expect((await writing).enqueued).toEqual([{ taskInstanceId: ti['a'], tryNumber: 1, queue: 'default' }]);
     } finally {
       holder.release();
     }
@@ -550,7 +567,7 @@ describe('scheduleRuns', () => {
 
     expect(seen).toEqual([0, 3]);
     expect(results.map((r) => r.enqueued.length)).toEqual([3, 1]);
-    expect(results[1]?.enqueued).toEqual([{ taskInstanceId: two.ti['a'], tryNumber: 1 }]);
+    expect(results[1]?.enqueued).toEqual([{ taskInstanceId: two.ti['a'], tryNumber: 1, queue: 'default' }]);
     expect(await states(one.runId)).toEqual({ a: 'queued', b: 'queued', c: 'queued' });
     expect(await states(two.runId)).toEqual({ a: 'queued', b: 'none', c: 'none' });
   });
