@@ -70,6 +70,8 @@ export interface ExecutionResult {
   external?: unknown;
   /** The external job is still going: park the try as `deferred` and check again later. */
   defer?: boolean;
+  /** With `defer`: when to check again (a sensor's poke interval); default: the adaptive delay of nextCheckDelayMs. */
+  checkAfterMs?: number;
 }
 
 /** Runs operators for the worker. Throws to fail the try (SkipTaskError to skip it). */
@@ -309,7 +311,7 @@ async function parkDeferred(
 ): Promise<void> {
   const key = { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber };
   await log.flush().catch((raw: unknown) => res.logger.error({ err: toError(raw) }, 'could not write task log'));
-  const delay = nextCheckDelayMs(res.now().getTime() - claim.startedAt.getTime(), res.settings);
+  const delay = result.checkAfterMs ?? nextCheckDelayMs(res.now().getTime() - claim.startedAt.getTime(), res.settings);
   const dueAt = res.now().getTime() + delay;
   const parked = await recordOutcome(res, wc.heartbeater, key, () =>
     deferTaskTry(res.pool, { ...key, external: withoutNul(result.external ?? null), nextCheckAt: new Date(dueAt) }),

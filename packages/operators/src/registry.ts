@@ -7,6 +7,7 @@ import type { ExternalOperator } from './external';
 import { crawlerOperator } from './glue/crawler';
 import { jobRunSensorOperator } from './glue/job-run-sensor';
 import { startJobRunOperator } from './glue/start-job-run';
+import { keySensorOperator } from './s3/key-sensor';
 
 /**
  * Erases an operator's option type without a cast: every call re-validates
@@ -35,4 +36,5 @@ export const externalOperators: ReadonlyMap<string, ExternalOperator> = new Map(
   erased(startJobRunOperator),
   erased(crawlerOperator),
   erased(jobRunSensorOperator),
+  erased(keySensorOperator),
 ]);

@@ -165,10 +165,15 @@ function start(
   const label = labeller(kind);
   const raw = checkObject(input, `${kind}() options`);
   checkKnownKeys(raw, [...keys, ...commonKeys], label);
+  return { raw, out: compileAwsCommon(raw, label), label };
+}
+
+/** The `aws` and `connection` options every AWS builder takes (the S3 sensors too). */
+export function compileAwsCommon(raw: Record<string, unknown>, label: Label): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (raw['aws'] !== undefined) out['aws'] = awsSettings(raw['aws'], label('aws'));
   if (raw['connection'] !== undefined) out['connection'] = checkString(raw['connection'], label('connection'));
-  return { raw, out, label };
+  return out;
 }
 
 function awsSettings(value: unknown, where: string): Record<string, unknown> {

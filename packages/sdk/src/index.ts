@@ -10,7 +10,14 @@
 export { dag, Dag, registeredDags } from './dag';
 export type { DagOptions } from './dag';
 export { fn, shell, defineOperator } from './operator';
-export type { OperatorDescriptor, OperatorDefinition, TaskFunction, ShellInput, VariableRef } from './operator';
+export type {
+  FnOptions,
+  OperatorDescriptor,
+  OperatorDefinition,
+  TaskFunction,
+  ShellInput,
+  VariableRef,
+} from './operator';
 export {
   callback,
   compileCallbacks,
@@ -40,6 +47,10 @@ export { parseDuration } from './duration';
 export type { Duration, DurationUnit } from './duration';
 export { NonRetryableError, RetryAfterError, SkipTaskError } from '@sluice/core';
 export { emr, glue } from './aws';
+export { s3 } from './s3';
+export type { KeySensorInput, PartitionSensorInput, S3KeySensorOutput } from './s3';
+export { pokeOf, POKE_KEY } from './sensor';
+export type { CompiledSensor, Poke, SensorMode, SensorSettings } from './sensor';
 export type {
   AwsTaskSettings,
   ClusterSource,
