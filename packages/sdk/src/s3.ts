@@ -95,7 +95,7 @@ const partitionSensor = defineOperator<PartitionSensorInput, S3KeySensorOutput>(
       ([column, value]) => `${column}=${checkString(value, where(`partition.${column}`))}/`,
     );
     if (parts.length === 0) throw new InvalidOptionsError(`${where('partition')} must name at least one column`);
-    out['prefix'] = `${prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`}${parts.join('')}`;
+    out['prefix'] = `${prefix.endsWith('/') ? prefix : `${prefix}/`}${parts.join('')}`;
     return out;
   },
 });

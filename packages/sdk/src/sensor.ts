@@ -35,8 +35,7 @@ export const sensorKeys = ['timeout', 'mode', 'pokeInterval'] as const;
 
 function interval(value: unknown, option: string): number {
   const ms = parseDuration(value, option);
-  if (ms < MIN_POKE_INTERVAL_MS)
-    throw new InvalidOptionsError(`${option} must be at least 100ms, got ${describe(value)}`);
+  if (ms < MIN_POKE_INTERVAL_MS) throw new InvalidOptionsError(`${option} must be at least 100ms, got ${ms}ms`);
   return ms;
 }
 
