@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsEmulator, startAwsEmulator } from '../index';
+import { applySeed } from '../seed';
 
 let emulator: AwsEmulator;
 let s3: S3Client;
@@ -61,5 +62,11 @@ describe('S3', () => {
     await expect(s3.send(new ListObjectsV2Command({ Bucket: 'missing' }))).rejects.toMatchObject({
       name: 'NoSuchBucket',
     });
+  });
+
+  it('creates the buckets a seed file names', async () => {
+    applySeed(emulator, { jobs: [], crawlers: [], buckets: ['seeded-events'] });
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'seeded-events' }));
+    expect(listed.KeyCount).toBe(0);
   });
 });
