@@ -135,11 +135,11 @@ d.task('wait', { retries: 1 }, fn(async (ctx) => {
     }
   });
 
-  it('a timeout in skip mode skips the task and its downstream follows trigger rules; in fail mode it fails without a retry', async () => {
+  it('a timeout in skip mode skips the task and its downstream follows trigger rules; in fail mode it fails without a retry; time.until wakes on time', async () => {
     h = await startHarness({
       dags: {
         'timeouts.ts': `
-import { dag, fn, s3 } from '@sluice/sdk';
+import { dag, fn, s3, time } from '@sluice/sdk';
 export const d = dag({ id: 'timeouts', schedule: null, start: '2026-01-01' });
 const optional = d.task('optional_feed', { retries: 2 }, fn(async (ctx) => ctx.poke({ again: '200ms' }),
   { sensor: { timeout: '1s', mode: 'skip' } }));
@@ -148,17 +148,23 @@ d.task('cleanup', { upstream: [optional], triggerRule: 'all_done' }, fn(async ()
 d.task('required_feed', { retries: 2 }, s3.keySensor({
   bucket: 'lake', pattern: 'never/*/part-*.json', pokeInterval: '200ms', timeout: '1s', mode: 'fail',
 }));
+d.task('settle', time.until({ at: '{{ conf.at }}', timeout: '1m' }));
 `,
       },
     });
-    const run = await h.trigger('timeouts');
+    const at = new Date(Date.now() + 2000).toISOString();
+    const run = await h.trigger('timeouts', { conf: { at } });
     const done = await h.waitForRun('timeouts', run.runId, ['success', 'failed'], 30_000);
     expect(done.taskInstances.map((t) => [t.taskId, t.state, t.tryNumber])).toEqual([
       ['optional_feed', 'skipped', 1],
       ['load', 'skipped', 0],
       ['cleanup', 'success', 1],
       ['required_feed', 'failed', 1],
+      ['settle', 'success', 1],
     ]);
+    const settle = await request(h.app).get(`/api/v1/dags/timeouts/runs/${encodeURIComponent(run.runId)}/tasks/settle`);
+    expect(settle.body.output).toEqual({ until: at });
+    expect(new Date(settle.body.endedAt).getTime()).toBeGreaterThanOrEqual(new Date(at).getTime());
     const required = await request(h.app).get(
       `/api/v1/dags/timeouts/runs/${encodeURIComponent(run.runId)}/tasks/required_feed`,
     );

@@ -34,7 +34,7 @@ export function contextEnv(req: ExecutionRequest): Record<string, string> {
 
 /** An external operator's deferred answer, paced and timed out by its `sensor` settings when it is a sensor. */
 function sensed(req: ExecutionRequest, result: ExecutionResult): ExecutionResult {
-  return isSensor(req) ? paceSensor(req, result, null) : result;
+  return isSensor(req) ? paceSensor(req, result, result.checkAfterMs ?? null) : result;
 }
 
 export function createExecutor(deps: ExecutorDeps): TaskExecutor {

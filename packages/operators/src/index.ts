@@ -27,6 +27,7 @@ export { crawlerOperator } from './glue/crawler';
 export { jobRunSensorOperator } from './glue/job-run-sensor';
 export { StartJobRunOptions, CrawlerOptions, JobRunSensorOptions } from './glue/options';
 export { keySensorOperator, KeySensorOptions, patternRegExp } from './s3/key-sensor';
+export { deltaSensorOperator, untilSensorOperator, DeltaSensorOptions, UntilSensorOptions } from './time/sensors';
 export { DEFAULT_SENSOR, SensorOptions, SensorTimeoutError, nextLook } from './sensor';
 export { TransientAwsError, classifyAwsError } from './aws/errors';
 export type { AwsErrorClass } from './aws/errors';

@@ -8,6 +8,7 @@ import { crawlerOperator } from './glue/crawler';
 import { jobRunSensorOperator } from './glue/job-run-sensor';
 import { startJobRunOperator } from './glue/start-job-run';
 import { keySensorOperator } from './s3/key-sensor';
+import { deltaSensorOperator, untilSensorOperator } from './time/sensors';
 
 /**
  * Erases an operator's option type without a cast: every call re-validates
@@ -37,4 +38,6 @@ export const externalOperators: ReadonlyMap<string, ExternalOperator> = new Map(
   erased(crawlerOperator),
   erased(jobRunSensorOperator),
   erased(keySensorOperator),
+  erased(deltaSensorOperator),
+  erased(untilSensorOperator),
 ]);

@@ -48,6 +48,8 @@ export type { Duration, DurationUnit } from './duration';
 export { NonRetryableError, RetryAfterError, SkipTaskError } from '@sluice/core';
 export { emr, glue } from './aws';
 export { s3 } from './s3';
+export { time } from './time';
+export type { DeltaSensorInput, TimeSensorOutput, UntilSensorInput } from './time';
 export type { KeySensorInput, PartitionSensorInput, S3KeySensorOutput } from './s3';
 export { pokeOf, POKE_KEY } from './sensor';
 export type { CompiledSensor, Poke, SensorMode, SensorSettings } from './sensor';

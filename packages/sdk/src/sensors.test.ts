@@ -5,6 +5,7 @@ import { dag } from './dag';
 import { fn } from './operator';
 import { s3 } from './s3';
 import { poke, pokeOf } from './sensor';
+import { time } from './time';
 
 describe('fn(run, { sensor })', () => {
   it('stores the sensor settings in milliseconds, with the defaults filled in', () => {
@@ -115,6 +116,31 @@ describe('s3 sensors', () => {
     );
     expect(() => s3.partitionSensor({ bucket: 'lake', prefix: 'a', partition: { dt: 3 as never } })).toThrow(
       's3.partitionSensor() option partition.dt',
+    );
+  });
+});
+
+describe('time sensors', () => {
+  it('store the delta in milliseconds and the instant as given, with the sensor settings', () => {
+    expect(time.delta({ delta: '30m', mode: 'skip' })).toEqual({
+      kind: 'time.delta',
+      options: { deltaMs: 1_800_000, sensor: { timeoutMs: 604_800_000, mode: 'skip', pokeIntervalMs: 60_000 } },
+    });
+    expect(time.until({ at: '{{ ds }}T18:00:00Z', timeout: '1d' }).options).toEqual({
+      at: '{{ ds }}T18:00:00Z',
+      sensor: { timeoutMs: 86_400_000, mode: 'fail', pokeIntervalMs: 60_000 },
+    });
+    expect(time.until({ at: '2026-12-06T06:00:00+01:00' }).options['at']).toBe('2026-12-06T06:00:00+01:00');
+  });
+
+  it('refuse an instant without a zone, a bad delta and a poke interval, naming the option', () => {
+    expect(() => time.until({ at: '2026-12-06T06:00:00' })).toThrow(
+      'time.until() option at "2026-12-06T06:00:00" is not an ISO 8601 instant with a zone',
+    );
+    expect(() => time.until({ at: 'tomorrowZ' })).toThrow('is not an ISO 8601 instant');
+    expect(() => time.delta({ delta: 'soon' as '1m' })).toThrow('time.delta() option delta "soon" is not a duration');
+    expect(() => time.delta({ delta: '1m', pokeInterval: '1m' } as never)).toThrow(
+      'time.delta() option pokeInterval is not a known option',
     );
   });
 });
