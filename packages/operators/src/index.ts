@@ -25,6 +25,10 @@ export {
 export { startJobRunOperator } from './glue/start-job-run';
 export { crawlerOperator } from './glue/crawler';
 export { jobRunSensorOperator } from './glue/job-run-sensor';
+export {
+  catalogPartitionSensorOperator,
+  CatalogPartitionSensorOptions,
+} from './glue/catalog-partition-sensor';
 export { StartJobRunOptions, CrawlerOptions, JobRunSensorOptions } from './glue/options';
 export { keySensorOperator, KeySensorOptions, patternRegExp } from './s3/key-sensor';
 export { deltaSensorOperator, untilSensorOperator, DeltaSensorOptions, UntilSensorOptions } from './time/sensors';

@@ -4,6 +4,7 @@ import { createClusterOperator } from './emr/create-cluster';
 import { clusterSensorOperator, stepSensorOperator } from './emr/sensors';
 import { terminateClusterOperator } from './emr/terminate-cluster';
 import type { ExternalOperator } from './external';
+import { catalogPartitionSensorOperator } from './glue/catalog-partition-sensor';
 import { crawlerOperator } from './glue/crawler';
 import { jobRunSensorOperator } from './glue/job-run-sensor';
 import { startJobRunOperator } from './glue/start-job-run';
@@ -37,6 +38,7 @@ export const externalOperators: ReadonlyMap<string, ExternalOperator> = new Map(
   erased(startJobRunOperator),
   erased(crawlerOperator),
   erased(jobRunSensorOperator),
+  erased(catalogPartitionSensorOperator),
   erased(keySensorOperator),
   erased(deltaSensorOperator),
   erased(untilSensorOperator),

@@ -70,4 +70,5 @@ export type {
   StartJobRunInput,
   CrawlerInput,
   JobRunSensorInput,
+  CatalogPartitionSensorInput,
 } from './aws';

@@ -1,6 +1,7 @@
 /** Sensor settings, pokes and the S3 sensor builders: what they store, what they refuse, the output types. */
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { OutputOf } from './context';
+import { glue } from './aws';
 import { dag } from './dag';
 import { fn } from './operator';
 import { s3 } from './s3';
@@ -141,6 +142,32 @@ describe('time sensors', () => {
     expect(() => time.delta({ delta: 'soon' as '1m' })).toThrow('time.delta() option delta "soon" is not a duration');
     expect(() => time.delta({ delta: '1m', pokeInterval: '1m' } as never)).toThrow(
       'time.delta() option pokeInterval is not a known option',
+    );
+  });
+});
+
+describe('glue.catalogPartitionSensor', () => {
+  it('stores the table, the expression and the sensor settings, refusing what is missing', () => {
+    expect(
+      glue.catalogPartitionSensor({
+        databaseName: 'game_events',
+        tableName: 'events',
+        expression: "dt = '{{ ds }}'",
+        pokeInterval: '5m',
+        connection: 'prod',
+      }),
+    ).toEqual({
+      kind: 'glue.catalogPartitionSensor',
+      options: {
+        connection: 'prod',
+        databaseName: 'game_events',
+        tableName: 'events',
+        expression: "dt = '{{ ds }}'",
+        sensor: { timeoutMs: 604_800_000, mode: 'fail', pokeIntervalMs: 300_000 },
+      },
+    });
+    expect(() => glue.catalogPartitionSensor({ databaseName: 'db', tableName: 't' } as never)).toThrow(
+      'glue.catalogPartitionSensor() option expression',
     );
   });
 });
