@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { DEFAULT_AUTH, createApp } from '@sluice/api';
+import { startAwsEmulator } from '@sluice/aws-emulator';
 import { createTestDatabase, createUser } from '@sluice/db';
 import { openEngine } from '@sluice/engine';
 import { SchedulerConfig, startScheduler } from '@sluice/scheduler';
@@ -39,8 +40,26 @@ const idp = await startOidcProvider({
   redirectUri: redirectUrl,
   accounts: { [SSO_ACCOUNT.id]: { name: SSO_ACCOUNT.name, email: 'ann@example.com', role: SSO_ACCOUNT.role } },
 });
+// EMR and Glue tasks talk to the emulator: the SDK in the worker finds it through AWS_ENDPOINT_URL.
+const aws = await startAwsEmulator({
+  port: 0,
+  durations: { clusterStartMs: 1_000, stepRunMs: 2_000, jobStartMs: 200, jobRunMs: 1_500, clusterTerminateMs: 300 },
+});
+aws.control.createJob({ Name: 'e2e-hourly' });
+aws.control.addStepRule({
+  name: 'spark aggregate',
+  outcome: 'FAILED',
+  failureDetails: { reason: 'OutOfMemory', message: 'Container killed by YARN', logFile: 's3://e2e-logs/stderr.gz' },
+});
+Object.assign(process.env, {
+  AWS_ENDPOINT_URL: aws.url,
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'e2e',
+  AWS_SECRET_ACCESS_KEY: 'e2e',
+});
 const prefix = `e2e-${randomBytes(4).toString('hex')}`;
 const env = {
+  AWS_ENDPOINT_URL: aws.url,
   DATABASE_URL: `${db.databaseUrl}?schema=${db.schema}`,
   REDIS_URL: redisUrl,
   SLUICE_QUEUE_PREFIX: prefix,
@@ -101,6 +120,7 @@ const stop = async () => {
   openServer.close();
   await idp.close();
   await worker.close();
+  await aws.close();
   await scheduler.close();
   await opened.res.queue.obliterate().catch(() => undefined);
   await opened.close();

@@ -73,7 +73,14 @@ describe('EMR tasks', () => {
     expect(cluster?.steps[0]?.args).toEqual(['hive-script', '-d', `DT=${done.logicalDate.slice(0, 10)}`]);
     const hive = await request(h.app).get(`/api/v1/dags/emr_batch/runs/${encodeURIComponent(run.runId)}/tasks/hive`);
     expect(hive.body.external).toMatchObject({ type: 'emr.step', clusterId: cluster?.id, awsState: 'COMPLETED' });
-    expect(hive.body.external.consoleUrl).toContain(`clusterDetails/${cluster?.id}`);
+    // The emulator has no AWS console: no link to one.
+    expect(hive.body.external).not.toHaveProperty('consoleUrl');
+    // Each check the try waited through says what it saw and when it looks again.
+    const log = await request(h.app).get(
+      `/api/v1/dags/emr_batch/runs/${encodeURIComponent(run.runId)}/tasks/hive/logs?try=1`,
+    );
+    const lines = log.body.lines.map((l: { text: string }) => l.text).join('');
+    expect(lines).toMatch(new RegExp(`step ${cluster?.steps[0]?.id} (PENDING|RUNNING), next check in \\d+ s\n`));
   });
 
   it('fail the try with the step failure reason, and still terminate the cluster', async () => {
@@ -95,6 +102,9 @@ describe('EMR tasks', () => {
     const message = spark.body.tries[0].error.message as string;
     expect(message).toContain('OutOfMemory');
     expect(message).toContain('Container killed by YARN');
+    expect(spark.body.external.steps).toEqual([
+      expect.objectContaining({ state: 'FAILED', reason: 'OutOfMemory: Container killed by YARN' }),
+    ]);
     expect(aws.control.state().emr.clusters[0]?.state).toBe('TERMINATED');
   });
 

@@ -115,6 +115,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     SLUICE_HOSTNAME: 'test-host',
     SLUICE_DEFER_CHECK_MIN_MS: '100',
     SLUICE_DEFER_CHECK_MAX_MS: '400',
+    // The AWS SDK reads it from the process; the worker's config sees it as production's would.
+    ...(process.env.AWS_ENDPOINT_URL ? { AWS_ENDPOINT_URL: process.env.AWS_ENDPOINT_URL } : {}),
     ...opts.env,
   };
   const tracing = opts.tracing ? { tracing: opts.tracing } : {};

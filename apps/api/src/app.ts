@@ -14,6 +14,7 @@ import { errorHandler } from './http-errors';
 import { healthHandler } from './health';
 import { dagRoutes } from './routes/dags';
 import { runRoutes } from './routes/runs';
+import { browseRoutes } from './routes/browse';
 import { taskRoutes } from './routes/tasks';
 import { clearingRoutes } from './routes/clearing';
 import { backfillRoutes } from './routes/backfills';
@@ -31,6 +32,9 @@ import type { AuthSettings } from './auth/settings';
 import { authRoutes } from './routes/auth';
 import { userRoutes } from './routes/users';
 import { auditRoutes } from './routes/audit';
+import { noteRoutes } from './routes/notes';
+import { historyRoutes } from './routes/history';
+import { versionRoutes } from './routes/versions';
 
 export interface ApiDeps {
   db: Db;
@@ -75,12 +79,16 @@ export function createApp(deps: ApiDeps): Express {
   api.use(auditRoutes(deps));
   api.use(dagRoutes(deps));
   api.use(runRoutes(deps));
+  api.use(browseRoutes(deps));
   api.use(taskRoutes(deps));
   api.use(clearingRoutes(deps));
   api.use(backfillRoutes(deps));
   api.use(connectionRoutes(deps));
   api.use(variableRoutes(deps));
   api.use(dagBundleRoutes(deps));
+  api.use(noteRoutes(deps));
+  api.use(historyRoutes(deps));
+  api.use(versionRoutes(deps));
   api.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `No API route ${req.method} ${req.originalUrl}` } });
   });

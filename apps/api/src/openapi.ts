@@ -11,6 +11,7 @@ import { connectionRouteDocs } from './routes/connections';
 import { dagBundleRouteDocs } from './routes/dag-bundles';
 import { dagRouteDocs } from './routes/dags';
 import { runRouteDocs } from './routes/runs';
+import { browseRouteDocs } from './routes/browse';
 import { taskRouteDocs } from './routes/tasks';
 import { authRouteDocs } from './routes/auth';
 import { userRouteDocs } from './routes/users';
@@ -18,6 +19,9 @@ import { auditRouteDocs } from './routes/audit';
 import { variableRouteDocs } from './routes/variables';
 import { backfillRouteDocs } from './routes/backfills';
 import { clearingRouteDocs } from './routes/clearing';
+import { noteRouteDocs } from './routes/notes';
+import { historyRouteDocs } from './routes/history';
+import { versionRouteDocs } from './routes/versions';
 
 /** One route as the document describes it; `path` in Express form, relative to /api/v1. */
 export interface RouteDoc {
@@ -50,6 +54,7 @@ export const routeDocs: readonly RouteDoc[] = [
   ...systemRouteDocs,
   ...dagRouteDocs,
   ...runRouteDocs,
+  ...browseRouteDocs,
   ...taskRouteDocs,
   ...clearingRouteDocs,
   ...backfillRouteDocs,
@@ -59,6 +64,9 @@ export const routeDocs: readonly RouteDoc[] = [
   ...auditRouteDocs,
   ...variableRouteDocs,
   ...dagBundleRouteDocs,
+  ...noteRouteDocs,
+  ...historyRouteDocs,
+  ...versionRouteDocs,
 ];
 
 const ApiError = {

@@ -1,5 +1,12 @@
 /** Database rows → the API's JSON (packages/client types). */
-import { DagSpec, assertNever, evaluateTriggerRule, topologicalOrder, type TaskInstanceState } from '@sluice/core';
+import {
+  DagSpec,
+  assertNever,
+  evaluateTriggerRule,
+  taskGroups,
+  topologicalOrder,
+  type TaskInstanceState,
+} from '@sluice/core';
 import type { DagBundleRow, DagRow, DeadlineMissRow, RunRow, TaskInstanceRowView } from '@sluice/db';
 import { commitFileUrl } from './source-links';
 import type {
@@ -44,6 +51,9 @@ export function taskNodes(spec: DagSpec): TaskNode[] {
             upstream: t.upstream,
             triggerRule: t.triggerRule,
             retries: t.retry.retries,
+            group: t.group ?? null,
+            role: t.role ?? null,
+            branch: t.branch?.kind ?? null,
           },
         ]
       : [];
@@ -79,6 +89,8 @@ export function presentDagDetail(
   return {
     ...presentDag(row, spec, bundle),
     tasks: taskNodes(spec),
+    groups: taskGroups(spec),
+    confSchema: spec.confSchema,
     spec,
     deadline: spec.deadline ? { from: spec.deadline.from, withinMs: spec.deadline.withinMs } : null,
     deadlineMisses: misses.map((m) => ({

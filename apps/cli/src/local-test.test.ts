@@ -83,6 +83,22 @@ describe('sluice dags test', { timeout: 120_000 }, () => {
     expect(tasks.map((t) => t.state)).toEqual(tasks.map(() => 'success'));
     expect(tasks.find((t) => t.taskId === 'terminate_cluster')?.output).toMatchObject({ finalState: 'TERMINATED' });
   });
+
+  it('follows a branch on a cluster made for the run and terminates it (setup and teardown on the emulator)', async () => {
+    // 2026-11-23 is a Monday: the full reload is taken, the daily partition skipped.
+    const r = await sluice(['dags', 'test', 'emr_cluster_per_run', '--logical-date', '2026-11-23', '--json']);
+    expect(r.code).toBe(0);
+    const tasks = JSON.parse(r.stdout).tasks as JsonTask[];
+    expect(Object.fromEntries(tasks.map((t) => [t.taskId, t.state]))).toEqual({
+      create_cluster: 'success',
+      choose_load: 'success',
+      full_reload: 'success',
+      daily_partition: 'skipped',
+      publish: 'success',
+      terminate_cluster: 'success',
+    });
+    expect(tasks.find((t) => t.taskId === 'terminate_cluster')?.output).toMatchObject({ finalState: 'TERMINATED' });
+  });
 });
 
 describe('sluice tasks test', { timeout: 120_000 }, () => {

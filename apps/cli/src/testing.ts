@@ -124,9 +124,29 @@ export function dagDetail(extra: Partial<DagDetail> = {}): DagDetail {
     recentRuns: [lastRun],
     taskCount: 3,
     tasks: [
-      { taskId: 'extract', operator: 'shell', upstream: [], triggerRule: 'all_success', retries: 0 },
-      { taskId: 'load', operator: 'emr', upstream: ['extract'], triggerRule: 'all_success', retries: 2 },
+      {
+        taskId: 'extract',
+        operator: 'shell',
+        upstream: [],
+        triggerRule: 'all_success',
+        retries: 0,
+        group: null,
+        role: null,
+        branch: null,
+      },
+      {
+        taskId: 'load',
+        operator: 'emr',
+        upstream: ['extract'],
+        triggerRule: 'all_success',
+        retries: 2,
+        group: null,
+        role: null,
+        branch: null,
+      },
     ],
+    confSchema: null,
+    groups: [],
     spec: {},
     deadline: null,
     deadlineMisses: [],
@@ -218,10 +238,12 @@ export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: Slu
         totalCapped: false,
       };
     },
+    browseRuns: async () => ({ items: [], total: 0, limit: 25, nextCursor: null, totalCapped: false }),
+    browseTaskInstances: async () => ({ items: [], total: 0, limit: 50, nextCursor: null, totalCapped: false }),
     triggerRun: async () => runDetail('queued'),
     getRun: async () => runDetail('running'),
     setRunState: async (_dagId, _runId, state) => runDetail(state),
-    getGrid: async () => ({ dagId: 'etl', tasks: [], runs: [] }),
+    getGrid: async () => ({ dagId: 'etl', tasks: [], groups: [], runs: [], totalRuns: 0, totalRunsCapped: false }),
     getTaskInstance: async () => taskDetail(),
     getLogs: async () => logPage(1, [1, 2], true),
     clearTask: async (_d, runId, taskId, opts) =>
@@ -313,6 +335,16 @@ export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: Slu
     getVariable: async (key) => variable(key, key === 'api_token' ? '***' : 'eu-west-1', key === 'api_token'),
     putVariable: async (key, body) => variable(key, body.secret ? '***' : body.value, body.secret === true),
     deleteVariable: async () => undefined,
+    listRunNotes: notExpected('listRunNotes'),
+    setRunNote: notExpected('setRunNote'),
+    deleteRunNote: notExpected('deleteRunNote'),
+    getRunGantt: notExpected('getRunGantt'),
+    getTaskTimes: notExpected('getTaskTimes'),
+    getRunCalendar: notExpected('getRunCalendar'),
+    listDagVersions: notExpected('listDagVersions'),
+    getDagVersion: notExpected('getDagVersion'),
+    logDownloadPath: (dagId, runId, taskId, tryNumber) =>
+      `/api/v1/dags/${dagId}/runs/${runId}/tasks/${taskId}/logs/download?try=${tryNumber}`,
   };
   const impl: SluiceClient = { ...base, ...overrides };
   const rec = <T>(method: keyof SluiceClient, args: unknown[], result: Promise<T>): Promise<T> => {

@@ -24,6 +24,7 @@ export async function processDagFolder(
       hash: d.hash,
       structure: d.spec,
       bundle: d.bundle,
+      source: d.source,
       pausedOnCreation: d.spec.pausedOnCreation,
     })),
     errors,

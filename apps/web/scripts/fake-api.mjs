@@ -403,7 +403,7 @@ function route(method, parts, query, body) {
     return { items, total: items.length, limit: 100, offset: 0 };
   }
   const dag = findDag(dagId);
-  if (sub === undefined && method === 'GET') return { ...dagSummary(dag), tasks: dag.tasks };
+  if (sub === undefined && method === 'GET') return { ...dagSummary(dag), tasks: dag.tasks, confSchema: null };
   if (sub === undefined && method === 'PATCH') {
     dag.isPaused = Boolean(body.isPaused);
     return dagSummary(dag);
@@ -419,7 +419,15 @@ function route(method, parts, query, body) {
         .map((run) => ({
           ...runSummary(run),
           states: Object.fromEntries([...run.tis.values()].map((ti) => [ti.task.taskId, ti.state])),
+          cells: Object.fromEntries(
+            [...run.tis.values()].map((ti) => [
+              ti.task.taskId,
+              { tryNumber: ti.tryNumber, startedAt: ti.startedAt, endedAt: ti.endedAt ?? null, durationMs: null },
+            ]),
+          ),
         })),
+      totalRuns: runs.get(dag.dagId).length,
+      totalRunsCapped: false,
     };
   }
   if (sub !== 'runs') throw notFound('route');

@@ -8,6 +8,13 @@ import { AuditPage } from './audit/AuditPage';
 import { AccountNavLinks, UserMenu } from './auth/UserMenu';
 import { TokensPage } from './tokens/TokensPage';
 import { UsersPage } from './users/UsersPage';
+import { DagCodePage } from './history/DagCodePage';
+import { DagHistoryPage } from './history/DagHistoryPage';
+import { RunsListPage } from './runs/RunsListPage';
+import { TaskInstancesPage } from './task-instances/TaskInstancesPage';
+import { Freshness } from './net/Freshness';
+import { PrefsControls } from './prefs/PrefsControls';
+import { Shortcuts } from './shortcuts/Shortcuts';
 
 export function App() {
   const { pathname } = useLocation();
@@ -22,21 +29,35 @@ export function App() {
           {/* DAGs stays lit on DAG and run pages, which all live under it */}
           <NavLink
             to="/"
-            className={({ isActive }) => (isActive && !pathname.startsWith('/variables') ? 'active' : '')}
+            className={({ isActive }) =>
+              isActive && !['/variables', '/runs', '/task-instances'].some((p) => pathname.startsWith(p))
+                ? 'active'
+                : ''
+            }
           >
             DAGs
           </NavLink>
+          <NavLink to="/runs">Runs</NavLink>
+          <NavLink to="/task-instances">Task instances</NavLink>
           <NavLink to="/variables">Variables</NavLink>
           <AccountNavLinks />
         </nav>
         <HealthIndicator />
+        <PrefsControls />
         <UserMenu />
       </header>
+      <Shortcuts />
       <main className="main">
+        <Freshness />
         <Routes>
           <Route path="/" element={<DagListPage />} />
           <Route path="/dags/:dagId" element={<DagPage />} />
+          <Route path="/dags/:dagId/runs" element={<RunsListPage />} />
           <Route path="/dags/:dagId/runs/:runId" element={<RunPage />} />
+          <Route path="/dags/:dagId/history" element={<DagHistoryPage />} />
+          <Route path="/dags/:dagId/code" element={<DagCodePage />} />
+          <Route path="/runs" element={<RunsListPage />} />
+          <Route path="/task-instances" element={<TaskInstancesPage />} />
           <Route path="/variables" element={<VariablesPage />} />
           <Route path="/audit" element={<AuditPage />} />
           <Route path="/tokens" element={<TokensPage />} />

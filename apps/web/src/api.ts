@@ -1,15 +1,18 @@
 import { ApiError, createClient } from '@sluice/client';
 import type { AuditQuery, SluiceClient } from '@sluice/client';
 import { csrfHeaders, fetchWatchingSession } from './auth/session';
+import { fetchTracked } from './net/requests';
 
 /**
  * Same origin: the API serves this bundle, and Vite proxies /api in dev. The
  * session cookie goes by itself; every change carries the CSRF token, and a
- * 401 tells the sign-in gate the session is gone.
+ * 401 tells the sign-in gate the session is gone. A request unanswered for
+ * REQUEST_TIMEOUT_MS fails, so a stopped API shows as failures, not a page
+ * that waits forever.
  */
 export const api: SluiceClient = createClient({
   baseUrl: '',
-  fetch: fetchWatchingSession((...args) => globalThis.fetch(...args)),
+  fetch: fetchWatchingSession(fetchTracked((...args) => globalThis.fetch(...args))),
   headers: csrfHeaders,
 });
 
@@ -27,6 +30,8 @@ export const queryKeys = {
   run: (dagId: string, runId: string) => ['dag', dagId, 'run', runId] as const,
   taskInstance: (dagId: string, runId: string, taskId: string) => ['dag', dagId, 'run', runId, 'ti', taskId] as const,
   variables: () => ['variables'] as const,
+  runList: (filters: object) => ['run-list', filters] as const,
+  taskInstanceList: (filters: object) => ['ti-list', filters] as const,
   authOptions: () => ['auth-options'] as const,
   me: () => ['me'] as const,
   audit: (filters: AuditQuery) => ['audit', filters] as const,

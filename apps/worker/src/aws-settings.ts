@@ -16,12 +16,13 @@ export const TaskAws = z.looseObject({
   connection: z.string().optional(),
 });
 
-export function awsSettingsResolver(db: Db, secretKey: string | undefined) {
+/** `environmentEndpoint`: the worker's AWS_ENDPOINT_URL, which the SDK uses where nothing else sets an endpoint. */
+export function awsSettingsResolver(db: Db, secretKey: string | undefined, environmentEndpoint?: string) {
   return async (options: Record<string, unknown>): Promise<AwsSettings> => {
     const parsed = TaskAws.safeParse(options);
     if (!parsed.success)
       throw new NonRetryableError(`Invalid aws options: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
-    const settings: AwsSettings = {};
+    const settings: AwsSettings = environmentEndpoint === undefined ? {} : { environmentEndpoint };
     const name = parsed.data.connection;
     if (name) {
       let conn: Awaited<ReturnType<typeof readConnectionSettings>>;

@@ -30,6 +30,8 @@ export const WorkerConfig = z.object({
   SLUICE_REMOTE_LOGS: z.string().startsWith('s3://', 'use s3://bucket/prefix').optional(),
   /** The UI's address as users reach it (https://sluice.example.com): links in notifications. */
   SLUICE_BASE_URL: z.string().url().optional(),
+  /** Read by the AWS SDK itself; the worker looks at it only to leave out console links when it is not AWS. */
+  AWS_ENDPOINT_URL: z.string().url().optional(),
 });
 export type WorkerConfig = z.infer<typeof WorkerConfig> & {
   /** Variables a notifier may read with `{ env: 'NAME' }` (webhook URLs, secrets); the worker's own environment. */

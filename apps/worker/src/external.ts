@@ -8,6 +8,7 @@ import { NonRetryableError, toError } from '@sluice/core';
 import type { CancelOutcome, CancelRequest, ExecutionRequest, ExecutionResult } from '@sluice/engine';
 import { renderOptions } from './templates';
 import {
+  describeWait,
   markerFor,
   type AwsSettings,
   type ExternalContext,
@@ -76,6 +77,7 @@ async function toResult(req: ExecutionRequest, status: ExternalStatus): Promise<
       return {
         defer: true,
         external: status.ref,
+        waitingOn: describeWait(status.ref),
         ...(status.againMs !== undefined && { checkAfterMs: status.againMs }),
       };
     case 'succeeded':

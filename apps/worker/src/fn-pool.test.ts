@@ -54,6 +54,7 @@ beforeAll(async () => {
     bundle: loaded.bundle,
     tasks: new Map(loaded.spec.tasks.map((t) => [t.taskId, t])),
     downstream: new Map(),
+    skippingShortCircuits: [],
   };
 }, 60_000);
 

@@ -32,6 +32,5 @@ export function paceSensor(req: ExecutionRequest, result: ExecutionResult, again
   const sensor = sensorOf(req) ?? DEFAULT_SENSOR;
   const look = nextLook(sensor, Date.now() - req.claim.startedAt.getTime(), againMs);
   if ('end' in look) throw look.end;
-  req.log('system', `condition not met; looking again in ${Math.round(look.afterMs / 100) / 10} s\n`);
-  return { ...result, checkAfterMs: look.afterMs };
+  return { ...result, checkAfterMs: look.afterMs, waitingOn: 'condition not met' };
 }

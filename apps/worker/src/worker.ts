@@ -75,7 +75,7 @@ export async function startWorker(
     runFunction: (req) => fnPool.run(req),
     shellEnv: secrets.shellEnv,
     operators: externalOperators,
-    resolveAws: awsSettingsResolver(db, config.SLUICE_SECRET_KEY),
+    resolveAws: awsSettingsResolver(db, config.SLUICE_SECRET_KEY, config.AWS_ENDPOINT_URL),
   });
   const remoteLogs = config.SLUICE_REMOTE_LOGS
     ? remoteLogUploader(config.SLUICE_REMOTE_LOGS, config.notifierEnv ?? process.env, db.pool, logger)

@@ -27,6 +27,8 @@ export const targets = {
   grid10kRunP50Ms: 500,
   /** A new `sluice --help` process, spawn to exit. */
   cliHelpMs: 300,
+  /** API time of a UI page's first requests (sent together), with 500 runs of a 50-task DAG. */
+  uiPageP95Ms: 300,
 } as const;
 
 export interface GuardInput {

@@ -25,6 +25,7 @@ import { repoRoot } from './processes';
 import { formatReport, headline, targetChecks, type BenchResults } from './report';
 import { measureGrid, seedGridRuns } from './sections/api';
 import { measureCli } from './sections/cli';
+import { measureUiPages } from './sections/ui-pages';
 import { measureHandoff } from './sections/handoff';
 import { measureLoading } from './sections/loading';
 import { bullmqFlowChain, bullmqThroughput, cleanPrefix } from './sections/peer';
@@ -36,7 +37,7 @@ import { historyDag, historyDagId } from './sections/history-seed';
 import { runSoak } from './sections/soak';
 import { DATABASE_URL, REDIS_URL, startStack } from './stack';
 
-const sectionNames = ['handoff', 'throughput', 'bullmq', 'scale', 'api', 'cli', 'loading', 'history'] as const;
+const sectionNames = ['handoff', 'throughput', 'bullmq', 'scale', 'api', 'ui', 'cli', 'loading', 'history'] as const;
 type Section = (typeof sectionNames)[number];
 
 interface Args {
@@ -118,6 +119,8 @@ const WORKER_CONCURRENCY = 10;
 const SOAK = { dagId: 'bench_soak_20', tasksPerRun: 20, tiPerSec: 85 };
 const cleanup = new Cleanup();
 const GRID_TASKS = { blocks: 5, width: 9 }; // 50 tasks
+/** The UI pages' section (not in --quick): 500 runs of a 50-task DAG, every tenth failed. */
+const UI_PAGES = { runs: 500, requests: 20 };
 
 async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
@@ -171,6 +174,7 @@ async function main(): Promise<number> {
       chain: `bench_chain_${size.chain}`,
       indep: `bench_independent_${size.tasksPerRun}`,
       grid: 'bench_grid_50',
+      ui: 'bench_ui_50',
     };
     if (want('handoff')) dags.push(chainDag(ids.chain, size.chain));
     if (want('throughput')) dags.push(independentDag(ids.indep, size.tasksPerRun));
@@ -180,6 +184,7 @@ async function main(): Promise<number> {
         : [];
     for (const s of scaleDags) dags.push(layeredDag(s.id, s.blocks, s.width));
     if (want('api') && size.gridRuns > 0) dags.push(layeredDag(ids.grid, GRID_TASKS.blocks, GRID_TASKS.width));
+    if (want('ui')) dags.push(layeredDag(ids.ui, GRID_TASKS.blocks, GRID_TASKS.width));
 
     const needsStack = dags.length > 0 || want('bullmq') || want('cli');
     if (needsStack) {
@@ -293,6 +298,24 @@ async function main(): Promise<number> {
             partial.grid.push(await measureGrid(stack, { dagId: large.id, limit: 25, requests: 15, reps: size.reps }));
           });
         }
+      }
+      if (want('ui')) {
+        await section(`UI pages (${UI_PAGES.runs} runs × 50 tasks)`, async () => {
+          const tasks = layeredTaskCount(GRID_TASKS.blocks, GRID_TASKS.width);
+          await seedGridRuns(stack, ids.ui, UI_PAGES.runs, tasks);
+          await stack.db.pool.query(
+            `UPDATE dag_run SET state = 'failed' WHERE dag_id = $1 AND extract(day FROM logical_date)::int % 10 = 0`,
+            [ids.ui],
+          );
+          await stack.db.pool.query('VACUUM ANALYZE dag_run, task_instance');
+          partial.ui = await measureUiPages(stack, {
+            dagId: ids.ui,
+            runs: UI_PAGES.runs,
+            tasks,
+            requests: UI_PAGES.requests,
+            reps: size.reps,
+          });
+        });
       }
       log('stopping Sluice…');
       await cleanup.run();

@@ -9,6 +9,7 @@ import type { ScaleRun } from './sections/scale';
 import type { LoadingResult } from './sections/loading';
 import type { GridResult } from './sections/api';
 import type { CliResult } from './sections/cli';
+import type { UiPagesResult } from './sections/ui-pages';
 import type { HistoryResult } from './sections/history';
 import { formatHistory } from './sections/history-report';
 import { formatSoak, type SoakResult } from './sections/soak';
@@ -26,6 +27,7 @@ export interface BenchResults {
   loading?: LoadingResult;
   grid: GridResult[];
   cli?: CliResult;
+  ui?: UiPagesResult;
   history?: HistoryResult;
   soak?: SoakResult;
   headline: Headline;
@@ -122,6 +124,14 @@ export function targetChecks(r: Omit<BenchResults, 'checks' | 'guard' | 'duratio
       `< ${targets.grid10kRunP50Ms}`,
       (v) => v < targets.grid10kRunP50Ms,
     );
+    for (const page of r.ui?.pages ?? []) {
+      add(
+        `${page.page} p95, 500 runs (ms)`,
+        page.p95.median,
+        `< ${targets.uiPageP95Ms}`,
+        (v) => v < targets.uiPageP95Ms,
+      );
+    }
   }
   return checks;
 }
@@ -220,6 +230,12 @@ export function formatReport(r: BenchResults): string {
   if (r.cli) {
     rows.push([`sluice --help, a new process each (ms)`, ...sp(r.cli.helpMs, 0)]);
     rows.push([`sluice dags list against the API (ms)`, ...sp(r.cli.dagsListMs, 0)]);
+  }
+  if (r.ui) {
+    for (const page of r.ui.pages) {
+      rows.push([`${page.page}, ${r.ui.runs} runs × ${r.ui.tasks} tasks, p50 (ms)`, ...sp(page.p50)]);
+      rows.push([`  p95 (ms)`, ...sp(page.p95)]);
+    }
   }
   out.push(table(['figure', 'median', 'min', 'max'], rows));
   out.push('');

@@ -21,10 +21,14 @@ import type {
   ImportError,
   Page,
   RunDetail,
+  RunListItem,
   RunState,
+  RunType,
   RunSummary,
   TaskInstance,
   TaskInstanceDetail,
+  TaskInstanceListItem,
+  TaskState,
   TaskLog,
   ApiToken,
   AuditEvent,
@@ -38,6 +42,7 @@ import type {
   Variable,
   VariableBody,
 } from './types';
+import type { DagVersion, DagVersionSource, RunCalendar, RunGantt, RunNote, TaskTimes } from './history-types';
 
 export type ApiIssue = { path: string; message: string };
 
@@ -73,6 +78,24 @@ export class ApiUnreachableError extends Error {
 export type TriggerRunBody = { conf?: Record<string, unknown>; logicalDate?: string; runId?: string };
 export type ListDagsQuery = { tag?: string; paused?: boolean };
 export type ListRunsQuery = { limit?: number; cursor?: string; state?: RunState };
+/** The runs page: every DAG's runs (or `dagId`'s), filtered; `from`/`to` bound the logical date (ISO). */
+export type BrowseRunsQuery = {
+  dagId?: string;
+  state?: RunState;
+  runType?: RunType;
+  from?: string;
+  to?: string;
+  order?: 'newest' | 'oldest';
+  limit?: number;
+  cursor?: string;
+};
+export type BrowseTaskInstancesQuery = {
+  dagId?: string;
+  taskId?: string;
+  state?: TaskState;
+  limit?: number;
+  cursor?: string;
+};
 export type LogsQuery = { try?: number; after?: number; limit?: number };
 export type SettableState = 'success' | 'failed';
 
@@ -86,6 +109,8 @@ export interface SluiceClient {
   getRun(dagId: string, runId: string): Promise<RunDetail>;
   setRunState(dagId: string, runId: string, state: SettableState): Promise<RunDetail>;
   getGrid(dagId: string, q?: { limit?: number }): Promise<Grid>;
+  browseRuns(q?: BrowseRunsQuery): Promise<CursorPage<RunListItem>>;
+  browseTaskInstances(q?: BrowseTaskInstancesQuery): Promise<CursorPage<TaskInstanceListItem>>;
   getTaskInstance(dagId: string, runId: string, taskId: string): Promise<TaskInstanceDetail>;
   getLogs(dagId: string, runId: string, taskId: string, q?: LogsQuery): Promise<TaskLog>;
   clearTask(dagId: string, runId: string, taskId: string, opts?: ClearTaskOptions): Promise<ClearResult>;
@@ -121,6 +146,17 @@ export interface SluiceClient {
   getVariable(key: string): Promise<Variable>;
   putVariable(key: string, body: VariableBody): Promise<Variable>;
   deleteVariable(key: string): Promise<void>;
+  listRunNotes(dagId: string, runId: string): Promise<{ items: RunNote[] }>;
+  /** `taskId` null: the run's own note. */
+  setRunNote(dagId: string, runId: string, taskId: string | null, text: string): Promise<RunNote>;
+  deleteRunNote(dagId: string, runId: string, taskId: string | null): Promise<void>;
+  getRunGantt(dagId: string, runId: string): Promise<RunGantt>;
+  getTaskTimes(dagId: string, q?: { runs?: number }): Promise<TaskTimes>;
+  getRunCalendar(dagId: string, q?: { year?: number }): Promise<RunCalendar>;
+  listDagVersions(dagId: string, q?: { limit?: number }): Promise<{ items: DagVersion[] }>;
+  getDagVersion(dagId: string, hash: string): Promise<DagVersionSource>;
+  /** Where a try's whole log downloads from, as text (a link for the browser). */
+  logDownloadPath(dagId: string, runId: string, taskId: string, tryNumber: number): string;
 }
 
 export type ClientOptions = {
@@ -214,6 +250,10 @@ export function createClient(opts: ClientOptions): SluiceClient {
 
   const runPath = (dagId: string, runId: string) => ['dags', dagId, 'runs', runId];
   const taskPath = (dagId: string, runId: string, taskId: string) => [...runPath(dagId, runId), 'tasks', taskId];
+  const notePath = (dagId: string, runId: string, taskId: string | null) => [
+    ...(taskId === null ? runPath(dagId, runId) : taskPath(dagId, runId, taskId)),
+    'note',
+  ];
 
   return {
     // 503 is health saying degraded or down: its body says why.
@@ -227,6 +267,8 @@ export function createClient(opts: ClientOptions): SluiceClient {
     getRun: (dagId, runId) => request('GET', apiPath(runPath(dagId, runId))),
     setRunState: (dagId, runId, state) => request('PATCH', apiPath(runPath(dagId, runId)), { state }),
     getGrid: (dagId, q = {}) => request('GET', apiPath(['dags', dagId, 'grid'], { limit: q.limit }), undefined, true),
+    browseRuns: (q = {}) => request('GET', apiPath(['runs'], { ...q })),
+    browseTaskInstances: (q = {}) => request('GET', apiPath(['task-instances'], { ...q })),
     getTaskInstance: (dagId, runId, taskId) => request('GET', apiPath(taskPath(dagId, runId, taskId))),
     getLogs: (dagId, runId, taskId, q = {}) =>
       request(
@@ -276,6 +318,16 @@ export function createClient(opts: ClientOptions): SluiceClient {
     getVariable: (key) => request('GET', apiPath(['variables', key])),
     putVariable: (key, body) => request('PUT', apiPath(['variables', key]), body),
     deleteVariable: (key) => request('DELETE', apiPath(['variables', key])),
+    listRunNotes: (dagId, runId) => request('GET', apiPath([...runPath(dagId, runId), 'notes'])),
+    setRunNote: (dagId, runId, taskId, text) => request('PUT', apiPath(notePath(dagId, runId, taskId)), { text }),
+    deleteRunNote: (dagId, runId, taskId) => request('DELETE', apiPath(notePath(dagId, runId, taskId))),
+    getRunGantt: (dagId, runId) => request('GET', apiPath([...runPath(dagId, runId), 'gantt'])),
+    getTaskTimes: (dagId, q = {}) => request('GET', apiPath(['dags', dagId, 'task-times'], { runs: q.runs })),
+    getRunCalendar: (dagId, q = {}) => request('GET', apiPath(['dags', dagId, 'calendar'], { year: q.year })),
+    listDagVersions: (dagId, q = {}) => request('GET', apiPath(['dags', dagId, 'versions'], { limit: q.limit })),
+    getDagVersion: (dagId, hash) => request('GET', apiPath(['dags', dagId, 'versions', hash])),
+    logDownloadPath: (dagId, runId, taskId, tryNumber) =>
+      `${baseUrl}${apiPath([...taskPath(dagId, runId, taskId), 'logs', 'download'], { try: tryNumber })}`,
   };
 }
 

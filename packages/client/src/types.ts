@@ -80,10 +80,29 @@ export interface TaskNode {
   upstream: string[];
   triggerRule: string;
   retries: number;
+  /** The task group it is directly in (`ingest.raw`), or null. */
+  group: string | null;
+  role: 'setup' | 'teardown' | null;
+  /** A task whose code picks the downstream it follows. */
+  branch: 'choose' | 'short_circuit' | null;
+}
+
+/** A task group, for collapsing it in the graph and nesting it in the grid. */
+export interface TaskGroup {
+  groupId: string;
+  /** The group it is in, or null at the top. */
+  parentId: string | null;
+  label: string;
+  /** Tasks directly in the group. */
+  taskIds: string[];
 }
 
 export interface DagDetail extends DagSummary {
   tasks: TaskNode[];
+  /** The JSON Schema a manual run's conf must match (the DAG's `confSchema`); null when the DAG declares none. */
+  confSchema: Record<string, unknown> | null;
+  /** Task groups, each after the group it is in. */
+  groups: TaskGroup[];
   /** The current version's whole structure: a DagSpec of @sluice/core, as JSON (what `sluice dags plan --against` compares). */
   spec: Record<string, unknown>;
   /** The DAG's deadline setting (`deadline` in its file); null when it sets none. */
@@ -193,11 +212,44 @@ export interface TaskLog {
   complete: boolean;
 }
 
+/** A grid cell's task instance beyond its state: tries made, and when it ran. */
+export interface GridCell {
+  tryNumber: number;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
+}
+
 /** The runs × tasks grid of a DAG page: runs oldest → newest, tasks in topological order. */
 export interface Grid {
   dagId: string;
   tasks: TaskNode[];
-  runs: Array<RunSummary & { states: Record<string, TaskState> }>;
+  groups: TaskGroup[];
+  runs: Array<RunSummary & { states: Record<string, TaskState>; cells: Record<string, GridCell> }>;
+  /** The DAG's runs, counted up to 1,000 ("showing 25 of 55"). */
+  totalRuns: number;
+  /** True when the DAG has more runs than `totalRuns` says. */
+  totalRunsCapped: boolean;
+}
+
+/** A run on the runs page, which lists several DAGs' runs. */
+export interface RunListItem extends RunSummary {
+  dagId: string;
+}
+
+/** A task instance on the task-instance browse page. */
+export interface TaskInstanceListItem {
+  dagId: string;
+  runId: string;
+  logicalDate: string;
+  taskId: string;
+  state: TaskState;
+  tryNumber: number;
+  maxTries: number;
+  operator: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationMs: number | null;
 }
 
 export interface ImportError {

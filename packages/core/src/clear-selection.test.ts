@@ -79,6 +79,41 @@ describe('tasksToClear', () => {
     ]);
   });
 
+  it('brings the setup and teardown of a task inside their scope, in topological order, failed or not', () => {
+    // create (setup) → step → terminate (teardown of create); step → report; notify stands apart
+    const scoped = makeDag({
+      tasks: [
+        makeTask('notify'),
+        makeTask('create', { role: 'setup' }),
+        makeTask('step', { upstream: ['create'] }),
+        makeTask('terminate', {
+          upstream: ['create', 'step'],
+          role: 'teardown',
+          triggerRule: 'all_done_setup_success',
+        }),
+        makeTask('report', { upstream: ['step'] }),
+      ],
+    });
+    const run = states({
+      notify: 'failed',
+      create: 'success',
+      step: 'failed',
+      terminate: 'success',
+      report: 'upstream_failed',
+    });
+    expect(tasksToClear(scoped, run, { ...none, taskPattern: /^step$/ })).toEqual(['create', 'step', 'terminate']);
+    expect(tasksToClear(scoped, run, { ...none, onlyFailed: true })).toEqual([
+      'notify',
+      'create',
+      'step',
+      'terminate',
+      'report',
+    ]);
+    // Outside the scope nothing is added; a teardown alone does not bring its setup.
+    expect(tasksToClear(scoped, run, { ...none, taskPattern: /^notify$/ })).toEqual(['notify']);
+    expect(tasksToClear(scoped, run, { ...none, taskPattern: /^terminate$/ })).toEqual(['terminate']);
+  });
+
   it('is empty when nothing matches', () => {
     expect(
       tasksToClear(graph, allSuccess, { ...none, taskPattern: /^nope$/, downstream: true, upstream: true }),

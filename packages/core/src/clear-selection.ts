@@ -1,11 +1,13 @@
 /**
  * Which task instances of a run a clear resets (Airflow's `dag.clear` over
  * a partial subset): the tasks matching the selection, with their upstream
- * and downstream when asked, then only the failed ones when asked.
+ * and downstream when asked, then only the failed ones when asked; a task
+ * inside a setup's scope brings its setup and teardown along.
  */
 import type { DagSpec } from './dag-spec';
 import { downstreamOf, topologicalOrder, upstreamOf } from './dag-graph';
 import { InvalidOptionsError } from './errors';
+import { withSetupsAndTeardowns } from './flow';
 import { type TaskInstanceState, canTransitionTask, failedTaskStates, unfinishedTaskStates } from './states';
 
 export interface ClearSelection {
@@ -35,11 +37,15 @@ export function tasksToClear(
     if (selection.downstream) for (const d of downstreamOf(graph, id, { recursive: true })) chosen.add(d);
     if (selection.upstream) for (const u of upstreamOf(graph, id, { recursive: true })) chosen.add(u);
   }
-  return topologicalOrder(graph).filter((id) => {
+  const order = topologicalOrder(graph);
+  const selected = order.filter((id) => {
     const state = states.get(id);
     if (state === undefined || !chosen.has(id)) return false;
     return !selection.onlyFailed || failedTaskStates.has(state);
   });
+  // A task inside a setup's scope reruns with its setup and teardown (a cluster is made again, then released).
+  const withScope = new Set(withSetupsAndTeardowns(graph, selected));
+  return order.filter((id) => withScope.has(id) && states.has(id));
 }
 
 /**

@@ -78,6 +78,10 @@ const taskFields: ReadonlyArray<readonly [string, (t: TaskSpec) => unknown]> = [
   ['pool', (t) => t.pool],
   ['poolSlots', (t) => t.poolSlots],
   ['priorityWeight', (t) => t.priorityWeight],
+  ['branch', (t) => t.branch ?? null],
+  ['role', (t) => t.role ?? null],
+  ['failRun', (t) => t.failRun ?? false],
+  ['group', (t) => t.group ?? null],
 ];
 
 const same = (a: unknown, b: unknown): boolean => stableJson(a) === stableJson(b);

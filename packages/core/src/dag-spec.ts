@@ -20,6 +20,7 @@ export const TriggerRule = z.enum([
   'all_skipped',
   'one_done',
   'all_done_min_one_success',
+  'all_done_setup_success',
   'always',
 ]);
 export type TriggerRule = z.infer<typeof TriggerRule>;
@@ -45,6 +46,23 @@ export const OperatorSpec = z.object({
 });
 export type OperatorSpec = z.infer<typeof OperatorSpec>;
 
+/**
+ * A task whose code picks which of its direct downstream tasks run: a
+ * `choose` branch returns one or more of `choices` (its direct downstream);
+ * a `short_circuit` returns a truthy value to go on, a falsy one to skip
+ * its direct downstream, or, with `ignoreDownstreamTriggerRules`, every task
+ * below it whatever their trigger rules.
+ */
+export const BranchSpec = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('choose'), choices: z.array(z.string()).min(1) }),
+  z.object({ kind: z.literal('short_circuit'), ignoreDownstreamTriggerRules: z.boolean() }),
+]);
+export type BranchSpec = z.infer<typeof BranchSpec>;
+
+/** A setup prepares what the tasks below it use (a cluster); a teardown releases it, whatever they did. */
+export const TaskRole = z.enum(['setup', 'teardown']);
+export type TaskRole = z.infer<typeof TaskRole>;
+
 export const TaskSpec = z.object({
   taskId: z.string().regex(idPattern, idHint),
   operator: OperatorSpec,
@@ -60,6 +78,14 @@ export const TaskSpec = z.object({
   doc: z.string().nullable(),
   /** The task's own callbacks; absent when it has none (older versions never have them). */
   callbacks: CallbackSpecs.optional(),
+  /** Absent for a task that follows all its downstream. */
+  branch: BranchSpec.optional(),
+  /** Absent for an ordinary task. */
+  role: TaskRole.optional(),
+  /** A teardown only: its failure fails the run (by default a teardown's outcome does not count). */
+  failRun: z.boolean().optional(),
+  /** The task group the task is in (`ingest`, `ingest.raw`); its id starts with it and a dot. Absent at top level. */
+  group: z.string().optional(),
 });
 export type TaskSpec = z.infer<typeof TaskSpec>;
 

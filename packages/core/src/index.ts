@@ -72,7 +72,18 @@ export {
   retryAfterMs,
 } from './errors';
 export type { DagIssue, SerializedError } from './errors';
-export { TriggerRule, RetrySpec, OperatorSpec, TaskSpec, DagSpec } from './dag-spec';
+export { TriggerRule, RetrySpec, OperatorSpec, TaskSpec, DagSpec, BranchSpec, TaskRole } from './dag-spec';
+export {
+  followedDownstream,
+  dependencyVerdict,
+  shortCircuitsAbove,
+  setupTaskIds,
+  failsRun,
+  withSetupsAndTeardowns,
+} from './flow';
+export type { Followed, FlowView } from './flow';
+export { taskGroups } from './task-groups';
+export type { TaskGroupNode } from './task-groups';
 export {
   CallbackEvent,
   CallbackSpec,

@@ -5,12 +5,18 @@
  */
 import type { DagSpec, TaskSpec } from './dag-spec';
 import { topologicalOrder } from './dag-graph';
+import { failsRun, setupTaskIds, shortCircuitsAbove } from './flow';
 
 export interface DagShape {
   specs: ReadonlyMap<string, TaskSpec>;
   order: readonly string[];
   topoIndex: ReadonlyMap<string, number>;
   downstream: ReadonlyMap<string, readonly string[]>;
+  /** Task id → short circuits that skip it whatever its trigger rule (see flow.ts). */
+  shortCircuitsAbove: ReadonlyMap<string, readonly string[]>;
+  setups: ReadonlySet<string>;
+  /** Tasks whose failure does not fail the run (teardowns without failRun). */
+  outcomeIgnored: ReadonlySet<string>;
 }
 
 /** What decide needs of a DAG's structure, worked out once per spec object (specs are not mutated). */
@@ -27,6 +33,9 @@ export function shapeOf(dag: DagSpec): DagShape {
       order,
       topoIndex: new Map(order.map((id, i) => [id, i] as const)),
       downstream,
+      shortCircuitsAbove: shortCircuitsAbove(dag),
+      setups: setupTaskIds(dag),
+      outcomeIgnored: new Set(dag.tasks.filter((t) => !failsRun(t)).map((t) => t.taskId)),
     };
     shapes.set(dag, shape);
   }

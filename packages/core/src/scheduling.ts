@@ -12,14 +12,16 @@
  *    (parked as deferred for another worker) instead; a pass that resumes
  *    one decides nothing else, so nothing downstream acts on it meanwhile.
  * 3. In topological order, `none` tasks are scheduled, skipped or marked
- *    upstream_failed by their trigger rule, reading the states decided
+ *    upstream_failed by their trigger rule (skipped first when a branch or
+ *    short circuit above did not follow them, see flow.ts), reading the states decided
  *    earlier in the same pass, so a failure cascades down the whole DAG at
  *    once. Retries whose time has come are scheduled.
  * 4. Scheduled tasks (including those just scheduled) are enqueued by
  *    priorityWeight, then topological order, within the DAG's free task
  *    slots and the pools' free slots.
  * 5. When every task is terminal, the run finishes as `runOutcome` says:
- *    failed if any task failed or is upstream_failed, else success.
+ *    failed if any task failed or is upstream_failed (a teardown only with
+ *    failRun), else success.
  *
  * Applying: a task's `enqueue` follows its `set_state … → scheduled`; if a
  * write finds the task in another state (someone else moved it), skip what
@@ -31,7 +33,7 @@ import { runOutcome } from './run-outcome';
 import { inOrder, shapeOf, type DagShape } from './scheduling-shape';
 import { isTerminalTaskState, type DagRunState, type TaskInstanceState } from './states';
 import { tryJitter, tryOutcome, type TryFailureCause } from './try-outcome';
-import { evaluateTriggerRule } from './trigger-rules';
+import { dependencyVerdict, type FlowView } from './flow';
 
 export interface TaskInstanceView {
   taskId: string;
@@ -45,6 +47,8 @@ export interface TaskInstanceView {
   heartbeatAt: Date | null;
   /** Whether the current try recorded an external job (EMR step, Glue run); absent = no. */
   hasExternal?: boolean;
+  /** The direct downstream a succeeded branch or short circuit follows; null or absent = all of them. */
+  followed?: readonly string[] | null;
 }
 
 export interface SchedulingInput {
@@ -322,10 +326,14 @@ function evaluateDependencies(pass: Pass): void {
     if (spec === undefined) continue;
     const ti = pass.viewOf(id, spec);
     if (ti.state === 'none') {
-      const upstream = [...new Set(spec.upstream)]
-        .filter((up) => shape.specs.has(up))
-        .map((up) => ({ taskId: up, state: pass.decided(up) }));
-      const { outcome, reason } = evaluateTriggerRule(spec.triggerRule, upstream);
+      const flowView = (up: string): FlowView => ({
+        taskId: up,
+        state: pass.decided(up),
+        followed: input.tasks.get(up)?.followed ?? null,
+      });
+      const upstream = [...new Set(spec.upstream)].filter((up) => shape.specs.has(up)).map(flowView);
+      const shortCircuits = (shape.shortCircuitsAbove.get(id) ?? []).map(flowView);
+      const { outcome, reason } = dependencyVerdict(spec, upstream, shortCircuits, shape.setups);
       if (outcome === 'wait') {
         pass.out.push({ type: 'waiting', taskId: id, reason });
         continue;
@@ -405,7 +413,10 @@ function enqueueWithinSlots(pass: Pass): void {
 function runEnd(pass: Pass): RunDecision | null {
   if (pass.scope !== null) return null;
   const { order } = pass.shape;
-  const outcome = runOutcome(order.map((id) => [id, pass.decided(id)] as const));
+  const outcome = runOutcome(
+    order.map((id) => [id, pass.decided(id)] as const),
+    pass.shape.outcomeIgnored,
+  );
   switch (outcome.state) {
     case 'running':
       return null;

@@ -92,6 +92,10 @@ const cases: Case[] = [
   ['all_done_min_one_success', ['failed', 'skipped'], 'upstream_failed'],
   ['all_done_min_one_success', ['skipped', 'skipped'], 'skip'],
 
+  // all_done_setup_success (teardowns): every upstream finished; without a setup among them, runs.
+  ['all_done_setup_success', ['success', 'failed'], 'run'],
+  ['all_done_setup_success', ['failed', 'running'], 'wait'],
+
   // always: runs at once, even with upstream tasks still going.
   ['always', ['running', 'none'], 'run'],
   ['always', ['failed', 'upstream_failed'], 'run'],
@@ -131,6 +135,52 @@ describe('evaluateTriggerRule', () => {
     for (const state of ['none', 'scheduled', 'queued', 'running', 'deferred', 'up_for_retry'] as const) {
       expect(evaluateTriggerRule('all_done', ['success', state]).outcome, state).toBe('wait');
     }
+  });
+});
+
+describe('all_done_setup_success', () => {
+  const up = (taskId: string, state: TaskInstanceState, setup = false) => ({ taskId, state, setup });
+  const rule = 'all_done_setup_success';
+
+  it('runs once every upstream finished when a setup succeeded, whatever the work did', () => {
+    expect(evaluateTriggerRule(rule, [up('create', 'success', true), up('work', 'failed')])).toEqual({
+      outcome: 'run',
+      reason: 'all 2 upstream tasks finished; 1 upstream setup task succeeded: create',
+    });
+  });
+
+  it('runs when one of two setups succeeded', () => {
+    const upstream = [up('a', 'failed', true), up('b', 'success', true), up('work', 'upstream_failed')];
+    expect(evaluateTriggerRule(rule, upstream).outcome).toBe('run');
+  });
+
+  it('waits for the work even when the setup succeeded', () => {
+    expect(evaluateTriggerRule(rule, [up('create', 'success', true), up('work', 'running')])).toEqual({
+      outcome: 'wait',
+      reason: 'waiting for 1 upstream task: work',
+    });
+  });
+
+  it('is skipped when every setup was skipped', () => {
+    expect(evaluateTriggerRule(rule, [up('create', 'skipped', true), up('work', 'skipped')])).toEqual({
+      outcome: 'skip',
+      reason: '1 upstream setup task skipped: create (all_done_setup_success)',
+    });
+  });
+
+  it('is upstream_failed when no setup succeeded and one did not run', () => {
+    const upstream = [up('a', 'failed', true), up('b', 'skipped', true), up('work', 'upstream_failed')];
+    expect(evaluateTriggerRule(rule, upstream)).toEqual({
+      outcome: 'upstream_failed',
+      reason: 'no setup task succeeded: a, b (all_done_setup_success)',
+    });
+  });
+
+  it('runs without a setup upstream once all finished', () => {
+    expect(evaluateTriggerRule(rule, [up('work', 'failed')])).toEqual({
+      outcome: 'run',
+      reason: 'the upstream task finished',
+    });
   });
 });
 
@@ -229,6 +279,77 @@ describe('the reason each rule gives', () => {
       [up('a', 'skipped'), up('b', 'success')],
       'run',
       'no upstream task failed; 1 upstream task succeeded: b',
+    ],
+    ['none_skipped', [up('a', 'success'), up('b', 'skipped')], 'skip', '1 upstream task skipped: b (none_skipped)'],
+    ['none_skipped', [up('a', 'success'), up('b', 'failed')], 'run', 'no upstream task was skipped'],
+    ['none_skipped', [up('a', 'success'), up('b', 'running')], 'wait', 'waiting for 1 upstream task: b'],
+    [
+      'all_skipped',
+      [up('a', 'skipped'), up('b', 'failed')],
+      'skip',
+      '1 upstream task was not skipped: b (all_skipped)',
+    ],
+    [
+      'all_skipped',
+      [up('a', 'success'), up('b', 'running')],
+      'skip',
+      '1 upstream task was not skipped: a (all_skipped)',
+    ],
+    ['all_skipped', [up('a', 'skipped'), up('b', 'skipped')], 'run', 'all 2 upstream tasks were skipped'],
+    ['all_skipped', [up('a', 'skipped')], 'run', 'the upstream task was skipped'],
+    ['all_skipped', [up('a', 'skipped'), up('b', 'queued')], 'wait', 'waiting for 1 upstream task: b'],
+    ['one_done', [up('a', 'running'), up('b', 'failed')], 'run', '1 upstream task finished: b'],
+    ['one_done', [up('a', 'success'), up('b', 'failed')], 'run', '2 upstream tasks finished: a, b'],
+    [
+      'one_done',
+      [up('a', 'skipped'), up('b', 'upstream_failed')],
+      'skip',
+      'no upstream task succeeded or failed (one_done)',
+    ],
+    ['one_done', [up('a', 'skipped'), up('b', 'running')], 'wait', 'waiting for 1 upstream task: b'],
+    ['none_skipped', [up('a', 'skipped'), up('b', 'success')], 'skip', '1 upstream task skipped: a (none_skipped)'],
+    ['none_skipped', [up('a', 'failed')], 'run', 'no upstream task was skipped'],
+    ['all_skipped', [up('a', 'success')], 'skip', '1 upstream task was not skipped: a (all_skipped)'],
+    ['all_skipped', [up('a', 'skipped')], 'run', 'the upstream task was skipped'],
+    ['all_skipped', [up('a', 'skipped'), up('b', 'skipped')], 'run', 'all 2 upstream tasks were skipped'],
+    ['one_done', [up('a', 'failed'), up('b', 'running')], 'run', '1 upstream task finished: a'],
+    ['one_done', [up('a', 'skipped')], 'skip', 'no upstream task succeeded or failed (one_done)'],
+    [
+      'all_done_min_one_success',
+      [up('a', 'success'), up('b', 'failed')],
+      'run',
+      'all 2 upstream tasks finished; 1 upstream task succeeded: a',
+    ],
+    [
+      'all_done_min_one_success',
+      [up('a', 'success')],
+      'run',
+      'the upstream task finished; 1 upstream task succeeded: a',
+    ],
+    [
+      'all_done_min_one_success',
+      [up('a', 'upstream_failed'), up('b', 'skipped')],
+      'upstream_failed',
+      'no upstream task succeeded; 1 upstream task failed: a (all_done_min_one_success)',
+    ],
+    [
+      'all_done_min_one_success',
+      [up('a', 'skipped'), up('b', 'skipped')],
+      'skip',
+      'all 2 upstream tasks were skipped (all_done_min_one_success)',
+    ],
+    ['all_done_min_one_success', [up('a', 'success'), up('b', 'running')], 'wait', 'waiting for 1 upstream task: b'],
+    [
+      'none_failed_min_one_success',
+      [up('a', 'skipped')],
+      'skip',
+      'the upstream task was skipped (none_failed_min_one_success)',
+    ],
+    [
+      'all_done_min_one_success',
+      [up('a', 'skipped')],
+      'skip',
+      'the upstream task was skipped (all_done_min_one_success)',
     ],
     ['always', [up('a', 'running')], 'run', 'the trigger rule is always'],
   ];

@@ -22,6 +22,8 @@ export interface TriggerEvaluation {
 export interface UpstreamTask {
   taskId: string;
   state: TaskInstanceState;
+  /** A setup task (role `setup`): what `all_done_setup_success` looks at. */
+  setup?: boolean;
 }
 
 interface Tally {
@@ -31,12 +33,22 @@ interface Tally {
   upstreamFailed: UpstreamTask[];
   skipped: UpstreamTask[];
   notDone: UpstreamTask[];
+  setups: UpstreamTask[];
 }
 
 function tally(upstream: ReadonlyArray<TaskInstanceState | UpstreamTask>): Tally {
-  const t: Tally = { total: upstream.length, success: [], failed: [], upstreamFailed: [], skipped: [], notDone: [] };
+  const t: Tally = {
+    total: upstream.length,
+    success: [],
+    failed: [],
+    upstreamFailed: [],
+    skipped: [],
+    notDone: [],
+    setups: [],
+  };
   upstream.forEach((entry, index) => {
     const task = typeof entry === 'string' ? { taskId: `#${index + 1}`, state: entry } : entry;
+    if (task.setup === true) t.setups.push(task);
     if (task.state === 'success') t.success.push(task);
     else if (task.state === 'failed') t.failed.push(task);
     else if (task.state === 'upstream_failed') t.upstreamFailed.push(task);
@@ -157,6 +169,22 @@ export function evaluateTriggerRule(
         return { outcome: 'upstream_failed', reason: `no upstream task succeeded; ${says(failures, 'failed', rule)}` };
       return { outcome: 'skip', reason: `${every(t.total, 'was skipped', 'were skipped')} (${rule})` };
 
+    case 'all_done_setup_success': {
+      if (!allDone) return waiting(t);
+      const succeeded = t.setups.filter((s) => s.state === 'success');
+      if (t.setups.length === 0 || succeeded.length > 0) {
+        const setups =
+          succeeded.length > 0 ? `; ${plural(succeeded.length, 'setup task')} succeeded${names(succeeded)}` : '';
+        return { outcome: 'run', reason: `${every(t.total, 'finished')}${setups}` };
+      }
+      if (t.setups.every((s) => s.state === 'skipped'))
+        return {
+          outcome: 'skip',
+          reason: `${plural(t.setups.length, 'setup task')} skipped${names(t.setups)} (${rule})`,
+        };
+      return { outcome: 'upstream_failed', reason: `no setup task succeeded${names(t.setups)} (${rule})` };
+    }
+
     case 'always':
       return { outcome: 'run', reason: 'the trigger rule is always' };
 
@@ -179,6 +207,7 @@ export function successDecidesEarly(rule: TriggerRule): boolean {
     case 'none_failed_min_one_success':
     case 'none_skipped':
     case 'all_done_min_one_success':
+    case 'all_done_setup_success':
     case 'one_failed':
       return false;
     case 'all_failed':

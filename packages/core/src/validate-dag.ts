@@ -5,7 +5,7 @@
  * `tasks.load.upstream`.
  */
 import { DagSpec } from './dag-spec';
-import { findCycles, formatCycle } from './dag-graph';
+import { directDownstream, findCycles, formatCycle } from './dag-graph';
 import { DagValidationError, InvalidOptionsError, type DagIssue } from './errors';
 import { compileRetryPolicy } from './retry-policy';
 import { compileSchedule, parseDagDate } from './timetable';
@@ -62,6 +62,8 @@ function structuralIssues(spec: DagSpec): DagIssue[] {
     }
   }
 
+  issues.push(...flowIssues(spec));
+
   for (const cycle of findCycles(spec)) add(`tasks.${cycle[0] ?? ''}.upstream`, `cycle: ${formatCycle(cycle)}`);
 
   if (!isValidTimezone(spec.timezone)) {
@@ -90,6 +92,38 @@ function structuralIssues(spec: DagSpec): DagIssue[] {
   }
   if (spec.schedule?.trim() === '@once' && spec.startDate === null) {
     add('startDate', 'a DAG scheduled @once needs a startDate: its one run happens then');
+  }
+  return issues;
+}
+
+/** Branch choices that are not direct downstream, teardowns without a setup, group prefixes. */
+function flowIssues(spec: DagSpec): DagIssue[] {
+  const issues: DagIssue[] = [];
+  const roles = new Map(spec.tasks.map((t) => [t.taskId, t.role]));
+  const downstream = directDownstream(spec);
+  for (const task of spec.tasks) {
+    const id = task.taskId;
+    if (task.branch?.kind === 'choose') {
+      const direct = downstream.get(id) ?? [];
+      for (const choice of task.branch.choices.filter((c) => !direct.includes(c))) {
+        issues.push({
+          path: `tasks.${id}.branch`,
+          message: `branch choice "${choice}" is not a direct downstream task of "${id}" (its direct downstream: ${direct.join(', ') || 'none'})`,
+        });
+      }
+    }
+    if (task.role === 'teardown' && !task.upstream.some((up) => roles.get(up) === 'setup')) {
+      issues.push({ path: `tasks.${id}.role`, message: `teardown "${id}" needs a setup task among its upstream` });
+    }
+    if (task.failRun !== undefined && task.role !== 'teardown') {
+      issues.push({ path: `tasks.${id}.failRun`, message: `only a teardown takes failRun; "${id}" is not one` });
+    }
+    if (task.group !== undefined && !id.startsWith(`${task.group}.`)) {
+      issues.push({
+        path: `tasks.${id}.group`,
+        message: `task "${id}" is in group "${task.group}", so its id must start with "${task.group}."`,
+      });
+    }
   }
   return issues;
 }

@@ -50,6 +50,7 @@ describe('example DAGs', () => {
     expect(result.errors).toEqual([]);
     expect(result.dags.map((d) => d.dagId)).toEqual([
       'daily_batch_etl',
+      'emr_cluster_per_run',
       'emr_daily_batch',
       'failing_delivery',
       'flaky_ingest',

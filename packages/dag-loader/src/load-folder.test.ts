@@ -41,6 +41,11 @@ describe('loadDagFolder on a folder of good DAG files', () => {
     expect(etl && dagVersionHash(etl.spec, etl.bundle)).toBe(etl?.hash);
   });
 
+  it('keeps each file’s text as written, for people to read', () => {
+    const etl = result.dags.find((d) => d.dagId === 'fixture_etl');
+    expect(etl?.source).toBe(readFileSync(join(fixtures('clean'), 'etl.ts'), 'utf8'));
+  });
+
   it('loads every DAG a file creates, exported or not', () => {
     expect(result.dags.filter((d) => d.fileLoc === 'two_dags.ts').map((d) => d.dagId)).toEqual([
       'fixture_first',

@@ -26,6 +26,8 @@ export interface LoadedDag {
   spec: DagSpec;
   /** The file's bundle: what the worker imports to run `fn` tasks. */
   bundle: string;
+  /** The file's text, for people to read (the UI's code view). */
+  source: string;
   /** sha256 of the canonical spec JSON and the bundle; identifies the DAG version. */
   hash: string;
 }
@@ -116,6 +118,7 @@ interface FileOutcome {
   fileLoc: string;
   absPath: string;
   bundle: string | null;
+  source: string;
   specs: unknown[];
   error: ImportErrorInfo | null;
 }
@@ -172,18 +175,22 @@ export async function loadDagFolder(dir: string, options: LoadOptions = {}): Pro
       const fileLoc = toFileLoc(dir, absPath);
       const bundled = bundles.get(absPath) ?? { error: { line: null, column: null, message: 'not bundled' } };
       if ('error' in bundled)
-        return { fileLoc, absPath, bundle: null, specs: [], error: { fileLoc, ...bundled.error } };
+        return { fileLoc, absPath, bundle: null, source: '', specs: [], error: { fileLoc, ...bundled.error } };
       // Every bundle sits directly in bundleDir, so its source map resolves the DAG file to <bundleDir>/<fileLoc>.
       const sha = createHash('sha256').update(bundled.code).digest('hex').slice(0, 32);
       const bundlePath = join(bundleDir, `${sha}.mjs`);
       await writeOnce(bundlePath, bundled.code);
       const evaluated = await evaluateOnce(pool, fileLoc, bundlePath, sha);
-      if ('specs' in evaluated) return { fileLoc, absPath, bundle: bundled.code, specs: evaluated.specs, error: null };
+      if ('specs' in evaluated) {
+        const source = await readFile(absPath, 'utf8');
+        return { fileLoc, absPath, bundle: bundled.code, source, specs: evaluated.specs, error: null };
+      }
       const where = locateInStack(evaluated.error.stack, join(bundleDir, ...fileLoc.split('/')));
       return {
         fileLoc,
         absPath,
         bundle: null,
+        source: '',
         specs: [],
         error: { fileLoc, line: where?.line ?? null, column: where?.column ?? null, message: evaluated.error.message },
       };
@@ -249,13 +256,13 @@ async function collect(outcomes: FileOutcome[], owners: ReadonlyMap<string, stri
         fileLoc: outcome.fileLoc,
         spec,
         bundle: outcome.bundle,
+        source: outcome.source,
         hash: dagVersionHash(spec, outcome.bundle),
       });
     }
     const first = problems[0];
     if (first) {
-      // The source is read only here: few files have a problem to point at.
-      const at = locateQuoted(await readFile(outcome.absPath, 'utf8'), first.quoted);
+      const at = locateQuoted(outcome.source, first.quoted);
       errors.push({
         fileLoc: outcome.fileLoc,
         line: at?.line ?? null,

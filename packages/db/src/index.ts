@@ -169,11 +169,26 @@ export { readRunTrace } from './read/run-trace';
 export { readDeadlineMisses } from './read/deadline-misses';
 export type { DeadlineMissRow } from './read/deadline-misses';
 export type { RunTrace } from './read/run-trace';
-export type { RunRow, TaskInstanceRowView } from './read/views';
+export type { RunRow, TaskInstanceRowView, GridCellRow } from './read/views';
+export {
+  browseRuns,
+  browseTaskInstances,
+  encodeTaskInstanceCursor,
+  decodeTaskInstanceCursor,
+} from './read/browse';
+export type {
+  BrowseOrder,
+  BrowsePage,
+  RunBrowseQuery,
+  TaskInstanceBrowseQuery,
+  TaskInstanceBrowseRow,
+  TaskInstanceCursor,
+} from './read/browse';
 export {
   listDagRows,
   latestRuns,
   listRunPage,
+  countDagRuns,
   dagExists,
   encodeRunCursor,
   decodeRunCursor,
@@ -183,6 +198,14 @@ export {
 } from './read/runPages';
 export type { DagRow, RunCursor, RunPage } from './read/runPages';
 export { dagListDigest, gridDigest } from './read/digests';
+export { readRunGantt } from './read/runGantt';
+export type { GanttTryRow } from './read/runGantt';
+export { readTaskTimes, readRunDays } from './read/dagHistory';
+export type { TaskTimeRow, RunDayRow } from './read/dagHistory';
+export { listDagVersions, readDagVersionSource } from './read/dagVersions';
+export type { DagVersionRow } from './read/dagVersions';
+export { setRunNote, deleteRunNote, listRunNotes } from './sql/runNotes';
+export type { RunNoteTarget, RunNoteView } from './sql/runNotes';
 export {
   declareDagBundle,
   recordDagBundleSync,

@@ -2,7 +2,7 @@
  * DAG versions are immutable, so each is read and parsed once per process
  * and kept with the indexes the engine needs (downstream map, task lookup).
  */
-import { DagSpec, type TaskSpec } from '@sluice/core';
+import { DagSpec, shortCircuitsAbove, type TaskSpec } from '@sluice/core';
 import { readDagVersion, type Queryable } from '@sluice/db';
 
 export interface CachedDagVersion {
@@ -13,6 +13,8 @@ export interface CachedDagVersion {
   tasks: ReadonlyMap<string, TaskSpec>;
   /** task id → ids of the tasks that list it as upstream. */
   downstream: ReadonlyMap<string, readonly string[]>;
+  /** Short circuits that skip everything below them: a fast-path pass reads them with the tasks it evaluates. */
+  skippingShortCircuits: readonly string[];
 }
 
 export class DagVersionCache {
@@ -42,7 +44,15 @@ export function indexDagVersion(versionId: string, hash: string, spec: DagSpec, 
   const downstream = new Map<string, string[]>();
   for (const t of spec.tasks) downstream.set(t.taskId, []);
   for (const t of spec.tasks) for (const up of t.upstream) downstream.get(up)?.push(t.taskId);
-  return { versionId, hash, spec, bundle, tasks: new Map(spec.tasks.map((t) => [t.taskId, t])), downstream };
+  return {
+    versionId,
+    hash,
+    spec,
+    bundle,
+    tasks: new Map(spec.tasks.map((t) => [t.taskId, t])),
+    downstream,
+    skippingShortCircuits: [...new Set([...shortCircuitsAbove(spec).values()].flat())],
+  };
 }
 
 /** The task and everything downstream of it, transitively. */

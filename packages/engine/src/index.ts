@@ -28,7 +28,7 @@ export type {
 export { reconcileQueuedTries, reconcileDeferredTries, reconcileCancelRequests } from './reconciler';
 export { schedulerPass } from './scheduler-loop';
 export type { PassStats } from './scheduler-loop';
-export { runTaskTry, checkDeferredTry, nextCheckDelayMs, OutputNotStorableError } from './task-execution';
+export { runTaskTry, checkDeferredTry, nextCheckDelayMs, waitingLine, OutputNotStorableError } from './task-execution';
 export type { ExecutionRequest, ExecutionResult, TaskExecutor, WorkerContext } from './task-execution';
 export { cancelExternalJob, cancelBackoffMs } from './external-cancel';
 export type { CancelRequest, CancelOutcome, CancelRun } from './external-cancel';

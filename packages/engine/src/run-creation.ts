@@ -2,7 +2,7 @@
  * Run creation: scheduled runs from each DAG's timetable, manual runs from
  * a trigger, and starting queued runs within maxActiveRuns.
  */
-import { manualDataInterval, nextDagRunInfo, nextRunAfter, type DagSpec } from '@sluice/core';
+import { failsRun, manualDataInterval, nextDagRunInfo, nextRunAfter, type DagSpec } from '@sluice/core';
 import {
   countActiveRuns,
   createDagRun,
@@ -31,6 +31,7 @@ export function taskInstancesOf(spec: DagSpec): NewTaskInstance[] {
     pool: t.pool,
     poolSlots: t.poolSlots,
     priorityWeight: t.priorityWeight,
+    failsRun: failsRun(t),
   }));
 }
 

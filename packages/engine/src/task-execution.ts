@@ -5,6 +5,7 @@
  * downstream at once (the fast path) instead of waiting for a poll.
  */
 import {
+  followedDownstream,
   NonRetryableError,
   TaskTimeoutError,
   isSkip,
@@ -72,6 +73,13 @@ export interface ExecutionResult {
   defer?: boolean;
   /** With `defer`: when to check again (a sensor's poke interval); default: the adaptive delay of nextCheckDelayMs. */
   checkAfterMs?: number;
+  /** What a deferred try waits on, for its log ("step s-1 RUNNING"); the engine adds when it looks again. */
+  waitingOn?: string;
+}
+
+/** The log line of a try parked to wait: what it waits on and when it is checked next. */
+export function waitingLine(waitingOn: string, delayMs: number): string {
+  return `${waitingOn}, next check in ${Math.max(1, Math.round(delayMs / 1000))} s\n`;
 }
 
 /** Runs operators for the worker. Throws to fail the try (SkipTaskError to skip it). */
@@ -132,6 +140,7 @@ interface TryEnd {
     error: ReturnType<typeof serializeError> | null;
     outputJson?: string;
     external?: Record<string, unknown> | null;
+    followed?: string[];
   };
   version: CachedDagVersion | null;
   /** The log lines not written yet: they go with the finish. */
@@ -263,16 +272,22 @@ async function runClaimedTry(
     if (result.defer) {
       if (timeout) clearTimeout(timeout);
       wc.heartbeater.remove(claim.taskInstanceId, claim.tryNumber);
+      const delay =
+        result.checkAfterMs ?? nextCheckDelayMs(res.now().getTime() - claim.startedAt.getTime(), res.settings);
+      if (result.waitingOn) log.write('system', waitingLine(result.waitingOn, delay));
       log.end();
-      await parkDeferred(res, wc, claim, log.writer, result);
+      await parkDeferred(res, wc, claim, log.writer, result, delay);
       return null;
     }
     const outputJson = encodeOutput(result.output, wc.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
+    const follows = followedDownstream(task, result.output);
+    if (!follows.ok) throw new NonRetryableError(follows.message);
     outcome = {
       to: 'success',
       nextRetryAt: null,
       error: null,
       ...(outputJson === undefined ? {} : { outputJson }),
+      ...(follows.followed === null ? {} : { followed: follows.followed }),
       ...(result.external === undefined ? {} : { external: result.external as Record<string, unknown> }),
     };
   } catch (raw) {
@@ -308,10 +323,10 @@ async function parkDeferred(
   claim: ClaimedTry,
   log: TaskLogWriter,
   result: ExecutionResult,
+  delay: number,
 ): Promise<void> {
   const key = { taskInstanceId: claim.taskInstanceId, tryNumber: claim.tryNumber };
   await log.flush().catch((raw: unknown) => res.logger.error({ err: toError(raw) }, 'could not write task log'));
-  const delay = result.checkAfterMs ?? nextCheckDelayMs(res.now().getTime() - claim.startedAt.getTime(), res.settings);
   const dueAt = res.now().getTime() + delay;
   const parked = await recordOutcome(res, wc.heartbeater, key, () =>
     deferTaskTry(res.pool, { ...key, external: withoutNul(result.external ?? null), nextCheckAt: new Date(dueAt) }),

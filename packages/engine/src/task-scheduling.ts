@@ -182,7 +182,8 @@ export async function scheduleDownstream(
   while (frontier.length > 0) {
     const only = new Set<string>();
     for (const id of frontier) for (const d of version.downstream.get(id) ?? []) if (!seen.has(d)) only.add(d);
-    if (first && opts.succeeded) {
+    // A branch's success decides the downstream it did not follow at once, whatever else they wait for.
+    if (first && opts.succeeded && !frontier.some((id) => version.tasks.get(id)?.branch !== undefined)) {
       for (const id of await stillWaiting(res, version, dagRunId, only, new Set(frontier))) only.delete(id);
     }
     first = false;
@@ -190,6 +191,7 @@ export async function scheduleDownstream(
     for (const id of only) seen.add(id);
     const withUpstream = new Set(only);
     for (const id of only) for (const up of version.tasks.get(id)?.upstream ?? []) withUpstream.add(up);
+    for (const id of version.skippingShortCircuits) withUpstream.add(id);
     const result = await scheduleRun(
       res.pool,
       dagRunId,

@@ -1,6 +1,6 @@
-/** Markers: how a try names the external job it submits, and which earlier jobs it may adopt. */
+/** Markers: how a try names the external job it submits, and which earlier jobs it may adopt; what a wait is on. */
 import { describe, expect, it } from 'vitest';
-import { adoptableMarkers, markerFor } from './external';
+import { adoptableMarkers, describeWait, markerFor } from './external';
 
 const run = { dagId: 'etl', runId: 'manual__2026-03-01', taskId: 'spark' };
 
@@ -34,5 +34,39 @@ describe('adoptableMarkers', () => {
       ['m1', 'm4'],
     );
     expect(adoptableMarkers({ marker: 'm1', taskMarkers: ['m1'], cancelledMarkers: [] })).toEqual([]);
+  });
+});
+
+describe('describeWait', () => {
+  const ref = { type: 'emr.step', marker: 'sluice-1' };
+
+  it('names each EMR step and its state', () => {
+    const steps = [
+      { stepId: 's-1', name: 'hive', state: 'COMPLETED' },
+      { stepId: null, name: 'spark', state: 'RUNNING' },
+    ];
+    expect(describeWait({ ...ref, awsState: 'RUNNING', steps })).toBe('step s-1 COMPLETED, step spark RUNNING');
+    expect(describeWait({ ...ref, steps: [{ stepId: null, name: null, state: null }] })).toBe('step ? UNKNOWN');
+  });
+
+  it('names submitted step ids with the state last seen before their states are known', () => {
+    expect(describeWait({ ...ref, stepIds: ['s-1'], awsState: 'PENDING' })).toBe('step s-1 PENDING');
+    expect(describeWait({ ...ref, stepIds: ['s-1', 's-2'] })).toBe('steps s-1, s-2 submitted');
+  });
+
+  it('names a Glue run, a crawler or a cluster, in that order of preference', () => {
+    expect(
+      describeWait({ type: 'glue.jobRun', marker: 'm', jobRunId: 'jr_1', clusterId: 'j-1', awsState: 'RUNNING' }),
+    ).toBe('Glue run jr_1 RUNNING');
+    expect(describeWait({ type: 'glue.crawl', marker: 'm', crawlerName: 'raw', clusterId: 'j-1' })).toBe(
+      'crawler raw submitted',
+    );
+    expect(describeWait({ type: 'emr.cluster', marker: 'm', clusterId: 'j-1', awsState: 'STARTING' })).toBe(
+      'cluster j-1 STARTING',
+    );
+  });
+
+  it('falls back to the kind of job and its state', () => {
+    expect(describeWait({ type: 'pending', marker: 'm', jobRunId: '', steps: ['x'] })).toBe('pending submitted');
   });
 });

@@ -43,6 +43,11 @@ export interface AwsSettings {
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   /** Role to assume (STS AssumeRole) before calling. */
   roleArn?: string;
+  /**
+   * The endpoint the SDK takes from the worker's AWS_ENDPOINT_URL when
+   * `endpoint` is unset; read only to tell AWS from an emulator (console links).
+   */
+  environmentEndpoint?: string;
 }
 
 export interface ExternalContext {
@@ -98,4 +103,32 @@ export function adoptableMarkers(ctx: Pick<ExternalContext, 'marker' | 'taskMark
 export function markerFor(run: { dagId: string; runId: string; taskId: string }, tryNumber: number): string {
   const digest = createHash('sha256').update(`${run.dagId}\n${run.runId}\n${run.taskId}\n${tryNumber}`).digest('hex');
   return `sluice-${digest.slice(0, 20)}`;
+}
+
+const text = (v: Json | undefined): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+/**
+ * What a deferred try waits on, in words for its log: each EMR step and its
+ * state, else the Glue run, crawler or cluster and the AWS state last seen.
+ */
+export function describeWait(ref: ExternalRef): string {
+  const state = text(ref.awsState) ?? 'submitted';
+  const steps = Array.isArray(ref['steps']) ? ref['steps'] : [];
+  const described = steps.flatMap((s) =>
+    typeof s === 'object' && s !== null && !Array.isArray(s)
+      ? [`step ${text(s['stepId']) ?? text(s['name']) ?? '?'} ${text(s['state']) ?? 'UNKNOWN'}`]
+      : [],
+  );
+  if (described.length > 0) return described.join(', ');
+  const stepIds = Array.isArray(ref['stepIds']) ? ref['stepIds'].filter((s) => typeof s === 'string') : [];
+  if (stepIds.length > 0) return `step${stepIds.length > 1 ? 's' : ''} ${stepIds.join(', ')} ${state}`;
+  for (const [field, what] of [
+    ['jobRunId', 'Glue run'],
+    ['crawlerName', 'crawler'],
+    ['clusterId', 'cluster'],
+  ] as const) {
+    const id = text(ref[field]);
+    if (id !== null) return `${what} ${id} ${state}`;
+  }
+  return `${ref.type} ${state}`;
 }

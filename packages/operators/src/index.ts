@@ -1,6 +1,6 @@
 export { ShellOptions, ShellEnvValue, ShellCommandError, baseTaskEnv, compileShellOptions, runShell } from './shell';
 export type { ShellRun } from './shell';
-export { adoptableMarkers, markerFor } from './external';
+export { adoptableMarkers, describeWait, markerFor } from './external';
 export type {
   Json,
   ExternalRef,

@@ -4,22 +4,28 @@ import { emr, glue } from './aws';
 import { dag } from './dag';
 import { fn } from './operator';
 
-const d = dag({ id: 'aws_sensor_refs' });
-const steps = d.task(
-  'steps',
-  fn(() => ({ clusterId: 'j-A', stepIds: ['s-1'] })),
-);
-const cluster = d.task(
-  'cluster',
-  fn(() => ({ clusterId: 'j-A' })),
-);
-const run = d.task(
-  'run',
-  fn(() => ({ jobRunId: 'jr_1' })),
-);
+// Built inside each test: code a test file runs at import counts for every test, so
+// the mutation run would try each DAG-building mutant against all the tests.
+function refs() {
+  const d = dag({ id: 'aws_sensor_refs' });
+  const steps = d.task(
+    'steps',
+    fn(() => ({ clusterId: 'j-A', stepIds: ['s-1'] })),
+  );
+  const cluster = d.task(
+    'cluster',
+    fn(() => ({ clusterId: 'j-A' })),
+  );
+  const run = d.task(
+    'run',
+    fn(() => ({ jobRunId: 'jr_1' })),
+  );
+  return { steps, cluster, run };
+}
 
 describe('kinds', () => {
   it('name each operator', () => {
+    const { steps } = refs();
     expect(
       [
         emr.terminateCluster({ clusterId: 'j-A' }),
@@ -44,12 +50,14 @@ describe('kinds', () => {
 
 describe('emr.stepSensor', () => {
   it('follows the steps task, with the cluster optional, or a step id with a cluster', () => {
+    const { steps, cluster } = refs();
     expect(emr.stepSensor({ steps }).options).toEqual({ stepFrom: 'steps' });
     expect(emr.stepSensor({ steps, cluster }).options).toEqual({ stepFrom: 'steps', clusterFrom: 'cluster' });
     expect(emr.stepSensor({ stepId: 's-1ABC', cluster }).options).toEqual({ stepId: 's-1ABC', clusterFrom: 'cluster' });
   });
 
   it('refuses both or neither, a step id of the wrong shape, and a step id without a cluster', () => {
+    const { steps } = refs();
     expect(() => emr.stepSensor({} as never)).toThrow(
       'emr.stepSensor() option steps: give steps (a task ref) or stepId',
     );
@@ -66,6 +74,7 @@ describe('emr.stepSensor', () => {
 
 describe('emr.clusterSensor', () => {
   it('refuses an empty list of target states', () => {
+    const { cluster } = refs();
     expect(() => emr.clusterSensor({ clusterId: 'j-A', targetStates: [] })).toThrow(
       'emr.clusterSensor() option targetStates must not be empty',
     );
@@ -114,6 +123,7 @@ describe('glue', () => {
   });
 
   it('follows a job run by ref or id, not both, not neither', () => {
+    const { run } = refs();
     expect(glue.jobRunSensor({ jobName: 'j', run }).options).toEqual({ jobName: 'j', runFrom: 'run' });
     expect(glue.jobRunSensor({ jobName: 'j', runId: 'jr_1' }).options).toEqual({ jobName: 'j', runId: 'jr_1' });
     expect(() => glue.jobRunSensor({ jobName: 'j', run, runId: 'jr_1' } as never)).toThrow(
@@ -130,6 +140,7 @@ describe('glue', () => {
 
 describe('emr.terminateCluster', () => {
   it('names its cluster by ref or id', () => {
+    const { cluster } = refs();
     expect(emr.terminateCluster({ cluster }).options).toEqual({ clusterFrom: 'cluster' });
     expect(emr.terminateCluster({ clusterId: 'j-A', connection: 'prod' }).options).toEqual({
       clusterId: 'j-A',

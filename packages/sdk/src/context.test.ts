@@ -38,6 +38,18 @@ describe('createTaskContext', () => {
     const { ctx } = context([], {});
     await expect(ctx.variable('region')).resolves.toBe('eu-west-1');
     await expect(ctx.variable('nope')).rejects.toThrow('Variable "nope" does not exist');
+    await expect(ctx.variable('nope')).rejects.toThrow(
+      'Variable "nope" does not exist (set it with: sluice variables set nope …)',
+    );
+  });
+
+  it('ctx.variable refuses a name that is empty or not a string, naming what it got', async () => {
+    const { ctx } = context([], {});
+    await expect(ctx.variable('')).rejects.toThrow(new TypeError('ctx.variable() takes a variable\'s name, got ""'));
+    await expect(ctx.variable(7 as never)).rejects.toThrow("ctx.variable() takes a variable's name, got 7");
+    await expect(ctx.variable(undefined as never)).rejects.toThrow(
+      "ctx.variable() takes a variable's name, got undefined",
+    );
   });
 
   it("carries the run's facts and the try's abort signal", () => {

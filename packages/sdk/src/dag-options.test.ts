@@ -15,9 +15,12 @@ describe('upstream', () => {
     const bad = (upstream: unknown, message: string) =>
       expect(() => d.task(`t${++n}`, { upstream } as never, echo())).toThrow(message);
     bad(a, `option upstream must be an array of task refs, got an object`);
-    bad([a, { taskId: 'a' }], 'option upstream[1] must be a task ref returned by dag.task(), got an object');
+    bad(
+      [a, { taskId: 'a' }],
+      'option upstream[1] must be a task ref returned by dag.task() or a group from dag.group(), got an object',
+    );
     bad([{ dagId: 'upstream_checks' }], 'option upstream[0] must be a task ref returned by dag.task()');
-    bad(['a'], 'option upstream[0] must be a task ref returned by dag.task(), got "a"');
+    bad(['a'], 'option upstream[0] must be a task ref returned by dag.task() or a group from dag.group(), got "a"');
     bad([other], 'option upstream[0] is task "x" of DAG "upstream_other"; upstream tasks must be in the same DAG');
     bad([{ dagId: 'upstream_checks', taskId: 'later' }], 'option upstream[0] names unknown task "later"');
   });

@@ -4,7 +4,7 @@
  * the loader bundles each file with its own copy of the SDK and reads that
  * copy's registry (`registeredDags()`) after importing the file.
  */
-import { InvalidOptionsError, idHint, idPattern, isValidTimezone } from '@sluice/core';
+import { InvalidOptionsError, assertNever, idHint, idPattern, isValidTimezone } from '@sluice/core';
 import type { CallbackEvent, CallbackSpecs, DagSpec, DeadlineFrom, DeadlineSpec, TaskSpec } from '@sluice/core';
 import { type CallbackFunction, type CallbackInput, compileCallbacks } from './callbacks';
 import {
@@ -17,10 +17,11 @@ import {
   checkStringArray,
   isPlainObject,
 } from './check';
-import type { AnyTaskRef, TaskRef } from './context';
+import type { AnyTaskRef } from './context';
 import { parseDagDateOption } from './dates';
 import { type Duration, describe, parseDuration } from './duration';
 import type { OperatorDescriptor, TaskFunction } from './operator';
+import type { GroupRef, TaskBuilder } from './task-builder';
 import {
   type DefaultArgs,
   type TaskOptions,
@@ -130,6 +131,27 @@ interface DefinedTask {
 
 type DagHeader = Omit<DagSpec, 'tasks'>;
 
+/** How a task is added: each kind takes its own options besides the common ones. */
+type TaskKind = 'task' | 'branch' | 'shortCircuit' | 'setup' | 'teardown';
+const kindOptionKeys: Record<TaskKind, readonly string[]> = {
+  task: [],
+  branch: ['choices'],
+  shortCircuit: ['ignoreDownstreamTriggerRules'],
+  setup: [],
+  teardown: ['setup', 'failRun'],
+};
+
+/** A task group while and after it is defined. */
+interface GroupScope {
+  groupId: string;
+  defaultArgs: DefaultArgs;
+  /** What the group's first tasks depend on. */
+  upstream: string[];
+  /** Every task in it, nested groups' too. */
+  taskIds: Set<string>;
+  done: boolean;
+}
+
 const registry: Dag[] = [];
 
 /** Every DAG created by dag() in this copy of the SDK, in creation order. */
@@ -137,12 +159,19 @@ export function registeredDags(): readonly Dag[] {
   return registry;
 }
 
-export class Dag {
+export class Dag implements TaskBuilder<''> {
   readonly dagId: string;
   readonly #header: DagHeader;
   readonly #defaultArgs: DefaultArgs;
   readonly #tasks = new Map<string, DefinedTask>();
+  readonly #groups = new Map<string, GroupScope>();
   readonly #callbacks: Map<string, CallbackFunction>;
+  readonly task: TaskBuilder<''>['task'];
+  readonly branch: TaskBuilder<''>['branch'];
+  readonly shortCircuit: TaskBuilder<''>['shortCircuit'];
+  readonly setup: TaskBuilder<''>['setup'];
+  readonly teardown: TaskBuilder<''>['teardown'];
+  readonly group: TaskBuilder<''>['group'];
 
   /** Use `dag(options)`. */
   constructor(header: DagHeader, defaultArgs: DefaultArgs, callbacks = new Map<string, CallbackFunction>()) {
@@ -150,38 +179,98 @@ export class Dag {
     this.#header = header;
     this.#defaultArgs = defaultArgs;
     this.#callbacks = callbacks;
+    const top = this.#builder<''>([]);
+    this.task = top.task;
+    this.branch = top.branch;
+    this.shortCircuit = top.shortCircuit;
+    this.setup = top.setup;
+    this.teardown = top.teardown;
+    this.group = top.group;
   }
 
-  /** Adds a task without upstream. */
-  task<const TId extends string, TOutput>(taskId: TId, operator: OperatorDescriptor<TOutput>): TaskRef<TOutput, TId>;
-  /** Adds a task; `ctx.output` of its function accepts exactly the refs in `options.upstream`. */
-  task<const TId extends string, const TUpstream extends readonly AnyTaskRef[], TOutput>(
-    taskId: TId,
-    options: TaskOptions<TUpstream>,
-    operator: OperatorDescriptor<TOutput, TUpstream[number]>,
-  ): TaskRef<TOutput, TId>;
-  task(taskId: string, ...rest: [unknown] | [unknown, unknown]): AnyTaskRef {
-    const where = `dag("${this.dagId}").task("${String(taskId)}")`;
-    checkString(taskId, `dag("${this.dagId}").task() id`, idRule);
+  /** The adding methods for tasks in `scopes` (innermost last), typed by the interface they implement. */
+  #builder<P extends string>(scopes: readonly GroupScope[]): TaskBuilder<P> {
+    const add =
+      (kind: TaskKind) =>
+      (taskId: string, ...rest: unknown[]): AnyTaskRef =>
+        this.#define(kind, taskId, rest, scopes);
+    const methods = {
+      task: add('task'),
+      branch: add('branch'),
+      shortCircuit: add('shortCircuit'),
+      setup: add('setup'),
+      teardown: add('teardown'),
+      group: (groupId: string, ...rest: unknown[]): GroupRef => this.#group(groupId, rest, scopes),
+    };
+    // The overloads are checked where they are declared (TaskBuilder); at run time every call lands here.
+    return methods as unknown as TaskBuilder<P>;
+  }
+
+  #define(kind: TaskKind, localId: string, rest: unknown[], scopes: readonly GroupScope[]): AnyTaskRef {
+    checkString(localId, `dag("${this.dagId}").${kind}() id`, idRule);
+    const taskId = prefixed(scopes, localId);
+    const where = `dag("${this.dagId}").${kind}("${taskId}")`;
     if (this.#tasks.has(taskId)) throw new InvalidOptionsError(`${where}: a task with this id is already defined`);
+    if (this.#groups.has(taskId)) throw new InvalidOptionsError(`${where}: a group with this id is already defined`);
     const [rawOptions, rawOperator] = rest.length === 1 ? [{}, rest[0]] : rest;
-    const options = checkObject(rawOptions, `${where} options`);
+    const all = checkObject(rawOptions, `${where} options`);
     const label = (key: string): string => `${where} option ${key}`;
-    checkTaskOptionValues(options, label, taskOptionKeys);
-    const upstream = this.#upstreamIds(options['upstream'], label('upstream'));
+    const own = Object.fromEntries(Object.entries(all).filter(([k]) => !kindOptionKeys[kind].includes(k)));
+    checkTaskOptionValues(own, label, taskOptionKeys);
+    if (kind === 'teardown' && own['triggerRule'] !== undefined)
+      throw new InvalidOptionsError(
+        `${label('triggerRule')}: a teardown's trigger rule is all_done_setup_success (it runs when its setup succeeded)`,
+      );
+    const setups = kind === 'teardown' ? this.#setupIds(all['setup'], label('setup')) : [];
+    const upstream = withGroupUpstream(
+      scopes,
+      unique([...setups, ...this.#upstreamIds(own['upstream'], label('upstream'))]),
+    );
     const operator = checkOperator(rawOperator, where);
-    const { onFailure: _f, onRetry: _r, onSuccess: _s, ...own } = options as TaskOptions;
-    const merged = { ...this.#defaultArgs, ...own };
-    const callbacks = compileCallbackOptions(options, taskCallbackKeys, label, taskId, this.#callbacks);
+    const { onFailure: _f, onRetry: _r, onSuccess: _s, ...args } = own as TaskOptions;
+    const merged = Object.assign({}, this.#defaultArgs, ...scopes.map((g) => g.defaultArgs), args) as TaskOptions;
+    const callbacks = compileCallbackOptions(own, taskCallbackKeys, label, taskId, this.#callbacks);
+    const group = scopes.at(-1)?.groupId;
     const spec: TaskSpec = {
       taskId,
       operator: { kind: operator.kind, options: operator.options },
       upstream,
       ...compileTaskOptions(merged, label),
+      ...(kind === 'teardown' ? { triggerRule: 'all_done_setup_success' as const } : {}),
       ...(callbacks ? { callbacks } : {}),
+      ...kindSpec(kind, all, label),
+      ...(group === undefined ? {} : { group }),
     };
     this.#tasks.set(taskId, { spec, run: operator.run });
+    for (const scope of scopes) scope.taskIds.add(taskId);
     return Object.freeze({ dagId: this.dagId, taskId });
+  }
+
+  #group(localId: string, rest: unknown[], scopes: readonly GroupScope[]): GroupRef {
+    checkString(localId, `dag("${this.dagId}").group() id`, idRule);
+    const groupId = prefixed(scopes, localId);
+    const where = `dag("${this.dagId}").group("${groupId}")`;
+    if (this.#groups.has(groupId) || this.#tasks.has(groupId))
+      throw new InvalidOptionsError(`${where}: a group or task with this id is already defined`);
+    const [rawOptions, build] = rest.length === 1 ? [{}, rest[0]] : rest;
+    const options = checkObject(rawOptions, `${where} options`);
+    const label = (key: string): string => `${where} option ${key}`;
+    checkKnownKeys(options, ['upstream', 'defaultArgs'], label);
+    if (typeof build !== 'function')
+      throw new InvalidOptionsError(`${where}: the last argument must be a function that adds the group's tasks`);
+    let defaultArgs: DefaultArgs = {};
+    if (options['defaultArgs'] !== undefined) {
+      const raw = checkObject(options['defaultArgs'], label('defaultArgs'));
+      checkTaskOptionValues(raw, (key) => `${label('defaultArgs')}.${key}`, defaultArgKeys);
+      defaultArgs = { ...(raw as DefaultArgs) };
+    }
+    const upstream = this.#upstreamIds(options['upstream'], label('upstream'));
+    const scope: GroupScope = { groupId, defaultArgs, upstream, taskIds: new Set(), done: false };
+    this.#groups.set(groupId, scope);
+    build(this.#builder([...scopes, scope]));
+    scope.done = true;
+    if (scope.taskIds.size === 0) throw new InvalidOptionsError(`${where}: a group needs at least one task`);
+    return Object.freeze({ dagId: this.dagId, groupId });
   }
 
   /** A callback function of the DAG (`taskId` null) or of a task, by event and place in its list. */
@@ -208,27 +297,103 @@ export class Dag {
     return this.#tasks.get(taskId)?.run;
   }
 
+  /** A teardown's `setup`: one setup task ref or several. */
+  #setupIds(raw: unknown, option: string): string[] {
+    if (raw === undefined)
+      throw new InvalidOptionsError(`${option} is required: the setup task(s) this one tears down`);
+    const ids = this.#upstreamIds(Array.isArray(raw) ? raw : [raw], option);
+    if (ids.length === 0) throw new InvalidOptionsError(`${option} must name at least one setup task`);
+    for (const id of ids) {
+      if (this.#tasks.get(id)?.spec.role !== 'setup')
+        throw new InvalidOptionsError(`${option}: task "${id}" is not a setup task (add it with setup())`);
+    }
+    return ids;
+  }
+
   #upstreamIds(raw: unknown, option: string): string[] {
     if (raw === undefined) return [];
     if (!Array.isArray(raw))
       throw new InvalidOptionsError(`${option} must be an array of task refs, got ${describe(raw)}`);
     const ids: string[] = [];
     raw.forEach((ref: unknown, i) => {
-      const { dagId, taskId } = (isPlainObject(ref) ? ref : {}) as Partial<AnyTaskRef>;
-      if (typeof taskId !== 'string' || typeof dagId !== 'string') {
+      const fields = (isPlainObject(ref) ? ref : {}) as Partial<AnyTaskRef & GroupRef>;
+      const { dagId, taskId, groupId } = fields;
+      const name = typeof groupId === 'string' ? `group "${groupId}"` : `task "${String(taskId)}"`;
+      if ((typeof taskId !== 'string' && typeof groupId !== 'string') || typeof dagId !== 'string') {
         throw new InvalidOptionsError(
-          `${option}[${i}] must be a task ref returned by dag.task(), got ${describe(ref)}`,
+          `${option}[${i}] must be a task ref returned by dag.task() or a group from dag.group(), got ${describe(ref)}`,
         );
       }
       if (dagId !== this.dagId) {
         throw new InvalidOptionsError(
-          `${option}[${i}] is task "${taskId}" of DAG "${dagId}"; upstream tasks must be in the same DAG`,
+          `${option}[${i}] is ${name} of DAG "${dagId}"; upstream tasks must be in the same DAG`,
         );
       }
-      if (!this.#tasks.has(taskId)) throw new InvalidOptionsError(`${option}[${i}] names unknown task "${taskId}"`);
-      if (!ids.includes(taskId)) ids.push(taskId);
+      for (const id of typeof groupId === 'string' ? this.#groupLeaves(groupId, `${option}[${i}]`) : [taskId ?? '']) {
+        if (!this.#tasks.has(id)) throw new InvalidOptionsError(`${option}[${i}] names unknown task "${id}"`);
+        if (!ids.includes(id)) ids.push(id);
+      }
     });
     return ids;
+  }
+
+  /** A finished group's last tasks: those no other task of the group depends on. */
+  #groupLeaves(groupId: string, option: string): string[] {
+    const group = this.#groups.get(groupId);
+    if (!group) throw new InvalidOptionsError(`${option} names unknown group "${groupId}"`);
+    if (!group.done)
+      throw new InvalidOptionsError(`${option} is group "${groupId}", which a task inside it cannot depend on`);
+    const members = [...group.taskIds];
+    const upstreamOfMembers = new Set(members.flatMap((id) => this.#tasks.get(id)?.spec.upstream ?? []));
+    return members.filter((id) => !upstreamOfMembers.has(id));
+  }
+}
+
+/** The full id of `localId` added inside `scopes`. */
+function prefixed(scopes: readonly GroupScope[], localId: string): string {
+  const group = scopes.at(-1);
+  return group === undefined ? localId : `${group.groupId}.${localId}`;
+}
+
+const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
+
+/** A task with no upstream inside a group it is in depends on that group's upstream. */
+function withGroupUpstream(scopes: readonly GroupScope[], upstream: readonly string[]): string[] {
+  let ids = [...upstream];
+  for (const scope of [...scopes].reverse()) {
+    if (!ids.some((id) => scope.taskIds.has(id))) ids = unique([...scope.upstream, ...ids]);
+  }
+  return ids;
+}
+
+/** The TaskSpec fields a kind of task adds: its branch, role and failRun. */
+function kindSpec(
+  kind: TaskKind,
+  options: Record<string, unknown>,
+  label: (key: string) => string,
+): Pick<TaskSpec, 'branch' | 'role' | 'failRun'> {
+  switch (kind) {
+    case 'task':
+      return {};
+    case 'branch': {
+      const choices = checkStringArray(options['choices'], label('choices'));
+      if (choices.length === 0)
+        throw new InvalidOptionsError(`${label('choices')} must list the ids of the tasks the branch may follow`);
+      return { branch: { kind: 'choose', choices: unique(choices) } };
+    }
+    case 'shortCircuit': {
+      const raw = options['ignoreDownstreamTriggerRules'];
+      const ignore = raw === undefined ? true : checkBoolean(raw, label('ignoreDownstreamTriggerRules'));
+      return { branch: { kind: 'short_circuit', ignoreDownstreamTriggerRules: ignore } };
+    }
+    case 'setup':
+      return { role: 'setup' };
+    case 'teardown': {
+      const raw = options['failRun'];
+      return { role: 'teardown', ...(raw === undefined ? {} : { failRun: checkBoolean(raw, label('failRun')) }) };
+    }
+    default:
+      return assertNever(kind);
   }
 }
 

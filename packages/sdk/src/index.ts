@@ -42,7 +42,17 @@ export type {
 export { createTaskContext, formatLogArgs, VariableNotFoundError } from './context';
 export type { TaskRef, AnyTaskRef, OutputOf, TaskContext, TaskContextInput } from './context';
 export { taskDefaults } from './task-options';
-export type { DefaultArgs, TaskOptions } from './task-options';
+export type { DefaultArgs, TaskOptions, Upstream } from './task-options';
+export type {
+  BranchOptions,
+  BranchRef,
+  FullId,
+  GroupOptions,
+  GroupRef,
+  ShortCircuitOptions,
+  TaskBuilder,
+  TeardownOptions,
+} from './task-builder';
 export { parseDuration } from './duration';
 export type { Duration, DurationUnit } from './duration';
 export { NonRetryableError, RetryAfterError, SkipTaskError } from '@sluice/core';

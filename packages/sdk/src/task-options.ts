@@ -5,6 +5,10 @@ import { checkBoolean, checkInt, checkKnownKeys, checkString } from './check';
 import { type Duration, describe, parseDuration } from './duration';
 import type { AnyTaskRef } from './context';
 import type { CallbackInput } from './callbacks';
+import type { GroupRef } from './task-builder';
+
+/** What `upstream` lists: task refs, and task groups (the task then depends on the group's last tasks). */
+export type Upstream = AnyTaskRef | GroupRef;
 
 /** Defaults, as in Airflow's BaseOperator. */
 export const taskDefaults = {
@@ -29,6 +33,7 @@ const triggerRuleSet = {
   all_skipped: true,
   one_done: true,
   all_done_min_one_success: true,
+  all_done_setup_success: true,
   always: true,
 } satisfies Record<TriggerRule, true>;
 const triggerRules = Object.keys(triggerRuleSet) as TriggerRule[];
@@ -55,8 +60,8 @@ export interface DefaultArgs {
   owner?: string;
 }
 
-export interface TaskOptions<TUpstream extends readonly AnyTaskRef[] = readonly AnyTaskRef[]> extends DefaultArgs {
-  /** Tasks that must finish (per triggerRule) before this one runs; their outputs are readable with ctx.output. */
+export interface TaskOptions<TUpstream extends readonly Upstream[] = readonly Upstream[]> extends DefaultArgs {
+  /** Tasks (or groups) that must finish (per triggerRule) before this one runs; the tasks' outputs are readable with ctx.output. */
   upstream?: TUpstream;
   /** Markdown shown in the UI. */
   doc?: string;

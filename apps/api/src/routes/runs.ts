@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import {
   InvalidCursorError,
+  countDagRuns,
   dagExists,
   decodeRunCursor,
   findRunRow,
@@ -16,7 +17,8 @@ import {
   readRunDeadline,
 } from '@sluice/db';
 import { NotFoundError, markRun, triggerRun } from '@sluice/engine';
-import type { CallbackRunInfo, CursorPage, Grid, RunDetail, RunSummary, TaskState } from '@sluice/client';
+import { taskGroups } from '@sluice/core';
+import type { CallbackRunInfo, CursorPage, Grid, GridCell, RunDetail, RunSummary, TaskState } from '@sluice/client';
 import type { ApiDeps } from '../app';
 import { presentRun, presentTaskInstances, taskNodes } from '../presenters';
 import type { RouteDoc } from '../openapi';
@@ -28,9 +30,9 @@ import { answeredNotModified } from '../etag';
 
 const DagParams = z.object({ dagId: safeId('dagId') });
 const RunParams = DagParams.extend({ runId: safeId('runId') });
-const RunState = z.enum(['queued', 'running', 'success', 'failed']);
+export const RunState = z.enum(['queued', 'running', 'success', 'failed']);
 /** A cursor from `nextCursor`, decoded; anything else is a 400 naming `query.cursor`. */
-const RunCursorParam = z.string().transform((text, ctx) => {
+export const RunCursorParam = z.string().transform((text, ctx) => {
   try {
     return decodeRunCursor(text);
   } catch (raw) {
@@ -220,17 +222,36 @@ export function runRoutes(deps: ApiDeps): Router {
     const [dag] = await listDagRows(deps.db.pool, { dagId, recentRuns: 0 });
     if (!dag) throw new NotFoundError(`DAG "${dagId}" does not exist`);
     const version = await deps.engine.dags.get(dag.versionId);
-    const { runs, cells } = await readGridCells(deps.db.pool, dagId, q.limit);
+    const [{ runs, cells }, count] = await Promise.all([
+      readGridCells(deps.db.pool, dagId, q.limit),
+      countDagRuns(deps.db.pool, dagId),
+    ]);
     const states = new Map<string, Record<string, TaskState>>();
+    const details = new Map<string, Record<string, GridCell>>();
     for (const c of cells) {
       const row = states.get(c.dagRunId) ?? {};
       row[c.taskId] = c.state as TaskState;
       states.set(c.dagRunId, row);
+      const detail = details.get(c.dagRunId) ?? {};
+      detail[c.taskId] = {
+        tryNumber: c.tryNumber,
+        startedAt: c.startedAt?.toISOString() ?? null,
+        endedAt: c.endedAt?.toISOString() ?? null,
+        durationMs: c.durationMs,
+      };
+      details.set(c.dagRunId, detail);
     }
     const grid: Grid = {
       dagId,
       tasks: taskNodes(version.spec),
-      runs: runs.map((run) => ({ ...presentRun(run), states: states.get(run.id) ?? {} })),
+      groups: taskGroups(version.spec),
+      runs: runs.map((run) => ({
+        ...presentRun(run),
+        states: states.get(run.id) ?? {},
+        cells: details.get(run.id) ?? {},
+      })),
+      totalRuns: count.total,
+      totalRunsCapped: count.totalCapped,
     };
     res.json(grid);
   });

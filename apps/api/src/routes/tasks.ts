@@ -28,6 +28,9 @@ const ClearBody = z
     dryRun: z.boolean().default(false),
   })
   .strict();
+const DownloadQuery = z.object({ try: z.coerce.number().int().min(1).optional() });
+/** Lines read per query while a whole log downloads. */
+const DOWNLOAD_PAGE = 5000;
 const PatchTaskBody = z.object({ state: z.enum(['success', 'failed']) }).strict();
 
 const TASK = '/dags/:dagId/runs/:runId/tasks/:taskId';
@@ -49,6 +52,16 @@ export const taskRouteDocs: readonly RouteDoc[] = [
     role: 'viewer',
     params: TaskParams,
     query: LogsQuery,
+    status: 200,
+  },
+  {
+    method: 'get',
+    path: `${TASK}/logs/download`,
+    summary: "A try's whole log as a text file",
+    tag: 'tasks',
+    role: 'viewer',
+    params: TaskParams,
+    query: DownloadQuery,
     status: 200,
   },
   {
@@ -74,6 +87,16 @@ export const taskRouteDocs: readonly RouteDoc[] = [
 ];
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
+
+/** A stored log row as lines of a downloaded log: each with the row's time, and its stream when not stdout. */
+function logFileLines(l: LogRow): string {
+  const prefix = `${l.at.toISOString()} ${l.stream === 'stdout' ? '' : `[${l.stream}] `}`;
+  return l.text
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => `${prefix}${line}\n`)
+    .join('');
+}
 
 export function taskRoutes(deps: ApiDeps): Router {
   const r = Router();
@@ -118,22 +141,32 @@ export function taskRoutes(deps: ApiDeps): Router {
     res.json(await detail(dagId, runId, taskId));
   });
 
-  r.get(`${base}/logs`, async (req, res) => {
-    const { dagId, runId, taskId } = parse(TaskParams, req, 'params');
-    const q = parse(LogsQuery, req, 'query');
-    const { ti } = await load(dagId, runId, taskId);
-    const tryNumber = q.try ?? Math.max(1, ti.tryNumber);
+  /** The try a log request names (the latest by default); a 404 for a try that has not started. */
+  const tryOf = (ti: { tryNumber: number }, taskId: string, asked: number | undefined): number => {
+    const tryNumber = asked ?? Math.max(1, ti.tryNumber);
     if (tryNumber > Math.max(1, ti.tryNumber)) {
       throw new NotFoundError(`Task "${taskId}" has no try ${tryNumber} yet (latest is ${ti.tryNumber})`);
     }
+    return tryNumber;
+  };
+
+  type LoadedTi = Awaited<ReturnType<typeof load>>['ti'];
+  /** Up to `limit` lines after `after`, and whether the try has ended. */
+  const readLogPage = async (
+    ids: { dagId: string; runId: string; taskId: string },
+    ti: LoadedTi,
+    tryNumber: number,
+    after: number,
+    limit: number,
+  ): Promise<{ lines: LogRow[]; ended: boolean }> => {
     const tryRow = ti.tries.find((t) => t.tryNumber === tryNumber);
     const ended = tryRow !== undefined && tryRow.endedAt !== null;
     // An ended try's log is read from S3 when remote logs are on and S3 has it; else from Postgres.
-    const remote = ended && deps.remoteLogs ? await deps.remoteLogs.getTry({ dagId, runId, taskId, tryNumber }) : null;
+    const remote = ended && deps.remoteLogs ? await deps.remoteLogs.getTry({ ...ids, tryNumber }) : null;
     const lines = remote
       ? remote
-          .filter((l) => l.seq > q.after)
-          .slice(0, q.limit)
+          .filter((l) => l.seq > after)
+          .slice(0, limit)
           .map(
             (l): LogRow => ({
               seq: l.seq,
@@ -142,12 +175,16 @@ export function taskRoutes(deps: ApiDeps): Router {
               at: new Date(l.at),
             }),
           )
-      : await readTaskLogs(deps.db.pool, {
-          taskInstanceId: ti.id,
-          tryNumber,
-          afterSeq: q.after,
-          limit: q.limit,
-        });
+      : await readTaskLogs(deps.db.pool, { taskInstanceId: ti.id, tryNumber, afterSeq: after, limit });
+    return { lines, ended };
+  };
+
+  r.get(`${base}/logs`, async (req, res) => {
+    const { dagId, runId, taskId } = parse(TaskParams, req, 'params');
+    const q = parse(LogsQuery, req, 'query');
+    const { ti } = await load(dagId, runId, taskId);
+    const tryNumber = tryOf(ti, taskId, q.try);
+    const { lines, ended } = await readLogPage({ dagId, runId, taskId }, ti, tryNumber, q.after, q.limit);
     const log: TaskLog = {
       tryNumber,
       lines: lines.map((l) => ({ seq: l.seq, stream: l.stream, at: l.at.toISOString(), text: l.text })),
@@ -155,6 +192,24 @@ export function taskRoutes(deps: ApiDeps): Router {
       complete: ended && lines.length < q.limit,
     };
     res.json(log);
+  });
+
+  r.get(`${base}/logs/download`, async (req, res) => {
+    const { dagId, runId, taskId } = parse(TaskParams, req, 'params');
+    const q = parse(DownloadQuery, req, 'query');
+    const { ti } = await load(dagId, runId, taskId);
+    const tryNumber = tryOf(ti, taskId, q.try);
+    res.attachment(`${dagId}_${runId}_${taskId}_try${tryNumber}.log`.replace(/[^\w.+-]/g, '_'));
+    res.type('text/plain; charset=utf-8');
+    // Page by page, so a long log is never held whole in memory.
+    for (let after = 0; ; ) {
+      const { lines } = await readLogPage({ dagId, runId, taskId }, ti, tryNumber, after, DOWNLOAD_PAGE);
+      res.write(lines.map(logFileLines).join(''));
+      const last = lines.at(-1);
+      if (!last || lines.length < DOWNLOAD_PAGE) break;
+      after = last.seq;
+    }
+    res.end();
   });
 
   r.post(`${base}/clear`, async (req, res) => {

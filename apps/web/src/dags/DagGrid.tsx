@@ -1,21 +1,26 @@
 import { useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { Grid, TaskState } from '@sluice/client';
-import { elapsedMs, formatDateTime, formatDuration } from '../format';
+import type { Grid, GridCell, TaskState } from '@sluice/client';
+import { showingText } from '../components/showing';
+import { elapsedMs, formatDuration } from '../format';
+import { useNow } from '../net/useNow';
 import { runPath } from '../paths';
 import { runStateStyle, taskStateStyle } from '../states';
+import { isGridLive } from './queries';
+import { gridRows } from './task-groups';
 
 interface Tip {
-  lines: string[];
+  /** Which cell or run header is hovered; its lines are rebuilt every render, so a running duration ticks. */
+  id: string;
   x: number;
   y: number;
 }
 
 /** Props that show the floating tooltip for an element while it is hovered or focused. */
-function tipHandlers(setTip: (tip: Tip | null) => void, lines: string[]) {
+function tipHandlers(setTip: (tip: Tip | null) => void, id: string) {
   const show = (target: Element) => {
     const rect = target.getBoundingClientRect();
-    setTip({ lines, x: rect.left + rect.width / 2, y: rect.top });
+    setTip({ id, x: rect.left + rect.width / 2, y: rect.top });
   };
   return {
     onMouseEnter: (event: { currentTarget: Element }) => show(event.currentTarget),
@@ -25,19 +30,54 @@ function tipHandlers(setTip: (tip: Tip | null) => void, lines: string[]) {
   };
 }
 
+/** A cell's tooltip: what ran, how many tries it took, and how long (so far, while it runs). */
+function cellLines(
+  taskId: string,
+  runId: string,
+  label: string,
+  cell: GridCell | undefined,
+  now: number,
+  format: (iso: string | null) => string,
+): string[] {
+  if (!cell || cell.tryNumber === 0) return [taskId, runId, label, 'no try yet'];
+  return [
+    taskId,
+    runId,
+    label,
+    cell.tryNumber > 1 ? `${cell.tryNumber} tries (retried)` : '1 try',
+    `started ${format(cell.startedAt)}`,
+    `duration ${formatDuration(elapsedMs(cell.startedAt, cell.endedAt, cell.durationMs, now))}${cell.endedAt ? '' : ' so far'}`,
+  ];
+}
+
 /**
  * Airflow's grid: one row per task (topological order), one column per run
- * (oldest left). A cell links to that task instance on the run page.
+ * (oldest left), task groups nested and collapsible. A cell links to that
+ * task instance on the run page; a task that needed more than one try wears
+ * its try count, and durations of what still runs tick.
  */
-export function DagGrid({ grid }: { grid: Grid }) {
+export function DagGrid({ grid, format }: { grid: Grid; format: (iso: string | null) => string }) {
   const [tip, setTip] = useState<Tip | null>(null);
+  const now = useNow(1000, isGridLive(grid));
+  const tipLines = new Map<string, string[]>();
+  const withTip = (id: string, lines: string[]) => {
+    tipLines.set(id, lines);
+    return tipHandlers(setTip, id);
+  };
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (groupId: string) =>
+    setCollapsed((shut) => {
+      const next = new Set(shut);
+      if (!next.delete(groupId)) next.add(groupId);
+      return next;
+    });
 
   if (grid.runs.length === 0) {
     return <p className="empty-note">No runs yet. Trigger one to see it here.</p>;
   }
 
   // As in Airflow, a run's header bar is as tall as the run was long, relative to the longest shown.
-  const durations = grid.runs.map((run) => elapsedMs(run.startedAt, run.endedAt, null));
+  const durations = grid.runs.map((run) => elapsedMs(run.startedAt, run.endedAt, null, now));
   const longest = Math.max(1, ...durations.map((ms) => ms ?? 0));
 
   return (
@@ -46,8 +86,8 @@ export function DagGrid({ grid }: { grid: Grid }) {
         <thead>
           <tr>
             <th className="grid-task-col">
-              <span className="muted small">
-                {grid.runs.length} run{grid.runs.length === 1 ? '' : 's'}, oldest → newest
+              <span className="muted small" data-testid="grid-count">
+                {showingText(grid.runs.length, grid.totalRuns, grid.totalRunsCapped, 'runs')}, oldest → newest
               </span>
             </th>
             {grid.runs.map((run, index) => {
@@ -62,11 +102,11 @@ export function DagGrid({ grid }: { grid: Grid }) {
                     data-testid={`grid-run-${run.runId}`}
                     data-state={run.state}
                     aria-label={`Run ${run.runId}: ${style.label}`}
-                    {...tipHandlers(setTip, [
+                    {...withTip(`run:${run.runId}`, [
                       run.runId,
                       `${run.runType} run · ${style.label}`,
-                      `logical date ${formatDateTime(run.logicalDate)}`,
-                      `duration ${formatDuration(duration)}`,
+                      `logical date ${format(run.logicalDate)}`,
+                      `duration ${formatDuration(duration)}${run.endedAt ? '' : ' so far'}`,
                     ])}
                   />
                 </th>
@@ -75,44 +115,78 @@ export function DagGrid({ grid }: { grid: Grid }) {
           </tr>
         </thead>
         <tbody>
-          {grid.tasks.map((task) => (
-            <tr key={task.taskId}>
-              <th scope="row" className="grid-task-col">
-                <span className="grid-task-name">{task.taskId}</span>
-                <span className="grid-task-operator">{task.operator}</span>
-              </th>
-              {grid.runs.map((run) => {
-                const state: TaskState | undefined = run.states[task.taskId];
-                if (state === undefined) {
+          {gridRows(grid.tasks, grid.groups, collapsed).map((row) => {
+            const indent = { paddingLeft: `${0.5 + row.depth}rem` };
+            if (row.kind === 'group') {
+              const { groupId, label } = row.group;
+              return (
+                <tr key={`group:${groupId}`} className="grid-group-row">
+                  <th scope="row" className="grid-task-col" style={indent}>
+                    <button
+                      type="button"
+                      className="grid-group-toggle"
+                      data-testid={`grid-group-${groupId}`}
+                      aria-expanded={!row.collapsed}
+                      onClick={() => toggle(groupId)}
+                    >
+                      {row.collapsed ? '▸' : '▾'} {label}
+                    </button>
+                  </th>
+                  <td colSpan={grid.runs.length} />
+                </tr>
+              );
+            }
+            const { task } = row;
+            return (
+              <tr key={task.taskId} data-testid={`grid-row-${task.taskId}`}>
+                <th scope="row" className="grid-task-col" style={indent}>
+                  <span className="grid-task-name">
+                    {task.group === null ? task.taskId : task.taskId.slice(task.group.length + 1)}
+                  </span>
+                  <span className="grid-task-operator">{task.operator}</span>
+                </th>
+                {grid.runs.map((run) => {
+                  const state: TaskState | undefined = run.states[task.taskId];
+                  if (state === undefined) {
+                    return (
+                      <td key={run.runId} className="grid-run-col">
+                        <span className="grid-cell is-absent" title="not part of this run's DAG version" />
+                      </td>
+                    );
+                  }
+                  const style = taskStateStyle(state);
+                  const cell = run.cells[task.taskId];
+                  const tries = cell?.tryNumber ?? 0;
+                  const modifiers = `${state === 'running' ? ' is-live' : ''}${state === 'none' ? ' is-none' : ''}${tries > 1 ? ' is-retried' : ''}`;
                   return (
                     <td key={run.runId} className="grid-run-col">
-                      <span className="grid-cell is-absent" title="not part of this run's DAG version" />
+                      <Link
+                        to={runPath(grid.dagId, run.runId, task.taskId)}
+                        className={`grid-cell${modifiers}`}
+                        style={{ background: style.color, color: style.text }}
+                        data-testid={`grid-cell-${task.taskId}-${run.runId}`}
+                        data-state={state}
+                        data-tries={tries}
+                        aria-label={`${task.taskId} in ${run.runId}: ${style.label}${tries > 1 ? `, ${tries} tries` : ''}`}
+                        {...withTip(
+                          `cell:${task.taskId}:${run.runId}`,
+                          cellLines(task.taskId, run.runId, style.label, cell, now, format),
+                        )}
+                      >
+                        {tries > 1 && <span className="grid-tries">{tries}</span>}
+                      </Link>
                     </td>
                   );
-                }
-                const style = taskStateStyle(state);
-                const modifiers = `${state === 'running' ? ' is-live' : ''}${state === 'none' ? ' is-none' : ''}`;
-                return (
-                  <td key={run.runId} className="grid-run-col">
-                    <Link
-                      to={runPath(grid.dagId, run.runId, task.taskId)}
-                      className={`grid-cell${modifiers}`}
-                      style={{ background: style.color }}
-                      data-testid={`grid-cell-${task.taskId}-${run.runId}`}
-                      data-state={state}
-                      aria-label={`${task.taskId} in ${run.runId}: ${style.label}`}
-                      {...tipHandlers(setTip, [task.taskId, run.runId, style.label])}
-                    />
-                  </td>
-                );
-              })}
-            </tr>
-          ))}
+                })}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
       {tip && (
         <div className="tooltip" role="tooltip" style={{ left: tip.x, top: tip.y }}>
-          {tip.lines.map((line, index) => (
+          {/* Read after the table above has built this render's lines. */}
+          {(tipLines.get(tip.id) ?? []).map((line, index) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: a tooltip's lines are rebuilt whole, never reordered, and may repeat
             <div key={index} className={index === 0 ? 'tooltip-title' : undefined}>
               {line}

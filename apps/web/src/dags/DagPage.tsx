@@ -1,5 +1,6 @@
-import { Link, useNavigate, useParams, useSearchParams } from 'react-router-dom';
-import type { DagDetail, Grid } from '@sluice/client';
+import { useState } from 'react';
+import { Link, useParams, useSearchParams } from 'react-router-dom';
+import type { DagDetail } from '@sluice/client';
 import { isNotFound } from '../api';
 import { BackfillButton } from '../backfills/BackfillDialog';
 import { BackfillList } from '../backfills/BackfillList';
@@ -7,14 +8,16 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { LoadError, Spinner } from '../components/Loading';
 import { StateLegend } from '../components/StateLegend';
 import { Tag } from '../components/Tag';
-import { formatDateTime, formatRelative } from '../format';
-import { runPath } from '../paths';
-import { DagGraph } from './DagGraph';
+import { formatRelative } from '../format';
+import { GraphOfRun } from '../history/GraphOfRun';
+import { dagCodePath, dagHistoryPath } from '../history/paths';
+import { useTimeFormat } from '../prefs/useZone';
+import { dagPath } from '../paths';
 import { DagGrid } from './DagGrid';
 import { DeadlineMisses, deadlineText } from './DeadlineMisses';
 import { PausedToggle } from './PausedToggle';
 import { TriggerButton } from './TriggerButton';
-import { useDag, useGrid } from './queries';
+import { GRID_RUNS, useDag, useGrid } from './queries';
 
 type View = 'grid' | 'graph';
 
@@ -22,7 +25,7 @@ export function DagPage() {
   const { dagId = '' } = useParams();
   const dag = useDag(dagId);
 
-  if (dag.error) {
+  if (dag.error && !dag.data) {
     return (
       <div className="page">
         {isNotFound(dag.error) ? (
@@ -42,7 +45,11 @@ export function DagPage() {
 function DagView({ dag }: { dag: DagDetail }) {
   const [params, setParams] = useSearchParams();
   const view: View = params.get('view') === 'graph' ? 'graph' : 'grid';
-  const grid = useGrid(dag.dagId);
+  const [limit, setLimit] = useState(GRID_RUNS);
+  const grid = useGrid(dag.dagId, limit);
+  const { zone, format } = useTimeFormat(dag.timezone);
+  const hasOlder =
+    grid.data !== undefined && (grid.data.totalRunsCapped || grid.data.runs.length < grid.data.totalRuns);
 
   return (
     <div className="page">
@@ -57,8 +64,17 @@ function DagView({ dag }: { dag: DagDetail }) {
           <h1>{dag.dagId}</h1>
           {dag.isPaused && <span className="pill">paused</span>}
         </div>
-        <div className="actions">
+        <div className="header-actions">
           <BackfillButton dagId={dag.dagId} />
+          <Link className="button" to={dagHistoryPath(dag.dagId)} data-testid="dag-history-link">
+            History
+          </Link>
+          <Link className="button" to={dagCodePath(dag.dagId)} data-testid="dag-code-link">
+            Code
+          </Link>
+          <Link to={`${dagPath(dag.dagId)}/runs`} className="button" data-testid="dag-runs-link">
+            All runs
+          </Link>
           <TriggerButton dagId={dag.dagId} />
         </div>
       </header>
@@ -73,11 +89,15 @@ function DagView({ dag }: { dag: DagDetail }) {
           </dd>
         </div>
         <div>
-          <dt>Next run</dt>
-          <dd>
+          <dt>
+            <span title="When the next scheduled run may start: the end of the data interval it covers. Its logical date is the start of that interval.">
+              Next run after
+            </span>
+          </dt>
+          <dd data-testid="next-run">
             {dag.nextRunAt ? (
               <>
-                {formatDateTime(dag.nextRunAt)} <span className="muted">{formatRelative(dag.nextRunAt)}</span>
+                {format(dag.nextRunAt)} <span className="muted">{formatRelative(dag.nextRunAt)}</span>
               </>
             ) : (
               '—'
@@ -146,42 +166,34 @@ function DagView({ dag }: { dag: DagDetail }) {
           </div>
           <StateLegend />
         </div>
-        {grid.error ? (
+        {grid.error && !grid.data ? (
           <LoadError what="the runs" error={grid.error} />
         ) : !grid.data ? (
           <Spinner />
         ) : view === 'grid' ? (
-          <DagGrid grid={grid.data} />
+          <>
+            <DagGrid grid={grid.data} format={format} />
+            <p className="muted small">Times in {zone}.</p>
+            {hasOlder && (
+              <div className="actions">
+                <button
+                  type="button"
+                  className="button"
+                  data-testid="grid-load-older"
+                  disabled={grid.isFetching}
+                  onClick={() => setLimit((n) => n + GRID_RUNS)}
+                >
+                  {grid.isPlaceholderData ? 'Loading…' : `Load ${GRID_RUNS} older runs`}
+                </button>
+              </div>
+            )}
+          </>
         ) : (
-          <GraphOfLatestRun dag={dag} grid={grid.data} />
+          <GraphOfRun dag={dag} grid={grid.data} />
         )}
       </section>
       <BackfillList dagId={dag.dagId} />
       <DeadlineMisses dag={dag} />
     </div>
-  );
-}
-
-/** The task graph coloured by the newest run; clicking a task opens it in that run. */
-function GraphOfLatestRun({ dag, grid }: { dag: DagDetail; grid: Grid }) {
-  const navigate = useNavigate();
-  const latest = grid.runs.at(-1);
-  return (
-    <>
-      <p className="muted small graph-caption">
-        {latest ? (
-          <>
-            States of the newest run, <Link to={runPath(dag.dagId, latest.runId)}>{latest.runId}</Link>
-          </>
-        ) : (
-          'No runs yet.'
-        )}
-      </p>
-      <DagGraph
-        tasks={dag.tasks}
-        states={latest?.states}
-        onSelect={latest ? (taskId) => navigate(runPath(dag.dagId, latest.runId, taskId)) : undefined}
-      />
-    </>
   );
 }

@@ -1,7 +1,7 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { DagSummary, Grid } from '@sluice/client';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { DagSummary, Grid, TriggerRunBody } from '@sluice/client';
 import { api, queryKeys } from '../api';
-import { LIVE_POLL_MS, isRunTerminal, isTaskActive } from '../states';
+import { LIVE_POLL_MS, SETTLED_POLL_MS, isRunTerminal, isTaskActive } from '../states';
 
 export interface DagListFilters {
   tag?: string;
@@ -23,7 +23,8 @@ export function useDagList(filters: DagListFilters) {
   return useQuery({
     queryKey: queryKeys.dagList(filters),
     queryFn: () => api.listDags(filters),
-    refetchInterval: (query) => (query.state.data && anyRunLive(query.state.data.items) ? LIVE_POLL_MS : false),
+    refetchInterval: (query) =>
+      query.state.data && anyRunLive(query.state.data.items) ? LIVE_POLL_MS : SETTLED_POLL_MS,
   });
 }
 
@@ -31,17 +32,19 @@ export function useImportErrors() {
   return useQuery({ queryKey: queryKeys.importErrors(), queryFn: () => api.listImportErrors() });
 }
 
-export function useDag(dagId: string) {
-  return useQuery({ queryKey: queryKeys.dag(dagId), queryFn: () => api.getDag(dagId) });
+export function useDag(dagId: string, enabled = true) {
+  return useQuery({ queryKey: queryKeys.dag(dagId), queryFn: () => api.getDag(dagId), enabled });
 }
 
 export const GRID_RUNS = 25;
 
-export function useGrid(dagId: string) {
+/** The grid of the DAG's last `limit` runs; "load older" asks for more, keeping the shown grid until they come. */
+export function useGrid(dagId: string, limit = GRID_RUNS) {
   return useQuery({
-    queryKey: queryKeys.grid(dagId, GRID_RUNS),
-    queryFn: () => api.getGrid(dagId, { limit: GRID_RUNS }),
-    refetchInterval: (query) => (query.state.data && isGridLive(query.state.data) ? LIVE_POLL_MS : false),
+    queryKey: queryKeys.grid(dagId, limit),
+    queryFn: () => api.getGrid(dagId, { limit }),
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) => (query.state.data && isGridLive(query.state.data) ? LIVE_POLL_MS : SETTLED_POLL_MS),
   });
 }
 
@@ -66,7 +69,7 @@ export function useSetPaused(dagId: string) {
 export function useTriggerRun(dagId: string) {
   const invalidate = useInvalidateDag();
   return useMutation({
-    mutationFn: (conf: Record<string, unknown>) => api.triggerRun(dagId, { conf }),
+    mutationFn: (body: TriggerRunBody) => api.triggerRun(dagId, body),
     onSuccess: () => invalidate(dagId),
   });
 }

@@ -8,6 +8,7 @@ import { RunSummaryCard } from './RunSummaryCard';
 import { CallbackTable } from './CallbackTable';
 import { TaskInstanceTable } from './TaskInstanceTable';
 import { isRunLive, useRun } from './queries';
+import { RunHistoryCards } from '../history/RunHistoryCards';
 
 /** A run: its facts, its task instances, and the selected one's tries and log (?task=…&try=…). */
 export function RunPage() {
@@ -34,7 +35,7 @@ export function RunPage() {
     </nav>
   );
 
-  if (run.error) {
+  if (run.error && !run.data) {
     return (
       <div className="page">
         {breadcrumbs}
@@ -53,6 +54,11 @@ export function RunPage() {
     <div className="page">
       {breadcrumbs}
       <RunSummaryCard run={run.data} />
+      <RunHistoryCards
+        run={run.data}
+        selectedTaskId={selectedTaskId}
+        onSelect={(taskId, tryNumber) => select(taskId, tryNumber)}
+      />
 
       <section className="card">
         <h2 className="card-title">Task instances</h2>

@@ -3,7 +3,8 @@ import type { TaskInstanceDetail } from '@sluice/client';
 import { LoadError, Spinner } from '../components/Loading';
 import { StateBadge } from '../components/StateBadge';
 import { elapsedMs, formatDuration } from '../format';
-import { LogView } from './LogView';
+import { ExternalJobPanel } from './ExternalJobPanel';
+import { LogPanel } from './LogPanel';
 import { TaskActions } from './TaskActions';
 import { TriesTable } from './TriesTable';
 import { useTaskInstance } from './queries';
@@ -87,7 +88,7 @@ function TaskInstanceDetails(props: TaskInstancePanelProps & { ti: TaskInstanceD
         </div>
       )}
 
-      {ti.external && Object.keys(ti.external).length > 0 && <ExternalFacts facts={ti.external} />}
+      {ti.external && Object.keys(ti.external).length > 0 && <ExternalJobPanel facts={ti.external} />}
 
       <h3>Tries</h3>
       <TriesTable tries={ti.tries} selectedTry={shownTry} onSelect={(n) => onSelectTry(n === latest ? null : n)} />
@@ -117,7 +118,15 @@ function TaskInstanceDetails(props: TaskInstancePanelProps & { ti: TaskInstanceD
           </label>
         )}
       </div>
-      <LogView tail={tail} emptyText={shownTry > 0 ? 'No output.' : 'This task has not run yet.'} />
+      <LogPanel
+        key={shownTry}
+        dagId={dagId}
+        runId={runId}
+        taskId={ti.taskId}
+        tryNumber={Math.max(1, shownTry)}
+        tail={tail}
+        emptyText={shownTry > 0 ? 'No output.' : 'This task has not run yet.'}
+      />
 
       {ti.output !== null && ti.output !== undefined && (
         <>
@@ -126,31 +135,5 @@ function TaskInstanceDetails(props: TaskInstancePanelProps & { ti: TaskInstanceD
         </>
       )}
     </>
-  );
-}
-
-function isLink(value: unknown): value is string {
-  return typeof value === 'string' && /^https?:\/\//.test(value);
-}
-
-/** Operator facts such as an EMR step id or a Glue job run id, with links where given. */
-function ExternalFacts({ facts }: { facts: Record<string, unknown> }) {
-  return (
-    <dl className="facts compact" data-testid="ti-external">
-      {Object.entries(facts).map(([key, value]) => (
-        <div key={key}>
-          <dt>{key}</dt>
-          <dd>
-            {isLink(value) ? (
-              <a href={value} target="_blank" rel="noreferrer">
-                {value}
-              </a>
-            ) : (
-              <code>{typeof value === 'string' ? value : JSON.stringify(value)}</code>
-            )}
-          </dd>
-        </div>
-      ))}
-    </dl>
   );
 }

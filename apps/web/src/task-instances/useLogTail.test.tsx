@@ -67,12 +67,12 @@ describe('useLogTail', () => {
     expect(result.current).toMatchObject({ lines: [], loading: false, complete: false });
   });
 
-  it('asks nothing while disabled', async () => {
+  it('asks nothing while disabled, and is not loading: a task with no try has no log to wait for', async () => {
     server.on('GET', '/health', { body: {} });
     const { result } = follow(false);
     // A request the hook made would reach the server before this one, on the same origin.
     await fetch('/api/v1/health');
     expect(logRequests()).toEqual([]);
-    expect(result.current).toEqual({ lines: [], tryNumber: null, complete: false, loading: true, error: null });
+    expect(result.current).toEqual({ lines: [], tryNumber: null, complete: false, loading: false, error: null });
   });
 });

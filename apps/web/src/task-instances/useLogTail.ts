@@ -34,7 +34,8 @@ export function useLogTail({ dagId, runId, taskId, tryNumber, enabled }: LogTail
   const [tail, setTail] = useState<LogTail>(EMPTY);
 
   useEffect(() => {
-    setTail(EMPTY);
+    // A task that never ran has no log to wait for.
+    setTail(enabled ? EMPTY : { ...EMPTY, loading: false });
     if (!enabled) return;
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;

@@ -6,7 +6,7 @@
  * Every field the response shows is in the digest.
  */
 import { prepared, type Queryable } from '../sql/queryable';
-import { RECENT_RUNS } from './runPages';
+import { RECENT_RUNS, RUN_COUNT_CAP } from './runPages';
 
 const NEWEST_FIRST = 'r.logical_date DESC, r.queued_at DESC, r.id DESC';
 const RUN_FIELDS = `concat_ws(',', r.run_id, r.state, r.run_type, r.logical_date, r.data_interval_start,
@@ -42,13 +42,15 @@ const gridDigestStatement = prepared(
    SELECT md5(concat_ws('|',
      (SELECT current_version_id FROM dag WHERE dag_id = $1),
      (SELECT string_agg(${RUN_FIELDS}, ';' ORDER BY ${NEWEST_FIRST}) FROM runs r),
-     (SELECT string_agg(concat_ws(',', ti.dag_run_id, ti.task_id, ti.state), ';' ORDER BY ti.dag_run_id, ti.task_id)
-        FROM task_instance ti WHERE ti.dag_run_id = ANY(ARRAY(SELECT id FROM runs)))
+     (SELECT string_agg(concat_ws(',', ti.dag_run_id, ti.task_id, ti.state, ti.try_number, ti.started_at, ti.ended_at,
+                                  ti.duration_ms), ';' ORDER BY ti.dag_run_id, ti.task_id)
+        FROM task_instance ti WHERE ti.dag_run_id = ANY(ARRAY(SELECT id FROM runs))),
+     (SELECT count(*) FROM (SELECT 1 FROM dag_run r WHERE r.dag_id = $1 LIMIT $3) c)
    )) AS digest`,
 );
 
-/** The digest of the grid of `dagId`'s last `limit` runs: its version, runs and task states. */
+/** The digest of the grid of `dagId`'s last `limit` runs: its version, runs, task instances and run count. */
 export async function gridDigest(db: Queryable, dagId: string, limit: number): Promise<string> {
-  const res = await db.query<{ digest: string }>(gridDigestStatement([dagId, limit]));
+  const res = await db.query<{ digest: string }>(gridDigestStatement([dagId, limit, RUN_COUNT_CAP + 1]));
   return res.rows[0]?.digest ?? '';
 }

@@ -16,9 +16,12 @@ import {
   latestRuns,
 } from './runPages';
 import { readGridCells } from './views';
+import { readRunDays } from './dagHistory';
 // Registers the scheduler's per-DAG probes for the plan checks below.
 import '../sql/schedulerQueries';
 import './digests';
+// A run's Gantt, for the plan checks below.
+import './runGantt';
 
 const RUNS = 3000;
 let t: TestDatabase;
@@ -181,11 +184,26 @@ describe('plans: bounded by what a read returns, whatever the history', () => {
     ['read.runPage', async () => [...(await deepCursor()), '26']],
     ['read.runPageInState', async () => [...(await deepCursor()), '26', `'failed'`]],
     ['read.dagListDigest', async () => ['NULL', 'NULL', '10']],
-    ['read.gridDigest', async () => [`'a'`, '25']],
+    ['read.gridDigest', async () => [`'a'`, '25', String(RUN_COUNT_CAP + 1)]],
     ['lastScheduledInterval', async () => [`'a'`]],
     ['dagsWithQueuedRuns', async () => []],
     ['read.runCount', async () => [`'a'`, String(RUN_COUNT_CAP + 1)]],
     ['read.runCountInState', async () => [`'a'`, String(RUN_COUNT_CAP + 1), `'failed'`]],
+    [
+      'read.taskTimes',
+      async () => {
+        const runs = await t.db.pool.query<{ id: string }>(`SELECT id FROM dag_run WHERE dag_id = 'a' LIMIT 25`);
+        return [`ARRAY[${runs.rows.map((r) => `'${r.id}'`).join(', ')}]::uuid[]`];
+      },
+    ],
+    [
+      'read.runGantt',
+      async () => {
+        const runs = await t.db.pool.query<{ id: string }>(`SELECT id FROM dag_run WHERE dag_id = 'a' LIMIT 1`);
+        return [`'${runs.rows[0]?.id}'::uuid`];
+      },
+    ],
+    ['read.runDays', async () => [`'a'`, '2025', `'Europe/Copenhagen'`]],
     [
       'read.gridCells',
       async () => {
@@ -200,6 +218,14 @@ describe('plans: bounded by what a read returns, whatever the history', () => {
     // 9,000 runs and 45,000 task instances span about 600 pages; a bounded
     // read touches a few per row it returns (the grid: 25 runs, 125 tasks).
     expect(buffers, text).toBeLessThan(100);
+  });
+
+  it('read.runDays counts one year of one DAG from its index range, never the other DAGs', async () => {
+    const { text } = await explain('read.runDays', [`'a'`, '2026', `'UTC'`]);
+    expect(text).not.toMatch(/Seq Scan on dag_run\b/);
+    const days = await readRunDays(t.db.pool, 'a', 2026, 'UTC');
+    expect(days.reduce((n, d) => n + d.runs, 0)).toBe(RUNS);
+    expect(days[0]).toEqual({ day: '2026-01-01', state: 'failed', runs: 6 });
   });
 
   it('latestRuns reads ten runs per DAG, not the DAG history', async () => {

@@ -162,6 +162,13 @@ export interface RunPage {
 }
 
 /** A page of a DAG's runs, newest first, after `cursor` (or from the newest). */
+/** How many runs a DAG has had, counted up to RUN_COUNT_CAP (the grid's "25 of 55"). */
+export async function countDagRuns(db: Queryable, dagId: string): Promise<{ total: number; totalCapped: boolean }> {
+  const res = await db.query<{ n: number }>(runCount([dagId, RUN_COUNT_CAP + 1]));
+  const n = res.rows[0]?.n ?? 0;
+  return { total: Math.min(n, RUN_COUNT_CAP), totalCapped: n > RUN_COUNT_CAP };
+}
+
 export async function listRunPage(
   db: Queryable,
   q: { dagId: string; limit: number; cursor?: RunCursor; state?: string },

@@ -84,22 +84,33 @@ export async function findTaskInstanceDetail(prisma: PrismaClient, dagRunId: str
   });
 }
 
-/** The grid: the last `limit` runs of a DAG, oldest first, and every task state in them. */
+/** A grid cell: a task instance's state, how many tries it has made and how long it took. */
+export interface GridCellRow {
+  dagRunId: string;
+  taskId: string;
+  state: string;
+  tryNumber: number;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  durationMs: number | null;
+}
+
+/** The grid: the last `limit` runs of a DAG, oldest first, and every task instance in them. */
 export async function readGridCells(
   db: Queryable,
   dagId: string,
   limit: number,
-): Promise<{ runs: RunRow[]; cells: Array<{ dagRunId: string; taskId: string; state: string }> }> {
+): Promise<{ runs: RunRow[]; cells: GridCellRow[] }> {
   const runs = ((await latestRuns(db, [dagId], limit)).get(dagId) ?? []).reverse();
-  const cells = await db.query<{ dagRunId: string; taskId: string; state: string }>(
-    gridCellsStatement([runs.map((r) => r.id)]),
-  );
+  const cells = await db.query<GridCellRow>(gridCellsStatement([runs.map((r) => r.id)]));
   return { runs, cells: cells.rows };
 }
 
 const gridCellsStatement = prepared(
   'read.gridCells',
-  `SELECT dag_run_id AS "dagRunId", task_id AS "taskId", state FROM task_instance WHERE dag_run_id = ANY($1::uuid[])`,
+  `SELECT dag_run_id AS "dagRunId", task_id AS "taskId", state, try_number AS "tryNumber", started_at AS "startedAt",
+          ended_at AS "endedAt", duration_ms AS "durationMs"
+   FROM task_instance WHERE dag_run_id = ANY($1::uuid[])`,
 );
 
 export async function listImportErrorRows(prisma: PrismaClient) {

@@ -27,7 +27,9 @@ export type AuditAction =
   | 'connection_set'
   | 'connection_delete'
   | 'variable_set'
-  | 'variable_delete';
+  | 'variable_delete'
+  | 'note_set'
+  | 'note_delete';
 
 export interface AuditEventInput {
   actor: string;

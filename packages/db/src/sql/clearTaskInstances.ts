@@ -33,7 +33,7 @@ export interface ClearArgs {
 }
 
 export const clearStatement = `WITH moved AS (
-       UPDATE task_instance ti SET state = ${ts.none}, next_retry_at = NULL, queued_at = NULL,
+       UPDATE task_instance ti SET state = ${ts.none}, next_retry_at = NULL, queued_at = NULL, followed = NULL,
          max_tries = ti.try_number + c.tries, updated_at = now()
        FROM unnest($2::text[], $3::int[]) AS c(task_id, tries),
             (SELECT id, state, external FROM task_instance WHERE dag_run_id = $1 ORDER BY id FOR UPDATE) prev

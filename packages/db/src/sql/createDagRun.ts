@@ -19,6 +19,8 @@ export interface NewTaskInstance {
   pool: string;
   poolSlots: number;
   priorityWeight: number;
+  /** False for a teardown whose failure does not fail the run; default true. */
+  failsRun?: boolean;
 }
 
 export interface NewDagRun {
@@ -65,10 +67,10 @@ export async function createDagRun(pool: Pool, run: NewDagRun): Promise<{ id: st
     if (!row) return null;
     await client.query(
       `INSERT INTO task_instance (dag_run_id, dag_id, task_id, state, try_number, max_tries, operator,
-                                  pool, pool_slots, priority_weight)
-       SELECT $1, $2, t.task_id, ${ts.none}, 0, t.max_tries, t.operator, t.pool, t.pool_slots, t.priority_weight
-       FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::int[])
-         AS t(task_id, max_tries, operator, pool, pool_slots, priority_weight)`,
+                                  pool, pool_slots, priority_weight, fails_run)
+       SELECT $1, $2, t.task_id, ${ts.none}, 0, t.max_tries, t.operator, t.pool, t.pool_slots, t.priority_weight, t.fails_run
+       FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::int[], $9::boolean[])
+         AS t(task_id, max_tries, operator, pool, pool_slots, priority_weight, fails_run)`,
       [
         row.id,
         run.dagId,
@@ -78,6 +80,7 @@ export async function createDagRun(pool: Pool, run: NewDagRun): Promise<{ id: st
         run.tasks.map((t) => t.pool),
         run.tasks.map((t) => t.poolSlots),
         run.tasks.map((t) => t.priorityWeight),
+        run.tasks.map((t) => t.failsRun ?? true),
       ],
     );
     return { id: row.id };

@@ -70,6 +70,8 @@ export interface FinishTryArgs {
   /** JSON text of the task's return value; undefined when it returned nothing. */
   outputJson?: string | undefined;
   external?: Record<string, unknown> | null;
+  /** A succeeded branch or short circuit: the direct downstream it follows; absent or null = all. */
+  followed?: readonly string[] | null;
   /** The try's last log lines, written in the same statement. */
   logs?: readonly LogChunk[];
 }
@@ -77,15 +79,16 @@ export interface FinishTryArgs {
 const finishStatement = prepared(
   'finishTaskTries',
   `WITH f AS (
-       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::jsonb[], $7::jsonb[], $12::text[])
-         AS f(id, try, to_state, next_retry_at, error, output, external, from_state)
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::jsonb[], $7::jsonb[], $12::text[], $13::jsonb[])
+         AS f(id, try, to_state, next_retry_at, error, output, external, from_state, followed)
      ), ${lockedInIdOrder('f', 'ti.id = f.id AND ti.state = f.from_state AND ti.try_number = f.try')}, fin AS (
        -- from_state is 'running' for every row; as a column rather than a
        -- literal it keeps the planner from reading the running rows of an
        -- index and joining them: the rows are found by id.
        UPDATE task_instance ti SET state = f.to_state, ended_at = now(), next_retry_at = f.next_retry_at, updated_at = now(),
          duration_ms = (extract(epoch FROM now() - ti.started_at) * 1000)::int,
-         external = COALESCE(f.external, ti.external)
+         external = COALESCE(f.external, ti.external),
+         followed = f.followed
        FROM f JOIN locked ON locked.id = f.id WHERE ti.id = f.id
        RETURNING ti.id, ti.dag_run_id, ti.task_id, ti.ended_at, ti.duration_ms, f.try, f.to_state, f.error, f.output, f.external
      ), t AS (
@@ -140,6 +143,7 @@ export function finishTriesStatement(tries: readonly FinishTryArgs[]): QueryConf
     logs.map((c) => c.stream),
     logs.map((c) => c.text),
     tries.map(() => TaskInstanceState.running),
+    tries.map((t) => (t.followed == null ? null : JSON.stringify(t.followed))),
   ]);
 }
 
@@ -188,11 +192,11 @@ export async function finishTaskTry(db: Queryable, args: FinishTryArgs): Promise
   return finished ?? null;
 }
 
-/** Ends the run when none of its task instances is unfinished: failed if one failed, else success. */
+/** Ends the run when none of its task instances is unfinished: failed if one failed (a teardown only with failRun), else success. */
 const finishRunStatement = prepared(
   'finishRunIfDone',
   `UPDATE dag_run SET updated_at = now(), ended_at = now(),
-       state = CASE WHEN EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = $1 AND state IN (${FAILING}))
+       state = CASE WHEN EXISTS (SELECT 1 FROM task_instance WHERE dag_run_id = $1 AND state IN (${FAILING}) AND fails_run)
                     THEN ${rs.failed} ELSE ${rs.success} END
      WHERE id = $1 AND state = ${rs.running}
        AND ${lastOfRunIn('$1', UNFINISHED)} IS NULL

@@ -35,7 +35,7 @@ export interface RunSnapshot {
 
 export const TI_COLUMNS = `id, task_id AS "taskId", state, try_number AS "tryNumber", max_tries AS "maxTries",
   next_retry_at AS "nextRetryAt", started_at AS "startedAt", heartbeat_at AS "heartbeatAt",
-  pool, pool_slots AS "poolSlots", (external IS NOT NULL) AS "hasExternal"`;
+  pool, pool_slots AS "poolSlots", (external IS NOT NULL) AS "hasExternal", followed`;
 
 const ACTIVE = taskStatesSql(activeTaskStates);
 

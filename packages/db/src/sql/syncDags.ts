@@ -17,6 +17,8 @@ export interface ParsedDag {
   hash: string;
   structure: unknown;
   bundle: string;
+  /** The DAG file's text, stored with a new version for the UI's code view. */
+  source?: string | null;
   pausedOnCreation: boolean;
 }
 
@@ -60,10 +62,11 @@ export async function syncDags(pool: Pool, input: SyncDagsInput): Promise<{ newV
     )) {
       // One parameter per value, not arrays: a bundle goes over the wire as is, without array quoting on either side.
       const rows = batch.map(
-        (_, i) => `($${i * 6 + 1}, $${i * 6 + 2}, $${i * 6 + 3}::jsonb, $${i * 6 + 4}, $${i * 6 + 5}, $${i * 6 + 6})`,
+        (_, i) =>
+          `($${i * 7 + 1}, $${i * 7 + 2}, $${i * 7 + 3}::jsonb, $${i * 7 + 4}, $${i * 7 + 5}, $${i * 7 + 6}, $${i * 7 + 7})`,
       );
       const inserted = await client.query<{ dag_id: string; id: string }>(
-        `INSERT INTO dag_version (dag_id, hash, structure, bundle, file_loc, bundle_commit) VALUES ${rows.join(', ')}
+        `INSERT INTO dag_version (dag_id, hash, structure, bundle, file_loc, bundle_commit, source) VALUES ${rows.join(', ')}
          ON CONFLICT (dag_id, hash) DO NOTHING
          RETURNING dag_id, id`,
         batch.flatMap((d) => [
@@ -73,6 +76,7 @@ export async function syncDags(pool: Pool, input: SyncDagsInput): Promise<{ newV
           d.bundle,
           d.fileLoc,
           input.bundleCommit ?? null,
+          d.source ?? null,
         ]),
       );
       for (const row of inserted.rows) {
@@ -137,19 +141,20 @@ function lastPerKey<T>(items: readonly T[], key: (item: T) => string): T[] {
   return [...new Map(items.map((item) => [key(item), item])).values()];
 }
 
-/** Consecutive batches of at most `maxRows` DAGs whose bundles add up to at most `maxChars` (a larger bundle goes alone). */
+/** Consecutive batches of at most `maxRows` DAGs whose bundles and sources add up to at most `maxChars` (a larger one goes alone). */
 function batchesOf(dags: readonly ParsedDag[], limits: { maxChars: number; maxRows: number }): ParsedDag[][] {
   const batches: ParsedDag[][] = [];
   let current: ParsedDag[] = [];
   let chars = 0;
   for (const d of dags) {
-    if (current.length > 0 && (chars + d.bundle.length > limits.maxChars || current.length >= limits.maxRows)) {
+    const size = d.bundle.length + (d.source?.length ?? 0);
+    if (current.length > 0 && (chars + size > limits.maxChars || current.length >= limits.maxRows)) {
       batches.push(current);
       current = [];
       chars = 0;
     }
     current.push(d);
-    chars += d.bundle.length;
+    chars += size;
   }
   if (current.length > 0) batches.push(current);
   return batches;

@@ -1,5 +1,5 @@
 /** Helpers over ExternalRefs and the context: finding what a try recorded, console links, upstream ids. */
-import type { ExternalContext, ExternalRef, ExternalStatus } from '../external';
+import type { AwsSettings, ExternalContext, ExternalRef, ExternalStatus } from '../external';
 
 /** The newest ref of `type` recorded for `marker` (this try's, after a worker crash). */
 export function recordedRef(
@@ -63,6 +63,32 @@ export function upstreamList(upstreamOutputs: ReadonlyMap<string, unknown>, task
   const output = upstreamOutputs.get(taskId);
   const value = typeof output === 'object' && output !== null ? (output as Record<string, unknown>)[field] : undefined;
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : [];
+}
+
+/**
+ * Whether calls go to AWS itself: no endpoint override, or one of AWS's own
+ * (a FIPS or VPC endpoint under amazonaws.com). An emulator or a local stack
+ * has no console, so its jobs get no console link.
+ */
+export function isRealAws(aws: AwsSettings): boolean {
+  const endpoint = aws.endpoint ?? aws.environmentEndpoint;
+  if (endpoint === undefined) return true;
+  try {
+    const host = new URL(endpoint).hostname;
+    return /(^|\.)amazonaws\.com(\.cn)?$/.test(host);
+  } catch {
+    return false;
+  }
+}
+
+/** A console page, only where it exists: on AWS itself. */
+export function consoleLink(aws: AwsSettings, url: string): string | undefined {
+  return isRealAws(aws) ? url : undefined;
+}
+
+/** `: <console url>` for a log line, or nothing without a console. */
+export function linkSuffix(ref: ExternalRef): string {
+  return typeof ref.consoleUrl === 'string' ? `: ${ref.consoleUrl}` : '';
 }
 
 const consoleBase = (region: string): string => `https://${region}.console.aws.amazon.com`;

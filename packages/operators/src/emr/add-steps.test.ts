@@ -38,9 +38,8 @@ describe('emr.addSteps', () => {
       `hive-aggregate [${ctx.marker}]`,
       `spark-rank [${ctx.marker}]`,
     ]);
-    expect(started.ref.consoleUrl).toBe(
-      `https://us-east-1.console.aws.amazon.com/emr/home?region=us-east-1#/clusterDetails/${clusterId}`,
-    );
+    // The emulator has no console to link to (refs.test.ts checks the link on AWS).
+    expect(started.ref.consoleUrl).toBeUndefined();
 
     h.clock.advance(RUN);
     const midway = await op.poll(options(), started.ref, ctx);

@@ -18,6 +18,8 @@ import {
   recordedRef,
   stringArrayField,
   stringField,
+  consoleLink,
+  linkSuffix,
 } from '../aws/refs';
 import { compileOptions, resolveAwsSettings } from '../aws/settings';
 import {
@@ -72,7 +74,7 @@ async function start(options: AddStepsOptions, ctx: ExternalContext): Promise<Ex
     ctx.signal,
     async () => {
       const region = await clientRegion(emr);
-      ref = { ...ref, clusterId, region, consoleUrl: emrClusterConsoleUrl(region, clusterId) };
+      ref = { ...ref, clusterId, region, consoleUrl: consoleLink(ctx.aws, emrClusterConsoleUrl(region, clusterId)) };
 
       const known = recordedRef(ctx, TYPE, ctx.marker);
       if (known !== undefined && stringArrayField(known, 'stepIds').length > 0) {
@@ -119,7 +121,7 @@ async function start(options: AddStepsOptions, ctx: ExternalContext): Promise<Ex
       );
       ref = { ...ref, phase: 'submitted', stepIds: out.StepIds ?? [], awsState: 'PENDING' };
       await ctx.record(ref);
-      ctx.log(`submitted steps ${(out.StepIds ?? []).join(', ')} to ${clusterId}: ${String(ref.consoleUrl)}`);
+      ctx.log(`submitted steps ${(out.StepIds ?? []).join(', ')} to ${clusterId}${linkSuffix(ref)}`);
       return { state: 'waiting', ref };
     },
   );

@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-emr';
 import { emrClientFor } from '../aws/clients';
 import { classifyAwsError, rethrowForCancel, settle } from '../aws/errors';
-import { clientRegion, emrClusterConsoleUrl, recordedRef, stringField } from '../aws/refs';
+import { clientRegion, emrClusterConsoleUrl, recordedRef, stringField, consoleLink, linkSuffix } from '../aws/refs';
 import { compileOptions, resolveAwsSettings } from '../aws/settings';
 import {
   adoptableMarkers,
@@ -95,7 +95,7 @@ async function start(options: CreateClusterOptions, ctx: ExternalContext): Promi
         ref = {
           ...ref,
           clusterId: adopted.id,
-          consoleUrl: emrClusterConsoleUrl(region, adopted.id),
+          consoleUrl: consoleLink(ctx.aws, emrClusterConsoleUrl(region, adopted.id)),
           phase: 'submitted',
           ...(adopted.marker !== ctx.marker && { adoptedFrom: adopted.marker }),
         };
@@ -136,11 +136,11 @@ async function start(options: CreateClusterOptions, ctx: ExternalContext): Promi
         ...ref,
         phase: 'submitted',
         clusterId: out.JobFlowId,
-        consoleUrl: emrClusterConsoleUrl(region, out.JobFlowId),
+        consoleUrl: consoleLink(ctx.aws, emrClusterConsoleUrl(region, out.JobFlowId)),
         awsState: 'STARTING',
       };
       await ctx.record(ref);
-      ctx.log(`created cluster ${out.JobFlowId}: ${String(ref.consoleUrl)}`);
+      ctx.log(`created cluster ${out.JobFlowId}${linkSuffix(ref)}`);
       return { state: 'waiting', ref };
     },
   );

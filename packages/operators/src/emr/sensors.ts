@@ -14,6 +14,7 @@ import {
   stringField,
   upstreamField,
   upstreamList,
+  consoleLink,
 } from '../aws/refs';
 import { compileOptions, resolveAwsSettings } from '../aws/settings';
 import type { ExternalContext, ExternalOperator, ExternalRef, ExternalStatus } from '../external';
@@ -61,7 +62,12 @@ async function startStepSensor(options: StepSensorOptions, ctx: ExternalContext)
     ctx.signal,
     async () => {
       const region = await clientRegion(emr);
-      ref = { ...ref, ...target, region, consoleUrl: emrClusterConsoleUrl(region, target.clusterId) };
+      ref = {
+        ...ref,
+        ...target,
+        region,
+        consoleUrl: consoleLink(ctx.aws, emrClusterConsoleUrl(region, target.clusterId)),
+      };
       return checkSteps(emr, ref);
     },
   );
@@ -109,7 +115,12 @@ async function startClusterSensor(options: ClusterSensorOptions, ctx: ExternalCo
     ctx.signal,
     async () => {
       const region = await clientRegion(emr);
-      ref = { ...ref, clusterId: cluster.value, region, consoleUrl: emrClusterConsoleUrl(region, cluster.value) };
+      ref = {
+        ...ref,
+        clusterId: cluster.value,
+        region,
+        consoleUrl: consoleLink(ctx.aws, emrClusterConsoleUrl(region, cluster.value)),
+      };
       return checkCluster(emr, ref, options.targetStates);
     },
   );

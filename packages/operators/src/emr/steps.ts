@@ -120,12 +120,19 @@ export async function describeSteps(emr: EMRClient, clusterId: string, stepIds: 
   return steps;
 }
 
+/** Why a step failed or was stopped, as EMR says it; null while nothing went wrong. */
+export function stepReason(step: Step): string | null {
+  const details = step.Status?.FailureDetails;
+  const parts = [details?.Reason, details?.Message].filter((p): p is string => typeof p === 'string' && p !== '');
+  if (parts.length > 0) return parts.join(': ');
+  return step.Status?.StateChangeReason?.Message ?? null;
+}
+
 /** `Step "load" (s-1) FAILED: Reason: Message (log: s3://…)`. */
 export function stepFailureMessage(step: Step): string {
   const state = step.Status?.State ?? 'UNKNOWN';
   const details = step.Status?.FailureDetails;
-  const parts = [details?.Reason, details?.Message].filter((p): p is string => typeof p === 'string' && p !== '');
-  const why = parts.length > 0 ? parts.join(': ') : (step.Status?.StateChangeReason?.Message ?? 'no reason given');
+  const why = stepReason(step) ?? 'no reason given';
   const log = details?.LogFile !== undefined ? ` (log: ${details.LogFile})` : '';
   return `Step "${step.Name ?? '?'}" (${step.Id ?? '?'}) ${state}: ${why}${log}`;
 }
@@ -146,6 +153,7 @@ export function statusOfSteps(ref: ExternalRef, clusterId: string, steps: readon
     stepId: s.Id ?? null,
     name: s.Name ?? null,
     state: s.Status?.State ?? null,
+    reason: stepReason(s),
   }));
   const failed = steps.find((s) => failedStepStates.has(s.Status?.State ?? ''));
   const next: ExternalRef = { ...ref, awsState: failed?.Status?.State ?? overallState(states), steps: summary };

@@ -10,7 +10,7 @@
 import type { EMRClient } from '@aws-sdk/client-emr';
 import { emrClientFor } from '../aws/clients';
 import { settle } from '../aws/errors';
-import { clientRegion, emrClusterConsoleUrl, invalidInput } from '../aws/refs';
+import { clientRegion, emrClusterConsoleUrl, invalidInput, consoleLink } from '../aws/refs';
 import { compileOptions, resolveAwsSettings } from '../aws/settings';
 import type { ExternalContext, ExternalOperator, ExternalRef, ExternalStatus } from '../external';
 import { describeCluster, endedClusterStates, pollCluster, resolveClusterId } from './cluster-target';
@@ -42,7 +42,7 @@ async function start(options: TerminateClusterOptions, ctx: ExternalContext): Pr
     ctx.signal,
     async () => {
       const region = await clientRegion(emr);
-      ref = { ...ref, clusterId, region, consoleUrl: emrClusterConsoleUrl(region, clusterId) };
+      ref = { ...ref, clusterId, region, consoleUrl: consoleLink(ctx.aws, emrClusterConsoleUrl(region, clusterId)) };
       const before = await check(emr, ref, clusterId);
       if (before.state === 'succeeded') return before;
       await terminate(emr, clusterId, ctx.log);

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-glue';
 import { glueClientFor } from '../aws/clients';
 import { classifyAwsError, isAwsError, rethrowForCancel, settle } from '../aws/errors';
-import { clientRegion, glueCrawlerConsoleUrl, recordedRef } from '../aws/refs';
+import { clientRegion, glueCrawlerConsoleUrl, recordedRef, consoleLink, linkSuffix } from '../aws/refs';
 import { compileOptions, resolveAwsSettings } from '../aws/settings';
 import type { ExternalContext, ExternalOperator, ExternalRef, ExternalStatus } from '../external';
 import { CrawlerOptions } from './options';
@@ -59,7 +59,7 @@ async function start(options: CrawlerOptions, ctx: ExternalContext): Promise<Ext
   const started = async (how: string): Promise<ExternalStatus> => {
     ref = { ...ref, phase: 'started' };
     await ctx.record(ref);
-    ctx.log(`${how} crawler ${crawlerName}: ${String(ref.consoleUrl)}`);
+    ctx.log(`${how} crawler ${crawlerName}${linkSuffix(ref)}`);
     return statusOfCrawler(ref, await getCrawler(glue, crawlerName));
   };
   return settle(
@@ -67,7 +67,7 @@ async function start(options: CrawlerOptions, ctx: ExternalContext): Promise<Ext
     ctx.signal,
     async () => {
       const region = await clientRegion(glue);
-      ref = { ...ref, region, consoleUrl: glueCrawlerConsoleUrl(region, crawlerName) };
+      ref = { ...ref, region, consoleUrl: consoleLink(ctx.aws, glueCrawlerConsoleUrl(region, crawlerName)) };
       const known = recordedRef(ctx, TYPE, ctx.marker);
       if (known?.['phase'] === 'started') return statusOfCrawler({ ...known }, await getCrawler(glue, crawlerName));
 

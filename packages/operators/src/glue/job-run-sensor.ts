@@ -1,7 +1,7 @@
 /** `glue.jobRunSensor`: waits for a Glue job run someone else started (`runId`, or the `jobRunId` output of upstream `runFrom`). Poll-only. */
 import { glueClientFor } from '../aws/clients';
 import { settle } from '../aws/errors';
-import { clientRegion, glueJobRunConsoleUrl, invalidInput, stringField, upstreamField } from '../aws/refs';
+import { clientRegion, glueJobRunConsoleUrl, invalidInput, stringField, upstreamField, consoleLink } from '../aws/refs';
 import { compileOptions, resolveAwsSettings } from '../aws/settings';
 import type { ExternalContext, ExternalOperator, ExternalRef, ExternalStatus } from '../external';
 import { getJobRun, statusOfRun } from './job-runs';
@@ -27,7 +27,7 @@ async function look(options: JobRunSensorOptions, ref: ExternalRef, ctx: Externa
           ...current,
           jobRunId: runId,
           region,
-          consoleUrl: glueJobRunConsoleUrl(region, options.jobName, runId),
+          consoleUrl: consoleLink(ctx.aws, glueJobRunConsoleUrl(region, options.jobName, runId)),
         };
       }
       const status = statusOfRun(current, await getJobRun(glue, options.jobName, runId));

@@ -10,7 +10,15 @@
 import { type GlueClient, StartJobRunCommand } from '@aws-sdk/client-glue';
 import { glueClientFor } from '../aws/clients';
 import { classifyAwsError, isAwsError, rethrowForCancel, settle } from '../aws/errors';
-import { clientRegion, earliestIntent, glueJobRunConsoleUrl, recordedRef, stringField } from '../aws/refs';
+import {
+  clientRegion,
+  earliestIntent,
+  glueJobRunConsoleUrl,
+  recordedRef,
+  stringField,
+  consoleLink,
+  linkSuffix,
+} from '../aws/refs';
 import { compileOptions, resolveAwsSettings } from '../aws/settings';
 import {
   adoptableMarkers,
@@ -61,7 +69,7 @@ async function start(options: StartJobRunOptions, ctx: ExternalContext): Promise
         ref = {
           ...ref,
           jobRunId: adopted.Id,
-          consoleUrl: glueJobRunConsoleUrl(region, jobName, adopted.Id),
+          consoleUrl: consoleLink(ctx.aws, glueJobRunConsoleUrl(region, jobName, adopted.Id)),
           phase: 'submitted',
           ...(from !== ctx.marker && { adoptedFrom: from }),
         };
@@ -88,11 +96,11 @@ async function start(options: StartJobRunOptions, ctx: ExternalContext): Promise
         ...ref,
         phase: 'submitted',
         jobRunId: out.JobRunId,
-        consoleUrl: glueJobRunConsoleUrl(region, jobName, out.JobRunId),
+        consoleUrl: consoleLink(ctx.aws, glueJobRunConsoleUrl(region, jobName, out.JobRunId)),
         awsState: 'STARTING',
       };
       await ctx.record(ref);
-      ctx.log(`started Glue run ${out.JobRunId} of ${jobName}: ${String(ref.consoleUrl)}`);
+      ctx.log(`started Glue run ${out.JobRunId} of ${jobName}${linkSuffix(ref)}`);
       return { state: 'waiting', ref };
     },
   );

@@ -10,12 +10,17 @@ import {
   InvalidOptionsError,
   type DagSpec,
   type DataInterval,
+  type FlowView,
   type RunContext,
   type TaskInstanceState,
   type TaskSpec,
   TaskTimeoutError,
-  type UpstreamTask,
-  evaluateTriggerRule,
+  NonRetryableError,
+  dependencyVerdict,
+  failsRun,
+  followedDownstream,
+  setupTaskIds,
+  shortCircuitsAbove,
   intervalsBetween,
   manualDataInterval,
   maxTriesOf,
@@ -43,6 +48,8 @@ export interface LocalTaskResult {
   /** Why a task that did not run was skipped or marked upstream_failed. */
   reason: string | null;
   durationMs: number;
+  /** A succeeded branch or short circuit: the direct downstream it followed (absent = all). */
+  followed?: string[];
 }
 
 export interface LocalRunResult {
@@ -119,11 +126,17 @@ export async function runDagLocally(options: LocalRunOptions): Promise<LocalRunR
   const conf = options.conf ?? {};
   const byId = new Map(spec.tasks.map((t) => [t.taskId, t]));
   const results = new Map<string, LocalTaskResult>();
+  const above = shortCircuitsAbove(spec);
+  const setups = setupTaskIds(spec);
+  const view = (id: string): FlowView => ({
+    taskId: id,
+    state: results.get(id)?.state ?? 'none',
+    followed: results.get(id)?.followed ?? null,
+  });
   for (const taskId of topologicalOrder(spec)) {
     const task = byId.get(taskId);
     if (!task) continue;
-    const upstream = task.upstream.map((id): UpstreamTask => ({ taskId: id, state: results.get(id)?.state ?? 'none' }));
-    const gate = evaluateTriggerRule(task.triggerRule, upstream);
+    const gate = dependencyVerdict(task, task.upstream.map(view), (above.get(taskId) ?? []).map(view), setups);
     let result: LocalTaskResult;
     if (gate.outcome === 'run') {
       const outputs = new Map<string, unknown>();
@@ -146,7 +159,11 @@ export async function runDagLocally(options: LocalRunOptions): Promise<LocalRunR
     options.onTaskEnd?.(result);
   }
   const tasks = [...results.values()];
-  const outcome = runOutcome(tasks.map((t) => [t.taskId, t.state] as const));
+  const ignored = new Set(spec.tasks.filter((t) => !failsRun(t)).map((t) => t.taskId));
+  const outcome = runOutcome(
+    tasks.map((t) => [t.taskId, t.state] as const),
+    ignored,
+  );
   return {
     dagId: spec.dagId,
     runId,
@@ -212,7 +229,13 @@ async function runTask(
       const output = await withTimeout(task.executionTimeoutMs, (signal) =>
         options.runTask({ task, run, upstreamOutputs, signal }),
       );
-      return ended('success', tryNumber, { hasOutput: output !== undefined, output });
+      const follows = followedDownstream(task, output);
+      if (!follows.ok) throw new NonRetryableError(follows.message);
+      return ended('success', tryNumber, {
+        hasOutput: output !== undefined,
+        output,
+        ...(follows.followed === null ? {} : { followed: follows.followed }),
+      });
     } catch (raw) {
       const error = toError(raw);
       const now = new Date();

@@ -5,6 +5,71 @@ import { fn, shell } from '../operator';
 import { testDag } from './test-dag';
 
 describe('testDag', () => {
+  it('follows a branch, skips the path not taken and runs a teardown after a failure without failing the run for it', async () => {
+    const d = dag({ id: 'flow_local' });
+    const create = d.setup(
+      'create',
+      fn(() => ({ clusterId: 'j-1' })),
+    );
+    const choose = d.branch(
+      'choose',
+      { upstream: [create], choices: ['full', 'delta'] },
+      fn(() => 'delta'),
+    );
+    const full = d.task(
+      'full',
+      { upstream: [choose] },
+      fn(() => 'full'),
+    );
+    const delta = d.task(
+      'delta',
+      { upstream: [choose] },
+      fn(() => 'delta'),
+    );
+    const join = d.task(
+      'join',
+      { upstream: [full, delta], triggerRule: 'none_failed_min_one_success' },
+      fn(() => 1),
+    );
+    d.teardown(
+      'terminate',
+      { setup: create, upstream: [join] },
+      fn(() => {
+        throw new NonRetryableError('gone');
+      }),
+    );
+    const result = await testDag(d);
+    expect(result.tasks.map((t) => [t.taskId, t.state])).toEqual([
+      ['create', 'success'],
+      ['choose', 'success'],
+      ['full', 'skipped'],
+      ['delta', 'success'],
+      ['join', 'success'],
+      ['terminate', 'failed'],
+    ]);
+    expect(result.task('full').reason).toBe('upstream task "choose" followed "delta", not this task');
+    expect(result.state).toBe('success');
+  });
+
+  it('fails a branch that returns an id it may not follow', async () => {
+    const d = dag({ id: 'bad_branch_local' });
+    const choose = d.branch(
+      'choose',
+      { choices: ['a'] },
+      fn(() => 'b' as 'a'),
+    );
+    d.task(
+      'a',
+      { upstream: [choose] },
+      fn(() => 1),
+    );
+    const result = await testDag(d);
+    expect(result.task('choose').error?.message).toBe(
+      'branch task "choose" returned "b", which is not one of its direct downstream tasks; it must return one of "a", or an array of them',
+    );
+    expect(result.state).toBe('failed');
+  });
+
   it('runs fn tasks in dependency order and returns their outputs typed', async () => {
     const d = dag({ id: 'typed_outputs', schedule: '@daily', timezone: 'Europe/Copenhagen', start: '2026-01-01' });
     const extract = d.task(
@@ -131,6 +196,8 @@ describe('testDag', () => {
     );
     const plain = await testDag(d);
     expect(plain.task('list').error?.message).toMatch(/task "list" is a shell task: testDag runs fn tasks/);
+    expect(plain.task('list').error?.message).toMatch(/or run it with `sluice dags test`$/);
+    expect(plain.task('list').error?.name).toBe('UnrunnableTaskError');
     const stubbed = await testDag(d, { stubs: { list: { output: ['a'] } } });
     expect(stubbed.output(ls)).toEqual(['a']);
     expect(stubbed.task('count').output).toBe(true);
@@ -157,5 +224,110 @@ describe('testDag', () => {
     await expect(testDag(d, { stubs: { b: { output: 1 } } })).rejects.toThrow(
       'testDag option stubs names unknown task "b" of DAG "bad_stub"',
     );
+  });
+});
+
+describe('testDag results', () => {
+  it('says why a task recorded no output: its error, its skip reason, or neither', async () => {
+    const d = dag({ id: 'no_output' });
+    const fails = d.task(
+      'fails',
+      fn(() => {
+        throw new NonRetryableError('bad rows');
+      }),
+    );
+    const after = d.task(
+      'after',
+      { upstream: [fails] },
+      fn(() => 1),
+    );
+    const nothing = d.task(
+      'nothing',
+      fn(() => undefined),
+    );
+    const result = await testDag(d);
+    expect(() => result.output(fails)).toThrow('task "fails" recorded no output (it ended failed: bad rows)');
+    expect(() => result.output(after)).toThrow(
+      'task "after" recorded no output (it ended upstream_failed: 1 upstream task failed: fails (all_success))',
+    );
+    expect(() => result.output(nothing)).toThrow('task "nothing" recorded no output (it ended success)');
+    expect(() => result.task('missing')).toThrow('DAG "no_output" has no task "missing"');
+    await expect(testDag(d, { logicalDate: 'soon' })).rejects.toThrow('testDag option logicalDate');
+    expect(result.task(nothing).hasOutput).toBe(false);
+  });
+
+  it('hands a downstream task what JSON keeps of an output, as a worker does', async () => {
+    const d = dag({ id: 'json_outputs' });
+    const when = d.task(
+      'when',
+      fn(() => ({ at: new Date('2026-11-21T00:00:00Z'), skip: undefined })),
+    );
+    const read = d.task(
+      'read',
+      { upstream: [when] },
+      fn((ctx) => ctx.output(when)),
+    );
+    const result = await testDag(d);
+    expect(result.output(read)).toEqual({ at: '2026-11-21T00:00:00.000Z' });
+    const f = dag({ id: 'function_output' });
+    f.task(
+      'callable',
+      fn(() => () => 1),
+    );
+    expect((await testDag(f)).task('callable')).toMatchObject({ state: 'success', hasOutput: false });
+  });
+
+  it('answers ctx.variable from the variables given, and fails a task reading one it was not given', async () => {
+    const d = dag({ id: 'variables_local' });
+    const read = d.task(
+      'read',
+      fn((ctx) => ctx.variable('warehouse_url')),
+    );
+    const missing = d.task(
+      'missing',
+      fn((ctx) => ctx.variable('other')),
+    );
+    const result = await testDag(d, { variables: { warehouse_url: 'postgres://wh' } });
+    expect(result.output(read)).toBe('postgres://wh');
+    expect(result.task(missing).error?.name).toBe('VariableNotFoundError');
+    const without = await testDag(d);
+    expect(without.task(read).error?.message).toMatch(/^Variable "warehouse_url" does not exist/);
+  });
+
+  it('runs a stub function with the task’s context, and other kinds through runTask with a log', async () => {
+    const d = dag({ id: 'stub_run' });
+    const ls = d.task('list', shell({ command: 'ls' }));
+    const copy = d.task('copy', shell({ command: 'cp a b' }));
+    d.task(
+      'count',
+      { upstream: [ls, copy] },
+      fn((ctx) => [ctx.output(ls), ctx.output(copy)]),
+    );
+    const result = await testDag(d, {
+      logicalDate: '2026-11-21',
+      stubs: { list: { run: (ctx) => ctx.logicalDate.toISOString() } },
+      runTask: async (attempt, log) => {
+        log(`ran ${attempt.task.taskId}`);
+        return 'copied';
+      },
+    });
+    expect(result.task('count').output).toEqual(['2026-11-21T00:00:00.000Z', 'copied']);
+    expect(result.logs.get('copy')).toEqual(['ran copy']);
+  });
+
+  it('waits out retry delays when asked to', async () => {
+    const d = dag({ id: 'real_delays', defaultArgs: { retries: 1, retryDelay: 100 } });
+    d.task(
+      'flaky',
+      fn((ctx) => {
+        if (ctx.tryNumber === 1) throw new Error('first try');
+        return ctx.tryNumber;
+      }),
+    );
+    const started = Date.now();
+    const result = await testDag(d, { realRetryDelays: true });
+    expect(result.task('flaky')).toMatchObject({ state: 'success', tries: 2 });
+    // The delay is jittered by at most ten percent.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(90);
   });
 });
