@@ -5,7 +5,9 @@
 import { NonRetryableError, SkipTaskError } from '@sluice/core';
 import type { ExecutionRequest, ExecutionResult, TaskExecutor } from '@sluice/engine';
 import { ShellCommandError, compileShellOptions, runShell, type ShellOptions } from '@sluice/operators';
+import { pokeOf } from '@sluice/sdk';
 import { createExternalRunner, type ExternalDeps } from './external';
+import { isSensor, paceSensor } from './sensors';
 
 export interface ExecutorDeps extends ExternalDeps {
   /** Runs a `fn` task's function from its DAG version's bundle. */
@@ -30,11 +32,16 @@ export function contextEnv(req: ExecutionRequest): Record<string, string> {
   };
 }
 
+/** An external operator's deferred answer, paced and timed out by its `sensor` settings when it is a sensor. */
+function sensed(req: ExecutionRequest, result: ExecutionResult): ExecutionResult {
+  return isSensor(req) ? paceSensor(req, result, result.checkAfterMs ?? null) : result;
+}
+
 export function createExecutor(deps: ExecutorDeps): TaskExecutor {
   const external = createExternalRunner(deps);
   const execute = async (req: ExecutionRequest): Promise<ExecutionResult> => {
     const kind = req.task.operator.kind;
-    if (external.handles(kind)) return external.execute(req);
+    if (external.handles(kind)) return sensed(req, await external.execute(req));
     switch (kind) {
       case 'shell': {
         const options = compileShellOptions(req.task.operator.options);
@@ -53,15 +60,19 @@ export function createExecutor(deps: ExecutorDeps): TaskExecutor {
         }
         return {};
       }
-      case 'fn':
-        return { output: await deps.runFunction(req) };
+      case 'fn': {
+        const value = await deps.runFunction(req);
+        const poke = pokeOf(value);
+        // A poke parks the try as deferred: its next look calls the function again.
+        return poke === undefined ? { output: value } : paceSensor(req, { defer: true }, poke.againMs);
+      }
       default:
         throw new NonRetryableError(`Unknown operator "${kind}" for task "${req.task.taskId}"`);
     }
   };
   return {
     execute,
-    check: (req) => external.check(req),
+    check: async (req) => (req.task.operator.kind === 'fn' ? execute(req) : sensed(req, await external.check(req))),
     cancel: (req) => external.cancel(req),
   };
 }

@@ -74,7 +74,12 @@ async function contextFor(req: ExecutionRequest, deps: ExternalDeps): Promise<Ex
 async function toResult(req: ExecutionRequest, status: ExternalStatus): Promise<ExecutionResult> {
   switch (status.state) {
     case 'waiting':
-      return { defer: true, external: status.ref, waitingOn: describeWait(status.ref) };
+      return {
+        defer: true,
+        external: status.ref,
+        waitingOn: describeWait(status.ref),
+        ...(status.againMs !== undefined && { checkAfterMs: status.againMs }),
+      };
     case 'succeeded':
       return { output: status.output, external: status.ref };
     case 'failed': {

@@ -136,7 +136,7 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): LocalRunner
       let result = await executor.execute(req);
       while (result.defer) {
         if (result.external !== undefined) await req.recordExternal(result.external);
-        await sleep(nextCheckDelayMs(Date.now() - startedAt.getTime(), settings), signal);
+        await sleep(result.checkAfterMs ?? nextCheckDelayMs(Date.now() - startedAt.getTime(), settings), signal);
         result = await executor.check(req);
       }
       return result.output;

@@ -37,6 +37,11 @@ describe('operator option templates', () => {
   });
 
   it('names an unknown template value or missing conf key, with where it was', () => {
+    expect(
+      renderOptions({ p: 'dt={{ ds }}/hour={{ hour }}/' }, { ...claim, logicalDate: new Date('2026-11-21T07:00:00Z') }),
+    ).toEqual({
+      p: 'dt=2026-11-21/hour=07/',
+    });
     expect(() => renderOptions({ a: ['{{ dss }}'] }, claim)).toThrow('options.a[0]: unknown template value {{ dss }}');
     expect(() => renderOptions({ b: '{{ conf.region }}' }, claim)).toThrow(
       `options.b: {{ conf.region }} — the run's conf has no "region"`,

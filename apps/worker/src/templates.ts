@@ -1,6 +1,6 @@
 /**
  * Run values in operator options, as Airflow's `{{ ds }}`: every string in
- * an EMR/Glue task's options may use `{{ ds }}`, `{{ ds_nodash }}`,
+ * an EMR/Glue/S3 task's options may use `{{ ds }}`, `{{ ds_nodash }}`, `{{ hour }}` (UTC, `00`–`23`),
  * `{{ logical_date }}`, `{{ data_interval_start }}`, `{{ data_interval_end }}`,
  * `{{ run_id }}`, `{{ dag_id }}`, `{{ task_id }}`, `{{ try_number }}` and
  * `{{ conf.<key> }}`. An unknown name is an error naming it, not an empty string.
@@ -21,6 +21,8 @@ export function templateValues(c: TemplateRun): Record<string, string> {
   return {
     ds,
     ds_nodash: ds.replaceAll('-', ''),
+    // The logical date's hour: an hourly run's partition (`hour=07`).
+    hour: c.logicalDate.toISOString().slice(11, 13),
     logical_date: c.logicalDate.toISOString(),
     data_interval_start: c.dataIntervalStart.toISOString(),
     data_interval_end: c.dataIntervalEnd.toISOString(),

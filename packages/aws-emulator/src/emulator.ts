@@ -7,6 +7,7 @@ import { defaultDurations, type Durations, type Now } from './clock';
 import { DurationsPatch } from './control-schemas';
 import { EmrService, type StepRule } from './emr/service';
 import { FaultInjector, type Service } from './faults';
+import { CatalogService } from './glue/catalog';
 import { type CrawlRule, CrawlerService } from './glue/crawlers';
 import { type JobRunRule, JobService } from './glue/jobs';
 import { type Handler, ServiceError } from './protocol';
@@ -45,6 +46,7 @@ export class Emulator {
   readonly emr: EmrService;
   readonly jobs: JobService;
   readonly crawlers: CrawlerService;
+  readonly catalog = new CatalogService();
   readonly calls: ApiCall[] = [];
   private readonly initialDurations: Durations;
   private readonly handlers: Record<Service, Record<string, Handler>>;
@@ -60,7 +62,7 @@ export class Emulator {
     this.crawlers = new CrawlerService(durations, this.crawlRules);
     this.handlers = {
       emr: this.emr.handlers,
-      glue: { ...this.jobs.handlers, ...this.crawlers.handlers },
+      glue: { ...this.jobs.handlers, ...this.crawlers.handlers, ...this.catalog.handlers },
     };
   }
 
@@ -120,6 +122,7 @@ export class Emulator {
     this.emr.reset();
     this.jobs.reset();
     this.crawlers.reset();
+    this.catalog.reset();
     this.faults.clear();
     this.stepRules.clear();
     this.jobRunRules.clear();

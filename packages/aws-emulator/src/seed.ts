@@ -7,6 +7,8 @@ import type { AwsEmulator } from './server';
 const SeedFile = z.strictObject({
   jobs: z.array(SeedJob).default([]),
   crawlers: z.array(SeedCrawler).default([]),
+  /** S3 buckets to create (empty), for sensors and remote logs to list and write. */
+  buckets: z.array(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be a bucket name')).default([]),
   durations: DurationsPatch.optional(),
 });
 
@@ -21,9 +23,10 @@ export async function readSeed(file: string): Promise<SeedFile> {
   return parsed.data;
 }
 
-/** Creates the seed's jobs and crawlers and applies its durations. */
+/** Creates the seed's jobs, crawlers and buckets and applies its durations. */
 export function applySeed(emulator: AwsEmulator, seed: SeedFile): void {
   if (seed.durations) emulator.control.setDurations(seed.durations);
   for (const job of seed.jobs) emulator.control.createJob(job);
   for (const crawler of seed.crawlers) emulator.control.createCrawler(crawler);
+  for (const bucket of seed.buckets) emulator.s3.createBucket(bucket);
 }

@@ -54,6 +54,7 @@ describe('example DAGs', () => {
       'emr_daily_batch',
       'failing_delivery',
       'flaky_ingest',
+      'glue_hourly_landing',
       'glue_hourly_stats',
       'hourly_stats',
       'late_data_correction',

@@ -71,6 +71,8 @@ export interface ExecutionResult {
   external?: unknown;
   /** The external job is still going: park the try as `deferred` and check again later. */
   defer?: boolean;
+  /** With `defer`: when to check again (a sensor's poke interval); default: the adaptive delay of nextCheckDelayMs. */
+  checkAfterMs?: number;
   /** What a deferred try waits on, for its log ("step s-1 RUNNING"); the engine adds when it looks again. */
   waitingOn?: string;
 }
@@ -272,7 +274,8 @@ async function runClaimedTry(
     if (result.defer) {
       if (timeout) clearTimeout(timeout);
       wc.heartbeater.remove(claim.taskInstanceId, claim.tryNumber);
-      const delay = nextCheckDelayMs(res.now().getTime() - claim.startedAt.getTime(), res.settings);
+      const delay =
+        result.checkAfterMs ?? nextCheckDelayMs(res.now().getTime() - claim.startedAt.getTime(), res.settings);
       if (result.waitingOn) log.write('system', waitingLine(result.waitingOn, delay));
       log.end();
       await parkDeferred(res, wc, claim, log.writer, result, delay);

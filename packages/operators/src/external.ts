@@ -30,7 +30,8 @@ export interface ExternalRef {
 }
 
 export type ExternalStatus =
-  | { state: 'waiting'; ref: ExternalRef }
+  /** `againMs`: when to look again, for a sensor that knows (a time sensor); default its poke interval or the adaptive delay. */
+  | { state: 'waiting'; ref: ExternalRef; againMs?: number }
   | { state: 'succeeded'; ref: ExternalRef; output?: Json }
   /** `retryable: false` fails the try at once (ValidationException, AccessDenied, missing resource). */
   | { state: 'failed'; ref: ExternalRef; error: { name: string; message: string }; retryable: boolean };

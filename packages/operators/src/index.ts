@@ -25,10 +25,17 @@ export {
 export { startJobRunOperator } from './glue/start-job-run';
 export { crawlerOperator } from './glue/crawler';
 export { jobRunSensorOperator } from './glue/job-run-sensor';
+export {
+  catalogPartitionSensorOperator,
+  CatalogPartitionSensorOptions,
+} from './glue/catalog-partition-sensor';
 export { StartJobRunOptions, CrawlerOptions, JobRunSensorOptions } from './glue/options';
+export { keySensorOperator, KeySensorOptions, patternRegExp } from './s3/key-sensor';
+export { deltaSensorOperator, untilSensorOperator, DeltaSensorOptions, UntilSensorOptions } from './time/sensors';
+export { DEFAULT_SENSOR, SensorOptions, SensorTimeoutError, nextLook } from './sensor';
 export { TransientAwsError, classifyAwsError } from './aws/errors';
 export type { AwsErrorClass } from './aws/errors';
-export { createEmrClient, createGlueClient, assumeRoleCredentials } from './aws/clients';
+export { createEmrClient, createGlueClient, createS3Client, assumeRoleCredentials } from './aws/clients';
 export { observeAwsCalls, traceAwsCalls, withCallObserver } from './aws/call-observer';
 export type { AwsCall, AwsCallObserver } from './aws/call-observer';
 export { AwsOptions, DEFAULT_MAX_ATTEMPTS, resolveAwsSettings } from './aws/settings';

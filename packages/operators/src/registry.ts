@@ -4,9 +4,12 @@ import { createClusterOperator } from './emr/create-cluster';
 import { clusterSensorOperator, stepSensorOperator } from './emr/sensors';
 import { terminateClusterOperator } from './emr/terminate-cluster';
 import type { ExternalOperator } from './external';
+import { catalogPartitionSensorOperator } from './glue/catalog-partition-sensor';
 import { crawlerOperator } from './glue/crawler';
 import { jobRunSensorOperator } from './glue/job-run-sensor';
 import { startJobRunOperator } from './glue/start-job-run';
+import { keySensorOperator } from './s3/key-sensor';
+import { deltaSensorOperator, untilSensorOperator } from './time/sensors';
 
 /**
  * Erases an operator's option type without a cast: every call re-validates
@@ -35,4 +38,8 @@ export const externalOperators: ReadonlyMap<string, ExternalOperator> = new Map(
   erased(startJobRunOperator),
   erased(crawlerOperator),
   erased(jobRunSensorOperator),
+  erased(catalogPartitionSensorOperator),
+  erased(keySensorOperator),
+  erased(deltaSensorOperator),
+  erased(untilSensorOperator),
 ]);

@@ -17,6 +17,7 @@ import { checkInt, checkKnownKeys, checkObject, checkString, checkStringArray, i
 import type { TaskRef } from './context';
 import { describe } from './duration';
 import { defineOperator } from './operator';
+import { compileSensor, sensorKeys, type SensorSettings } from './sensor';
 
 /** Per-task AWS settings; unset fields come from the task's connection, then the worker's default chain. */
 export interface AwsTaskSettings {
@@ -165,10 +166,15 @@ function start(
   const label = labeller(kind);
   const raw = checkObject(input, `${kind}() options`);
   checkKnownKeys(raw, [...keys, ...commonKeys], label);
+  return { raw, out: compileAwsCommon(raw, label), label };
+}
+
+/** The `aws` and `connection` options every AWS builder takes (the S3 sensors too). */
+export function compileAwsCommon(raw: Record<string, unknown>, label: Label): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (raw['aws'] !== undefined) out['aws'] = awsSettings(raw['aws'], label('aws'));
   if (raw['connection'] !== undefined) out['connection'] = checkString(raw['connection'], label('connection'));
-  return { raw, out, label };
+  return out;
 }
 
 function awsSettings(value: unknown, where: string): Record<string, unknown> {
@@ -437,4 +443,30 @@ const jobRunSensor = defineOperator<JobRunSensorInput, GlueJobRunOutput>({
   },
 });
 
-export const glue = { startJobRun, crawler, jobRunSensor };
+export type CatalogPartitionSensorInput = AwsCommon &
+  SensorSettings & {
+    databaseName: string;
+    tableName: string;
+    /** A GetPartitions expression, e.g. `dt = '{{ ds }}' AND hour = '{{ hour }}'`. */
+    expression: string;
+  };
+
+/** Waits until a Data Catalog table has a partition matching `expression`; outputs its `values`. */
+const catalogPartitionSensor = defineOperator<CatalogPartitionSensorInput, { values: string[] }>({
+  kind: 'glue.catalogPartitionSensor',
+  compile(input) {
+    const { raw, out, label } = start('glue.catalogPartitionSensor', input, [
+      'databaseName',
+      'tableName',
+      'expression',
+      ...sensorKeys,
+    ]);
+    out['databaseName'] = checkString(raw['databaseName'], label('databaseName'));
+    out['tableName'] = checkString(raw['tableName'], label('tableName'));
+    out['expression'] = checkString(raw['expression'], label('expression'));
+    out['sensor'] = compileSensor(raw, label);
+    return out;
+  },
+});
+
+export const glue = { startJobRun, crawler, jobRunSensor, catalogPartitionSensor };

@@ -4,6 +4,8 @@
  * typed, and a ref that is not among the task's upstream does not compile.
  */
 import type { RunContext } from '@sluice/core';
+import type { Duration } from './duration';
+import { poke, type Poke } from './sensor';
 
 declare const outputType: unique symbol;
 
@@ -40,6 +42,13 @@ export interface TaskContext<TUpstream extends AnyTaskRef = never> extends RunCo
   variable(name: string): Promise<string>;
   /** Aborted when the try times out or is cleared; pass it to fetch(), child processes, AWS calls. */
   signal: AbortSignal;
+  /**
+   * Return it to look again later (`again`, default the task's poke
+   * interval): the try waits deferred, holding no worker slot and spending
+   * no retry, until the function returns an output, the sensor's timeout
+   * passes, or it throws. See `fn(run, { sensor })`.
+   */
+  poke(options?: { again?: Duration }): Poke;
 }
 
 /** What the worker hands to `createTaskContext` for one try. */
@@ -113,5 +122,6 @@ export function createTaskContext(input: TaskContextInput): TaskContext<AnyTaskR
       return readVariable(name);
     },
     signal,
+    poke,
   };
 }

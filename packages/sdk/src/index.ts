@@ -10,7 +10,14 @@
 export { dag, Dag, registeredDags } from './dag';
 export type { DagOptions } from './dag';
 export { fn, shell, defineOperator } from './operator';
-export type { OperatorDescriptor, OperatorDefinition, TaskFunction, ShellInput, VariableRef } from './operator';
+export type {
+  FnOptions,
+  OperatorDescriptor,
+  OperatorDefinition,
+  TaskFunction,
+  ShellInput,
+  VariableRef,
+} from './operator';
 export {
   callback,
   compileCallbacks,
@@ -50,6 +57,12 @@ export { parseDuration } from './duration';
 export type { Duration, DurationUnit } from './duration';
 export { NonRetryableError, RetryAfterError, SkipTaskError } from '@sluice/core';
 export { emr, glue } from './aws';
+export { s3 } from './s3';
+export { time } from './time';
+export type { DeltaSensorInput, TimeSensorOutput, UntilSensorInput } from './time';
+export type { KeySensorInput, PartitionSensorInput, S3KeySensorOutput } from './s3';
+export { pokeOf, POKE_KEY } from './sensor';
+export type { CompiledSensor, Poke, SensorMode, SensorSettings } from './sensor';
 export type {
   AwsTaskSettings,
   ClusterSource,
@@ -67,4 +80,5 @@ export type {
   StartJobRunInput,
   CrawlerInput,
   JobRunSensorInput,
+  CatalogPartitionSensorInput,
 } from './aws';

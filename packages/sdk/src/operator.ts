@@ -9,6 +9,7 @@ import { InvalidOptionsError } from '@sluice/core';
 import { checkJson, checkKnownKeys, checkObject, checkString, isPlainObject } from './check';
 import { describe } from './duration';
 import type { AnyTaskRef, TaskContext } from './context';
+import { compileSensorSettings, type Poke, type SensorSettings } from './sensor';
 
 /** A task's code; `TUpstream` is the union of its upstream refs. */
 export type TaskFunction<TOutput = unknown, TUpstream extends AnyTaskRef = never> = (
@@ -52,12 +53,27 @@ export function defineOperator<TInput, TOutput = void>(
   };
 }
 
-/** Runs `run` in the worker, in the DAG's bundle; its return value (JSON) is the task's output. */
+/** `fn()`'s second argument. */
+export interface FnOptions {
+  /** Timeout, timeout mode and poke interval of a function that returns `ctx.poke()`. */
+  sensor?: SensorSettings;
+}
+
+/**
+ * Runs `run` in the worker, in the DAG's bundle; its return value (JSON) is
+ * the task's output. A function that returns `ctx.poke()` is a sensor: it is
+ * called again later, with `sensor`'s timeout and mode (default 7 days, fail).
+ */
 export function fn<TOutput, TUpstream extends AnyTaskRef = never>(
   run: TaskFunction<TOutput, TUpstream>,
-): OperatorDescriptor<Awaited<TOutput>, TUpstream> {
+  options: FnOptions = {},
+): OperatorDescriptor<Exclude<Awaited<TOutput>, Poke>, TUpstream> {
   if (typeof run !== 'function') throw new InvalidOptionsError(`fn() takes a function, got ${describe(run)}`);
-  return { kind: 'fn', options: {}, run: run as TaskFunction<Awaited<TOutput>, TUpstream> };
+  const raw = checkObject(options, 'fn() options');
+  checkKnownKeys(raw, ['sensor'], (o) => `fn() option ${o}`);
+  const stored =
+    raw['sensor'] === undefined ? {} : { sensor: compileSensorSettings(raw['sensor'], 'fn() option sensor') };
+  return { kind: 'fn', options: stored, run: run as TaskFunction<Exclude<Awaited<TOutput>, Poke>, TUpstream> };
 }
 
 /** Names a variable (`sluice variables set`) whose value the worker puts in the env when the try starts. */

@@ -61,16 +61,20 @@ describe('console links', () => {
 });
 
 describe('externalOperators', () => {
-  it('has every EMR and Glue kind, and re-validates options it is given raw', async () => {
+  it('has every EMR, Glue, S3 and time kind, and re-validates options it is given raw', async () => {
     expect([...externalOperators.keys()].sort()).toEqual([
       'emr.addSteps',
       'emr.clusterSensor',
       'emr.createCluster',
       'emr.stepSensor',
       'emr.terminateCluster',
+      'glue.catalogPartitionSensor',
       'glue.crawler',
       'glue.jobRunSensor',
       'glue.startJobRun',
+      's3.keySensor',
+      'time.delta',
+      'time.until',
     ]);
     const h = await startHarness();
     try {

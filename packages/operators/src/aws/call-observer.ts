@@ -5,7 +5,7 @@
  * With a tracer set, each call is also a span, a child of whatever span is
  * current (the try that made it).
  */
-import type { EMRClient } from '@aws-sdk/client-emr';
+import type { MiddlewareStack } from '@smithy/types';
 import { SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry/api';
 
 export interface AwsCall {
@@ -30,7 +30,11 @@ export function traceAwsCalls(t: Tracer | null): void {
   tracer = t;
 }
 
-type Stack = Pick<EMRClient, 'middlewareStack'> & { config: { region: unknown } };
+/** Any AWS SDK v3 client: its middleware stack (for its own input/output types) and its region. */
+type Stack<I extends object, O extends object> = {
+  middlewareStack: MiddlewareStack<I, O>;
+  config: { region: unknown };
+};
 
 /** The request id AWS answered with, on an output or an error. */
 function requestIdOf(x: unknown): string | undefined {
@@ -41,14 +45,17 @@ function requestIdOf(x: unknown): string | undefined {
     : undefined;
 }
 
-async function regionOf(client: Stack): Promise<string | undefined> {
+async function regionOf(client: { config: { region: unknown } }): Promise<string | undefined> {
   const r = client.config.region;
   const value: unknown = typeof r === 'function' ? await r() : r;
   return typeof value === 'string' ? value : undefined;
 }
 
 /** Adds the observing middleware to a client; returns the client. */
-export function withCallObserver<C extends Stack>(client: C, service: string): C {
+export function withCallObserver<C extends { config: { region: unknown } }, I extends object, O extends object>(
+  client: C & Stack<I, O>,
+  service: string,
+): C {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const operation =

@@ -1,5 +1,5 @@
 /**
- * EMR and Glue clients. Throttling, 5xx and network errors are retried by the
+ * EMR, Glue and S3 clients. Throttling, 5xx and network errors are retried by the
  * SDK inside one operator call (`retryMode: 'adaptive'`, `maxAttempts`
  * default 6), so a brief AWS hiccup never uses up a task retry. `roleArn`
  * is assumed through STS; its credentials are cached until shortly before
@@ -13,6 +13,7 @@
  */
 import { EMRClient } from '@aws-sdk/client-emr';
 import { GlueClient } from '@aws-sdk/client-glue';
+import { S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { type AwsClientSettings, DEFAULT_MAX_ATTEMPTS } from './settings';
 import { withCallObserver } from './call-observer';
@@ -100,10 +101,20 @@ export function createGlueClient(settings: AwsClientSettings): GlueClient {
   return withCallObserver(new GlueClient(clientConfig(settings)), 'glue');
 }
 
-const MAX_CACHED_CLIENTS = 32;
-const cache = new Map<string, EMRClient | GlueClient>();
+/** A new S3 client for `settings`; path-style addressing at a custom endpoint (the emulator, MinIO). */
+export function createS3Client(settings: AwsClientSettings): S3Client {
+  return withCallObserver(
+    new S3Client({ ...clientConfig(settings), forcePathStyle: settings.endpoint !== undefined }),
+    's3',
+  );
+}
 
-function cached<C extends EMRClient | GlueClient>(
+type AwsClient = EMRClient | GlueClient | S3Client;
+
+const MAX_CACHED_CLIENTS = 32;
+const cache = new Map<string, AwsClient>();
+
+function cached<C extends AwsClient>(
   service: string,
   settings: AwsClientSettings,
   create: () => C,
@@ -148,5 +159,15 @@ export function glueClientFor(settings: AwsClientSettings): GlueClient {
     settings,
     () => createGlueClient(settings),
     (c): c is GlueClient => c instanceof GlueClient,
+  );
+}
+
+/** The shared S3 client for these settings (what the S3 sensors use). */
+export function s3ClientFor(settings: AwsClientSettings): S3Client {
+  return cached(
+    's3',
+    settings,
+    () => createS3Client(settings),
+    (c): c is S3Client => c instanceof S3Client,
   );
 }

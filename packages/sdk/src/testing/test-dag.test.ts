@@ -90,6 +90,32 @@ describe('testDag', () => {
     expect(result.state).toBe('success');
   });
 
+  it('calls a poking function again until it returns, and ends it as its sensor mode says at the timeout', async () => {
+    const d = dag({ id: 'pokes', start: '2026-01-01' });
+    let looks = 0;
+    const ready = d.task(
+      'ready',
+      { retries: 3 },
+      fn((ctx) => (++looks < 4 ? ctx.poke({ again: '10m' }) : { looks })),
+    );
+    d.task(
+      'never',
+      fn((ctx) => ctx.poke(), { sensor: { timeout: '1h', mode: 'skip', pokeInterval: '20m' } }),
+    );
+    d.task(
+      'never_fails',
+      fn((ctx) => ctx.poke({ again: '1d' })),
+    );
+    const result = await testDag(d);
+    expect(result.output(ready)).toEqual({ looks: 4 });
+    expect(result.task('ready').tries).toBe(1);
+    expect(result.task('never').state).toBe('skipped');
+    expect(result.task('never_fails')).toMatchObject({
+      state: 'failed',
+      error: { message: 'Sensor timed out after 604800000 ms without its condition being met' },
+    });
+  });
+
   it('retries a failing task as its retries allow, without waiting out the delay', async () => {
     const d = dag({ id: 'flaky_local', defaultArgs: { retries: 2, retryDelay: '1h' } });
     d.task(

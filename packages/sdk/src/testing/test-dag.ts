@@ -6,7 +6,9 @@
  * runs every kind with the worker's own operators). Outputs come back typed:
  * `result.output(extract)` has the type `extract` returns.
  */
-import { InvalidOptionsError } from '@sluice/core';
+import { InvalidOptionsError, NonRetryableError, SkipTaskError } from '@sluice/core';
+import { isPlainObject } from '../check';
+import { type CompiledSensor, compileSensor, pokeOf } from '../sensor';
 import { type AnyTaskRef, type OutputOf, type TaskContext, VariableNotFoundError, createTaskContext } from '../context';
 import type { Dag } from '../dag';
 import { type LocalRunResult, type LocalTaskResult, type LocalTry, localLogicalDate, runDagLocally } from './run-dag';
@@ -72,7 +74,7 @@ export async function testDag(dag: Dag, options: TestDagOptions = {}): Promise<D
     const stub = stubs[task.taskId];
     if (stub) return 'output' in stub ? stub.output : stub.run(ctx);
     const fn = dag.getTaskFunction(task.taskId);
-    if (fn) return roundTrip(await fn(ctx));
+    if (fn) return roundTrip(await untilNotPoked(() => fn(ctx), task.operator.options['sensor']));
     if (options.runTask) return options.runTask(attempt, writeLog);
     throw new UnrunnableTaskError(
       `task "${task.taskId}" is a ${task.operator.kind} task: testDag runs fn tasks in this process; ` +
@@ -113,4 +115,24 @@ function roundTrip(value: unknown): unknown {
   if (value === undefined) return undefined;
   const json = JSON.stringify(value);
   return json === undefined ? undefined : JSON.parse(json);
+}
+
+/**
+ * Calls a poking function again at once until it returns an output, counting
+ * each poke's wait against the sensor's timeout as the worker would: a test
+ * of a sensor takes no real time.
+ */
+async function untilNotPoked(call: () => unknown, stored: unknown): Promise<unknown> {
+  const sensor = isPlainObject(stored) ? (stored as unknown as CompiledSensor) : compileSensor({}, (o) => o);
+  let waitedMs = 0;
+  for (;;) {
+    const value = await call();
+    const poke = pokeOf(value);
+    if (poke === undefined) return value;
+    waitedMs += poke.againMs ?? sensor.pokeIntervalMs;
+    if (waitedMs >= sensor.timeoutMs) {
+      const message = `Sensor timed out after ${sensor.timeoutMs} ms without its condition being met`;
+      throw sensor.mode === 'skip' ? new SkipTaskError(message) : new NonRetryableError(message);
+    }
+  }
 }
