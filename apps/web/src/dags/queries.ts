@@ -1,6 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { DagSummary, Grid, TriggerRunBody } from '@sluice/client';
 import { api, queryKeys } from '../api';
+import { useTimeFormat } from '../prefs/useZone';
 import { LIVE_POLL_MS, SETTLED_POLL_MS, isRunTerminal, isTaskActive } from '../states';
 
 export interface DagListFilters {
@@ -34,6 +35,11 @@ export function useImportErrors() {
 
 export function useDag(dagId: string, enabled = true) {
   return useQuery({ queryKey: queryKeys.dag(dagId), queryFn: () => api.getDag(dagId), enabled });
+}
+
+/** The top bar's time format on a page of one DAG: "the DAG's zone" is that DAG's schedule zone. */
+export function useDagTimeFormat(dagId: string) {
+  return useTimeFormat(useDag(dagId).data?.timezone);
 }
 
 export const GRID_RUNS = 25;

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { TaskInstanceDetail } from '@sluice/client';
 import { LoadError, Spinner } from '../components/Loading';
 import { StateBadge } from '../components/StateBadge';
+import { useDagTimeFormat } from '../dags/queries';
 import { elapsedMs, formatDuration } from '../format';
 import { ExternalJobPanel } from './ExternalJobPanel';
 import { LogPanel } from './LogPanel';
@@ -57,6 +58,7 @@ function TaskInstanceDetails(props: TaskInstancePanelProps & { ti: TaskInstanceD
   const shownTry = selectedTry !== null && ti.tries.some((t) => t.tryNumber === selectedTry) ? selectedTry : latest;
   const tail = useLogTail({ dagId, runId, taskId: ti.taskId, tryNumber: shownTry, enabled: shownTry > 0 });
   const failure = ti.tries.find((t) => t.tryNumber === latest)?.error ?? null;
+  const time = useDagTimeFormat(dagId);
 
   return (
     <>
@@ -91,7 +93,12 @@ function TaskInstanceDetails(props: TaskInstancePanelProps & { ti: TaskInstanceD
       {ti.external && Object.keys(ti.external).length > 0 && <ExternalJobPanel facts={ti.external} />}
 
       <h3>Tries</h3>
-      <TriesTable tries={ti.tries} selectedTry={shownTry} onSelect={(n) => onSelectTry(n === latest ? null : n)} />
+      <TriesTable
+        tries={ti.tries}
+        selectedTry={shownTry}
+        onSelect={(n) => onSelectTry(n === latest ? null : n)}
+        formatTime={time.format}
+      />
 
       <div className="log-header">
         <h3>
