@@ -16,6 +16,8 @@ interface TaskInstancePanelProps {
   runId: string;
   taskId: string;
   runLive: boolean;
+  /** Only in a running run does a mark schedule what is downstream. */
+  runRunning: boolean;
   /** The try whose log to show; null follows the latest. */
   selectedTry: number | null;
   onSelectTry: (tryNumber: number | null) => void;
@@ -71,7 +73,13 @@ function TaskInstanceDetails(props: TaskInstancePanelProps & { ti: TaskInstanceD
             {formatDuration(elapsedMs(ti.startedAt, ti.endedAt, ti.durationMs))}
           </span>
         </div>
-        <TaskActions dagId={dagId} runId={runId} taskInstance={ti} onCleared={setCleared} />
+        <TaskActions
+          dagId={dagId}
+          runId={runId}
+          taskInstance={ti}
+          runRunning={props.runRunning}
+          onCleared={setCleared}
+        />
       </header>
 
       {cleared && (
