@@ -29,8 +29,15 @@ export function useDagList(filters: DagListFilters) {
   });
 }
 
+/** A file broken in a pull request shows on a page left open within a few seconds, not at the next reload. */
+const IMPORT_ERRORS_POLL_MS = 5_000;
+
 export function useImportErrors() {
-  return useQuery({ queryKey: queryKeys.importErrors(), queryFn: () => api.listImportErrors() });
+  return useQuery({
+    queryKey: queryKeys.importErrors(),
+    queryFn: () => api.listImportErrors(),
+    refetchInterval: IMPORT_ERRORS_POLL_MS,
+  });
 }
 
 export function useDag(dagId: string, enabled = true) {
