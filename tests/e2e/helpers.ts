@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Page, expect } from '@playwright/test';
 import type { E2eUser } from './users';
 
@@ -14,4 +16,12 @@ export async function signIn(page: Page, user: E2eUser, path = '/'): Promise<voi
 /** A short random suffix, so names a test makes never clash with another run's. */
 export function unique(prefix: string): string {
   return `${prefix}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+const docsUi = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/ui');
+
+/** With SLUICE_UI_SCREENSHOTS set, saves the page at 1400 px as docs/ui/<name>.png, the picture docs/ui.md shows. */
+export async function screenshotForDocs(page: Page, width: number, name: string): Promise<void> {
+  if (!process.env.SLUICE_UI_SCREENSHOTS || width !== 1400) return;
+  await page.screenshot({ path: path.join(docsUi, `${name}.png`), fullPage: true });
 }

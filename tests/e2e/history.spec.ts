@@ -4,17 +4,14 @@
  * and a narrow width, each page scanned by axe. With SLUICE_UI_SCREENSHOTS
  * set, the wide pass saves the pictures docs/ui.md shows.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Page, expect, test } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './axe';
-import { signIn } from './helpers';
+import { screenshotForDocs as screenshot, signIn } from './helpers';
 import { readRun, triggerRun } from './runs-api';
 import { E2E_USERS } from './users';
 
 const DAG = 'e2e_history';
 const LONG_TASK = 'load_the_rows_into_the_warehouse_and_refresh_the_reports';
-const docsUi = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../docs/ui');
 
 /** Finished runs of e2e_history made by this file, oldest first; made once, shared by both widths. */
 const runs: string[] = [];
@@ -32,11 +29,6 @@ async function finishedRun(page: Page, count = 1): Promise<string[]> {
 
 const runUrl = (runId: string, task?: string) =>
   `/dags/${DAG}/runs/${encodeURIComponent(runId)}${task ? `?task=${encodeURIComponent(task)}` : ''}`;
-
-async function screenshot(page: Page, width: number, name: string): Promise<void> {
-  if (!process.env.SLUICE_UI_SCREENSHOTS || width !== 1400) return;
-  await page.screenshot({ path: path.join(docsUi, `${name}.png`), fullPage: true });
-}
 
 for (const width of [1400, 800]) {
   test.describe(`at ${width} px`, () => {

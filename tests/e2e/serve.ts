@@ -6,6 +6,7 @@
  * starts it and stops it (SIGTERM drops the schema).
  */
 import { randomBytes } from 'node:crypto';
+import { cpSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +18,7 @@ import { openEngine } from '@sluice/engine';
 import { SchedulerConfig, startScheduler } from '@sluice/scheduler';
 import { WorkerConfig, startWorker } from '@sluice/worker';
 import { startOidcProvider } from '../support/oidc-provider';
+import { E2E_DAGS_SOURCE, e2eDagsFolder } from './dags-folder';
 import { E2E_USERS, SSO_ACCOUNT, SSO_NAME } from './users';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -58,12 +60,16 @@ Object.assign(process.env, {
   AWS_SECRET_ACCESS_KEY: 'e2e',
 });
 const prefix = `e2e-${randomBytes(4).toString('hex')}`;
+// A fresh copy of the DAGs each start, so a test that breaks or edits a file leaves the checked-in ones as they are.
+const dagsFolder = e2eDagsFolder(port);
+rmSync(dagsFolder, { recursive: true, force: true });
+cpSync(E2E_DAGS_SOURCE, dagsFolder, { recursive: true });
 const env = {
   AWS_ENDPOINT_URL: aws.url,
   DATABASE_URL: `${db.databaseUrl}?schema=${db.schema}`,
   REDIS_URL: redisUrl,
   SLUICE_QUEUE_PREFIX: prefix,
-  SLUICE_DAGS_FOLDER: path.join(here, 'dags'),
+  SLUICE_DAGS_FOLDER: dagsFolder,
   SLUICE_SCHEDULER_INTERVAL_MS: '500',
   SLUICE_SECRET_KEY: `e2e-${randomBytes(12).toString('hex')}`,
 };
@@ -125,6 +131,7 @@ const stop = async () => {
   await opened.res.queue.obliterate().catch(() => undefined);
   await opened.close();
   await db.drop();
+  rmSync(dagsFolder, { recursive: true, force: true });
   process.exit(0);
 };
 process.once('SIGTERM', () => void stop());

@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from './axe';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 // The main e2e Sluice uses the port and the next one; this one takes the one after.
@@ -63,3 +64,43 @@ test('the header leaves "ok" soon after the API stops answering, the last data s
   await expect(health).toHaveAttribute('data-tone', 'ok', { timeout: 20_000 });
   await expect(page.getByTestId('stale-banner')).toHaveCount(0, { timeout: 20_000 });
 });
+
+for (const width of [1400, 800]) {
+  test(`at ${width} px, the run page keeps the run it had loaded while the API is stopped, under the banner, and recovers`, async ({
+    page,
+    request,
+  }) => {
+    await page.setViewportSize({ width, height: 900 });
+    const pid = child.pid;
+    if (pid === undefined) throw new Error('api-process has no pid');
+    // The scheduler loads the DAG on its first beat; until then the trigger is refused.
+    let runId = '';
+    await expect
+      .poll(
+        async () => {
+          const res = await request.post(`${base}/api/v1/dags/e2e_pipeline/runs`, { data: {} });
+          if (res.status() === 201) runId = ((await res.json()) as { runId: string }).runId;
+          return res.status();
+        },
+        { timeout: 20_000 },
+      )
+      .toBe(201);
+    await page.goto(`${base}/dags/e2e_pipeline/runs/${encodeURIComponent(runId)}?task=load`);
+    await expect(page.getByTestId('run-state')).toHaveAttribute('data-state', 'success', { timeout: 30_000 });
+    await expect(page.getByTestId('log-view')).toContainText('loaded');
+    await expect(page.getByTestId('health')).toHaveAttribute('data-tone', 'ok', { timeout: 15_000 });
+
+    process.kill(pid, 'SIGSTOP');
+    await expect(page.getByTestId('stale-banner')).toBeVisible({ timeout: NOTICED_WITHIN_MS });
+    // What the page had stays: the run, its task instances, the selected task's log.
+    await expect(page.getByTestId('run-state')).toHaveAttribute('data-state', 'success');
+    await expect(page.getByTestId('run-summary')).toBeVisible();
+    await expect(page.getByTestId('ti-row-transform')).toHaveAttribute('data-state', 'success');
+    await expect(page.getByTestId('log-view')).toContainText('loaded');
+    await expectNoSeriousA11yViolations(page, 'run page with the API stopped');
+
+    process.kill(pid, 'SIGCONT');
+    await expect(page.getByTestId('stale-banner')).toHaveCount(0, { timeout: 20_000 });
+    await expect(page.getByTestId('run-state')).toHaveAttribute('data-state', 'success');
+  });
+}

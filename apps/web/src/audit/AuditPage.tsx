@@ -4,7 +4,7 @@ import { errorMessage } from '../api';
 import { LoadError, Spinner } from '../components/Loading';
 import { Table } from '../components/Table';
 import type { Column } from '../components/Table';
-import { formatDateTime } from '../format';
+import { useTimeFormat } from '../prefs/useZone';
 import { useSignedIn } from '../auth/queries';
 import { dagPath, runPath } from '../paths';
 import { AuditFilters } from './AuditFilters';
@@ -40,22 +40,24 @@ function Target({ event }: { event: AuditEvent }) {
   );
 }
 
-const columns: Array<Column<AuditEvent>> = [
-  { key: 'at', header: 'When (UTC)', className: 'nowrap', render: (e) => formatDateTime(e.at) },
-  { key: 'actor', header: 'Actor', render: (e) => <span data-testid="audit-actor">{e.actor}</span> },
-  { key: 'action', header: 'Action', render: (e) => <code>{e.action}</code> },
-  { key: 'target', header: 'DAG / run / task', render: (e) => <Target event={e} /> },
-  {
-    key: 'details',
-    header: 'Details',
-    render: (e) =>
-      Object.keys(e.details).length > 0 ? (
-        <code className="audit-details">{JSON.stringify(e.details)}</code>
-      ) : (
-        <span className="muted">—</span>
-      ),
-  },
-];
+function auditColumns(formatDateTime: (iso: string | null) => string): Array<Column<AuditEvent>> {
+  return [
+    { key: 'at', header: 'When', className: 'nowrap', render: (e) => formatDateTime(e.at) },
+    { key: 'actor', header: 'Actor', render: (e) => <span data-testid="audit-actor">{e.actor}</span> },
+    { key: 'action', header: 'Action', render: (e) => <code>{e.action}</code> },
+    { key: 'target', header: 'DAG / run / task', render: (e) => <Target event={e} /> },
+    {
+      key: 'details',
+      header: 'Details',
+      render: (e) =>
+        Object.keys(e.details).length > 0 ? (
+          <code className="audit-details">{JSON.stringify(e.details)}</code>
+        ) : (
+          <span className="muted">—</span>
+        ),
+    },
+  ];
+}
 
 /** Who changed what, signed in, made or used a token; newest first, older pages on demand. */
 export function AuditPage() {
@@ -65,6 +67,7 @@ export function AuditPage() {
   const events = log.data?.pages.flatMap((page) => page.items) ?? [];
   const filtered = Object.keys(filters).length > 0;
   const isAdmin = useSignedIn()?.role === 'admin';
+  const { format } = useTimeFormat();
 
   return (
     <div className="page">
@@ -84,7 +87,7 @@ export function AuditPage() {
       ) : (
         <>
           <Table
-            columns={columns}
+            columns={auditColumns(format)}
             rows={events}
             rowKey={(e) => e.id}
             rowProps={(e) => ({ 'data-testid': `audit-row-${e.id}`, 'data-action': e.action, 'data-actor': e.actor })}

@@ -93,6 +93,7 @@ function ProgressBar({ backfill }: { backfill: Backfill }) {
         aria-valuemin={0}
         aria-valuemax={intervals}
         aria-valuenow={decided}
+        aria-label={`${decided} of ${intervals} intervals decided`}
       >
         {(['success', 'failed', 'running', 'queued'] as const).map((state) => (
           <span key={state} style={{ width: share(runs[state]), background: runStateStyle(state).color }} />

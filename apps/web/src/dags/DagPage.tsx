@@ -12,6 +12,7 @@ import { formatRelative } from '../format';
 import { GraphOfRun } from '../history/GraphOfRun';
 import { dagCodePath, dagHistoryPath } from '../history/paths';
 import { useTimeFormat } from '../prefs/useZone';
+import { DagFileWarning } from './DagFileWarning';
 import { dagPath } from '../paths';
 import { DagGrid } from './DagGrid';
 import { DeadlineMisses, deadlineText } from './DeadlineMisses';
@@ -78,6 +79,7 @@ function DagView({ dag }: { dag: DagDetail }) {
           <TriggerButton dagId={dag.dagId} />
         </div>
       </header>
+      <DagFileWarning fileLoc={dag.fileLoc} />
       {dag.description && <p className="lead">{dag.description}</p>}
 
       <dl className="facts">

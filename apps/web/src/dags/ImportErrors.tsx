@@ -1,7 +1,8 @@
 import type { ImportError } from '@sluice/client';
 import { ErrorBanner } from '../components/ErrorBanner';
 
-function location(error: ImportError): string {
+/** "dags/etl.ts:12": where the error is, as an editor opens it. */
+export function importErrorLocation(error: ImportError): string {
   return error.line === null ? error.fileLoc : `${error.fileLoc}:${error.line}`;
 }
 
@@ -16,7 +17,7 @@ export function ImportErrors({ errors }: { errors: ImportError[] }) {
       <ul className="import-errors">
         {errors.map((error) => (
           <li key={`${error.fileLoc}:${error.line ?? ''}:${error.column ?? ''}`}>
-            <code>{location(error)}</code>: {error.message}
+            <code>{importErrorLocation(error)}</code>: {error.message}
           </li>
         ))}
       </ul>

@@ -1,6 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { DagSummary, Grid, TriggerRunBody } from '@sluice/client';
 import { api, queryKeys } from '../api';
+import { useTimeFormat } from '../prefs/useZone';
 import { LIVE_POLL_MS, SETTLED_POLL_MS, isRunTerminal, isTaskActive } from '../states';
 
 export interface DagListFilters {
@@ -28,12 +29,24 @@ export function useDagList(filters: DagListFilters) {
   });
 }
 
+/** A file broken in a pull request shows on a page left open within a few seconds, not at the next reload. */
+const IMPORT_ERRORS_POLL_MS = 5_000;
+
 export function useImportErrors() {
-  return useQuery({ queryKey: queryKeys.importErrors(), queryFn: () => api.listImportErrors() });
+  return useQuery({
+    queryKey: queryKeys.importErrors(),
+    queryFn: () => api.listImportErrors(),
+    refetchInterval: IMPORT_ERRORS_POLL_MS,
+  });
 }
 
 export function useDag(dagId: string, enabled = true) {
   return useQuery({ queryKey: queryKeys.dag(dagId), queryFn: () => api.getDag(dagId), enabled });
+}
+
+/** The top bar's time format on a page of one DAG: "the DAG's zone" is that DAG's schedule zone. */
+export function useDagTimeFormat(dagId: string) {
+  return useTimeFormat(useDag(dagId).data?.timezone);
 }
 
 export const GRID_RUNS = 25;

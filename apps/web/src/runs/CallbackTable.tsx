@@ -2,7 +2,7 @@ import type { CallbackRunInfo, RunDetail, TaskState } from '@sluice/client';
 import { StateBadge } from '../components/StateBadge';
 import { Table } from '../components/Table';
 import type { Column } from '../components/Table';
-import { formatDateTime } from '../format';
+import { useDagTimeFormat } from '../dags/queries';
 
 /** A callback's state drawn as the task state it resembles. */
 const asTaskState: Record<CallbackRunInfo['state'], TaskState> = {
@@ -14,6 +14,7 @@ const asTaskState: Record<CallbackRunInfo['state'], TaskState> = {
 
 /** The run's deadline and the callbacks its events fired, with each one's attempts and last error. */
 export function CallbackTable({ run }: { run: RunDetail }) {
+  const { format: formatDateTime } = useDagTimeFormat(run.dagId);
   const columns: Array<Column<CallbackRunInfo>> = [
     { key: 'event', header: 'Event', render: (c) => c.event },
     {

@@ -61,7 +61,7 @@ function RunActionDialog({ run, action, onClose }: { run: RunDetail; action: Act
   const apply = useMutation({
     mutationFn: async (): Promise<void> => {
       if (isClear) await api.clearRun(run.dagId, run.runId, { onlyFailed });
-      else await api.setRunState(run.dagId, run.runId, to);
+      else await api.markRun(run.dagId, run.runId, to);
     },
     onSuccess: async () => {
       await invalidate(run.dagId);

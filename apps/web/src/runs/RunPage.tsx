@@ -78,6 +78,7 @@ export function RunPage() {
           runId={runId}
           taskId={selectedTaskId}
           runLive={isRunLive(run.data)}
+          runRunning={run.data.state === 'running'}
           selectedTry={selectedTry}
           onSelectTry={(tryNumber) => select(selectedTaskId, tryNumber)}
         />

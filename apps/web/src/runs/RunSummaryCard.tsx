@@ -1,11 +1,13 @@
 import type { RunDetail } from '@sluice/client';
 import { StateBadge } from '../components/StateBadge';
-import { elapsedMs, formatDateTime, formatDuration } from '../format';
+import { useDagTimeFormat } from '../dags/queries';
+import { elapsedMs, formatDuration } from '../format';
 import { RunActions } from './RunActions';
 
 /** The run's facts, its conf, and its actions (clear, mark). */
 export function RunSummaryCard({ run }: { run: RunDetail }) {
   const hasConf = Object.keys(run.conf).length > 0;
+  const { format: formatDateTime } = useDagTimeFormat(run.dagId);
 
   return (
     <section className="card">
@@ -17,7 +19,7 @@ export function RunSummaryCard({ run }: { run: RunDetail }) {
         </div>
         <RunActions run={run} />
       </header>
-      <dl className="facts">
+      <dl className="facts" data-testid="run-summary">
         <div>
           <dt>Logical date</dt>
           <dd>{formatDateTime(run.logicalDate)}</dd>

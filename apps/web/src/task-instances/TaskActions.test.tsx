@@ -1,5 +1,5 @@
 /** Clearing and marking a task instance from the UI against a real HTTP server. */
-import { render, screen, waitFor } from '@testing-library/react';
+import { cleanup, render, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import type { TaskInstance, TaskState } from '@sluice/client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -17,11 +17,11 @@ afterEach(async () => {
   await server.close();
 });
 
-function show(state: TaskState, onCleared: (ids: string[]) => void = () => {}) {
+function show(state: TaskState, onCleared: (ids: string[]) => void = () => {}, runRunning = true) {
   const ti = { taskId: 'load', state } as TaskInstance;
   render(
     <Providers>
-      <TaskActions dagId="etl" runId="r1" taskInstance={ti} onCleared={onCleared} />
+      <TaskActions dagId="etl" runId="r1" taskInstance={ti} runRunning={runRunning} onCleared={onCleared} />
     </Providers>,
   );
   return userEvent.setup();
@@ -77,6 +77,20 @@ describe('TaskActions', () => {
     expect(screen.getByTestId('mark-failed-confirm').className).toBe('button button-danger');
     await user.click(screen.getByTestId('mark-failed-confirm'));
     await waitFor(() => expect(writes()).toEqual([`PATCH /api/v1${TASK} {"state":"failed"}`]));
+  });
+
+  it('promises downstream scheduling after a mark only while the run is running', async () => {
+    const running = show('failed');
+    await running.click(screen.getByTestId('mark-success'));
+    expect(screen.getByTestId('mark-success-effect').textContent).toContain(
+      'Downstream tasks are then scheduled by their trigger rules.',
+    );
+    cleanup();
+    const ended = show('failed', () => {}, false);
+    await ended.click(screen.getByTestId('mark-success'));
+    expect(screen.getByTestId('mark-success-effect').textContent).toContain(
+      'The run has ended, so nothing downstream is scheduled',
+    );
   });
 
   it('offers no mark to the state the task is already in', () => {

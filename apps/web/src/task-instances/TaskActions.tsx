@@ -10,6 +10,8 @@ interface TaskActionsProps {
   dagId: string;
   runId: string;
   taskInstance: TaskInstance;
+  /** The engine schedules downstream of a mark only while the run runs; an ended run stays as it is. */
+  runRunning: boolean;
   /** Told what a clear reset, so the panel can say so. */
   onCleared: (taskIds: string[]) => void;
 }
@@ -25,7 +27,7 @@ const OPTION_LABELS: Record<keyof ClearOptions, string> = {
 };
 
 /** Clear (with upstream, downstream, past, future; previewed) and mark success/failed, each behind a confirmation. */
-export function TaskActions({ dagId, runId, taskInstance, onCleared }: TaskActionsProps) {
+export function TaskActions({ dagId, runId, taskInstance, runRunning, onCleared }: TaskActionsProps) {
   const { taskId, state } = taskInstance;
   const [pending, setPending] = useState<Pending>(null);
   const [options, setOptions] = useState<ClearOptions>(NO_OPTIONS);
@@ -128,7 +130,11 @@ export function TaskActions({ dagId, runId, taskInstance, onCleared }: TaskActio
           onClose={close}
           onConfirm={() => mark.mutate(target, { onSuccess: close })}
         >
-          <p>Sets the state by hand. Downstream tasks are then scheduled by their trigger rules.</p>
+          <p data-testid={`mark-${target}-effect`}>
+            {runRunning
+              ? 'Sets the state by hand. Downstream tasks are then scheduled by their trigger rules.'
+              : 'Sets the state by hand. The run has ended, so nothing downstream is scheduled: clear the downstream tasks to run them.'}
+          </p>
         </ConfirmDialog>
       ))}
     </div>

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { TaskInstanceDetail } from '@sluice/client';
 import { LoadError, Spinner } from '../components/Loading';
 import { StateBadge } from '../components/StateBadge';
+import { useDagTimeFormat } from '../dags/queries';
 import { elapsedMs, formatDuration } from '../format';
 import { ExternalJobPanel } from './ExternalJobPanel';
 import { LogPanel } from './LogPanel';
@@ -15,6 +16,8 @@ interface TaskInstancePanelProps {
   runId: string;
   taskId: string;
   runLive: boolean;
+  /** Only in a running run does a mark schedule what is downstream. */
+  runRunning: boolean;
   /** The try whose log to show; null follows the latest. */
   selectedTry: number | null;
   onSelectTry: (tryNumber: number | null) => void;
@@ -57,6 +60,7 @@ function TaskInstanceDetails(props: TaskInstancePanelProps & { ti: TaskInstanceD
   const shownTry = selectedTry !== null && ti.tries.some((t) => t.tryNumber === selectedTry) ? selectedTry : latest;
   const tail = useLogTail({ dagId, runId, taskId: ti.taskId, tryNumber: shownTry, enabled: shownTry > 0 });
   const failure = ti.tries.find((t) => t.tryNumber === latest)?.error ?? null;
+  const time = useDagTimeFormat(dagId);
 
   return (
     <>
@@ -69,7 +73,13 @@ function TaskInstanceDetails(props: TaskInstancePanelProps & { ti: TaskInstanceD
             {formatDuration(elapsedMs(ti.startedAt, ti.endedAt, ti.durationMs))}
           </span>
         </div>
-        <TaskActions dagId={dagId} runId={runId} taskInstance={ti} onCleared={setCleared} />
+        <TaskActions
+          dagId={dagId}
+          runId={runId}
+          taskInstance={ti}
+          runRunning={props.runRunning}
+          onCleared={setCleared}
+        />
       </header>
 
       {cleared && (
@@ -91,7 +101,12 @@ function TaskInstanceDetails(props: TaskInstancePanelProps & { ti: TaskInstanceD
       {ti.external && Object.keys(ti.external).length > 0 && <ExternalJobPanel facts={ti.external} />}
 
       <h3>Tries</h3>
-      <TriesTable tries={ti.tries} selectedTry={shownTry} onSelect={(n) => onSelectTry(n === latest ? null : n)} />
+      <TriesTable
+        tries={ti.tries}
+        selectedTry={shownTry}
+        onSelect={(n) => onSelectTry(n === latest ? null : n)}
+        formatTime={time.format}
+      />
 
       <div className="log-header">
         <h3>

@@ -2,21 +2,23 @@ import type { TaskTry } from '@sluice/client';
 import { StateBadge } from '../components/StateBadge';
 import { Table } from '../components/Table';
 import type { Column } from '../components/Table';
-import { elapsedMs, formatDateTime, formatDuration } from '../format';
+import { elapsedMs, formatDuration } from '../format';
 
 interface TriesTableProps {
   tries: TaskTry[];
   selectedTry: number;
   onSelect: (tryNumber: number) => void;
+  /** Formats a time in the zone the page shows. */
+  formatTime: (iso: string | null) => string;
 }
 
 /** One row per attempt; choosing a row shows that attempt's log. */
-export function TriesTable({ tries, selectedTry, onSelect }: TriesTableProps) {
+export function TriesTable({ tries, selectedTry, onSelect, formatTime }: TriesTableProps) {
   const columns: Array<Column<TaskTry>> = [
     { key: 'try', header: 'Try', className: 'num', render: (t) => t.tryNumber },
     { key: 'state', header: 'State', render: (t) => <StateBadge kind="task" state={t.state} /> },
     { key: 'host', header: 'Host', render: (t) => t.hostname ?? <span className="muted">—</span> },
-    { key: 'started', header: 'Started', className: 'nowrap', render: (t) => formatDateTime(t.startedAt) },
+    { key: 'started', header: 'Started', className: 'nowrap', render: (t) => formatTime(t.startedAt) },
     {
       key: 'duration',
       header: 'Duration',

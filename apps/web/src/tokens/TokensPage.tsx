@@ -6,7 +6,7 @@ import { ConfirmDialog } from '../components/Dialog';
 import { LoadError, Spinner } from '../components/Loading';
 import { Table } from '../components/Table';
 import type { Column } from '../components/Table';
-import { formatDateTime } from '../format';
+import { useTimeFormat } from '../prefs/useZone';
 import { useSignedIn } from '../auth/queries';
 import { CreateTokenForm } from './CreateTokenForm';
 import { useRevokeToken, useTokens } from './queries';
@@ -19,6 +19,7 @@ function tokenStatus(t: ApiToken, now: number): 'revoked' | 'expired' | 'active'
 
 /** Your API tokens (an admin sees everyone's): make one, see when each was last used, revoke. */
 export function TokensPage() {
+  const { format: formatDateTime } = useTimeFormat();
   const me = useSignedIn();
   const tokens = useTokens(me !== null && me.via !== 'local');
   const revoke = useRevokeToken();

@@ -6,7 +6,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { LoadError, Spinner } from '../components/Loading';
 import { Table } from '../components/Table';
 import type { Column } from '../components/Table';
-import { formatDateTime } from '../format';
+import { useTimeFormat } from '../prefs/useZone';
 import { useSignedIn } from '../auth/queries';
 import { CreateUserForm } from './CreateUserForm';
 import { EditUserDialog } from './EditUserDialog';
@@ -14,6 +14,7 @@ import { useDeleteUser, useUsers } from './queries';
 
 /** Admins: every user, their role and teams; add, change, delete. */
 export function UsersPage() {
+  const { format: formatDateTime } = useTimeFormat();
   const me = useSignedIn();
   const isAdmin = me?.role === 'admin';
   const users = useUsers(isAdmin);

@@ -5,12 +5,13 @@ import { ConfirmDialog } from '../components/Dialog';
 import { LoadError, Spinner } from '../components/Loading';
 import { Table } from '../components/Table';
 import type { Column } from '../components/Table';
-import { formatDateTime } from '../format';
+import { useTimeFormat } from '../prefs/useZone';
 import { VariableDialog } from './VariableDialog';
 import { useDeleteVariable, useVariables } from './queries';
 
 /** Variables tasks read with ctx.variable(name); secret values come from the API as *** and stay that way. */
 export function VariablesPage() {
+  const { format: formatDateTime } = useTimeFormat();
   const variables = useVariables();
   const remove = useDeleteVariable();
   // `editing` undefined: no dialog; null: a new variable.
