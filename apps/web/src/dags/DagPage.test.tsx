@@ -2,7 +2,7 @@
 import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { Route, Routes } from 'react-router-dom';
-import type { Grid } from '@sluice/client';
+import type { DagDetail, Grid } from '@sluice/client';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { Providers, startApiServer, type ApiServer } from '../test/api-server';
 import { DagPage } from './DagPage';
@@ -39,7 +39,19 @@ function grid(limit: number): Grid {
   });
   return {
     dagId: 'etl',
-    tasks: [{ taskId: 'extract', operator: 'fn', upstream: [], triggerRule: 'all_success', retries: 1 }],
+    tasks: [
+      {
+        taskId: 'extract',
+        operator: 'fn',
+        upstream: [],
+        triggerRule: 'all_success',
+        retries: 1,
+        group: null,
+        role: null,
+        branch: null,
+      },
+    ],
+    groups: [],
     runs,
     totalRuns: TOTAL,
     totalRunsCapped: false,
@@ -65,8 +77,11 @@ it('says how many runs it shows of how many, loads 25 older on demand, and marks
       taskCount: 1,
       tasks: [],
       confSchema: null,
+      groups: [],
       spec: {},
-    },
+      deadline: null,
+      deadlineMisses: [],
+    } satisfies DagDetail,
   });
   server.on('GET', '/dags/etl/grid', (req) => ({ body: grid(Number(req.query.get('limit'))) }));
   render(
