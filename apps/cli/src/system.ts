@@ -1,5 +1,6 @@
 /** Commands that work on this machine rather than through the API: migrate the database, start Sluice. */
-import { DEFAULT_QUEUE, idHint, idPattern } from '@sluice/core';
+// The ids module alone: core's index would load the timetable code (luxon, cron-parser) at every start.
+import { DEFAULT_QUEUE, idHint, idPattern } from '@sluice/core/ids';
 import { parseS3Url, type S3Location } from '@sluice/remote-logs/s3-url';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type CommandContext, type CleanSummary, dateOrAge, positiveInt } from './context';

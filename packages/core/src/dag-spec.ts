@@ -63,8 +63,7 @@ export type BranchSpec = z.infer<typeof BranchSpec>;
 export const TaskRole = z.enum(['setup', 'teardown']);
 export type TaskRole = z.infer<typeof TaskRole>;
 
-/** The queue of a task that names none: what a worker started without queues serves. */
-export const DEFAULT_QUEUE = 'default';
+export { DEFAULT_QUEUE } from './ids';
 
 export const TaskSpec = z.object({
   taskId: z.string().regex(idPattern, idHint),

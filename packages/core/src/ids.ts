@@ -6,3 +6,6 @@
  */
 export const idPattern = /^(?!.*\.\.)[A-Za-z0-9_][A-Za-z0-9_.-]{0,249}$/;
 export const idHint = 'use 1-250 letters, digits, _, . or -, starting with a letter, digit or _, without ".."';
+
+/** The queue of a task that names none: what a worker started without queues serves. A queue name is an id. */
+export const DEFAULT_QUEUE = 'default';
