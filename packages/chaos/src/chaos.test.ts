@@ -1,6 +1,6 @@
 /**
  * The chaos suite in small, in `npm test`: real scheduler, worker and API
- * processes on their own database and Redis index, 2 runs of a 10-task
+ * processes on their own database and Redis index, 2 runs of a 20-task
  * layered shell DAG with a worker killed mid-task, a scheduler killed and a
  * FLUSHDB of Sluice's Redis database. Every invariant figure must be 0.
  */
@@ -15,7 +15,8 @@ it('survives a worker kill, a scheduler kill and a FLUSHDB with every invariant 
   const lines: string[] = [];
   const results = await runSuite(cleanup, {
     runs: 2,
-    tasks: 10,
+    // 10 layers: the runs outlast the wait for a task to kill mid-run on a fast machine too.
+    tasks: 20,
     workers: 2,
     workerConcurrency: 4,
     schedulers: 1,
