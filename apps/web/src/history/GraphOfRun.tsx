@@ -16,7 +16,7 @@ export function GraphOfRun({ dag, grid }: { dag: DagDetail; grid: Grid }) {
   const [params, setParams] = useSearchParams();
   const newestFirst = [...grid.runs].reverse();
   const runId = params.get('run') ?? newestFirst[0]?.runId ?? null;
-  const run = useRun(dag.dagId, runId ?? '');
+  const run = useRun(dag.dagId, runId);
   const shown = runId !== null && run.data?.runId === runId ? run.data : null;
   const states: Record<string, TaskState> | undefined = shown
     ? Object.fromEntries(shown.taskInstances.map((ti) => [ti.taskId, ti.state]))

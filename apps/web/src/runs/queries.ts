@@ -8,10 +8,12 @@ export function isRunLive(run: RunDetail): boolean {
   return !isRunTerminal(run.state) || run.taskInstances.some((ti) => isTaskActive(ti.state));
 }
 
-export function useRun(dagId: string, runId: string) {
+/** A run; with `runId` null (a DAG with no run yet) nothing is asked. */
+export function useRun(dagId: string, runId: string | null) {
   return useQuery({
-    queryKey: queryKeys.run(dagId, runId),
-    queryFn: () => api.getRun(dagId, runId),
+    queryKey: queryKeys.run(dagId, runId ?? ''),
+    queryFn: () => api.getRun(dagId, runId ?? ''),
+    enabled: runId !== null,
     refetchInterval: (query) => (query.state.data && isRunLive(query.state.data) ? LIVE_POLL_MS : false),
   });
 }
