@@ -63,12 +63,7 @@ function targetOf(req: ExecutionRequest, options: TriggerDagOptions): { dagId: s
 }
 
 /** The try's result after a look at the run it triggered. */
-function afterLook(
-  req: ExecutionRequest,
-  options: TriggerDagOptions,
-  ref: TriggerRef,
-  state: DagRunState | null,
-): ExecutionResult {
+function afterLook(options: TriggerDagOptions, ref: TriggerRef, state: DagRunState | null): ExecutionResult {
   const what = `run "${ref.runId}" of DAG "${ref.dagId}"`;
   const external = { ...ref, ...(state === null ? {} : { state }) };
   const verdict = runVerdict(what, state, options.allowedStates ?? ['success'], options.failedStates ?? ['failed']);
@@ -145,7 +140,7 @@ export function createCrossDagRunner(res: EngineResources): CrossDagRunner {
     if (made.paused) req.log('stdout', `DAG "${target.dagId}" is paused: the run waits queued until it is unpaused\n`);
     const known = { ...ref, state: made.state };
     if (!options.wait) return { output: { runId: made.runId, state: made.state }, external: known };
-    return afterLook(req, options, ref, made.state);
+    return afterLook(options, ref, made.state);
   }
 
   async function checkTrigger(req: ExecutionRequest): Promise<ExecutionResult> {
@@ -154,7 +149,7 @@ export function createCrossDagRunner(res: EngineResources): CrossDagRunner {
     const ref = (await req.externals()).find((r) => r.tryNumber === c.tryNumber)?.external;
     // A try parked before its run was known to exist (its worker died at the trigger) starts over, which finds it.
     if (!isTriggerRef(ref) || ref.state === undefined) return trigger(req);
-    return afterLook(req, options, ref, await runStateOf(res, ref.dagId, ref.runId));
+    return afterLook(options, ref, await runStateOf(res, ref.dagId, ref.runId));
   }
 
   async function sense(req: ExecutionRequest): Promise<ExecutionResult> {
