@@ -60,7 +60,7 @@ async function detail(harness: Harness, dagId: string, runId: string, taskId: st
   };
 }
 
-describe('triggerDag', () => {
+describe('triggerDag', { timeout: 120_000 }, () => {
   it('without wait creates exactly one run of the target with the rendered conf, also when the task runs again', async () => {
     h = await startHarness({
       dags: {
@@ -176,7 +176,9 @@ d.task('kick', { retries: 1, retryDelay: '100ms' }, triggerDag({
     expect(target.taskInstances.map((t) => [t.taskId, t.tryNumber])).toEqual([['work', 2]]);
   });
 
-  it('a worker SIGKILLed while the triggering try runs: after the try is taken over, still exactly one target run', async () => {
+  it('a worker SIGKILLed while the triggering try runs: after the try is taken over, still exactly one target run', {
+    timeout: 180_000,
+  }, async () => {
     h = await startHarness({
       worker: false,
       heartbeatTimeoutMs: 1500,
@@ -198,8 +200,11 @@ d.task('kick', { retries: 1, retryDelay: '100ms' }, triggerDag({
       doomed = startChildWorker(harness);
       const source = await harness.trigger('team_a');
       const runId = `triggered__team_a__${source.runId}__kick`;
-      await waitFor('the target run to be created', async () =>
-        (await runsOf(harness, 'team_b')).length === 1 ? true : undefined,
+      // A worker in a child process compiles its TypeScript first: slow on a loaded machine.
+      await waitFor(
+        'the target run to be created',
+        async () => ((await runsOf(harness, 'team_b')).length === 1 ? true : undefined),
+        90_000,
       );
       expect((await harness.getRun('team_a', source.runId)).taskInstances[0]?.state).toBe('running');
       await doomed.kill();
@@ -208,7 +213,7 @@ d.task('kick', { retries: 1, retryDelay: '100ms' }, triggerDag({
       holding = false;
 
       await harness.startWorker();
-      const done = await harness.waitForRun('team_a', source.runId, ['success', 'failed'], 40_000);
+      const done = await harness.waitForRun('team_a', source.runId, ['success', 'failed'], 60_000);
       expect(done.state).toBe('success');
       expect((await runsOf(harness, 'team_b')).map((r) => [r.run_id, r.state])).toEqual([[runId, 'success']]);
       expect((await detail(harness, 'team_a', source.runId, 'after')).output).toEqual({ runId, state: 'success' });
@@ -220,7 +225,7 @@ d.task('kick', { retries: 1, retryDelay: '100ms' }, triggerDag({
   });
 });
 
-describe('dagRunSensor', () => {
+describe('dagRunSensor', { timeout: 120_000 }, () => {
   it('waits for one task and for the whole run of another DAG an hour earlier, and skips on timeout', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'sluice-crossdag-'));
     const flag = path.join(dir, 'go');
@@ -304,7 +309,7 @@ d.task('wait', { retries: 2 }, dagRunSensor({ dagId: 'upstream_team', pokeInterv
   });
 });
 
-describe('maxActiveTisPerDag', () => {
+describe('maxActiveTisPerDag', { timeout: 120_000 }, () => {
   it('three active runs never have two instances of the capped task active at once, and all finish', async () => {
     h = await startHarness({
       workerConcurrency: 4,
@@ -317,7 +322,7 @@ const load = d.task('load', { maxActiveTisPerDag: 1 }, fn(async () => {
   return 'loaded';
 }));
 d.task('free', fn(async () => {
-  await new Promise((r) => setTimeout(r, 400));
+  await new Promise((r) => setTimeout(r, 1000));
   return 'free';
 }));
 d.task('after', { upstream: [load] }, fn(async () => 'after'));
@@ -325,9 +330,9 @@ d.task('after', { upstream: [load] }, fn(async () => 'after'));
       },
     });
     const harness = h;
-    const runs = [];
-    for (const day of ['01', '02', '03'])
-      runs.push(await harness.trigger('capped', { logicalDate: `2026-03-${day}T00:00:00Z` }));
+    const runs = await Promise.all(
+      ['01', '02', '03'].map((day) => harness.trigger('capped', { logicalDate: `2026-03-${day}T00:00:00Z` })),
+    );
     let mostLoad = 0;
     let mostFree = 0;
     await waitFor(
