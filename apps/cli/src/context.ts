@@ -69,6 +69,7 @@ export interface CleanSummary {
   logLines: number;
   outputs: number;
   callbacks: number;
+  backfills: number;
   auditEvents: number;
 }
 

@@ -30,6 +30,7 @@ function describeCounts(c: CleanSummary): string {
     [c.logLines, 'log line'],
     [c.outputs, 'output'],
     [c.callbacks, 'callback'],
+    [c.backfills, 'backfill'],
     [c.auditEvents, 'audit row'],
   ];
   return parts

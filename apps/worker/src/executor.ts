@@ -6,6 +6,7 @@ import { NonRetryableError, SkipTaskError } from '@sluice/core';
 import type { ExecutionRequest, ExecutionResult, TaskExecutor } from '@sluice/engine';
 import { ShellCommandError, compileShellOptions, runShell, type ShellOptions } from '@sluice/operators';
 import { pokeOf } from '@sluice/sdk';
+import type { CrossDagRunner } from './cross-dag';
 import { createExternalRunner, type ExternalDeps } from './external';
 import { isSensor, paceSensor } from './sensors';
 
@@ -14,6 +15,8 @@ export interface ExecutorDeps extends ExternalDeps {
   runFunction(req: ExecutionRequest): Promise<unknown>;
   /** A shell task's own env resolved: variables read, its connection's AWS_* added, secrets registered for masking. */
   shellEnv(req: ExecutionRequest, options: ShellOptions): Promise<Record<string, string>>;
+  /** Runs the cross-DAG operators (`sluice.triggerDag`, `sluice.dagRunSensor`) against Postgres. */
+  crossDag: CrossDagRunner;
 }
 
 /** Environment every shell task gets, so scripts know which run they serve. */
@@ -41,6 +44,7 @@ export function createExecutor(deps: ExecutorDeps): TaskExecutor {
   const external = createExternalRunner(deps);
   const execute = async (req: ExecutionRequest): Promise<ExecutionResult> => {
     const kind = req.task.operator.kind;
+    if (deps.crossDag.handles(kind)) return deps.crossDag.execute(req);
     if (external.handles(kind)) return sensed(req, await external.execute(req));
     switch (kind) {
       case 'shell': {
@@ -72,7 +76,12 @@ export function createExecutor(deps: ExecutorDeps): TaskExecutor {
   };
   return {
     execute,
-    check: async (req) => (req.task.operator.kind === 'fn' ? execute(req) : sensed(req, await external.check(req))),
+    check: async (req) => {
+      const kind = req.task.operator.kind;
+      if (kind === 'fn') return execute(req);
+      if (deps.crossDag.handles(kind)) return deps.crossDag.check(req);
+      return sensed(req, await external.check(req));
+    },
     cancel: (req) => external.cancel(req),
   };
 }

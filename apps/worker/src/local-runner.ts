@@ -13,6 +13,7 @@ import type { RunContext } from '@sluice/core';
 import pino from 'pino';
 import { VariableNotFoundError } from '@sluice/sdk';
 import { TaskAws } from './aws-settings';
+import { DAG_RUN_SENSOR, TRIGGER_DAG } from './cross-dag';
 import { contextEnv, createExecutor } from './executor';
 import { FnPool } from './fn-pool';
 
@@ -53,6 +54,13 @@ export interface LocalRunner {
 
 type Recorded = { tryNumber: number; external: unknown; cancelRequested: boolean };
 
+/** A local run has no database: the cross-DAG operators, which read and create runs there, cannot run. */
+function crossDagLocally(req: ExecutionRequest): Error {
+  return new NonRetryableError(
+    `${req.task.operator.kind} reads and creates runs in Sluice's database; a local run cannot run it (trigger the DAG instead)`,
+  );
+}
+
 export function createLocalRunner(options: LocalRunnerOptions = {}): LocalRunner {
   const logger = pino({ level: 'warn' });
   const readVariable = async (_req: ExecutionRequest, name: string): Promise<string | null> =>
@@ -72,6 +80,11 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): LocalRunner
         env[name] = value;
       }
       return env;
+    },
+    crossDag: {
+      handles: (kind) => kind === TRIGGER_DAG || kind === DAG_RUN_SENSOR,
+      execute: (req) => Promise.reject(crossDagLocally(req)),
+      check: (req) => Promise.reject(crossDagLocally(req)),
     },
     operators: externalOperators,
     resolveAws: async (taskOptions) => {

@@ -15,6 +15,7 @@ import {
 import { createRedis, createTaskWorker } from '@sluice/queue';
 import type { WorkerConfig } from './config';
 import { contextEnv, createExecutor } from './executor';
+import { createCrossDagRunner } from './cross-dag';
 import { FnPool } from './fn-pool';
 import { awsSettingsResolver } from './aws-settings';
 import { taskSecrets } from './task-secrets';
@@ -74,6 +75,7 @@ export async function startWorker(
   const execute = createExecutor({
     runFunction: (req) => fnPool.run(req),
     shellEnv: secrets.shellEnv,
+    crossDag: createCrossDagRunner(res),
     operators: externalOperators,
     resolveAws: awsSettingsResolver(db, config.SLUICE_SECRET_KEY, config.AWS_ENDPOINT_URL),
   });

@@ -55,6 +55,14 @@ describe('diffDags', () => {
     expect(diff?.graph).toEqual(['  extract', '+ extract → clean', '+ clean → load', '- extract → load']);
   });
 
+  it('lists a change of a task maxActiveTisPerDag, reading none as null', () => {
+    const head = etl({ tasks: etl().tasks.map((t) => (t.taskId === 'load' ? { ...t, maxActiveTisPerDag: 2 } : t)) });
+    const [diff] = diffDags([{ spec: etl() }], [{ spec: head }]);
+    expect(diff?.tasks).toEqual([
+      { taskId: 'load', kind: 'changed', changes: [{ field: 'maxActiveTisPerDag', before: null, after: 2 }] },
+    ]);
+  });
+
   it('reports a DAG whose structure is the same but whose code changed', () => {
     const [diff] = diffDags([{ spec: etl(), hash: 'aaa' }], [{ spec: etl(), hash: 'bbb' }]);
     expect(diff).toMatchObject({ kind: 'changed', changes: [{ field: 'code', before: 'aaa', after: 'bbb' }] });

@@ -83,6 +83,7 @@ const taskFields: ReadonlyArray<readonly [string, (t: TaskSpec) => unknown]> = [
   ['failRun', (t) => t.failRun ?? false],
   ['group', (t) => t.group ?? null],
   ['queue', (t) => t.queue ?? DEFAULT_QUEUE],
+  ['maxActiveTisPerDag', (t) => t.maxActiveTisPerDag ?? null],
 ];
 
 const same = (a: unknown, b: unknown): boolean => stableJson(a) === stableJson(b);

@@ -78,6 +78,8 @@ export const TaskSpec = z.object({
   poolSlots: z.number().int().positive(),
   /** The worker queue that runs its tries; absent for the default queue (older versions never name one). */
   queue: z.string().regex(idPattern, idHint).optional(),
+  /** At most this many instances of the task queued, running or deferred across the DAG's runs; absent = no limit. */
+  maxActiveTisPerDag: z.number().int().positive().optional(),
   owner: z.string().nullable(),
   doc: z.string().nullable(),
   /** The task's own callbacks; absent when it has none (older versions never have them). */

@@ -143,7 +143,16 @@ export {
   formatCycle,
 } from './dag-graph';
 export { validateDag } from './validate-dag';
-export { decide, formatDuration } from './scheduling';
+export { decide, formatDuration, instancesCap } from './scheduling';
+export {
+  MAX_TRIGGERED_RUN_ID,
+  triggeredRunId,
+  sensedLogicalDate,
+  crossDagVerdict,
+  runVerdict,
+  taskVerdict,
+} from './cross-dag';
+export type { CrossDagVerdict, CrossDagLook } from './cross-dag';
 export { tryOutcome, tryJitter } from './try-outcome';
 export type { TryOutcome, TryEnding, TryOutcomeInput, TryFailureCause } from './try-outcome';
 export { runOutcome, runContinuesWhileIn, runFailsWhenAnyIn } from './run-outcome';

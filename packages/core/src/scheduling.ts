@@ -18,7 +18,7 @@
  *    once. Retries whose time has come are scheduled.
  * 4. Scheduled tasks (including those just scheduled) are enqueued by
  *    priorityWeight, then topological order, within the DAG's free task
- *    slots and the pools' free slots.
+ *    slots, each task's maxActiveTisPerDag and the pools' free slots.
  * 5. When every task is terminal, the run finishes as `runOutcome` says:
  *    failed if any task failed or is upstream_failed (a teardown only with
  *    failRun), else success.
@@ -61,6 +61,11 @@ export interface SchedulingInput {
   freeTaskSlots: number;
   /** Free slots per pool; a pool not in the map is unlimited. */
   freePoolSlots: ReadonlyMap<string, number>;
+  /**
+   * Active (queued, running, deferred) instances per task id across the
+   * DAG's runs, for tasks with maxActiveTisPerDag; a task not in the map has none.
+   */
+  activeByTask?: ReadonlyMap<string, number>;
   /**
    * Fast path: only evaluate these task ids (direct downstream of a task that
    * just finished). Omitted = all. Tasks this pass skips or fails bring their
@@ -360,6 +365,13 @@ function evaluateDependencies(pass: Pass): void {
   }
 }
 
+/** Why a task may not be queued now under its maxActiveTisPerDag, or null when it may. */
+export function instancesCap(spec: Pick<TaskSpec, 'maxActiveTisPerDag'>, active: number): string | null {
+  const cap = spec.maxActiveTisPerDag;
+  if (cap === undefined || active < cap) return null;
+  return `load: ${active} of ${cap} instances of this task active across runs (maxActiveTisPerDag)`;
+}
+
 /** 4. Scheduled tasks are enqueued by priorityWeight, then topological order, within the DAG's and the pools' free slots. */
 function enqueueWithinSlots(pass: Pass): void {
   const { input, shape } = pass;
@@ -383,6 +395,12 @@ function enqueueWithinSlots(pass: Pass): void {
         taskId: id,
         reason: `the DAG has no free task slot (maxActiveTasks is ${input.dag.maxActiveTasks})`,
       });
+      continue;
+    }
+    // One instance of a task per run: a pass never queues two, so the count needs no update here.
+    const perDag = instancesCap(spec, input.activeByTask?.get(id) ?? 0);
+    if (perDag !== null) {
+      pass.out.push({ type: 'waiting', taskId: id, reason: perDag });
       continue;
     }
     const free = poolSlots.get(spec.pool);

@@ -58,6 +58,8 @@ describe('example DAGs', () => {
       'glue_hourly_stats',
       'hourly_stats',
       'late_data_correction',
+      'news_feed_batch',
+      'partner_revenue_report',
     ]);
   }, 60_000);
 
@@ -115,5 +117,70 @@ describe('example DAGs', () => {
       'ad_view_stats',
       'compact_partition',
     ]);
+  });
+
+  it('news_feed_batch waits for another DAG, caps its ranking, and triggers and waits for the ads report', async () => {
+    const tasks = dags.find((d) => d.dagId === 'news_feed_batch')?.spec.tasks ?? [];
+    expect(tasks.map((t) => [t.taskId, t.operator.kind, t.upstream])).toEqual([
+      ['wait_for_activity_logs', 'sluice.dagRunSensor', []],
+      ['rank_articles', 'fn', ['wait_for_activity_logs']],
+      ['trigger_partner_report', 'sluice.triggerDag', ['rank_articles']],
+      ['publish', 'fn', ['rank_articles', 'trigger_partner_report']],
+    ]);
+    expect(tasks[0]?.operator.options).toEqual({
+      dagId: 'daily_batch_etl',
+      taskId: 'load',
+      logicalDateOffsetMs: 0,
+      allowedStates: ['success'],
+      failedStates: ['failed', 'upstream_failed'],
+      sensor: { timeoutMs: 21_600_000, mode: 'fail', pokeIntervalMs: 60_000 },
+    });
+    expect(tasks[1]?.maxActiveTisPerDag).toBe(1);
+    expect(tasks[2]?.operator.options).toEqual({
+      dagId: 'partner_revenue_report',
+      conf: { day: '{{ ds }}', source: 'news_feed_batch' },
+      wait: true,
+      pollIntervalMs: 30_000,
+      allowedStates: ['success'],
+      failedStates: ['failed'],
+    });
+    // The DAGs it names are examples too: the sensor's task exists, and the target takes the conf it is sent.
+    const etl = dags.find((d) => d.dagId === 'daily_batch_etl')?.spec;
+    expect(etl?.tasks.map((t) => t.taskId)).toContain('load');
+    expect(etl?.schedule).toBe('@daily');
+    const report = dags.find((d) => d.dagId === 'partner_revenue_report')?.spec;
+    expect(report?.schedule).toBeNull();
+    expect(report?.confSchema).toMatchObject({ required: ['day'] });
+
+    const ranked = await (await taskFn('news_feed_batch', 'rank_articles'))(
+      ctx('news_feed_batch', 'rank_articles', {
+        wait_for_activity_logs: { dagId: 'daily_batch_etl', runId: 'scheduled__x', taskId: 'load', state: 'success' },
+      }),
+    );
+    expect(ranked).toEqual({ day: '2026-02-03', ranked: 530 });
+    const published = await (await taskFn('news_feed_batch', 'publish'))(
+      ctx('news_feed_batch', 'publish', {
+        rank_articles: ranked,
+        trigger_partner_report: { runId: 'triggered__news_feed_batch__r__trigger_partner_report', state: 'success' },
+      }),
+    );
+    expect(published).toEqual({
+      day: '2026-02-03',
+      ranked: 530,
+      partnerReport: 'triggered__news_feed_batch__r__trigger_partner_report (success)',
+    });
+  });
+
+  it('partner_revenue_report computes revenue for the day its conf names', async () => {
+    const base = ctx('partner_revenue_report', 'collect_impressions', {});
+    const collected = await (await taskFn('partner_revenue_report', 'collect_impressions'))({
+      ...base,
+      conf: { day: '2026-02-03', source: 'news_feed_batch' },
+    });
+    expect(collected).toEqual({ day: '2026-02-03', impressions: 123_000 });
+    const revenue = await (await taskFn('partner_revenue_report', 'compute_revenue'))(
+      ctx('partner_revenue_report', 'compute_revenue', { collect_impressions: collected }),
+    );
+    expect(revenue).toEqual({ day: '2026-02-03', revenueUsd: 307.5 });
   });
 });

@@ -151,6 +151,8 @@ export {
   setDagPaused,
 } from './sql/schedulerQueries';
 export type { SchedulableDag, RunRef } from './sql/schedulerQueries';
+export { readRunState, readRunAt } from './sql/crossDag';
+export type { SensedRun } from './sql/crossDag';
 export { refreshPlannerStatistics, HOT_TABLES } from './sql/plannerStatistics';
 export { ensureDatabaseExists } from './ensure-database';
 // Reads behind the REST API.

@@ -1,7 +1,7 @@
 /**
  * `sluice db clean` and the scheduler's daily retention: deletes finished
- * runs older than a cutoff (and everything under them), then old audit
- * rows, in batches — each batch its own short transaction — optionally
+ * runs older than a cutoff (and everything under them), then the finished
+ * backfills those runs belonged to, then old audit rows, in batches — each batch its own short transaction — optionally
  * handing each batch's task logs to `archive` first. A batch whose runs
  * were all locked by someone else ends the clean; the next one takes them.
  */
@@ -11,6 +11,7 @@ import {
   type CleanFilter,
   countOld,
   deleteOldAuditEvents,
+  deleteOldBackfills,
   deleteRuns,
   nextOldRuns,
   noCounts,
@@ -46,10 +47,18 @@ export async function cleanHistory(pool: Pool, opts: CleanOptions): Promise<Clea
     }
     const started = performance.now();
     const deleted = await deleteRuns(pool, ids);
-    opts.onBatch?.({ ...deleted, auditEvents: 0 }, performance.now() - started);
+    opts.onBatch?.({ ...deleted, backfills: 0, auditEvents: 0 }, performance.now() - started);
     if (deleted.runs === 0) break;
     for (const key of ['runs', 'taskInstances', 'tries', 'logLines', 'outputs', 'callbacks'] as const)
       total[key] += deleted[key];
+  }
+  // After the runs: a backfill goes once none of its runs is left.
+  for (;;) {
+    const started = performance.now();
+    const n = await deleteOldBackfills(pool, filter, batchRuns);
+    opts.onBatch?.({ ...noCounts(), backfills: n }, performance.now() - started);
+    total.backfills += n;
+    if (n < batchRuns) break;
   }
   const batchAudit = opts.batchAudit ?? 5000;
   for (;;) {

@@ -43,6 +43,7 @@ function toDecisionInput(
     now: snap.now,
     freeTaskSlots: Math.max(0, version.spec.maxActiveTasks - snap.activeInDag),
     freePoolSlots,
+    activeByTask: snap.activeByTask,
     ...(only ? { only } : {}),
     heartbeatTimeoutMs: res.settings.heartbeatTimeoutMs,
     timeoutGraceMs: res.settings.timeoutGraceMs,

@@ -33,6 +33,12 @@ export { StartJobRunOptions, CrawlerOptions, JobRunSensorOptions } from './glue/
 export { keySensorOperator, KeySensorOptions, patternRegExp } from './s3/key-sensor';
 export { deltaSensorOperator, untilSensorOperator, DeltaSensorOptions, UntilSensorOptions } from './time/sensors';
 export { DEFAULT_SENSOR, SensorOptions, SensorTimeoutError, nextLook } from './sensor';
+export {
+  TriggerDagOptions,
+  DagRunSensorOptions,
+  compileTriggerDagOptions,
+  compileDagRunSensorOptions,
+} from './sluice/cross-dag';
 export { TransientAwsError, classifyAwsError } from './aws/errors';
 export type { AwsErrorClass } from './aws/errors';
 export { createEmrClient, createGlueClient, createS3Client, assumeRoleCredentials } from './aws/clients';

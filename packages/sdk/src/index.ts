@@ -59,6 +59,15 @@ export { NonRetryableError, RetryAfterError, SkipTaskError } from '@sluice/core'
 export { emr, glue } from './aws';
 export { s3 } from './s3';
 export { time } from './time';
+export { triggerDag, dagRunSensor } from './cross-dag';
+export type {
+  DagRunSensorInput,
+  DagRunSensorOutput,
+  RunEndState,
+  TaskState,
+  TriggerDagInput,
+  TriggerDagOutput,
+} from './cross-dag';
 export type { DeltaSensorInput, TimeSensorOutput, UntilSensorInput } from './time';
 export type { KeySensorInput, PartitionSensorInput, S3KeySensorOutput } from './s3';
 export { pokeOf, POKE_KEY } from './sensor';

@@ -59,6 +59,8 @@ export interface DefaultArgs {
   priorityWeight?: number;
   /** The worker queue its tries go to: only workers started with `--queues <name>` run them (default 'default'). */
   queue?: string;
+  /** At most this many instances of the task queued or running at once across all runs of the DAG (default: no limit). */
+  maxActiveTisPerDag?: number;
   owner?: string;
 }
 
@@ -86,6 +88,7 @@ export const defaultArgKeys = [
   'poolSlots',
   'priorityWeight',
   'queue',
+  'maxActiveTisPerDag',
   'owner',
 ] as const;
 export const taskCallbackKeys = ['onFailure', 'onRetry', 'onSuccess'] as const;
@@ -118,6 +121,7 @@ export function checkTaskOptionValues(
   if (o['priorityWeight'] !== undefined)
     checkInt(o['priorityWeight'], label('priorityWeight'), Number.MIN_SAFE_INTEGER);
   if (o['queue'] !== undefined) checkString(o['queue'], label('queue'), { re: idPattern, hint: idHint });
+  if (o['maxActiveTisPerDag'] !== undefined) checkInt(o['maxActiveTisPerDag'], label('maxActiveTisPerDag'), 1);
   if (o['owner'] !== undefined) checkString(o['owner'], label('owner'));
   if (o['doc'] !== undefined && typeof o['doc'] !== 'string') {
     throw new InvalidOptionsError(`${label('doc')} must be a string, got ${describe(o['doc'])}`);
@@ -145,6 +149,7 @@ export function compileTaskOptions(
     poolSlots: merged.poolSlots ?? taskDefaults.poolSlots,
     // Left out when not named, so versions of DAGs that name no queue keep their hash.
     ...(merged.queue === undefined ? {} : { queue: merged.queue }),
+    ...(merged.maxActiveTisPerDag === undefined ? {} : { maxActiveTisPerDag: merged.maxActiveTisPerDag }),
     owner: merged.owner ?? null,
     doc: merged.doc ?? null,
   };

@@ -1,14 +1,14 @@
 /**
  * Retention: deletes finished runs older than a cutoff — with their task
- * instances, tries, logs, outputs, cancel requests and callbacks — and old
- * audit rows, a batch at a time. Each batch is one statement in its own
+ * instances, tries, logs, outputs, cancel requests and callbacks — then the
+ * finished backfills left without runs, and old audit rows, a batch at a time. Each batch is one statement in its own
  * transaction that locks only the rows it deletes (`SKIP LOCKED`), so a
  * running scheduler or worker never waits on more than one batch; nothing
  * unfinished is touched. Statements here move no state.
  */
-import { terminalRunStates } from '@sluice/core';
+import { activeBackfillStates, backfillStates, terminalRunStates } from '@sluice/core';
 import type { Queryable } from './queryable';
-import { runStatesSql, type RunMove, type TaskMove } from './states';
+import { backfillStatesSql, runStatesSql, type RunMove, type TaskMove } from './states';
 
 export const moves: readonly TaskMove[] = [];
 export const runMoves: readonly RunMove[] = [];
@@ -27,6 +27,8 @@ export interface CleanCounts {
   logLines: number;
   outputs: number;
   callbacks: number;
+  /** Completed or cancelled backfills, last changed before the cutoff, none of whose runs is left. */
+  backfills: number;
   auditEvents: number;
 }
 
@@ -37,6 +39,7 @@ export const noCounts = (): CleanCounts => ({
   logLines: 0,
   outputs: 0,
   callbacks: 0,
+  backfills: 0,
   auditEvents: 0,
 });
 
@@ -53,8 +56,11 @@ export async function nextOldRuns(db: Queryable, f: CleanFilter, limit: number):
 }
 
 /** Deletes these runs (if still finished) and everything under them, in one statement; returns what went. */
-export async function deleteRuns(db: Queryable, runIds: readonly string[]): Promise<Omit<CleanCounts, 'auditEvents'>> {
-  const res = await db.query<Record<keyof Omit<CleanCounts, 'auditEvents'>, number>>(
+export async function deleteRuns(
+  db: Queryable,
+  runIds: readonly string[],
+): Promise<Omit<CleanCounts, 'auditEvents' | 'backfills'>> {
+  const res = await db.query<Record<keyof Omit<CleanCounts, 'auditEvents' | 'backfills'>, number>>(
     `WITH victims AS (
        SELECT id FROM dag_run WHERE id = ANY($1::uuid[]) AND state IN (${runStatesSql(terminalRunStates)})
        FOR UPDATE SKIP LOCKED),
@@ -83,6 +89,22 @@ export async function deleteRuns(db: Queryable, runIds: readonly string[]): Prom
   };
 }
 
+const finishedBackfills = backfillStatesSql(backfillStates.filter((s) => !activeBackfillStates.has(s)));
+/** A finished backfill last changed before the cutoff whose runs are all gone (cleaned before it, or never made). */
+const OLD_BACKFILL = `state IN (${finishedBackfills}) AND updated_at < $1
+  AND ($2::text[] IS NULL OR dag_id = ANY($2::text[]))
+  AND NOT EXISTS (SELECT 1 FROM dag_run r WHERE r.backfill_id = b.id)`;
+
+/** Deletes up to `limit` finished backfills older than the cutoff with no run left; returns how many. */
+export async function deleteOldBackfills(db: Queryable, f: CleanFilter, limit: number): Promise<number> {
+  const res = await db.query(
+    `DELETE FROM backfill WHERE id IN (
+       SELECT id FROM backfill b WHERE ${OLD_BACKFILL} ORDER BY updated_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)`,
+    [f.before, f.dagIds, limit],
+  );
+  return res.rowCount ?? 0;
+}
+
 /** Deletes up to `limit` audit rows older than the cutoff; returns how many. */
 export async function deleteOldAuditEvents(db: Queryable, f: CleanFilter, limit: number): Promise<number> {
   const res = await db.query(
@@ -104,6 +126,11 @@ export async function countOld(db: Queryable, f: CleanFilter): Promise<CleanCoun
        (SELECT count(*)::int FROM task_log WHERE task_instance_id IN (SELECT id FROM tis)) AS "logLines",
        (SELECT count(*)::int FROM task_output WHERE task_instance_id IN (SELECT id FROM tis)) AS outputs,
        (SELECT count(*)::int FROM callback_run WHERE dag_run_id IN (SELECT id FROM victims)) AS callbacks,
+       -- A backfill goes once its runs have: those that are old now go in the same clean.
+       (SELECT count(*)::int FROM backfill b WHERE state IN (${finishedBackfills}) AND updated_at < $1
+          AND ($2::text[] IS NULL OR dag_id = ANY($2::text[]))
+          AND NOT EXISTS (SELECT 1 FROM dag_run r WHERE r.backfill_id = b.id AND r.id NOT IN (SELECT id FROM victims)))
+         AS backfills,
        (SELECT count(*)::int FROM audit_event WHERE at < $1 AND ($2::text[] IS NULL OR dag_id = ANY($2::text[])))
          AS "auditEvents"`,
     [f.before, f.dagIds],

@@ -30,6 +30,8 @@ export interface RunSnapshot {
   taskInstances: TaskInstanceRow[];
   /** Task instances of this DAG (all runs) that are queued, running or deferred. */
   activeInDag: number;
+  /** The same, per task id (what maxActiveTisPerDag counts); a task with none is absent. */
+  activeByTask: Map<string, number>;
   /** Pools that exist, with their slots and the slots active tasks hold. */
   pools: Map<string, { slots: number; used: number }>;
   now: Date;
@@ -53,7 +55,9 @@ export const lockDagOfRun = prepared(
 const readRunHead = prepared(
   'scheduleRun.head',
   `SELECT r.id, r.dag_id AS "dagId", r.state, r.started_at AS "startedAt", r.dag_version_id AS "dagVersionId",
-       (SELECT count(*) FROM task_instance WHERE dag_id = r.dag_id AND state IN (${ACTIVE})) AS active,
+       (SELECT COALESCE(json_object_agg(a.task_id, a.n), '{}') FROM
+          (SELECT task_id, count(*) AS n FROM task_instance WHERE dag_id = r.dag_id AND state IN (${ACTIVE})
+           GROUP BY task_id) a) AS "activeByTask",
        ARRAY(SELECT name FROM pool) AS pools,
        now() AS now
      FROM dag_run r WHERE r.id = $1`,
@@ -66,6 +70,17 @@ const readSomeTaskInstances = prepared(
   'scheduleRun.some',
   `SELECT ${TI_COLUMNS} FROM task_instance WHERE dag_run_id = $1 AND task_id = ANY($2::text[])`,
 );
+
+/** Counts read as numbers (Postgres' bigint arrives as a string). */
+export function countsOf(entries: Iterable<readonly [string, number | string]>): Map<string, number> {
+  return new Map([...entries].map(([k, n]) => [k, Number(n)]));
+}
+
+export function totalOf(counts: ReadonlyMap<string, number>): number {
+  let total = 0;
+  for (const n of counts.values()) total += n;
+  return total;
+}
 
 /**
  * One round trip: (BEGIN and the DAG lock, then) the run with the DAG's
@@ -93,9 +108,14 @@ export async function readSnapshot(
   if (opts.first && !opts.first.applied(results[1] as QueryResult)) return 'not applied';
   const [head, tis] = results.slice(-2);
   if (opts.lock && results[first.length + 1]?.rowCount !== 1) return null;
-  const row = (head as QueryResult<RunSnapshot['run'] & { active: string; now: Date; pools: string[] }>).rows[0];
+  const row = (
+    head as QueryResult<
+      RunSnapshot['run'] & { activeByTask: Record<string, number | string>; now: Date; pools: string[] }
+    >
+  ).rows[0];
   if (!row) return null;
-  const { active, now, pools: existingPools, ...run } = row;
+  const { activeByTask: byTask, now, pools: existingPools, ...run } = row;
+  const activeByTask = countsOf(Object.entries(byTask));
   const taskInstances = (tis as QueryResult<TaskInstanceRow>).rows;
   const pools = new Map<string, { slots: number; used: number }>();
   const existing = new Set(existingPools);
@@ -110,5 +130,5 @@ export async function readSnapshot(
     );
     for (const p of poolRows.rows) pools.set(p.name, { slots: p.slots, used: Number(p.used) });
   }
-  return { run, taskInstances, activeInDag: Number(active), pools, now };
+  return { run, taskInstances, activeInDag: totalOf(activeByTask), activeByTask, pools, now };
 }

@@ -23,6 +23,7 @@ import {
   type ScheduleRunResult,
   type TaskInstanceRow,
 } from './scheduleRun';
+import { totalOf } from './runSnapshot';
 
 /** Promotions only: what else a pass decides is left to scheduleRun. */
 export const moves: readonly TaskMove[] = [...setStatesMoves, ...promoteMoves, ...enqueueMoves];
@@ -36,12 +37,12 @@ const readRunHeads = prepared(
      CROSS JOIN LATERAL (SELECT * FROM dag_run WHERE id = u.id OFFSET 0) r
      ORDER BY r.logical_date, r.queued_at, r.id`,
 );
-/** Active task instances of the DAGs of these runs: what maxActiveTasks counts. */
+/** Active task instances of the DAGs of these runs per task: what maxActiveTasks and maxActiveTisPerDag count. */
 const readActiveByDag = prepared(
   'scheduleRuns.active',
-  `SELECT dag_id AS "dagId", count(*) AS active FROM task_instance
+  `SELECT dag_id AS "dagId", task_id AS "taskId", count(*) AS active FROM task_instance
      WHERE dag_id IN (SELECT dag_id FROM dag_run WHERE id = ANY($1::uuid[])) AND state IN (${taskStatesSql(activeTaskStates)})
-     GROUP BY dag_id`,
+     GROUP BY dag_id, task_id`,
 );
 const readPoolsAndClock = `SELECT ARRAY(SELECT name FROM pool) AS pools, now() AS now`;
 
@@ -54,7 +55,8 @@ interface RunsRead {
   runs: Array<RunSnapshot['run']>;
   /** Task instances by run id. */
   taskInstances: Map<string, TaskInstanceRow[]>;
-  activeByDag: Map<string, number>;
+  /** Active task instances per DAG, per task id. */
+  activeByDag: Map<string, Map<string, number>>;
   pools: Set<string>;
   now: Date;
 }
@@ -74,13 +76,16 @@ function runsRead([heads, tis, active, facts]: QueryResult[]): RunsRead {
     if (list.length === 0) taskInstances.set(dagRunId, list);
     list.push(ti);
   }
+  const activeByDag = new Map<string, Map<string, number>>();
+  for (const r of (active as QueryResult<{ dagId: string; taskId: string; active: string }>).rows) {
+    const byTask = activeByDag.get(r.dagId) ?? new Map<string, number>();
+    activeByDag.set(r.dagId, byTask.set(r.taskId, Number(r.active)));
+  }
   const fact = (facts as QueryResult<{ pools: string[]; now: Date }>).rows[0];
   return {
     runs: (heads as QueryResult<RunSnapshot['run']>).rows,
     taskInstances,
-    activeByDag: new Map(
-      (active as QueryResult<{ dagId: string; active: string }>).rows.map((r) => [r.dagId, Number(r.active)]),
-    ),
+    activeByDag,
     pools: new Set(fact?.pools ?? []),
     now: fact?.now ?? new Date(),
   };
@@ -108,12 +113,14 @@ export async function scheduleRuns(
     const simple =
       lock?.rowCount === 1 && !allTis.some((t) => read.pools.has(t.pool)) && runs.every((r) => r.state === 'running');
     if (simple) {
-      let active = read.activeByDag.get(runs[0]?.dagId ?? '') ?? 0;
+      const activeByTask = new Map(read.activeByDag.get(runs[0]?.dagId ?? ''));
+      let active = totalOf(activeByTask);
       // One merged view: task ids made unique per run, so the writes of all runs go together.
       const merged: RunSnapshot = {
         run: runs[0] as RunSnapshot['run'],
         taskInstances: [],
         activeInDag: active,
+        activeByTask: new Map(),
         pools: new Map(),
         now: read.now,
       };
@@ -122,12 +129,24 @@ export async function scheduleRuns(
       let promotionsOnly = true;
       for (const run of runs) {
         const own = read.taskInstances.get(run.id) ?? [];
-        const d = decide({ run, taskInstances: own, activeInDag: active, pools: new Map(), now: read.now });
+        const d = decide({
+          run,
+          taskInstances: own,
+          activeInDag: active,
+          activeByTask: new Map(activeByTask),
+          pools: new Map(),
+          now: read.now,
+        });
         if (!promotesOnly(d)) {
           promotionsOnly = false;
           break;
         }
-        active += d.tasks.filter((t) => t.type === 'enqueue').length;
+        // Runs later in the pass see what earlier ones queued, against maxActiveTasks and maxActiveTisPerDag.
+        for (const t of d.tasks) {
+          if (t.type !== 'enqueue') continue;
+          active += 1;
+          activeByTask.set(t.taskId, (activeByTask.get(t.taskId) ?? 0) + 1);
+        }
         for (const ti of own) {
           const key = `${run.id}/${ti.taskId}`;
           keyed.set(key, { runId: run.id, taskId: ti.taskId });
@@ -180,7 +199,8 @@ export async function peekRuns(pool: Pool, runIds: readonly string[]): Promise<M
       out.set(run.id, {
         run,
         taskInstances: read.taskInstances.get(run.id) ?? [],
-        activeInDag: read.activeByDag.get(run.dagId) ?? 0,
+        activeInDag: totalOf(read.activeByDag.get(run.dagId) ?? new Map()),
+        activeByTask: new Map(read.activeByDag.get(run.dagId)),
         pools: new Map(),
         now: read.now,
       });

@@ -572,6 +572,40 @@ describe('scheduleRuns', () => {
     expect(await states(two.runId)).toEqual({ a: 'queued', b: 'none', c: 'none' });
   });
 
+  it('counts each task active across the DAG for maxActiveTisPerDag, including what earlier runs of the pass queued', async () => {
+    const one = await startRun();
+    const two = await startRun();
+    const three = await startRun();
+    await t.db.pool.query(`UPDATE task_instance SET state = 'running', try_number = 1 WHERE id = $1`, [one.ti['b']]);
+    const before = await t.db.pool.query<{ task_id: string; n: number }>(
+      `SELECT task_id, count(*)::int AS n FROM task_instance
+       WHERE dag_id = 'tr' AND state IN ('queued', 'running', 'deferred') GROUP BY task_id`,
+    );
+    const base = new Map(before.rows.map((r) => [r.task_id, r.n]));
+    const seen: Array<[number, number]> = [];
+    // Each run queues 'a' only while fewer than base + 1 instances of it are active.
+    const results = await scheduleRuns(t.db.pool, [two.runId, three.runId], (snap) => {
+      const a = snap.activeByTask.get('a') ?? 0;
+      seen.push([a - (base.get('a') ?? 0), (snap.activeByTask.get('b') ?? 0) - (base.get('b') ?? 0)]);
+      return { tasks: a - (base.get('a') ?? 0) < 1 ? promote('a') : [], run: null };
+    });
+
+    expect(seen).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
+    expect(results.map((r) => r.enqueued.length)).toEqual([1, 0]);
+    expect(
+      (
+        await scheduleRun(t.db.pool, one.runId, null, (snap) => {
+          expect(snap.activeByTask.get('a')).toBe((base.get('a') ?? 0) + 1);
+          expect(snap.activeInDag).toBe([...snap.activeByTask.values()].reduce((x, y) => x + y, 0));
+          return { tasks: [], run: null };
+        })
+      ).enqueued,
+    ).toEqual([]);
+  });
+
   it('leaves a run whose pass would end it to a pass of its own', async () => {
     const one = await startRun();
     const two = await startRun();
