@@ -107,6 +107,8 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): LocalRunner
       tryNumber: run.tryNumber,
       maxTries: run.maxTries,
       operator: task.operator.kind,
+      mapIndex: run.mapIndex ?? -1,
+      mapItem: null,
       startedAt,
       runId: run.runId,
       logicalDate: run.logicalDate,

@@ -16,6 +16,8 @@ const claim: ClaimedTry = {
   dataIntervalStart: new Date('2026-11-21T00:00:00Z'),
   dataIntervalEnd: new Date('2026-11-22T00:00:00Z'),
   conf: { day: '2026-11-20', n: 3 },
+  mapIndex: -1,
+  mapItem: null,
   dagVersionId: '00000000-0000-0000-0000-000000000003',
 };
 
