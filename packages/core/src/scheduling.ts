@@ -512,10 +512,12 @@ function runEnd(pass: Pass): RunDecision | null {
   const { order, specs } = pass.shape;
   const states: Array<readonly [string, TaskInstanceState]> = [];
   const ignored = new Set<string>();
+  let mapped = false;
   for (const id of order) {
     const spec = specs.get(id);
     if (spec === undefined) continue;
     for (const { key } of pass.instancesOf(id, spec)) {
+      if (key !== id) mapped = true;
       states.push([key, pass.decided(key)]);
       if (pass.shape.outcomeIgnored.has(id)) ignored.add(key);
     }
@@ -534,14 +536,14 @@ function runEnd(pass: Pass): RunDecision | null {
       const counts = new Map<TaskInstanceState, number>();
       for (const [, state] of states) counts.set(state, (counts.get(state) ?? 0) + 1);
       const summary = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
-      const mapped = states.length !== order.length;
       return {
         type: 'finish_run',
         to: 'success',
-        reason:
-          order.length === 1 && !mapped
+        reason: mapped
+          ? `all ${plural(states.length, 'task instance')} finished: ${summary}`
+          : order.length === 1
             ? `the only task finished: ${summary}`
-            : `all ${states.length} ${mapped ? 'task instances' : 'tasks'} finished: ${summary}`,
+            : `all ${order.length} tasks finished: ${summary}`,
       };
     }
     default:
