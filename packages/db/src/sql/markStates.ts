@@ -55,7 +55,7 @@ const close = (stoppedBy: string): string => closeStoppedTries({ moved: 'moved',
 
 export const markTaskStatement = (to: MarkTo): string => `WITH moved AS (
        UPDATE task_instance ti SET state = ${ts[to]}, ended_at = now(), next_retry_at = NULL, updated_at = now()
-       FROM (SELECT id, state, external FROM task_instance WHERE dag_run_id = $1 AND task_id = $2 FOR UPDATE) prev
+       FROM (SELECT id, state, external FROM task_instance WHERE dag_run_id = $1 AND task_id = $2 ORDER BY id FOR UPDATE) prev
        WHERE ti.id = prev.id AND ti.state IN (${taskStatesSql(taskStatesAllowedBefore(to))})
        RETURNING ti.id, prev.state AS "from", ${INTERRUPTED_COLUMNS}
      ), ${close('$3::text')}
@@ -93,9 +93,11 @@ export async function markTaskInstance(
     stoppedByMark(args.to, args.actor),
   ]);
   const row = res.rows[0];
-  // In the caller's transaction, so the request commits with the mark.
-  if (row) await recordCancelRequests(db, interruptedTries([row]), `marked ${args.to}`);
-  return row ? { id: row.id, from: row.from, interrupted: interruptedTries([row]) } : null;
+  // Every instance of a mapped task is marked; their jobs' cancel requests
+  // commit with the mark, in the caller's transaction.
+  const interrupted = interruptedTries(res.rows);
+  if (row) await recordCancelRequests(db, interrupted, `marked ${args.to}`);
+  return row ? { id: row.id, from: row.from, interrupted } : null;
 }
 
 export async function markDagRun(
