@@ -51,7 +51,9 @@ function itemValue(name: string, claim: TemplateRun, where: string): string {
       ? (item as Record<string, unknown>)[key]
       : undefined;
   if (v === undefined)
-    throw new NonRetryableError(`${where}: {{ ${name} }} — item ${claim.mapIndex} (${asText(item)}) has no "${key}"`);
+    throw new NonRetryableError(
+      `${where}: {{ ${name} }} — item ${claim.mapIndex} (${JSON.stringify(item)}) has no "${key}"`,
+    );
   return asText(v);
 }
 
