@@ -94,6 +94,8 @@ export {
   describeSource,
   expansionOf,
   mapIssues,
+  valueAt,
+  itemsOf,
 } from './mapping';
 export type { SourceLength, Expansion } from './mapping';
 export {

@@ -4,6 +4,8 @@ import {
   MAX_MAP_LENGTH_LIMIT,
   describeSource,
   expansionOf,
+  itemsOf,
+  valueAt,
   mapIssues,
   mapSources,
   parseTaskKey,
@@ -32,7 +34,7 @@ describe('task instance keys', () => {
   });
 
   it('refuses a key with brackets that is not <task>[<index>]', () => {
-    for (const bad of ['load[-1]', 'load[]', 'load[a]', '[3]', 'load]', 'load[3', 'load[1234567890]']) {
+    for (const bad of ['load[-1]', 'load[]', 'load[a]', '[3]', 'load]', 'load[3', 'load[1234567890]', 'load[3]x']) {
       expect(() => parseTaskKey(bad), bad).toThrow(
         `"${bad}" is not a task instance: write <task> or <task>[<index>], e.g. load[3]`,
       );
@@ -96,6 +98,19 @@ describe('expansionOf', () => {
     });
   });
 
+  it('names every empty source of a product', () => {
+    const twoEmpty: TaskMap = {
+      product: [
+        { key: 'a', over: fromOutput('list', 'a') },
+        { key: 'b', over: fromOutput('list', 'b') },
+      ],
+    };
+    expect(expansionOf('load', twoEmpty, [{ length: 0 }, { length: 0 }], 1024)).toEqual({
+      kind: 'skip',
+      reason: 'task load maps over an empty list (the output of list at a, the output of list at b)',
+    });
+  });
+
   it('fails when a source is not a list, saying what it is', () => {
     expect(expansionOf('load', product, [{ length: 0 }, { notAList: 'an object' }], 1024)).toEqual({
       kind: 'fail',
@@ -107,6 +122,41 @@ describe('expansionOf', () => {
     expect(() => expansionOf('load', product, [{ length: 1 }], 1024)).toThrow(
       'no length given for source 1 of task load',
     );
+  });
+});
+
+describe('valueAt and itemsOf', () => {
+  it('reads a value at a key path, undefined where the path leaves objects', () => {
+    const output = { batch: { files: ['a', 'b'] }, n: 3, none: null };
+    expect(valueAt(output, [])).toBe(output);
+    expect(valueAt(output, ['batch', 'files'])).toEqual(['a', 'b']);
+    expect(valueAt(output, ['batch', 'files', '1'])).toBe('b');
+    expect(valueAt(output, ['n', 'x'])).toBeUndefined();
+    expect(valueAt(output, ['none', 'x'])).toBeUndefined();
+    expect(valueAt(undefined, ['a'])).toBeUndefined();
+  });
+
+  it('gives a list as is, and a product row-major with keyed items', () => {
+    expect(itemsOf({ over: fromOutput('list') }, [['x', 'y']])).toEqual(['x', 'y']);
+    expect(itemsOf({ over: fromOutput('list') }, [])).toEqual([]);
+    const product: TaskMap = {
+      product: [
+        { key: 't', over: fromOutput('list') },
+        { key: 'd', over: { from: 'list', items: [1, 2] } },
+      ],
+    };
+    expect(
+      itemsOf(product, [
+        ['a', 'b'],
+        [1, 2],
+      ]),
+    ).toEqual([
+      { t: 'a', d: 1 },
+      { t: 'a', d: 2 },
+      { t: 'b', d: 1 },
+      { t: 'b', d: 2 },
+    ]);
+    expect(itemsOf(product, [['a']])).toEqual([]);
   });
 });
 

@@ -36,7 +36,8 @@ export function taskKey(taskId: string, mapIndex: number | undefined = UNMAPPED)
   return mapIndex < 0 ? taskId : `${taskId}[${mapIndex}]`;
 }
 
-const keyPattern = /^(.+)\[(\d{1,9})\]$/;
+// Leftmost-first: the id is everything before the last `[n]`.
+const keyPattern = /(.+)\[(\d{1,9})\]$/;
 
 /** `load[3]` → { taskId: 'load', mapIndex: 3 }; `load` → { taskId: 'load', mapIndex: -1 }. */
 export function parseTaskKey(key: string): { taskId: string; mapIndex: number } {
@@ -147,7 +148,7 @@ export function mapIssues(dag: {
     const sources = mapSources(task.map);
     const keys = sources.map((s) => s.key);
     for (const key of new Set(keys)) {
-      if (key !== null && keys.filter((k) => k === key).length > 1)
+      if (keys.filter((k) => k === key).length > 1)
         issues.push({ path, message: `the product of "${id}" names "${key}" twice` });
     }
     let staticCount = 1;
@@ -174,4 +175,31 @@ export function mapIssues(dag: {
       });
   }
   return issues;
+}
+
+/** The value at `path` in `value` (`['batch', 'files']`; an array index as a string), or undefined. */
+export function valueAt(value: unknown, path: readonly string[]): unknown {
+  let at = value;
+  for (const key of path) {
+    if (at === null || typeof at !== 'object') return undefined;
+    at = (at as Record<string, unknown>)[key];
+  }
+  return at;
+}
+
+/**
+ * The items of a mapping, given each source's list (in `mapSources` order):
+ * the elements of the one list, or the product of the lists, the first
+ * source outermost, as objects keyed like the sources. The order is the
+ * map-index order the database expansion gives.
+ */
+export function itemsOf(map: TaskMap, lists: readonly (readonly unknown[])[]): unknown[] {
+  const sources = mapSources(map);
+  if ('over' in map) return [...(lists[0] ?? [])];
+  let rows: Array<Record<string, unknown>> = [{}];
+  sources.forEach(({ key }, i) => {
+    const list = lists[i] ?? [];
+    rows = rows.flatMap((row) => list.map((v) => ({ ...row, [key ?? '']: v })));
+  });
+  return rows;
 }

@@ -133,6 +133,13 @@ describe('decide: expanding a mapped task', () => {
     ]);
   });
 
+  it('orders instances by map index whatever order they were read in', () => {
+    const dag = mappedDag();
+    expect(
+      summary(inputFor(dag, { list: 'success', 'load[2]': 'none', 'load[10]': 'none', 'load[0]': 'none' })).slice(0, 3),
+    ).toEqual(['load[0]: none → scheduled', 'load[2]: none → scheduled', 'load[10]: none → scheduled']);
+  });
+
   it('enqueues what the DAG slots allow, lowest map index first', () => {
     const dag = mappedDag();
     const result = decide(inputFor(dag, { list: 'success', ...instances(4, 'scheduled') }, { freeTaskSlots: 2 }));

@@ -210,3 +210,55 @@ describe('the context of a mapped instance', () => {
     expect('item' in ctx).toBe(false);
   });
 });
+
+describe('a mapped task run locally (testDag)', () => {
+  it('runs one instance per item with its index, and collects their outputs in order', async () => {
+    const { testDag } = await import('./testing/test-dag');
+    const d = dag({ id: 'local_mapped' });
+    const list = d.task(
+      'list',
+      fn(() => ({ tables: ['users', 'orders'] })),
+    );
+    const load = d.task(
+      'load',
+      { upstream: [list], map: { table: items(list, (o) => o.tables), day: ['d1', 'd2'] } },
+      fn((ctx) => `${ctx.mapIndex}:${ctx.item.table}/${ctx.item.day}`),
+    );
+    d.task(
+      'report',
+      { upstream: [load] },
+      fn((ctx) => ctx.output(load).length),
+    );
+    const result = await testDag(d);
+    expect(result.state).toBe('success');
+    expect(result.output(load)).toEqual(['0:users/d1', '1:users/d2', '2:orders/d1', '3:orders/d2']);
+    expect(result.tasks.find((t) => t.taskId === 'report')?.output).toBe(4);
+  });
+
+  it('skips a task mapped over an empty list and fails one past maxMapLength, as the scheduler does', async () => {
+    const { testDag } = await import('./testing/test-dag');
+    const d = dag({ id: 'local_limits', maxMapLength: 2 });
+    const list = d.task(
+      'list',
+      fn(() => ({ none: [] as number[], three: [1, 2, 3] })),
+    );
+    d.task(
+      'empty',
+      { upstream: [list], map: items(list, (o) => o.none) },
+      fn((ctx) => ctx.item),
+    );
+    d.task(
+      'wide',
+      { upstream: [list], map: items(list, (o) => o.three) },
+      fn((ctx) => ctx.item),
+    );
+    const result = await testDag(d);
+    const byId = new Map(result.tasks.map((t) => [t.taskId, t]));
+    expect(byId.get('empty')).toMatchObject({
+      state: 'skipped',
+      reason: 'task empty maps over an empty list (the output of list at none)',
+    });
+    expect(byId.get('wide')).toMatchObject({ state: 'failed' });
+    expect(byId.get('wide')?.error?.message).toBe("task wide maps over 3 items; the DAG's maxMapLength is 2");
+  });
+});
