@@ -38,6 +38,10 @@ export const wide = dag({ id: 'map_wide', schedule: null, start: '2026-01-01', m
 const tenThousandOne = wide.task('list', many(10001));
 wide.task('each', { upstream: [tenThousandOne], map: items(tenThousandOne) }, fn(async (ctx) => ctx.item));
 
+export const ops = dag({ id: 'map_ops', schedule: null, start: '2026-01-01' });
+const opsWork = ops.task('work', { map: [0, 1, 2] }, fn(async (ctx) => ctx.item * 10));
+ops.task('sum', { upstream: [opsWork] }, fn(async (ctx) => ctx.output(opsWork).reduce((a, b) => a + b, 0)));
+
 export const defaults = dag({ id: 'map_default_limit', schedule: null, start: '2026-01-01' });
 const over = defaults.task('list', many(1025));
 const overEach = defaults.task('each', { upstream: [over], map: items(over) }, fn(async (ctx) => ctx.item));
@@ -122,6 +126,52 @@ describe('task mapping', () => {
     ]);
     expect((await rows('map_empty', run.runId, 'each')).map((r) => r.map_index)).toEqual([-1]);
   }, 90_000);
+
+  it('addresses one instance as work[1] in the API: read it, clear it alone, mark it', async () => {
+    const run = await h.trigger('map_ops');
+    await h.waitForRun('map_ops', run.runId, ['success'], 60_000);
+    const base = `/api/v1/dags/map_ops/runs/${encodeURIComponent(run.runId)}/tasks`;
+
+    const one = await request(h.app).get(`${base}/${encodeURIComponent('work[1]')}`);
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ taskId: 'work', mapIndex: 1, mapItem: 1, output: 10, state: 'success' });
+
+    const cleared = await request(h.app)
+      .post(`${base}/${encodeURIComponent('work[2]')}/clear`)
+      .send({});
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.cleared).toEqual(['work[2]']);
+    await waitFor(
+      'work[2] to run again',
+      async () => {
+        const r = await rows('map_ops', run.runId, 'work');
+        return r[2]?.try_number === 2 && r[2].state === 'success' ? r : undefined;
+      },
+      60_000,
+    );
+    await h.waitForRun('map_ops', run.runId, ['success'], 60_000);
+    expect((await rows('map_ops', run.runId, 'work')).map((r) => [r.map_index, r.state, r.try_number])).toEqual([
+      [0, 'success', 1],
+      [1, 'success', 1],
+      [2, 'success', 2],
+    ]);
+
+    const marked = await request(h.app)
+      .patch(`${base}/${encodeURIComponent('work[0]')}`)
+      .send({ state: 'failed' });
+    expect(marked.status).toBe(200);
+    expect(marked.body).toMatchObject({ mapIndex: 0, state: 'failed' });
+    expect((await rows('map_ops', run.runId, 'work')).map((r) => r.state)).toEqual(['failed', 'success', 'success']);
+
+    const bad = await request(h.app).get(`${base}/${encodeURIComponent('work[x]')}`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toBe(
+      'Invalid request: params.taskId: ' +
+        '"work[x]" is not a task instance: write <task> or <task>[<index>], e.g. load[3]',
+    );
+    const missing = await request(h.app).get(`${base}/${encodeURIComponent('work[7]')}`);
+    expect(missing.status).toBe(404);
+  }, 120_000);
 
   it("fails a task mapped over 10,001 items with the DAG's maxMapLength of 10,000, saying so", async () => {
     const run = await h.trigger('map_wide');
