@@ -6,6 +6,7 @@
  */
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import { parseTaskKey } from '@sluice/core';
 import { RequestValidationError } from './http-errors';
 
 /** Deepest nesting of objects and arrays a body (a run's conf, say) may have. */
@@ -25,6 +26,24 @@ export function safeId(what: string, max = 250) {
     .max(max, `${what} is longer than ${max} characters`)
     .regex(idChars, `${what} may hold letters, digits and _ . : + - (starting with a letter, digit or _)`)
     .refine((s) => !s.includes('..'), `${what} may not contain ".."`);
+}
+
+/**
+ * A task, or one instance of a mapped task: `load` or `load[3]` (core's
+ * taskKey). The id part is checked as `safeId` checks ids.
+ */
+export function safeTaskKey(what: string) {
+  return z.string().superRefine((s, ctx) => {
+    let parsed: { taskId: string; mapIndex: number };
+    try {
+      parsed = parseTaskKey(s);
+    } catch (raw) {
+      ctx.addIssue({ code: 'custom', message: (raw as Error).message });
+      return;
+    }
+    const id = safeId(what).safeParse(parsed.taskId);
+    if (!id.success) for (const issue of id.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+  });
 }
 
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -142,7 +142,7 @@ export function presentTaskInstances(spec: DagSpec, rows: TaskInstanceRowView[])
   const states = new Map(rows.map((r) => [r.taskId, r.state as TaskInstanceState]));
   const order = new Map(topologicalOrder(spec).map((id, i) => [id, i]));
   return [...rows]
-    .sort((a, b) => (order.get(a.taskId) ?? 0) - (order.get(b.taskId) ?? 0))
+    .sort((a, b) => (order.get(a.taskId) ?? 0) - (order.get(b.taskId) ?? 0) || a.mapIndex - b.mapIndex)
     .map((r) => presentTaskInstance(spec, r, states));
 }
 
@@ -162,5 +162,6 @@ export function presentTaskInstance(
     durationMs: r.durationMs,
     waitingReason: waitingReason(spec, r, states),
     external: (r.external as Record<string, unknown> | null) ?? null,
+    ...(r.mapIndex >= 0 ? { mapIndex: r.mapIndex, mapItem: r.mapItem } : {}),
   };
 }

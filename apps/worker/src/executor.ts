@@ -32,6 +32,8 @@ export function contextEnv(req: ExecutionRequest): Record<string, string> {
     SLUICE_DATA_INTERVAL_END: c.dataIntervalEnd.toISOString(),
     SLUICE_DS: c.logicalDate.toISOString().slice(0, 10),
     SLUICE_CONF: JSON.stringify(c.conf),
+    // A mapped task's instance: its index and its item (JSON).
+    ...(c.mapIndex >= 0 ? { SLUICE_MAP_INDEX: String(c.mapIndex), SLUICE_MAP_ITEM: JSON.stringify(c.mapItem) } : {}),
   };
 }
 

@@ -42,7 +42,7 @@ function transient(err: Error): boolean {
 async function contextFor(req: ExecutionRequest, deps: ExternalDeps): Promise<ExternalContext> {
   const c = req.claim;
   const recorded = await req.externals();
-  const run = { dagId: c.dagId, runId: c.runId, taskId: c.taskId };
+  const run = { dagId: c.dagId, runId: c.runId, taskId: c.taskId, mapIndex: c.mapIndex };
   const taskMarkers = Array.from({ length: c.tryNumber }, (_, i) => markerFor(run, i + 1));
   const aws = await deps.resolveAws(req.task.operator.options);
   // The connection's credentials never show in the try's log, whatever an AWS error message repeats.

@@ -89,6 +89,8 @@ function request(taskId: string, outputs: Record<string, unknown> = {}): Tried {
       dataIntervalStart: day,
       dataIntervalEnd: day,
       conf: { region: 'eu' },
+      mapIndex: -1,
+      mapItem: null,
       dagVersionId: 'v1',
     },
     task,

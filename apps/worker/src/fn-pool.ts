@@ -257,6 +257,7 @@ export class FnPool {
           conf: claim.conf,
           tryNumber: claim.tryNumber,
           maxTries: claim.maxTries,
+          ...(claim.mapIndex >= 0 ? { mapIndex: claim.mapIndex, item: claim.mapItem } : {}),
         },
         upstream: [...req.task.upstream],
         outputs: [...req.upstreamOutputs.entries()],

@@ -22,6 +22,9 @@ export interface RunTaskMessage {
     conf: Record<string, unknown>;
     tryNumber: number;
     maxTries: number;
+    /** A mapped task's instance: its index and its item; absent for an unmapped task. */
+    mapIndex?: number;
+    item?: unknown;
   };
   upstream: string[];
   outputs: Array<[string, unknown]>;

@@ -25,6 +25,8 @@ export interface LocalTryInput {
   /** Aborted at the task's executionTimeout: the task's processes are killed, its external job cancelled. */
   signal: AbortSignal;
   log(stream: LogStream, text: string): void;
+  /** A mapped task's instance: its item (its index is `run.mapIndex`). */
+  item?: unknown;
 }
 
 export interface LocalRunnerOptions {
@@ -110,8 +112,10 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): LocalRunner
   const runTry = async (input: LocalTryInput): Promise<unknown> => {
     const { run, task, signal } = input;
     const startedAt = new Date();
-    const recorded = tries.get(task.taskId) ?? [];
-    tries.set(task.taskId, recorded);
+    // Each instance of a mapped task keeps its own tries (and its own external job).
+    const key = (run.mapIndex ?? -1) >= 0 ? `${task.taskId}[${run.mapIndex}]` : task.taskId;
+    const recorded = tries.get(key) ?? [];
+    tries.set(key, recorded);
     const claim: ClaimedTry = {
       taskInstanceId: `local:${run.runId}:${task.taskId}`,
       dagRunId: `local:${run.runId}`,
@@ -120,6 +124,8 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): LocalRunner
       tryNumber: run.tryNumber,
       maxTries: run.maxTries,
       operator: task.operator.kind,
+      mapIndex: run.mapIndex ?? -1,
+      mapItem: input.item ?? null,
       startedAt,
       runId: run.runId,
       logicalDate: run.logicalDate,

@@ -16,6 +16,8 @@ const claim: ClaimedTry = {
   dataIntervalStart: new Date('2026-11-21T00:00:00Z'),
   dataIntervalEnd: new Date('2026-11-22T00:00:00Z'),
   conf: { day: '2026-11-20', n: 3 },
+  mapIndex: -1,
+  mapItem: null,
   dagVersionId: '00000000-0000-0000-0000-000000000003',
 };
 
@@ -45,6 +47,34 @@ describe('operator option templates', () => {
     expect(() => renderOptions({ a: ['{{ dss }}'] }, claim)).toThrow('options.a[0]: unknown template value {{ dss }}');
     expect(() => renderOptions({ b: '{{ conf.region }}' }, claim)).toThrow(
       `options.b: {{ conf.region }} — the run's conf has no "region"`,
+    );
+  });
+
+  it("renders a mapped instance's item, a key of it and its index", () => {
+    const mapped = { ...claim, mapIndex: 7, mapItem: { path: 's3://b/region=eu/', n: 2 } };
+    expect(
+      renderOptions(
+        { args: ['--source', '{{ item.path }}', 'n={{ item.n }}', '#{{ map_index }}', '{{ item }}'] },
+        mapped,
+      ),
+    ).toEqual({ args: ['--source', 's3://b/region=eu/', 'n=2', '#7', '{"path":"s3://b/region=eu/","n":2}'] });
+    expect(renderOptions({ p: '--partition={{ item }}' }, { ...claim, mapIndex: 0, mapItem: 'dt=1' })).toEqual({
+      p: '--partition=dt=1',
+    });
+  });
+
+  it('says an unmapped task has no item, and names a key the item lacks', () => {
+    expect(() => renderOptions({ a: '{{ item }}' }, claim)).toThrow(
+      'options.a: {{ item }} — task "hive" is not mapped, so it has no item',
+    );
+    expect(() => renderOptions({ a: '{{ map_index }}' }, claim)).toThrow(
+      'options.a: unknown template value {{ map_index }}',
+    );
+    expect(() => renderOptions({ a: '{{ item.region }}' }, { ...claim, mapIndex: 2, mapItem: { path: 'x' } })).toThrow(
+      'options.a: {{ item.region }} — item 2 ({"path":"x"}) has no "region"',
+    );
+    expect(() => renderOptions({ a: '{{ item.region }}' }, { ...claim, mapIndex: 2, mapItem: 'eu' })).toThrow(
+      'options.a: {{ item.region }} — item 2 ("eu") has no "region"',
     );
   });
 });

@@ -3,7 +3,9 @@
  * an EMR/Glue/S3 task's options may use `{{ ds }}`, `{{ ds_nodash }}`, `{{ hour }}` (UTC, `00`–`23`),
  * `{{ logical_date }}`, `{{ data_interval_start }}`, `{{ data_interval_end }}`,
  * `{{ run_id }}`, `{{ dag_id }}`, `{{ task_id }}`, `{{ try_number }}` and
- * `{{ conf.<key> }}`. An unknown name is an error naming it, not an empty string.
+ * `{{ conf.<key> }}`; a mapped task's instance also `{{ map_index }}`,
+ * `{{ item }}` and `{{ item.<key> }}` (its item, or a key of it). An unknown
+ * name is an error naming it, not an empty string.
  */
 import { NonRetryableError } from '@sluice/core';
 import type { ClaimedTry } from '@sluice/db';
@@ -12,7 +14,8 @@ import type { ClaimedTry } from '@sluice/db';
 export type TemplateRun = Pick<
   ClaimedTry,
   'dagId' | 'runId' | 'taskId' | 'tryNumber' | 'logicalDate' | 'dataIntervalStart' | 'dataIntervalEnd' | 'conf'
->;
+> &
+  Partial<Pick<ClaimedTry, 'mapIndex' | 'mapItem'>>;
 
 const PATTERN = /\{\{\s*([a-z_]+(?:\.[A-Za-z0-9_-]+)?)\s*\}\}/g;
 
@@ -30,16 +33,34 @@ export function templateValues(c: TemplateRun): Record<string, string> {
     dag_id: c.dagId,
     task_id: c.taskId,
     try_number: String(c.tryNumber),
+    ...((c.mapIndex ?? -1) >= 0 ? { map_index: String(c.mapIndex) } : {}),
   };
 }
 
-function renderString(
-  text: string,
-  values: Record<string, string>,
-  conf: Record<string, unknown>,
-  where: string,
-): string {
+const asText = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+
+/** `{{ item }}` or `{{ item.<key> }}` of a mapped task's instance. */
+function itemValue(name: string, claim: TemplateRun, where: string): string {
+  if ((claim.mapIndex ?? -1) < 0)
+    throw new NonRetryableError(`${where}: {{ ${name} }} — task "${claim.taskId}" is not mapped, so it has no item`);
+  const item = claim.mapItem;
+  if (name === 'item') return asText(item);
+  const key = name.slice('item.'.length);
+  const v =
+    item !== null && typeof item === 'object' && !Array.isArray(item)
+      ? (item as Record<string, unknown>)[key]
+      : undefined;
+  if (v === undefined)
+    throw new NonRetryableError(
+      `${where}: {{ ${name} }} — item ${claim.mapIndex} (${JSON.stringify(item)}) has no "${key}"`,
+    );
+  return asText(v);
+}
+
+function renderString(text: string, values: Record<string, string>, claim: TemplateRun, where: string): string {
+  const conf = claim.conf;
   return text.replace(PATTERN, (_match, name: string) => {
+    if (name === 'item' || name.startsWith('item.')) return itemValue(name, claim, where);
     if (name.startsWith('conf.')) {
       const key = name.slice('conf.'.length);
       const v = conf[key];
@@ -56,7 +77,7 @@ function renderString(
 export function renderOptions(options: unknown, claim: TemplateRun, path = 'options'): unknown {
   const values = templateValues(claim);
   const walk = (v: unknown, at: string): unknown => {
-    if (typeof v === 'string') return renderString(v, values, claim.conf, at);
+    if (typeof v === 'string') return renderString(v, values, claim, at);
     if (Array.isArray(v)) return v.map((x, i) => walk(x, `${at}[${i}]`));
     if (v !== null && typeof v === 'object') {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, `${at}.${k}`)]));

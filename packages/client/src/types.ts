@@ -131,6 +131,10 @@ export interface TaskInstance {
   waitingReason: string | null;
   /** Operator-specific facts, e.g. an EMR step id and its console link. */
   external: Record<string, unknown> | null;
+  /** An instance of a mapped task: its index (0..n-1); absent for a task that is not mapped or not expanded yet. */
+  mapIndex?: number;
+  /** An instance of a mapped task: the item it runs with. */
+  mapItem?: unknown;
 }
 
 export interface RunDetail extends RunSummary {

@@ -6,6 +6,7 @@
  */
 import { CallbackSpecs, DeadlineSpec } from './callbacks';
 import { idHint, idPattern } from './ids';
+import { MAX_MAP_LENGTH_LIMIT } from './mapping';
 import { z } from 'zod';
 
 export const TriggerRule = z.enum([
@@ -65,6 +66,24 @@ export type TaskRole = z.infer<typeof TaskRole>;
 
 export { DEFAULT_QUEUE } from './ids';
 
+/** Where a mapped task's items come from (core/mapping.ts). */
+export const MapSource = z.discriminatedUnion('from', [
+  z.object({ from: z.literal('list'), items: z.array(z.unknown()) }),
+  z.object({ from: z.literal('output'), taskId: z.string().min(1), path: z.array(z.string()) }),
+]);
+export type MapSource = z.infer<typeof MapSource>;
+
+/** A mapped task: over one source, or over the product of named sources. */
+export const TaskMap = z.union([
+  z.object({ over: MapSource }).strict(),
+  z
+    .object({
+      product: z.array(z.object({ key: z.string().min(1), over: MapSource })).min(1),
+    })
+    .strict(),
+]);
+export type TaskMap = z.infer<typeof TaskMap>;
+
 export const TaskSpec = z.object({
   taskId: z.string().regex(idPattern, idHint),
   operator: OperatorSpec,
@@ -92,6 +111,10 @@ export const TaskSpec = z.object({
   failRun: z.boolean().optional(),
   /** The task group the task is in (`ingest`, `ingest.raw`); its id starts with it and a dot. Absent at top level. */
   group: z.string().optional(),
+  /** A mapped task: one task instance per item (core/mapping.ts). Absent for an ordinary task. */
+  map: TaskMap.optional(),
+  /** A mapped task only: how many of its instances may be queued or running at once in one run. Absent = no limit. */
+  maxActiveTisPerDagrun: z.number().int().positive().optional(),
 });
 export type TaskSpec = z.infer<typeof TaskSpec>;
 
@@ -119,6 +142,8 @@ export const DagSpec = z.object({
   callbacks: CallbackSpecs.optional(),
   /** When a run must have finished by; absent when the DAG sets none. */
   deadline: DeadlineSpec.optional(),
+  /** Longest list a task of this DAG may map over; absent = DEFAULT_MAX_MAP_LENGTH (1,024). */
+  maxMapLength: z.number().int().min(1).max(MAX_MAP_LENGTH_LIMIT).optional(),
 });
 export type DagSpec = z.infer<typeof DagSpec>;
 
@@ -139,4 +164,6 @@ export interface RunContext {
   /** 1 on the first try. */
   tryNumber: number;
   maxTries: number;
+  /** A mapped task's instance: its index (0..n-1); -1 for an unmapped task. */
+  mapIndex?: number;
 }

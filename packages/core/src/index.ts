@@ -81,7 +81,23 @@ export {
   BranchSpec,
   TaskRole,
   DEFAULT_QUEUE,
+  MapSource,
+  TaskMap,
 } from './dag-spec';
+export {
+  DEFAULT_MAX_MAP_LENGTH,
+  MAX_MAP_LENGTH_LIMIT,
+  UNMAPPED,
+  taskKey,
+  parseTaskKey,
+  mapSources,
+  describeSource,
+  expansionOf,
+  mapIssues,
+  valueAt,
+  itemsOf,
+} from './mapping';
+export type { SourceLength, Expansion } from './mapping';
 export {
   followedDownstream,
   dependencyVerdict,

@@ -34,17 +34,17 @@ function inputFor(dag: DagSpec, overrides: Partial<SchedulingInput> = {}): Sched
 
 describe('maxActiveTisPerDag', () => {
   it('lets a task be queued while fewer instances than its cap are active across runs', () => {
-    expect(instancesCap({ maxActiveTisPerDag: 2 }, 0)).toBeNull();
-    expect(instancesCap({ maxActiveTisPerDag: 2 }, 1)).toBeNull();
-    expect(instancesCap({}, 1_000)).toBeNull();
+    expect(instancesCap({ taskId: 'load', maxActiveTisPerDag: 2 }, 0)).toBeNull();
+    expect(instancesCap({ taskId: 'load', maxActiveTisPerDag: 2 }, 1)).toBeNull();
+    expect(instancesCap({ taskId: 'load' }, 1_000)).toBeNull();
   });
 
   it('holds a task at its cap, saying how many instances are active', () => {
-    expect(instancesCap({ maxActiveTisPerDag: 2 }, 2)).toBe(
+    expect(instancesCap({ taskId: 'load', maxActiveTisPerDag: 2 }, 2)).toBe(
       'load: 2 of 2 instances of this task active across runs (maxActiveTisPerDag)',
     );
-    expect(instancesCap({ maxActiveTisPerDag: 1 }, 3)).toBe(
-      'load: 3 of 1 instances of this task active across runs (maxActiveTisPerDag)',
+    expect(instancesCap({ taskId: 'rank', maxActiveTisPerDag: 1 }, 3)).toBe(
+      'rank: 3 of 1 instances of this task active across runs (maxActiveTisPerDag)',
     );
   });
 

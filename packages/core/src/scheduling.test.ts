@@ -81,6 +81,8 @@ function summary(decisions: readonly TaskDecision[]): string[] {
         return `${d.taskId}: resume try ${d.tryNumber} ${d.from} → deferred (${d.cause})`;
       case 'waiting':
         return `${d.taskId}: waiting`;
+      case 'expand':
+        return `${d.taskId}: expand`;
       default:
         return assertNever(d);
     }

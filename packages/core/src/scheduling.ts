@@ -15,10 +15,14 @@
  *    upstream_failed by their trigger rule (skipped first when a branch or
  *    short circuit above did not follow them, see flow.ts), reading the states decided
  *    earlier in the same pass, so a failure cascades down the whole DAG at
- *    once. Retries whose time has come are scheduled.
+ *    once. Retries whose time has come are scheduled. A mapped task not yet
+ *    expanded whose trigger rule says run is expanded instead (`expand`):
+ *    the I/O layer turns its one instance into one per item and decides
+ *    again. A task downstream of a mapped task counts every instance.
  * 4. Scheduled tasks (including those just scheduled) are enqueued by
  *    priorityWeight, then topological order, within the DAG's free task
- *    slots, each task's maxActiveTisPerDag and the pools' free slots.
+ *    slots, each task's maxActiveTisPerDag, a mapped task's
+ *    maxActiveTisPerDagrun and the pools' free slots.
  * 5. When every task is terminal, the run finishes as `runOutcome` says:
  *    failed if any task failed or is upstream_failed (a teardown only with
  *    failRun), else success.
@@ -27,16 +31,19 @@
  * write finds the task in another state (someone else moved it), skip what
  * follows for that task and drop the run decision, then decide again.
  */
-import type { DagSpec, TaskSpec } from './dag-spec';
+import type { DagSpec, TaskMap, TaskSpec } from './dag-spec';
 import { assertNever } from './assert-never';
 import { runOutcome } from './run-outcome';
 import { inOrder, shapeOf, type DagShape } from './scheduling-shape';
-import { isTerminalTaskState, type DagRunState, type TaskInstanceState } from './states';
+import { isActiveTaskState, isTerminalTaskState, type DagRunState, type TaskInstanceState } from './states';
 import { tryJitter, tryOutcome, type TryFailureCause } from './try-outcome';
 import { dependencyVerdict, type FlowView } from './flow';
+import { DEFAULT_MAX_MAP_LENGTH, UNMAPPED } from './mapping';
 
 export interface TaskInstanceView {
   taskId: string;
+  /** A mapped task's instance: 0..n-1; -1 or absent for an unmapped task, or a mapped one not expanded yet. */
+  mapIndex?: number;
   state: TaskInstanceState;
   /** Tries made so far: 0 before the first, N while try N runs. */
   tryNumber: number;
@@ -54,7 +61,11 @@ export interface TaskInstanceView {
 export interface SchedulingInput {
   dag: DagSpec;
   run: { state: DagRunState; startedAt: Date | null; runId?: string };
-  /** By task id. A task of the DAG missing here is read as `none` with no tries. */
+  /**
+   * By task instance key (`taskKey`: the task id, `load[3]` for a mapped
+   * task's instance). A task of the DAG with no instance here is read as
+   * `none` with no tries.
+   */
   tasks: ReadonlyMap<string, TaskInstanceView>;
   now: Date;
   /** How many more task instances of this DAG may become queued now (maxActiveTasks minus active ones across its runs). */
@@ -79,8 +90,22 @@ export interface SchedulingInput {
   timeoutGraceMs: number;
 }
 
+/**
+ * What a pass decides for a task instance. `taskId` is the instance's key:
+ * the task id, or `load[3]` for an instance of a mapped task.
+ */
 export type TaskDecision =
   | { type: 'set_state'; taskId: string; from: TaskInstanceState; to: TaskInstanceState; reason: string }
+  | {
+      /** A mapped task whose trigger rule says run: make its instances (or skip or fail it), then decide again. */
+      type: 'expand';
+      taskId: string;
+      from: 'none';
+      map: TaskMap;
+      /** The DAG's maxMapLength (or the default). */
+      maxMapLength: number;
+      reason: string;
+    }
   | {
       type: 'enqueue';
       taskId: string;
@@ -188,13 +213,22 @@ interface Pass {
   decide(taskId: string, state: TaskInstanceState): void;
   /** A task that became terminal in this pass: its downstream must look again. */
   finished(taskId: string): void;
-  viewOf(taskId: string, spec: TaskSpec): TaskInstanceView;
+  /** The task's instances by map index (one, its own, for an unmapped task), each keyed. */
+  instancesOf(taskId: string, spec: TaskSpec): ReadonlyArray<{ key: string; view: TaskInstanceView }>;
 }
 
 function startPass(input: SchedulingInput, shape: DagShape): Pass {
-  const stateOf = (taskId: string): TaskInstanceState => input.tasks.get(taskId)?.state ?? 'none';
+  const stateOf = (key: string): TaskInstanceState => input.tasks.get(key)?.state ?? 'none';
   const changed = new Map<string, TaskInstanceState>();
   const scope = input.only === undefined ? null : new Set(input.only);
+  const byTask = new Map<string, Array<{ key: string; view: TaskInstanceView }>>();
+  for (const [key, view] of input.tasks) {
+    const list = byTask.get(view.taskId);
+    if (list === undefined) byTask.set(view.taskId, [{ key, view }]);
+    else list.push({ key, view });
+  }
+  for (const list of byTask.values())
+    if (list.length > 1) list.sort((a, b) => (a.view.mapIndex ?? UNMAPPED) - (b.view.mapIndex ?? UNMAPPED));
   return {
     input,
     shape,
@@ -205,16 +239,21 @@ function startPass(input: SchedulingInput, shape: DagShape): Pass {
     finished: (id) => {
       if (scope !== null) for (const child of shape.downstream.get(id) ?? []) scope.add(child);
     },
-    viewOf: (taskId, spec) =>
-      input.tasks.get(taskId) ?? {
-        taskId,
-        state: 'none',
-        tryNumber: 0,
-        maxTries: spec.retry.retries + 1,
-        nextRetryAt: null,
-        startedAt: null,
-        heartbeatAt: null,
-      },
+    instancesOf: (taskId, spec) =>
+      byTask.get(taskId) ?? [
+        {
+          key: taskId,
+          view: {
+            taskId,
+            state: 'none',
+            tryNumber: 0,
+            maxTries: spec.retry.retries + 1,
+            nextRetryAt: null,
+            startedAt: null,
+            heartbeatAt: null,
+          },
+        },
+      ],
   };
 }
 
@@ -236,12 +275,19 @@ function runTimeout(input: SchedulingInput, shape: DagShape): RunDecision | null
   if (dag.dagrunTimeoutMs === null || input.run.startedAt === null) return null;
   const ranFor = now.getTime() - input.run.startedAt.getTime();
   if (ranFor < dag.dagrunTimeoutMs) return null;
+  const instantiated = new Set<string>();
+  const unfinishedIds = new Set<string>();
+  for (const ti of input.tasks.values()) {
+    instantiated.add(ti.taskId);
+    if (!isTerminalTaskState(ti.state)) unfinishedIds.add(ti.taskId);
+  }
+  for (const id of shape.order) if (!instantiated.has(id)) unfinishedIds.add(id);
   return {
     type: 'fail_run_timeout',
     reason:
       `the run exceeded its dagrunTimeout of ${formatDuration(dag.dagrunTimeoutMs)} ` +
       `(started ${input.run.startedAt.toISOString()})`,
-    unfinishedTaskIds: shape.order.filter((id) => !isTerminalTaskState(input.tasks.get(id)?.state ?? 'none')),
+    unfinishedTaskIds: shape.order.filter((id) => unfinishedIds.has(id)),
   };
 }
 
@@ -251,15 +297,24 @@ function runTimeout(input: SchedulingInput, shape: DagShape): RunDecision | null
  * another worker instead: the pass then decides nothing more.
  */
 function endStuckTries(pass: Pass): 'resumed' | 'none' {
-  const { input, shape } = pass;
+  const { shape } = pass;
   let resumed = false;
-  for (const id of inOrder(shape, pass.scope)) {
-    const spec = shape.specs.get(id);
+  for (const taskId of inOrder(shape, pass.scope)) {
+    const spec = shape.specs.get(taskId);
     if (spec === undefined) continue;
-    const ti = pass.viewOf(id, spec);
-    if (ti.state !== 'running' && ti.state !== 'deferred') continue;
+    for (const { key: id, view: ti } of pass.instancesOf(taskId, spec))
+      if (endStuckTry(pass, id, ti, spec)) resumed = true;
+  }
+  return resumed ? 'resumed' : 'none';
+}
+
+/** One instance's part of step 2; true when its try was handed to another worker. */
+function endStuckTry(pass: Pass, id: string, ti: TaskInstanceView, spec: TaskSpec): boolean {
+  const { input } = pass;
+  {
+    if (ti.state !== 'running' && ti.state !== 'deferred') return false;
     const failure = tryFailure(ti, spec, input);
-    if (failure === null) continue;
+    if (failure === null) return false;
     const { cause, reason } = failure;
     const outcome = tryOutcome({
       ending:
@@ -274,7 +329,7 @@ function endStuckTries(pass: Pass): 'resumed' | 'none' {
     });
     switch (outcome.type) {
       case 'resume-deferred':
-        if (ti.state !== 'running') continue;
+        if (ti.state !== 'running') return false;
         pass.out.push({
           type: 'resume_deferred',
           taskId: id,
@@ -284,8 +339,7 @@ function endStuckTries(pass: Pass): 'resumed' | 'none' {
           reason: `${reason}; its external job goes on, so another worker resumes the wait`,
         });
         pass.decide(id, 'deferred');
-        resumed = true;
-        break;
+        return true;
       case 'retry':
         pass.out.push({
           type: 'fail_try',
@@ -311,7 +365,7 @@ function endStuckTries(pass: Pass): 'resumed' | 'none' {
           reason: `${reason}; no tries left (${ti.tryNumber} of ${ti.maxTries})`,
         });
         pass.decide(id, 'failed');
-        pass.finished(id);
+        pass.finished(ti.taskId);
         break;
       case 'success':
       case 'skip':
@@ -320,7 +374,7 @@ function endStuckTries(pass: Pass): 'resumed' | 'none' {
         assertNever(outcome);
     }
   }
-  return resumed ? 'resumed' : 'none';
+  return false;
 }
 
 /** 3. Dependencies and due retries, upstream before downstream. */
@@ -329,112 +383,169 @@ function evaluateDependencies(pass: Pass): void {
   for (const id of inOrder(shape, pass.scope)) {
     const spec = shape.specs.get(id);
     if (spec === undefined) continue;
-    const ti = pass.viewOf(id, spec);
-    if (ti.state === 'none') {
-      const flowView = (up: string): FlowView => ({
-        taskId: up,
-        state: pass.decided(up),
-        followed: input.tasks.get(up)?.followed ?? null,
-      });
-      const upstream = [...new Set(spec.upstream)].filter((up) => shape.specs.has(up)).map(flowView);
-      const shortCircuits = (shape.shortCircuitsAbove.get(id) ?? []).map(flowView);
-      const { outcome, reason } = dependencyVerdict(spec, upstream, shortCircuits, shape.setups);
-      if (outcome === 'wait') {
-        pass.out.push({ type: 'waiting', taskId: id, reason });
-        continue;
-      }
-      const to = outcome === 'run' ? 'scheduled' : outcome === 'skip' ? 'skipped' : 'upstream_failed';
-      pass.out.push({ type: 'set_state', taskId: id, from: 'none', to, reason });
-      pass.decide(id, to);
-      if (to !== 'scheduled') pass.finished(id);
-    } else if (ti.state === 'up_for_retry') {
-      const next = `try ${ti.tryNumber + 1} of ${ti.maxTries}`;
-      if (ti.nextRetryAt === null || ti.nextRetryAt.getTime() <= input.now.getTime()) {
-        pass.out.push({
-          type: 'set_state',
-          taskId: id,
-          from: 'up_for_retry',
-          to: 'scheduled',
-          reason: `${next} is due`,
-        });
-        pass.decide(id, 'scheduled');
-      } else {
-        pass.out.push({ type: 'waiting', taskId: id, reason: `${next} at ${ti.nextRetryAt.toISOString()}` });
+    let verdict: ReturnType<typeof dependencyVerdict> | null = null;
+    for (const { key, view: ti } of pass.instancesOf(id, spec)) {
+      if (ti.state === 'none') {
+        verdict ??= verdictOf(pass, spec);
+        const { outcome, reason } = verdict;
+        if (outcome === 'wait') {
+          pass.out.push({ type: 'waiting', taskId: key, reason });
+          continue;
+        }
+        if (outcome === 'run' && spec.map !== undefined && (ti.mapIndex ?? UNMAPPED) < 0) {
+          const maxMapLength = input.dag.maxMapLength ?? DEFAULT_MAX_MAP_LENGTH;
+          pass.out.push({ type: 'expand', taskId: key, from: 'none', map: spec.map, maxMapLength, reason });
+          continue;
+        }
+        const to = outcome === 'run' ? 'scheduled' : outcome === 'skip' ? 'skipped' : 'upstream_failed';
+        pass.out.push({ type: 'set_state', taskId: key, from: 'none', to, reason });
+        pass.decide(key, to);
+        if (to !== 'scheduled') pass.finished(id);
+      } else if (ti.state === 'up_for_retry') {
+        const next = `try ${ti.tryNumber + 1} of ${ti.maxTries}`;
+        if (ti.nextRetryAt === null || ti.nextRetryAt.getTime() <= input.now.getTime()) {
+          pass.out.push({
+            type: 'set_state',
+            taskId: key,
+            from: 'up_for_retry',
+            to: 'scheduled',
+            reason: `${next} is due`,
+          });
+          pass.decide(key, 'scheduled');
+        } else {
+          pass.out.push({ type: 'waiting', taskId: key, reason: `${next} at ${ti.nextRetryAt.toISOString()}` });
+        }
       }
     }
   }
 }
 
 /** Why a task may not be queued now under its maxActiveTisPerDag, or null when it may. */
-export function instancesCap(spec: Pick<TaskSpec, 'maxActiveTisPerDag'>, active: number): string | null {
+export function instancesCap(spec: Pick<TaskSpec, 'taskId' | 'maxActiveTisPerDag'>, active: number): string | null {
   const cap = spec.maxActiveTisPerDag;
   if (cap === undefined || active < cap) return null;
-  return `load: ${active} of ${cap} instances of this task active across runs (maxActiveTisPerDag)`;
+  return `${spec.taskId}: ${active} of ${cap} instances of this task active across runs (maxActiveTisPerDag)`;
 }
 
-/** 4. Scheduled tasks are enqueued by priorityWeight, then topological order, within the DAG's and the pools' free slots. */
+/** Whether a task's `none` instances may run, as the states this pass leaves its upstream in say: every instance of a mapped one counts. */
+function verdictOf(pass: Pass, spec: TaskSpec): ReturnType<typeof dependencyVerdict> {
+  const { input, shape } = pass;
+  const flowViews = (up: string): FlowView[] => {
+    const upSpec = shape.specs.get(up);
+    if (upSpec === undefined) return [];
+    return pass.instancesOf(up, upSpec).map(({ key, view }) => ({
+      taskId: key,
+      state: pass.decided(key),
+      followed: view.followed ?? null,
+    }));
+  };
+  const upstream = [...new Set(spec.upstream)].flatMap(flowViews);
+  const shortCircuits = (shape.shortCircuitsAbove.get(spec.taskId) ?? []).map(
+    (sc): FlowView => ({ taskId: sc, state: pass.decided(sc), followed: input.tasks.get(sc)?.followed ?? null }),
+  );
+  return dependencyVerdict(spec, upstream, shortCircuits, shape.setups);
+}
+
+/**
+ * 4. Scheduled task instances are enqueued by priorityWeight, then
+ * topological order, then map index, within the DAG's and the pools' free
+ * slots, each task's maxActiveTisPerDag and each mapped task's
+ * maxActiveTisPerDagrun.
+ */
 function enqueueWithinSlots(pass: Pass): void {
   const { input, shape } = pass;
   const { specs, topoIndex } = shape;
-  const candidates = [...inOrder(shape, pass.scope)]
-    .filter((id) => pass.decided(id) === 'scheduled')
-    .flatMap((id) => {
-      const spec = specs.get(id);
-      return spec === undefined ? [] : [spec];
-    })
-    .sort(
-      (a, b) => b.priorityWeight - a.priorityWeight || (topoIndex.get(a.taskId) ?? 0) - (topoIndex.get(b.taskId) ?? 0),
-    );
+  const candidates: Array<{ key: string; spec: TaskSpec; view: TaskInstanceView }> = [];
+  /** Instances of each limited task queued, running or deferred as the pass leaves them. */
+  const activeOf = new Map<string, number>();
+  for (const id of inOrder(shape, pass.scope)) {
+    const spec = specs.get(id);
+    if (spec === undefined) continue;
+    for (const { key, view } of pass.instancesOf(id, spec)) {
+      const state = pass.decided(key);
+      if (state === 'scheduled') candidates.push({ key, spec, view });
+      else if (spec.maxActiveTisPerDagrun !== undefined && isActiveTaskState(state))
+        activeOf.set(id, (activeOf.get(id) ?? 0) + 1);
+    }
+  }
+  candidates.sort(
+    (a, b) =>
+      b.spec.priorityWeight - a.spec.priorityWeight ||
+      (topoIndex.get(a.spec.taskId) ?? 0) - (topoIndex.get(b.spec.taskId) ?? 0) ||
+      (a.view.mapIndex ?? UNMAPPED) - (b.view.mapIndex ?? UNMAPPED),
+  );
   let taskSlots = input.freeTaskSlots;
   const poolSlots = new Map(input.freePoolSlots);
-  for (const spec of candidates) {
-    const id = spec.taskId;
+  /** Instances of each task active across the DAG's runs, counting those this pass queues (a mapped task queues many). */
+  const activeInDagOf = new Map(input.activeByTask ?? []);
+  for (const { key, spec, view } of candidates) {
     if (taskSlots <= 0) {
       pass.out.push({
         type: 'waiting',
-        taskId: id,
+        taskId: key,
         reason: `the DAG has no free task slot (maxActiveTasks is ${input.dag.maxActiveTasks})`,
       });
       continue;
     }
-    // One instance of a task per run: a pass never queues two, so the count needs no update here.
-    const perDag = instancesCap(spec, input.activeByTask?.get(id) ?? 0);
+    const activeInDag = activeInDagOf.get(spec.taskId) ?? 0;
+    const perDag = instancesCap(spec, activeInDag);
     if (perDag !== null) {
-      pass.out.push({ type: 'waiting', taskId: id, reason: perDag });
+      pass.out.push({ type: 'waiting', taskId: key, reason: perDag });
+      continue;
+    }
+    const limit = spec.maxActiveTisPerDagrun;
+    const active = activeOf.get(spec.taskId) ?? 0;
+    if (limit !== undefined && active >= limit) {
+      pass.out.push({
+        type: 'waiting',
+        taskId: key,
+        reason: `${plural(active, 'instance')} of ${spec.taskId} already queued or running in this run (maxActiveTisPerDagrun is ${limit})`,
+      });
       continue;
     }
     const free = poolSlots.get(spec.pool);
     if (free !== undefined && free < spec.poolSlots) {
       pass.out.push({
         type: 'waiting',
-        taskId: id,
+        taskId: key,
         reason: `pool "${spec.pool}" has ${plural(Math.max(0, free), 'free slot')}; the task needs ${spec.poolSlots}`,
       });
       continue;
     }
     pass.out.push({
       type: 'enqueue',
-      taskId: id,
+      taskId: key,
       from: 'scheduled',
-      tryNumber: pass.viewOf(id, spec).tryNumber + 1,
+      tryNumber: view.tryNumber + 1,
       pool: spec.pool,
       poolSlots: spec.poolSlots,
       priorityWeight: spec.priorityWeight,
     });
     taskSlots -= 1;
+    if (limit !== undefined) activeOf.set(spec.taskId, active + 1);
+    if (spec.maxActiveTisPerDag !== undefined) activeInDagOf.set(spec.taskId, activeInDag + 1);
     if (free !== undefined) poolSlots.set(spec.pool, free - spec.poolSlots);
-    pass.decide(id, 'queued');
+    pass.decide(key, 'queued');
   }
 }
 
-/** 5. The run's end, once every task is terminal; a partial view (fast path) cannot tell. */
+/** 5. The run's end, once every task instance is terminal; a partial view (fast path) cannot tell. */
 function runEnd(pass: Pass): RunDecision | null {
   if (pass.scope !== null) return null;
-  const { order } = pass.shape;
-  const outcome = runOutcome(
-    order.map((id) => [id, pass.decided(id)] as const),
-    pass.shape.outcomeIgnored,
-  );
+  const { order, specs } = pass.shape;
+  const states: Array<readonly [string, TaskInstanceState]> = [];
+  const ignored = new Set<string>();
+  let mapped = false;
+  for (const id of order) {
+    const spec = specs.get(id);
+    if (spec === undefined) continue;
+    for (const { key } of pass.instancesOf(id, spec)) {
+      if (key !== id) mapped = true;
+      states.push([key, pass.decided(key)]);
+      if (pass.shape.outcomeIgnored.has(id)) ignored.add(key);
+    }
+  }
+  const outcome = runOutcome(states, ignored);
   switch (outcome.state) {
     case 'running':
       return null;
@@ -446,12 +557,16 @@ function runEnd(pass: Pass): RunDecision | null {
       };
     case 'success': {
       const counts = new Map<TaskInstanceState, number>();
-      for (const id of order) counts.set(pass.decided(id), (counts.get(pass.decided(id)) ?? 0) + 1);
+      for (const [, state] of states) counts.set(state, (counts.get(state) ?? 0) + 1);
       const summary = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
       return {
         type: 'finish_run',
         to: 'success',
-        reason: `${order.length === 1 ? 'the only task' : `all ${order.length} tasks`} finished: ${summary}`,
+        reason: mapped
+          ? `all ${plural(states.length, 'task instance')} finished: ${summary}`
+          : order.length === 1
+            ? `the only task finished: ${summary}`
+            : `all ${order.length} tasks finished: ${summary}`,
       };
     }
     default:

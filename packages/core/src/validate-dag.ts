@@ -10,6 +10,7 @@ import { DagValidationError, InvalidOptionsError, type DagIssue } from './errors
 import { compileRetryPolicy } from './retry-policy';
 import { compileSchedule, parseDagDate } from './timetable';
 import { isValidTimezone } from './timezone';
+import { mapIssues } from './mapping';
 
 const messageOf = (raw: unknown): string => (raw instanceof Error ? raw.message : String(raw));
 
@@ -63,6 +64,7 @@ function structuralIssues(spec: DagSpec): DagIssue[] {
   }
 
   issues.push(...flowIssues(spec));
+  issues.push(...mapIssues(spec));
 
   for (const cycle of findCycles(spec)) add(`tasks.${cycle[0] ?? ''}.upstream`, `cycle: ${formatCycle(cycle)}`);
 

@@ -55,6 +55,7 @@ describe('example DAGs', () => {
       'failing_delivery',
       'flaky_ingest',
       'glue_hourly_landing',
+      'glue_hourly_partitions',
       'glue_hourly_stats',
       'hourly_stats',
       'late_data_correction',
@@ -103,6 +104,45 @@ describe('example DAGs', () => {
       triggerRule: 'all_success',
       upstream: ['load_to_redshift'],
     });
+  });
+
+  it('glue_hourly_partitions maps one Glue job run over each partition that landed', async () => {
+    const list = await taskFn('glue_hourly_partitions', 'list_partitions');
+    const listed = await list(
+      ctx('glue_hourly_partitions', 'list_partitions', {
+        wait_for_exports: {
+          bucket: 'game-events',
+          keys: [
+            'raw/events/dt=2026-02-03/hour=00/region=us/part-0.json',
+            'raw/events/dt=2026-02-03/hour=00/region=eu/part-0.json',
+            'raw/events/dt=2026-02-03/hour=00/region=eu/part-1.json',
+            'raw/events/dt=2026-02-03/hour=00/_SUCCESS',
+          ],
+          count: 4,
+        },
+      }),
+    );
+    expect(listed).toEqual({
+      partitions: [
+        { region: 'eu', path: 's3://game-events/raw/events/dt=2026-02-03/hour=00/region=eu/' },
+        { region: 'us', path: 's3://game-events/raw/events/dt=2026-02-03/hour=00/region=us/' },
+      ],
+    });
+    const tasks = dags.find((d) => d.dagId === 'glue_hourly_partitions')?.spec.tasks ?? [];
+    expect(tasks.find((t) => t.taskId === 'partition_stats_job')).toMatchObject({
+      map: { over: { from: 'output', taskId: 'list_partitions', path: ['partitions'] } },
+      maxActiveTisPerDagrun: 4,
+      operator: { kind: 'glue.startJobRun', options: { arguments: { '--source': '{{ item.path }}' } } },
+    });
+    const report = await taskFn('glue_hourly_partitions', 'report');
+    expect(
+      await report(
+        ctx('glue_hourly_partitions', 'report', {
+          list_partitions: listed,
+          partition_stats_job: [{ jobRunId: 'jr_1' }, { jobRunId: 'jr_2' }],
+        }),
+      ),
+    ).toEqual({ regions: ['eu', 'us'], jobRuns: ['jr_1', 'jr_2'] });
   });
 
   it('hourly_stats fans out from one task and back into one', () => {

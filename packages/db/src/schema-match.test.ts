@@ -119,6 +119,8 @@ function expectedDefault(table: string, field: DmmfField): string | RegExp | nul
     const cast = field.type === 'Json' ? 'jsonb' : 'text';
     return `'${value.replaceAll("'", "''")}'::${cast}`;
   }
+  // Postgres keeps a negative integer default as a cast literal.
+  if (typeof value === 'number' && value < 0) return `'${value}'::integer`;
   if (typeof value === 'boolean' || typeof value === 'number') return String(value);
   throw new Error(`No expected default for ${field.name}: ${JSON.stringify(value)}; extend this test`);
 }

@@ -9,6 +9,8 @@ import {
   type TaskInstanceState,
   compileTaskPattern,
   tasksToClear,
+  parseTaskKey,
+  taskKey,
 } from '@sluice/core';
 import { clearTaskInstances, findRun, listRunsBetween, readTaskStates, recordAuditEvent } from '@sluice/db';
 import type { AuditEventInput } from '@sluice/db';
@@ -59,10 +61,17 @@ async function runsBetween(res: EngineResources, dagId: string, from: Date, to: 
   return runs;
 }
 
+/** One instance of a mapped task a clear is limited to (`load[3]`): the task's other instances stay as they are. */
+interface Instance {
+  taskId: string;
+  mapIndex: number;
+}
+
 async function plan(
   res: EngineResources,
   runs: readonly RunToClear[],
   selection: ClearSelection,
+  instance: Instance | null,
 ): Promise<PlannedRun[]> {
   const states = await readTaskStates(
     res.pool,
@@ -79,23 +88,38 @@ async function plan(
       runId: run.runId,
       logicalDate: run.logicalDate,
       runState: run.state,
-      tasks: taskIds.map((taskId) => ({ taskId, state: runStates.get(taskId) ?? 'none' })),
+      tasks: taskIds.map((taskId) => ({
+        taskId: taskId === instance?.taskId ? taskKey(taskId, instance.mapIndex) : taskId,
+        state: runStates.get(taskId) ?? 'none',
+      })),
     });
   }
   return planned;
 }
 
 /** Clears what was planned, run by run, and gets the reopened runs going again. */
-async function carryOut(res: EngineResources, dagId: string, planned: readonly PlannedRun[], actor: string) {
+async function carryOut(
+  res: EngineResources,
+  dagId: string,
+  planned: readonly PlannedRun[],
+  actor: string,
+  instance: Instance | null,
+) {
   const cleared: ClearedRun[] = [];
+  const mapIndexes = new Map(instance ? [[instance.taskId, instance.mapIndex]] : []);
   for (const p of planned) {
     const version = await res.dags.get(p.run.dagVersionId);
-    const tries = new Map(p.tasks.map((t) => [t.taskId, (version.tasks.get(t.taskId)?.retry.retries ?? 0) + 1]));
-    const result = await clearTaskInstances(res.pool, { dagRunId: p.run.id, tasks: tries, actor });
+    const tries = new Map(
+      p.tasks.map((t) => {
+        const id = parseTaskKey(t.taskId).taskId;
+        return [id, (version.tasks.get(id)?.retry.retries ?? 0) + 1] as const;
+      }),
+    );
+    const result = await clearTaskInstances(res.pool, { dagRunId: p.run.id, tasks: tries, mapIndexes, actor });
     await res.queue.enqueueCancels(result.interrupted);
     if (result.cleared.length === 0) continue;
     const done = new Set(result.cleared);
-    cleared.push({ ...p, tasks: p.tasks.filter((t) => done.has(t.taskId)) });
+    cleared.push({ ...p, tasks: p.tasks.filter((t) => done.has(parseTaskKey(t.taskId).taskId)) });
     // A finished run was reopened as queued; a running one just has work again.
     if (p.run.state === 'running') await scheduleWholeRun(res, p.run.id, p.run.dagVersionId);
     else await startRuns(res, dagId, version);
@@ -108,12 +132,20 @@ const present = (planned: readonly ClearedRun[]): ClearedRun[] =>
 
 async function clearPlanned(
   res: EngineResources,
-  args: { dagId: string; runs: readonly RunToClear[]; selection: ClearSelection; dryRun: boolean; actor: string },
+  args: {
+    dagId: string;
+    runs: readonly RunToClear[];
+    selection: ClearSelection;
+    dryRun: boolean;
+    actor: string;
+    instance?: Instance | null;
+  },
   audit: Omit<AuditEventInput, 'actor' | 'dagId'>,
 ): Promise<ClearOutcome> {
-  const planned = await plan(res, args.runs, args.selection);
+  const instance = args.instance ?? null;
+  const planned = await plan(res, args.runs, args.selection, instance);
   if (args.dryRun) return { dryRun: true, runs: present(planned) };
-  const cleared = await carryOut(res, args.dagId, planned, args.actor);
+  const cleared = await carryOut(res, args.dagId, planned, args.actor, instance);
   await recordAuditEvent(res.pool, {
     ...audit,
     actor: args.actor,
@@ -221,7 +253,9 @@ export async function clearTask(
 ): Promise<ClearOutcome & { cleared: string[] }> {
   const run = await requireRun(res, input.dagId, input.runId);
   const version = await res.dags.get(run.dagVersionId);
-  if (!version.tasks.has(input.taskId)) {
+  // `load[3]` clears one instance of a mapped task (and what the options add); `load` all of them.
+  const { taskId, mapIndex } = parseTaskKey(input.taskId);
+  if (!version.tasks.has(taskId)) {
     throw new NotFoundError(`Run "${input.runId}" of DAG "${input.dagId}" has no task "${input.taskId}"`);
   }
   const runs =
@@ -245,9 +279,10 @@ export async function clearTask(
     {
       dagId: input.dagId,
       runs,
-      selection: { ...options, taskPattern: { test: (id) => id === input.taskId } },
+      selection: { ...options, taskPattern: { test: (id) => id === taskId } },
       dryRun: input.dryRun ?? false,
       actor: input.actor,
+      instance: mapIndex >= 0 ? { taskId, mapIndex } : null,
     },
     { action: 'clear', runId: input.runId, taskId: input.taskId, details: options },
   );

@@ -2,7 +2,7 @@
  * What users do to runs and task instances (API and CLI): clear to rerun,
  * mark success/failed, pause. Each records an audit event.
  */
-import { type TaskInstanceState, tasksMarkedWithRun } from '@sluice/core';
+import { parseTaskKey, type TaskInstanceState, tasksMarkedWithRun } from '@sluice/core';
 import {
   markDagRun,
   readTaskStates,
@@ -29,12 +29,22 @@ export async function markTask(
 ): Promise<void> {
   const run = await requireRun(res, args.dagId, args.runId);
   const version = await res.dags.get(run.dagVersionId);
-  if (!version.tasks.has(args.taskId)) {
+  // `load[3]` marks one instance of a mapped task; `load` every instance.
+  const { taskId, mapIndex } = parseTaskKey(args.taskId);
+  if (!version.tasks.has(taskId)) {
     throw new NotFoundError(`Run "${args.runId}" of DAG "${args.dagId}" has no task "${args.taskId}"`);
   }
   const marked = await withTransaction(res.pool, (tx) =>
-    markTaskInstance(tx, { dagRunId: run.id, taskId: args.taskId, to: args.to, actor: args.actor }),
+    markTaskInstance(tx, {
+      dagRunId: run.id,
+      taskId,
+      ...(mapIndex >= 0 ? { mapIndex } : {}),
+      to: args.to,
+      actor: args.actor,
+    }),
   );
+  if (mapIndex >= 0 && !marked)
+    throw new NotFoundError(`Run "${args.runId}" of DAG "${args.dagId}" has no task instance "${args.taskId}" to mark`);
   if (marked) await res.queue.enqueueCancels(marked.interrupted);
   await recordAuditEvent(res.pool, {
     actor: args.actor,
@@ -44,7 +54,7 @@ export async function markTask(
     taskId: args.taskId,
     details: { from: marked?.from ?? null },
   });
-  if (marked && run.state === 'running') await scheduleDownstream(res, run.id, run.dagVersionId, [args.taskId]);
+  if (marked && run.state === 'running') await scheduleDownstream(res, run.id, run.dagVersionId, [taskId]);
   else if (marked) await finishRunIfDone(res.pool, run.id);
 }
 

@@ -252,7 +252,8 @@ async function runClaimedTry(
       timeout = setTimeout(() => controller.abort(new TaskTimeoutError(ms)), Math.max(0, left));
     }
     if (from === 'queued') log.write('system', `try ${claim.tryNumber} of ${claim.maxTries} on ${wc.hostname}\n`);
-    const upstreamOutputs = await readTaskOutputs(res.pool, claim.dagRunId, task.upstream);
+    const mapped = new Set(task.upstream.filter((up) => version?.tasks.get(up)?.map !== undefined));
+    const upstreamOutputs = await readTaskOutputs(res.pool, claim.dagRunId, task.upstream, mapped);
     let externals: ReturnType<ExecutionRequest['externals']> | null = null;
     const req: ExecutionRequest = {
       claim,

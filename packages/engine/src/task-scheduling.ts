@@ -4,7 +4,14 @@
  * path evaluates only the direct downstream of a task that just ended, so
  * the next task starts within milliseconds.
  */
-import { decide, isTerminalRunState, successDecidesEarly, type TaskInstanceView } from '@sluice/core';
+import {
+  decide,
+  isTerminalRunState,
+  parseTaskKey,
+  successDecidesEarly,
+  taskKey,
+  type TaskInstanceView,
+} from '@sluice/core';
 import {
   anyUnfinished,
   finishRunIfDone,
@@ -33,7 +40,9 @@ function toDecisionInput(
   snap: RunSnapshot,
   only: ReadonlySet<string> | undefined,
 ) {
-  const tasks = new Map<string, TaskInstanceView>(snap.taskInstances.map((ti) => [ti.taskId, ti]));
+  const tasks = new Map<string, TaskInstanceView>(
+    snap.taskInstances.map((ti) => [taskKey(ti.taskId, ti.mapIndex), ti]),
+  );
   const freePoolSlots = new Map<string, number>();
   for (const [name, p] of snap.pools) freePoolSlots.set(name, Math.max(0, p.slots - p.used));
   return {
@@ -148,7 +157,8 @@ async function stillWaiting(
     const task = version.tasks.get(id);
     if (!task || successDecidesEarly(task.triggerRule)) continue;
     // Last declared first: tasks are queued in the order they are declared, so those end last.
-    const others = task.upstream.filter((u) => !succeeded.has(u)).reverse();
+    // A mapped upstream that succeeded may still have other instances going.
+    const others = task.upstream.filter((u) => !succeeded.has(u) || version.tasks.get(u)?.map !== undefined).reverse();
     if (others.length > 0 && (await anyUnfinished(res.pool, dagRunId, others))) waiting.add(id);
   }
   return waiting;
@@ -191,11 +201,14 @@ export async function scheduleDownstream(
   while (frontier.length > 0) {
     const only = new Set<string>();
     for (const id of frontier) for (const d of version.downstream.get(id) ?? []) if (!seen.has(d)) only.add(d);
+    // An instance of a mapped task ended: its siblings waiting for a slot may take the one it freed.
+    const siblings = first ? frontier.filter((id) => version.tasks.get(id)?.map !== undefined) : [];
     // A branch's success decides the downstream it did not follow at once, whatever else they wait for.
     if (first && opts.succeeded && !frontier.some((id) => version.tasks.get(id)?.branch !== undefined)) {
       for (const id of await stillWaiting(res, version, dagRunId, only, new Set(frontier))) only.delete(id);
     }
     first = false;
+    for (const id of siblings) only.add(id);
     if (only.size === 0) break;
     for (const id of only) seen.add(id);
     const withUpstream = new Set(only);
@@ -219,7 +232,7 @@ export async function scheduleDownstream(
     );
     await dispatch(res, result);
     claimed ??= result.claimed;
-    frontier = result.finished;
+    frontier = [...new Set(result.finished.map((key) => parseTaskKey(key).taskId))];
     if (frontier.length > 0) endedAny = true;
   }
   if (endedAny && (await finishRunIfDone(res.pool, dagRunId)) !== null) await traceRunEnd(res, dagRunId);
@@ -233,6 +246,8 @@ export async function scheduleDownstream(
  */
 export function finishesWithDownstream(version: CachedDagVersion, taskId: string): boolean {
   const down = version.downstream.get(taskId) ?? [];
+  // A mapped task's downstream waits for its other instances: checked after the finish commits.
+  if (version.tasks.get(taskId)?.map !== undefined) return false;
   return (
     down.length > 0 &&
     down.every((id) => {
@@ -283,20 +298,20 @@ async function afterPass(
   const failed = [];
   for (const d of decided?.tasks ?? []) {
     if (d.type !== 'fail_try') continue;
-    const ti = snap?.taskInstances.find((t) => t.taskId === d.taskId);
+    const ti = snap?.taskInstances.find((t) => taskKey(t.taskId, t.mapIndex) === d.taskId);
     if (!ti) continue;
-    failed.push({ taskId: d.taskId, taskInstanceId: ti.id, tryNumber: d.tryNumber, to: d.to });
+    failed.push({ taskId: ti.taskId, taskInstanceId: ti.id, tryNumber: d.tryNumber, to: d.to });
     if (res.trace && snap && ti.startedAt) {
       res.trace.tryEnded(
         {
           dagId: version.spec.dagId,
           dagRunId,
           runId: null,
-          taskId: d.taskId,
+          taskId: ti.taskId,
           taskInstanceId: ti.id,
           tryNumber: d.tryNumber,
           maxTries: ti.maxTries,
-          operator: version.tasks.get(d.taskId)?.operator.kind ?? 'unknown',
+          operator: version.tasks.get(ti.taskId)?.operator.kind ?? 'unknown',
           startedAt: ti.startedAt,
         },
         { state: d.to, endedAt: snap.now, pool: ti.pool, hostname: null, error: { name: d.cause, message: d.reason } },

@@ -19,7 +19,7 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 export interface ExternalRef {
   /** e.g. `emr.step`, `emr.cluster`, `glue.jobRun`, `glue.crawl`. */
   type: string;
-  /** Deterministic per (DAG, run, task, try): see `markerFor`. */
+  /** Deterministic per (DAG, run, task, map index, try): see `markerFor`. */
   marker: string;
   /** The AWS state last seen, e.g. `RUNNING`. */
   awsState?: string;
@@ -100,8 +100,13 @@ export function adoptableMarkers(ctx: Pick<ExternalContext, 'marker' | 'taskMark
 }
 
 /** The marker of one try: the same on every worker and after any crash. */
-export function markerFor(run: { dagId: string; runId: string; taskId: string }, tryNumber: number): string {
-  const digest = createHash('sha256').update(`${run.dagId}\n${run.runId}\n${run.taskId}\n${tryNumber}`).digest('hex');
+export function markerFor(
+  run: { dagId: string; runId: string; taskId: string; mapIndex?: number | undefined },
+  tryNumber: number,
+): string {
+  // A mapped task's instance is its own job: its index is in the digest (an unmapped task's marker is as before).
+  const task = (run.mapIndex ?? -1) >= 0 ? `${run.taskId}[${run.mapIndex}]` : run.taskId;
+  const digest = createHash('sha256').update(`${run.dagId}\n${run.runId}\n${task}\n${tryNumber}`).digest('hex');
   return `sluice-${digest.slice(0, 20)}`;
 }
 

@@ -22,8 +22,24 @@ export type AnyTaskRef = TaskRef<unknown, string>;
 /** The output type a TaskRef carries. */
 export type OutputOf<R> = R extends TaskRef<infer T, string> ? T : never;
 
-/** What a `fn` task (or any operator's `run`) receives; `TUpstream` is the union of its upstream refs. */
-export interface TaskContext<TUpstream extends AnyTaskRef = never> extends RunContext {
+/**
+ * What a `fn` task (or any operator's `run`) receives; `TUpstream` is the
+ * union of its upstream refs, `TItem` the item of a mapped task (`never`,
+ * the default, for a task that is not mapped: it has no `ctx.item`).
+ */
+export type TaskContext<TUpstream extends AnyTaskRef = never, TItem = never> = TaskContextBase<TUpstream> &
+  ([TItem] extends [never] ? unknown : MappedContext<TItem>);
+
+/** What a mapped task's instance knows besides. */
+export interface MappedContext<TItem> {
+  /** The item this instance runs with: one element of the list the task maps over. */
+  readonly item: TItem;
+  /** This instance's index in the list, from 0. */
+  readonly mapIndex: number;
+}
+
+/** What every task's context holds. */
+export interface TaskContextBase<TUpstream extends AnyTaskRef = never> extends RunContext {
   /**
    * The output an upstream task returned. Only refs listed in `upstream`
    * compile; at runtime any other ref throws, and so does an upstream that
@@ -56,8 +72,10 @@ export interface TaskContextInput {
   run: RunContext;
   /** Task ids of the task's upstream, from its TaskSpec. */
   upstream: readonly string[];
-  /** Outputs recorded by upstream tasks, by task id; an absent id recorded none. */
+  /** Outputs recorded by upstream tasks, by task id (a mapped one's as an array); an absent id recorded none. */
   outputs: ReadonlyMap<string, unknown>;
+  /** A mapped task's instance: its item (its index is `run.mapIndex`). */
+  item?: unknown;
   /** Appends one line to the try's log. */
   writeLog(line: string): void;
   /** Reads a variable's value through the worker; rejects with VariableNotFoundError when there is none. */
@@ -90,8 +108,9 @@ export class VariableNotFoundError extends Error {
 }
 
 /** Builds the context the worker passes to a task function. */
-export function createTaskContext(input: TaskContextInput): TaskContext<AnyTaskRef> {
+export function createTaskContext(input: TaskContextInput): TaskContext<AnyTaskRef, unknown> {
   const { run, upstream, outputs, writeLog, readVariable, signal } = input;
+  const mapIndex = run.mapIndex ?? -1;
   const checkRef = (ref: AnyTaskRef): string => {
     if (ref.dagId !== run.dagId || !upstream.includes(ref.taskId)) {
       const listed = upstream.length === 0 ? 'it has no upstream' : `its upstream is ${upstream.join(', ')}`;
@@ -123,5 +142,8 @@ export function createTaskContext(input: TaskContextInput): TaskContext<AnyTaskR
     },
     signal,
     poke,
-  };
+    mapIndex,
+    // Only a mapped task's instance has an item; the types keep others from reading it.
+    ...(mapIndex >= 0 ? { item: input.item } : {}),
+  } as TaskContext<AnyTaskRef, unknown>;
 }

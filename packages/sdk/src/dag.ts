@@ -4,7 +4,15 @@
  * the loader bundles each file with its own copy of the SDK and reads that
  * copy's registry (`registeredDags()`) after importing the file.
  */
-import { InvalidOptionsError, assertNever, idHint, idPattern, isValidTimezone } from '@sluice/core';
+import {
+  InvalidOptionsError,
+  MAX_MAP_LENGTH_LIMIT,
+  assertNever,
+  idHint,
+  idPattern,
+  isValidTimezone,
+} from '@sluice/core';
+import { compileMap } from './mapping';
 import type { CallbackEvent, CallbackSpecs, DagSpec, DeadlineFrom, DeadlineSpec, TaskSpec } from '@sluice/core';
 import { type CallbackFunction, type CallbackInput, compileCallbacks } from './callbacks';
 import {
@@ -53,6 +61,8 @@ export interface DagOptions {
   maxActiveRuns?: number;
   /** default 16 */
   maxActiveTasks?: number;
+  /** Longest list a task may map over (default 1,024, at most 10,000); a longer one fails the task. */
+  maxMapLength?: number;
   /** A run still going after this long is failed. */
   dagrunTimeout?: Duration;
   /** New DAGs start paused (default false). */
@@ -85,6 +95,7 @@ const dagOptionKeys = [
   'description',
   'maxActiveRuns',
   'maxActiveTasks',
+  'maxMapLength',
   'dagrunTimeout',
   'pausedOnCreation',
   'confSchema',
@@ -134,7 +145,7 @@ type DagHeader = Omit<DagSpec, 'tasks'>;
 /** How a task is added: each kind takes its own options besides the common ones. */
 type TaskKind = 'task' | 'branch' | 'shortCircuit' | 'setup' | 'teardown';
 const kindOptionKeys: Record<TaskKind, readonly string[]> = {
-  task: [],
+  task: ['map', 'maxActiveTisPerDagrun'],
   branch: ['choices'],
   shortCircuit: ['ignoreDownstreamTriggerRules'],
   setup: [],
@@ -240,6 +251,7 @@ export class Dag implements TaskBuilder<''> {
       ...(callbacks ? { callbacks } : {}),
       ...kindSpec(kind, all, label),
       ...(group === undefined ? {} : { group }),
+      ...(kind === 'task' ? mapSpec(all, label, this.dagId, upstream) : {}),
     };
     this.#tasks.set(taskId, { spec, run: operator.run });
     for (const scope of scopes) scope.taskIds.add(taskId);
@@ -356,6 +368,28 @@ function prefixed(scopes: readonly GroupScope[], localId: string): string {
 }
 
 const unique = (ids: readonly string[]): string[] => [...new Set(ids)];
+
+/** Left out when not set, so versions of DAGs that set none keep their hash. */
+const maxMapLengthOption = (n: number | null): { maxMapLength?: number } => (n === null ? {} : { maxMapLength: n });
+
+/** A task's `map` and `maxActiveTisPerDagrun`, as stored (absent when it is not mapped). */
+function mapSpec(
+  options: Record<string, unknown>,
+  label: (key: string) => string,
+  dagId: string,
+  upstream: readonly string[],
+): Pick<TaskSpec, 'map' | 'maxActiveTisPerDagrun'> {
+  const limit = options['maxActiveTisPerDagrun'];
+  if (options['map'] === undefined) {
+    if (limit !== undefined)
+      throw new InvalidOptionsError(`${label('maxActiveTisPerDagrun')} applies to a mapped task only (set map)`);
+    return {};
+  }
+  return {
+    map: compileMap(options['map'], label('map'), dagId, upstream),
+    ...(limit === undefined ? {} : { maxActiveTisPerDagrun: checkInt(limit, label('maxActiveTisPerDagrun'), 1) }),
+  };
+}
 
 /** A task with no upstream inside a group it is in depends on that group's upstream. */
 function withGroupUpstream(scopes: readonly GroupScope[], upstream: readonly string[]): string[] {
@@ -498,6 +532,7 @@ export function dag(options: DagOptions): Dag {
     owner: optional('owner', checkString),
     maxActiveRuns: optional('maxActiveRuns', (v, opt) => checkInt(v, opt, 1)) ?? 16,
     maxActiveTasks: optional('maxActiveTasks', (v, opt) => checkInt(v, opt, 1)) ?? 16,
+    ...maxMapLengthOption(optional('maxMapLength', (v, opt) => checkInt(v, opt, 1, MAX_MAP_LENGTH_LIMIT))),
     dagrunTimeoutMs,
     pausedOnCreation: optional('pausedOnCreation', checkBoolean) ?? false,
     confSchema,

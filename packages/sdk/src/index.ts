@@ -40,7 +40,17 @@ export type {
   SnsInput,
 } from './callbacks';
 export { createTaskContext, formatLogArgs, VariableNotFoundError } from './context';
-export type { TaskRef, AnyTaskRef, OutputOf, TaskContext, TaskContextInput } from './context';
+export type {
+  TaskRef,
+  AnyTaskRef,
+  OutputOf,
+  TaskContext,
+  TaskContextBase,
+  MappedContext,
+  TaskContextInput,
+} from './context';
+export { items } from './mapping';
+export type { ItemOf, MapInput, MapItems, MappedOutput } from './mapping';
 export { taskDefaults } from './task-options';
 export type { DefaultArgs, TaskOptions, Upstream } from './task-options';
 export type {
@@ -49,6 +59,7 @@ export type {
   FullId,
   GroupOptions,
   GroupRef,
+  MapOptions,
   ShortCircuitOptions,
   TaskBuilder,
   TeardownOptions,

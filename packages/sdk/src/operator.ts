@@ -12,8 +12,8 @@ import type { AnyTaskRef, TaskContext } from './context';
 import { compileSensorSettings, type Poke, type SensorSettings } from './sensor';
 
 /** A task's code; `TUpstream` is the union of its upstream refs. */
-export type TaskFunction<TOutput = unknown, TUpstream extends AnyTaskRef = never> = (
-  ctx: TaskContext<TUpstream>,
+export type TaskFunction<TOutput = unknown, TUpstream extends AnyTaskRef = never, TItem = never> = (
+  ctx: TaskContext<TUpstream, TItem>,
 ) => Promise<TOutput> | TOutput;
 
 /**
@@ -21,11 +21,11 @@ export type TaskFunction<TOutput = unknown, TUpstream extends AnyTaskRef = never
  * worker picks the operator by `kind` and validates `options` with that
  * operator's own schema. `run`, when present, is called in the DAG bundle.
  */
-export interface OperatorDescriptor<TOutput = unknown, TUpstream extends AnyTaskRef = never> {
+export interface OperatorDescriptor<TOutput = unknown, TUpstream extends AnyTaskRef = never, TItem = never> {
   readonly kind: string;
   readonly options: Record<string, unknown>;
-  // Method syntax on purpose: an operator without upstream (shell) fits any task's upstream.
-  run?(ctx: TaskContext<TUpstream>): Promise<TOutput> | TOutput;
+  // Method syntax on purpose: an operator without upstream (shell) fits any task's upstream, mapped or not.
+  run?(ctx: TaskContext<TUpstream, TItem>): Promise<TOutput> | TOutput;
 }
 
 /** How an operator turns what the author wrote into the JSON options it stores. */
@@ -64,16 +64,16 @@ export interface FnOptions {
  * the task's output. A function that returns `ctx.poke()` is a sensor: it is
  * called again later, with `sensor`'s timeout and mode (default 7 days, fail).
  */
-export function fn<TOutput, TUpstream extends AnyTaskRef = never>(
-  run: TaskFunction<TOutput, TUpstream>,
+export function fn<TOutput, TUpstream extends AnyTaskRef = never, TItem = never>(
+  run: TaskFunction<TOutput, TUpstream, TItem>,
   options: FnOptions = {},
-): OperatorDescriptor<Exclude<Awaited<TOutput>, Poke>, TUpstream> {
+): OperatorDescriptor<Exclude<Awaited<TOutput>, Poke>, TUpstream, TItem> {
   if (typeof run !== 'function') throw new InvalidOptionsError(`fn() takes a function, got ${describe(run)}`);
   const raw = checkObject(options, 'fn() options');
   checkKnownKeys(raw, ['sensor'], (o) => `fn() option ${o}`);
   const stored =
     raw['sensor'] === undefined ? {} : { sensor: compileSensorSettings(raw['sensor'], 'fn() option sensor') };
-  return { kind: 'fn', options: stored, run: run as TaskFunction<Exclude<Awaited<TOutput>, Poke>, TUpstream> };
+  return { kind: 'fn', options: stored, run: run as TaskFunction<Exclude<Awaited<TOutput>, Poke>, TUpstream, TItem> };
 }
 
 /** Names a variable (`sluice variables set`) whose value the worker puts in the env when the try starts. */

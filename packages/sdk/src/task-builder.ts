@@ -10,6 +10,7 @@
  */
 import type { AnyTaskRef, TaskRef } from './context';
 import type { OperatorDescriptor } from './operator';
+import type { ItemOf, MapInput, MappedOutput } from './mapping';
 import type { DefaultArgs, TaskOptions, Upstream } from './task-options';
 
 /** A task group, usable in `upstream`: the task depends on the group's last tasks. */
@@ -63,6 +64,18 @@ export interface TeardownOptions<TUpstream extends readonly Upstream[], TSetup e
   failRun?: boolean;
 }
 
+/** The options only `task()` takes: mapping. */
+export interface MapOptions<TMap extends MapInput> {
+  /**
+   * One task instance per item: a JSON list, `items(upstreamRef, (o) => o.key)`
+   * (an upstream task's output at a key path), or an object of those (their
+   * product; the item is an object with the same keys).
+   */
+  map?: TMap;
+  /** A mapped task: how many of its instances may be queued or running at once in a run (default: no limit). */
+  maxActiveTisPerDagrun?: number;
+}
+
 export interface GroupOptions<TUpstream extends readonly Upstream[]> {
   /** The group's first tasks (those with no upstream inside it) depend on these. */
   upstream?: TUpstream;
@@ -76,12 +89,16 @@ export interface TaskBuilder<TPrefix extends string> {
     taskId: TId,
     operator: OperatorDescriptor<TOutput>,
   ): TaskRef<TOutput, FullId<TPrefix, TId>>;
-  /** Adds a task; `ctx.output` of its function accepts exactly the task refs in `options.upstream`. */
-  task<const TId extends string, const TUpstream extends readonly Upstream[], TOutput>(
+  /**
+   * Adds a task; `ctx.output` of its function accepts exactly the task refs
+   * in `options.upstream`. With `map`, one task instance runs per item
+   * (`ctx.item` typed), and the ref carries the array of their outputs.
+   */
+  task<const TId extends string, const TUpstream extends readonly Upstream[], TOutput, TMap extends MapInput = never>(
     taskId: TId,
-    options: TaskOptions<TUpstream> & BranchEdgeCheck<FullId<TPrefix, TId>, TUpstream>,
-    operator: OperatorDescriptor<TOutput, RefsIn<TUpstream>>,
-  ): TaskRef<TOutput, FullId<TPrefix, TId>>;
+    options: TaskOptions<TUpstream> & MapOptions<TMap> & BranchEdgeCheck<FullId<TPrefix, TId>, TUpstream>,
+    operator: OperatorDescriptor<TOutput, RefsIn<TUpstream>, ItemOf<TMap>>,
+  ): TaskRef<MappedOutput<TOutput, TMap>, FullId<TPrefix, TId>>;
 
   /** A task whose code returns the id (or ids) of the direct downstream tasks to follow; the others are skipped. */
   branch<const TId extends string, const TChoice extends string, const TUpstream extends readonly Upstream[] = []>(

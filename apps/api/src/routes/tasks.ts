@@ -3,16 +3,17 @@ import { z } from 'zod';
 import { findRunRow, findTaskInstanceDetail, listTaskInstanceRows, readTaskLogs, type LogRow } from '@sluice/db';
 import { NotFoundError, clearTask, markTask } from '@sluice/engine';
 import type { ClearResult, ErrorInfo, TaskInstanceDetail, TaskLog, TaskState } from '@sluice/client';
-import type { TaskInstanceState } from '@sluice/core';
+import { parseTaskKey, type TaskInstanceState } from '@sluice/core';
 import type { ApiDeps } from '../app';
 import { presentTaskInstance } from '../presenters';
 import type { RouteDoc } from '../openapi';
 import { parse } from '../validate';
-import { safeId } from '../input';
+import { safeId, safeTaskKey } from '../input';
 import { actorOf } from '../actor';
 import { presentClear } from './clearing';
 
-const TaskParams = z.object({ dagId: safeId('dagId'), runId: safeId('runId'), taskId: safeId('taskId') });
+/** `taskId` names a task, or one instance of a mapped task: `load[3]`. */
+const TaskParams = z.object({ dagId: safeId('dagId'), runId: safeId('runId'), taskId: safeTaskKey('taskId') });
 const LogsQuery = z.object({
   try: z.coerce.number().int().min(1).optional(),
   after: z.coerce.number().int().min(0).default(0),
@@ -102,11 +103,12 @@ export function taskRoutes(deps: ApiDeps): Router {
   const r = Router();
   const base = '/dags/:dagId/runs/:runId/tasks/:taskId';
 
-  const load = async (dagId: string, runId: string, taskId: string) => {
+  const load = async (dagId: string, runId: string, key: string) => {
     const run = await findRunRow(deps.db.prisma, dagId, runId);
     if (!run) throw new NotFoundError(`DAG "${dagId}" has no run "${runId}"`);
-    const ti = await findTaskInstanceDetail(deps.db.prisma, run.id, taskId);
-    if (!ti) throw new NotFoundError(`Run "${runId}" of DAG "${dagId}" has no task "${taskId}"`);
+    const { taskId, mapIndex } = parseTaskKey(key);
+    const ti = await findTaskInstanceDetail(deps.db.prisma, run.id, taskId, mapIndex);
+    if (!ti) throw new NotFoundError(`Run "${runId}" of DAG "${dagId}" has no task "${key}"`);
     return { run, ti };
   };
 

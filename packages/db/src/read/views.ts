@@ -53,11 +53,17 @@ export interface TaskInstanceRowView {
   durationMs: number | null;
   nextRetryAt: Date | null;
   external: unknown;
+  /** A mapped task's instance: 0..n-1; -1 for an unmapped task (or a mapped one not expanded yet). */
+  mapIndex: number;
+  /** The item a mapped task's instance runs with; null for an unmapped task. */
+  mapItem: unknown;
 }
 
 const tiSelect = {
   id: true,
   taskId: true,
+  mapIndex: true,
+  mapItem: true,
   state: true,
   tryNumber: true,
   maxTries: true,
@@ -69,13 +75,19 @@ const tiSelect = {
   external: true,
 } as const;
 
+/** A run's task instances, a mapped task's in map-index order. */
 export async function listTaskInstanceRows(prisma: PrismaClient, dagRunId: string): Promise<TaskInstanceRowView[]> {
-  return prisma.taskInstance.findMany({ where: { dagRunId }, select: tiSelect });
+  return prisma.taskInstance.findMany({
+    where: { dagRunId },
+    select: tiSelect,
+    orderBy: [{ taskId: 'asc' }, { mapIndex: 'asc' }],
+  });
 }
 
-export async function findTaskInstanceDetail(prisma: PrismaClient, dagRunId: string, taskId: string) {
+/** One task instance with its tries and output; `mapIndex` names a mapped task's instance (default -1: unmapped). */
+export async function findTaskInstanceDetail(prisma: PrismaClient, dagRunId: string, taskId: string, mapIndex = -1) {
   return prisma.taskInstance.findUnique({
-    where: { dagRunId_taskId: { dagRunId, taskId } },
+    where: { dagRunId_taskId_mapIndex: { dagRunId, taskId, mapIndex } },
     select: {
       ...tiSelect,
       tries: { orderBy: { tryNumber: 'asc' } },
@@ -88,6 +100,8 @@ export async function findTaskInstanceDetail(prisma: PrismaClient, dagRunId: str
 export interface GridCellRow {
   dagRunId: string;
   taskId: string;
+  /** A mapped task's instance: 0..n-1 (one cell each); -1 for an unmapped task. */
+  mapIndex: number;
   state: string;
   tryNumber: number;
   startedAt: Date | null;
@@ -108,9 +122,9 @@ export async function readGridCells(
 
 const gridCellsStatement = prepared(
   'read.gridCells',
-  `SELECT dag_run_id AS "dagRunId", task_id AS "taskId", state, try_number AS "tryNumber", started_at AS "startedAt",
+  `SELECT dag_run_id AS "dagRunId", task_id AS "taskId", map_index AS "mapIndex", state, try_number AS "tryNumber", started_at AS "startedAt",
           ended_at AS "endedAt", duration_ms AS "durationMs"
-   FROM task_instance WHERE dag_run_id = ANY($1::uuid[])`,
+   FROM task_instance WHERE dag_run_id = ANY($1::uuid[]) ORDER BY dag_run_id, task_id, map_index`,
 );
 
 export async function listImportErrorRows(prisma: PrismaClient) {

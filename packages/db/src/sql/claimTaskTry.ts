@@ -34,6 +34,10 @@ export interface ClaimedTry {
   dataIntervalEnd: Date;
   conf: Record<string, unknown>;
   dagVersionId: string;
+  /** A mapped task's instance: 0..n-1; -1 for an unmapped task. */
+  mapIndex: number;
+  /** The item a mapped task's instance runs with; null for an unmapped task. */
+  mapItem: unknown;
 }
 
 export interface ClaimArgs {
@@ -53,7 +57,8 @@ const CLAIMED_TAIL = `tried AS (
      SELECT c.id AS "taskInstanceId", c.dag_run_id AS "dagRunId", c.dag_id AS "dagId", c.task_id AS "taskId",
             c.try_number AS "tryNumber", c.max_tries AS "maxTries", c.operator, c.started_at AS "startedAt",
             r.run_id AS "runId", r.logical_date AS "logicalDate", r.data_interval_start AS "dataIntervalStart",
-            r.data_interval_end AS "dataIntervalEnd", r.conf, r.dag_version_id AS "dagVersionId"
+            r.data_interval_end AS "dataIntervalEnd", r.conf, r.dag_version_id AS "dagVersionId",
+            c.map_index AS "mapIndex", c.map_item AS "mapItem"
      FROM claimed c JOIN dag_run r ON r.id = c.dag_run_id`;
 
 const claimStatement = prepared(
@@ -65,7 +70,8 @@ const claimStatement = prepared(
          started_at = COALESCE(CASE WHEN c.from_state = ${ts.deferred} THEN ti.started_at END, clock_timestamp()),
          hostname = c.hostname, heartbeat_at = now(), updated_at = now()
        FROM c JOIN locked ON locked.id = c.id WHERE ti.id = c.id
-       RETURNING ti.id, ti.dag_run_id, ti.dag_id, ti.task_id, ti.try_number, ti.max_tries, ti.operator, ti.started_at, ti.hostname
+       RETURNING ti.id, ti.dag_run_id, ti.dag_id, ti.task_id, ti.try_number, ti.max_tries, ti.operator, ti.started_at, ti.hostname,
+         ti.map_index, ti.map_item
      ), ${CLAIMED_TAIL}`,
 );
 
@@ -85,7 +91,8 @@ const promoteAndClaimStatement = prepared(
          started_at = clock_timestamp(), ended_at = NULL, duration_ms = NULL,
          hostname = c.hostname, heartbeat_at = now(), updated_at = now()
        FROM c JOIN locked ON locked.id = c.id WHERE ti.id = c.id
-       RETURNING ti.id, ti.dag_run_id, ti.dag_id, ti.task_id, ti.try_number, ti.max_tries, ti.operator, ti.started_at, ti.hostname
+       RETURNING ti.id, ti.dag_run_id, ti.dag_id, ti.task_id, ti.try_number, ti.max_tries, ti.operator, ti.started_at, ti.hostname,
+         ti.map_index, ti.map_item
      ), ${CLAIMED_TAIL}`,
 );
 

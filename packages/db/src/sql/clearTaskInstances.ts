@@ -28,6 +28,8 @@ export interface ClearArgs {
   dagRunId: string;
   /** task id → tries one clear allows (retries + 1). */
   tasks: ReadonlyMap<string, number>;
+  /** task id → the one instance of that mapped task to clear (`load[3]`); a task not here is cleared whole. */
+  mapIndexes?: ReadonlyMap<string, number>;
   /** Who cleared: recorded on a try the clear stopped ("cleared by alice"). */
   actor: string;
 }
@@ -35,9 +37,10 @@ export interface ClearArgs {
 export const clearStatement = `WITH moved AS (
        UPDATE task_instance ti SET state = ${ts.none}, next_retry_at = NULL, queued_at = NULL, followed = NULL,
          max_tries = ti.try_number + c.tries, updated_at = now()
-       FROM unnest($2::text[], $3::int[]) AS c(task_id, tries),
+       FROM unnest($2::text[], $3::int[], $5::int[]) AS c(task_id, tries, map_index),
             (SELECT id, state, external FROM task_instance WHERE dag_run_id = $1 ORDER BY id FOR UPDATE) prev
-       WHERE ti.dag_run_id = $1 AND ti.task_id = c.task_id AND ti.state IN (${taskStatesSql(CLEARABLE)}) AND prev.id = ti.id
+       WHERE ti.dag_run_id = $1 AND ti.task_id = c.task_id AND (c.map_index IS NULL OR ti.map_index = c.map_index)
+         AND ti.state IN (${taskStatesSql(CLEARABLE)}) AND prev.id = ti.id
        RETURNING ti.task_id, ${INTERRUPTED_COLUMNS}
      ), ${closeStoppedTries({ moved: 'moved', state: ts[stoppedTryState], stoppedBy: `'cleared by ' || $4::text` })}
      SELECT * FROM moved`;
@@ -56,10 +59,11 @@ export async function clearTaskInstances(
       taskIds,
       taskIds.map((t) => args.tasks.get(t) ?? 1),
       args.actor,
+      taskIds.map((t) => args.mapIndexes?.get(t) ?? null),
     ]);
     if (res.rows.length > 0) await client.query(reopenStatement, [args.dagRunId]);
     const interrupted = interruptedTries(res.rows);
     await recordCancelRequests(client, interrupted, 'cleared');
-    return { cleared: res.rows.map((r) => r.task_id).sort(), interrupted };
+    return { cleared: [...new Set(res.rows.map((r) => r.task_id))].sort(), interrupted };
   });
 }

@@ -9,6 +9,7 @@ import type { QueryConfig, QueryResult } from 'pg';
 import {
   DEFAULT_QUEUE,
   isTerminalTaskState,
+  taskKey,
   type DagRunState,
   type RunDecision,
   type TaskDecision,
@@ -28,7 +29,7 @@ export interface Decisions {
 export interface ScheduleRunResult {
   /** Tries to put on their queue, now that their state says queued. */
   enqueued: Array<{ taskInstanceId: string; tryNumber: number; queue: string }>;
-  /** Task ids that moved to a terminal state in this pass. */
+  /** Task instance keys (`load`, `load[3]`) that moved to a terminal state in this pass. */
   finished: string[];
   /** Tries ended under a running external job (timeouts): their jobs are to be cancelled. */
   interrupted: InterruptedTry[];
@@ -65,7 +66,7 @@ export function writesSomething(d: Decisions): boolean {
   return d.run !== null || d.tasks.some((t) => t.type !== 'waiting');
 }
 
-/** Whether these decisions only promote tasks (and wait): no run decision, no try ended or resumed. */
+/** Whether these decisions only promote tasks (and wait): no run decision, no try ended or resumed, nothing expanded. */
 export function promotesOnly(d: Decisions): boolean {
   return d.run === null && d.tasks.every((t) => t.type === 'set_state' || t.type === 'enqueue' || t.type === 'waiting');
 }
@@ -115,6 +116,7 @@ export type Enqueue = Extract<TaskDecision, { type: 'enqueue' }>;
 
 /** The writes of one pass over one snapshot, and what they did so far. */
 export interface DecisionWrites {
+  /** By task instance key (`load`, `load[3]`), as decisions name them. */
   byTask: ReadonlyMap<string, TaskInstanceRow>;
   finished: string[];
   enqueued: ScheduleRunResult['enqueued'];
@@ -130,7 +132,7 @@ export interface DecisionWrites {
 }
 
 export function startWrites(snapshot: RunSnapshot, decisions: Decisions): DecisionWrites {
-  const byTask = new Map(snapshot.taskInstances.map((t) => [t.taskId, t]));
+  const byTask = new Map(snapshot.taskInstances.map((t) => [taskKey(t.taskId, t.mapIndex), t]));
   const finished: string[] = [];
   const enqueued: ScheduleRunResult['enqueued'] = [];
   const stale = new Set<string>();

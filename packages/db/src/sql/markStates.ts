@@ -55,7 +55,8 @@ const close = (stoppedBy: string): string => closeStoppedTries({ moved: 'moved',
 
 export const markTaskStatement = (to: MarkTo): string => `WITH moved AS (
        UPDATE task_instance ti SET state = ${ts[to]}, ended_at = now(), next_retry_at = NULL, updated_at = now()
-       FROM (SELECT id, state, external FROM task_instance WHERE dag_run_id = $1 AND task_id = $2 FOR UPDATE) prev
+       FROM (SELECT id, state, external FROM task_instance
+             WHERE dag_run_id = $1 AND task_id = $2 AND ($4::int IS NULL OR map_index = $4::int) ORDER BY id FOR UPDATE) prev
        WHERE ti.id = prev.id AND ti.state IN (${taskStatesSql(taskStatesAllowedBefore(to))})
        RETURNING ti.id, prev.state AS "from", ${INTERRUPTED_COLUMNS}
      ), ${close('$3::text')}
@@ -85,17 +86,21 @@ export const markRunStatement = (to: MarkTo): string =>
 
 export async function markTaskInstance(
   db: Queryable,
-  args: { dagRunId: string; taskId: string; to: MarkTo; actor: string },
+  /** `mapIndex`: one instance of a mapped task; absent: every instance of the task. */
+  args: { dagRunId: string; taskId: string; mapIndex?: number; to: MarkTo; actor: string },
 ): Promise<{ id: string; from: TaskInstanceState; interrupted: InterruptedTry[] } | null> {
   const res = await db.query<{ id: string; from: TaskInstanceState } & InterruptedRow>(markTaskStatement(args.to), [
     args.dagRunId,
     args.taskId,
     stoppedByMark(args.to, args.actor),
+    args.mapIndex ?? null,
   ]);
   const row = res.rows[0];
-  // In the caller's transaction, so the request commits with the mark.
-  if (row) await recordCancelRequests(db, interruptedTries([row]), `marked ${args.to}`);
-  return row ? { id: row.id, from: row.from, interrupted: interruptedTries([row]) } : null;
+  // Every instance of a mapped task is marked; their jobs' cancel requests
+  // commit with the mark, in the caller's transaction.
+  const interrupted = interruptedTries(res.rows);
+  if (row) await recordCancelRequests(db, interrupted, `marked ${args.to}`);
+  return row ? { id: row.id, from: row.from, interrupted } : null;
 }
 
 export async function markDagRun(

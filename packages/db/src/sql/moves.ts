@@ -10,6 +10,7 @@ import * as claimTaskTry from './claimTaskTry';
 import * as clearTaskInstances from './clearTaskInstances';
 import * as createDagRun from './createDagRun';
 import * as deferTaskTry from './deferTaskTry';
+import * as expandMappedTasks from './expandMappedTasks';
 import * as failTaskTries from './failTaskTries';
 import * as finishTaskTry from './finishTaskTry';
 import * as heartbeatTaskTries from './heartbeatTaskTries';
@@ -43,6 +44,7 @@ export const statementMoves: readonly ModuleMoves[] = [
   { module: 'clearTaskInstances', moves: clearTaskInstances.moves, runMoves: clearTaskInstances.runMoves },
   { module: 'createDagRun', moves: createDagRun.moves, runMoves: createDagRun.runMoves },
   { module: 'deferTaskTry', moves: deferTaskTry.moves, runMoves: [] },
+  { module: 'expandMappedTasks', moves: expandMappedTasks.moves, runMoves: [] },
   { module: 'failTaskTries', moves: failTaskTries.moves, runMoves: [] },
   { module: 'finishTaskTry', moves: finishTaskTry.moves, runMoves: finishTaskTry.runMoves },
   { module: 'heartbeatTaskTries', moves: heartbeatTaskTries.moves, runMoves: [] },

@@ -11,6 +11,8 @@ import { taskStatesSql } from './states';
 /** A task instance as the scheduling decision reads it, plus what applying it needs. */
 export interface TaskInstanceRow extends TaskInstanceView {
   id: string;
+  /** -1 for an unmapped task (or a mapped one not expanded yet). */
+  mapIndex: number;
   pool: string;
   poolSlots: number;
   /** The worker queue its tries go to. */
@@ -39,7 +41,8 @@ export interface RunSnapshot {
 
 export const TI_COLUMNS = `id, task_id AS "taskId", state, try_number AS "tryNumber", max_tries AS "maxTries",
   next_retry_at AS "nextRetryAt", started_at AS "startedAt", heartbeat_at AS "heartbeatAt",
-  pool, pool_slots AS "poolSlots", queue, (external IS NOT NULL) AS "hasExternal", followed`;
+  pool, pool_slots AS "poolSlots", queue, (external IS NOT NULL) AS "hasExternal", followed,
+  map_index AS "mapIndex"`;
 
 const ACTIVE = taskStatesSql(activeTaskStates);
 
@@ -97,17 +100,23 @@ export async function readSnapshot(
   client: PoolClient,
   runId: string,
   onlyTaskIds: readonly string[] | null,
-  opts: { lock: boolean; first?: { statement: QueryConfig; applied(result: QueryResult): boolean } | undefined },
+  opts: {
+    lock: boolean;
+    first?: { statement: QueryConfig; applied(result: QueryResult): boolean } | undefined;
+    /** Read again inside the transaction that holds the DAG lock already (after an expansion). */
+    again?: boolean;
+  },
 ): Promise<RunSnapshot | null | 'not applied'> {
   const reads = [
     readRunHead([runId]),
     onlyTaskIds ? readSomeTaskInstances([runId, onlyTaskIds]) : readAllTaskInstances([runId]),
   ];
   const first = opts.first ? ['BEGIN', opts.first.statement, 'COMMIT'] : [];
-  const results = await sendBatch(client, opts.lock ? [...first, 'BEGIN', lockDagOfRun([runId]), ...reads] : reads);
+  const locking = opts.lock && !opts.again;
+  const results = await sendBatch(client, locking ? [...first, 'BEGIN', lockDagOfRun([runId]), ...reads] : reads);
   if (opts.first && !opts.first.applied(results[1] as QueryResult)) return 'not applied';
   const [head, tis] = results.slice(-2);
-  if (opts.lock && results[first.length + 1]?.rowCount !== 1) return null;
+  if (locking && results[first.length + 1]?.rowCount !== 1) return null;
   const row = (
     head as QueryResult<
       RunSnapshot['run'] & { activeByTask: Record<string, number | string>; now: Date; pools: string[] }

@@ -8,8 +8,9 @@
  * The snapshot is read in runSnapshot.ts, the decisions applied in
  * applyDecisions.ts (promotions only: applyPromotions.ts).
  */
-import type { Pool, QueryConfig, QueryResult } from 'pg';
-import { DEFAULT_QUEUE, type DagRunState } from '@sluice/core';
+import type { Pool, PoolClient, QueryConfig, QueryResult } from 'pg';
+import { DEFAULT_QUEUE, taskKey, type DagRunState, type TaskDecision } from '@sluice/core';
+import { expandMappedTask } from './expandMappedTasks';
 import { applyDecisions } from './applyDecisions';
 import { writesSomething, type Decisions, type ScheduleRunResult } from './decisionWrites';
 import { readSnapshot, type RunSnapshot } from './runSnapshot';
@@ -23,6 +24,8 @@ export type { RunSnapshot, TaskInstanceRow } from './runSnapshot';
 function nothingDone(runState: DagRunState | null): ScheduleRunResult {
   return { enqueued: [], finished: [], interrupted: [], resumed: [], runState, claimed: null };
 }
+
+type Expand = Extract<TaskDecision, { type: 'expand' }>;
 
 const defaultQueueOnly: ReadonlySet<string> = new Set([DEFAULT_QUEUE]);
 
@@ -51,6 +54,50 @@ export interface ScheduleRunOptions {
   committedFirst?: { statement: QueryConfig; applied(result: QueryResult): boolean };
 }
 
+/** Rounds of expansion one pass makes at most: each expands the mapped tasks its decision reached. */
+const MAX_EXPANSION_ROUNDS = 8;
+
+/**
+ * A decision that expands mapped tasks is applied in part: the expansions
+ * (in this transaction, under the DAG lock), then the run is read and
+ * decided again, so the new instances are scheduled in the same pass.
+ * `ended`: the mapped tasks an expansion skipped or failed.
+ */
+async function expandThenDecide(
+  client: PoolClient,
+  runId: string,
+  onlyTaskIds: readonly string[] | null,
+  first: RunSnapshot,
+  decide: (snapshot: RunSnapshot) => Decisions,
+): Promise<{ snapshot: RunSnapshot | null; decisions: Decisions; ended: string[] }> {
+  let snapshot = first;
+  let decisions = decide(snapshot);
+  const ended: string[] = [];
+  for (let round = 0; round < MAX_EXPANSION_ROUNDS; round++) {
+    const expands = decisions.tasks.filter((d): d is Expand => d.type === 'expand');
+    if (expands.length === 0) break;
+    const byKey = new Map(snapshot.taskInstances.map((t) => [taskKey(t.taskId, t.mapIndex), t]));
+    for (const d of expands) {
+      const ti = byKey.get(d.taskId);
+      if (ti === undefined) continue;
+      const done = await expandMappedTask(client, {
+        taskInstanceId: ti.id,
+        dagRunId: runId,
+        taskId: ti.taskId,
+        map: d.map,
+        maxMapLength: d.maxMapLength,
+      });
+      if (done.applied && done.kind !== 'expand') ended.push(d.taskId);
+    }
+    const again = await readSnapshot(client, runId, onlyTaskIds, { lock: true, again: true });
+    if (again === null || again === 'not applied') return { snapshot: null, decisions, ended };
+    snapshot = again;
+    decisions = decide(snapshot);
+  }
+  // Anything still to expand waits for the next pass.
+  return { snapshot, decisions: { ...decisions, tasks: decisions.tasks.filter((d) => d.type !== 'expand') }, ended };
+}
+
 export async function scheduleRun(
   pool: Pool,
   runId: string,
@@ -75,12 +122,18 @@ export async function scheduleRun(
       await client.query('COMMIT');
       return nothingDone(snapshot?.run.state ?? null);
     }
-    // applyDecisions commits.
     const claimant =
       opts.claimFirstFor === undefined
         ? null
         : { hostname: opts.claimFirstFor, queues: opts.claimQueues ?? defaultQueueOnly };
-    return await applyDecisions(client, snapshot, decide(snapshot), claimant);
+    const { snapshot: latest, decisions, ended } = await expandThenDecide(client, runId, onlyTaskIds, snapshot, decide);
+    if (latest === null) {
+      await client.query('COMMIT');
+      return { ...nothingDone(null), finished: ended };
+    }
+    // applyDecisions commits.
+    const result = await applyDecisions(client, latest, decisions, claimant);
+    return ended.length === 0 ? result : { ...result, finished: [...ended, ...result.finished] };
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});
     throw err;

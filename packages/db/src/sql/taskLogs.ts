@@ -99,18 +99,37 @@ const readOutputsStatement = prepared(
   'readTaskOutputs',
   // One output probe per upstream (OFFSET 0 keeps the lateral subquery a
   // probe): joined, Postgres may hash the whole task_output table instead.
-  `SELECT ti.task_id, o.value FROM task_instance ti
-     CROSS JOIN LATERAL (SELECT value FROM task_output WHERE task_instance_id = ti.id OFFSET 0) o
-     WHERE ti.dag_run_id = $1 AND ti.task_id = ANY($2::text[])`,
+  // A mapped task's instances come in map-index order.
+  `SELECT ti.task_id, ti.map_index, o.value, o.present FROM task_instance ti
+     LEFT JOIN LATERAL (SELECT value, true AS present FROM task_output WHERE task_instance_id = ti.id OFFSET 0) o ON true
+     WHERE ti.dag_run_id = $1 AND ti.task_id = ANY($2::text[])
+     ORDER BY ti.task_id, ti.map_index`,
 );
 
-/** Outputs of the named tasks in a run, for a task reading its upstreams. */
+/**
+ * Outputs of the named tasks in a run, for a task reading its upstreams. A
+ * task in `mapped` gives the outputs of its instances as one array, in
+ * map-index order, leaving out instances that recorded none (skipped,
+ * failed, or returned nothing), as Airflow does; one expanded to nothing
+ * gives an empty array.
+ */
 export async function readTaskOutputs(
   db: Queryable,
   dagRunId: string,
   taskIds: readonly string[],
+  mapped: ReadonlySet<string> = new Set(),
 ): Promise<Map<string, unknown>> {
   if (taskIds.length === 0) return new Map();
-  const res = await db.query<{ task_id: string; value: unknown }>(readOutputsStatement([dagRunId, taskIds]));
-  return new Map(res.rows.map((r) => [r.task_id, r.value]));
+  const res = await db.query<{ task_id: string; map_index: number; value: unknown; present: boolean | null }>(
+    readOutputsStatement([dagRunId, taskIds]),
+  );
+  const outputs = new Map<string, unknown>();
+  for (const id of taskIds) if (mapped.has(id)) outputs.set(id, []);
+  for (const r of res.rows) {
+    if (mapped.has(r.task_id)) {
+      // An unexpanded instance (-1) has no item: only what expanded counts.
+      if (r.map_index >= 0 && r.present === true) (outputs.get(r.task_id) as unknown[]).push(r.value);
+    } else if (r.present === true) outputs.set(r.task_id, r.value);
+  }
+  return outputs;
 }

@@ -16,6 +16,11 @@ import {
   type TaskSpec,
   TaskTimeoutError,
   NonRetryableError,
+  DEFAULT_MAX_MAP_LENGTH,
+  expansionOf,
+  itemsOf,
+  mapSources,
+  valueAt,
   dependencyVerdict,
   failsRun,
   followedDownstream,
@@ -70,6 +75,8 @@ export interface LocalTry {
   upstreamOutputs: ReadonlyMap<string, unknown>;
   /** Aborted at the task's executionTimeout. */
   signal: AbortSignal;
+  /** A mapped task's instance: its item (its index is `run.mapIndex`). */
+  item?: unknown;
 }
 
 export interface LocalRunOptions {
@@ -142,15 +149,14 @@ export async function runDagLocally(options: LocalRunOptions): Promise<LocalRunR
       const outputs = new Map<string, unknown>();
       for (const id of task.upstream) {
         const up = results.get(id);
-        if (up?.hasOutput) outputs.set(id, up.output);
+        if (up?.hasOutput || byId.get(id)?.map !== undefined) outputs.set(id, up?.output ?? []);
       }
-      result = await runTask(
-        options,
-        task,
-        { dagId: spec.dagId, runId, logicalDate, dataInterval, conf },
-        outputs,
-        true,
-      );
+      const facts = { dagId: spec.dagId, runId, logicalDate, dataInterval, conf };
+      const map = task.map;
+      result =
+        map === undefined
+          ? await runTask(options, task, facts, outputs, true)
+          : await runMapped(options, task, map, facts, outputs, spec.maxMapLength ?? DEFAULT_MAX_MAP_LENGTH);
     } else {
       const state: LocalTaskState = gate.outcome === 'upstream_failed' ? 'upstream_failed' : 'skipped';
       result = emptyResult(taskId, state, gate.reason);
@@ -207,12 +213,52 @@ function emptyResult(taskId: string, state: LocalTaskState, reason: string | nul
 
 type RunFacts = Omit<RunContext, 'taskId' | 'tryNumber' | 'maxTries'>;
 
+/**
+ * A mapped task run locally as the scheduler would: expanded over its
+ * items (skipped on an empty list, failed past maxMapLength), one instance
+ * after another; its output is the array of its instances' outputs, and
+ * it fails when one of them failed.
+ */
+async function runMapped(
+  options: LocalRunOptions,
+  task: TaskSpec,
+  map: NonNullable<TaskSpec['map']>,
+  facts: RunFacts,
+  upstreamOutputs: ReadonlyMap<string, unknown>,
+  maxMapLength: number,
+): Promise<LocalTaskResult> {
+  const lists = mapSources(map).map(({ over }) =>
+    over.from === 'list' ? over.items : valueAt(upstreamOutputs.get(over.taskId), over.path),
+  );
+  const lengths = lists.map((l) =>
+    Array.isArray(l) ? { length: l.length } : { notAList: JSON.stringify(l) ?? 'absent' },
+  );
+  const expansion = expansionOf(task.taskId, map, lengths, maxMapLength);
+  if (expansion.kind === 'skip') return emptyResult(task.taskId, 'skipped', expansion.reason);
+  if (expansion.kind === 'fail')
+    return { ...emptyResult(task.taskId, 'failed', expansion.reason), error: new NonRetryableError(expansion.reason) };
+  const instances: LocalTaskResult[] = [];
+  const items = itemsOf(map, lists as unknown[][]);
+  for (const [mapIndex, item] of items.entries())
+    instances.push(await runTask(options, task, facts, upstreamOutputs, true, { mapIndex, item }));
+  const failed = instances.find((r) => r.state === 'failed');
+  return {
+    ...emptyResult(task.taskId, failed ? 'failed' : 'success', null),
+    tries: Math.max(...instances.map((r) => r.tries)),
+    hasOutput: true,
+    output: instances.filter((r) => r.hasOutput).map((r) => r.output),
+    error: failed?.error ?? null,
+    durationMs: instances.reduce((sum, r) => sum + r.durationMs, 0),
+  };
+}
+
 async function runTask(
   options: LocalRunOptions,
   task: TaskSpec,
   facts: RunFacts,
   upstreamOutputs: ReadonlyMap<string, unknown>,
   retries: boolean,
+  mapped?: { mapIndex: number; item: unknown },
 ): Promise<LocalTaskResult> {
   const maxTries = maxTriesOf(task.retry);
   const started = Date.now();
@@ -224,10 +270,16 @@ async function runTask(
   });
   for (let tryNumber = 1; ; tryNumber++) {
     options.onTryStart?.(task, tryNumber, maxTries);
-    const run: RunContext = { ...facts, taskId: task.taskId, tryNumber, maxTries };
+    const run: RunContext = {
+      ...facts,
+      taskId: task.taskId,
+      tryNumber,
+      maxTries,
+      ...(mapped ? { mapIndex: mapped.mapIndex } : {}),
+    };
     try {
       const output = await withTimeout(task.executionTimeoutMs, (signal) =>
-        options.runTask({ task, run, upstreamOutputs, signal }),
+        options.runTask({ task, run, upstreamOutputs, signal, ...(mapped ? { item: mapped.item } : {}) }),
       );
       const follows = followedDownstream(task, output);
       if (!follows.ok) throw new NonRetryableError(follows.message);

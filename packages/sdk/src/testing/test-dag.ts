@@ -61,6 +61,7 @@ export async function testDag(dag: Dag, options: TestDagOptions = {}): Promise<D
     };
     const ctx = createTaskContext({
       run,
+      ...(attempt.item === undefined ? {} : { item: attempt.item }),
       upstream: task.upstream,
       outputs: attempt.upstreamOutputs,
       writeLog,
