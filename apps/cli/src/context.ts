@@ -70,6 +70,8 @@ export interface CleanSummary {
   outputs: number;
   callbacks: number;
   auditEvents: number;
+  /** Old asset events no queue or run referred to. */
+  assetEvents: number;
 }
 
 /** What every command module receives: the deps plus the helpers built from them. */

@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { CleanRequest } from './context';
 import { runWith } from './testing';
 
-const counts = { runs: 12, taskInstances: 36, tries: 36, logLines: 72, outputs: 1, callbacks: 0, auditEvents: 1 };
+const counts = {
+  runs: 12,
+  taskInstances: 36,
+  tries: 36,
+  logLines: 72,
+  outputs: 1,
+  callbacks: 0,
+  auditEvents: 1,
+  assetEvents: 2,
+};
 
 describe('sluice db clean', () => {
   it('deletes history before a date, for the DAGs named, in batches of the size given', async () => {
@@ -24,7 +33,7 @@ describe('sluice db clean', () => {
       },
     ]);
     expect(r.stdout).toBe(
-      'deleted 12 runs, 36 task instances, 36 tries, 72 log lines, 1 output, 0 callbacks, 1 audit row of etl, ingest from before 2026-09-01T00:00:00.000Z\n',
+      'deleted 12 runs, 36 task instances, 36 tries, 72 log lines, 1 output, 0 callbacks, 1 audit row, 2 asset events of etl, ingest from before 2026-09-01T00:00:00.000Z\n',
     );
   });
 

@@ -31,6 +31,7 @@ function describeCounts(c: CleanSummary): string {
     [c.outputs, 'output'],
     [c.callbacks, 'callback'],
     [c.auditEvents, 'audit row'],
+    [c.assetEvents, 'asset event'],
   ];
   return parts
     .map(([n, what]) => `${n} ${what === 'try' && n !== 1 ? 'tries' : `${what}${n === 1 ? '' : 's'}`}`)

@@ -17,6 +17,7 @@ const claim: ClaimedTry = {
   dataIntervalEnd: new Date('2026-11-22T00:00:00Z'),
   conf: { day: '2026-11-20', n: 3 },
   dagVersionId: '00000000-0000-0000-0000-000000000003',
+  runType: 'scheduled',
 };
 
 describe('operator option templates', () => {

@@ -45,6 +45,7 @@ export interface DagDiff {
 /** DAG settings a plan reports, in the order it reports them. */
 const dagFields = [
   'schedule',
+  'assetSchedule',
   'timezone',
   'startDate',
   'endDate',
@@ -83,6 +84,7 @@ const taskFields: ReadonlyArray<readonly [string, (t: TaskSpec) => unknown]> = [
   ['failRun', (t) => t.failRun ?? false],
   ['group', (t) => t.group ?? null],
   ['queue', (t) => t.queue ?? DEFAULT_QUEUE],
+  ['outlets', (t) => t.outlets ?? []],
 ];
 
 const same = (a: unknown, b: unknown): boolean => stableJson(a) === stableJson(b);

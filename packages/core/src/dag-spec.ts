@@ -4,6 +4,7 @@
  * It is plain JSON — no functions; a `fn` task's code stays in the DAG
  * file's bundle and is looked up by task id in the worker.
  */
+import { assetUriProblem } from './assets';
 import { CallbackSpecs, DeadlineSpec } from './callbacks';
 import { idHint, idPattern } from './ids';
 import { z } from 'zod';
@@ -65,6 +66,20 @@ export type TaskRole = z.infer<typeof TaskRole>;
 
 export { DEFAULT_QUEUE } from './ids';
 
+/** An asset's URI: a scheme, something after it, no whitespace (core's assetUriProblem). */
+export const AssetUri = z.string().superRefine((uri, ctx) => {
+  const problem = assetUriProblem(uri);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: `asset URI ${problem}` });
+});
+
+const AssetConditionKind = z.enum(['all', 'any']);
+/** What an asset-scheduled DAG waits for: all or any of its items, each a URI or a condition over URIs. */
+export const AssetConditionSpec = z.object({
+  kind: AssetConditionKind,
+  assets: z.array(z.union([AssetUri, z.object({ kind: AssetConditionKind, assets: z.array(AssetUri).min(1) })])).min(1),
+});
+export type AssetConditionSpec = z.infer<typeof AssetConditionSpec>;
+
 export const TaskSpec = z.object({
   taskId: z.string().regex(idPattern, idHint),
   operator: OperatorSpec,
@@ -90,6 +105,8 @@ export const TaskSpec = z.object({
   failRun: z.boolean().optional(),
   /** The task group the task is in (`ingest`, `ingest.raw`); its id starts with it and a dot. Absent at top level. */
   group: z.string().optional(),
+  /** URIs of the assets a success of the task updates (an asset event each); absent when none. */
+  outlets: z.array(AssetUri).min(1).optional(),
 });
 export type TaskSpec = z.infer<typeof TaskSpec>;
 
@@ -117,6 +134,12 @@ export const DagSpec = z.object({
   callbacks: CallbackSpecs.optional(),
   /** When a run must have finished by; absent when the DAG sets none. */
   deadline: DeadlineSpec.optional(),
+  /**
+   * The assets the DAG waits for: a run is created when the condition holds
+   * over the asset events queued for it. With a cron `schedule` as well, it
+   * runs on both. Absent when the DAG is not scheduled on assets.
+   */
+  assetSchedule: AssetConditionSpec.optional(),
 });
 export type DagSpec = z.infer<typeof DagSpec>;
 

@@ -81,7 +81,26 @@ export {
   BranchSpec,
   TaskRole,
   DEFAULT_QUEUE,
+  AssetUri,
+  AssetConditionSpec,
 } from './dag-spec';
+export {
+  MAX_ASSET_URI_LENGTH,
+  assetUriProblem,
+  conditionAssets,
+  evaluateAssetCondition,
+  formatAssetCondition,
+  assetTriggeredRun,
+} from './assets';
+export type {
+  AssetCondition,
+  AssetConditionItem,
+  AssetConditionKind,
+  AssetReadiness,
+  AssetTriggeredRun,
+  AssetEventData,
+  AssetEventSource,
+} from './assets';
 export {
   followedDownstream,
   dependencyVerdict,

@@ -69,6 +69,7 @@ describe('cleanHistory', () => {
       outputs: 0,
       callbacks: 0,
       auditEvents: 1,
+      assetEvents: 0,
     });
     expect(await count('dag_run')).toBe(17);
 

@@ -1,7 +1,7 @@
 /**
  * `sluice db clean` and the scheduler's daily retention: deletes finished
  * runs older than a cutoff (and everything under them), then old audit
- * rows, in batches — each batch its own short transaction — optionally
+ * rows and old asset events nothing refers to any more, in batches — each batch its own short transaction — optionally
  * handing each batch's task logs to `archive` first. A batch whose runs
  * were all locked by someone else ends the clean; the next one takes them.
  */
@@ -11,6 +11,7 @@ import {
   type CleanFilter,
   countOld,
   deleteOldAuditEvents,
+  deleteOldAssetEvents,
   deleteRuns,
   nextOldRuns,
   noCounts,
@@ -46,7 +47,7 @@ export async function cleanHistory(pool: Pool, opts: CleanOptions): Promise<Clea
     }
     const started = performance.now();
     const deleted = await deleteRuns(pool, ids);
-    opts.onBatch?.({ ...deleted, auditEvents: 0 }, performance.now() - started);
+    opts.onBatch?.({ ...deleted, auditEvents: 0, assetEvents: 0 }, performance.now() - started);
     if (deleted.runs === 0) break;
     for (const key of ['runs', 'taskInstances', 'tries', 'logLines', 'outputs', 'callbacks'] as const)
       total[key] += deleted[key];
@@ -57,6 +58,14 @@ export async function cleanHistory(pool: Pool, opts: CleanOptions): Promise<Clea
     const n = await deleteOldAuditEvents(pool, filter, batchAudit);
     opts.onBatch?.({ ...noCounts(), auditEvents: n }, performance.now() - started);
     total.auditEvents += n;
+    if (n < batchAudit) break;
+  }
+  // After the runs: the triggering events of runs just deleted are free to go.
+  for (;;) {
+    const started = performance.now();
+    const n = await deleteOldAssetEvents(pool, filter, batchAudit);
+    opts.onBatch?.({ ...noCounts(), assetEvents: n }, performance.now() - started);
+    total.assetEvents += n;
     if (n < batchAudit) break;
   }
   return total;

@@ -6,6 +6,8 @@ export { NotFoundError, ConflictError, InvalidRequestError } from './errors';
 export { scheduleWholeRun, scheduleDownstream } from './task-scheduling';
 export { createDueRuns, triggerRun, startRuns, taskInstancesOf, runIdFor } from './run-creation';
 export type { TriggerInput } from './run-creation';
+export { createAssetRun, postAssetEvent } from './asset-runs';
+export type { AssetEventInput } from './asset-runs';
 export { markTask, markRun, setPaused } from './operations';
 export { clearTask, clearRun, clearRange, MAX_CLEARED_RUNS } from './clearing';
 export type { ClearOutcome, ClearedRun, ClearRangeInput, ClearTaskInput } from './clearing';

@@ -34,6 +34,8 @@ export interface ClaimedTry {
   dataIntervalEnd: Date;
   conf: Record<string, unknown>;
   dagVersionId: string;
+  /** manual | scheduled | backfill | asset_triggered: an asset-triggered run's tasks get its events. */
+  runType: string;
 }
 
 export interface ClaimArgs {
@@ -53,7 +55,8 @@ const CLAIMED_TAIL = `tried AS (
      SELECT c.id AS "taskInstanceId", c.dag_run_id AS "dagRunId", c.dag_id AS "dagId", c.task_id AS "taskId",
             c.try_number AS "tryNumber", c.max_tries AS "maxTries", c.operator, c.started_at AS "startedAt",
             r.run_id AS "runId", r.logical_date AS "logicalDate", r.data_interval_start AS "dataIntervalStart",
-            r.data_interval_end AS "dataIntervalEnd", r.conf, r.dag_version_id AS "dagVersionId"
+            r.data_interval_end AS "dataIntervalEnd", r.conf, r.dag_version_id AS "dagVersionId",
+            r.run_type AS "runType"
      FROM claimed c JOIN dag_run r ON r.id = c.dag_run_id`;
 
 const claimStatement = prepared(
