@@ -49,3 +49,35 @@ describe('operator option templates', () => {
     );
   });
 });
+
+describe('triggering templates', () => {
+  const event = (extra: Record<string, unknown>) => ({
+    id: 'e',
+    uri: 's3://audience-events/raw/late/',
+    extra,
+    source: { kind: 'external' as const, actor: 'alice' },
+    createdAt: '2026-11-22T00:00:00.000Z',
+  });
+
+  it('renders the values of a key across the triggering events, arrays flattened, each once', () => {
+    const events = [event({ dates: ['2026-11-20', '2026-11-21'] }), event({ dates: '2026-11-20' }), event({ n: 3 })];
+    expect(
+      renderOptions({ args: ['--days', '{{ triggering.dates }}', 'n={{ triggering.n }}'] }, claim, events),
+    ).toEqual({
+      args: ['--days', '2026-11-20,2026-11-21', 'n=3'],
+    });
+  });
+
+  it('names a key no event has, and a run no event triggered', () => {
+    expect(() => renderOptions({ a: '{{ triggering.day }}' }, claim, [event({ dates: [] })])).toThrow(
+      'options.a: {{ triggering.day }} — no triggering event has "day"',
+    );
+    expect(() => renderOptions({ a: '{{ triggering.day }}' }, claim)).toThrow(
+      'options.a: {{ triggering.day }} — the run was not triggered by asset events',
+    );
+  });
+
+  it('renders empty for a cancel, which reads no events', () => {
+    expect(renderOptions({ a: 'x{{ triggering.day }}' }, claim, null)).toEqual({ a: 'x' });
+  });
+});
