@@ -7,7 +7,7 @@
  */
 import { InvalidOptionsError, assetUriProblem } from '@sluice/core';
 import type { AssetCondition, AssetConditionItem, AssetConditionKind, AssetEventSource } from '@sluice/core';
-import { checkJson, isPlainObject } from './check';
+import { checkJson, checkString, isPlainObject } from './check';
 import { describe } from './duration';
 
 /** What an asset event's metadata may be: a JSON object. */
@@ -119,10 +119,11 @@ export function compileSchedule(
   option: string,
 ): { schedule: string | null; assetSchedule: AssetCondition | null } {
   if (raw === undefined || raw === null) return { schedule: null, assetSchedule: null };
-  if (typeof raw === 'string') {
-    if (raw === '') throw new InvalidOptionsError(`${option} must be a cron expression or a preset, got ""`);
-    return { schedule: raw, assetSchedule: null };
-  }
+  if (typeof raw === 'string') return { schedule: checkString(raw, option), assetSchedule: null };
+  if (!Array.isArray(raw) && !isPlainObject(raw))
+    throw new InvalidOptionsError(
+      `${option} must be a cron expression, assets ([a, b] or anyOf(a, b)) or { cron, assets }, got ${describe(raw)}`,
+    );
   if (isPlainObject(raw) && 'cron' in raw) {
     const keys = Object.keys(raw).filter((k) => k !== 'cron' && k !== 'assets');
     if (keys.length > 0)
