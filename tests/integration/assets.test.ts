@@ -42,6 +42,9 @@ reading('batch_consumer', [batch]);
 reading('partner_consumer', [partner]);
 reading('both', allOf(a, b));
 reading('either', anyOf(c, d));
+const e = asset('s3://lake/e/');
+const both = dag({ id: 'cron_and_assets', schedule: { cron: '@daily', assets: [e] }, start: '${new Date(Date.now() - 3 * 86_400_000).toISOString().slice(0, 10)}' });
+both.task('read', fn((ctx) => ctx.triggeringEvents.length));
 `;
 
 let h: Harness;
@@ -182,6 +185,20 @@ describe('asset-triggered runs', () => {
     await postEvent('s3://lake/b/');
     const [run] = await succeededRuns('both', 1);
     expect((await readOutput(run?.id ?? '')).map((e) => e.uri)).toEqual(['s3://lake/a/', 's3://lake/b/']);
+  });
+
+  it('a DAG on a cron and assets runs on both: its timetable, and each batch of events', async () => {
+    const scheduled = await waitFor('the cron run', async () => {
+      const runs = await runsOf('cron_and_assets');
+      return runs.some((r) => r.runType === 'scheduled') ? runs : undefined;
+    });
+    expect(scheduled.every((r) => r.runType === 'scheduled')).toBe(true);
+    await postEvent('s3://lake/e/');
+    const triggered = await waitFor('the asset-triggered run', async () => {
+      const runs = await runsOf('cron_and_assets');
+      return runs.find((r) => r.runType === 'asset_triggered' && r.state === 'success');
+    });
+    expect(await readOutput(triggered.id)).toBe(1);
   });
 
   it('a DAG on anyOf(a, b) runs after either', async () => {
