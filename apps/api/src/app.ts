@@ -36,6 +36,7 @@ import { auditRoutes } from './routes/audit';
 import { noteRoutes } from './routes/notes';
 import { historyRoutes } from './routes/history';
 import { versionRoutes } from './routes/versions';
+import { assetRoutes } from './routes/assets';
 
 export interface ApiDeps {
   db: Db;
@@ -91,6 +92,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(noteRoutes(deps));
   api.use(historyRoutes(deps));
   api.use(versionRoutes(deps));
+  api.use(assetRoutes(deps));
   api.use((req, res) => {
     res.status(404).json({ error: { code: 'not_found', message: `No API route ${req.method} ${req.originalUrl}` } });
   });

@@ -23,6 +23,7 @@ import { clearingRouteDocs } from './routes/clearing';
 import { noteRouteDocs } from './routes/notes';
 import { historyRouteDocs } from './routes/history';
 import { versionRouteDocs } from './routes/versions';
+import { assetRouteDocs } from './routes/assets';
 
 /** One route as the document describes it; `path` in Express form, relative to /api/v1. */
 export interface RouteDoc {
@@ -37,6 +38,7 @@ export interface RouteDoc {
     | 'connections'
     | 'variables'
     | 'pools'
+    | 'assets'
     | 'auth'
     | 'users'
     | 'audit'
@@ -80,6 +82,7 @@ export const routeDocs: readonly RouteDoc[] = [
   ...noteRouteDocs,
   ...historyRouteDocs,
   ...versionRouteDocs,
+  ...assetRouteDocs,
 ];
 
 const ApiError = {

@@ -8,6 +8,7 @@ import {
   type TaskInstanceState,
 } from '@sluice/core';
 import type { DagBundleRow, DagRow, DeadlineMissRow, RunRow, TaskInstanceRowView } from '@sluice/db';
+import type { AssetWait } from '@sluice/client';
 import { commitFileUrl } from './source-links';
 import type {
   DagDetail,
@@ -85,6 +86,7 @@ export function presentDagDetail(
   spec: DagSpec,
   misses: readonly DeadlineMissRow[],
   bundle?: DagBundleRow,
+  assetSchedule: AssetWait | null = null,
 ): DagDetail {
   return {
     ...presentDag(row, spec, bundle),
@@ -99,6 +101,8 @@ export function presentDagDetail(
       deadlineAt: m.deadlineAt.toISOString(),
       missedAt: m.missedAt.toISOString(),
     })),
+    assetSchedule,
+    outlets: spec.tasks.flatMap((t) => (t.outlets ?? []).map((uri) => ({ taskId: t.taskId, uri }))),
   };
 }
 

@@ -71,6 +71,8 @@ export interface CleanSummary {
   callbacks: number;
   backfills: number;
   auditEvents: number;
+  /** Old asset events no queue or run referred to. */
+  assetEvents: number;
 }
 
 /** What every command module receives: the deps plus the helpers built from them. */

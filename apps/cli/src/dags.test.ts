@@ -25,15 +25,18 @@ describe('sluice dags list / show', () => {
   it('show passes the DAG id and prints tasks and recent run states', async () => {
     const { client, calls } = fakeClient();
     const r = await runWith(['dags', 'show', 'etl'], { client });
-    expect(calls).toEqual([{ method: 'getDag', args: ['etl'] }]);
+    expect(calls).toEqual([
+      { method: 'getDag', args: ['etl'] },
+      { method: 'getDagLinks', args: ['etl'] },
+    ]);
     expect(r.stdout).toContain('schedule:    @daily (UTC)');
     expect(r.stdout).toMatch(/load\s+emr\s+extract\s+all_success\s+2/);
     expect(r.stdout).toMatch(new RegExp(`${RUN_ID}\\s+failed\\s+manual`));
   });
 
-  it('show --json prints exactly the API DagDetail', async () => {
+  it('show --json prints the API DagDetail with its links', async () => {
     const r = await runWith(['dags', 'show', 'etl', '--json']);
-    expect(JSON.parse(r.stdout)).toEqual(dagDetail());
+    expect(JSON.parse(r.stdout)).toEqual({ ...dagDetail(), links: await fakeClient().client.getDagLinks('etl') });
   });
 
   it('a missing DAG exits 1 with the API message', async () => {

@@ -1,5 +1,5 @@
 /** `sluice dags …`: list, show, trigger, pause/unpause, import errors and local validation. */
-import type { DagDetail, DagSummary, ImportError, RunDetail } from '@sluice/client';
+import type { DagDetail, DagLinks, DagSummary, ImportError, RunDetail } from '@sluice/client';
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { Option, type Command } from 'commander';
@@ -24,12 +24,13 @@ export function registerDagCommands(program: Command, ctx: CommandContext): void
 
   dags
     .command('show')
-    .description('show a DAG: schedule, tasks and recent runs')
+    .description('show a DAG: schedule, tasks, recent runs, and the assets and DAGs it waits on and feeds')
     .argument('<dag>', 'DAG id')
-    .option('--json', 'print the API JSON')
+    .option('--json', 'print the API JSON (the DAG, with its links as `links`)')
     .action(async (dagId: string, opts: JsonOpt) => {
       const dag = await ctx.client.getDag(dagId);
-      ctx.out(opts.json ? json(dag) : dagDetail(dag));
+      const links = await ctx.client.getDagLinks(dagId);
+      ctx.out(opts.json ? json({ ...dag, links }) : `${dagDetail(dag)}${linksText(links)}`);
     });
 
   dags
@@ -204,6 +205,38 @@ function dagDetail(dag: DagDetail): string {
           ]),
         );
   return `${head}\ntasks:\n${tasks}\nrecent runs:\n${runs}`;
+}
+
+/** What a DAG waits on and feeds: assets, and DAGs linked by trigger and sensor tasks. Empty when nothing. */
+export function linksText(l: DagLinks): string {
+  const lines: string[] = [];
+  const w = l.assetSchedule;
+  if (w) {
+    lines.push(`waits for assets: ${w.condition}${w.cron ? ` (and runs on ${w.cron})` : ''}`);
+    lines.push(`  ${w.reason}`);
+    for (const a of w.assets) {
+      const from = l.fedBy.filter((f) => f.uri === a.uri).map((f) => `${f.dagId}.${f.taskId}`);
+      const queued = `${plural(a.queuedEvents, 'event')} queued${a.lastQueuedAt ? `, last ${time(a.lastQueuedAt)}` : ''}`;
+      lines.push(`  ${a.uri}: ${queued}; updated by ${from.join(', ') || 'nothing in Sluice (post events)'}`);
+    }
+  }
+  if (l.outlets.length > 0) {
+    lines.push('feeds assets:');
+    for (const o of l.outlets) {
+      const consumers = l.feeds.filter((f) => f.uri === o.uri && f.taskId === o.taskId).map((f) => f.dagId);
+      lines.push(`  ${o.uri} (task ${o.taskId}) → ${consumers.join(', ') || 'no DAG waits on it'}`);
+    }
+  }
+  const verb = (kind: string) => (kind === 'sluice.dagRunSensor' ? 'waits on' : 'triggers');
+  if (l.linksTo.length > 0) {
+    lines.push('DAGs it triggers or waits on:');
+    for (const t of l.linksTo) lines.push(`  task ${t.taskId} ${verb(t.kind)} ${t.dagId}`);
+  }
+  if (l.linkedFrom.length > 0) {
+    lines.push('DAGs that trigger or wait on it:');
+    for (const t of l.linkedFrom) lines.push(`  ${t.dagId}.${t.taskId} ${verb(t.kind)} it`);
+  }
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
 function importErrorsText(items: ImportError[]): string {

@@ -11,6 +11,7 @@ const counts = {
   callbacks: 0,
   backfills: 2,
   auditEvents: 1,
+  assetEvents: 2,
 };
 
 describe('sluice db clean', () => {
@@ -33,7 +34,7 @@ describe('sluice db clean', () => {
       },
     ]);
     expect(r.stdout).toBe(
-      'deleted 12 runs, 36 task instances, 36 tries, 72 log lines, 1 output, 0 callbacks, 2 backfills, 1 audit row of etl, ingest from before 2026-09-01T00:00:00.000Z\n',
+      'deleted 12 runs, 36 task instances, 36 tries, 72 log lines, 1 output, 0 callbacks, 2 backfills, 1 audit row, 2 asset events of etl, ingest from before 2026-09-01T00:00:00.000Z\n',
     );
   });
 

@@ -18,6 +18,7 @@ import { registerAuthCommands } from './auth';
 import { registerUserCommands } from './users';
 import { registerVariableCommands } from './variables';
 import { registerPoolCommands } from './pools';
+import { registerAssetCommands } from './assets';
 import { registerLocalTestCommands } from './local-test';
 import { registerPlanCommand } from './plan';
 import { registerInitCommand } from './init';
@@ -68,6 +69,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerUserCommands(program, ctx);
   registerVariableCommands(program, ctx);
   registerPoolCommands(program, ctx);
+  registerAssetCommands(program, ctx);
   registerSystemCommands(program, ctx);
   registerLocalTestCommands(program, ctx);
   registerPlanCommand(program, ctx);

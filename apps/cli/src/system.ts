@@ -32,6 +32,7 @@ function describeCounts(c: CleanSummary): string {
     [c.callbacks, 'callback'],
     [c.backfills, 'backfill'],
     [c.auditEvents, 'audit row'],
+    [c.assetEvents, 'asset event'],
   ];
   return parts
     .map(([n, what]) => `${n} ${what === 'try' && n !== 1 ? 'tries' : `${what}${n === 1 ? '' : 's'}`}`)

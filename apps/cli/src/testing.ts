@@ -7,6 +7,8 @@ import type {
   ClearResult,
   Connection,
   Variable,
+  AssetDetail,
+  AssetSummary,
   DagDetail,
   RunDetail,
   SluiceClient,
@@ -150,7 +152,59 @@ export function dagDetail(extra: Partial<DagDetail> = {}): DagDetail {
     spec: {},
     deadline: null,
     deadlineMisses: [],
+    assetSchedule: null,
+    outlets: [],
     ...extra,
+  };
+}
+
+export function assetSummary(): AssetSummary {
+  return {
+    uri: 's3://lake/events/',
+    createdAt: '2026-12-01T00:00:00.000Z',
+    producers: [{ dagId: 'events_hourly', taskId: 'load' }],
+    consumers: ['events_daily'],
+    lastEvent: {
+      id: '5f0c3a52-0000-4000-8000-000000000002',
+      uri: 's3://lake/events/',
+      extra: { partition: '2026-12-07', rows: 1200 },
+      source: {
+        kind: 'task',
+        dagId: 'events_hourly',
+        runId: 'scheduled__2026-12-07T23:00:00.000Z',
+        taskId: 'load',
+        tryNumber: 1,
+      },
+      createdAt: '2026-12-08T00:05:00.000Z',
+    },
+  };
+}
+
+export function assetDetail(uri = 's3://lake/events/'): AssetDetail {
+  const last = assetSummary().lastEvent;
+  return {
+    uri,
+    createdAt: '2026-12-01T00:00:00.000Z',
+    producers: [{ dagId: 'events_hourly', taskId: 'load' }],
+    consumers: [{ dagId: 'events_daily', queuedEvents: 2 }],
+    events: last
+      ? [
+          {
+            ...last,
+            uri,
+            triggeredRuns: [{ dagId: 'events_daily', runId: 'asset_triggered__2026-12-08T00:05:01.000Z_5f0c3a52' }],
+          },
+          {
+            ...last,
+            id: '5f0c3a52-0000-4000-8000-000000000003',
+            uri,
+            extra: {},
+            source: { kind: 'external', actor: 'bob' },
+            triggeredRuns: [],
+          },
+        ]
+      : [],
+    nextCursor: null,
   };
 }
 
@@ -360,6 +414,27 @@ export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: Slu
       free: Math.max(0, body.slots - 1),
     }),
     deletePool: async () => undefined,
+    listAssets: async () => ({ items: [assetSummary()], nextCursor: null }),
+    getAsset: async (uri) => assetDetail(uri),
+    postAssetEvent: async (body) => ({
+      event: {
+        id: '5f0c3a52-0000-4000-8000-000000000001',
+        uri: body.uri,
+        extra: body.extra ?? {},
+        source: { kind: 'external', actor: 'alice' },
+        createdAt: '2026-12-08T10:00:00.000Z',
+      },
+      queuedFor: ['late_data_correction'],
+    }),
+    getDagLinks: async (dagId) => ({
+      dagId,
+      assetSchedule: null,
+      outlets: [],
+      fedBy: [],
+      feeds: [],
+      linksTo: [],
+      linkedFrom: [],
+    }),
   };
   const impl: SluiceClient = { ...base, ...overrides };
   const rec = <T>(method: keyof SluiceClient, args: unknown[], result: Promise<T>): Promise<T> => {

@@ -104,7 +104,7 @@ function sensorOutcome(
 export function createCrossDagRunner(res: EngineResources): CrossDagRunner {
   async function trigger(req: ExecutionRequest): Promise<ExecutionResult> {
     const c = req.claim;
-    const options = compileTriggerDagOptions(renderOptions(req.task.operator.options, c));
+    const options = compileTriggerDagOptions(renderOptions(req.task.operator.options, c, req.triggeringEvents));
     const target = targetOf(req, options);
     const ref: TriggerRef = { type: 'sluice.dagRun', marker: markerFor(c, c.tryNumber), ...target };
     const recorded = await req.externals();
@@ -145,7 +145,7 @@ export function createCrossDagRunner(res: EngineResources): CrossDagRunner {
 
   async function checkTrigger(req: ExecutionRequest): Promise<ExecutionResult> {
     const c = req.claim;
-    const options = compileTriggerDagOptions(renderOptions(req.task.operator.options, c));
+    const options = compileTriggerDagOptions(renderOptions(req.task.operator.options, c, req.triggeringEvents));
     const ref = (await req.externals()).find((r) => r.tryNumber === c.tryNumber)?.external;
     // A try parked before its run was known to exist (its worker died at the trigger) starts over, which finds it.
     if (!isTriggerRef(ref) || ref.state === undefined) return trigger(req);
@@ -154,7 +154,7 @@ export function createCrossDagRunner(res: EngineResources): CrossDagRunner {
 
   async function sense(req: ExecutionRequest): Promise<ExecutionResult> {
     const c = req.claim;
-    const options = compileDagRunSensorOptions(renderOptions(req.task.operator.options, c));
+    const options = compileDagRunSensorOptions(renderOptions(req.task.operator.options, c, req.triggeringEvents));
     const at = sensedLogicalDate(c.logicalDate, options.logicalDateOffsetMs);
     const taskId = options.taskId ?? null;
     const seen = await runAt(res, options.dagId, at, taskId);

@@ -5,7 +5,7 @@
 import { NonRetryableError, SkipTaskError } from '@sluice/core';
 import type { ExecutionRequest, ExecutionResult, TaskExecutor } from '@sluice/engine';
 import { ShellCommandError, compileShellOptions, runShell, type ShellOptions } from '@sluice/operators';
-import { pokeOf } from '@sluice/sdk';
+import { outletEventsOf, pokeOf } from '@sluice/sdk';
 import type { CrossDagRunner } from './cross-dag';
 import { createExternalRunner, type ExternalDeps } from './external';
 import { isSensor, paceSensor } from './sensors';
@@ -67,10 +67,11 @@ export function createExecutor(deps: ExecutorDeps): TaskExecutor {
         return {};
       }
       case 'fn': {
-        const value = await deps.runFunction(req);
+        const { value, events } = outletEventsOf(await deps.runFunction(req));
         const poke = pokeOf(value);
         // A poke parks the try as deferred: its next look calls the function again.
-        return poke === undefined ? { output: value } : paceSensor(req, { defer: true }, poke.againMs);
+        if (poke !== undefined) return paceSensor(req, { defer: true }, poke.againMs);
+        return events.length === 0 ? { output: value } : { output: value, outletEvents: events };
       }
       default:
         throw new NonRetryableError(`Unknown operator "${kind}" for task "${req.task.taskId}"`);

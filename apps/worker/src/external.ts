@@ -102,7 +102,7 @@ export function createExternalRunner(deps: ExternalDeps) {
 
     async execute(req: ExecutionRequest): Promise<ExecutionResult> {
       const op = operatorFor(req.task.operator.kind);
-      const options = op.compile(renderOptions(req.task.operator.options, req.claim));
+      const options = op.compile(renderOptions(req.task.operator.options, req.claim, req.triggeringEvents));
       const ctx = await contextFor(req, deps);
       try {
         return await toResult(req, await op.start(options, ctx));
@@ -116,7 +116,7 @@ export function createExternalRunner(deps: ExternalDeps) {
 
     async check(req: ExecutionRequest): Promise<ExecutionResult> {
       const op = operatorFor(req.task.operator.kind);
-      const options = op.compile(renderOptions(req.task.operator.options, req.claim));
+      const options = op.compile(renderOptions(req.task.operator.options, req.claim, req.triggeringEvents));
       const ctx = await contextFor(req, deps);
       const ref = (await req.externals()).find((r) => r.tryNumber === req.claim.tryNumber)?.external ?? null;
       try {
@@ -135,8 +135,9 @@ export function createExternalRunner(deps: ExternalDeps) {
     async cancel(req: CancelRequest): Promise<CancelOutcome> {
       const op = deps.operators.get(req.task.operator.kind);
       if (!op || !isRef(req.external)) return { ended: true };
-      // The options the try submitted with: rendered with its run's values, as `execute` did.
-      const options = op.compile(renderOptions(req.task.operator.options, req.run));
+      // The options the try submitted with: rendered with its run's values, as `execute` did
+      // (its triggering events are not read: a cancel names the job by its marker, not its arguments).
+      const options = op.compile(renderOptions(req.task.operator.options, req.run, null));
       return op.cancel(options, req.external, { aws: await deps.resolveAws(req.task.operator.options), log: req.log });
     },
   };

@@ -12,7 +12,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 
 const dagSource = `
 import { spawn } from 'node:child_process';
-import { dag, fn, NonRetryableError, RetryAfterError, SkipTaskError } from '@sluice/sdk';
+import { asset, dag, fn, NonRetryableError, RetryAfterError, SkipTaskError } from '@sluice/sdk';
 export const d = dag({ id: 'pool', schedule: null, start: '2026-01-01' });
 const first = d.task('first', fn(() => 1));
 d.task('context', { upstream: [first] }, fn((ctx) => {
@@ -33,6 +33,12 @@ d.task('later', fn(() => { throw new RetryAfterError('come back', 250); }));
 d.task('never', fn(() => { throw new NonRetryableError('hopeless'); }));
 d.task('skip', fn(() => { throw new SkipTaskError('not today'); }));
 d.task('bigint', fn(() => ({ n: 10n })));
+const lake = asset<{ partition: string; rows: number }>('s3://lake/events/');
+d.task('produces', { outlets: [lake] }, fn((ctx) => {
+  ctx.outletEvent(lake, { partition: ctx.triggeringEvents[0]?.extra.day ?? 'none', rows: 7 });
+  return ctx.triggeringEventsFor(lake).length;
+}));
+d.task('strays', { outlets: [lake] }, fn((ctx) => { ctx.outletEvent(asset('s3://elsewhere/'), {}); }));
 `;
 
 let dir = '';
@@ -92,12 +98,14 @@ function request(taskId: string, outputs: Record<string, unknown> = {}): Tried {
       mapIndex: -1,
       mapItem: null,
       dagVersionId: 'v1',
+      runType: 'manual',
     },
     task,
     version,
     signal: controller.signal,
     log: (_stream, text) => lines.push(text),
     upstreamOutputs: new Map(Object.entries(outputs)),
+    triggeringEvents: [],
     externals: () => Promise.resolve([]),
     recordExternal: () => Promise.resolve(),
     maskSecret: () => undefined,
@@ -138,6 +146,32 @@ async function failure(p: Promise<unknown>): Promise<Error> {
 }
 
 describe('FnPool', () => {
+  it('hands a task its triggering events and brings back the metadata it gave its outlet, with its return value', async () => {
+    const pool = new FnPool({ warm: 1, logger, taskEnv, readVariable });
+    try {
+      const t = request('produces');
+      t.req.triggeringEvents = [
+        {
+          id: 'e1',
+          uri: 's3://upstream/',
+          extra: { day: '2026-01-04' },
+          source: { kind: 'external', actor: 'alice' },
+          createdAt: '2026-01-05T00:00:00.000Z',
+        },
+      ];
+      expect(await pool.run(t.req)).toEqual({
+        $sluiceOutletEvents: [{ uri: 's3://lake/events/', extra: { partition: '2026-01-04', rows: 7 } }],
+        value: 0,
+      });
+      const err = await failure(pool.run(request('strays').req));
+      expect(err.message).toBe(
+        'task "strays" gave an event for s3://elsewhere/, which is not one of its outlets (its outlets are s3://lake/events/)',
+      );
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
   it('runs tasks in a child started ahead of them and reused, with the context in and output and logs out', async () => {
     const pool = new FnPool({ warm: 1, logger, taskEnv, readVariable });
     try {

@@ -261,6 +261,8 @@ export class FnPool {
         },
         upstream: [...req.task.upstream],
         outputs: [...req.upstreamOutputs.entries()],
+        ...(req.task.outlets ? { outlets: [...req.task.outlets] } : {}),
+        ...(req.triggeringEvents.length > 0 ? { triggeringEvents: [...req.triggeringEvents] } : {}),
         env: this.opts.taskEnv(req),
       },
     });

@@ -3,7 +3,7 @@
  * (fn-pool.ts ↔ fn-child.ts). Plain JSON: dates travel as ISO strings, the
  * upstream outputs as [taskId, output] pairs, the return value as its JSON.
  */
-import { toError, type CallbackContextData, type CallbackEvent } from '@sluice/core';
+import { toError, type AssetEventData, type CallbackContextData, type CallbackEvent } from '@sluice/core';
 
 /** What the worker sends to run one task function. */
 export interface RunTaskMessage {
@@ -28,6 +28,10 @@ export interface RunTaskMessage {
   };
   upstream: string[];
   outputs: Array<[string, unknown]>;
+  /** URIs of the task's outlets: what `ctx.outletEvent` accepts. */
+  outlets?: string[];
+  /** An asset-triggered run's events, for `ctx.triggeringEvents`. */
+  triggeringEvents?: AssetEventData[];
   /** Variables the task's process.env holds besides the child's minimal base. */
   env: Record<string, string>;
   /** Set to run a callback of the DAG file instead of the task's function. */

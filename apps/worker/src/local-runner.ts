@@ -133,6 +133,7 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): LocalRunner
       dataIntervalEnd: run.dataInterval.end,
       conf: run.conf,
       dagVersionId: input.version.versionId,
+      runType: 'manual',
     };
     const req: ExecutionRequest = {
       claim,
@@ -141,6 +142,7 @@ export function createLocalRunner(options: LocalRunnerOptions = {}): LocalRunner
       signal,
       log: input.log,
       upstreamOutputs: input.upstreamOutputs,
+      triggeringEvents: [],
       // The log goes to the terminal of the person who gave the values: nothing to hide from them.
       maskSecret: () => undefined,
       externals: async () => [...recorded].reverse(),

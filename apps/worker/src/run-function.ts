@@ -1,12 +1,18 @@
 /**
  * Runs a `fn` task inside a task process (fn-child.ts): imports its DAG
  * version's bundle (once per version per process), finds the task's function
- * and calls it with a TaskContext holding the run's facts and the upstream
- * outputs.
+ * and calls it with a TaskContext holding the run's facts, the upstream
+ * outputs and, in an asset-triggered run, the events that made it.
  */
 import { NonRetryableError } from '@sluice/core';
 import { importDagBundle, type DagModule } from '@sluice/dag-loader';
-import { createTaskContext, formatLogArgs, type CallbackContext } from '@sluice/sdk';
+import {
+  createTaskContext,
+  formatLogArgs,
+  withOutletEvents,
+  type AssetMetadata,
+  type CallbackContext,
+} from '@sluice/sdk';
 import type { CallbackCall, RunTaskMessage } from './fn-protocol';
 
 /** Calls a callback function of the DAG file with its context; what it returns is dropped. */
@@ -61,6 +67,7 @@ export async function runFunction(
     throw new NonRetryableError(
       `DAG "${run.dagId}" version ${msg.hash.slice(0, 12)} has no function for task "${run.taskId}"`,
     );
+  const outletEvents = new Map<string, AssetMetadata>();
   const ctx = createTaskContext({
     run: {
       dagId: run.dagId,
@@ -79,6 +86,10 @@ export async function runFunction(
     writeLog,
     readVariable,
     signal,
+    outlets: msg.outlets ?? [],
+    recordOutletEvent: (uri, extra) => outletEvents.set(uri, extra),
+    triggeringEvents: msg.triggeringEvents ?? [],
   });
-  return fn(ctx);
+  // The events it gave travel back with its return value; the worker's executor takes them apart (outletEventsOf).
+  return withOutletEvents(await fn(ctx), outletEvents);
 }

@@ -19,6 +19,7 @@ const claim: ClaimedTry = {
   mapIndex: -1,
   mapItem: null,
   dagVersionId: '00000000-0000-0000-0000-000000000003',
+  runType: 'scheduled',
 };
 
 describe('operator option templates', () => {
@@ -76,5 +77,37 @@ describe('operator option templates', () => {
     expect(() => renderOptions({ a: '{{ item.region }}' }, { ...claim, mapIndex: 2, mapItem: 'eu' })).toThrow(
       'options.a: {{ item.region }} — item 2 ("eu") has no "region"',
     );
+  });
+});
+
+describe('triggering templates', () => {
+  const event = (extra: Record<string, unknown>) => ({
+    id: 'e',
+    uri: 's3://audience-events/raw/late/',
+    extra,
+    source: { kind: 'external' as const, actor: 'alice' },
+    createdAt: '2026-11-22T00:00:00.000Z',
+  });
+
+  it('renders the values of a key across the triggering events, arrays flattened, each once', () => {
+    const events = [event({ dates: ['2026-11-20', '2026-11-21'] }), event({ dates: '2026-11-20' }), event({ n: 3 })];
+    expect(
+      renderOptions({ args: ['--days', '{{ triggering.dates }}', 'n={{ triggering.n }}'] }, claim, events),
+    ).toEqual({
+      args: ['--days', '2026-11-20,2026-11-21', 'n=3'],
+    });
+  });
+
+  it('names a key no event has, and a run no event triggered', () => {
+    expect(() => renderOptions({ a: '{{ triggering.day }}' }, claim, [event({ dates: [] })])).toThrow(
+      'options.a: {{ triggering.day }} — no triggering event has "day"',
+    );
+    expect(() => renderOptions({ a: '{{ triggering.day }}' }, claim)).toThrow(
+      'options.a: {{ triggering.day }} — the run was not triggered by asset events',
+    );
+  });
+
+  it('renders empty for a cancel, which reads no events', () => {
+    expect(renderOptions({ a: 'x{{ triggering.day }}' }, claim, null)).toEqual({ a: 'x' });
   });
 });

@@ -2,12 +2,16 @@
  * Run values in operator options, as Airflow's `{{ ds }}`: every string in
  * an EMR/Glue/S3 task's options may use `{{ ds }}`, `{{ ds_nodash }}`, `{{ hour }}` (UTC, `00`–`23`),
  * `{{ logical_date }}`, `{{ data_interval_start }}`, `{{ data_interval_end }}`,
- * `{{ run_id }}`, `{{ dag_id }}`, `{{ task_id }}`, `{{ try_number }}` and
+ * `{{ run_id }}`, `{{ dag_id }}`, `{{ task_id }}`, `{{ try_number }}`,
  * `{{ conf.<key> }}`; a mapped task's instance also `{{ map_index }}`,
- * `{{ item }}` and `{{ item.<key> }}` (its item, or a key of it). An unknown
- * name is an error naming it, not an empty string.
+ * `{{ item }}` and `{{ item.<key> }}` (its item, or a key of it); and, in an
+ * asset-triggered run, `{{ triggering.<key> }}`: the values of `<key>` in its
+ * triggering events' metadata (arrays flattened), each once, comma-separated
+ * (`2026-11-20,2026-11-21`). An unknown name is an error naming it, not an
+ * empty string.
  */
 import { NonRetryableError } from '@sluice/core';
+import type { AssetEventData } from '@sluice/core';
 import type { ClaimedTry } from '@sluice/db';
 
 /** What a template reads of a try: its claim, or what a cancel reads of the try it stops. */
@@ -57,10 +61,37 @@ function itemValue(name: string, claim: TemplateRun, where: string): string {
   return asText(v);
 }
 
-function renderString(text: string, values: Record<string, string>, claim: TemplateRun, where: string): string {
+/**
+ * `{{ triggering.<key> }}`: every value of `key` in the events' metadata,
+ * arrays flattened, each once in the order met, joined by commas. Null
+ * events (a cancel, which reads no events) render as empty.
+ */
+export function triggeringValue(events: readonly AssetEventData[] | null, key: string, where: string): string {
+  if (events === null) return '';
+  const values = events.flatMap((e) => {
+    const v = e.extra[key];
+    return v === undefined ? [] : Array.isArray(v) ? v : [v];
+  });
+  if (values.length === 0) {
+    const which =
+      events.length === 0 ? 'the run was not triggered by asset events' : `no triggering event has "${key}"`;
+    throw new NonRetryableError(`${where}: {{ triggering.${key} }} — ${which}`);
+  }
+  const text = values.map((v) => (typeof v === 'string' ? v : JSON.stringify(v)));
+  return [...new Set(text)].join(',');
+}
+
+function renderString(
+  text: string,
+  values: Record<string, string>,
+  claim: TemplateRun,
+  where: string,
+  events: readonly AssetEventData[] | null,
+): string {
   const conf = claim.conf;
   return text.replace(PATTERN, (_match, name: string) => {
     if (name === 'item' || name.startsWith('item.')) return itemValue(name, claim, where);
+    if (name.startsWith('triggering.')) return triggeringValue(events, name.slice('triggering.'.length), where);
     if (name.startsWith('conf.')) {
       const key = name.slice('conf.'.length);
       const v = conf[key];
@@ -73,11 +104,20 @@ function renderString(text: string, values: Record<string, string>, claim: Templ
   });
 }
 
-/** A copy of `options` with every template in every string rendered. */
-export function renderOptions(options: unknown, claim: TemplateRun, path = 'options'): unknown {
+/**
+ * A copy of `options` with every template in every string rendered;
+ * `events` are the run's triggering asset events (null: not read, and
+ * `{{ triggering.… }}` renders empty).
+ */
+export function renderOptions(
+  options: unknown,
+  claim: TemplateRun,
+  events: readonly AssetEventData[] | null = [],
+  path = 'options',
+): unknown {
   const values = templateValues(claim);
   const walk = (v: unknown, at: string): unknown => {
-    if (typeof v === 'string') return renderString(v, values, claim, at);
+    if (typeof v === 'string') return renderString(v, values, claim, at, events);
     if (Array.isArray(v)) return v.map((x, i) => walk(x, `${at}[${i}]`));
     if (v !== null && typeof v === 'object') {
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, `${at}.${k}`)]));

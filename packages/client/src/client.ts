@@ -45,6 +45,7 @@ import type {
   PoolBody,
 } from './types';
 import type { DagVersion, DagVersionSource, RunCalendar, RunGantt, RunNote, TaskTimes } from './history-types';
+import type { AssetDetail, AssetEventBody, AssetList, DagLinks, PostedAssetEvent } from './asset-types';
 
 export type ApiIssue = { path: string; message: string };
 
@@ -162,6 +163,10 @@ export interface SluiceClient {
   listPools(): Promise<{ items: Pool[] }>;
   putPool(name: string, body: PoolBody): Promise<Pool>;
   deletePool(name: string): Promise<void>;
+  listAssets(q?: { limit?: number; cursor?: string; prefix?: string }): Promise<AssetList>;
+  getAsset(uri: string, q?: { limit?: number; cursor?: string }): Promise<AssetDetail>;
+  postAssetEvent(body: AssetEventBody): Promise<PostedAssetEvent>;
+  getDagLinks(dagId: string): Promise<DagLinks>;
 }
 
 export type ClientOptions = {
@@ -336,6 +341,10 @@ export function createClient(opts: ClientOptions): SluiceClient {
     listPools: () => request('GET', apiPath(['pools'])),
     putPool: (name, body) => request('PUT', apiPath(['pools', name]), body),
     deletePool: (name) => request('DELETE', apiPath(['pools', name])),
+    listAssets: (q = {}) => request('GET', apiPath(['assets'], { limit: q.limit, cursor: q.cursor, prefix: q.prefix })),
+    getAsset: (uri, q = {}) => request('GET', apiPath(['assets', uri], { limit: q.limit, cursor: q.cursor })),
+    postAssetEvent: (body) => request('POST', apiPath(['assets', 'events']), body),
+    getDagLinks: (dagId) => request('GET', apiPath(['dags', dagId, 'links'])),
   };
 }
 

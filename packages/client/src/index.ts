@@ -82,3 +82,16 @@ export type {
   TaskTime,
   TaskTimes,
 } from './history-types';
+export type {
+  AssetDetail,
+  AssetEvent,
+  AssetEventBody,
+  AssetEventSource,
+  AssetEventWithRuns,
+  AssetList,
+  AssetProducer,
+  AssetSummary,
+  AssetWait,
+  DagLinks,
+  PostedAssetEvent,
+} from './asset-types';

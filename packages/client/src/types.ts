@@ -3,6 +3,7 @@
  * CLI and the web UI read them; dates are ISO strings, durations milliseconds.
  * Kept free of imports so the browser bundle stays small.
  */
+import type { AssetWait } from './asset-types';
 
 export type TaskState =
   | 'none'
@@ -16,7 +17,7 @@ export type TaskState =
   | 'skipped'
   | 'deferred';
 export type RunState = 'queued' | 'running' | 'success' | 'failed';
-export type RunType = 'manual' | 'scheduled' | 'backfill';
+export type RunType = 'manual' | 'scheduled' | 'backfill' | 'asset_triggered';
 
 export interface Page<T> {
   items: T[];
@@ -109,6 +110,10 @@ export interface DagDetail extends DagSummary {
   deadline: { from: 'logicalDate' | 'queuedAt' | 'runAfter'; withinMs: number } | null;
   /** Its latest runs that missed their deadline, newest first (at most 10). */
   deadlineMisses: DeadlineMiss[];
+  /** What its runs wait for when it is scheduled on assets, and how much has arrived; null when it is not. */
+  assetSchedule: AssetWait | null;
+  /** The assets its tasks update (their outlets). */
+  outlets: Array<{ taskId: string; uri: string }>;
 }
 
 export interface DeadlineMiss {

@@ -45,6 +45,7 @@ export interface DagDiff {
 /** DAG settings a plan reports, in the order it reports them. */
 const dagFields = [
   'schedule',
+  'assetSchedule',
   'timezone',
   'startDate',
   'endDate',
@@ -84,6 +85,7 @@ const taskFields: ReadonlyArray<readonly [string, (t: TaskSpec) => unknown]> = [
   ['group', (t) => t.group ?? null],
   ['queue', (t) => t.queue ?? DEFAULT_QUEUE],
   ['maxActiveTisPerDag', (t) => t.maxActiveTisPerDag ?? null],
+  ['outlets', (t) => t.outlets ?? []],
 ];
 
 const same = (a: unknown, b: unknown): boolean => stableJson(a) === stableJson(b);

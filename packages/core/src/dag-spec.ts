@@ -4,6 +4,7 @@
  * It is plain JSON — no functions; a `fn` task's code stays in the DAG
  * file's bundle and is looked up by task id in the worker.
  */
+import { assetUriProblem } from './assets';
 import { CallbackSpecs, DeadlineSpec } from './callbacks';
 import { idHint, idPattern } from './ids';
 import { MAX_MAP_LENGTH_LIMIT } from './mapping';
@@ -83,6 +84,19 @@ export const TaskMap = z.union([
     .strict(),
 ]);
 export type TaskMap = z.infer<typeof TaskMap>;
+/** An asset's URI: a scheme, something after it, no whitespace (core's assetUriProblem). */
+export const AssetUri = z.string().superRefine((uri, ctx) => {
+  const problem = assetUriProblem(uri);
+  if (problem !== null) ctx.addIssue({ code: 'custom', message: `asset URI ${problem}` });
+});
+
+const AssetConditionKind = z.enum(['all', 'any']);
+/** What an asset-scheduled DAG waits for: all or any of its items, each a URI or a condition over URIs. */
+export const AssetConditionSpec = z.object({
+  kind: AssetConditionKind,
+  assets: z.array(z.union([AssetUri, z.object({ kind: AssetConditionKind, assets: z.array(AssetUri).min(1) })])).min(1),
+});
+export type AssetConditionSpec = z.infer<typeof AssetConditionSpec>;
 
 export const TaskSpec = z.object({
   taskId: z.string().regex(idPattern, idHint),
@@ -115,6 +129,8 @@ export const TaskSpec = z.object({
   map: TaskMap.optional(),
   /** A mapped task only: how many of its instances may be queued or running at once in one run. Absent = no limit. */
   maxActiveTisPerDagrun: z.number().int().positive().optional(),
+  /** URIs of the assets a success of the task updates (an asset event each); absent when none. */
+  outlets: z.array(AssetUri).min(1).optional(),
 });
 export type TaskSpec = z.infer<typeof TaskSpec>;
 
@@ -144,6 +160,12 @@ export const DagSpec = z.object({
   deadline: DeadlineSpec.optional(),
   /** Longest list a task of this DAG may map over; absent = DEFAULT_MAX_MAP_LENGTH (1,024). */
   maxMapLength: z.number().int().min(1).max(MAX_MAP_LENGTH_LIMIT).optional(),
+  /**
+   * The assets the DAG waits for: a run is created when the condition holds
+   * over the asset events queued for it. With a cron `schedule` as well, it
+   * runs on both. Absent when the DAG is not scheduled on assets.
+   */
+  assetSchedule: AssetConditionSpec.optional(),
 });
 export type DagSpec = z.infer<typeof DagSpec>;
 

@@ -83,6 +83,8 @@ export {
   DEFAULT_QUEUE,
   MapSource,
   TaskMap,
+  AssetUri,
+  AssetConditionSpec,
 } from './dag-spec';
 export {
   DEFAULT_MAX_MAP_LENGTH,
@@ -98,6 +100,23 @@ export {
   itemsOf,
 } from './mapping';
 export type { SourceLength, Expansion } from './mapping';
+export {
+  MAX_ASSET_URI_LENGTH,
+  assetUriProblem,
+  conditionAssets,
+  evaluateAssetCondition,
+  formatAssetCondition,
+  assetTriggeredRun,
+} from './assets';
+export type {
+  AssetCondition,
+  AssetConditionItem,
+  AssetConditionKind,
+  AssetReadiness,
+  AssetTriggeredRun,
+  AssetEventData,
+  AssetEventSource,
+} from './assets';
 export {
   followedDownstream,
   dependencyVerdict,

@@ -53,7 +53,7 @@ const coreSrc = dirname(coreEntry);
  * slim module rather than core's index, which would make esbuild parse zod
  * and cron-parser only to drop them again.
  */
-const slimCore = ['errors.ts', 'timezone.ts', 'ids.ts', 'aws-values.ts', 'assert-never.ts', 'mapping.ts']
+const slimCore = ['errors.ts', 'timezone.ts', 'ids.ts', 'aws-values.ts', 'assert-never.ts', 'mapping.ts', 'assets.ts']
   .map((f) => `export * from ${JSON.stringify(join(coreSrc, f))};`)
   .join('\n');
 

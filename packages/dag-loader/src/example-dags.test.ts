@@ -1,7 +1,7 @@
 /** The example DAGs in /dags load, type-check and behave as their README says. */
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTaskContext, type AnyTaskRef, type TaskFunction } from '@sluice/sdk';
+import { createTaskContext, type AnyTaskRef, type TaskContextInput, type TaskFunction } from '@sluice/sdk';
 import { importDagBundle } from './import-bundle';
 import { type LoadedDag, loadDagFolder } from './load-folder';
 import { validateDagFolder } from './validate-folder';
@@ -24,7 +24,13 @@ describe('example DAGs', () => {
     return run;
   }
 
-  function ctx(dagId: string, taskId: string, outputs: Record<string, unknown>, tryNumber = 1) {
+  function ctx(
+    dagId: string,
+    taskId: string,
+    outputs: Record<string, unknown>,
+    tryNumber = 1,
+    more: Pick<TaskContextInput, 'triggeringEvents' | 'outlets' | 'recordOutletEvent'> = {},
+  ) {
     const start = new Date('2026-02-03T00:00:00Z');
     return createTaskContext({
       run: {
@@ -42,13 +48,23 @@ describe('example DAGs', () => {
       writeLog: () => undefined,
       readVariable: async (name) => Promise.reject(new Error(`no variable ${name} in this test`)),
       signal: new AbortController().signal,
+      ...more,
     });
   }
+
+  const lateEvent = (dates: string[], id: string) => ({
+    id,
+    uri: 's3://audience-events/raw/late/',
+    extra: { dates },
+    source: { kind: 'external' as const, actor: 'landing' },
+    createdAt: '2026-11-22T06:00:00.000Z',
+  });
 
   it('validate without import or type errors', async () => {
     const result = await validateDagFolder(dagsDir);
     expect(result.errors).toEqual([]);
     expect(result.dags.map((d) => d.dagId)).toEqual([
+      'audience_reports',
       'daily_batch_etl',
       'emr_cluster_per_run',
       'emr_daily_batch',
@@ -222,5 +238,51 @@ describe('example DAGs', () => {
       ctx('partner_revenue_report', 'compute_revenue', { collect_impressions: collected }),
     );
     expect(revenue).toEqual({ day: '2026-02-03', revenueUsd: 307.5 });
+  });
+
+  it('late_data_correction is scheduled on the late-data asset and reprocesses each day its events name once', async () => {
+    const spec = dags.find((d) => d.dagId === 'late_data_correction')?.spec;
+    expect(spec?.schedule).toBeNull();
+    expect(spec?.assetSchedule).toEqual({ kind: 'all', assets: ['s3://audience-events/raw/late/'] });
+    expect(spec?.tasks.find((t) => t.taskId === 'reprocess_days')?.operator.options).toMatchObject({
+      arguments: { '--days': '{{ triggering.dates }}' },
+    });
+    const plan = await taskFn('late_data_correction', 'plan');
+    const events = [lateEvent(['2026-11-21', '2026-11-20'], 'e1'), lateEvent(['2026-11-20'], 'e2')];
+    expect(await plan(ctx('late_data_correction', 'plan', {}, 1, { triggeringEvents: events }))).toEqual({
+      dates: ['2026-11-20', '2026-11-21'],
+      partitions: ['s3://audience-events/enriched/dt=2026-11-20/', 's3://audience-events/enriched/dt=2026-11-21/'],
+    });
+    await expect(
+      (async () =>
+        plan(ctx('late_data_correction', 'plan', {}, 1, { triggeringEvents: [lateEvent(['20 Nov'], 'e3')] })))(),
+    ).rejects.toThrow('late-data events name dates that are not YYYY-MM-DD: 20 Nov');
+  });
+
+  it("late_data_correction's announce tells audience_reports which days changed", async () => {
+    const spec = dags.find((d) => d.dagId === 'late_data_correction')?.spec;
+    expect(spec?.tasks.find((t) => t.taskId === 'announce')?.outlets).toEqual(['s3://audience-events/enriched/']);
+    expect(dags.find((d) => d.dagId === 'audience_reports')?.spec.assetSchedule).toEqual({
+      kind: 'all',
+      assets: ['s3://audience-events/enriched/'],
+    });
+    const given: Array<[string, unknown]> = [];
+    const announce = await taskFn('late_data_correction', 'announce');
+    await announce(
+      ctx('late_data_correction', 'announce', { plan: { dates: ['2026-11-20'] }, refresh_catalog: undefined }, 1, {
+        outlets: ['s3://audience-events/enriched/'],
+        recordOutletEvent: (uri, extra) => given.push([uri, extra]),
+      }),
+    );
+    expect(given).toEqual([['s3://audience-events/enriched/', { dates: ['2026-11-20'], reason: 'late data' }]]);
+    const rebuild = await taskFn('audience_reports', 'rebuild_reports');
+    const enriched = {
+      ...lateEvent([], 'e4'),
+      uri: 's3://audience-events/enriched/',
+      extra: { dates: ['2026-11-20'], reason: 'late data' },
+    };
+    expect(await rebuild(ctx('audience_reports', 'rebuild_reports', {}, 1, { triggeringEvents: [enriched] }))).toEqual({
+      rebuilt: ['reports.audience_daily_20261120'],
+    });
   });
 });

@@ -35,7 +35,16 @@ export type { Queryable } from './sql/queryable';
 export { readDagFiles, syncDags } from './sql/syncDags';
 export type { ParsedDag, ParsedImportError, SyncDagsInput } from './sql/syncDags';
 export { createDagRun } from './sql/createDagRun';
-export type { NewDagRun, NewTaskInstance } from './sql/createDagRun';
+export type { NewDagRun, NewTaskInstance, RunType } from './sql/createDagRun';
+export {
+  createAssetTriggeredRun,
+  dagsWithQueuedAssetEvents,
+  readTriggeringEvents,
+  recordExternalAssetEvent,
+} from './sql/assets';
+export type { QueuedAssetEvent } from './sql/assets';
+export { listAssetRows, readAssetDetail, readDagLinks, readQueuedAssetEvents, DAG_LINK_OPERATORS } from './read/assets';
+export type { AssetDetailRow, AssetEventWithRuns, AssetListRow, DagLinks } from './read/assets';
 export { startQueuedRuns } from './sql/startQueuedRuns';
 export {
   insertBackfill,

@@ -70,6 +70,7 @@ describe('cleanHistory', () => {
       callbacks: 0,
       backfills: 0,
       auditEvents: 1,
+      assetEvents: 0,
     });
     expect(await count('dag_run')).toBe(17);
 

@@ -1,7 +1,8 @@
 /**
  * `sluice db clean` and the scheduler's daily retention: deletes finished
  * runs older than a cutoff (and everything under them), then the finished
- * backfills those runs belonged to, then old audit rows, in batches — each batch its own short transaction — optionally
+ * backfills those runs belonged to, then old audit rows and old asset events
+ * nothing refers to any more, in batches — each batch its own short transaction — optionally
  * handing each batch's task logs to `archive` first. A batch whose runs
  * were all locked by someone else ends the clean; the next one takes them.
  */
@@ -12,6 +13,7 @@ import {
   countOld,
   deleteOldAuditEvents,
   deleteOldBackfills,
+  deleteOldAssetEvents,
   deleteRuns,
   nextOldRuns,
   noCounts,
@@ -47,7 +49,7 @@ export async function cleanHistory(pool: Pool, opts: CleanOptions): Promise<Clea
     }
     const started = performance.now();
     const deleted = await deleteRuns(pool, ids);
-    opts.onBatch?.({ ...deleted, backfills: 0, auditEvents: 0 }, performance.now() - started);
+    opts.onBatch?.({ ...deleted, backfills: 0, auditEvents: 0, assetEvents: 0 }, performance.now() - started);
     if (deleted.runs === 0) break;
     for (const key of ['runs', 'taskInstances', 'tries', 'logLines', 'outputs', 'callbacks'] as const)
       total[key] += deleted[key];
@@ -66,6 +68,14 @@ export async function cleanHistory(pool: Pool, opts: CleanOptions): Promise<Clea
     const n = await deleteOldAuditEvents(pool, filter, batchAudit);
     opts.onBatch?.({ ...noCounts(), auditEvents: n }, performance.now() - started);
     total.auditEvents += n;
+    if (n < batchAudit) break;
+  }
+  // After the runs: the triggering events of runs just deleted are free to go.
+  for (;;) {
+    const started = performance.now();
+    const n = await deleteOldAssetEvents(pool, filter, batchAudit);
+    opts.onBatch?.({ ...noCounts(), assetEvents: n }, performance.now() - started);
+    total.assetEvents += n;
     if (n < batchAudit) break;
   }
   return total;

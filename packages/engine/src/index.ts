@@ -8,6 +8,8 @@ export { createDueRuns, triggerRun, startRuns, taskInstancesOf, runIdFor } from 
 export type { TriggerInput } from './run-creation';
 export { triggerOnce, runStateOf, runAt } from './cross-dag';
 export type { TriggerOnceInput, TriggeredRun } from './cross-dag';
+export { createAssetRun, postAssetEvent } from './asset-runs';
+export type { AssetEventInput } from './asset-runs';
 export { markTask, markRun, setPaused } from './operations';
 export { clearTask, clearRun, clearRange, MAX_CLEARED_RUNS } from './clearing';
 export type { ClearOutcome, ClearedRun, ClearRangeInput, ClearTaskInput } from './clearing';

@@ -83,5 +83,6 @@ export function storableFinish<A extends Omit<FinishTryArgs, 'logs'>>(args: A): 
     ...(args.outputJson === undefined ? {} : { outputJson: jsonWithoutNul(args.outputJson) }),
     ...(args.error ? { error: withoutNul(args.error) } : {}),
     ...(args.external ? { external: withoutNul(args.external) } : {}),
+    ...(args.outletEvents ? { outletEvents: withoutNul(args.outletEvents) } : {}),
   };
 }

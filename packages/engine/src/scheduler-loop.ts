@@ -1,9 +1,11 @@
 /**
- * The safety net (docs/architecture.md, guarantee 5): one pass creates due runs, starts
+ * The safety net (docs/architecture.md, guarantee 5): one pass creates due runs (by
+ * timetable, and for DAGs whose asset condition holds), starts
  * queued runs, steps backfills, evaluates every running run (retries that became due,
  * timeouts, zombies, anything the fast path missed) and reconciles Redis.
  */
 import {
+  dagsWithQueuedAssetEvents,
   dagsWithQueuedRuns,
   listActiveDags,
   listDrivenBackfills,
@@ -19,6 +21,7 @@ import { hasWorkToDo, scheduleWholeRun } from './task-scheduling';
 import { reconcileCancelRequests, reconcileDeferredTries, reconcileQueuedTries } from './reconciler';
 import { alertingPass } from './deadlines';
 import { driveBackfill } from './backfills';
+import { createAssetRun } from './asset-runs';
 
 /** Running runs read per round trip by the safety-net pass. */
 const PEEK_RUNS = 100;
@@ -57,6 +60,8 @@ async function pass(
   // a paused DAG is skipped, a DAG whose next run lies ahead is not read,
   // and only DAGs with a queued run are started.
   const queued = await dagsWithQueuedRuns(res.pool);
+  // DAGs with asset events waiting: one index probe per such DAG, none for the others.
+  const awaitingAssets = await dagsWithQueuedAssetEvents(res.pool);
   const now = res.now();
   for (const dag of await listActiveDags(res.pool)) {
     if (dag.isPaused) continue;
@@ -65,6 +70,10 @@ async function pass(
       const due =
         version.spec.schedule === null ? dag.nextRunAt !== null : dag.nextRunAt === null || dag.nextRunAt <= now;
       const created = due ? await createDueRuns(res, { dagId: dag.dagId, isPaused: false, version }) : [];
+      if (awaitingAssets.has(dag.dagId)) {
+        const assetRun = await createAssetRun(res, dag.dagId, version);
+        if (assetRun !== null) created.push(assetRun);
+      }
       stats.runsCreated += created.length;
       if (created.length > 0 || queued.has(dag.dagId))
         stats.runsStarted += (await startRuns(res, dag.dagId, version)).length;

@@ -13,12 +13,14 @@ import {
   toError,
   tryJitter,
   tryOutcome,
+  type AssetEventData,
   type TaskSpec,
 } from '@sluice/core';
 import {
   appendTaskLogs,
   deferTaskTry,
   readTaskOutputs,
+  readTriggeringEvents,
   readTryExternals,
   recordTryExternal,
   withoutNul,
@@ -47,6 +49,8 @@ export interface ExecutionRequest {
   log: (stream: LogStream, text: string) => void;
   /** Outputs of the task's direct upstream tasks, by task id. */
   upstreamOutputs: ReadonlyMap<string, unknown>;
+  /** The asset events that made an asset-triggered run, oldest first; empty for other runs. */
+  triggeringEvents: readonly AssetEventData[];
   /**
    * What every try of this task instance recorded about its external job,
    * newest first (`tryNumber` says whose). Read on demand: shell and fn
@@ -75,6 +79,17 @@ export interface ExecutionResult {
   checkAfterMs?: number;
   /** What a deferred try waits on, for its log ("step s-1 RUNNING"); the engine adds when it looks again. */
   waitingOn?: string;
+  /** The metadata the task gave for its outlets' events, by URI (a `fn` task's ctx.outletEvent). */
+  outletEvents?: ReadonlyArray<{ uri: string; extra: Record<string, unknown> }>;
+}
+
+/** The events a success records: one per outlet of the task, with the metadata the task gave for it or `{}`. */
+export function outletEventsFor(
+  task: TaskSpec,
+  given: ExecutionResult['outletEvents'],
+): Array<{ uri: string; extra: Record<string, unknown> }> {
+  const byUri = new Map((given ?? []).map((e) => [e.uri, e.extra]));
+  return (task.outlets ?? []).map((uri) => ({ uri, extra: byUri.get(uri) ?? {} }));
 }
 
 /** The log line of a try parked to wait: what it waits on and when it is checked next. */
@@ -143,6 +158,7 @@ interface TryEnd {
     outputJson?: string;
     external?: Record<string, unknown> | null;
     followed?: string[];
+    outletEvents?: Array<{ uri: string; extra: Record<string, unknown> }>;
   };
   version: CachedDagVersion | null;
   /** The log lines not written yet: they go with the finish. */
@@ -254,6 +270,8 @@ async function runClaimedTry(
     if (from === 'queued') log.write('system', `try ${claim.tryNumber} of ${claim.maxTries} on ${wc.hostname}\n`);
     const mapped = new Set(task.upstream.filter((up) => version?.tasks.get(up)?.map !== undefined));
     const upstreamOutputs = await readTaskOutputs(res.pool, claim.dagRunId, task.upstream, mapped);
+    const triggeringEvents =
+      claim.runType === 'asset_triggered' ? await readTriggeringEvents(res.pool, claim.dagRunId) : [];
     let externals: ReturnType<ExecutionRequest['externals']> | null = null;
     const req: ExecutionRequest = {
       claim,
@@ -262,6 +280,7 @@ async function runClaimedTry(
       signal: controller.signal,
       log: (s, t) => log.write(s, t),
       upstreamOutputs,
+      triggeringEvents,
       externals: () => (externals ??= readTryExternals(res.pool, claim.taskInstanceId)),
       recordExternal: async (external) => {
         recorded = true;
@@ -285,6 +304,7 @@ async function runClaimedTry(
     const outputJson = encodeOutput(result.output, wc.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES);
     const follows = followedDownstream(task, result.output);
     if (!follows.ok) throw new NonRetryableError(follows.message);
+    const outletEvents = outletEventsFor(task, result.outletEvents);
     outcome = {
       to: 'success',
       nextRetryAt: null,
@@ -292,6 +312,7 @@ async function runClaimedTry(
       ...(outputJson === undefined ? {} : { outputJson }),
       ...(follows.followed === null ? {} : { followed: follows.followed }),
       ...(result.external === undefined ? {} : { external: result.external as Record<string, unknown> }),
+      ...(outletEvents.length === 0 ? {} : { outletEvents }),
     };
   } catch (raw) {
     const err = toError(

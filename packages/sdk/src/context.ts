@@ -3,7 +3,8 @@
  * carries its task's output type as a phantom type, so `ctx.output(ref)` is
  * typed, and a ref that is not among the task's upstream does not compile.
  */
-import type { RunContext } from '@sluice/core';
+import type { AssetEventData, RunContext } from '@sluice/core';
+import { type AnyAsset, type Asset, type AssetEvent, type AssetMetadata, assetUriOf, checkOutletEvent } from './assets';
 import type { Duration } from './duration';
 import { poke, type Poke } from './sensor';
 
@@ -65,6 +66,18 @@ export interface TaskContextBase<TUpstream extends AnyTaskRef = never> extends R
    * passes, or it throws. See `fn(run, { sensor })`.
    */
   poke(options?: { again?: Duration }): Poke;
+  /**
+   * Describes this try's update of one of the task's `outlets`: the asset
+   * event recorded when the task succeeds carries `metadata` (typed by the
+   * asset). A second call for the same asset replaces the first; an outlet
+   * never described gets an event with `{}`. Throws for an asset that is
+   * not among the task's outlets.
+   */
+  outletEvent<M extends AssetMetadata>(target: Asset<M>, metadata: M): void;
+  /** In an asset-triggered run: the asset events that made it, oldest first; empty in any other run. */
+  triggeringEvents: ReadonlyArray<AssetEvent>;
+  /** The triggering events of one asset, typed by its metadata. */
+  triggeringEventsFor<M extends AssetMetadata>(target: Asset<M>): ReadonlyArray<AssetEvent<M>>;
 }
 
 /** What the worker hands to `createTaskContext` for one try. */
@@ -81,6 +94,12 @@ export interface TaskContextInput {
   /** Reads a variable's value through the worker; rejects with VariableNotFoundError when there is none. */
   readVariable(name: string): Promise<string>;
   signal: AbortSignal;
+  /** URIs of the task's outlets (its TaskSpec's `outlets`); absent: none. */
+  outlets?: readonly string[];
+  /** Told of each `ctx.outletEvent` call, checked; absent: the calls are checked and dropped. */
+  recordOutletEvent?(uri: string, extra: AssetMetadata): void;
+  /** The run's triggering asset events (an asset-triggered run); absent: none. */
+  triggeringEvents?: readonly AssetEventData[];
 }
 
 /** Formats `ctx.log` arguments as one line: strings as-is, errors by stack, the rest as JSON. */
@@ -111,6 +130,9 @@ export class VariableNotFoundError extends Error {
 export function createTaskContext(input: TaskContextInput): TaskContext<AnyTaskRef, unknown> {
   const { run, upstream, outputs, writeLog, readVariable, signal } = input;
   const mapIndex = run.mapIndex ?? -1;
+  const triggeringEvents: ReadonlyArray<AssetEvent> = Object.freeze(
+    (input.triggeringEvents ?? []).map((e) => ({ ...e, createdAt: new Date(e.createdAt) })),
+  );
   const checkRef = (ref: AnyTaskRef): string => {
     if (ref.dagId !== run.dagId || !upstream.includes(ref.taskId)) {
       const listed = upstream.length === 0 ? 'it has no upstream' : `its upstream is ${upstream.join(', ')}`;
@@ -142,6 +164,15 @@ export function createTaskContext(input: TaskContextInput): TaskContext<AnyTaskR
     },
     signal,
     poke,
+    outletEvent(target: AnyAsset, metadata: AssetMetadata): void {
+      const event = checkOutletEvent(target, metadata, input.outlets ?? [], run.taskId);
+      input.recordOutletEvent?.(event.uri, event.extra);
+    },
+    triggeringEvents,
+    triggeringEventsFor<M extends AssetMetadata>(target: Asset<M>): ReadonlyArray<AssetEvent<M>> {
+      const uri = assetUriOf(target, 'ctx.triggeringEventsFor() asset');
+      return triggeringEvents.filter((e) => e.uri === uri) as unknown as ReadonlyArray<AssetEvent<M>>;
+    },
     mapIndex,
     // Only a mapped task's instance has an item; the types keep others from reading it.
     ...(mapIndex >= 0 ? { item: input.item } : {}),

@@ -14,6 +14,7 @@ import {
 } from '@sluice/core';
 import { compileMap } from './mapping';
 import type { CallbackEvent, CallbackSpecs, DagSpec, DeadlineFrom, DeadlineSpec, TaskSpec } from '@sluice/core';
+import { type AssetScheduleInput, compileSchedule } from './assets';
 import { type CallbackFunction, type CallbackInput, compileCallbacks } from './callbacks';
 import {
   checkBoolean,
@@ -45,8 +46,12 @@ const idRule = { re: idPattern, hint: idHint };
 export interface DagOptions {
   /** Unique across the DAG folder; letters, digits, _, . or -. */
   id: string;
-  /** A cron expression, a preset (`@hourly`, `@daily`, `@weekly`, `@monthly`, `@yearly`, `@once`), or null (default) for manual runs only. */
-  schedule?: string | null;
+  /**
+   * A cron expression, a preset (`@hourly`, `@daily`, `@weekly`, `@monthly`, `@yearly`, `@once`), or null
+   * (default) for manual runs only. Or assets: `[a, b]` runs when both were updated since the DAG's last
+   * asset-triggered run, `anyOf(a, b)` when either was; `{ cron: '@daily', assets: [a, b] }` runs on both.
+   */
+  schedule?: string | null | AssetScheduleInput;
   /** First logical date: a Date, an ISO instant, or a local date/time read in `timezone` (`'2026-01-01'`). */
   start?: string | Date;
   end?: string | Date;
@@ -461,8 +466,7 @@ export function dag(options: DagOptions): Dag {
       `${label('timezone')} ${JSON.stringify(timezone)} is not an IANA time zone (e.g. "UTC", "Europe/Copenhagen")`,
     );
   }
-  const schedule =
-    o['schedule'] === undefined || o['schedule'] === null ? null : checkString(o['schedule'], label('schedule'));
+  const { schedule, assetSchedule } = compileSchedule(o['schedule'], label('schedule'));
   const optional = <T>(key: string, check: (value: unknown, option: string) => T): T | null =>
     o[key] === undefined ? null : check(o[key], label(key));
 
@@ -538,6 +542,7 @@ export function dag(options: DagOptions): Dag {
     confSchema,
     ...(callbacks ? { callbacks } : {}),
     ...(deadline ? { deadline } : {}),
+    ...(assetSchedule ? { assetSchedule } : {}),
   };
   const created = new Dag(header, defaultArgs, callbackFunctions);
   registry.push(created);

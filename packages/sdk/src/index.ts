@@ -82,6 +82,25 @@ export type {
 export type { DeltaSensorInput, TimeSensorOutput, UntilSensorInput } from './time';
 export type { KeySensorInput, PartitionSensorInput, S3KeySensorOutput } from './s3';
 export { pokeOf, POKE_KEY } from './sensor';
+export {
+  asset,
+  allOf,
+  anyOf,
+  withOutletEvents,
+  outletEventsOf,
+  OUTLET_EVENTS_KEY,
+  MAX_OUTLET_EXTRA_BYTES,
+} from './assets';
+export type {
+  Asset,
+  AnyAsset,
+  AssetConditionRef,
+  AssetEvent,
+  AssetMetadata,
+  AssetScheduleInput,
+  MetadataOf,
+  WithOutletEvents,
+} from './assets';
 export type { CompiledSensor, Poke, SensorMode, SensorSettings } from './sensor';
 export type {
   AwsTaskSettings,

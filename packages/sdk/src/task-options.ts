@@ -6,6 +6,7 @@ import { type Duration, describe, parseDuration } from './duration';
 import type { AnyTaskRef } from './context';
 import type { CallbackInput } from './callbacks';
 import type { GroupRef } from './task-builder';
+import { type AnyAsset, assetUriOf } from './assets';
 
 /** What `upstream` lists: task refs, and task groups (the task then depends on the group's last tasks). */
 export type Upstream = AnyTaskRef | GroupRef;
@@ -69,6 +70,11 @@ export interface TaskOptions<TUpstream extends readonly Upstream[] = readonly Up
   upstream?: TUpstream;
   /** Markdown shown in the UI. */
   doc?: string;
+  /**
+   * Assets a success of the task updates: each gets an asset event (with the metadata the task's
+   * function gave with `ctx.outletEvent`), and DAGs scheduled on them run.
+   */
+  outlets?: readonly AnyAsset[];
   /** Runs when a try of this task fails for good (instead of the DAG's onFailure). */
   onFailure?: CallbackInput;
   /** Runs when a try fails and the task will be tried again (instead of the DAG's onRetry). */
@@ -92,7 +98,7 @@ export const defaultArgKeys = [
   'owner',
 ] as const;
 export const taskCallbackKeys = ['onFailure', 'onRetry', 'onSuccess'] as const;
-export const taskOptionKeys = [...defaultArgKeys, 'upstream', 'doc', ...taskCallbackKeys] as const;
+export const taskOptionKeys = [...defaultArgKeys, 'upstream', 'doc', 'outlets', ...taskCallbackKeys] as const;
 
 /** Checks a defaultArgs / task options object; `label` prefixes every message. */
 export function checkTaskOptionValues(
@@ -126,11 +132,21 @@ export function checkTaskOptionValues(
   if (o['doc'] !== undefined && typeof o['doc'] !== 'string') {
     throw new InvalidOptionsError(`${label('doc')} must be a string, got ${describe(o['doc'])}`);
   }
+  if (o['outlets'] !== undefined) compileOutlets(o['outlets'], label('outlets'));
+}
+
+/** A task's outlets as URIs, each once. */
+export function compileOutlets(raw: unknown, option: string): string[] {
+  if (!Array.isArray(raw) || raw.length === 0)
+    throw new InvalidOptionsError(
+      `${option} must be a non-empty array of assets made by asset(), got ${describe(raw)}`,
+    );
+  return [...new Set(raw.map((a: unknown, i) => assetUriOf(a, `${option}[${i}]`)))];
 }
 
 /** The TaskSpec fields that come from options (all but taskId, operator and upstream). */
 export function compileTaskOptions(
-  merged: DefaultArgs & { doc?: string },
+  merged: DefaultArgs & { doc?: string; outlets?: readonly AnyAsset[] },
   label: (key: string) => string,
 ): Omit<TaskSpec, 'taskId' | 'operator' | 'upstream' | 'callbacks'> {
   const duration = (key: 'retryDelay' | 'maxRetryDelay' | 'executionTimeout'): number | null =>
@@ -152,5 +168,7 @@ export function compileTaskOptions(
     ...(merged.maxActiveTisPerDag === undefined ? {} : { maxActiveTisPerDag: merged.maxActiveTisPerDag }),
     owner: merged.owner ?? null,
     doc: merged.doc ?? null,
+    // Left out when none, so versions of DAGs without assets keep their hash.
+    ...(merged.outlets === undefined ? {} : { outlets: compileOutlets(merged.outlets, label('outlets')) }),
   };
 }

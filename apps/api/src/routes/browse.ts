@@ -27,7 +27,7 @@ const BrowseRunsQuery = z
   .object({
     dagId: safeId('dagId').optional(),
     state: RunState.optional(),
-    runType: z.enum(['manual', 'scheduled', 'backfill']).optional(),
+    runType: z.enum(['manual', 'scheduled', 'backfill', 'asset_triggered']).optional(),
     from: logicalDateBound('from').optional(),
     to: logicalDateBound('to').optional(),
     order: z.enum(['newest', 'oldest']).default('newest'),

@@ -20,6 +20,7 @@ import { safeId } from '../input';
 import { actorOf } from '../actor';
 import { principalOf } from '../auth/principal';
 import { canSeeDag } from '../auth/dag-access';
+import { assetWait } from '../asset-wait';
 
 const DagParams = z.object({ dagId: safeId('dagId') });
 const ListDagsQuery = z.object({
@@ -102,7 +103,8 @@ export function dagRoutes(deps: ApiDeps): Router {
     if (!row) throw new NotFoundError(`DAG "${dagId}" does not exist`);
     const [bundle] = await listDagBundles(deps.db.pool);
     const misses = await readDeadlineMisses(deps.db.pool, dagId, DEADLINE_MISSES_SHOWN);
-    res.json(await withSpec(deps, row, (r, spec) => presentDagDetail(r, spec, misses, bundle)));
+    const { spec } = await deps.engine.dags.get(row.versionId);
+    res.json(presentDagDetail(row, spec, misses, bundle, await assetWait(deps, dagId, spec)));
   });
 
   r.patch('/dags/:dagId', async (req, res) => {

@@ -81,6 +81,8 @@ it('says how many runs it shows of how many, loads 25 older on demand, and marks
       spec: {},
       deadline: null,
       deadlineMisses: [],
+      assetSchedule: null,
+      outlets: [],
     } satisfies DagDetail,
   });
   server.on('GET', '/dags/etl/grid', (req) => ({ body: grid(Number(req.query.get('limit'))) }));

@@ -15,7 +15,7 @@ import { isRunTerminal } from '../states';
 import { type RunListFilters, useRunList } from './listQueries';
 
 const RUN_STATES: readonly RunState[] = ['queued', 'running', 'success', 'failed'];
-const RUN_TYPES: readonly RunType[] = ['manual', 'scheduled', 'backfill'];
+const RUN_TYPES: readonly RunType[] = ['manual', 'scheduled', 'backfill', 'asset_triggered'];
 const ORDERS = [
   { value: 'newest', label: 'Newest logical date first' },
   { value: 'oldest', label: 'Oldest logical date first' },

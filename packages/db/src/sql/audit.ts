@@ -31,7 +31,8 @@ export type AuditAction =
   | 'note_set'
   | 'note_delete'
   | 'pool_set'
-  | 'pool_delete';
+  | 'pool_delete'
+  | 'asset_event';
 
 export interface AuditEventInput {
   actor: string;

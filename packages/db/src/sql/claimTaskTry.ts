@@ -38,6 +38,8 @@ export interface ClaimedTry {
   mapIndex: number;
   /** The item a mapped task's instance runs with; null for an unmapped task. */
   mapItem: unknown;
+  /** manual | scheduled | backfill | asset_triggered: an asset-triggered run's tasks get its events. */
+  runType: string;
 }
 
 export interface ClaimArgs {
@@ -58,7 +60,8 @@ const CLAIMED_TAIL = `tried AS (
             c.try_number AS "tryNumber", c.max_tries AS "maxTries", c.operator, c.started_at AS "startedAt",
             r.run_id AS "runId", r.logical_date AS "logicalDate", r.data_interval_start AS "dataIntervalStart",
             r.data_interval_end AS "dataIntervalEnd", r.conf, r.dag_version_id AS "dagVersionId",
-            c.map_index AS "mapIndex", c.map_item AS "mapItem"
+            c.map_index AS "mapIndex", c.map_item AS "mapItem",
+            r.run_type AS "runType"
      FROM claimed c JOIN dag_run r ON r.id = c.dag_run_id`;
 
 const claimStatement = prepared(

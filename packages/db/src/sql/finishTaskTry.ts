@@ -2,8 +2,11 @@
  * A worker records how a try ended: `running → success | failed |
  * up_for_retry | skipped | deferred`, conditional on the try still being the
  * running one (a clear or a timeout in between wins). The try row, the
- * output and the last log lines are written in the same statement; once it
- * committed, the run is ended if that was its last unfinished task.
+ * output, the last log lines and, for a success, the asset events of the
+ * task's outlets (queued for every DAG scheduled on those assets) are
+ * written in the same statement: a finish written again after a lost reply
+ * finds the try ended and records no event twice. Once it committed, the run
+ * is ended if that was its last unfinished task.
  */
 import type { QueryConfig } from 'pg';
 import { prepared, type Queryable } from './queryable';
@@ -15,8 +18,23 @@ import {
   runFailsWhenAnyIn,
   type SerializedError,
 } from '@sluice/core';
-import { rs, taskStatesSql, type RunMove, type TaskMove } from './states';
+import { rs, ts, taskStatesSql, type RunMove, type TaskMove } from './states';
 import { lockedInIdOrder } from './lockOrder';
+import { queueForConsumers } from './assets';
+
+/**
+ * The asset events of the tries that succeeded (CTE `ev`), queued for every
+ * active, unpaused DAG scheduled on their asset (`evq`). The asset rows exist:
+ * the sync that stored the version declaring the outlets created them.
+ */
+const OUTLET_EVENTS = `ev AS (
+       INSERT INTO asset_event (asset_id, extra, source_dag_id, source_dag_run_id, source_run_id, source_task_id, source_try)
+       SELECT a.id, COALESCE(e.extra, '{}'::jsonb), fin.dag_id, fin.dag_run_id, r.run_id, fin.task_id, fin.try
+       FROM fin CROSS JOIN LATERAL jsonb_to_recordset(fin.outlets) AS e(uri text, extra jsonb)
+         JOIN asset a ON a.uri = e.uri JOIN dag_run r ON r.id = fin.dag_run_id
+       WHERE fin.to_state = ${ts.success} AND fin.outlets IS NOT NULL
+       RETURNING id, asset_id
+     ), evq AS (${queueForConsumers('ev')})`;
 
 /** A worker's finish; and, after it, the run's end (finishRunIfDone). */
 export const moves: readonly TaskMove[] = [
@@ -74,13 +92,15 @@ export interface FinishTryArgs {
   followed?: readonly string[] | null;
   /** The try's last log lines, written in the same statement. */
   logs?: readonly LogChunk[];
+  /** A success: the asset events of the task's outlets, recorded with it (see assets.ts). */
+  outletEvents?: ReadonlyArray<{ uri: string; extra: Record<string, unknown> }>;
 }
 
 const finishStatement = prepared(
   'finishTaskTries',
   `WITH f AS (
-       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::jsonb[], $7::jsonb[], $12::text[], $13::jsonb[])
-         AS f(id, try, to_state, next_retry_at, error, output, external, from_state, followed)
+       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::jsonb[], $6::jsonb[], $7::jsonb[], $12::text[], $13::jsonb[], $14::jsonb[])
+         AS f(id, try, to_state, next_retry_at, error, output, external, from_state, followed, outlets)
      ), ${lockedInIdOrder('f', 'ti.id = f.id AND ti.state = f.from_state AND ti.try_number = f.try')}, fin AS (
        -- from_state is 'running' for every row; as a column rather than a
        -- literal it keeps the planner from reading the running rows of an
@@ -90,8 +110,9 @@ const finishStatement = prepared(
          external = COALESCE(f.external, ti.external),
          followed = f.followed
        FROM f JOIN locked ON locked.id = f.id WHERE ti.id = f.id
-       RETURNING ti.id, ti.dag_run_id, ti.task_id, ti.ended_at, ti.duration_ms, f.try, f.to_state, f.error, f.output, f.external
-     ), t AS (
+       RETURNING ti.id, ti.dag_run_id, ti.dag_id, ti.task_id, ti.ended_at, ti.duration_ms, f.try, f.to_state, f.error, f.output,
+         f.external, f.outlets
+     ), ${OUTLET_EVENTS}, t AS (
        UPDATE task_try tt SET state = fin.to_state, ended_at = fin.ended_at, duration_ms = fin.duration_ms, error = fin.error,
          external = COALESCE(fin.external, tt.external)
        FROM fin WHERE tt.task_instance_id = fin.id AND tt.try_number = fin.try
@@ -144,6 +165,7 @@ export function finishTriesStatement(tries: readonly FinishTryArgs[]): QueryConf
     logs.map((c) => c.text),
     tries.map(() => TaskInstanceState.running),
     tries.map((t) => (t.followed == null ? null : JSON.stringify(t.followed))),
+    tries.map((t) => (t.outletEvents && t.outletEvents.length > 0 ? JSON.stringify(t.outletEvents) : null)),
   ]);
 }
 

@@ -4,6 +4,7 @@
  * exports `moves` belongs here (moves.test.ts checks that it is).
  */
 import * as applyDecisions from './applyDecisions';
+import * as assets from './assets';
 import * as backfills from './backfills';
 import * as callbacks from './callbacks';
 import * as claimTaskTry from './claimTaskTry';
@@ -38,6 +39,7 @@ export interface ModuleMoves {
  */
 export const statementMoves: readonly ModuleMoves[] = [
   { module: 'applyDecisions', moves: applyDecisions.moves, runMoves: applyDecisions.runMoves },
+  { module: 'assets', moves: assets.moves, runMoves: assets.runMoves },
   { module: 'backfills', moves: backfills.moves, runMoves: backfills.runMoves },
   { module: 'callbacks', moves: callbacks.moves, runMoves: callbacks.runMoves },
   { module: 'claimTaskTry', moves: claimTaskTry.moves, runMoves: [] },

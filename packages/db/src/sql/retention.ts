@@ -30,6 +30,8 @@ export interface CleanCounts {
   /** Completed or cancelled backfills, last changed before the cutoff, none of whose runs is left. */
   backfills: number;
   auditEvents: number;
+  /** Old asset events that no DAG's queue and no run still refers to. */
+  assetEvents: number;
 }
 
 export const noCounts = (): CleanCounts => ({
@@ -41,10 +43,35 @@ export const noCounts = (): CleanCounts => ({
   callbacks: 0,
   backfills: 0,
   auditEvents: 0,
+  assetEvents: 0,
 });
 
 const OLD_RUN = `state IN (${runStatesSql(terminalRunStates)}) AND COALESCE(ended_at, logical_date) < $1
   AND ($2::text[] IS NULL OR dag_id = ANY($2::text[]))`;
+
+/** What deleting runs deletes. */
+export type RunCounts = Omit<CleanCounts, 'auditEvents' | 'assetEvents' | 'backfills'>;
+
+/**
+ * Asset events older than the cutoff that no queue waits on and no run was
+ * triggered by (with a DAG filter: only those the DAGs' tasks recorded).
+ * Runs go first, so an old run's triggering events go in the same clean.
+ */
+const oldAssetEvent = (exceptRuns = '') => `e.created_at < $1
+  AND ($2::text[] IS NULL OR e.source_dag_id = ANY($2::text[]))
+  AND NOT EXISTS (SELECT 1 FROM asset_dag_run_queue q WHERE q.asset_event_id = e.id)
+  AND NOT EXISTS (SELECT 1 FROM dag_run_asset_event l WHERE l.asset_event_id = e.id ${exceptRuns})`;
+
+/** Deletes up to `limit` old asset events nothing refers to; returns how many. */
+export async function deleteOldAssetEvents(db: Queryable, f: CleanFilter, limit: number): Promise<number> {
+  const res = await db.query(
+    `DELETE FROM asset_event WHERE id IN (
+       SELECT e.id FROM asset_event e WHERE ${oldAssetEvent()} ORDER BY e.created_at, e.id LIMIT $3
+       FOR UPDATE SKIP LOCKED)`,
+    [f.before, f.dagIds, limit],
+  );
+  return res.rowCount ?? 0;
+}
 
 /** The ids of the next `limit` runs to delete, oldest first, skipping rows another transaction holds. */
 export async function nextOldRuns(db: Queryable, f: CleanFilter, limit: number): Promise<string[]> {
@@ -56,11 +83,8 @@ export async function nextOldRuns(db: Queryable, f: CleanFilter, limit: number):
 }
 
 /** Deletes these runs (if still finished) and everything under them, in one statement; returns what went. */
-export async function deleteRuns(
-  db: Queryable,
-  runIds: readonly string[],
-): Promise<Omit<CleanCounts, 'auditEvents' | 'backfills'>> {
-  const res = await db.query<Record<keyof Omit<CleanCounts, 'auditEvents' | 'backfills'>, number>>(
+export async function deleteRuns(db: Queryable, runIds: readonly string[]): Promise<RunCounts> {
+  const res = await db.query<Record<keyof RunCounts, number>>(
     `WITH victims AS (
        SELECT id FROM dag_run WHERE id = ANY($1::uuid[]) AND state IN (${runStatesSql(terminalRunStates)})
        FOR UPDATE SKIP LOCKED),
@@ -132,7 +156,8 @@ export async function countOld(db: Queryable, f: CleanFilter): Promise<CleanCoun
           AND NOT EXISTS (SELECT 1 FROM dag_run r WHERE r.backfill_id = b.id AND r.id NOT IN (SELECT id FROM victims)))
          AS backfills,
        (SELECT count(*)::int FROM audit_event WHERE at < $1 AND ($2::text[] IS NULL OR dag_id = ANY($2::text[])))
-         AS "auditEvents"`,
+         AS "auditEvents",
+       (SELECT count(*)::int FROM asset_event e WHERE ${oldAssetEvent('AND l.dag_run_id NOT IN (SELECT id FROM victims)')}) AS "assetEvents"`,
     [f.before, f.dagIds],
   );
   return res.rows[0] ?? noCounts();

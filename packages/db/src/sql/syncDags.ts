@@ -10,6 +10,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import { withTransaction } from './queryable';
+import { syncAssetReferences, type DagAssetRefs } from './assets';
 
 export interface ParsedDag {
   dagId: string;
@@ -89,12 +90,19 @@ export async function syncDags(pool: Pool, input: SyncDagsInput): Promise<{ newV
     if (raced.length > 0) for (const [dagId, id] of await findVersions(client, raced)) versionIds.set(dagId, id);
     const missing = dags.find((d) => !versionIds.has(d.dagId));
     if (missing) throw new Error(`Could not record version ${missing.hash} of DAG ${missing.dagId}`);
-    await client.query(
+    const moved = await client.query<{ dag_id: string }>(
       // A new version may have a new timetable: the next pass works out the next run again.
       `UPDATE dag SET current_version_id = v.id, next_run_at = NULL, updated_at = now()
        FROM unnest($1::text[], $2::uuid[]) AS v(dag_id, id)
-       WHERE dag.dag_id = v.dag_id AND dag.current_version_id IS DISTINCT FROM v.id`,
+       WHERE dag.dag_id = v.dag_id AND dag.current_version_id IS DISTINCT FROM v.id
+       RETURNING dag.dag_id`,
       [[...versionIds.keys()], [...versionIds.values()]],
+    );
+    // What the new current versions say about assets: which they wait on, which their tasks update.
+    const movedIds = new Set(moved.rows.map((r) => r.dag_id));
+    await syncAssetReferences(
+      client,
+      dags.filter((d) => movedIds.has(d.dagId)).map((d) => assetRefsOf(d.dagId, d.structure)),
     );
     // A DAG whose file is gone stops being scheduled (its history stays). A
     // DAG whose file merely broke keeps running on its last good version.
@@ -124,6 +132,19 @@ export async function syncDags(pool: Pool, input: SyncDagsInput): Promise<{ newV
     }
     return { newVersions: dags.filter((d) => created.has(d.dagId)).map((d) => d.dagId) };
   });
+}
+
+/** The assets a stored DagSpec names (read loosely: the spec was validated before it was stored). */
+export function assetRefsOf(dagId: string, structure: unknown): DagAssetRefs {
+  const spec = (structure ?? {}) as {
+    assetSchedule?: { assets?: Array<string | { assets?: string[] }> };
+    tasks?: Array<{ taskId?: string; outlets?: string[] }>;
+  };
+  const scheduledOn = (spec.assetSchedule?.assets ?? []).flatMap((i) =>
+    typeof i === 'string' ? [i] : (i.assets ?? []),
+  );
+  const outlets = (spec.tasks ?? []).flatMap((t) => (t.outlets ?? []).map((uri) => ({ taskId: t.taskId ?? '', uri })));
+  return { dagId, scheduledOn: [...new Set(scheduledOn)], outlets };
 }
 
 /** Ids of the versions Postgres already has, by DAG id, for each DAG's (id, hash). */

@@ -3,8 +3,35 @@ import { NonRetryableError, SkipTaskError } from '@sluice/core';
 import { dag } from '../dag';
 import { fn, shell } from '../operator';
 import { testDag } from './test-dag';
+import { asset } from '../assets';
 
 describe('testDag', () => {
+  it('hands the run the triggering events given, and returns the metadata each task gave its outlets', async () => {
+    const late = asset<{ dates: string[] }>('s3://lake/late/');
+    const fixed = asset<{ dates: string[] }>('s3://lake/fixed/');
+    const d = dag({ id: 'assets_local', schedule: [late] });
+    d.task(
+      'correct',
+      { outlets: [fixed] },
+      fn((ctx) => {
+        const dates = ctx.triggeringEventsFor(late).flatMap((e) => e.extra.dates);
+        ctx.outletEvent(fixed, { dates });
+        return dates;
+      }),
+    );
+    const result = await testDag(d, {
+      triggeringEvents: [
+        { uri: 's3://lake/late/', extra: { dates: ['2026-11-20'] } },
+        { uri: 's3://lake/late/', extra: { dates: ['2026-11-21'] } },
+      ],
+    });
+    expect(result.state).toBe('success');
+    expect(result.task('correct').output).toEqual(['2026-11-20', '2026-11-21']);
+    expect(result.outletEvents.get('correct')).toEqual(
+      new Map([['s3://lake/fixed/', { dates: ['2026-11-20', '2026-11-21'] }]]),
+    );
+  });
+
   it('follows a branch, skips the path not taken and runs a teardown after a failure without failing the run for it', async () => {
     const d = dag({ id: 'flow_local' });
     const create = d.setup(

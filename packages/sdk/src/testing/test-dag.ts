@@ -6,7 +6,7 @@
  * runs every kind with the worker's own operators). Outputs come back typed:
  * `result.output(extract)` has the type `extract` returns.
  */
-import { InvalidOptionsError, NonRetryableError, SkipTaskError } from '@sluice/core';
+import { InvalidOptionsError, NonRetryableError, SkipTaskError, type AssetEventData } from '@sluice/core';
 import { isPlainObject } from '../check';
 import { type CompiledSensor, compileSensor, pokeOf } from '../sensor';
 import { type AnyTaskRef, type OutputOf, type TaskContext, VariableNotFoundError, createTaskContext } from '../context';
@@ -28,6 +28,8 @@ export interface TestDagOptions {
   realRetryDelays?: boolean;
   /** Values `ctx.variable(name)` returns; a name not here fails as a missing variable does on a worker. */
   variables?: Record<string, string>;
+  /** The asset events the run is triggered by (`ctx.triggeringEvents`), as if posted by `testDag`. */
+  triggeringEvents?: ReadonlyArray<{ uri: string; extra?: Record<string, unknown> }>;
 }
 
 export interface DagTestResult extends LocalRunResult {
@@ -37,6 +39,8 @@ export interface DagTestResult extends LocalRunResult {
   output<R extends AnyTaskRef>(ref: R): OutputOf<R>;
   /** Lines each task logged (ctx.log), by task id. */
   logs: ReadonlyMap<string, readonly string[]>;
+  /** The metadata each task's last try gave its outlets (`ctx.outletEvent`), by task id, then asset URI. */
+  outletEvents: ReadonlyMap<string, ReadonlyMap<string, Record<string, unknown>>>;
 }
 
 /** Thrown by `testDag` for a task it cannot run in this process. */
@@ -52,6 +56,15 @@ export async function testDag(dag: Dag, options: TestDagOptions = {}): Promise<D
       throw new InvalidOptionsError(`testDag option stubs names unknown task "${id}" of DAG "${dag.dagId}"`);
   }
   const logs = new Map<string, string[]>();
+  const outletEvents = new Map<string, Map<string, Record<string, unknown>>>();
+  const createdAt = new Date().toISOString();
+  const triggeringEvents: AssetEventData[] = (options.triggeringEvents ?? []).map((e, i) => ({
+    id: `test-event-${i + 1}`,
+    uri: e.uri,
+    extra: e.extra ?? {},
+    source: { kind: 'external', actor: 'testDag' },
+    createdAt,
+  }));
   const runOne = async (attempt: LocalTry): Promise<unknown> => {
     const { task, run } = attempt;
     const lines = logs.get(task.taskId) ?? [];
@@ -59,10 +72,15 @@ export async function testDag(dag: Dag, options: TestDagOptions = {}): Promise<D
     const writeLog = (line: string): void => {
       lines.push(line);
     };
+    const given = new Map<string, Record<string, unknown>>();
+    outletEvents.set(task.taskId, given);
     const ctx = createTaskContext({
       run,
       ...(attempt.item === undefined ? {} : { item: attempt.item }),
       upstream: task.upstream,
+      outlets: task.outlets ?? [],
+      recordOutletEvent: (uri, extra) => given.set(uri, extra),
+      triggeringEvents,
       outputs: attempt.upstreamOutputs,
       writeLog,
       readVariable: async (name) => {
@@ -99,6 +117,7 @@ export async function testDag(dag: Dag, options: TestDagOptions = {}): Promise<D
   return {
     ...result,
     logs,
+    outletEvents,
     task,
     output<R extends AnyTaskRef>(ref: R): OutputOf<R> {
       const t = task(ref);
