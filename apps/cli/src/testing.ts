@@ -91,6 +91,7 @@ export function runDetail(state: RunDetail['state'], extra: Partial<RunDetail> =
     conf: { day: '2026-11-21' },
     deadline: null,
     callbacks: [],
+    triggeringEvents: [],
     versionHash: 'abc123',
     bundleCommit: null,
     sourceUrl: null,
