@@ -20,11 +20,12 @@ export function useAsset(uri: string) {
   });
 }
 
-/** What a DAG waits for and feeds, through assets and cross-DAG tasks. */
-export function useDagLinks(dagId: string) {
+/** What a DAG waits for and feeds, through assets and cross-DAG tasks (asked only while `enabled`). */
+export function useDagLinks(dagId: string, enabled: boolean) {
   return useQuery({
     queryKey: queryKeys.dagLinks(dagId),
     queryFn: () => api.getDagLinks(dagId),
+    enabled,
     refetchInterval: SETTLED_POLL_MS,
   });
 }

@@ -28,7 +28,8 @@ function WaitRow({ asset, format }: { asset: AssetWait['assets'][number]; format
  * and what its tasks' outlets feed: the assets and the DAGs scheduled on them.
  */
 export function AssetLinks({ dag, format }: { dag: DagDetail; format: (iso: string | null) => string }) {
-  const links = useDagLinks(dag.dagId);
+  // Only the outlets need the links: which DAGs each asset they update triggers.
+  const links = useDagLinks(dag.dagId, dag.outlets.length > 0);
   const wait = dag.assetSchedule;
   if (!wait && dag.outlets.length === 0) return null;
   const feeds = links.data?.feeds ?? [];
