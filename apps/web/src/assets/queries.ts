@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { AssetEventBody } from '@sluice/client';
+import type { AssetDetail, AssetEventBody } from '@sluice/client';
 import { api, queryKeys } from '../api';
-import { SETTLED_POLL_MS } from '../states';
+import { LIVE_POLL_MS, SETTLED_POLL_MS } from '../states';
 
 /** Assets by URI, those starting with `prefix` when one is given. Events arrive any time, so the list polls. */
 export function useAssetList(prefix: string) {
@@ -12,11 +12,16 @@ export function useAssetList(prefix: string) {
   });
 }
 
+/** True while a DAG scheduled on the asset has events not in a run yet: a run (and its link) may come any moment. */
+export function isAssetLive(asset: AssetDetail): boolean {
+  return asset.consumers.some((c) => c.queuedEvents > 0);
+}
+
 export function useAsset(uri: string) {
   return useQuery({
     queryKey: queryKeys.asset(uri),
     queryFn: () => api.getAsset(uri, { limit: 50 }),
-    refetchInterval: SETTLED_POLL_MS,
+    refetchInterval: (query) => (query.state.data && isAssetLive(query.state.data) ? LIVE_POLL_MS : SETTLED_POLL_MS),
   });
 }
 
