@@ -60,6 +60,9 @@ export function RunPage() {
   // `load[3]` names an instance of a mapped task; `load` alone, when mapped, its list of instances.
   const selectedExists = run.data.taskInstances.some((ti) => taskInstanceKey(ti) === selectedTaskId);
   const selectedMapped = mappedRows.some((row) => row.taskId === selectedTaskId);
+  const selectedIsPlainTask = run.data.taskInstances.some(
+    (ti) => ti.mapIndex === undefined && ti.taskId === selectedTaskId,
+  );
   return (
     <div className="page">
       {breadcrumbs}
@@ -68,6 +71,7 @@ export function RunPage() {
       <RunHistoryCards
         run={run.data}
         selectedTaskId={selectedTaskId}
+        noteTaskId={selectedIsPlainTask ? selectedTaskId : null}
         onSelect={(taskId, tryNumber) => select(taskId, tryNumber)}
       />
 

@@ -70,6 +70,7 @@ function run(instances: number, extra: Partial<RunDetail> = {}): RunDetail {
 
 function show(detail: RunDetail, path = '/dags/fan/runs/r1') {
   server.on('GET', '/dags/fan/runs/r1', { body: detail });
+  server.on('GET', '/dags/fan/runs/r1/notes', { body: { items: [] } });
   render(
     <Providers path={path}>
       <Routes>
@@ -124,6 +125,9 @@ describe('a mapped task on the run page', () => {
     expect(await within(panel).findByRole('heading', { name: 'load[1]' })).toBeTruthy();
     expect(within(panel).getByTestId('ti-map-item').textContent).toBe('item {"file":"part-1.csv"}');
     expect(screen.queryByText(/No task "load\[1\]"/)).toBeNull();
+    // Notes are kept per task, not per instance: none is offered on load[1].
+    expect(await screen.findByText('Add a note on this run')).toBeTruthy();
+    expect(screen.queryByText(/Add a note on task/)).toBeNull();
 
     await user.click(within(panel).getByTestId('clear-button'));
     await user.click(screen.getByTestId('clear-confirm'));
