@@ -207,6 +207,51 @@ for (const width of [1400, 800]) {
       await expect(page.locator('html')).not.toHaveAttribute('data-theme', /./);
     });
 
+    test('the asset pages, a DAG waiting on an asset, an asset-triggered run and a mapped task pass the same checks', async ({
+      page,
+    }) => {
+      const uri = 's3://e2e-lake/orders/';
+      await signIn(page, E2E_USERS.operator, '/dags/e2e_asset_producer');
+      await page.goto('/dags/e2e_asset_producer');
+      await page.getByTestId('trigger-e2e_asset_producer').click();
+      await page.getByTestId('trigger-confirm').click();
+      const producerRun = (await page.getByTestId('trigger-created').getByRole('link').textContent()) ?? '';
+      await expect(page.getByTestId(`grid-cell-publish-${producerRun}`)).toHaveAttribute('data-state', 'success', {
+        timeout: 20_000,
+      });
+      await checkPage(page, 'dag-outlets');
+
+      await page.goto('/assets');
+      await expect(page.getByTestId(`asset-row-${uri}`)).toBeVisible();
+      await checkPage(page, 'assets');
+      await page.goto(`/assets/${encodeURIComponent(uri)}`);
+      const event = page.locator('[data-testid^="asset-event-"]', { hasText: `publish in ${producerRun}` });
+      const triggered = event.getByTestId('event-run-e2e_asset_consumer');
+      await expect(triggered).toBeVisible({ timeout: 20_000 });
+      await checkPage(page, 'asset');
+      await triggered.click();
+      await expect(page.getByTestId('triggering-events')).toBeVisible();
+      await checkPage(page, 'run-asset-triggered');
+      await page.goto('/dags/e2e_asset_consumer');
+      await expect(page.getByTestId('asset-schedule')).toBeVisible();
+      await checkPage(page, 'dag-asset-schedule');
+
+      await page.goto('/dags/e2e_mapping');
+      await page.getByTestId('trigger-e2e_mapping').click();
+      await page.getByTestId('trigger-confirm').click();
+      const mappedRun = (await page.getByTestId('trigger-created').getByRole('link').textContent()) ?? '';
+      await expect(page.getByTestId(`grid-cell-load-${mappedRun}`)).toHaveAttribute('data-state', 'failed', {
+        timeout: 30_000,
+      });
+      await page.getByTestId('grid-mapped-load').click();
+      await expect(page.getByTestId(`grid-cell-load[3]-${mappedRun}`)).toBeVisible();
+      await checkPage(page, 'dag-grid-mapped');
+      await page.getByTestId(`grid-cell-load[2]-${mappedRun}`).click();
+      await expect(page.getByTestId('mapped-load')).toBeVisible();
+      await expect(page.getByTestId('log-view')).toHaveAttribute('data-complete', 'true', { timeout: 10_000 });
+      await checkPage(page, 'run-mapped');
+    });
+
     test('the other pages pass the same checks', async ({ page }) => {
       await page.goto('/login');
       await expect(page.getByTestId('login-form')).toBeVisible();

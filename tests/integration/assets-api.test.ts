@@ -8,10 +8,10 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_AUTH } from '@sluice/api';
-import type { AssetDetail, AssetList, DagDetail, DagLinks, PostedAssetEvent } from '@sluice/client';
+import type { AssetDetail, AssetList, DagDetail, DagLinks, PostedAssetEvent, RunDetail } from '@sluice/client';
 import type { DagSpec } from '@sluice/core';
 import { makeDag, makeTask } from '@sluice/core/test-fixtures';
-import { createApiToken, createUser, syncDags } from '@sluice/db';
+import { createApiToken, createDagRun, createUser, syncDags } from '@sluice/db';
 import { type ApiOnly, startApiOnly } from './api-only';
 
 let api: ApiOnly;
@@ -279,5 +279,50 @@ describe('what a DAG waits for', () => {
       linkedFrom: [{ dagId: 'consumer', taskId: 'kick', kind: 'sluice.triggerDag' }],
     });
     expect((await request(api.app()).get('/api/v1/dags/nope/links')).status).toBe(404);
+  });
+});
+
+describe("GET a run's triggering events", () => {
+  it('names the events an asset-triggered run was made for, hiding which DAG of another team made one', async () => {
+    const pool = api.tdb.db.pool;
+    const version = await pool.query<{ id: string }>(
+      `SELECT current_version_id AS id FROM dag WHERE dag_id = 'consumer'`,
+    );
+    const at = new Date('2026-12-02T00:00:00.000Z');
+    const run = await createDagRun(pool, {
+      dagId: 'consumer',
+      runId: 'asset_triggered__seen',
+      runType: 'asset_triggered',
+      logicalDate: at,
+      dataIntervalStart: at,
+      dataIntervalEnd: at,
+      conf: {},
+      dagVersionId: version.rows[0]?.id ?? '',
+      tasks: [],
+    });
+    const events = await pool.query<{ id: string; source_dag_id: string }>(
+      `INSERT INTO asset_event (asset_id, extra, source_dag_id, source_run_id, source_task_id, source_try, created_at)
+       SELECT a.id, '{}', d, 'manual__1', 'load', 1, $1::timestamptz + (CASE d WHEN 'producer' THEN 0 ELSE 1 END) * interval '1 second'
+       FROM asset a, unnest(ARRAY['producer', 'hidden']) AS d WHERE a.uri = 's3://lake/events/'
+       RETURNING id, source_dag_id`,
+      [at],
+    );
+    await pool.query(`INSERT INTO dag_run_asset_event (dag_run_id, asset_event_id) SELECT $1, unnest($2::uuid[])`, [
+      run?.id,
+      events.rows.map((e) => e.id),
+    ]);
+    const path = '/api/v1/dags/consumer/runs/asset_triggered__seen';
+
+    const admin = (await request(api.app()).get(path)).body as RunDetail;
+    expect(admin.triggeringEvents.map((e) => e.source)).toEqual([
+      { kind: 'task', dagId: 'producer', runId: 'manual__1', taskId: 'load', tryNumber: 1 },
+      { kind: 'task', dagId: 'hidden', runId: 'manual__1', taskId: 'load', tryNumber: 1 },
+    ]);
+    const viewer = await request(signedIn()).get(path).set(bearer(tokens.viewer));
+    expect(viewer.status).toBe(200);
+    expect((viewer.body as RunDetail).triggeringEvents.map((e) => e.source)).toEqual([
+      { kind: 'task', dagId: 'producer', runId: 'manual__1', taskId: 'load', tryNumber: 1 },
+      { kind: 'external', actor: 'a DAG of another team' },
+    ]);
   });
 });

@@ -14,6 +14,7 @@ import { errorHandler } from './http-errors';
 import { healthHandler } from './health';
 import { dagRoutes } from './routes/dags';
 import { runRoutes } from './routes/runs';
+import { gridRoutes } from './routes/grid';
 import { browseRoutes } from './routes/browse';
 import { taskRoutes } from './routes/tasks';
 import { clearingRoutes } from './routes/clearing';
@@ -81,6 +82,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use(auditRoutes(deps));
   api.use(dagRoutes(deps));
   api.use(runRoutes(deps));
+  api.use(gridRoutes(deps));
   api.use(browseRoutes(deps));
   api.use(taskRoutes(deps));
   api.use(clearingRoutes(deps));

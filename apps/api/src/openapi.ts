@@ -11,6 +11,7 @@ import { connectionRouteDocs } from './routes/connections';
 import { dagBundleRouteDocs } from './routes/dag-bundles';
 import { dagRouteDocs } from './routes/dags';
 import { runRouteDocs } from './routes/runs';
+import { gridRouteDocs } from './routes/grid';
 import { browseRouteDocs } from './routes/browse';
 import { taskRouteDocs } from './routes/tasks';
 import { authRouteDocs } from './routes/auth';
@@ -68,6 +69,7 @@ export const routeDocs: readonly RouteDoc[] = [
   ...systemRouteDocs,
   ...dagRouteDocs,
   ...runRouteDocs,
+  ...gridRouteDocs,
   ...browseRouteDocs,
   ...taskRouteDocs,
   ...clearingRouteDocs,

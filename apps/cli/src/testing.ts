@@ -91,6 +91,7 @@ export function runDetail(state: RunDetail['state'], extra: Partial<RunDetail> =
     conf: { day: '2026-11-21' },
     deadline: null,
     callbacks: [],
+    triggeringEvents: [],
     versionHash: 'abc123',
     bundleCommit: null,
     sourceUrl: null,
@@ -298,6 +299,7 @@ export function fakeClient(overrides: Partial<SluiceClient> = {}): { client: Slu
     getRun: async () => runDetail('running'),
     setRunState: async (_dagId, _runId, state) => runDetail(state),
     getGrid: async () => ({ dagId: 'etl', tasks: [], groups: [], runs: [], totalRuns: 0, totalRunsCapped: false }),
+    getMappedGrid: async (dagId, taskId) => ({ dagId, taskId, total: 0, offset: 0, count: 50, runs: [] }),
     getTaskInstance: async () => taskDetail(),
     getLogs: async () => logPage(1, [1, 2], true),
     clearTask: async (_d, runId, taskId, opts) =>

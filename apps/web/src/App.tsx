@@ -5,6 +5,8 @@ import { DagPage } from './dags/DagPage';
 import { RunPage } from './runs/RunPage';
 import { VariablesPage } from './variables/VariablesPage';
 import { PoolsPage } from './pools/PoolsPage';
+import { AssetsPage } from './assets/AssetsPage';
+import { AssetPage } from './assets/AssetPage';
 import { AuditPage } from './audit/AuditPage';
 import { AccountNavLinks, UserMenu } from './auth/UserMenu';
 import { TokensPage } from './tokens/TokensPage';
@@ -31,7 +33,8 @@ export function App() {
           <NavLink
             to="/"
             className={({ isActive }) =>
-              isActive && !['/variables', '/pools', '/runs', '/task-instances'].some((p) => pathname.startsWith(p))
+              isActive &&
+              !['/variables', '/pools', '/runs', '/task-instances', '/assets'].some((p) => pathname.startsWith(p))
                 ? 'active'
                 : ''
             }
@@ -40,6 +43,7 @@ export function App() {
           </NavLink>
           <NavLink to="/runs">Runs</NavLink>
           <NavLink to="/task-instances">Task instances</NavLink>
+          <NavLink to="/assets">Assets</NavLink>
           <NavLink to="/variables">Variables</NavLink>
           <NavLink to="/pools">Pools</NavLink>
           <AccountNavLinks />
@@ -60,6 +64,8 @@ export function App() {
           <Route path="/dags/:dagId/code" element={<DagCodePage />} />
           <Route path="/runs" element={<RunsListPage />} />
           <Route path="/task-instances" element={<TaskInstancesPage />} />
+          <Route path="/assets" element={<AssetsPage />} />
+          <Route path="/assets/:uri" element={<AssetPage />} />
           <Route path="/variables" element={<VariablesPage />} />
           <Route path="/pools" element={<PoolsPage />} />
           <Route path="/audit" element={<AuditPage />} />

@@ -27,6 +27,12 @@ export const queryKeys = {
   health: () => ['health'] as const,
   dag: (dagId: string) => ['dag', dagId] as const,
   grid: (dagId: string, limit: number) => ['dag', dagId, 'grid', limit] as const,
+  mappedGrid: (dagId: string, taskId: string, limit: number, offset: number) =>
+    ['dag', dagId, 'grid', limit, 'mapped', taskId, offset] as const,
+  dagLinks: (dagId: string) => ['dag', dagId, 'links'] as const,
+  assetList: (prefix: string) => ['assets', 'list', prefix] as const,
+  asset: (uri: string) => ['assets', 'one', uri] as const,
+  allAssets: () => ['assets'] as const,
   run: (dagId: string, runId: string) => ['dag', dagId, 'run', runId] as const,
   taskInstance: (dagId: string, runId: string, taskId: string) => ['dag', dagId, 'run', runId, 'ti', taskId] as const,
   variables: () => ['variables'] as const,

@@ -17,6 +17,7 @@ import type {
   DagDetail,
   DagSummary,
   Grid,
+  MappedGridPage,
   Health,
   ImportError,
   Page,
@@ -112,6 +113,12 @@ export interface SluiceClient {
   getRun(dagId: string, runId: string): Promise<RunDetail>;
   setRunState(dagId: string, runId: string, state: SettableState): Promise<RunDetail>;
   getGrid(dagId: string, q?: { limit?: number }): Promise<Grid>;
+  /** One page of a mapped task's instances in the grid's last `limit` runs. */
+  getMappedGrid(
+    dagId: string,
+    taskId: string,
+    q?: { limit?: number; offset?: number; count?: number },
+  ): Promise<MappedGridPage>;
   browseRuns(q?: BrowseRunsQuery): Promise<CursorPage<RunListItem>>;
   browseTaskInstances(q?: BrowseTaskInstancesQuery): Promise<CursorPage<TaskInstanceListItem>>;
   getTaskInstance(dagId: string, runId: string, taskId: string): Promise<TaskInstanceDetail>;
@@ -277,6 +284,11 @@ export function createClient(opts: ClientOptions): SluiceClient {
     getRun: (dagId, runId) => request('GET', apiPath(runPath(dagId, runId))),
     setRunState: (dagId, runId, state) => request('PATCH', apiPath(runPath(dagId, runId)), { state }),
     getGrid: (dagId, q = {}) => request('GET', apiPath(['dags', dagId, 'grid'], { limit: q.limit }), undefined, true),
+    getMappedGrid: (dagId, taskId, q = {}) =>
+      request(
+        'GET',
+        apiPath(['dags', dagId, 'grid', 'mapped', taskId], { limit: q.limit, offset: q.offset, count: q.count }),
+      ),
     browseRuns: (q = {}) => request('GET', apiPath(['runs'], { ...q })),
     browseTaskInstances: (q = {}) => request('GET', apiPath(['task-instances'], { ...q })),
     getTaskInstance: (dagId, runId, taskId) => request('GET', apiPath(taskPath(dagId, runId, taskId))),

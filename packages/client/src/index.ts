@@ -1,4 +1,5 @@
 export { ApiError, ApiUnreachableError, apiPath, createClient } from './client';
+export { TASK_STATE_SEVERITY, taskInstanceKey, worstTaskState } from './task-states';
 export type {
   ApiIssue,
   BrowseRunsQuery,
@@ -41,6 +42,8 @@ export type {
   ErrorInfo,
   Grid,
   GridCell,
+  MappedGridPage,
+  MappedSummary,
   Health,
   WorkerHealth,
   ImportError,

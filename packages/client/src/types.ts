@@ -3,7 +3,7 @@
  * CLI and the web UI read them; dates are ISO strings, durations milliseconds.
  * Kept free of imports so the browser bundle stays small.
  */
-import type { AssetWait } from './asset-types';
+import type { AssetEvent, AssetWait } from './asset-types';
 
 export type TaskState =
   | 'none'
@@ -155,6 +155,8 @@ export interface RunDetail extends RunSummary {
   deadline: { at: string; missedAt: string | null } | null;
   /** Callbacks the run's events fired (onFailure, onRetry, onSuccess, onDeadlineMiss), oldest first. */
   callbacks: CallbackRunInfo[];
+  /** The asset events an asset-triggered run was created for, oldest first; empty for other runs. */
+  triggeringEvents: AssetEvent[];
 }
 
 export type CallbackRunState = 'pending' | 'running' | 'success' | 'failed';
@@ -234,11 +236,39 @@ export interface Grid {
   dagId: string;
   tasks: TaskNode[];
   groups: TaskGroup[];
-  runs: Array<RunSummary & { states: Record<string, TaskState>; cells: Record<string, GridCell> }>;
+  /**
+   * A mapped task has one cell per run: `states` holds its instances' worst
+   * state, `cells` the most tries any took, and `mapped` counts them by state.
+   */
+  runs: Array<
+    RunSummary & {
+      states: Record<string, TaskState>;
+      cells: Record<string, GridCell>;
+      mapped: Record<string, MappedSummary>;
+    }
+  >;
   /** The DAG's runs, counted up to 1,000 ("showing 25 of 55"). */
   totalRuns: number;
   /** True when the DAG has more runs than `totalRuns` says. */
   totalRunsCapped: boolean;
+}
+
+/** A mapped task's instances in one run, counted by state. */
+export interface MappedSummary {
+  total: number;
+  counts: Partial<Record<TaskState, number>>;
+}
+
+/** One page of a mapped task's instances (map index offset..offset+count-1) in each of the grid's runs. */
+export interface MappedGridPage {
+  dagId: string;
+  taskId: string;
+  /** The most instances the task has in one of those runs. */
+  total: number;
+  offset: number;
+  count: number;
+  /** Oldest first, as the grid's columns. */
+  runs: Array<{ runId: string; instances: Array<GridCell & { mapIndex: number; state: TaskState }> }>;
 }
 
 /** A run on the runs page, which lists several DAGs' runs. */

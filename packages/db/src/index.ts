@@ -170,6 +170,7 @@ export {
   listTaskInstanceRows,
   findTaskInstanceDetail,
   readGridCells,
+  readMappedGridCells,
   listImportErrorRows,
   lastSchedulerHeartbeat,
   readVersionSource,

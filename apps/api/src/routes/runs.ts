@@ -1,32 +1,29 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import {
   InvalidCursorError,
-  countDagRuns,
   dagExists,
   decodeRunCursor,
   findRunRow,
-  gridDigest,
   listDagBundles,
-  listDagRows,
   listRunPage,
   listTaskInstanceRows,
-  readGridCells,
   readVersionSource,
   listRunCallbacks,
+  readTriggeringEvents,
   readRunDeadline,
 } from '@sluice/db';
 import { NotFoundError, markRun, triggerRun } from '@sluice/engine';
-import { taskGroups } from '@sluice/core';
-import type { CallbackRunInfo, CursorPage, Grid, GridCell, RunDetail, RunSummary, TaskState } from '@sluice/client';
+import type { CallbackRunInfo, CursorPage, RunDetail, RunSummary } from '@sluice/client';
 import type { ApiDeps } from '../app';
-import { presentRun, presentTaskInstances, taskNodes } from '../presenters';
+import { presentRun, presentTaskInstances } from '../presenters';
 import type { RouteDoc } from '../openapi';
 import { parse } from '../validate';
 import { commitFileUrl } from '../source-links';
 import { LOGICAL_DATE_RANGE, safeId, withinLogicalDateRange } from '../input';
 import { actorOf } from '../actor';
-import { answeredNotModified } from '../etag';
+import { principalOf } from '../auth/principal';
+import { visibleDagIds } from '../auth/dag-access';
 
 const DagParams = z.object({ dagId: safeId('dagId') });
 const RunParams = DagParams.extend({ runId: safeId('runId') });
@@ -62,7 +59,6 @@ const TriggerBody = z
   })
   .strict();
 const PatchRunBody = z.object({ state: z.enum(['success', 'failed']) }).strict();
-const GridQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(25) });
 
 export const runRouteDocs: readonly RouteDoc[] = [
   {
@@ -104,22 +100,12 @@ export const runRouteDocs: readonly RouteDoc[] = [
     body: PatchRunBody,
     status: 200,
   },
-  {
-    method: 'get',
-    path: '/dags/:dagId/grid',
-    summary: 'Recent runs × tasks',
-    tag: 'runs',
-    role: 'viewer',
-    params: DagParams,
-    query: GridQuery,
-    status: 200,
-  },
 ];
 
 export function runRoutes(deps: ApiDeps): Router {
   const r = Router();
 
-  const runDetail = async (dagId: string, runId: string): Promise<RunDetail> => {
+  const runDetail = async (req: Request, dagId: string, runId: string): Promise<RunDetail> => {
     const run = await findRunRow(deps.db.prisma, dagId, runId);
     if (!run) {
       const known = await dagExists(deps.db.pool, dagId);
@@ -136,6 +122,10 @@ export function runRoutes(deps: ApiDeps): Router {
     const bundleCommit = source?.bundleCommit ?? null;
     const deadline = await readRunDeadline(deps.db.pool, run.id);
     const callbacks = await listRunCallbacks(deps.db.pool, run.id);
+    const triggeringEvents = run.runType === 'asset_triggered' ? await readTriggeringEvents(deps.db.pool, run.id) : [];
+    // An event a task of another team's DAG made shows as made by a DAG the caller may not see, not by its name.
+    const who = principalOf(req);
+    const visible = who && triggeringEvents.length > 0 ? await visibleDagIds(deps, who) : undefined;
     return {
       ...presentRun(run),
       dagId,
@@ -163,6 +153,11 @@ export function runRoutes(deps: ApiDeps): Router {
           createdAt: c.createdAt.toISOString(),
           endedAt: c.endedAt?.toISOString() ?? null,
         }),
+      ),
+      triggeringEvents: triggeringEvents.map((e) =>
+        e.source.kind === 'task' && visible !== undefined && !visible.includes(e.source.dagId)
+          ? { ...e, source: { kind: 'external', actor: 'a DAG of another team' } }
+          : e,
       ),
     };
   };
@@ -199,61 +194,19 @@ export function runRoutes(deps: ApiDeps): Router {
       runId: body.runId,
       actor: actorOf(req),
     });
-    res.status(201).json(await runDetail(dagId, run.runId));
+    res.status(201).json(await runDetail(req, dagId, run.runId));
   });
 
   r.get('/dags/:dagId/runs/:runId', async (req, res) => {
     const { dagId, runId } = parse(RunParams, req, 'params');
-    res.json(await runDetail(dagId, runId));
+    res.json(await runDetail(req, dagId, runId));
   });
 
   r.patch('/dags/:dagId/runs/:runId', async (req, res) => {
     const { dagId, runId } = parse(RunParams, req, 'params');
     const body = parse(PatchRunBody, req, 'body');
     await markRun(deps.engine, { dagId, runId, to: body.state, actor: actorOf(req) });
-    res.json(await runDetail(dagId, runId));
-  });
-
-  r.get('/dags/:dagId/grid', async (req, res) => {
-    const { dagId } = parse(DagParams, req, 'params');
-    const q = parse(GridQuery, req, 'query');
-    if (answeredNotModified(req, res, await gridDigest(deps.db.pool, dagId, q.limit))) return;
-    // The DAG and its version only: the grid's runs are read below, as many as it shows.
-    const [dag] = await listDagRows(deps.db.pool, { dagId, recentRuns: 0 });
-    if (!dag) throw new NotFoundError(`DAG "${dagId}" does not exist`);
-    const version = await deps.engine.dags.get(dag.versionId);
-    const [{ runs, cells }, count] = await Promise.all([
-      readGridCells(deps.db.pool, dagId, q.limit),
-      countDagRuns(deps.db.pool, dagId),
-    ]);
-    const states = new Map<string, Record<string, TaskState>>();
-    const details = new Map<string, Record<string, GridCell>>();
-    for (const c of cells) {
-      const row = states.get(c.dagRunId) ?? {};
-      row[c.taskId] = c.state as TaskState;
-      states.set(c.dagRunId, row);
-      const detail = details.get(c.dagRunId) ?? {};
-      detail[c.taskId] = {
-        tryNumber: c.tryNumber,
-        startedAt: c.startedAt?.toISOString() ?? null,
-        endedAt: c.endedAt?.toISOString() ?? null,
-        durationMs: c.durationMs,
-      };
-      details.set(c.dagRunId, detail);
-    }
-    const grid: Grid = {
-      dagId,
-      tasks: taskNodes(version.spec),
-      groups: taskGroups(version.spec),
-      runs: runs.map((run) => ({
-        ...presentRun(run),
-        states: states.get(run.id) ?? {},
-        cells: details.get(run.id) ?? {},
-      })),
-      totalRuns: count.total,
-      totalRunsCapped: count.totalCapped,
-    };
-    res.json(grid);
+    res.json(await runDetail(req, dagId, runId));
   });
 
   return r;

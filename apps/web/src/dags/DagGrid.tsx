@@ -1,6 +1,6 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { Link } from 'react-router-dom';
-import type { Grid, GridCell, TaskState } from '@sluice/client';
+import type { Grid, GridCell, TaskNode, TaskState } from '@sluice/client';
 import { showingText } from '../components/showing';
 import { elapsedMs, formatDuration } from '../format';
 import { useNow } from '../net/useNow';
@@ -8,6 +8,8 @@ import { runPath } from '../paths';
 import { runStateStyle, taskStateStyle } from '../states';
 import { isGridLive } from './queries';
 import { gridRows } from './task-groups';
+import { MappedGridRows } from './MappedGridRows';
+import { countsText } from '../runs/mapped';
 
 interface Tip {
   /** Which cell or run header is hovered; its lines are rebuilt every render, so a running duration ticks. */
@@ -50,11 +52,18 @@ function cellLines(
   ];
 }
 
+/** A task's name within its group (the group's rows say the rest). */
+function taskLabel(task: TaskNode): string {
+  return task.group === null ? task.taskId : task.taskId.slice(task.group.length + 1);
+}
+
 /**
  * Airflow's grid: one row per task (topological order), one column per run
  * (oldest left), task groups nested and collapsible. A cell links to that
  * task instance on the run page; a task that needed more than one try wears
- * its try count, and durations of what still runs tick.
+ * its try count, and durations of what still runs tick. A mapped task is
+ * one row whose cells count its instances by state, coloured by the worst;
+ * its toggle opens one row per instance, fifty at a time.
  */
 export function DagGrid({ grid, format }: { grid: Grid; format: (iso: string | null) => string }) {
   const [tip, setTip] = useState<Tip | null>(null);
@@ -65,6 +74,14 @@ export function DagGrid({ grid, format }: { grid: Grid; format: (iso: string | n
     return tipHandlers(setTip, id);
   };
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(new Set());
+  // Mapped tasks shown as one row per instance, and the first instance of the page each shows.
+  const [expanded, setExpanded] = useState<ReadonlyMap<string, number>>(new Map());
+  const toggleMapped = (taskId: string) =>
+    setExpanded((open) => {
+      const next = new Map(open);
+      if (!next.delete(taskId)) next.set(taskId, 0);
+      return next;
+    });
   const toggle = (groupId: string) =>
     setCollapsed((shut) => {
       const next = new Set(shut);
@@ -137,48 +154,84 @@ export function DagGrid({ grid, format }: { grid: Grid; format: (iso: string | n
               );
             }
             const { task } = row;
+            const mapped = grid.runs.some((run) => run.mapped?.[task.taskId] !== undefined);
+            const offset = expanded.get(task.taskId);
+            const widest = Math.max(0, ...grid.runs.map((run) => run.mapped?.[task.taskId]?.total ?? 0));
             return (
-              <tr key={task.taskId} data-testid={`grid-row-${task.taskId}`}>
-                <th scope="row" className="grid-task-col" style={indent}>
-                  <span className="grid-task-name">
-                    {task.group === null ? task.taskId : task.taskId.slice(task.group.length + 1)}
-                  </span>
-                  <span className="grid-task-operator">{task.operator}</span>
-                </th>
-                {grid.runs.map((run) => {
-                  const state: TaskState | undefined = run.states[task.taskId];
-                  if (state === undefined) {
+              <Fragment key={task.taskId}>
+                <tr data-testid={`grid-row-${task.taskId}`}>
+                  <th scope="row" className="grid-task-col" style={indent}>
+                    {mapped ? (
+                      <button
+                        type="button"
+                        className="grid-group-toggle"
+                        data-testid={`grid-mapped-${task.taskId}`}
+                        aria-expanded={offset !== undefined}
+                        onClick={() => toggleMapped(task.taskId)}
+                      >
+                        {offset !== undefined ? '▾' : '▸'} <span className="grid-task-name">{taskLabel(task)}</span>
+                        <span className="grid-task-operator">mapped × {widest}</span>
+                      </button>
+                    ) : (
+                      <>
+                        <span className="grid-task-name">{taskLabel(task)}</span>
+                        <span className="grid-task-operator">{task.operator}</span>
+                      </>
+                    )}
+                  </th>
+                  {grid.runs.map((run) => {
+                    const state: TaskState | undefined = run.states[task.taskId];
+                    if (state === undefined) {
+                      return (
+                        <td key={run.runId} className="grid-run-col">
+                          <span className="grid-cell is-absent" title="not part of this run's DAG version" />
+                        </td>
+                      );
+                    }
+                    const style = taskStateStyle(state);
+                    const cell = run.cells[task.taskId];
+                    const summary = run.mapped?.[task.taskId];
+                    const counts = summary ? countsText(summary.counts, (s) => taskStateStyle(s).label) : null;
+                    const tries = cell?.tryNumber ?? 0;
+                    const modifiers = `${state === 'running' ? ' is-live' : ''}${state === 'none' ? ' is-none' : ''}${tries > 1 ? ' is-retried' : ''}${summary ? ' is-mapped' : ''}`;
+                    const lines = cellLines(task.taskId, run.runId, style.label, cell, now, format);
                     return (
                       <td key={run.runId} className="grid-run-col">
-                        <span className="grid-cell is-absent" title="not part of this run's DAG version" />
+                        <Link
+                          to={runPath(grid.dagId, run.runId, task.taskId)}
+                          className={`grid-cell${modifiers}`}
+                          style={{ background: style.color, color: style.text }}
+                          data-testid={`grid-cell-${task.taskId}-${run.runId}`}
+                          data-state={state}
+                          data-tries={tries}
+                          data-counts={counts ?? undefined}
+                          aria-label={
+                            counts
+                              ? `${task.taskId} in ${run.runId}: ${summary?.total} instances, ${counts}`
+                              : `${task.taskId} in ${run.runId}: ${style.label}${tries > 1 ? `, ${tries} tries` : ''}`
+                          }
+                          {...withTip(
+                            `cell:${task.taskId}:${run.runId}`,
+                            counts && summary ? [...lines.slice(0, 2), `${summary.total} instances: ${counts}`] : lines,
+                          )}
+                        >
+                          {tries > 1 && !summary && <span className="grid-tries">{tries}</span>}
+                        </Link>
                       </td>
                     );
-                  }
-                  const style = taskStateStyle(state);
-                  const cell = run.cells[task.taskId];
-                  const tries = cell?.tryNumber ?? 0;
-                  const modifiers = `${state === 'running' ? ' is-live' : ''}${state === 'none' ? ' is-none' : ''}${tries > 1 ? ' is-retried' : ''}`;
-                  return (
-                    <td key={run.runId} className="grid-run-col">
-                      <Link
-                        to={runPath(grid.dagId, run.runId, task.taskId)}
-                        className={`grid-cell${modifiers}`}
-                        style={{ background: style.color, color: style.text }}
-                        data-testid={`grid-cell-${task.taskId}-${run.runId}`}
-                        data-state={state}
-                        data-tries={tries}
-                        aria-label={`${task.taskId} in ${run.runId}: ${style.label}${tries > 1 ? `, ${tries} tries` : ''}`}
-                        {...withTip(
-                          `cell:${task.taskId}:${run.runId}`,
-                          cellLines(task.taskId, run.runId, style.label, cell, now, format),
-                        )}
-                      >
-                        {tries > 1 && <span className="grid-tries">{tries}</span>}
-                      </Link>
-                    </td>
-                  );
-                })}
-              </tr>
+                  })}
+                </tr>
+                {offset !== undefined && (
+                  <MappedGridRows
+                    grid={grid}
+                    taskId={task.taskId}
+                    depth={row.depth}
+                    offset={offset}
+                    live={isGridLive(grid)}
+                    onOffset={(next) => setExpanded((open) => new Map(open).set(task.taskId, next))}
+                  />
+                )}
+              </Fragment>
             );
           })}
         </tbody>

@@ -35,6 +35,7 @@ function grid(limit: number): Grid {
       endedAt: at,
       states: { extract: 'success' as const },
       cells: { extract: { tryNumber: n === TOTAL ? 2 : 1, startedAt: at, endedAt: at, durationMs: 1500 } },
+      mapped: {},
     };
   });
   return {

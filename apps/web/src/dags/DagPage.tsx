@@ -14,6 +14,7 @@ import { dagCodePath, dagHistoryPath } from '../history/paths';
 import { useTimeFormat } from '../prefs/useZone';
 import { DagFileWarning } from './DagFileWarning';
 import { dagPath } from '../paths';
+import { AssetLinks } from './AssetLinks';
 import { DagGrid } from './DagGrid';
 import { DeadlineMisses, deadlineText } from './DeadlineMisses';
 import { PausedToggle } from './PausedToggle';
@@ -86,7 +87,13 @@ function DagView({ dag }: { dag: DagDetail }) {
         <div>
           <dt>Schedule</dt>
           <dd>
-            {dag.schedule ? <code className="schedule">{dag.schedule}</code> : 'manual only'}{' '}
+            {dag.schedule ? (
+              <code className="schedule">{dag.schedule}</code>
+            ) : dag.assetSchedule ? (
+              'on assets (below)'
+            ) : (
+              'manual only'
+            )}{' '}
             <span className="muted">({dag.timezone})</span>
           </dd>
         </div>
@@ -148,6 +155,8 @@ function DagView({ dag }: { dag: DagDetail }) {
           </div>
         )}
       </dl>
+
+      <AssetLinks dag={dag} format={format} />
 
       <section className="card">
         <div className="card-toolbar">

@@ -1,5 +1,5 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { DagSummary, Grid, TriggerRunBody } from '@sluice/client';
+import type { DagSummary, Grid, MappedGridPage, TriggerRunBody } from '@sluice/client';
 import { api, queryKeys } from '../api';
 import { useTimeFormat } from '../prefs/useZone';
 import { LIVE_POLL_MS, SETTLED_POLL_MS, isRunTerminal, isTaskActive } from '../states';
@@ -58,6 +58,24 @@ export function useGrid(dagId: string, limit = GRID_RUNS) {
     queryFn: () => api.getGrid(dagId, { limit }),
     placeholderData: keepPreviousData,
     refetchInterval: (query) => (query.state.data && isGridLive(query.state.data) ? LIVE_POLL_MS : SETTLED_POLL_MS),
+  });
+}
+
+/** Instances of a mapped task shown at a time in the grid: pages, so a map over 10,000 items stays quick. */
+export const MAPPED_PAGE = 50;
+
+function isMappedPageLive(page: MappedGridPage): boolean {
+  return page.runs.some((run) => run.instances.some((i) => isTaskActive(i.state)));
+}
+
+/** One page of a mapped task's instances in the grid's runs, while the row is expanded; polls while any moves. */
+export function useMappedGrid(dagId: string, taskId: string, limit: number, offset: number, live: boolean) {
+  return useQuery({
+    queryKey: queryKeys.mappedGrid(dagId, taskId, limit, offset),
+    queryFn: () => api.getMappedGrid(dagId, taskId, { limit, offset, count: MAPPED_PAGE }),
+    placeholderData: keepPreviousData,
+    refetchInterval: (query) =>
+      live || (query.state.data && isMappedPageLive(query.state.data)) ? LIVE_POLL_MS : SETTLED_POLL_MS,
   });
 }
 

@@ -9,18 +9,20 @@ import { RunNotes } from './RunNotes';
 interface RunHistoryCardsProps {
   run: RunDetail;
   selectedTaskId: string | null;
+  /** The task a note may be added on; null for a mapped task or one of its instances (notes are kept per task). */
+  noteTaskId: string | null;
   onSelect: (taskId: string, tryNumber: number | null) => void;
 }
 
 /** The run page's notes and Gantt chart, with links to the run's graph and its version's code. */
-export function RunHistoryCards({ run, selectedTaskId, onSelect }: RunHistoryCardsProps) {
+export function RunHistoryCards({ run, selectedTaskId, noteTaskId, onSelect }: RunHistoryCardsProps) {
   return (
     <>
       <section className="card" aria-labelledby="notes-title">
         <h2 className="card-title" id="notes-title">
           Notes
         </h2>
-        <RunNotes dagId={run.dagId} runId={run.runId} selectedTaskId={selectedTaskId} />
+        <RunNotes dagId={run.dagId} runId={run.runId} selectedTaskId={noteTaskId} />
       </section>
       <section className="card" aria-labelledby="gantt-title">
         <div className="card-toolbar">

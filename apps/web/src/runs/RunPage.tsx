@@ -8,6 +8,11 @@ import { RunSummaryCard } from './RunSummaryCard';
 import { CallbackTable } from './CallbackTable';
 import { TaskInstanceTable } from './TaskInstanceTable';
 import { isRunLive, useRun } from './queries';
+import { taskInstanceKey } from '@sluice/client';
+import { useDagTimeFormat } from '../dags/queries';
+import { MappedInstances } from './MappedInstances';
+import { TriggeringEvents } from './TriggeringEvents';
+import { taskRows } from './mapped';
 import { RunHistoryCards } from '../history/RunHistoryCards';
 
 /** A run: its facts, its task instances, and the selected one's tries and log (?task=…&try=…). */
@@ -15,6 +20,7 @@ export function RunPage() {
   const { dagId = '', runId = '' } = useParams();
   const [params, setParams] = useSearchParams();
   const run = useRun(dagId, runId);
+  const time = useDagTimeFormat(dagId);
   const selectedTaskId = params.get('task');
   const tryParam = params.get('try');
   const selectedTry = tryParam !== null && /^\d+$/.test(tryParam) ? Number(tryParam) : null;
@@ -49,14 +55,23 @@ export function RunPage() {
   }
   if (!run.data) return <Spinner />;
 
-  const selectedExists = run.data.taskInstances.some((ti) => ti.taskId === selectedTaskId);
+  const rows = taskRows(run.data.taskInstances);
+  const mappedRows = rows.flatMap((row) => (row.kind === 'mapped' ? [row] : []));
+  // `load[3]` names an instance of a mapped task; `load` alone, when mapped, its list of instances.
+  const selectedExists = run.data.taskInstances.some((ti) => taskInstanceKey(ti) === selectedTaskId);
+  const selectedMapped = mappedRows.some((row) => row.taskId === selectedTaskId);
+  const selectedIsPlainTask = run.data.taskInstances.some(
+    (ti) => ti.mapIndex === undefined && ti.taskId === selectedTaskId,
+  );
   return (
     <div className="page">
       {breadcrumbs}
       <RunSummaryCard run={run.data} />
+      <TriggeringEvents run={run.data} format={time.format} />
       <RunHistoryCards
         run={run.data}
         selectedTaskId={selectedTaskId}
+        noteTaskId={selectedIsPlainTask ? selectedTaskId : null}
         onSelect={(taskId, tryNumber) => select(taskId, tryNumber)}
       />
 
@@ -70,6 +85,17 @@ export function RunPage() {
           onSelect={(taskId) => select(taskId)}
         />
       </section>
+      {mappedRows.map((row) => (
+        <MappedInstances
+          key={row.taskId}
+          dagId={dagId}
+          runId={runId}
+          row={row}
+          selectedKey={selectedTaskId}
+          runRunning={run.data.state === 'running'}
+          onSelect={(key) => select(key)}
+        />
+      ))}
 
       {selectedTaskId && selectedExists && (
         <TaskInstancePanel
@@ -84,7 +110,7 @@ export function RunPage() {
         />
       )}
       <CallbackTable run={run.data} />
-      {selectedTaskId && !selectedExists && (
+      {selectedTaskId && !selectedExists && !selectedMapped && (
         <ErrorBanner tone="warning" title={`No task "${selectedTaskId}" in this run`} />
       )}
     </div>

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { TaskInstance } from '@sluice/client';
+import { type TaskInstance, taskInstanceKey } from '@sluice/client';
 import { errorMessage } from '../api';
 import { usePermission } from '../auth/queries';
 import { ConfirmDialog } from '../components/Dialog';
@@ -14,6 +14,8 @@ interface TaskActionsProps {
   runRunning: boolean;
   /** Told what a clear reset, so the panel can say so. */
   onCleared: (taskIds: string[]) => void;
+  /** A mapped task's own row: how many instances a clear or mark of it acts on. */
+  instances?: number;
 }
 
 type Pending = 'clear' | 'success' | 'failed' | null;
@@ -27,8 +29,10 @@ const OPTION_LABELS: Record<keyof ClearOptions, string> = {
 };
 
 /** Clear (with upstream, downstream, past, future; previewed) and mark success/failed, each behind a confirmation. */
-export function TaskActions({ dagId, runId, taskInstance, runRunning, onCleared }: TaskActionsProps) {
-  const { taskId, state } = taskInstance;
+export function TaskActions({ dagId, runId, taskInstance, runRunning, onCleared, instances }: TaskActionsProps) {
+  // `load[3]` acts on one instance of a mapped task; a mapped task's own row (`load`) on all of them.
+  const taskId = taskInstanceKey(taskInstance);
+  const { state } = taskInstance;
   const [pending, setPending] = useState<Pending>(null);
   const [options, setOptions] = useState<ClearOptions>(NO_OPTIONS);
   const clear = useClearTask(dagId, runId, taskId);
@@ -81,7 +85,8 @@ export function TaskActions({ dagId, runId, taskInstance, runRunning, onCleared 
         open={pending === 'clear'}
         title={
           <>
-            Clear <code>{taskId}</code>?
+            Clear <code>{taskId}</code>
+            {instances !== undefined && ` (all ${instances} instances)`}?
           </>
         }
         confirmLabel="Clear"
@@ -119,7 +124,8 @@ export function TaskActions({ dagId, runId, taskInstance, runRunning, onCleared 
           open={pending === target}
           title={
             <>
-              Mark <code>{taskId}</code> as {target}?
+              Mark <code>{taskId}</code>
+              {instances !== undefined && ` (all ${instances} instances)`} as {target}?
             </>
           }
           confirmLabel={`Mark ${target}`}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { TaskInstanceDetail } from '@sluice/client';
+import { type TaskInstanceDetail, taskInstanceKey } from '@sluice/client';
+import { shortJson } from '../runs/mapped';
 import { LoadError, Spinner } from '../components/Loading';
 import { StateBadge } from '../components/StateBadge';
 import { useDagTimeFormat } from '../dags/queries';
@@ -58,7 +59,9 @@ function TaskInstanceDetails(props: TaskInstancePanelProps & { ti: TaskInstanceD
   const [cleared, setCleared] = useState<string[] | null>(null);
   const latest = latestTry(ti);
   const shownTry = selectedTry !== null && ti.tries.some((t) => t.tryNumber === selectedTry) ? selectedTry : latest;
-  const tail = useLogTail({ dagId, runId, taskId: ti.taskId, tryNumber: shownTry, enabled: shownTry > 0 });
+  // `load[3]` for an instance of a mapped task: the task routes read and act on that one instance.
+  const key = taskInstanceKey(ti);
+  const tail = useLogTail({ dagId, runId, taskId: key, tryNumber: shownTry, enabled: shownTry > 0 });
   const failure = ti.tries.find((t) => t.tryNumber === latest)?.error ?? null;
   const time = useDagTimeFormat(dagId);
 
@@ -66,12 +69,17 @@ function TaskInstanceDetails(props: TaskInstancePanelProps & { ti: TaskInstanceD
     <>
       <header className="card-header">
         <div className="title-row">
-          <h2>{ti.taskId}</h2>
+          <h2>{key}</h2>
           <StateBadge kind="task" state={ti.state} testId="ti-state" />
           <span className="muted">
             {ti.operator} · try {ti.tryNumber}/{ti.maxTries} ·{' '}
             {formatDuration(elapsedMs(ti.startedAt, ti.endedAt, ti.durationMs))}
           </span>
+          {ti.mapIndex !== undefined && (
+            <span className="muted" data-testid="ti-map-item">
+              item <code>{shortJson(ti.mapItem)}</code>
+            </span>
+          )}
         </div>
         <TaskActions
           dagId={dagId}
@@ -137,7 +145,7 @@ function TaskInstanceDetails(props: TaskInstancePanelProps & { ti: TaskInstanceD
         key={shownTry}
         dagId={dagId}
         runId={runId}
-        taskId={ti.taskId}
+        taskId={key}
         tryNumber={Math.max(1, shownTry)}
         tail={tail}
         emptyText={shownTry > 0 ? 'No output.' : 'This task has not run yet.'}

@@ -98,10 +98,10 @@ export async function startApiServer(): Promise<ApiServer> {
 }
 
 /** The providers main.tsx wraps the app in, with retries off so an error shows at once. */
-export function Providers({ children, path = '/' }: { children: ReactNode; path?: string }) {
+export function Providers({ children, path = '/', me = LOCAL_ADMIN }: { children: ReactNode; path?: string; me?: Me }) {
   const client = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
-  // Signed in as the API with sign-in off answers: the local admin, so every action is offered.
-  client.setQueryData(queryKeys.me(), LOCAL_ADMIN);
+  // By default signed in as the API with sign-in off answers: the local admin, so every action is offered.
+  client.setQueryData(queryKeys.me(), me);
   return (
     <QueryClientProvider client={client}>
       <MemoryRouter initialEntries={[path]}>{children}</MemoryRouter>

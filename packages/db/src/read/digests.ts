@@ -42,8 +42,8 @@ const gridDigestStatement = prepared(
    SELECT md5(concat_ws('|',
      (SELECT current_version_id FROM dag WHERE dag_id = $1),
      (SELECT string_agg(${RUN_FIELDS}, ';' ORDER BY ${NEWEST_FIRST}) FROM runs r),
-     (SELECT string_agg(concat_ws(',', ti.dag_run_id, ti.task_id, ti.state, ti.try_number, ti.started_at, ti.ended_at,
-                                  ti.duration_ms), ';' ORDER BY ti.dag_run_id, ti.task_id)
+     (SELECT string_agg(concat_ws(',', ti.dag_run_id, ti.task_id, ti.map_index, ti.state, ti.try_number, ti.started_at,
+                                  ti.ended_at, ti.duration_ms), ';' ORDER BY ti.dag_run_id, ti.task_id, ti.map_index)
         FROM task_instance ti WHERE ti.dag_run_id = ANY(ARRAY(SELECT id FROM runs))),
      (SELECT count(*) FROM (SELECT 1 FROM dag_run r WHERE r.dag_id = $1 LIMIT $3) c)
    )) AS digest`,

@@ -127,6 +127,40 @@ const gridCellsStatement = prepared(
    FROM task_instance WHERE dag_run_id = ANY($1::uuid[]) ORDER BY dag_run_id, task_id, map_index`,
 );
 
+/**
+ * One page of a mapped task's instances on the grid: for each of the DAG's last
+ * `limit` runs (oldest first), the instances with map index in
+ * [offset, offset + count); `total` is the most instances the task has in one
+ * of those runs. Bounded by the page asked for, however wide the map is.
+ */
+export async function readMappedGridCells(
+  db: Queryable,
+  args: { dagId: string; taskId: string; limit: number; offset: number; count: number },
+): Promise<{ runs: RunRow[]; cells: GridCellRow[]; total: number }> {
+  const runs = ((await latestRuns(db, [args.dagId], args.limit)).get(args.dagId) ?? []).reverse();
+  const ids = runs.map((r) => r.id);
+  const [cells, total] = await Promise.all([
+    db.query<GridCellRow>(mappedGridCellsStatement([ids, args.taskId, args.offset, args.offset + args.count])),
+    db.query<{ total: number }>(mappedGridTotalStatement([ids, args.taskId])),
+  ]);
+  return { runs, cells: cells.rows, total: total.rows[0]?.total ?? 0 };
+}
+
+const mappedGridCellsStatement = prepared(
+  'read.mappedGridCells',
+  `SELECT dag_run_id AS "dagRunId", task_id AS "taskId", map_index AS "mapIndex", state, try_number AS "tryNumber",
+          started_at AS "startedAt", ended_at AS "endedAt", duration_ms AS "durationMs"
+   FROM task_instance
+   WHERE dag_run_id = ANY($1::uuid[]) AND task_id = $2 AND map_index >= $3 AND map_index < $4
+   ORDER BY dag_run_id, map_index`,
+);
+
+const mappedGridTotalStatement = prepared(
+  'read.mappedGridTotal',
+  `SELECT COALESCE(max(map_index) + 1, 0)::int AS total
+   FROM task_instance WHERE dag_run_id = ANY($1::uuid[]) AND task_id = $2`,
+);
+
 export async function listImportErrorRows(prisma: PrismaClient) {
   return prisma.importError.findMany({ orderBy: { fileLoc: 'asc' } });
 }
