@@ -276,7 +276,9 @@ const waitingForSlotStatement = prepared(
  * (scheduled: held by maxActiveTasks, a pool or maxActiveTisPerDagrun).
  * Asked when an instance of a mapped task ends, before a locked pass over
  * its siblings: without one waiting, the slot it freed has no taker there,
- * and a pass would read and decide over every instance for nothing.
+ * and a pass would read and decide over every instance for nothing. One
+ * probe of task_instance_scheduled_idx per task, however many instances
+ * are still unfinished.
  */
 export async function tasksWaitingForSlot(
   db: Queryable,
