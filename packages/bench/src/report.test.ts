@@ -122,6 +122,7 @@ describe('the mapping figures', () => {
       p95: spread([gridP50 * 2]),
       instances: 10_000,
       runFinished: true,
+      runMs: 41_500,
     };
     const r: Omit<BenchResults, 'checks' | 'guard' | 'durationS'> = {
       mode: 'full',
@@ -181,6 +182,7 @@ describe('the mapping figures', () => {
     );
     expect(text).toMatch(/ {2}per instance \(ms\)\s+2\.60\s+2\.40\s+3\.00/);
     expect(text).toMatch(/mapped ÷ static \(medians\); outputs collected\s+1\.30\s+1000,1000,1000/);
+    expect(text).toMatch(/one task mapped over 10,000 items: run total \(s\)\s+41\.5\s/);
     expect(text).toMatch(/grid, a run with 10,000 mapped instances, p50 \(ms\)\s+120/);
   });
 });

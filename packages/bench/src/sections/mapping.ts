@@ -44,6 +44,8 @@ export interface MappingResult {
     instances: number;
     /** Whether that run ended before the grid was read (else it was marked failed at its deadline). */
     runFinished: boolean;
+    /** That run from queued to ended (to its deadline when it did not finish). */
+    runMs: number;
   };
 }
 
@@ -146,13 +148,15 @@ export async function measureMapping(
     await trigger(stack, g.dagId, 'grid-1');
     const outcome = await waitForRuns(stack, g.dagId, ['grid-1'], g.timeoutMs);
     if (!outcome.finished) await markFailed(stack, g.dagId, 'grid-1');
-    const n = await stack.db.pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM task_instance ti JOIN dag_run r ON r.id = ti.dag_run_id
-       WHERE r.dag_id = $1 AND r.run_id = 'grid-1' AND ti.task_id = 'each' AND ti.map_index >= 0`,
+    const n = await stack.db.pool.query<{ n: number; ms: number }>(
+      `SELECT count(*)::int AS n, (extract(epoch FROM coalesce(r.ended_at, now()) - r.queued_at) * 1000)::float8 AS ms
+       FROM task_instance ti JOIN dag_run r ON r.id = ti.dag_run_id
+       WHERE r.dag_id = $1 AND r.run_id = 'grid-1' AND ti.task_id = 'each' AND ti.map_index >= 0 GROUP BY r.id`,
       [g.dagId],
     );
     const grid = await measureGrid(stack, { dagId: g.dagId, limit: 25, requests: g.requests, reps: opts.reps });
-    result.grid = { ...grid, instances: n.rows[0]?.n ?? 0, runFinished: outcome.finished };
+    const row = n.rows[0];
+    result.grid = { ...grid, instances: row?.n ?? 0, runFinished: outcome.finished, runMs: row?.ms ?? Number.NaN };
   }
   return result;
 }
