@@ -178,6 +178,12 @@ describe('one instance of a mapped task, addressed as work[1]', () => {
       [3, 'success', 1],
     ]);
     expect(await outputOfSum(run.runId)).toEqual([0, 10, 20, 30]);
+    // The task's id alone is every instance.
+    const all = await sluice(['tasks', 'clear', 'map_flaky', run.runId, 'work', '--dry-run']);
+    expect(all.stdout).toBe(
+      `${run.runId}: work[0] (success), work[1] (success), work[2] (success), work[3] (success)\n` +
+        'would clear 4 task instances in 1 run; nothing was changed (dry run)\n',
+    );
 
     const marked = await sluice(['tasks', 'mark-failed', 'map_flaky', run.runId, 'work[2]']);
     expect(marked.stdout).toBe(`marked work[2] in map_flaky run ${run.runId} as failed\n`);
