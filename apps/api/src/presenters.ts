@@ -106,18 +106,27 @@ export function presentDagDetail(
   };
 }
 
-/** Why a task instance is not moving, in words — Airflow's "task instance details: dependencies". */
-export function waitingReason(
-  spec: DagSpec,
-  ti: TaskInstanceRowView,
-  states: ReadonlyMap<string, TaskInstanceState>,
-): string | null {
+/** A run's task instance states by task id: one for an unmapped task, one per instance of a mapped one. */
+export type RunTaskStates = ReadonlyMap<string, readonly TaskInstanceState[]>;
+
+export function runTaskStates(rows: ReadonlyArray<Pick<TaskInstanceRowView, 'taskId' | 'state'>>): RunTaskStates {
+  const byTask = new Map<string, TaskInstanceState[]>();
+  for (const r of rows) byTask.set(r.taskId, [...(byTask.get(r.taskId) ?? []), r.state as TaskInstanceState]);
+  return byTask;
+}
+
+/**
+ * Why a task instance is not moving, in words — Airflow's "task instance
+ * details: dependencies". A mapped upstream counts with every instance, as
+ * the scheduler counts it.
+ */
+export function waitingReason(spec: DagSpec, ti: TaskInstanceRowView, states: RunTaskStates): string | null {
   const state = ti.state as TaskInstanceState;
   switch (state) {
     case 'none': {
       const task = spec.tasks.find((t) => t.taskId === ti.taskId);
       if (!task) return null;
-      const upstream = task.upstream.map((u) => states.get(u) ?? 'none');
+      const upstream = task.upstream.flatMap((u) => states.get(u) ?? ['none' as const]);
       const verdict = evaluateTriggerRule(task.triggerRule, upstream);
       return verdict.outcome === 'wait' ? verdict.reason : null;
     }
@@ -143,18 +152,14 @@ export function waitingReason(
 }
 
 export function presentTaskInstances(spec: DagSpec, rows: TaskInstanceRowView[]): TaskInstance[] {
-  const states = new Map(rows.map((r) => [r.taskId, r.state as TaskInstanceState]));
+  const states = runTaskStates(rows);
   const order = new Map(topologicalOrder(spec).map((id, i) => [id, i]));
   return [...rows]
     .sort((a, b) => (order.get(a.taskId) ?? 0) - (order.get(b.taskId) ?? 0) || a.mapIndex - b.mapIndex)
     .map((r) => presentTaskInstance(spec, r, states));
 }
 
-export function presentTaskInstance(
-  spec: DagSpec,
-  r: TaskInstanceRowView,
-  states: ReadonlyMap<string, TaskInstanceState>,
-): TaskInstance {
+export function presentTaskInstance(spec: DagSpec, r: TaskInstanceRowView, states: RunTaskStates): TaskInstance {
   return {
     taskId: r.taskId,
     state: r.state as TaskState,

@@ -271,6 +271,15 @@ describe('sluice tasks show', () => {
     );
   });
 
+  it('names one instance of a mapped task by its key and prints its item', async () => {
+    const { client, calls } = fakeClient({
+      getTaskInstance: async () => ({ ...taskDetail(), mapIndex: 3, mapItem: { day: '2026-11-21' } }),
+    });
+    const r = await runWith(['tasks', 'show', 'etl', RUN_ID, 'load[3]'], { client });
+    expect(calls).toEqual([{ method: 'getTaskInstance', args: ['etl', RUN_ID, 'load[3]'] }]);
+    expect(r.stdout).toContain('task:        load[3]\nitem:        {"day":"2026-11-21"}\nstate:');
+  });
+
   it('--json prints exactly the API TaskInstanceDetail', async () => {
     const r = await runWith(['tasks', 'show', 'etl', RUN_ID, 'load', '--json']);
     expect(JSON.parse(r.stdout)).toEqual(taskDetail());

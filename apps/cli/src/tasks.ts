@@ -4,6 +4,9 @@ import { Option, type Command } from 'commander';
 import { CommandFailed, UsageError, isoDate, positiveInt, type CommandContext } from './context';
 import { dash, duration, fields, json, plural, table, time } from './format';
 
+/** How a command's <task> argument reads: a task, or one instance of a mapped task. */
+const TASK_ARG = "task id, or one instance of a mapped task: 'load[3]' ('load' is every instance)";
+
 /** Log lines asked for per request; a shorter page means we have caught up. */
 const LOG_PAGE = 1000;
 
@@ -41,7 +44,7 @@ export function registerTaskCommands(program: Command, ctx: CommandContext): voi
     )
     .argument('<dag>', 'DAG id')
     .argument('[run]', 'run id (not with --from/--to)')
-    .argument('[task]', 'task id (not with --from/--to)')
+    .argument('[task]', `${TASK_ARG} (not with --from/--to)`)
     .addOption(
       new Option('--from <date>', 'clear the runs with a logical date from this one (2026-03-01 or ISO)').argParser(
         isoDate,
@@ -92,7 +95,7 @@ export function registerTaskCommands(program: Command, ctx: CommandContext): voi
     .description('print the log of a task try')
     .argument('<dag>', 'DAG id')
     .argument('<run>', 'run id')
-    .argument('<task>', 'task id')
+    .argument('<task>', TASK_ARG)
     .addOption(new Option('--try <n>', 'try number (default: the latest)').argParser(positiveInt))
     .option(
       '-f, --follow',
@@ -136,7 +139,7 @@ export function registerTaskCommands(program: Command, ctx: CommandContext): voi
     .description('show a task instance with each try and its error')
     .argument('<dag>', 'DAG id')
     .argument('<run>', 'run id')
-    .argument('<task>', 'task id')
+    .argument('<task>', TASK_ARG)
     .option('--json', 'print the API JSON')
     .action(async (dagId: string, runId: string, taskId: string, opts: JsonOpt) => {
       const ti = await ctx.client.getTaskInstance(dagId, runId, taskId);
@@ -149,7 +152,7 @@ export function registerTaskCommands(program: Command, ctx: CommandContext): voi
       .description(`set a task instance's state to ${state}`)
       .argument('<dag>', 'DAG id')
       .argument('<run>', 'run id')
-      .argument('<task>', 'task id')
+      .argument('<task>', TASK_ARG)
       .action(async (dagId: string, runId: string, taskId: string) => {
         const ti = await ctx.client.setTaskState(dagId, runId, taskId, state);
         ctx.out(`marked ${taskId} in ${dagId} run ${runId} as ${ti.state}`);
@@ -166,7 +169,8 @@ function taskDetail(ti: TaskInstanceDetail): string {
   const head = fields([
     ['dag', ti.dagId],
     ['run', ti.runId],
-    ['task', ti.taskId],
+    ['task', ti.mapIndex === undefined ? ti.taskId : `${ti.taskId}[${ti.mapIndex}]`],
+    ...(ti.mapIndex === undefined ? [] : [['item', JSON.stringify(ti.mapItem)] as [string, string]]),
     ['state', ti.state],
     ['try', `${ti.tryNumber}/${ti.maxTries}`],
     ['operator', ti.operator],

@@ -4,7 +4,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadDagFolder } from '@sluice/dag-loader';
-import { brokenKinds, chainDag, independentDag, layeredDag, layeredTaskCount, loadingDagFiles } from './dag-files';
+import {
+  brokenKinds,
+  chainDag,
+  independentDag,
+  layeredDag,
+  layeredTaskCount,
+  loadingDagFiles,
+  mappedFanoutDag,
+  staticFanoutDag,
+} from './dag-files';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 // Inside the repo so the files resolve @sluice/sdk.
@@ -38,7 +47,15 @@ describe('loadingDagFiles', () => {
 describe('generated DAG files load as intended', () => {
   it('every broken kind is an import error and every other file a DAG with its tasks', async () => {
     const sample = loadingDagFiles(10, 5);
-    const generated = [...sample, chainDag('chain_5', 5), independentDag('indep_7', 7), layeredDag('layers_3x4', 3, 4)];
+    const generated = [
+      ...sample,
+      chainDag('chain_5', 5),
+      independentDag('indep_7', 7),
+      layeredDag('layers_3x4', 3, 4),
+      staticFanoutDag('static_6', 6),
+      mappedFanoutDag('mapped_6', 6),
+      mappedFanoutDag('mapped_2000', 2000),
+    ];
     await mkdir(dir, { recursive: true });
     for (const f of generated) await writeFile(path.join(dir, f.file), f.source);
 
@@ -51,7 +68,7 @@ describe('generated DAG files load as intended', () => {
         .sort(),
     );
     const byId = new Map(dags.map((d) => [d.dagId, d.spec]));
-    expect(byId.size).toBe(8);
+    expect(byId.size).toBe(11);
     expect(byId.get('load_00000')?.tasks.map((t) => t.taskId)).toEqual(['extract', 'transform', 'load', 'report']);
 
     const chain = byId.get('chain_5');
@@ -63,5 +80,29 @@ describe('generated DAG files load as intended', () => {
     // The first join closes the first layer; the second layer fans out from it.
     expect(layers?.tasks[4]?.upstream).toEqual(['t00000', 't00001', 't00002', 't00003']);
     expect(layers?.tasks[5]?.upstream).toEqual(['t00004']);
+
+    // The same fan-out written out and mapped: list → 6 tasks (or 6 instances) → collect.
+    const written = byId.get('static_6');
+    expect(written?.tasks.map((t) => t.taskId)).toEqual([
+      'list',
+      't00000',
+      't00001',
+      't00002',
+      't00003',
+      't00004',
+      't00005',
+      'collect',
+    ]);
+    expect(written?.tasks.at(-1)?.upstream).toHaveLength(6);
+    const mapped = byId.get('mapped_6');
+    expect(mapped?.tasks.map((t) => [t.taskId, t.upstream])).toEqual([
+      ['list', []],
+      ['each', ['list']],
+      ['collect', ['each']],
+    ]);
+    expect(mapped?.tasks[1]?.map).toEqual({ over: { from: 'output', taskId: 'list', path: [] } });
+    // A map wider than the default limit raises the DAG's maxMapLength to fit.
+    expect(byId.get('mapped_2000')?.maxMapLength).toBe(2000);
+    expect(mapped?.maxMapLength).toBe(1024);
   }, 60_000);
 });

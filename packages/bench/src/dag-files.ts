@@ -1,6 +1,6 @@
 /**
  * DAG files the benchmark loads: a chain, a DAG of independent tasks,
- * fan-out/fan-in layers, and a folder of many small DAGs with a known set
+ * fan-out/fan-in layers, a fan-out written out and the same one mapped, and a folder of many small DAGs with a known set
  * of broken ones. Pure: returns file names and sources, writes nothing.
  */
 
@@ -65,6 +65,38 @@ for (let b = 0; b < ${blocks}; b++) {
 
 /** Tasks in `layeredDag(_, blocks, width)`. */
 export const layeredTaskCount = (blocks: number, width: number) => blocks * (width + 1);
+
+/**
+ * A fan-out of `width` written out: `list`, then `width` tasks (t00000…)
+ * each downstream of it, then `collect` downstream of them all. The static
+ * side of the mapping section: `width + 2` task instances, as in
+ * `mappedFanoutDag`.
+ */
+export function staticFanoutDag(id: string, width: number): DagFile {
+  const source = `${header(id)}
+const list = d.task('list', noop());
+const layer = [];
+for (let i = 0; i < ${width}; i++) layer.push(d.task('t' + String(i).padStart(5, '0'), { upstream: [list] }, noop()));
+d.task('collect', { upstream: layer }, fn(async () => ${width}));
+`;
+  return { file: `${id}.ts`, source };
+}
+
+/**
+ * The same fan-out mapped: `list` returns `width` items, `each` is mapped
+ * over them (expanded at run time into `width` instances) and `collect`
+ * reads their collected outputs, returning how many it got.
+ */
+export function mappedFanoutDag(id: string, width: number): DagFile {
+  const source = `import { dag, fn, items } from '@sluice/sdk';
+
+export const d = dag({ id: ${JSON.stringify(id)}, schedule: null, maxActiveRuns: 1000, maxActiveTasks: 1000000, maxMapLength: ${Math.max(width, 1024)} });
+const list = d.task('list', fn(async () => Array.from({ length: ${width} }, (_, i) => i)));
+const each = d.task('each', { upstream: [list], map: items(list) }, fn(async (ctx) => ctx.item));
+d.task('collect', { upstream: [each] }, fn(async (ctx) => ctx.output(each).length));
+`;
+  return { file: `${id}.ts`, source };
+}
 
 function goodLoadFile(i: number): string {
   return `import { dag, fn, shell } from '@sluice/sdk';

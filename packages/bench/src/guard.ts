@@ -25,6 +25,10 @@ export const targets = {
   dagLoadMs: 10_000,
   grid365x50P50Ms: 150,
   grid10kRunP50Ms: 500,
+  /** A task mapped over 1,000 items (expand, run, collect) ÷ the same fan-out written out as 1,000 tasks: at most this. */
+  mappedFanoutRatioMax: 1.5,
+  /** The grid of a run with 10,000 instances of one mapped task. */
+  gridMapped10kP50Ms: 500,
   /** A new `sluice --help` process, spawn to exit. */
   cliHelpMs: 300,
   /** API time of a UI page's first requests (sent together), with 500 runs of a 50-task DAG. */

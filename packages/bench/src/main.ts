@@ -1,12 +1,13 @@
 /**
- * `npm run bench [-- --quick] [-- --only=handoff,throughput,bullmq,scale,api,cli,loading,history] [-- --history-runs=N] [-- --profile] [-- --keep]`
+ * `npm run bench [-- --quick] [-- --only=handoff,throughput,bullmq,scale,api,ui,mapping,cli,loading,history] [-- --history-runs=N] [-- --profile] [-- --keep]`
  *
  * --profile writes V8 CPU profiles of the scheduler, API and workers to bench/profiles/;
  * --keep leaves the Sluice schema in Postgres for EXPLAIN ANALYZE.
  *
  * Starts a whole Sluice (scheduler, API and worker processes, a fresh
  * Postgres schema, a random Redis prefix), measures handoff, throughput,
- * scale, DAG loading, the grid API and the `sluice` command's start, runs
+ * scale, mapping (a 1,000-wide map against the same fan-out written out),
+ * DAG loading, the grid API and the `sluice` command's start, runs
  * bare BullMQ on the same Redis as the peer, then the API and scheduler
  * after a year of runs (history, on a Sluice of its own), prints a table and writes bench/results.json.
  * `--quick` runs small versions of handoff, throughput, BullMQ, the CLI and history
@@ -18,7 +19,15 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Cleanup } from './cleanup';
-import { chainDag, independentDag, layeredDag, layeredTaskCount, type DagFile } from './dag-files';
+import {
+  chainDag,
+  independentDag,
+  layeredDag,
+  layeredTaskCount,
+  mappedFanoutDag,
+  staticFanoutDag,
+  type DagFile,
+} from './dag-files';
 import { decideGuard } from './guard';
 import { machineFacts } from './machine';
 import { repoRoot } from './processes';
@@ -28,6 +37,7 @@ import { measureCli } from './sections/cli';
 import { measureUiPages } from './sections/ui-pages';
 import { measureHandoff } from './sections/handoff';
 import { measureLoading } from './sections/loading';
+import { measureMapping } from './sections/mapping';
 import { bullmqFlowChain, bullmqThroughput, cleanPrefix } from './sections/peer';
 import { measureScaleRun } from './sections/scale';
 import { measureThroughput } from './sections/throughput';
@@ -37,7 +47,18 @@ import { historyDag, historyDagId } from './sections/history-seed';
 import { runSoak } from './sections/soak';
 import { DATABASE_URL, REDIS_URL, startStack } from './stack';
 
-const sectionNames = ['handoff', 'throughput', 'bullmq', 'scale', 'api', 'ui', 'cli', 'loading', 'history'] as const;
+const sectionNames = [
+  'handoff',
+  'throughput',
+  'bullmq',
+  'scale',
+  'api',
+  'ui',
+  'mapping',
+  'cli',
+  'loading',
+  'history',
+] as const;
 type Section = (typeof sectionNames)[number];
 
 interface Args {
@@ -119,6 +140,12 @@ const WORKER_CONCURRENCY = 10;
 const SOAK = { dagId: 'bench_soak_20', tasksPerRun: 20, tiPerSec: 85 };
 const cleanup = new Cleanup();
 const GRID_TASKS = { blocks: 5, width: 9 }; // 50 tasks
+/** The mapping section (not in --quick): 1,000 wide, mapped and written out; the grid of a run mapped 10,000 wide. */
+const MAPPING = {
+  width: 1000,
+  gridWidth: 10_000,
+  ids: { static: 'bench_fanout_1000', mapped: 'bench_mapped_1000', grid: 'bench_mapped_10000' },
+};
 /** The UI pages' section (not in --quick): 500 runs of a 50-task DAG, every tenth failed. */
 const UI_PAGES = { runs: 500, requests: 20 };
 
@@ -185,6 +212,11 @@ async function main(): Promise<number> {
     for (const s of scaleDags) dags.push(layeredDag(s.id, s.blocks, s.width));
     if (want('api') && size.gridRuns > 0) dags.push(layeredDag(ids.grid, GRID_TASKS.blocks, GRID_TASKS.width));
     if (want('ui')) dags.push(layeredDag(ids.ui, GRID_TASKS.blocks, GRID_TASKS.width));
+    if (want('mapping')) {
+      dags.push(staticFanoutDag(MAPPING.ids.static, MAPPING.width));
+      dags.push(mappedFanoutDag(MAPPING.ids.mapped, MAPPING.width));
+      dags.push(mappedFanoutDag(MAPPING.ids.grid, MAPPING.gridWidth));
+    }
 
     const needsStack = dags.length > 0 || want('bullmq') || want('cli');
     if (needsStack) {
@@ -315,6 +347,23 @@ async function main(): Promise<number> {
             requests: UI_PAGES.requests,
             reps: size.reps,
           });
+        });
+      }
+      if (want('mapping')) {
+        if (stack.workers.length !== 2) await stack.setWorkers(2);
+        await section(`mapping (${MAPPING.width} wide, mapped and static)`, async () => {
+          partial.mapping = await measureMapping(
+            stack,
+            {
+              staticDagId: MAPPING.ids.static,
+              mappedDagId: MAPPING.ids.mapped,
+              width: MAPPING.width,
+              reps: size.reps,
+              timeoutMs: 180_000,
+              grid: { dagId: MAPPING.ids.grid, width: MAPPING.gridWidth, timeoutMs: 600_000, requests: 15 },
+            },
+            log,
+          );
         });
       }
       log('stopping Sluice…');

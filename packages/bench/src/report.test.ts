@@ -102,3 +102,87 @@ describe('the CLI figures', () => {
     expect(text).toMatch(/sluice dags list against the API \(ms\)\s+310\s+290\s+350/);
   });
 });
+
+describe('the mapping figures', () => {
+  const fanout = (totals: number[]) => ({
+    runs: totals.map((totalMs) => ({ totalMs, fanOutMs: 50, wideMs: totalMs - 100, collectMs: 50 })),
+    totalMs: spread(totals),
+    perInstanceMs: spread(totals.map((t) => t / 1000)),
+    fanOutMs: spread(totals.map(() => 50)),
+    collectMs: spread(totals.map(() => 50)),
+  });
+  const results = (staticMs: number[], mappedMs: number[], gridP50: number) => {
+    const grid = {
+      path: '/api/v1/dags/m/grid?limit=25',
+      runs: 1,
+      tasks: 3,
+      requestsPerRep: 15,
+      reps: [],
+      p50: spread([gridP50]),
+      p95: spread([gridP50 * 2]),
+      instances: 10_000,
+      runFinished: true,
+      runMs: 41_500,
+    };
+    const r: Omit<BenchResults, 'checks' | 'guard' | 'durationS'> = {
+      mode: 'full',
+      startedAt: '2026-12-06T09:00:00.000Z',
+      machine: {
+        cores: 2,
+        cpuModel: 'test',
+        memoryGb: 8,
+        os: 'linux',
+        node: 'v20',
+        redis: '7',
+        postgres: '15',
+        loadAverage1m: 0,
+      },
+      setup: {},
+      throughput: [],
+      bullmq: {},
+      scale: [],
+      grid: [],
+      mapping: {
+        width: 1000,
+        reps: 3,
+        static: fanout(staticMs),
+        mapped: fanout(mappedMs),
+        ratio: (mappedMs[1] ?? 0) / (staticMs[1] ?? 1),
+        collected: [1000, 1000, 1000],
+        grid,
+      },
+      headline: headline({ throughput: [], bullmq: {}, scale: [] }),
+      errors: {},
+    };
+    return r;
+  };
+  const check = (r: ReturnType<typeof results>, figure: string) => targetChecks(r).find((c) => c.figure === figure);
+
+  it('checks the mapped ÷ static ratio against 1.5 and the grid p50 against 500 ms', () => {
+    expect(check(results([2000, 2000, 2000], [3000, 3000, 3000], 499), 'mapped ÷ static 1,000-wide fan-out')).toEqual({
+      figure: 'mapped ÷ static 1,000-wide fan-out',
+      value: 1.5,
+      target: '<= 1.5',
+      met: true,
+    });
+    expect(check(results([2000, 2000, 2000], [3100, 3100, 3100], 499), 'mapped ÷ static 1,000-wide fan-out')?.met).toBe(
+      false,
+    );
+    const grid = 'grid, 10,000 mapped instances, p50 (ms)';
+    expect(check(results([1], [1], 499), grid)).toMatchObject({ value: 499, met: true });
+    expect(check(results([1], [1], 500), grid)).toMatchObject({ value: 500, met: false });
+  });
+
+  it('prints both sides, the ratio, what collect got and the grid', () => {
+    const r = results([1500, 2000, 2500], [2400, 2600, 3000], 120);
+    const text = formatReport({ ...r, durationS: 1, checks: targetChecks(r) });
+    expect(text).toMatch(/static fan-out of 1,000 tasks: total \(ms\)\s+2,000\s+1,500\s+2,500/);
+    expect(text).toMatch(
+      /one task mapped over 1,000 items, expand \+ run \+ collect: total \(ms\)\s+2,600\s+2,400\s+3,000/,
+    );
+    expect(text).toMatch(/ {2}per instance \(ms\)\s+2\.60\s+2\.40\s+3\.00/);
+    expect(text).toMatch(/mapped ÷ static \(medians\); outputs collected\s+1\.30\s+1000,1000,1000/);
+    expect(text).toMatch(/one task mapped over 10,000 items: run total \(s\)\s+41\.5\s/);
+    expect(text).toMatch(/grid, a run with 10,000 mapped instances, p50 \(ms\)\s+120/);
+  });
+});

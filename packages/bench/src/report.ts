@@ -8,6 +8,7 @@ import type { PeerFlowResult, PeerThroughputResult } from './sections/peer';
 import type { ScaleRun } from './sections/scale';
 import type { LoadingResult } from './sections/loading';
 import type { GridResult } from './sections/api';
+import type { MappingResult } from './sections/mapping';
 import type { CliResult } from './sections/cli';
 import type { UiPagesResult } from './sections/ui-pages';
 import type { HistoryResult } from './sections/history';
@@ -26,6 +27,7 @@ export interface BenchResults {
   scale: ScaleRun[];
   loading?: LoadingResult;
   grid: GridResult[];
+  mapping?: MappingResult;
   cli?: CliResult;
   ui?: UiPagesResult;
   history?: HistoryResult;
@@ -123,6 +125,18 @@ export function targetChecks(r: Omit<BenchResults, 'checks' | 'guard' | 'duratio
       g10k?.p50.median,
       `< ${targets.grid10kRunP50Ms}`,
       (v) => v < targets.grid10kRunP50Ms,
+    );
+    add(
+      'mapped ÷ static 1,000-wide fan-out',
+      r.mapping?.ratio,
+      `<= ${targets.mappedFanoutRatioMax}`,
+      (v) => v <= targets.mappedFanoutRatioMax,
+    );
+    add(
+      'grid, 10,000 mapped instances, p50 (ms)',
+      r.mapping?.grid?.p50.median,
+      `< ${targets.gridMapped10kP50Ms}`,
+      (v) => v < targets.gridMapped10kP50Ms,
     );
     for (const page of r.ui?.pages ?? []) {
       add(
@@ -227,6 +241,7 @@ export function formatReport(r: BenchResults): string {
     rows.push([`grid ${g.runs} runs × ${g.tasks} tasks p50 (ms)`, ...sp(g.p50)]);
     rows.push([`  p95 (ms)`, ...sp(g.p95)]);
   }
+  if (r.mapping) rows.push(...mappingRows(r.mapping));
   if (r.cli) {
     rows.push([`sluice --help, a new process each (ms)`, ...sp(r.cli.helpMs, 0)]);
     rows.push([`sluice dags list against the API (ms)`, ...sp(r.cli.dagsListMs, 0)]);
@@ -278,4 +293,43 @@ export function formatReport(r: BenchResults): string {
     for (const [section, message] of errs) out.push(`section ${section} failed: ${message}`);
   }
   return out.join('\n');
+}
+
+function mappingRows(m: MappingResult): string[][] {
+  const w = m.width.toLocaleString('en-US');
+  const rows: string[][] = [
+    [`static fan-out of ${w} tasks: total (ms)`, ...sp(m.static.totalMs, 0)],
+    [`  per task (ms)`, ...sp(m.static.perInstanceMs, 2)],
+    [
+      `  list end → first task start / last task end → collect end (ms)`,
+      `${num(m.static.fanOutMs.median, 0)} / ${num(m.static.collectMs.median, 0)}`,
+      '',
+      '',
+    ],
+    [`one task mapped over ${w} items, expand + run + collect: total (ms)`, ...sp(m.mapped.totalMs, 0)],
+    [`  per instance (ms)`, ...sp(m.mapped.perInstanceMs, 2)],
+    [
+      `  list end → first instance start (expand) / last instance end → collect end (ms)`,
+      `${num(m.mapped.fanOutMs.median, 0)} / ${num(m.mapped.collectMs.median, 0)}`,
+      '',
+      '',
+    ],
+    [`  mapped ÷ static (medians); outputs collected`, num(m.ratio, 2), m.collected.join(','), ''],
+  ];
+  if (m.grid) {
+    const g = m.grid;
+    const note = g.runFinished ? '' : ' (run unfinished)';
+    rows.push([
+      `one task mapped over ${g.instances.toLocaleString('en-US')} items: run total (s)${g.runFinished ? '' : ' — NOT FINISHED'}`,
+      num(g.runMs / 1000, 1),
+      '',
+      '',
+    ]);
+    rows.push([
+      `grid, a run with ${g.instances.toLocaleString('en-US')} mapped instances${note}, p50 (ms)`,
+      ...sp(g.p50),
+    ]);
+    rows.push([`  p95 (ms)`, ...sp(g.p95)]);
+  }
+  return rows;
 }

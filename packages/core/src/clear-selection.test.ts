@@ -121,6 +121,97 @@ describe('tasksToClear', () => {
   });
 });
 
+describe('tasksToClear over the instances of mapped tasks', () => {
+  // list → load (mapped) → report
+  const mappedDag = () =>
+    makeDag({
+      tasks: [
+        makeTask('list'),
+        makeTask('load', { upstream: ['list'], map: { over: { from: 'list', items: [0, 1, 2, 3] } } }),
+        makeTask('report', { upstream: ['load'] }),
+      ],
+    });
+  // Keys in no particular order, as a reader may give them.
+  const run = () =>
+    states({
+      'load[2]': 'failed',
+      report: 'upstream_failed',
+      'load[10]': 'success',
+      list: 'success',
+      'load[0]': 'success',
+      'load[1]': 'upstream_failed',
+      'load[3]': 'failed',
+    });
+
+  it('clears every instance of a mapped task, in map-index order', () => {
+    expect(tasksToClear(mappedDag(), run(), { ...none, taskPattern: /^load$/ })).toEqual([
+      'load[0]',
+      'load[1]',
+      'load[2]',
+      'load[3]',
+      'load[10]',
+    ]);
+  });
+
+  it('with onlyFailed clears only the failed instances of a mapped task, judged one by one', () => {
+    expect(tasksToClear(mappedDag(), run(), { ...none, onlyFailed: true })).toEqual([
+      'load[1]',
+      'load[2]',
+      'load[3]',
+      'report',
+    ]);
+    const oneFailed = states({ list: 'success', 'load[0]': 'success', 'load[1]': 'failed', report: 'success' });
+    expect(tasksToClear(mappedDag(), oneFailed, { ...none, taskPattern: /^load$/, onlyFailed: true })).toEqual([
+      'load[1]',
+    ]);
+  });
+
+  it('limits the matching task to the instance named, and takes the downstream whole', () => {
+    const dag = makeDag({
+      tasks: [
+        makeTask('load', { map: { over: { from: 'list', items: [0, 1] } } }),
+        makeTask('each', { upstream: ['load'], map: { over: { from: 'list', items: [0, 1] } } }),
+      ],
+    });
+    const all = states({ 'load[0]': 'success', 'load[1]': 'success', 'each[1]': 'success', 'each[0]': 'success' });
+    const one = { ...none, taskPattern: /^load$/, mapIndex: 1 };
+    expect(tasksToClear(dag, all, one)).toEqual(['load[1]']);
+    expect(tasksToClear(dag, all, { ...one, downstream: true })).toEqual(['load[1]', 'each[0]', 'each[1]']);
+    expect(tasksToClear(dag, all, { ...one, mapIndex: 7 })).toEqual([]);
+    // The instance named is still judged by its state with onlyFailed.
+    expect(tasksToClear(dag, all, { ...one, onlyFailed: true })).toEqual([]);
+  });
+
+  it('takes an unexpanded mapped task by its own key', () => {
+    expect(tasksToClear(mappedDag(), states({ list: 'failed', load: 'upstream_failed' }), none)).toEqual([
+      'list',
+      'load',
+    ]);
+  });
+
+  it('brings a setup and teardown whole around a failed instance inside their scope', () => {
+    const scoped = makeDag({
+      tasks: [
+        makeTask('create', { role: 'setup' }),
+        makeTask('step', { upstream: ['create'], map: { over: { from: 'list', items: [0, 1, 2] } } }),
+        makeTask('terminate', {
+          upstream: ['create', 'step'],
+          role: 'teardown',
+          triggerRule: 'all_done_setup_success',
+        }),
+      ],
+    });
+    const scopedRun = states({
+      create: 'success',
+      'step[0]': 'success',
+      'step[1]': 'failed',
+      'step[2]': 'success',
+      terminate: 'success',
+    });
+    expect(tasksToClear(scoped, scopedRun, { ...none, onlyFailed: true })).toEqual(['create', 'step[1]', 'terminate']);
+  });
+});
+
 describe('compileTaskPattern', () => {
   it('compiles a regular expression', () => {
     expect(compileTaskPattern('^load').test('load_x')).toBe(true);
@@ -151,5 +242,11 @@ describe('tasksMarkedWithRun', () => {
 
   it('marked failed, changes only the unfinished ones', () => {
     expect(tasksMarkedWithRun(run, 'failed')).toEqual(['c', 'd', 'g', 'h']);
+  });
+
+  it('judges each instance of a mapped task by its own state', () => {
+    const mapped = states({ 'm[0]': 'success', 'm[1]': 'running', 'm[2]': 'failed' });
+    expect(tasksMarkedWithRun(mapped, 'success')).toEqual(['m[1]', 'm[2]']);
+    expect(tasksMarkedWithRun(mapped, 'failed')).toEqual(['m[1]']);
   });
 });

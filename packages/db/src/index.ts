@@ -74,6 +74,7 @@ export {
   finishTaskTries,
   finishRunIfDone,
   anyUnfinished,
+  tasksWaitingForSlot,
   afterFinish,
   finishTriesStatement,
 } from './sql/finishTaskTry';

@@ -10,7 +10,6 @@ import {
   compileTaskPattern,
   tasksToClear,
   parseTaskKey,
-  taskKey,
 } from '@sluice/core';
 import { clearTaskInstances, findRun, listRunsBetween, readTaskStates, recordAuditEvent } from '@sluice/db';
 import type { AuditEventInput } from '@sluice/db';
@@ -37,7 +36,7 @@ export interface ClearedRun {
   runId: string;
   logicalDate: Date;
   runState: DagRunState;
-  /** The task instances cleared (or, in a dry run, to be cleared) with their state before. */
+  /** The task instances cleared (or, in a dry run, to be cleared), keyed `load` or `load[3]`, with their state before. */
   tasks: Array<{ taskId: string; state: TaskInstanceState }>;
 }
 
@@ -49,6 +48,8 @@ export interface ClearOutcome {
 
 interface PlannedRun extends ClearedRun {
   run: RunToClear;
+  /** The run's task instances by key, as read when planning. */
+  runStates: ReadonlyMap<string, TaskInstanceState>;
 }
 
 async function runsBetween(res: EngineResources, dagId: string, from: Date, to: Date): Promise<RunToClear[]> {
@@ -61,17 +62,10 @@ async function runsBetween(res: EngineResources, dagId: string, from: Date, to: 
   return runs;
 }
 
-/** One instance of a mapped task a clear is limited to (`load[3]`): the task's other instances stay as they are. */
-interface Instance {
-  taskId: string;
-  mapIndex: number;
-}
-
 async function plan(
   res: EngineResources,
   runs: readonly RunToClear[],
   selection: ClearSelection,
-  instance: Instance | null,
 ): Promise<PlannedRun[]> {
   const states = await readTaskStates(
     res.pool,
@@ -81,45 +75,64 @@ async function plan(
   for (const run of runs) {
     const version = await res.dags.get(run.dagVersionId);
     const runStates = states.get(run.id) ?? new Map<string, TaskInstanceState>();
-    const taskIds = tasksToClear(version.spec, runStates, selection);
-    if (taskIds.length === 0) continue;
+    const keys = tasksToClear(version.spec, runStates, selection);
+    if (keys.length === 0) continue;
     planned.push({
       run,
+      runStates,
       runId: run.runId,
       logicalDate: run.logicalDate,
       runState: run.state,
-      tasks: taskIds.map((taskId) => ({
-        taskId: taskId === instance?.taskId ? taskKey(taskId, instance.mapIndex) : taskId,
-        state: runStates.get(taskId) ?? 'none',
-      })),
+      tasks: keys.map((key) => ({ taskId: key, state: runStates.get(key) ?? 'none' })),
     });
   }
   return planned;
 }
 
+/**
+ * What to pass the clear statement for one run's planned keys: each task's
+ * tries, and for a task only some of whose instances are planned, those
+ * instances' map indexes (a task planned whole is cleared whole).
+ */
+function clearArgsFor(
+  planned: readonly string[],
+  runStates: ReadonlyMap<string, TaskInstanceState>,
+  retriesOf: (taskId: string) => number,
+): { tasks: Map<string, number>; mapIndexes: Map<string, number[]> } {
+  const plannedByTask = new Map<string, number[]>();
+  for (const key of planned) {
+    const { taskId, mapIndex } = parseTaskKey(key);
+    plannedByTask.set(taskId, [...(plannedByTask.get(taskId) ?? []), mapIndex]);
+  }
+  const instancesInRun = new Map<string, number>();
+  for (const key of runStates.keys()) {
+    const { taskId } = parseTaskKey(key);
+    instancesInRun.set(taskId, (instancesInRun.get(taskId) ?? 0) + 1);
+  }
+  const tasks = new Map<string, number>();
+  const mapIndexes = new Map<string, number[]>();
+  for (const [taskId, indexes] of plannedByTask) {
+    tasks.set(taskId, retriesOf(taskId) + 1);
+    if (indexes.length < (instancesInRun.get(taskId) ?? 0)) mapIndexes.set(taskId, indexes);
+  }
+  return { tasks, mapIndexes };
+}
+
 /** Clears what was planned, run by run, and gets the reopened runs going again. */
-async function carryOut(
-  res: EngineResources,
-  dagId: string,
-  planned: readonly PlannedRun[],
-  actor: string,
-  instance: Instance | null,
-) {
+async function carryOut(res: EngineResources, dagId: string, planned: readonly PlannedRun[], actor: string) {
   const cleared: ClearedRun[] = [];
-  const mapIndexes = new Map(instance ? [[instance.taskId, instance.mapIndex]] : []);
   for (const p of planned) {
     const version = await res.dags.get(p.run.dagVersionId);
-    const tries = new Map(
-      p.tasks.map((t) => {
-        const id = parseTaskKey(t.taskId).taskId;
-        return [id, (version.tasks.get(id)?.retry.retries ?? 0) + 1] as const;
-      }),
+    const args = clearArgsFor(
+      p.tasks.map((t) => t.taskId),
+      p.runStates,
+      (taskId) => version.tasks.get(taskId)?.retry.retries ?? 0,
     );
-    const result = await clearTaskInstances(res.pool, { dagRunId: p.run.id, tasks: tries, mapIndexes, actor });
+    const result = await clearTaskInstances(res.pool, { dagRunId: p.run.id, ...args, actor });
     await res.queue.enqueueCancels(result.interrupted);
     if (result.cleared.length === 0) continue;
     const done = new Set(result.cleared);
-    cleared.push({ ...p, tasks: p.tasks.filter((t) => done.has(parseTaskKey(t.taskId).taskId)) });
+    cleared.push({ ...p, tasks: p.tasks.filter((t) => done.has(t.taskId)) });
     // A finished run was reopened as queued; a running one just has work again.
     if (p.run.state === 'running') await scheduleWholeRun(res, p.run.id, p.run.dagVersionId);
     else await startRuns(res, dagId, version);
@@ -138,14 +151,12 @@ async function clearPlanned(
     selection: ClearSelection;
     dryRun: boolean;
     actor: string;
-    instance?: Instance | null;
   },
   audit: Omit<AuditEventInput, 'actor' | 'dagId'>,
 ): Promise<ClearOutcome> {
-  const instance = args.instance ?? null;
-  const planned = await plan(res, args.runs, args.selection, instance);
+  const planned = await plan(res, args.runs, args.selection);
   if (args.dryRun) return { dryRun: true, runs: present(planned) };
-  const cleared = await carryOut(res, args.dagId, planned, args.actor, instance);
+  const cleared = await carryOut(res, args.dagId, planned, args.actor);
   await recordAuditEvent(res.pool, {
     ...audit,
     actor: args.actor,
@@ -255,9 +266,9 @@ export async function clearTask(
   const version = await res.dags.get(run.dagVersionId);
   // `load[3]` clears one instance of a mapped task (and what the options add); `load` all of them.
   const { taskId, mapIndex } = parseTaskKey(input.taskId);
-  if (!version.tasks.has(taskId)) {
-    throw new NotFoundError(`Run "${input.runId}" of DAG "${input.dagId}" has no task "${input.taskId}"`);
-  }
+  const missing = new NotFoundError(`Run "${input.runId}" of DAG "${input.dagId}" has no task "${input.taskId}"`);
+  if (!version.tasks.has(taskId)) throw missing;
+  if (mapIndex >= 0 && !(await readTaskStates(res.pool, [run.id])).get(run.id)?.has(input.taskId)) throw missing;
   const runs =
     input.past || input.future
       ? await runsBetween(
@@ -279,10 +290,13 @@ export async function clearTask(
     {
       dagId: input.dagId,
       runs,
-      selection: { ...options, taskPattern: { test: (id) => id === taskId } },
+      selection: {
+        ...options,
+        taskPattern: { test: (id) => id === taskId },
+        mapIndex: mapIndex >= 0 ? mapIndex : undefined,
+      },
       dryRun: input.dryRun ?? false,
       actor: input.actor,
-      instance: mapIndex >= 0 ? { taskId, mapIndex } : null,
     },
     { action: 'clear', runId: input.runId, taskId: input.taskId, details: options },
   );

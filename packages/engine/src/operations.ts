@@ -79,7 +79,7 @@ export async function markRun(
     runId: args.runId,
     details: { tasks: result.touchedTaskIds },
   });
-  return { dryRun: false, tasks: tasks.filter((t) => result.touchedTaskIds.includes(t.taskId)) };
+  return { dryRun: false, tasks: tasks.filter((t) => result.touchedTaskIds.includes(parseTaskKey(t.taskId).taskId)) };
 }
 
 export async function setPaused(

@@ -15,6 +15,7 @@ import {
 import {
   anyUnfinished,
   finishRunIfDone,
+  tasksWaitingForSlot,
   scheduleRun,
   scheduleRuns,
   writesSomething,
@@ -165,6 +166,25 @@ async function stillWaiting(
 }
 
 /**
+ * The mapped tasks among `finished` with an instance waiting for a slot,
+ * which the instance that just ended may have freed. Asked after the
+ * finish committed and without the DAG lock: an uncapped map (every
+ * instance queued at expansion) then costs one index probe per instance
+ * that ends, not a locked pass reading every sibling. A sibling a pass
+ * moves to scheduled while this finish commits is taken by the next pass
+ * over the run (another instance's end, or the periodic one).
+ */
+async function siblingsWaiting(
+  res: EngineResources,
+  version: CachedDagVersion,
+  dagRunId: string,
+  finished: readonly string[],
+): Promise<string[]> {
+  const mapped = finished.filter((id) => version.tasks.get(id)?.map !== undefined);
+  return mapped.length === 0 ? [] : tasksWaitingForSlot(res.pool, dagRunId, mapped);
+}
+
+/**
  * The fast path: evaluates the direct downstream of `finishedTaskIds`, and
  * on through tasks that this pass itself ends (skips, upstream_failed), then
  * ends the run if that pass ended its last tasks. (A run whose last task is
@@ -202,7 +222,7 @@ export async function scheduleDownstream(
     const only = new Set<string>();
     for (const id of frontier) for (const d of version.downstream.get(id) ?? []) if (!seen.has(d)) only.add(d);
     // An instance of a mapped task ended: its siblings waiting for a slot may take the one it freed.
-    const siblings = first ? frontier.filter((id) => version.tasks.get(id)?.map !== undefined) : [];
+    const siblings = first ? await siblingsWaiting(res, version, dagRunId, frontier) : [];
     // A branch's success decides the downstream it did not follow at once, whatever else they wait for.
     if (first && opts.succeeded && !frontier.some((id) => version.tasks.get(id)?.branch !== undefined)) {
       for (const id of await stillWaiting(res, version, dagRunId, only, new Set(frontier))) only.delete(id);

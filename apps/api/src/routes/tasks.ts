@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { findRunRow, findTaskInstanceDetail, listTaskInstanceRows, readTaskLogs, type LogRow } from '@sluice/db';
 import { NotFoundError, clearTask, markTask } from '@sluice/engine';
 import type { ClearResult, ErrorInfo, TaskInstanceDetail, TaskLog, TaskState } from '@sluice/client';
-import { parseTaskKey, type TaskInstanceState } from '@sluice/core';
+import { parseTaskKey } from '@sluice/core';
 import type { ApiDeps } from '../app';
-import { presentTaskInstance } from '../presenters';
+import { presentTaskInstance, runTaskStates } from '../presenters';
 import type { RouteDoc } from '../openapi';
 import { parse } from '../validate';
 import { safeId, safeTaskKey } from '../input';
@@ -119,9 +119,8 @@ export function taskRoutes(deps: ApiDeps): Router {
       throw new NotFoundError(`DAG version of run "${runId}" is missing`);
     });
     const all = await listTaskInstanceRows(deps.db.prisma, run.id);
-    const states = new Map(all.map((t) => [t.taskId, t.state as TaskInstanceState]));
     return {
-      ...presentTaskInstance(version.spec, ti, states),
+      ...presentTaskInstance(version.spec, ti, runTaskStates(all)),
       dagId,
       runId,
       tries: ti.tries.map((t) => ({

@@ -6,7 +6,7 @@
  * sees at its next heartbeat that the try is no longer live, and kills it.
  */
 import type { Pool } from 'pg';
-import { TaskInstanceState, stoppedTryState, taskStatesAllowedBefore, terminalRunStates } from '@sluice/core';
+import { TaskInstanceState, stoppedTryState, taskKey, taskStatesAllowedBefore, terminalRunStates } from '@sluice/core';
 import { withTransaction } from './queryable';
 import { recordCancelRequests } from './cancelRequests';
 import { rs, runStatesSql, taskStatesSql, ts, type RunMove, type TaskMove } from './states';
@@ -28,8 +28,8 @@ export interface ClearArgs {
   dagRunId: string;
   /** task id → tries one clear allows (retries + 1). */
   tasks: ReadonlyMap<string, number>;
-  /** task id → the one instance of that mapped task to clear (`load[3]`); a task not here is cleared whole. */
-  mapIndexes?: ReadonlyMap<string, number>;
+  /** task id → the instances of that mapped task to clear (`load[3]`…); a task not here is cleared whole. */
+  mapIndexes?: ReadonlyMap<string, readonly number[]>;
   /** Who cleared: recorded on a try the clear stopped ("cleared by alice"). */
   actor: string;
 }
@@ -41,29 +41,35 @@ export const clearStatement = `WITH moved AS (
             (SELECT id, state, external FROM task_instance WHERE dag_run_id = $1 ORDER BY id FOR UPDATE) prev
        WHERE ti.dag_run_id = $1 AND ti.task_id = c.task_id AND (c.map_index IS NULL OR ti.map_index = c.map_index)
          AND ti.state IN (${taskStatesSql(CLEARABLE)}) AND prev.id = ti.id
-       RETURNING ti.task_id, ${INTERRUPTED_COLUMNS}
+       RETURNING ti.task_id, ti.map_index, ${INTERRUPTED_COLUMNS}
      ), ${closeStoppedTries({ moved: 'moved', state: ts[stoppedTryState], stoppedBy: `'cleared by ' || $4::text` })}
      SELECT * FROM moved`;
 
 export const reopenStatement = `UPDATE dag_run SET state = ${rs.queued}, ended_at = NULL, updated_at = now()
          WHERE id = $1 AND state IN (${runStatesSql(terminalRunStates)})`;
 
+/** Clears the task instances named; `cleared` are the keys of those it moved (`load`, `load[3]`), by task then map index. */
 export async function clearTaskInstances(
   pool: Pool,
   args: ClearArgs,
 ): Promise<{ cleared: string[]; interrupted: InterruptedTry[] }> {
-  const taskIds = [...args.tasks.keys()];
+  // One row per task cleared whole (map index null), one per instance of a task cleared in part.
+  const rows = [...args.tasks].flatMap(([taskId, tries]) =>
+    (args.mapIndexes?.get(taskId) ?? [null]).map((mapIndex) => ({ taskId, tries, mapIndex })),
+  );
   return withTransaction(pool, async (client) => {
-    const res = await client.query<{ task_id: string } & InterruptedRow>(clearStatement, [
+    const res = await client.query<{ task_id: string; map_index: number } & InterruptedRow>(clearStatement, [
       args.dagRunId,
-      taskIds,
-      taskIds.map((t) => args.tasks.get(t) ?? 1),
+      rows.map((r) => r.taskId),
+      rows.map((r) => r.tries),
       args.actor,
-      taskIds.map((t) => args.mapIndexes?.get(t) ?? null),
+      rows.map((r) => r.mapIndex),
     ]);
     if (res.rows.length > 0) await client.query(reopenStatement, [args.dagRunId]);
     const interrupted = interruptedTries(res.rows);
     await recordCancelRequests(client, interrupted, 'cleared');
-    return { cleared: [...new Set(res.rows.map((r) => r.task_id))].sort(), interrupted };
+    const cleared = res.rows.map((r) => ({ key: taskKey(r.task_id, r.map_index), ...r }));
+    cleared.sort((a, b) => (a.task_id < b.task_id ? -1 : a.task_id > b.task_id ? 1 : a.map_index - b.map_index));
+    return { cleared: cleared.map((r) => r.key), interrupted };
   });
 }

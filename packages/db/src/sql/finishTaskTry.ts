@@ -261,3 +261,31 @@ export async function anyUnfinished(db: Queryable, dagRunId: string, taskIds: re
   const res = await db.query(anyUnfinishedStatement([dagRunId, taskIds]));
   return res.rows.length > 0;
 }
+
+const waitingForSlotStatement = prepared(
+  'waitingForSlot',
+  `SELECT u.task_id AS "taskId" FROM unnest($2::text[]) AS u(task_id)
+     WHERE EXISTS (
+       SELECT 1 FROM task_instance ti
+       WHERE ti.dag_run_id = $1 AND ti.task_id = u.task_id AND ti.state = ${ts.scheduled}
+     )`,
+);
+
+/**
+ * Which of these tasks have an instance in the run waiting for a slot
+ * (scheduled: held by maxActiveTasks, a pool or maxActiveTisPerDagrun).
+ * Asked when an instance of a mapped task ends, before a locked pass over
+ * its siblings: without one waiting, the slot it freed has no taker there,
+ * and a pass would read and decide over every instance for nothing. One
+ * probe of task_instance_scheduled_idx per task, however many instances
+ * are still unfinished.
+ */
+export async function tasksWaitingForSlot(
+  db: Queryable,
+  dagRunId: string,
+  taskIds: readonly string[],
+): Promise<string[]> {
+  if (taskIds.length === 0) return [];
+  const res = await db.query<{ taskId: string }>(waitingForSlotStatement([dagRunId, taskIds]));
+  return res.rows.map((r) => r.taskId);
+}
