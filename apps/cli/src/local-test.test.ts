@@ -140,7 +140,11 @@ describe('sluice tasks test', { timeout: 120_000 }, () => {
   it('exits 1 listing the DAGs there when the DAG does not exist', async () => {
     const r = await sluice(['tasks', 'test', 'no_such_dag', 'x']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: no DAG "no_such_dag" in .*dags \(DAGs there: daily_batch_etl, /);
+    expect(r.stderr).toMatch(/^error: no DAG "no_such_dag" in .*dags \(DAGs there: [a-z_, ]+\)\n$/);
+    // Listed in order, so the one you meant is easy to find.
+    const listed = /\(DAGs there: ([a-z_, ]+)\)/.exec(r.stderr)?.[1]?.split(', ') ?? [];
+    expect(listed).toContain('daily_batch_etl');
+    expect(listed).toEqual([...listed].sort());
   });
 });
 
