@@ -114,6 +114,21 @@ describe('tasksToClear', () => {
     expect(tasksToClear(scoped, run, { ...none, taskPattern: /^terminate$/ })).toEqual(['terminate']);
   });
 
+  it('brings no setup or teardown the run has no instance of (added by a later version)', () => {
+    const scoped = makeDag({
+      tasks: [
+        makeTask('create', { role: 'setup' }),
+        makeTask('step', { upstream: ['create'] }),
+        makeTask('terminate', {
+          upstream: ['create', 'step'],
+          role: 'teardown',
+          triggerRule: 'all_done_setup_success',
+        }),
+      ],
+    });
+    expect(tasksToClear(scoped, states({ step: 'failed' }), { ...none, taskPattern: /^step$/ })).toEqual(['step']);
+  });
+
   it('is empty when nothing matches', () => {
     expect(
       tasksToClear(graph, allSuccess, { ...none, taskPattern: /^nope$/, downstream: true, upstream: true }),

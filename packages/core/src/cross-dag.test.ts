@@ -43,6 +43,13 @@ describe('triggeredRunId', () => {
     expect(id.slice(-8)).toBe(h.toString(16).padStart(8, '0'));
     expect(id.slice(0, -10)).toBe(full.slice(0, MAX_TRIGGERED_RUN_ID - 10));
   });
+
+  it('writes a small digest with leading zeros, so a cut id is always at the limit', () => {
+    // FNV-1a of this id is 0x0f50bf90: seven hex digits unpadded.
+    const id = triggeredRunId({ dagId: 'd', runId: 'r'.repeat(300), taskId: 't509' });
+    expect(id).toHaveLength(MAX_TRIGGERED_RUN_ID);
+    expect(id.slice(-10)).toBe('__0f50bf90');
+  });
 });
 
 describe('sensedLogicalDate', () => {

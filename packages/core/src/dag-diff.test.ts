@@ -63,6 +63,25 @@ describe('diffDags', () => {
     ]);
   });
 
+  it('lists a change of the assets a task updates, reading none as an empty list', () => {
+    const withOutlets = (outlets: string[] | undefined) =>
+      etl({ tasks: etl().tasks.map((t) => (t.taskId === 'load' && outlets ? { ...t, outlets } : t)) });
+    const [added] = diffDags([{ spec: withOutlets(undefined) }], [{ spec: withOutlets(['s3://lake/a/']) }]);
+    expect(added?.tasks).toEqual([
+      { taskId: 'load', kind: 'changed', changes: [{ field: 'outlets', before: [], after: ['s3://lake/a/'] }] },
+    ]);
+    const [swapped] = diffDags([{ spec: withOutlets(['s3://lake/a/']) }], [{ spec: withOutlets(['s3://lake/b/']) }]);
+    expect(swapped?.tasks).toEqual([
+      {
+        taskId: 'load',
+        kind: 'changed',
+        changes: [{ field: 'outlets', before: ['s3://lake/a/'], after: ['s3://lake/b/'] }],
+      },
+    ]);
+    const [same] = diffDags([{ spec: withOutlets(undefined) }], [{ spec: withOutlets([]) }]);
+    expect(same?.kind).toBe('unchanged');
+  });
+
   it('reports a DAG whose structure is the same but whose code changed', () => {
     const [diff] = diffDags([{ spec: etl(), hash: 'aaa' }], [{ spec: etl(), hash: 'bbb' }]);
     expect(diff).toMatchObject({ kind: 'changed', changes: [{ field: 'code', before: 'aaa', after: 'bbb' }] });

@@ -99,3 +99,23 @@ describe('maxActiveTisPerDag', () => {
     expect(result.tasks.map((t) => `${t.taskId}: ${t.type}`)).toEqual(['load: waiting', 'next: enqueue']);
   });
 });
+
+describe('a run whose task instances are not stored yet', () => {
+  it('reads a missing instance as none, also for a short circuit above a task', () => {
+    // gate (short circuit that ignores trigger rules below it) → a → b: b looks at gate though it is not its upstream.
+    const dag = makeDag({
+      tasks: [
+        makeTask('gate', { branch: { kind: 'short_circuit', ignoreDownstreamTriggerRules: true } }),
+        makeTask('a', { upstream: ['gate'] }),
+        makeTask('b', { upstream: ['a'] }),
+      ],
+    });
+    const result = decide(inputFor(dag, { tasks: new Map() }));
+    expect(result.tasks.map((d) => [d.type, d.taskId])).toEqual([
+      ['set_state', 'gate'],
+      ['waiting', 'a'],
+      ['waiting', 'b'],
+      ['enqueue', 'gate'],
+    ]);
+  });
+});

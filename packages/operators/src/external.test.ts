@@ -26,6 +26,16 @@ describe('markerFor', () => {
       markerFor({ dagId: 'a', runId: 'b', taskId: 'c' }, 11),
     );
   });
+
+  it('gives each instance of a mapped task its own marker, and an unmapped task the marker it had before mapping', () => {
+    // The marker of a try written before mapped tasks existed: a job it submitted is still adopted after an upgrade.
+    expect(markerFor(run, 1)).toBe('sluice-675bd714ac474794cba2');
+    expect(markerFor({ ...run, mapIndex: undefined }, 1)).toBe('sluice-675bd714ac474794cba2');
+    expect(markerFor({ ...run, mapIndex: -1 }, 1)).toBe('sluice-675bd714ac474794cba2');
+    const instances = [0, 1, 2].map((mapIndex) => markerFor({ ...run, mapIndex }, 1));
+    expect(new Set([...instances, markerFor(run, 1)]).size).toBe(4);
+    expect(markerFor({ ...run, mapIndex: 1 }, 1)).toBe(markerFor({ ...run, mapIndex: 1 }, 1));
+  });
 });
 
 describe('adoptableMarkers', () => {
@@ -64,6 +74,12 @@ describe('describeWait', () => {
     expect(describeWait({ type: 'emr.cluster', marker: 'm', clusterId: 'j-1', awsState: 'STARTING' })).toBe(
       'cluster j-1 STARTING',
     );
+  });
+
+  it('passes over steps and step ids that are not what a job records', () => {
+    expect(describeWait({ ...ref, steps: [null, 'x', ['s-1']], awsState: 'RUNNING' })).toBe('emr.step RUNNING');
+    expect(describeWait({ ...ref, stepIds: ['s-1', 7, null] })).toBe('step s-1 submitted');
+    expect(describeWait({ ...ref, stepIds: [7] })).toBe('emr.step submitted');
   });
 
   it('falls back to the kind of job and its state', () => {

@@ -64,6 +64,23 @@ describe('schedules on assets', () => {
     );
     fails(() => compileAssetCondition([{ uri: 'nope' }], 'schedule'), 'schedule[0]: the asset URI needs a scheme');
     fails(() => compileAssetCondition([{ uri: 's3://x/', extra: 1 }], 'schedule'), 'schedule[0] must be an asset');
+    fails(
+      () => compileAssetCondition([null], 'schedule'),
+      "schedule[0] must be an asset made by asset('scheme://…'), got null",
+    );
+    fails(
+      () => compileAssetCondition([{ uri: 5 }], 'schedule'),
+      "schedule[0] must be an asset made by asset('scheme://…')",
+    );
+    // Only allOf/anyOf make a condition: an object with another kind is not one, whatever it holds.
+    fails(
+      () => compileAssetCondition([{ kind: 'some', assets: [a] }], 'schedule'),
+      "schedule[0] must be an asset made by asset('scheme://…')",
+    );
+    fails(
+      () => compileAssetCondition({ kind: 'some', assets: [a] }, 'schedule'),
+      "schedule must be an asset made by asset('scheme://…')",
+    );
   });
 
   it('takes a cron, assets, or both', () => {
@@ -81,6 +98,11 @@ describe('schedules on assets', () => {
       () => compileSchedule(5, 's'),
       's must be a cron expression, assets ([a, b] or anyOf(a, b)) or { cron, assets }, got',
     );
+    expect(compileSchedule(anyOf(a, asset('s3://b/')), 's')).toEqual({
+      schedule: null,
+      assetSchedule: { kind: 'any', assets: ['s3://a/', 's3://b/'] },
+    });
+    fails(() => compileSchedule({ cron: '@daily', assets: [] }, 's'), 's.assets must list at least one asset');
     fails(() => compileSchedule({ cron: '@daily' }, 's'), 's.assets is required with cron');
     fails(
       () => compileSchedule({ cron: 5, assets: [a] }, 's'),
@@ -208,6 +230,34 @@ describe('ctx.outletEvent and ctx.triggeringEvents', () => {
     fails(() => none.outletEvent(asset('s3://a/'), {}), 'which is not one of its outlets (it declares no outlets)');
   });
 
+  it('names every outlet when refusing another asset, and what it was given when that is no asset', () => {
+    const ctx = createTaskContext({
+      run: context(undefined),
+      upstream: [],
+      outputs: new Map(),
+      writeLog: () => undefined,
+      readVariable: async () => '',
+      signal: new AbortController().signal,
+      outlets: ['s3://a/', 's3://b/'],
+      recordOutletEvent: () => undefined,
+    });
+    fails(
+      () => ctx.outletEvent(asset('s3://c/'), {}),
+      'task "load" gave an event for s3://c/, which is not one of its outlets (its outlets are s3://a/, s3://b/)',
+    );
+    fails(
+      () => ctx.outletEvent('s3://a/' as never, {}),
+      `ctx.outletEvent() asset must be an asset made by asset('scheme://…'), got "s3://a/"`,
+    );
+  });
+
+  it('takes metadata of exactly the largest size', () => {
+    const recorded: unknown[] = [];
+    const blob = 'x'.repeat(MAX_OUTLET_EXTRA_BYTES - '{"blob":""}'.length);
+    context(undefined, recorded).outletEvent(asset('s3://a/'), { blob });
+    expect(recorded).toEqual([['s3://a/', { blob }]]);
+  });
+
   it('hands the triggering events with Dates, all of them or one asset’s', () => {
     const event = (uri: string, extra: Record<string, unknown>) => ({
       id: uri,
@@ -236,5 +286,10 @@ describe('outlet events through the task process', () => {
     expect(outletEventsOf(noValue)).toEqual({ value: undefined, events: [{ uri: 's3://a/', extra: {} }] });
     expect(outletEventsOf({ value: 1 })).toEqual({ value: { value: 1 }, events: [] });
     expect(outletEventsOf('x')).toEqual({ value: 'x', events: [] });
+    // An output of the task's own never reads as wrapped, whatever its keys.
+    expect(outletEventsOf({ '': [{ uri: 's3://a/', extra: {} }], value: 1 })).toEqual({
+      value: { '': [{ uri: 's3://a/', extra: {} }], value: 1 },
+      events: [],
+    });
   });
 });

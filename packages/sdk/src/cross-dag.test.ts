@@ -67,6 +67,15 @@ describe('triggerDag()', () => {
       () => triggerDag({ dagId: 'b', logicalDate: '2026-13-02T00:00:00Z' }),
       'triggerDag() option logicalDate "2026-13-02T00:00:00Z" is not an ISO 8601 instant',
     );
+    refused(
+      () => triggerDag({ dagId: 'b', logicalDate: 5 as never }),
+      'triggerDag() option logicalDate must be a non-empty string',
+    );
+    // A zone must end the instant: Date.parse reads this one, but it names no zone at its end.
+    refused(
+      () => triggerDag({ dagId: 'b', logicalDate: 'Z 2026-01-02' }),
+      'triggerDag() option logicalDate "Z 2026-01-02" is not an ISO 8601 instant with a zone',
+    );
     refused(() => triggerDag({ dagId: 'b', runId: '' }), 'triggerDag() option runId must be a non-empty string');
     refused(() => triggerDag({ dagId: 'b', wait: 'yes' as never }), 'triggerDag() option wait must be true or false');
     refused(
@@ -105,6 +114,16 @@ describe('triggerDag()', () => {
     refused(
       () => triggerDag({ dagId: 'b', wait: true, allowedStates: ['failed'], failedStates: ['failed', 'success'] }),
       'triggerDag() option failedStates and allowedStates both name failed; a state either ends the wait or fails it',
+    );
+    refused(
+      () =>
+        triggerDag({
+          dagId: 'b',
+          wait: true,
+          allowedStates: ['success', 'failed'],
+          failedStates: ['failed', 'success'],
+        }),
+      'triggerDag() option failedStates and allowedStates both name success, failed; a state either ends the wait',
     );
   });
 
@@ -168,10 +187,44 @@ describe('dagRunSensor()', () => {
     refused(() => parseOffset(Number.POSITIVE_INFINITY, 'o'), 'o must be a finite number of milliseconds');
     refused(() => parseOffset('-', 'o'), 'o "" is not a duration');
     refused(() => parseOffset('yesterday', 'o'), 'o "yesterday" is not a duration');
+    expect(() => parseOffset(null, 'o')).toThrow(InvalidOptionsError);
+    expect(() => parseOffset({ hours: -1 }, 'o')).toThrow(InvalidOptionsError);
+  });
+
+  it('takes every state a task can be in, and every state a run can be in, and names them all when refusing one', () => {
+    const taskStates = [
+      'none',
+      'scheduled',
+      'queued',
+      'running',
+      'success',
+      'failed',
+      'up_for_retry',
+      'upstream_failed',
+      'skipped',
+      'deferred',
+    ];
+    for (const state of taskStates)
+      expect(
+        dagRunSensor({ dagId: 'logs', taskId: 'load', allowedStates: [state], failedStates: [] }).options,
+      ).toMatchObject({ allowedStates: [state] });
+    refused(
+      () => dagRunSensor({ dagId: 'logs', taskId: 'load', allowedStates: ['done'] }),
+      `dagRunSensor() option allowedStates: "done" is not one of ${taskStates.join(', ')}`,
+    );
+    for (const state of ['queued', 'running', 'success', 'failed'])
+      expect(dagRunSensor({ dagId: 'logs', allowedStates: [state], failedStates: [] }).options).toMatchObject({
+        allowedStates: [state],
+      });
+    refused(
+      () => dagRunSensor({ dagId: 'logs', allowedStates: ['skipped'] }),
+      'dagRunSensor() option allowedStates: "skipped" is not one of queued, running, success, failed',
+    );
   });
 
   it('refuses bad options, naming them', () => {
     refused(() => dagRunSensor({ dagId: '' }), 'dagRunSensor() option dagId must be a non-empty string');
+    refused(() => dagRunSensor(null as never), 'dagRunSensor() options must be an object');
     refused(() => dagRunSensor({ dagId: 'a', taskId: 3 as never }), 'dagRunSensor() option taskId must be a non-empty');
     refused(
       () => dagRunSensor({ dagId: 'a', logicalDateOffset: 'a day' as never }),

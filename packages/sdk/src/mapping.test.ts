@@ -80,6 +80,25 @@ describe('items()', () => {
       () => items({ taskId: 'x' } as never),
       'items() takes a task ref (what dag.task() returned), got an object',
     );
+    expectInvalid(
+      () => items({ dagId: 'd' } as never),
+      'items() takes a task ref (what dag.task() returned), got an object',
+    );
+    class LooksLikeARef {
+      taskId = 'list';
+      dagId = 'd';
+    }
+    expectInvalid(
+      () => items(new LooksLikeARef() as never),
+      'items() takes a task ref (what dag.task() returned), got an object',
+    );
+  });
+
+  it('names a symbol without a description as a symbol', () => {
+    expectInvalid(
+      () => items(typed<Record<symbol, number[]>>('list'), (o) => o[Symbol()]),
+      'items() selector for "list" may only read properties (like (o) => o.partitions); it used the value as a symbol',
+    );
   });
 });
 

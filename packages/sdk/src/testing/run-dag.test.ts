@@ -1,6 +1,6 @@
 import { type DagSpec, SkipTaskError, type TaskSpec } from '@sluice/core';
 import { makeDag, makeTask } from '@sluice/core/test-fixtures';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   type LocalTaskResult,
   type LocalTry,
@@ -197,6 +197,113 @@ describe('runDagLocally', () => {
     });
     expect(result.tasks[0]?.durationMs).toBeGreaterThanOrEqual(25);
     expect(result.tasks[0]?.durationMs).toBeLessThan(10_000);
+  });
+});
+
+describe('a mapped task run locally', () => {
+  const mapped = (items: unknown[], overrides: Partial<TaskSpec> = {}) =>
+    makeTask('load', { map: { over: { from: 'list', items } }, ...overrides });
+
+  it('succeeds when every instance does: tries the most any instance needed, outputs in index order, durations summed', async () => {
+    const tries: string[] = [];
+    const result = await runDagLocally({
+      spec: chain({ tasks: [mapped(['a', 'b', 'c'], { retry: retrying(2) })] }),
+      logicalDate,
+      runTask: async ({ run, item }) => {
+        tries.push(`${run.mapIndex}/${run.tryNumber}`);
+        await new Promise((resolve) => setTimeout(resolve, 15));
+        if (item === 'b' && run.tryNumber < 3) throw new Error(`b try ${run.tryNumber}`);
+        return item === 'c' ? undefined : `${item}${run.mapIndex}`;
+      },
+      wait: async () => undefined,
+    });
+    expect(tries).toEqual(['0/1', '1/1', '1/2', '1/3', '2/1']);
+    const load = result.tasks[0];
+    expect(load).toMatchObject({ state: 'success', tries: 3, hasOutput: true, error: null });
+    // The instance that returned nothing adds nothing to the list.
+    expect(load?.output).toStrictEqual(['a0', 'b1']);
+    expect(load?.durationMs).toBeGreaterThanOrEqual(5 * 14);
+    expect(result.state).toBe('success');
+  });
+
+  it('fails when one instance fails, with that instance’s error, after running the others', async () => {
+    const ran: string[] = [];
+    const result = await runDagLocally({
+      spec: chain({ tasks: [mapped([0, 1, 2]), makeTask('report', { upstream: ['load'] })] }),
+      logicalDate,
+      runTask: async ({ task, run }) => {
+        ran.push(`${task.taskId}${run.mapIndex ?? ''}`);
+        if (run.mapIndex === 1) throw new Error('instance 1 broke');
+        return run.mapIndex;
+      },
+    });
+    expect(ran).toEqual(['load0', 'load1', 'load2']);
+    const [load, report] = result.tasks;
+    expect(load).toMatchObject({ state: 'failed', tries: 1 });
+    expect(load?.error?.message).toBe('instance 1 broke');
+    expect(load?.output).toStrictEqual([0, 2]);
+    expect(report?.state).toBe('upstream_failed');
+    expect(result.state).toBe('failed');
+  });
+
+  it('fails a task mapped over an upstream output that is not a list, saying what it was', async () => {
+    const over = (path: string[]) =>
+      makeTask('load', { upstream: ['list'], map: { over: { from: 'output', taskId: 'list', path } } });
+    const run = (path: string[]) =>
+      runDagLocally({
+        spec: chain({ tasks: [makeTask('list'), over(path)] }),
+        logicalDate,
+        runTask: async ({ task }) => (task.taskId === 'list' ? { tables: 'users' } : 'never'),
+      });
+    const [, text] = (await run(['tables'])).tasks;
+    expect(text).toMatchObject({ state: 'failed', tries: 0 });
+    expect(text?.error?.message).toMatch(/, which is "users", not a list$/);
+    const [, absent] = (await run(['days'])).tasks;
+    expect(absent?.error?.message).toMatch(/, which is absent, not a list$/);
+  });
+
+  it('hands a downstream task an empty list for a mapped task skipped over an empty list', async () => {
+    const seen: Array<[string, unknown]> = [];
+    await runDagLocally({
+      spec: chain({
+        tasks: [mapped([]), makeTask('report', { upstream: ['load'], triggerRule: 'all_done' })],
+      }),
+      logicalDate,
+      runTask: async ({ upstreamOutputs }) => {
+        seen.push(...upstreamOutputs);
+        return 'done';
+      },
+    });
+    expect(seen).toStrictEqual([['load', []]]);
+  });
+});
+
+describe('a local try', () => {
+  it('leaves no timer behind once it ends before its executionTimeout, and never aborts the signal it was given', async () => {
+    vi.useFakeTimers();
+    try {
+      let signal: AbortSignal | undefined;
+      const result = await runDagLocally({
+        spec: chain({ tasks: [makeTask('quick', { executionTimeoutMs: 60_000 })] }),
+        logicalDate,
+        runTask: async (attempt) => {
+          signal = attempt.signal;
+          return 1;
+        },
+      });
+      expect(result.tasks[0]).toMatchObject({ state: 'success', output: 1 });
+      expect(vi.getTimerCount()).toBe(0);
+      vi.advanceTimersByTime(120_000);
+      expect(signal?.aborted).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('records no followed list for a task that is not a branch: it follows all of its downstream', async () => {
+    const result = await runDagLocally({ spec: chain(), logicalDate, runTask: async () => 1 });
+    expect(result.tasks.map((t) => t.state)).toEqual(['success', 'success']);
+    expect(result.tasks[0]).not.toHaveProperty('followed');
   });
 });
 

@@ -32,6 +32,55 @@ describe('testDag', () => {
     );
   });
 
+  it('numbers the triggering events given, as from outside the DAG, and gives none when none are given', async () => {
+    const late = asset('s3://lake/late/');
+    const d = dag({ id: 'assets_seen', schedule: [late] });
+    d.task(
+      'look',
+      fn((ctx) =>
+        ctx.triggeringEvents.map((e) => ({
+          ...e,
+          createdAt: e.createdAt instanceof Date && !Number.isNaN(+e.createdAt),
+        })),
+      ),
+    );
+    const given = await testDag(d, {
+      triggeringEvents: [{ uri: 's3://lake/late/', extra: { rows: 3 } }, { uri: 's3://lake/late/' }],
+    });
+    expect(given.task('look').output).toStrictEqual([
+      {
+        id: 'test-event-1',
+        uri: 's3://lake/late/',
+        extra: { rows: 3 },
+        source: { kind: 'external', actor: 'testDag' },
+        createdAt: true,
+      },
+      {
+        id: 'test-event-2',
+        uri: 's3://lake/late/',
+        extra: {},
+        source: { kind: 'external', actor: 'testDag' },
+        createdAt: true,
+      },
+    ]);
+    expect((await testDag(d)).task('look').output).toStrictEqual([]);
+  });
+
+  it('fails a task that gives an event for an asset when it declares no outlets, saying so', async () => {
+    const fixed = asset('s3://lake/fixed/');
+    const d = dag({ id: 'no_outlets' });
+    d.task(
+      'correct',
+      fn((ctx) => {
+        ctx.outletEvent(fixed, { rows: 1 });
+        return 1;
+      }),
+    );
+    const result = await testDag(d);
+    expect(result.task('correct').state).toBe('failed');
+    expect(result.task('correct').error?.message).toContain('it declares no outlets');
+  });
+
   it('follows a branch, skips the path not taken and runs a teardown after a failure without failing the run for it', async () => {
     const d = dag({ id: 'flow_local' });
     const create = d.setup(
@@ -133,7 +182,21 @@ describe('testDag', () => {
       'never_fails',
       fn((ctx) => ctx.poke({ again: '1d' })),
     );
+    let sensed = 0;
+    d.task(
+      'exact',
+      fn(
+        (ctx) => {
+          sensed++;
+          return ctx.poke();
+        },
+        { sensor: { timeout: '1h', mode: 'skip', pokeInterval: '30m' } },
+      ),
+    );
     const result = await testDag(d);
+    // The second poke's wait reaches the timeout exactly: the sensor ends there, with no third look.
+    expect(sensed).toBe(2);
+    expect(result.task('exact').state).toBe('skipped');
     expect(result.output(ready)).toEqual({ looks: 4 });
     expect(result.task('ready').tries).toBe(1);
     expect(result.task('never').state).toBe('skipped');
