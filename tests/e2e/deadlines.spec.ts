@@ -16,6 +16,8 @@ test("the DAG page shows its deadline and the runs that missed it; the run page 
     .poll(
       async () => {
         await page.reload();
+        // The misses come in the same answer as the deadline: once it shows, the list is there too.
+        await expect(page.getByTestId('dag-deadline')).toBeVisible();
         return misses.count();
       },
       { timeout: 30_000 },
